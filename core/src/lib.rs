@@ -1,0 +1,17 @@
+//! `lasso-core`: the pure heart of Lasso.
+//!
+//! Everything that decides *what* an annotation is, how it is edited and how it is stored in a
+//! dataset lives here, so that a plain native `cargo test` reaches it. The crate does no IO, has no
+//! async code and never names a web API: the browser crate (`lasso`), the CLI and the server only
+//! translate their inputs into calls on this crate.
+//!
+//! Conventions shared by every module:
+//! - coordinates are image pixels (`f64`) with the origin at the top-left corner of the top-left
+//!   pixel; pixel `(x, y)` covers `[x, x+1) × [y, y+1)`;
+//! - every change to a document is an [`history::Op`]; nothing mutates a [`model::Task`] otherwise;
+//! - errors are values; nothing here panics on user input.
+#![deny(missing_docs)]
+
+pub mod history;
+pub mod model;
+pub mod viewport;

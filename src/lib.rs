@@ -1,0 +1,1 @@
+//! Lasso web component (wasm32).

@@ -1,0 +1,2 @@
+//! `cargo xtask`: placeholder until the build commands land.
+fn main() {}
