@@ -1,0 +1,420 @@
+//! Editing: tools as state machines that turn pointer and key events into [`Op`]s.
+//!
+//! Nothing here knows about the DOM. The browser translates its events into [`PointerEvent`]s in
+//! image coordinates and [`Action`]s (through the [`keymap`]), hands them to an [`Editor`], draws
+//! [`Editor::preview`] on its overlay, and journals every op the editor returns.
+
+pub mod box_tool;
+pub mod keymap;
+pub mod select_tool;
+
+use crate::history::{ApplyError, History, Op};
+use crate::model::{Annotation, AnnotationId, Point, Shape, Task};
+use serde::{Deserialize, Serialize};
+
+pub use keymap::{Action, Keymap};
+
+/// How far (in screen pixels) the pointer must move after a press before a click becomes a drag.
+pub const DRAG_THRESHOLD_PX: f64 = 3.0;
+
+/// Keyboard modifiers held during an event.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Modifiers {
+    /// Shift.
+    pub shift: bool,
+    /// Alt (Option).
+    pub alt: bool,
+    /// Control or Command.
+    pub ctrl: bool,
+}
+
+/// What happened to the pointer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PointerKind {
+    /// A button went down.
+    Down,
+    /// The pointer moved (with or without a button held).
+    Move,
+    /// A button went up.
+    Up,
+}
+
+/// A pointer event in image coordinates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PointerEvent {
+    /// Down, move or up.
+    pub kind: PointerKind,
+    /// Position in image pixels.
+    pub pos: Point,
+    /// Modifiers held.
+    pub mods: Modifiers,
+    /// Screen pixels per image pixel at the time of the event, to turn screen tolerances into
+    /// image distances.
+    pub scale: f64,
+}
+
+impl PointerEvent {
+    /// A tolerance of `px` screen pixels expressed in image pixels.
+    pub fn image_tolerance(&self, px: f64) -> f64 {
+        if self.scale > 0.0 {
+            px / self.scale
+        } else {
+            px
+        }
+    }
+}
+
+/// The tools, by the names the JS API's `setTool` accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ToolName {
+    /// Select and edit.
+    Select,
+    /// Axis-aligned box.
+    Box,
+}
+
+impl ToolName {
+    /// Parses a tool name as used by `setTool` (`"select"`, `"box"`).
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "select" => Some(Self::Select),
+            "box" => Some(Self::Box),
+            _ => None,
+        }
+    }
+
+    /// The name `setTool` accepts.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Select => "select",
+            Self::Box => "box",
+        }
+    }
+}
+
+/// The active tool and its state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tool {
+    /// Select/edit tool.
+    Select(select_tool::SelectTool),
+    /// Box tool.
+    Box(box_tool::BoxTool),
+}
+
+impl Tool {
+    fn new(name: ToolName) -> Self {
+        match name {
+            ToolName::Select => Tool::Select(Default::default()),
+            ToolName::Box => Tool::Box(Default::default()),
+        }
+    }
+
+    /// The tool's name.
+    pub fn name(&self) -> ToolName {
+        match self {
+            Tool::Select(_) => ToolName::Select,
+            Tool::Box(_) => ToolName::Box,
+        }
+    }
+}
+
+/// What a tool asks the editor to do after an event.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ToolOutput {
+    /// Ops to commit as one undo step (empty: nothing to commit).
+    pub ops: Vec<Op>,
+    /// New selection, when the tool changed it.
+    pub select: Option<Vec<AnnotationId>>,
+    /// Select the annotations these ops add, once the editor has given them ids.
+    pub select_added: bool,
+}
+
+/// What the editor did with an event: the ops it committed (to journal) and whether the view
+/// must be redrawn.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Outcome {
+    /// Ops applied to the task, in order. The caller journals them.
+    pub committed: Vec<Op>,
+    /// Whether the selection changed.
+    pub selection_changed: bool,
+    /// Whether anything visible changed (task, selection or preview).
+    pub redraw: bool,
+}
+
+/// Everything a tool may read while handling an event.
+pub struct Context<'a> {
+    /// The task being edited.
+    pub task: &'a Task,
+    /// The current label.
+    pub label: &'a str,
+    /// The current selection.
+    pub selection: &'a [AnnotationId],
+}
+
+/// An editing session over one task: the task, its history, the current tool, label and selection.
+#[derive(Clone, Debug)]
+pub struct Editor {
+    task: Task,
+    history: History,
+    tool: Tool,
+    label: String,
+    selection: Vec<AnnotationId>,
+    id_prefix: String,
+    next_id: u64,
+}
+
+impl Editor {
+    /// Starts editing `task`. New annotation ids are `"{id_prefix}-{n}"`; give each session a
+    /// unique prefix so ids from two tabs or annotators never collide.
+    pub fn new(task: Task, id_prefix: impl Into<String>) -> Self {
+        let label = task
+            .labels
+            .labels
+            .first()
+            .map(|l| l.name.clone())
+            .unwrap_or_default();
+        Self {
+            task,
+            history: History::new(),
+            tool: Tool::new(ToolName::Box),
+            label,
+            selection: Vec::new(),
+            id_prefix: id_prefix.into(),
+            next_id: 1,
+        }
+    }
+
+    /// The task as it stands.
+    pub fn task(&self) -> &Task {
+        &self.task
+    }
+
+    /// The active tool.
+    pub fn tool(&self) -> &Tool {
+        &self.tool
+    }
+
+    /// The current label name.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The selected annotation ids.
+    pub fn selection(&self) -> &[AnnotationId] {
+        &self.selection
+    }
+
+    /// Whether undo/redo have anything to do.
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    /// Whether there is anything to redo.
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    /// Switches tool; an unfinished gesture of the old tool is dropped.
+    pub fn set_tool(&mut self, name: ToolName) {
+        if self.tool.name() != name {
+            self.tool = Tool::new(name);
+        }
+    }
+
+    /// Picks the label new shapes get. Returns false (and changes nothing) for an unknown label.
+    pub fn set_label(&mut self, name: &str) -> bool {
+        if self.task.labels.get(name).is_none() {
+            return false;
+        }
+        self.label = name.to_string();
+        true
+    }
+
+    /// Picks the `n`-th label (0-based), as the `1`–`9` keys do.
+    pub fn set_label_index(&mut self, n: usize) -> bool {
+        match self.task.labels.labels.get(n) {
+            Some(l) => {
+                self.label = l.name.clone();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Replaces the selection, keeping only ids that exist.
+    pub fn select(&mut self, ids: Vec<AnnotationId>) -> bool {
+        let ids: Vec<_> = ids
+            .into_iter()
+            .filter(|id| self.task.position(id).is_some())
+            .collect();
+        let changed = ids != self.selection;
+        self.selection = ids;
+        changed
+    }
+
+    /// A fresh annotation id.
+    pub fn new_id(&mut self) -> AnnotationId {
+        loop {
+            let id = AnnotationId(format!("{}-{}", self.id_prefix, self.next_id));
+            self.next_id += 1;
+            if self.task.position(&id).is_none() {
+                return id;
+            }
+        }
+    }
+
+    /// The shape being drawn, if a gesture is in progress, for the overlay.
+    pub fn preview(&self) -> Option<Shape> {
+        match &self.tool {
+            Tool::Box(t) => t.preview(&self.task).map(Shape::Box),
+            Tool::Select(_) => None,
+        }
+    }
+
+    /// Handles a pointer event with the active tool.
+    pub fn pointer(&mut self, ev: PointerEvent) -> Outcome {
+        let had_preview = self.preview().is_some();
+        let out = {
+            let ctx = Context {
+                task: &self.task,
+                label: &self.label,
+                selection: &self.selection,
+            };
+            match &mut self.tool {
+                Tool::Select(t) => t.pointer(&ctx, ev),
+                Tool::Box(t) => t.pointer(&ctx, ev),
+            }
+        };
+        let mut outcome = self.finish(out);
+        outcome.redraw |= had_preview || self.preview().is_some();
+        outcome
+    }
+
+    /// Cancels the gesture in progress, or else clears the selection (`Esc`).
+    pub fn cancel(&mut self) -> Outcome {
+        let busy = self.preview().is_some();
+        self.tool = Tool::new(self.tool.name());
+        if busy {
+            return Outcome {
+                redraw: true,
+                ..Outcome::default()
+            };
+        }
+        let changed = self.select(Vec::new());
+        Outcome {
+            selection_changed: changed,
+            redraw: changed,
+            ..Outcome::default()
+        }
+    }
+
+    /// Deletes the selected annotations as one undo step.
+    pub fn delete_selection(&mut self) -> Outcome {
+        let ops: Vec<Op> = self
+            .selection
+            .iter()
+            .filter_map(|id| self.task.annotation(id))
+            .filter(|a| !a.locked)
+            .map(|a| Op::Remove {
+                annotation: a.clone(),
+            })
+            .collect();
+        self.finish(ToolOutput {
+            ops,
+            select: Some(Vec::new()),
+            select_added: false,
+        })
+    }
+
+    /// Undoes the last step.
+    pub fn undo(&mut self) -> Result<Outcome, ApplyError> {
+        let op = self.history.undo(&mut self.task)?;
+        Ok(self.after_history(op))
+    }
+
+    /// Redoes the last undone step.
+    pub fn redo(&mut self) -> Result<Outcome, ApplyError> {
+        let op = self.history.redo(&mut self.task)?;
+        Ok(self.after_history(op))
+    }
+
+    /// Commits an op built outside the tools (e.g. by the JS API) as one undo step.
+    pub fn commit(&mut self, op: Op) -> Result<Outcome, ApplyError> {
+        self.history.commit(&mut self.task, op.clone())?;
+        self.prune_selection();
+        Ok(Outcome {
+            committed: vec![op],
+            selection_changed: false,
+            redraw: true,
+        })
+    }
+
+    fn after_history(&mut self, op: Option<Op>) -> Outcome {
+        let before = self.selection.len();
+        self.prune_selection();
+        Outcome {
+            redraw: op.is_some(),
+            selection_changed: before != self.selection.len(),
+            committed: op.into_iter().collect(),
+        }
+    }
+
+    fn prune_selection(&mut self) {
+        let task = &self.task;
+        self.selection.retain(|id| task.position(id).is_some());
+    }
+
+    fn finish(&mut self, out: ToolOutput) -> Outcome {
+        let mut outcome = Outcome::default();
+        let op = match out.ops.len() {
+            0 => None,
+            1 => out.ops.into_iter().next(),
+            _ => Some(Op::Batch { ops: out.ops }),
+        };
+        let mut added = Vec::new();
+        if let Some(mut op) = op {
+            // Tools leave new ids empty; the editor names them so ids stay unique.
+            self.assign_ids(&mut op, &mut added);
+            if self.history.commit(&mut self.task, op.clone()).is_ok() {
+                outcome.committed.push(op);
+                outcome.redraw = true;
+            } else {
+                added.clear();
+            }
+        }
+        let select = if out.select_added && !added.is_empty() {
+            Some(added)
+        } else {
+            out.select
+        };
+        if let Some(sel) = select {
+            if self.select(sel) {
+                outcome.selection_changed = true;
+                outcome.redraw = true;
+            }
+        }
+        outcome
+    }
+
+    fn assign_ids(&mut self, op: &mut Op, added: &mut Vec<AnnotationId>) {
+        match op {
+            Op::Add { annotation } => {
+                if annotation.id.0.is_empty() {
+                    annotation.id = self.new_id();
+                }
+                added.push(annotation.id.clone());
+            }
+            Op::Batch { ops } => ops.iter_mut().for_each(|o| self.assign_ids(o, added)),
+            _ => {}
+        }
+    }
+
+    /// Makes a new annotation with the current label and an id the editor fills in on commit.
+    pub(crate) fn draft(label: &str, shape: Shape) -> Annotation {
+        Annotation::new(String::new(), label, shape)
+    }
+}
+
+#[cfg(test)]
+mod tests;
