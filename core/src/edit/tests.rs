@@ -78,7 +78,7 @@ fn box_drag_adds_one_box_with_current_label_and_selects_it() {
     let a = &ed.task().annotations[0];
     assert_eq!(a.label, "dog");
     assert_eq!(a.id.0, "s-1");
-    assert_eq!(ed.selection(), &[a.id.clone()]);
+    assert_eq!(ed.selection(), std::slice::from_ref(&a.id));
 }
 
 #[test]
