@@ -1,2 +1,135 @@
-//! `cargo xtask`: placeholder until the build commands land.
-fn main() {}
+//! `cargo xtask`: the project's build system.
+//!
+//! - `setup`: installs every tool the build and tests need, idempotently (quick when present);
+//! - `serve`: builds the app and serves it on http://127.0.0.1:8080 with sample images;
+//! - `test`: formatting, lints, native tests, browser tests, Python consumer tests, end-to-end;
+//! - `build`: the release build into `dist/`, with its wasm size;
+//! - `tidy`: checks the architecture rules (core has no web dependency, every module has a doc).
+//!
+//! It uses only the standard library so that it compiles in seconds on a fresh machine.
+
+mod setup;
+mod tidy;
+mod util;
+
+use std::process::ExitCode;
+use util::{cmd, Result};
+
+const USAGE: &str = "usage: cargo xtask <setup|serve|test|build|tidy>";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(),
+        Some("serve") => serve(),
+        Some("test") => test(),
+        Some("build") => build_release(),
+        Some("tidy") => tidy::run(),
+        _ => Err(USAGE.into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the app in debug mode and serves it, rebuilding on change.
+fn serve() -> Result<()> {
+    setup::run()?;
+    util::step("serve on http://127.0.0.1:8080");
+    cmd(
+        "trunk",
+        &["serve", "--port", "8080", "--address", "127.0.0.1"],
+    )
+    .run()
+}
+
+/// Everything `main` must pass.
+fn test() -> Result<()> {
+    setup::run()?;
+    util::step("format");
+    cmd("cargo", &["fmt", "--all", "--", "--check"]).run()?;
+    util::step("tidy");
+    tidy::run()?;
+    util::step("clippy (native)");
+    cmd(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "lasso",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run()?;
+    util::step("clippy (wasm32)");
+    cmd(
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "lasso",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run()?;
+    util::step("native tests");
+    cmd("cargo", &["test", "--workspace", "--exclude", "lasso"]).run()?;
+    util::step("browser tests (wasm-bindgen-test in headless Chromium)");
+    cmd(
+        "cargo",
+        &["test", "-p", "lasso", "--target", "wasm32-unknown-unknown"],
+    )
+    .env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+    .env("CARGO_PROFILE_DEV_DEBUG", "0")
+    .run()?;
+    if util::root().join("tests/python").is_dir() {
+        util::step("consumer tests (Python)");
+        cmd(".venv/bin/python", &["-m", "pytest", "-q", "tests/python"]).run()?;
+    }
+    util::step("build the app for end-to-end tests");
+    cmd("trunk", &["build"]).run()?;
+    util::step("end-to-end tests (Playwright, headless Chromium)");
+    cmd("node", &["--test", "--test-concurrency=1", "tests/e2e/"]).run()
+}
+
+/// The release build, as deployed, with its wasm size.
+fn build_release() -> Result<()> {
+    setup::run()?;
+    util::step("release build into dist/");
+    cmd("trunk", &["build", "--release"]).run()?;
+    for entry in std::fs::read_dir(util::root().join("dist"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "wasm") {
+            let raw = std::fs::metadata(&path)?.len();
+            let gz = cmd(
+                "sh",
+                &["-c", &format!("gzip -9 -c '{}' | wc -c", path.display())],
+            )
+            .output()?;
+            println!(
+                "{}: {raw} bytes, {} bytes gzipped",
+                path.display(),
+                gz.trim()
+            );
+        }
+    }
+    Ok(())
+}

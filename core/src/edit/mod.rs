@@ -185,6 +185,16 @@ impl Editor {
         }
     }
 
+    /// Records the image's size in pixels once it is decoded, when the task did not give one.
+    /// The size is image metadata, not an edit, so it is not journaled.
+    pub fn set_image_size(&mut self, width: u32, height: u32) {
+        let image = &mut self.task.image;
+        if image.width == 0 || image.height == 0 {
+            image.width = width;
+            image.height = height;
+        }
+    }
+
     /// The task as it stands.
     pub fn task(&self) -> &Task {
         &self.task

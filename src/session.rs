@@ -1,0 +1,263 @@
+//! The state of one mounted editor and the single path every edit takes.
+//!
+//! `Session` is plain data (the core [`Editor`], the viewport and the view size) kept in one
+//! `RwSignal`, so the UI reads it through memos. [`Runtime`] holds what cannot live in a signal
+//! (the image element, the store, JS callbacks) and does the IO after each dispatch: journal the
+//! committed ops, then tell the host.
+
+use crate::embed::events::{EventName, Listeners};
+use crate::store::Store;
+use lasso_core::edit::{Editor, Keymap, Modifiers, Outcome, PointerEvent, PointerKind};
+use lasso_core::history::Op;
+use lasso_core::model::{Point, Task};
+use lasso_core::viewport::Viewport;
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use web_sys::HtmlImageElement;
+
+/// Room left around the image when it is fitted to the view, in CSS pixels.
+pub const FIT_MARGIN_PX: f64 = 16.0;
+
+/// The reactive state of one editor.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The core editing session (task, history, tool, label, selection).
+    pub editor: Editor,
+    /// Image → screen transform.
+    pub viewport: Viewport,
+    /// Size of the drawing area in CSS pixels.
+    pub view_size: (f64, f64),
+    /// Whether the image has loaded and been drawn once.
+    pub image_ready: bool,
+    /// Which key does what.
+    pub keymap: Keymap,
+}
+
+impl Session {
+    /// A session over `task` before the view has a size.
+    pub fn new(task: Task, id_prefix: &str) -> Self {
+        Self {
+            editor: Editor::new(task, id_prefix),
+            viewport: Viewport::IDENTITY,
+            view_size: (0.0, 0.0),
+            image_ready: false,
+            keymap: Keymap::default(),
+        }
+    }
+
+    /// Fits the whole image into the view.
+    pub fn fit(&mut self) {
+        let image = &self.editor.task().image;
+        self.viewport = Viewport::fit(
+            f64::from(image.width),
+            f64::from(image.height),
+            self.view_size.0,
+            self.view_size.1,
+            FIT_MARGIN_PX,
+        );
+    }
+
+    /// Image coordinates of a point on the canvas (CSS pixels from its top-left corner).
+    pub fn to_image(&self, x: f64, y: f64) -> Point {
+        self.viewport.to_image(Point::new(x, y))
+    }
+}
+
+/// Whether the latest edits have reached IndexedDB.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveState {
+    /// Everything is journaled.
+    Saved,
+    /// Some ops are still being written.
+    Saving(usize),
+    /// Journaling failed; edits live in memory only. The message says why.
+    Failed(String),
+}
+
+/// Non-reactive parts of a mounted editor, shared by its UI closures and its JS handle.
+pub struct Runtime {
+    /// The reactive session.
+    pub session: RwSignal<Session>,
+    /// Journal state shown in the toolbar.
+    pub save_state: RwSignal<SaveState>,
+    /// A message shown in the error banner.
+    pub banner: RwSignal<Option<String>>,
+    /// The image being labelled.
+    pub image: RefCell<Option<HtmlImageElement>>,
+    /// IndexedDB, when available.
+    pub store: RefCell<Option<Rc<Store>>>,
+    /// Host callbacks by event.
+    pub listeners: Listeners,
+    /// Space is held: a left drag pans.
+    pub space_held: Cell<bool>,
+    /// Last pointer position over the canvas, CSS pixels.
+    pub cursor: Cell<Option<(f64, f64)>>,
+    queue: RefCell<VecDeque<(String, Op)>>,
+    draining: RefCell<bool>,
+}
+
+impl Runtime {
+    /// A runtime around a fresh session.
+    pub fn new(session: Session) -> Rc<Self> {
+        Rc::new(Self {
+            session: RwSignal::new(session),
+            save_state: RwSignal::new(SaveState::Saved),
+            banner: RwSignal::new(None),
+            image: RefCell::new(None),
+            store: RefCell::new(None),
+            listeners: Listeners::default(),
+            space_held: Cell::new(false),
+            cursor: Cell::new(None),
+            queue: RefCell::new(VecDeque::new()),
+            draining: RefCell::new(false),
+        })
+    }
+
+    /// Runs `f` on the core editor and then does everything its outcome asks for.
+    pub fn dispatch(self: &Rc<Self>, f: impl FnOnce(&mut Editor) -> Outcome) {
+        let mut outcome = Outcome::default();
+        self.session.update(|s| outcome = f(&mut s.editor));
+        self.after(outcome);
+    }
+
+    /// Hands a pointer event in canvas CSS pixels to the active tool.
+    pub fn pointer(self: &Rc<Self>, kind: PointerKind, x: f64, y: f64, mods: Modifiers) {
+        let (pos, scale) = self
+            .session
+            .with_untracked(|s| (s.to_image(x, y), s.viewport.scale()));
+        self.dispatch(|ed| {
+            ed.pointer(PointerEvent {
+                kind,
+                pos,
+                mods,
+                scale,
+            })
+        });
+    }
+
+    /// Undoes the last step; a step that no longer applies is reported, not lost.
+    pub fn undo(self: &Rc<Self>) {
+        self.history(true);
+    }
+
+    /// Redoes the last undone step.
+    pub fn redo(self: &Rc<Self>) {
+        self.history(false);
+    }
+
+    fn history(self: &Rc<Self>, undo: bool) {
+        let mut result = Ok(Outcome::default());
+        self.session.update(|s| {
+            result = if undo {
+                s.editor.undo()
+            } else {
+                s.editor.redo()
+            };
+        });
+        match result {
+            Ok(outcome) => self.after(outcome),
+            Err(e) => self.fail(format!(
+                "Could not {}: {e}",
+                if undo { "undo" } else { "redo" }
+            )),
+        }
+    }
+
+    /// Journals committed ops and notifies the host of changes and selection.
+    pub fn after(self: &Rc<Self>, outcome: Outcome) {
+        if !outcome.committed.is_empty() {
+            let task_id = self.session.with_untracked(|s| s.editor.task().id.clone());
+            {
+                let mut q = self.queue.borrow_mut();
+                for op in outcome.committed {
+                    q.push_back((task_id.clone(), op));
+                }
+            }
+            self.emit(EventName::Change, &self.annotations_js());
+            self.drain();
+        }
+        if outcome.selection_changed {
+            let ids: Vec<String> = self
+                .session
+                .with_untracked(|s| s.editor.selection().iter().map(|id| id.0.clone()).collect());
+            self.emit(
+                EventName::Select,
+                &serde_wasm_bindgen::to_value(&ids).unwrap_or(JsValue::NULL),
+            );
+        }
+    }
+
+    /// The current annotations as Lasso JSON (a JS array).
+    pub fn annotations_js(&self) -> JsValue {
+        self.session.with_untracked(|s| {
+            let json = serde_json::to_string(&s.editor.task().annotations).unwrap_or_default();
+            js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
+        })
+    }
+
+    /// Calls the host's callbacks for an event.
+    pub fn emit(&self, event: EventName, detail: &JsValue) {
+        self.listeners.emit(event, detail);
+    }
+
+    /// Reports an error to the host and in the banner.
+    pub fn fail(&self, message: String) {
+        web_sys::console::error_1(&JsValue::from_str(&message));
+        self.banner.set(Some(message.clone()));
+        self.emit(EventName::Error, &JsValue::from_str(&message));
+    }
+
+    /// Writes queued ops to the journal one transaction at a time, in order.
+    fn drain(self: &Rc<Self>) {
+        if *self.draining.borrow() {
+            self.save_state
+                .set(SaveState::Saving(self.queue.borrow().len()));
+            return;
+        }
+        let Some(store) = self.store.borrow().clone() else {
+            // No IndexedDB: the edits stay in memory; the banner already says so.
+            self.queue.borrow_mut().clear();
+            return;
+        };
+        *self.draining.borrow_mut() = true;
+        self.save_state
+            .set(SaveState::Saving(self.queue.borrow().len()));
+        let this = Rc::clone(self);
+        wasm_bindgen_futures::spawn_local(async move {
+            loop {
+                let next = this.queue.borrow_mut().pop_front();
+                let Some((task_id, op)) = next else { break };
+                match store.append(&task_id, &op).await {
+                    Ok(seq) => {
+                        let pending = this.queue.borrow().len();
+                        this.save_state.set(if pending == 0 {
+                            SaveState::Saved
+                        } else {
+                            SaveState::Saving(pending)
+                        });
+                        let detail = js_sys::Object::new();
+                        let _ =
+                            js_sys::Reflect::set(&detail, &"seq".into(), &JsValue::from_f64(seq));
+                        let _ = js_sys::Reflect::set(
+                            &detail,
+                            &"pending".into(),
+                            &JsValue::from_f64(pending as f64),
+                        );
+                        this.emit(EventName::Save, &detail);
+                    }
+                    Err(e) => {
+                        let msg = format!("Could not save to IndexedDB ({e}); your edits are kept in memory only — export them before closing the page.");
+                        this.save_state.set(SaveState::Failed(e.to_string()));
+                        this.fail(msg);
+                        this.queue.borrow_mut().clear();
+                        break;
+                    }
+                }
+            }
+            *this.draining.borrow_mut() = false;
+        });
+    }
+}

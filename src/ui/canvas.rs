@@ -1,0 +1,184 @@
+//! The drawing stage: the canvas, its pointer and wheel events, its size, and redraws on demand.
+
+use crate::session::Runtime;
+use crate::view::render;
+use lasso_core::edit::{Modifiers, PointerKind};
+use lasso_core::model::Point;
+use leptos::prelude::*;
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, PointerEvent, WheelEvent};
+
+/// How much one wheel "line" of 100 delta units zooms.
+const WHEEL_ZOOM_PER_100: f64 = 1.25;
+
+fn modifiers(ev: &web_sys::MouseEvent) -> Modifiers {
+    Modifiers {
+        shift: ev.shift_key(),
+        alt: ev.alt_key(),
+        ctrl: ev.ctrl_key() || ev.meta_key(),
+    }
+}
+
+/// The canvas and the stage around it.
+#[component]
+pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl IntoView {
+    let stage = NodeRef::<leptos::html::Div>::new();
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let session = runtime.session;
+    // Pan in progress: last pointer position in CSS pixels.
+    let panning: Rc<Cell<Option<(f64, f64)>>> = Rc::new(Cell::new(None));
+    let frame_pending = Rc::new(Cell::new(false));
+
+    // Redraw whenever the session changes, at most once per animation frame.
+    {
+        let runtime = Rc::clone(&runtime);
+        let frame_pending = Rc::clone(&frame_pending);
+        Effect::new(move |_| {
+            session.track();
+            if frame_pending.replace(true) {
+                return;
+            }
+            let runtime = Rc::clone(&runtime);
+            let frame_pending = Rc::clone(&frame_pending);
+            let draw = Closure::once_into_js(move || {
+                frame_pending.set(false);
+                paint(&runtime, canvas);
+            });
+            if let Some(w) = web_sys::window() {
+                w.request_animation_frame(draw.unchecked_ref()).ok();
+            }
+        });
+    }
+
+    // Keep the canvas the size of the stage, in device pixels.
+    {
+        let on_resize = Closure::<dyn FnMut()>::new(move || {
+            let Some(el) = stage.get_untracked() else {
+                return;
+            };
+            let rect = el.get_bounding_client_rect();
+            let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
+            session.update(|s| {
+                let first = s.view_size.0 < 2.0;
+                s.view_size = (w, h);
+                if first && s.image_ready {
+                    s.fit();
+                }
+            });
+        });
+        let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+        on_resize.forget();
+        stage.on_load(move |el| {
+            if let Some(o) = &observer {
+                o.observe(&el);
+            }
+        });
+    }
+
+    let down = {
+        let runtime = Rc::clone(&runtime);
+        let panning = Rc::clone(&panning);
+        move |ev: PointerEvent| {
+            if let Some(r) = root.get_untracked() {
+                r.focus().ok();
+            }
+            let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+            if let Some(c) = canvas.get_untracked() {
+                c.set_pointer_capture(ev.pointer_id()).ok();
+            }
+            if ev.button() == 1 || (ev.button() == 0 && runtime.space_held.get()) {
+                ev.prevent_default();
+                panning.set(Some((x, y)));
+            } else if ev.button() == 0 {
+                runtime.pointer(PointerKind::Down, x, y, modifiers(&ev));
+            }
+        }
+    };
+    let moved = {
+        let runtime = Rc::clone(&runtime);
+        let panning = Rc::clone(&panning);
+        move |ev: PointerEvent| {
+            let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+            runtime.cursor.set(Some((x, y)));
+            if let Some((px, py)) = panning.get() {
+                panning.set(Some((x, y)));
+                session.update(|s| s.viewport = s.viewport.pan(x - px, y - py));
+            } else {
+                runtime.pointer(PointerKind::Move, x, y, modifiers(&ev));
+            }
+        }
+    };
+    let up = {
+        let runtime = Rc::clone(&runtime);
+        let panning = Rc::clone(&panning);
+        move |ev: PointerEvent| {
+            let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+            if panning.take().is_some() {
+                return;
+            }
+            if ev.button() == 0 {
+                runtime.pointer(PointerKind::Up, x, y, modifiers(&ev));
+            }
+        }
+    };
+    let wheel = move |ev: WheelEvent| {
+        ev.prevent_default();
+        let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        // Lines and pages are normalised to pixels so every mouse zooms alike.
+        let unit = match ev.delta_mode() {
+            1 => 33.0,
+            2 => 400.0,
+            _ => 1.0,
+        };
+        let factor = WHEEL_ZOOM_PER_100.powf(-ev.delta_y() * unit / 100.0);
+        session.update(|s| s.viewport = s.viewport.zoom_about(Point::new(x, y), factor));
+    };
+
+    view! {
+        <div class="lasso-stage" node_ref=stage>
+            <canvas
+                node_ref=canvas
+                class="lasso-canvas"
+                on:pointerdown=down
+                on:pointermove=moved
+                on:pointerup=up
+                on:pointercancel=move |_| {}
+                on:wheel=wheel
+                on:contextmenu=move |ev| ev.prevent_default()
+            ></canvas>
+        </div>
+    }
+}
+
+fn paint(runtime: &Runtime, canvas: NodeRef<leptos::html::Canvas>) {
+    let Some(canvas) = canvas.get_untracked() else {
+        return;
+    };
+    let canvas: HtmlCanvasElement = canvas;
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0);
+    runtime.session.with_untracked(|s| {
+        let (w, h) = s.view_size;
+        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+        if canvas.width() != pw || canvas.height() != ph {
+            canvas.set_width(pw);
+            canvas.set_height(ph);
+        }
+        let style = web_sys::HtmlElement::style(&canvas);
+        style.set_property("width", &format!("{w}px")).ok();
+        style.set_property("height", &format!("{h}px")).ok();
+        let Some(ctx) = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
+        let image = runtime.image.borrow();
+        render::draw(&ctx, s, image.as_ref(), dpr);
+    });
+}

@@ -1,0 +1,63 @@
+//! Keyboard: hotkeys act only while the editor has focus and never while the user types in a
+//! text field.
+
+use crate::session::Runtime;
+use lasso_core::edit::{Action, Modifiers};
+use leptos::prelude::*;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
+
+fn is_typing(ev: &KeyboardEvent) -> bool {
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return false;
+    };
+    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable()
+}
+
+/// The editor root's `keydown` handler.
+pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'static {
+    move |ev: KeyboardEvent| {
+        if is_typing(&ev) {
+            return;
+        }
+        if ev.key() == " " {
+            ev.prevent_default();
+            runtime.space_held.set(true);
+            return;
+        }
+        let mods = Modifiers {
+            shift: ev.shift_key(),
+            alt: ev.alt_key(),
+            ctrl: ev.ctrl_key() || ev.meta_key(),
+        };
+        let action = runtime
+            .session
+            .with_untracked(|s| s.keymap.action(&ev.key(), mods));
+        let Some(action) = action else { return };
+        ev.prevent_default();
+        match action {
+            Action::Tool(t) => runtime.session.update(|s| s.editor.set_tool(t)),
+            Action::Label(n) => runtime.session.update(|s| {
+                s.editor.set_label_index(n);
+            }),
+            Action::Delete => runtime.dispatch(|ed| ed.delete_selection()),
+            Action::Cancel => runtime.dispatch(|ed| ed.cancel()),
+            Action::Undo => runtime.undo(),
+            Action::Redo => runtime.redo(),
+            Action::Fit => runtime.session.update(|s| s.fit()),
+        }
+    }
+}
+
+/// The editor root's `keyup` handler (ends Space-panning).
+pub fn keyup_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'static {
+    move |ev: KeyboardEvent| {
+        if ev.key() == " " {
+            runtime.space_held.set(false);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Leptos components. They hold no geometry or format logic: every handler forwards a DOM event
+//! to the [`Runtime`], and every view reads the session through a memo.
+
+pub mod banner;
+mod canvas;
+mod keys;
+
+use crate::session::{Runtime, SaveState};
+use lasso_core::edit::ToolName;
+use lasso_core::model::AnnotationId;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::rc::Rc;
+use web_sys::HtmlElement;
+
+/// Mounts the editor UI into `element`; dropping the returned handle unmounts it.
+pub fn mount_app(element: HtmlElement, runtime: Rc<Runtime>) -> Box<dyn std::any::Any> {
+    let handle = leptos::mount::mount_to(element, move || view! { <App runtime=runtime/> });
+    Box::new(handle)
+}
+
+/// One row of the annotation list.
+#[derive(Clone, PartialEq)]
+struct Row {
+    id: AnnotationId,
+    label: String,
+    color: String,
+    selected: bool,
+}
+
+#[component]
+fn App(runtime: Rc<Runtime>) -> impl IntoView {
+    let session = runtime.session;
+    let tool = Memo::new(move |_| session.with(|s| s.editor.tool().name()));
+    let current_label = Memo::new(move |_| session.with(|s| s.editor.label().to_string()));
+    let labels = Memo::new(move |_| session.with(|s| s.editor.task().labels.labels.clone()));
+    let zoom = Memo::new(move |_| session.with(|s| (s.viewport.scale() * 100.0).round()));
+    let rows = Memo::new(move |_| {
+        session.with(|s| {
+            let task = s.editor.task();
+            task.annotations
+                .iter()
+                .map(|a| Row {
+                    id: a.id.clone(),
+                    label: a.label.clone(),
+                    color: task
+                        .labels
+                        .get(&a.label)
+                        .map(|l| l.color.clone())
+                        .unwrap_or_default(),
+                    selected: s.editor.selection().contains(&a.id),
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let save_state = runtime.save_state;
+    let save_text = move || match save_state.get() {
+        SaveState::Saved => "Saved".to_string(),
+        SaveState::Saving(n) => format!("Saving {n}…"),
+        SaveState::Failed(_) => "Not saved".to_string(),
+    };
+    let banner = runtime.banner;
+    let root = NodeRef::<leptos::html::Div>::new();
+    let on_keydown = keys::keydown_handler(Rc::clone(&runtime));
+    let on_keyup = keys::keyup_handler(Rc::clone(&runtime));
+    let tool_button = move |name: ToolName, text: &'static str, key: &'static str| {
+        view! {
+            <button
+                class="lasso-tool"
+                class:active=move || tool.get() == name
+                data-tool=name.as_str()
+                title=format!("{text} ({key})")
+                on:click=move |_| session.update(|s| s.editor.set_tool(name))
+            >
+                {text}
+            </button>
+        }
+    };
+    // `For` rows may be built from any thread in Leptos' types; this crate is single-threaded
+    // wasm, so the wrapper only satisfies the bound.
+    let list_runtime = SendWrapper::new(Rc::clone(&runtime));
+    view! {
+        <div class="lasso" tabindex="0" node_ref=root on:keydown=on_keydown on:keyup=on_keyup>
+            <div class="lasso-toolbar">
+                {tool_button(ToolName::Select, "Select", "V")}
+                {tool_button(ToolName::Box, "Box", "B")}
+                <span class="lasso-sep"></span>
+                <For
+                    each={move || labels.get().into_iter().enumerate().collect::<Vec<_>>()}
+                    key=|(i, l)| (*i, l.name.clone())
+                    children=move |(i, l)| {
+                        let name = l.name.clone();
+                        let active_name = l.name.clone();
+                        view! {
+                            <button
+                                class="lasso-label"
+                                class:active=move || current_label.get() == active_name
+                                data-label=l.name.clone()
+                                on:click=move |_| session.update(|s| { s.editor.set_label(&name); })
+                            >
+                                <span class="lasso-swatch" style:background=l.color.clone()></span>
+                                {l.name.clone()}
+                                <kbd>{l.hotkey.clone().unwrap_or_else(|| (i + 1).to_string())}</kbd>
+                            </button>
+                        }
+                    }
+                />
+                <span class="lasso-spacer"></span>
+                <span class="lasso-zoom" title="Zoom (F fits)">{move || format!("{}%", zoom.get())}</span>
+                <span class="lasso-save" data-state=move || match save_state.get() {
+                    SaveState::Saved => "saved",
+                    SaveState::Saving(_) => "saving",
+                    SaveState::Failed(_) => "failed",
+                }>{save_text}</span>
+            </div>
+            <Show when=move || banner.with(|b| b.is_some())>
+                <div class="lasso-banner" role="alert">
+                    <span>{move || banner.get().unwrap_or_default()}</span>
+                    <button on:click=move |_| banner.set(None)>"Dismiss"</button>
+                </div>
+            </Show>
+            <div class="lasso-main">
+                <canvas::Stage runtime=Rc::clone(&runtime) root=root/>
+                <aside class="lasso-side">
+                    <h2>"Annotations"</h2>
+                    <ul class="lasso-list">
+                        <For
+                            each=move || rows.get()
+                            key=|r| (r.id.clone(), r.label.clone(), r.selected)
+                            children=move |r| {
+                                let id = r.id.clone();
+                                let runtime = SendWrapper::new(Rc::clone(&list_runtime));
+                                view! {
+                                    <li
+                                        class="lasso-item"
+                                        class:selected=r.selected
+                                        data-id=r.id.0.clone()
+                                        data-label=r.label.clone()
+                                        on:click=move |_| {
+                                            let id = id.clone();
+                                            runtime.dispatch(move |ed| lasso_core::edit::Outcome {
+                                                selection_changed: ed.select(vec![id]),
+                                                redraw: true,
+                                                ..Default::default()
+                                            });
+                                        }
+                                    >
+                                        <span class="lasso-swatch" style:background=r.color.clone()></span>
+                                        <span class="lasso-item-label">{r.label.clone()}</span>
+                                        <span class="lasso-item-id">{r.id.0.clone()}</span>
+                                    </li>
+                                }
+                            }
+                        />
+                    </ul>
+                </aside>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,117 @@
+// Shared helpers for the end-to-end tests: a static server for dist/ and a headless Chromium.
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, "../..");
+export const DIST = process.env.LASSO_DIST || path.join(ROOT, "dist");
+export const ARTIFACTS = path.join(here, "artifacts");
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".json": "application/json",
+  ".webmanifest": "application/manifest+json",
+};
+
+/** Serves `dir` on an ephemeral loopback port; resolves to {url, close}. */
+export function serveStatic(dir = DIST) {
+  if (!fs.existsSync(path.join(dir, "index.html"))) {
+    throw new Error(`${dir}/index.html is missing: build the app first (cargo xtask test does).`);
+  }
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    let file = path.normalize(path.join(dir, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(dir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+    fs.readFile(file, (err, data) => {
+      if (err) {
+        res.writeHead(404).end("not found");
+        return;
+      }
+      res.writeHead(200, {
+        "content-type": TYPES[path.extname(file)] || "application/octet-stream",
+        "cache-control": "no-store",
+      });
+      res.end(data);
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
+
+/** Flags that keep headless Chromium quiet on a machine with no outside network. */
+export const CHROMIUM_ARGS = [
+  "--headless=new",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+/** Launches Debian's Chromium. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/**
+ * Opens the app in a page and waits for the editor and its image. Page errors and console
+ * errors are collected in `page.errors` so tests can assert there were none.
+ */
+export async function openApp(context, url) {
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  page.on("console", (m) => {
+    if (m.type() === "error") page.errors.push(m.text());
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+  await page.waitForSelector(".lasso-canvas");
+  await page.waitForFunction(() => window.lasso.viewport().imageReady);
+  return page;
+}
+
+/** Screen position (page CSS pixels) of an image point, read from the editor's viewport. */
+export async function imageToPage(page, x, y) {
+  const box = await page.locator(".lasso-canvas").boundingBox();
+  const vp = await page.evaluate(() => window.lasso.viewport());
+  return { x: box.x + vp.offsetX + x * vp.scale, y: box.y + vp.offsetY + y * vp.scale };
+}
+
+/** Drags with the left mouse button between two image points, in small steps like a person. */
+export async function dragImage(page, from, to) {
+  const a = await imageToPage(page, from[0], from[1]);
+  const b = await imageToPage(page, to[0], to[1]);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+  await page.mouse.move(b.x, b.y, { steps: 4 });
+  await page.mouse.up();
+}
+
+export function artifact(name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  return path.join(ARTIFACTS, name);
+}

@@ -1,0 +1,89 @@
+//! Running commands from the repository root with the project's tools on PATH.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Errors are messages for the terminal.
+pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Where `cargo install` puts binaries: `$CARGO_HOME/bin`, default `~/.cargo/bin`.
+pub fn cargo_bin() -> PathBuf {
+    match std::env::var_os("CARGO_HOME") {
+        Some(home) => PathBuf::from(home).join("bin"),
+        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo/bin"),
+    }
+}
+
+/// PATH with the installed tools first: cargo's bin dir and the npm packages' binaries.
+pub fn tool_path() -> std::ffi::OsString {
+    let mut dirs = vec![cargo_bin(), root().join("node_modules/.bin")];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).unwrap_or_default()
+}
+
+/// Prints a step heading.
+pub fn step(name: &str) {
+    println!("\n==> {name}");
+}
+
+/// A command to run from the repository root with [`tool_path`].
+pub struct Cmd {
+    inner: Command,
+    line: String,
+}
+
+/// Makes a [`Cmd`].
+pub fn cmd(program: &str, args: &[&str]) -> Cmd {
+    let mut inner = Command::new(program);
+    inner
+        .args(args)
+        .current_dir(root())
+        .env("PATH", tool_path());
+    Cmd {
+        inner,
+        line: format!("{program} {}", args.join(" ")),
+    }
+}
+
+impl Cmd {
+    /// Sets an environment variable.
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.inner.env(key, value);
+        self
+    }
+
+    /// Runs it, failing with the command line if it fails.
+    pub fn run(mut self) -> Result<()> {
+        let status = self
+            .inner
+            .status()
+            .map_err(|e| format!("could not start `{}`: {e}", self.line))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("`{}` failed ({status})", self.line).into())
+        }
+    }
+
+    /// Runs it and returns its standard output, or `Err` if it cannot start or fails.
+    pub fn output(mut self) -> Result<String> {
+        let out = self
+            .inner
+            .output()
+            .map_err(|e| format!("could not start `{}`: {e}", self.line))?;
+        if !out.status.success() {
+            return Err(format!("`{}` failed ({})", self.line, out.status).into());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
