@@ -59,7 +59,7 @@ pub fn draw(
             draw_box(ctx, b, color, scale, selected);
         }
     }
-    if let Some(Shape::Box(b)) = session.editor.preview() {
+    if let Some(Shape::Box(b)) = session.editor.overlay().preview {
         let color = task
             .labels
             .get(session.editor.label())

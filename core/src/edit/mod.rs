@@ -119,6 +119,23 @@ impl Tool {
     }
 }
 
+/// What the interactive layer draws on top of the scene: the gesture in progress and the
+/// affordances of the active tool. Sizes of handles are in screen pixels (the painter keeps them
+/// constant); positions are image pixels.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Overlay {
+    /// The shape being drawn, with the current label's style.
+    pub preview: Option<Shape>,
+    /// Crosshair guide lines through this point, across the whole image.
+    pub guides: Option<Point>,
+    /// Vertices placed so far by a click-by-click tool (polygon, polyline, keypoints).
+    pub vertices: Vec<Point>,
+    /// Rubber-band selection rectangle.
+    pub rubber_band: Option<crate::model::BoxShape>,
+    /// Brush or eraser outline: centre and radius in image pixels.
+    pub brush: Option<(Point, f64)>,
+}
+
 /// What a tool asks the editor to do after an event.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ToolOutput {
@@ -274,11 +291,19 @@ impl Editor {
         }
     }
 
-    /// The shape being drawn, if a gesture is in progress, for the overlay.
+    /// The shape being drawn, if a gesture is in progress.
     pub fn preview(&self) -> Option<Shape> {
         match &self.tool {
             Tool::Box(t) => t.preview(&self.task).map(Shape::Box),
             Tool::Select(_) => None,
+        }
+    }
+
+    /// Everything the interactive layer draws for the active tool.
+    pub fn overlay(&self) -> Overlay {
+        Overlay {
+            preview: self.preview(),
+            ..Overlay::default()
         }
     }
 
