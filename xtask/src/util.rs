@@ -6,11 +6,13 @@ use std::process::Command;
 /// Errors are messages for the terminal.
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-/// The repository root.
+/// The repository root: the parent of xtask's manifest dir, read at run time (`cargo run` sets
+/// it). Not `env!`: with a target dir shared between checkouts, a binary built in one checkout
+/// would otherwise work on another.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+    std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
+        .and_then(|dir| dir.parent().map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
