@@ -14,5 +14,6 @@
 
 pub mod edit;
 pub mod history;
+pub mod import;
 pub mod model;
 pub mod viewport;

@@ -385,6 +385,19 @@ impl Editor {
         })
     }
 
+    /// Applies an op made elsewhere (another tab's journaled edit) without recording it as an
+    /// undo step of this session and without reporting it as committed (it is already journaled).
+    pub fn apply_external(&mut self, op: &Op) -> Result<Outcome, ApplyError> {
+        op.apply(&mut self.task)?;
+        let before = self.selection.len();
+        self.prune_selection();
+        Ok(Outcome {
+            committed: Vec::new(),
+            selection_changed: before != self.selection.len(),
+            redraw: true,
+        })
+    }
+
     fn after_history(&mut self, op: Option<Op>) -> Outcome {
         let before = self.selection.len();
         self.prune_selection();

@@ -261,3 +261,33 @@ fn keymap_defaults_and_chords() {
     k.bind("x", Action::Delete);
     assert_eq!(k.action("X", none), Some(Action::Delete));
 }
+
+#[test]
+fn external_op_changes_the_task_but_not_the_undo_history() {
+    let mut ed = Editor::new(task(), "a");
+    drag(&mut ed, (10.0, 10.0), (30.0, 30.0));
+    let remote = Annotation::new(
+        "b-1",
+        "dog",
+        Shape::Box(BoxShape::from_corners(
+            Point::new(50.0, 50.0),
+            Point::new(60.0, 60.0),
+        )),
+    );
+    let out = ed
+        .apply_external(&Op::Add {
+            annotation: remote.clone(),
+        })
+        .unwrap();
+    assert!(
+        out.committed.is_empty(),
+        "an external op is not journaled again"
+    );
+    assert_eq!(ed.task().annotations.len(), 2);
+    // Undo takes back this session's own box, not the other tab's.
+    ed.undo().unwrap();
+    assert_eq!(ed.task().annotations, vec![remote.clone()]);
+    // An op that does not apply is an error and leaves the task as it was.
+    assert!(ed.apply_external(&Op::Add { annotation: remote }).is_err());
+    assert_eq!(ed.task().annotations.len(), 1);
+}
