@@ -1,161 +1,139 @@
-//! IndexedDB: task snapshots and the op journal.
+//! IndexedDB: task snapshots, the op journal, local images and settings.
 //!
 //! A task is stored as a snapshot plus the ops journaled after it. Each op is appended in its own
 //! transaction and counts as saved only once that transaction completes, so a crash or a closed
 //! tab loses at most an op that was never reported saved. Loading replays the journal over the
-//! snapshot with the same `Op::apply` the editor uses.
+//! snapshot with the same `Op::apply` the editor uses; [`Store::compact`] folds the journal into
+//! a new snapshot in the background so loading stays quick. The schema and its migrations are in
+//! [`schema`].
 
-use lasso_core::history::Op;
-use lasso_core::model::Task;
-use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
-use serde::{Deserialize, Serialize};
+mod journal;
+mod local;
+pub mod schema;
+mod settings;
+
+pub use journal::{Compacted, Loaded};
+pub use local::{DatasetInfo, ImageInfo, NewImage};
+
+use rexie::Rexie;
+use std::cell::Cell;
 use std::fmt;
-use wasm_bindgen::JsValue;
 
-/// Schema version of the database.
-pub const DB_VERSION: u32 = 1;
-const TASKS: &str = "tasks";
-const JOURNAL: &str = "journal";
-const BY_TASK: &str = "by_task";
+/// What kind of failure a store operation met, so the UI can say what to do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreErrorKind {
+    /// The browser refused to store more (`QuotaExceededError`): free space or export.
+    Quota,
+    /// IndexedDB cannot be used at all (private mode, disabled storage, blocked upgrade).
+    Unavailable,
+    /// Anything else (unreadable row, aborted transaction).
+    Other,
+}
 
 /// Why a store operation failed, in words for the banner.
 #[derive(Debug, Clone)]
-pub struct StoreError(pub String);
+pub struct StoreError {
+    /// The kind of failure.
+    pub kind: StoreErrorKind,
+    /// What failed and where.
+    pub message: String,
+}
+
+impl StoreError {
+    /// An error of `kind` with a message.
+    pub fn new(kind: StoreErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// An error of kind [`StoreErrorKind::Other`].
+    pub fn other(message: impl Into<String>) -> Self {
+        Self::new(StoreErrorKind::Other, message)
+    }
+
+    /// Whether the browser refused for lack of space.
+    pub fn is_quota(&self) -> bool {
+        self.kind == StoreErrorKind::Quota
+    }
+}
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 impl From<rexie::Error> for StoreError {
     fn from(e: rexie::Error) -> Self {
-        StoreError(e.to_string())
+        // rexie's own Display says only "idb error"; the wrapped error names the DOM exception.
+        let message = match &e {
+            rexie::Error::IdbError(inner) => inner.to_string(),
+            other => other.to_string(),
+        };
+        let kind = if message.contains("QuotaExceeded") || message.contains("quota") {
+            StoreErrorKind::Quota
+        } else {
+            StoreErrorKind::Other
+        };
+        StoreError::new(kind, message)
     }
 }
 
 impl From<serde_wasm_bindgen::Error> for StoreError {
     fn from(e: serde_wasm_bindgen::Error) -> Self {
-        StoreError(e.to_string())
+        StoreError::other(e.to_string())
     }
-}
-
-#[derive(Serialize, Deserialize)]
-struct SnapshotRow {
-    id: String,
-    /// The task as Lasso JSON.
-    task: String,
-    /// The journal sequence number up to which the snapshot already includes ops.
-    seq: f64,
-}
-
-#[derive(Serialize, Deserialize)]
-struct JournalRow {
-    /// Sequence number, assigned by IndexedDB on insert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    seq: Option<f64>,
-    task: String,
-    /// The op as JSON.
-    op: String,
-}
-
-/// What loading a task found.
-pub struct Loaded {
-    /// The task with every journaled op applied.
-    pub task: Task,
-    /// Ops that could not be applied (kept in the journal, reported to the user).
-    pub skipped: Vec<String>,
 }
 
 /// An open Lasso database.
 pub struct Store {
     db: Rexie,
+    name: String,
+    /// Test hook: how many of the next journal writes fail as if the disk were full.
+    injected_failures: Cell<u32>,
 }
 
 impl Store {
-    /// Opens (creating or upgrading) the database called `name`.
+    /// Opens (creating or migrating to [`schema::VERSION`]) the database called `name`.
     pub async fn open(name: &str) -> Result<Store, StoreError> {
-        let db = Rexie::builder(name)
-            .version(DB_VERSION)
-            .add_object_store(ObjectStore::new(TASKS).key_path("id"))
-            .add_object_store(
-                ObjectStore::new(JOURNAL)
-                    .key_path("seq")
-                    .auto_increment(true)
-                    .add_index(Index::new(BY_TASK, "task")),
+        let db = schema::open(name).await.map_err(|e| {
+            StoreError::new(
+                StoreErrorKind::Unavailable,
+                format!("cannot open IndexedDB database {name:?}: {e}"),
             )
-            .build()
-            .await?;
-        Ok(Store { db })
-    }
-
-    /// Loads a stored task with its journal replayed, or `None` if the task was never stored.
-    pub async fn load(&self, task_id: &str) -> Result<Option<Loaded>, StoreError> {
-        let tx = self
-            .db
-            .transaction(&[TASKS, JOURNAL], TransactionMode::ReadOnly)?;
-        let Some(row) = tx.store(TASKS)?.get(JsValue::from_str(task_id)).await? else {
-            return Ok(None);
+        })?;
+        let store = Store {
+            db,
+            name: name.to_string(),
+            injected_failures: Cell::new(0),
         };
-        let row: SnapshotRow = serde_wasm_bindgen::from_value(row)?;
-        let mut task: Task = serde_json::from_str(&row.task).map_err(|e| {
-            StoreError(format!(
-                "stored snapshot of task {task_id} is unreadable: {e}"
-            ))
-        })?;
-        let range = KeyRange::only(&JsValue::from_str(task_id))
-            .map_err(|e| StoreError(format!("bad task id {task_id:?}: {e}")))?;
-        let entries = tx
-            .store(JOURNAL)?
-            .index(BY_TASK)?
-            .get_all(Some(range), None)
-            .await?;
-        let mut skipped = Vec::new();
-        // The index orders entries of one task by primary key, i.e. in journal order.
-        for value in entries {
-            let entry: JournalRow = serde_wasm_bindgen::from_value(value)?;
-            let seq = entry.seq.unwrap_or(0.0);
-            if seq <= row.seq {
-                continue;
-            }
-            let applied = serde_json::from_str::<Op>(&entry.op)
-                .map_err(|e| e.to_string())
-                .and_then(|op| op.apply(&mut task).map_err(|e| e.to_string()));
-            if let Err(e) = applied {
-                skipped.push(format!("journal entry {seq}: {e}"));
-            }
+        schema::after_open(&store).await?;
+        Ok(store)
+    }
+
+    /// The database's name (also names the cross-tab channel).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Test hook: makes the next `n` journal writes fail with a quota error, as a full disk
+    /// would (Chromium cannot be given a tiny quota from a test).
+    pub fn inject_quota_failures(&self, n: u32) {
+        self.injected_failures.set(n);
+    }
+
+    /// Consumes one injected failure, if any is pending.
+    fn injected_failure(&self) -> Result<(), StoreError> {
+        let n = self.injected_failures.get();
+        if n == 0 {
+            return Ok(());
         }
-        Ok(Some(Loaded { task, skipped }))
-    }
-
-    /// Stores a task as a fresh snapshot (used the first time a task is opened).
-    pub async fn put_snapshot(&self, task: &Task, seq: f64) -> Result<(), StoreError> {
-        let json = serde_json::to_string(task).map_err(|e| StoreError(e.to_string()))?;
-        let row = serde_wasm_bindgen::to_value(&SnapshotRow {
-            id: task.id.clone(),
-            task: json,
-            seq,
-        })?;
-        let tx = self.db.transaction(&[TASKS], TransactionMode::ReadWrite)?;
-        tx.store(TASKS)?.put(&row, None).await?;
-        tx.done().await?;
-        Ok(())
-    }
-
-    /// Appends one op to a task's journal in its own transaction and returns its sequence
-    /// number once the transaction has completed (the op is durable).
-    pub async fn append(&self, task_id: &str, op: &Op) -> Result<f64, StoreError> {
-        let json = serde_json::to_string(op).map_err(|e| StoreError(e.to_string()))?;
-        let row = serde_wasm_bindgen::to_value(&JournalRow {
-            seq: None,
-            task: task_id.to_string(),
-            op: json,
-        })?;
-        let tx = self
-            .db
-            .transaction(&[JOURNAL], TransactionMode::ReadWrite)?;
-        let key = tx.store(JOURNAL)?.add(&row, None).await?;
-        tx.done().await?;
-        Ok(key.as_f64().unwrap_or(0.0))
+        self.injected_failures.set(n - 1);
+        Err(StoreError::new(
+            StoreErrorKind::Quota,
+            "QuotaExceededError: the storage quota has been exceeded (simulated)",
+        ))
     }
 }

@@ -1,0 +1,238 @@
+//! Task snapshots and the op journal: append, load (snapshot + replay) and compaction.
+//!
+//! Appending an op writes one small row and never touches the snapshot, so it costs the same
+//! whatever the size of the task. Compaction reads in one read-only transaction, folds the
+//! journal in memory, then writes the new snapshot and deletes exactly the rows it folded in a
+//! short read-write transaction, so appends made meanwhile are kept and wait only for the write.
+
+use super::schema::{BY_TASK, JOURNAL, TASKS};
+use super::{Store, StoreError};
+use lasso_core::history::Op;
+use lasso_core::model::Task;
+use rexie::{KeyRange, TransactionMode};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+#[derive(Serialize, Deserialize)]
+struct SnapshotRow {
+    id: String,
+    /// The task as Lasso JSON.
+    task: String,
+    /// The journal sequence number up to which the snapshot already includes ops.
+    seq: f64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct JournalRow {
+    /// Sequence number, assigned by IndexedDB on insert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    seq: Option<f64>,
+    task: String,
+    /// The op as JSON.
+    op: String,
+}
+
+/// What loading a task found.
+pub struct Loaded {
+    /// The task with every journaled op applied.
+    pub task: Task,
+    /// Ops that could not be applied (kept in the journal, reported to the user).
+    pub skipped: Vec<String>,
+    /// The highest sequence number folded into `task` (snapshot or journal).
+    pub seq: f64,
+    /// How many journal rows were replayed over the snapshot.
+    pub replayed: usize,
+}
+
+/// What a compaction did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Compacted {
+    /// Journal rows folded into the snapshot and deleted.
+    pub folded: usize,
+    /// The snapshot's new sequence number.
+    pub seq: f64,
+}
+
+/// A task's snapshot and journal as read in one transaction.
+struct Replay {
+    loaded: Loaded,
+    /// Primary keys of the replayed journal rows, oldest first.
+    keys: Vec<f64>,
+}
+
+impl Store {
+    /// Loads a stored task with its journal replayed, or `None` if the task was never stored.
+    pub async fn load(&self, task_id: &str) -> Result<Option<Loaded>, StoreError> {
+        Ok(self.replay(task_id).await?.map(|r| r.loaded))
+    }
+
+    async fn replay(&self, task_id: &str) -> Result<Option<Replay>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[TASKS, JOURNAL], TransactionMode::ReadOnly)?;
+        let Some(row) = tx.store(TASKS)?.get(JsValue::from_str(task_id)).await? else {
+            return Ok(None);
+        };
+        let row: SnapshotRow = serde_wasm_bindgen::from_value(row)?;
+        let mut task: Task = serde_json::from_str(&row.task).map_err(|e| {
+            StoreError::other(format!(
+                "stored snapshot of task {task_id} is unreadable: {e}"
+            ))
+        })?;
+        let range = KeyRange::only(&JsValue::from_str(task_id))
+            .map_err(|e| StoreError::other(format!("bad task id {task_id:?}: {e}")))?;
+        let entries = tx
+            .store(JOURNAL)?
+            .index(BY_TASK)?
+            .get_all(Some(range), None)
+            .await?;
+        let mut skipped = Vec::new();
+        let mut keys = Vec::new();
+        let mut seq = row.seq;
+        // The index orders entries of one task by primary key, i.e. in journal order.
+        for value in entries {
+            let entry: JournalRow = serde_wasm_bindgen::from_value(value)?;
+            let entry_seq = entry.seq.unwrap_or(0.0);
+            if entry_seq <= row.seq {
+                // Folded into the snapshot by a compaction that has not deleted it yet.
+                continue;
+            }
+            keys.push(entry_seq);
+            seq = seq.max(entry_seq);
+            let applied = serde_json::from_str::<Op>(&entry.op)
+                .map_err(|e| e.to_string())
+                .and_then(|op| op.apply(&mut task).map_err(|e| e.to_string()));
+            if let Err(e) = applied {
+                skipped.push(format!("journal entry {entry_seq}: {e}"));
+            }
+        }
+        Ok(Some(Replay {
+            loaded: Loaded {
+                task,
+                skipped,
+                seq,
+                replayed: keys.len(),
+            },
+            keys,
+        }))
+    }
+
+    /// Stores a task as a fresh snapshot that includes journal entries up to `seq` (used the
+    /// first time a task is opened, with `seq` 0).
+    pub async fn put_snapshot(&self, task: &Task, seq: f64) -> Result<(), StoreError> {
+        let row = snapshot_row(task, seq)?;
+        let tx = self.db.transaction(&[TASKS], TransactionMode::ReadWrite)?;
+        tx.store(TASKS)?.put(&row, None).await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// Appends one op to a task's journal in its own transaction and returns its sequence
+    /// number once the transaction has completed (the op is durable).
+    pub async fn append(&self, task_id: &str, op: &Op) -> Result<f64, StoreError> {
+        self.injected_failure()?;
+        let row = journal_row(task_id, op)?;
+        let tx = self
+            .db
+            .transaction(&[JOURNAL], TransactionMode::ReadWrite)?;
+        let key = tx.store(JOURNAL)?.add(&row, None).await?;
+        tx.done().await?;
+        Ok(key.as_f64().unwrap_or(0.0))
+    }
+
+    /// Appends several ops in one transaction (all or none), in order, and returns their
+    /// sequence numbers. Used to flush the queue when the page is being hidden, where there is
+    /// no time for one transaction after another.
+    pub async fn append_all(&self, ops: &[(String, Op)]) -> Result<Vec<f64>, StoreError> {
+        self.injected_failure()?;
+        let rows = ops
+            .iter()
+            .map(|(task, op)| journal_row(task, op))
+            .collect::<Result<Vec<_>, _>>()?;
+        let tx = self
+            .db
+            .transaction(&[JOURNAL], TransactionMode::ReadWrite)?;
+        let journal = tx.store(JOURNAL)?;
+        let mut seqs = Vec::with_capacity(rows.len());
+        for row in &rows {
+            seqs.push(journal.add(row, None).await?.as_f64().unwrap_or(0.0));
+        }
+        tx.done().await?;
+        Ok(seqs)
+    }
+
+    /// How many journal rows a task has beyond its snapshot's.
+    pub async fn journal_len(&self, task_id: &str) -> Result<u32, StoreError> {
+        let range = KeyRange::only(&JsValue::from_str(task_id))
+            .map_err(|e| StoreError::other(format!("bad task id {task_id:?}: {e}")))?;
+        let tx = self.db.transaction(&[JOURNAL], TransactionMode::ReadOnly)?;
+        let n = tx
+            .store(JOURNAL)?
+            .index(BY_TASK)?
+            .count(Some(range))
+            .await?;
+        Ok(n)
+    }
+
+    /// Folds a task's journal into its snapshot and deletes the folded rows. Returns `None` when
+    /// there is nothing to fold, or when some journaled op no longer applies (those rows are
+    /// kept, so the user is told about them on every load rather than losing them once).
+    pub async fn compact(&self, task_id: &str) -> Result<Option<Compacted>, StoreError> {
+        let Some(replay) = self.replay(task_id).await? else {
+            return Ok(None);
+        };
+        if replay.keys.is_empty() || !replay.loaded.skipped.is_empty() {
+            return Ok(None);
+        }
+        let seq = replay.loaded.seq;
+        let row = snapshot_row(&replay.loaded.task, seq)?;
+        let tx = self
+            .db
+            .transaction(&[TASKS, JOURNAL], TransactionMode::ReadWrite)?;
+        let tasks = tx.store(TASKS)?;
+        // Another tab may have compacted meanwhile: never move a snapshot backwards.
+        if let Some(current) = tasks.get(JsValue::from_str(task_id)).await? {
+            let current: SnapshotRow = serde_wasm_bindgen::from_value(current)?;
+            if current.seq >= seq {
+                return Ok(None);
+            }
+        }
+        tasks.put(&row, None).await?;
+        let journal = tx.store(JOURNAL)?;
+        for key in &replay.keys {
+            journal.delete(JsValue::from_f64(*key)).await?;
+        }
+        tx.done().await?;
+        Ok(Some(Compacted {
+            folded: replay.keys.len(),
+            seq,
+        }))
+    }
+
+    /// Every stored task id.
+    pub async fn task_ids(&self) -> Result<Vec<String>, StoreError> {
+        let tx = self.db.transaction(&[TASKS], TransactionMode::ReadOnly)?;
+        let keys = tx.store(TASKS)?.get_all_keys(None, None).await?;
+        Ok(keys.into_iter().filter_map(|k| k.as_string()).collect())
+    }
+}
+
+fn snapshot_row(task: &Task, seq: f64) -> Result<JsValue, StoreError> {
+    let json = serde_json::to_string(task)
+        .map_err(|e| StoreError::other(format!("task {}: {e}", task.id)))?;
+    Ok(serde_wasm_bindgen::to_value(&SnapshotRow {
+        id: task.id.clone(),
+        task: json,
+        seq,
+    })?)
+}
+
+fn journal_row(task_id: &str, op: &Op) -> Result<JsValue, StoreError> {
+    let json = serde_json::to_string(op)
+        .map_err(|e| StoreError::other(format!("op of task {task_id}: {e}")))?;
+    Ok(serde_wasm_bindgen::to_value(&JournalRow {
+        seq: None,
+        task: task_id.to_string(),
+        op: json,
+    })?)
+}
