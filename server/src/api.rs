@@ -70,7 +70,8 @@ async fn user(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
 }
 
 fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))
 }
 
 fn reply<T: serde::Serialize>(r: Result<T, ApiError>) -> Response {

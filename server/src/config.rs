@@ -138,8 +138,8 @@ impl Config {
         let region = var("LASSO_REGION")
             .or_else(|| var("AWS_REGION"))
             .unwrap_or_else(default_region);
-        let endpoint = var("LASSO_ENDPOINT")
-            .unwrap_or_else(|| format!("https://s3.{region}.amazonaws.com"));
+        let endpoint =
+            var("LASSO_ENDPOINT").unwrap_or_else(|| format!("https://s3.{region}.amazonaws.com"));
         let mut cfg = Config::new(&endpoint, &bucket);
         cfg.region = region;
         cfg.path_style = var("LASSO_PATH_STYLE").is_some_and(|v| v == "1" || v == "true");
@@ -176,9 +176,9 @@ impl Config {
         }
         if let Some(v) = var("LASSO_TOKENS") {
             for item in split_list(&v) {
-                let (user, token) = item.split_once(':').ok_or_else(|| {
-                    "LASSO_TOKENS entries must look like user:token".to_string()
-                })?;
+                let (user, token) = item
+                    .split_once(':')
+                    .ok_or_else(|| "LASSO_TOKENS entries must look like user:token".to_string())?;
                 self.tokens.push(TokenEntry {
                     token: token.into(),
                     user: user.into(),
@@ -207,7 +207,9 @@ impl Config {
             return Err("max_size must be positive".into());
         }
         if self.access_key.is_none() || self.secret_key.is_none() {
-            return Err("S3 credentials are missing (access_key/secret_key or AWS_* variables)".into());
+            return Err(
+                "S3 credentials are missing (access_key/secret_key or AWS_* variables)".into(),
+            );
         }
         for ct in &self.content_types {
             if ct.is_empty() || ct.contains(';') || ct.to_ascii_lowercase() != *ct {
@@ -218,7 +220,10 @@ impl Config {
         }
         for t in &self.tokens {
             if t.token.len() < 8 {
-                return Err(format!("token of user {:?} is shorter than 8 characters", t.user));
+                return Err(format!(
+                    "token of user {:?} is shorter than 8 characters",
+                    t.user
+                ));
             }
             crate::keys::check_segment(&t.user)
                 .map_err(|why| format!("user name {:?} is invalid: {why}", t.user))?;

@@ -186,7 +186,12 @@ mod tests {
 
     #[test]
     fn canonical_keys_pass() {
-        for k in ["src/a.jpg", "target/t-1/alice.json", "src/img/IMG_0001.JPG", "a.b.c"] {
+        for k in [
+            "src/a.jpg",
+            "target/t-1/alice.json",
+            "src/img/IMG_0001.JPG",
+            "a.b.c",
+        ] {
             assert_eq!(ObjectKey::parse(k).map(|k| k.0), Ok(k.to_owned()), "{k}");
         }
     }

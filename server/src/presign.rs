@@ -201,8 +201,13 @@ impl Presigner {
         } else {
             UrlStyle::VirtualHost
         };
-        let bucket = Bucket::new(endpoint, style, config.bucket.clone(), config.region.clone())
-            .map_err(|e| format!("bucket {:?} at {}: {e}", config.bucket, config.endpoint))?;
+        let bucket = Bucket::new(
+            endpoint,
+            style,
+            config.bucket.clone(),
+            config.region.clone(),
+        )
+        .map_err(|e| format!("bucket {:?} at {}: {e}", config.bucket, config.endpoint))?;
         let (Some(key), Some(secret)) = (&config.access_key, &config.secret_key) else {
             return Err("S3 credentials are missing".into());
         };
@@ -290,9 +295,13 @@ impl Presigner {
                         "a single PUT is limited to 5 GiB; use /multipart/create".into(),
                     ));
                 }
-                let mut action = self.bucket.put_object(Some(&self.credentials), key.as_str());
+                let mut action = self
+                    .bucket
+                    .put_object(Some(&self.credentials), key.as_str());
                 action.headers_mut().insert("content-type", ct.to_owned());
-                action.headers_mut().insert("content-length", size.to_string());
+                action
+                    .headers_mut()
+                    .insert("content-length", size.to_string());
                 headers.insert("content-type".to_owned(), ct.to_owned());
                 action.sign_with_time(self.expiry(), &now)
             }
@@ -339,7 +348,9 @@ impl Presigner {
             let mut action =
                 self.bucket
                     .upload_part(Some(&self.credentials), key.as_str(), number, upload_id);
-            action.headers_mut().insert("content-length", len.to_string());
+            action
+                .headers_mut()
+                .insert("content-length", len.to_string());
             let url = action.sign_with_time(self.expiry(), &now);
             parts.push(PartUrl {
                 number,
@@ -377,7 +388,8 @@ impl Presigner {
             .await?;
         let upload_id = xml::create_multipart_upload_id(&body)?;
         let now = Timestamp::now();
-        let (part_size, part_count, parts) = self.part_urls(&key, &upload_id, req.size, &[], now)?;
+        let (part_size, part_count, parts) =
+            self.part_urls(&key, &upload_id, req.size, &[], now)?;
         Ok(MultipartUpload {
             key: key.to_string(),
             upload_id,
@@ -415,7 +427,12 @@ impl Presigner {
                 action.set_part_number_marker(m);
             }
             let body = self
-                .send(reqwest::Method::GET, action.sign(INTERNAL_EXPIRY), &[], None)
+                .send(
+                    reqwest::Method::GET,
+                    action.sign(INTERNAL_EXPIRY),
+                    &[],
+                    None,
+                )
                 .await?;
             let page = xml::parse_list_parts(&body)?;
             uploaded.extend(page.parts);
@@ -471,7 +488,11 @@ impl Presigner {
                     p.number
                 )));
             }
-            if p.etag.is_empty() || p.etag.chars().any(|c| c.is_control() || c == '<' || c == '&') {
+            if p.etag.is_empty()
+                || p.etag
+                    .chars()
+                    .any(|c| c.is_control() || c == '<' || c == '&')
+            {
                 return Err(ApiError::BadRequest(format!(
                     "part {} has an invalid etag",
                     p.number
@@ -525,7 +546,12 @@ impl Presigner {
                 action.with_continuation_token(t.clone());
             }
             let body = self
-                .send(reqwest::Method::GET, action.sign(INTERNAL_EXPIRY), &[], None)
+                .send(
+                    reqwest::Method::GET,
+                    action.sign(INTERNAL_EXPIRY),
+                    &[],
+                    None,
+                )
                 .await?;
             let page = xml::parse_list_objects(&body)?;
             for obj in page.objects {
@@ -560,7 +586,9 @@ impl Presigner {
         content_type: &str,
         bytes: Vec<u8>,
     ) -> Result<(), ApiError> {
-        let mut action = self.bucket.put_object(Some(&self.credentials), key.as_str());
+        let mut action = self
+            .bucket
+            .put_object(Some(&self.credentials), key.as_str());
         action
             .headers_mut()
             .insert("content-type", content_type.to_owned());

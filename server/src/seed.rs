@@ -39,8 +39,12 @@ fn default_labels() -> LabelSet {
 /// Uploads every image in `dir` with a manifest; returns the manifest keys written.
 pub async fn seed_dir(presigner: &Presigner, dir: &Path) -> Result<Vec<String>, String> {
     let labels = match std::fs::read_to_string(dir.join("labels.json")) {
-        Ok(text) => serde_json::from_str::<LabelSet>(&text)
-            .map_err(|e| format!("{}: invalid label set: {e}", dir.join("labels.json").display()))?,
+        Ok(text) => serde_json::from_str::<LabelSet>(&text).map_err(|e| {
+            format!(
+                "{}: invalid label set: {e}",
+                dir.join("labels.json").display()
+            )
+        })?,
         Err(_) => default_labels(),
     };
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -73,8 +77,10 @@ pub async fn seed_dir(presigner: &Presigner, dir: &Path) -> Result<Vec<String>, 
                 continue;
             }
         };
-        let image_key = ObjectKey::parse(&format!("src/images/{name}")).map_err(|e| e.to_string())?;
-        let task_key = ObjectKey::parse(&format!("src/tasks/{stem}.json")).map_err(|e| e.to_string())?;
+        let image_key =
+            ObjectKey::parse(&format!("src/images/{name}")).map_err(|e| e.to_string())?;
+        let task_key =
+            ObjectKey::parse(&format!("src/tasks/{stem}.json")).map_err(|e| e.to_string())?;
         presigner
             .put_direct(&image_key, ct, bytes)
             .await

@@ -95,7 +95,11 @@ async fn s3_handler(State(service): State<S3Service>, req: Request) -> Response 
     match service.call(req).await {
         Ok(resp) => resp.map(axum::body::Body::new),
         // Still a response, so the CORS layer can decorate it.
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("store error: {e:?}")).into_response(),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("store error: {e:?}"),
+        )
+            .into_response(),
     }
 }
 
