@@ -239,3 +239,77 @@ fn split_list(v: &str) -> Vec<String> {
         .map(String::from)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn lambda_environment_builds_a_valid_config() {
+        let cfg = Config::from_vars(vars(&[
+            ("LASSO_BUCKET", "data"),
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_ACCESS_KEY_ID", "AKIA"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+            ("AWS_SESSION_TOKEN", "session"),
+            ("LASSO_TOKENS", "alice:token-aaaa, bob:token-bbbb"),
+            ("LASSO_MAX_SIZE", "1000"),
+            ("LASSO_CORS_ORIGINS", "https://a.example,https://b.example"),
+        ]))
+        .unwrap();
+        assert_eq!(cfg.endpoint, "https://s3.eu-west-1.amazonaws.com");
+        assert_eq!(cfg.region, "eu-west-1");
+        assert_eq!(cfg.session_token.as_deref(), Some("session"));
+        assert_eq!(cfg.max_size, 1000);
+        assert_eq!(cfg.cors_origins.len(), 2);
+        let users: Vec<&str> = cfg.tokens.iter().map(|t| t.user.as_str()).collect();
+        assert_eq!(users, vec!["alice", "bob"]);
+        assert_eq!(cfg.validate(), Ok(()));
+    }
+
+    #[test]
+    fn unsafe_settings_are_refused() {
+        let base = || {
+            let mut c = Config::new("http://127.0.0.1:9000", "b");
+            c.access_key = Some("k".into());
+            c.secret_key = Some("s".into());
+            c
+        };
+        assert_eq!(base().validate(), Ok(()));
+        let mut c = base();
+        c.expires_secs = 86_400;
+        assert!(c.validate().unwrap_err().contains("expires_secs"));
+        let mut c = base();
+        c.part_size = 1024;
+        assert!(c.validate().unwrap_err().contains("part_size"));
+        let mut c = base();
+        c.secret_key = None;
+        assert!(c.validate().unwrap_err().contains("credentials"));
+        let mut c = base();
+        c.tokens.push(TokenEntry {
+            token: "short".into(),
+            user: "a".into(),
+            roles: Roles::default(),
+        });
+        assert!(c.validate().unwrap_err().contains("shorter"));
+        let mut c = base();
+        c.tokens.push(TokenEntry {
+            token: "long-enough".into(),
+            user: "../x".into(),
+            roles: Roles::default(),
+        });
+        assert!(c.validate().unwrap_err().contains("user name"));
+        assert!(Config::from_vars(vars(&[("LASSO_MAX_SIZE", "1")])).is_err());
+        assert!(
+            Config::from_vars(vars(&[("LASSO_BUCKET", "b"), ("LASSO_TOKENS", "nocolon")])).is_err()
+        );
+    }
+}

@@ -58,6 +58,17 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Lambda starts `bootstrap` without arguments; run the Lambda entry point then.
+    #[cfg(feature = "lambda")]
+    let cli =
+        if std::env::args_os().len() == 1 && std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+            Cli {
+                command: Command::Lambda,
+            }
+        } else {
+            Cli::parse()
+        };
+    #[cfg(not(feature = "lambda"))]
     let cli = Cli::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
