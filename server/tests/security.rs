@@ -295,3 +295,42 @@ async fn malformed_bodies_and_multipart_fields_are_400() {
         .await;
     assert_eq!(s, 400, "parts must start at 1");
 }
+
+#[tokio::test]
+async fn api_answers_cors_preflight_for_token_requests() {
+    let env = start().await;
+    let resp = env
+        .http
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/presign", env.server.api_url()),
+        )
+        .header("origin", "http://127.0.0.1:8080")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization,content-type",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let h = resp.headers();
+    assert_eq!(h["access-control-allow-origin"], "*");
+    let allowed = h["access-control-allow-headers"].to_str().unwrap();
+    assert!(
+        allowed.contains("authorization") && allowed.contains("content-type"),
+        "{allowed}"
+    );
+    // Refusals carry CORS headers too, so the page can read the reason.
+    let resp = env
+        .http
+        .post(format!("{}/presign", env.server.api_url()))
+        .header("origin", "http://127.0.0.1:8080")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    assert_eq!(resp.headers()["access-control-allow-origin"], "*");
+}
