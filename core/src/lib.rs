@@ -12,6 +12,7 @@
 //! - errors are values; nothing here panics on user input.
 #![deny(missing_docs)]
 
+pub mod cloud;
 pub mod edit;
 pub mod history;
 pub mod model;
