@@ -40,7 +40,7 @@ mod tests {
         #[test]
         fn delay_is_bounded_and_never_grows_when_attempts_fall(attempt in 0u32..10_000, jitter in proptest::num::f64::ANY) {
             let d = retry_delay_ms(attempt, jitter);
-            prop_assert!(d >= FIRST_DELAY_MS * 3 / 4 && d <= MAX_DELAY_MS);
+            prop_assert!((FIRST_DELAY_MS * 3 / 4..=MAX_DELAY_MS).contains(&d));
             prop_assert!(retry_delay_ms(attempt.saturating_sub(1), 0.0) <= retry_delay_ms(attempt, 0.0));
         }
     }
