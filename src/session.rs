@@ -95,6 +95,10 @@ pub struct Runtime {
     pub space_held: Cell<bool>,
     /// Last pointer position over the canvas, CSS pixels.
     pub cursor: Cell<Option<(f64, f64)>>,
+    /// Uploads to the user's bucket, when configured.
+    pub cloud: RefCell<Option<Rc<crate::cloud::Cloud>>>,
+    /// What the upload status line shows (`None` without a cloud).
+    pub uploads: RwSignal<Option<crate::cloud::UploadStatus>>,
     queue: RefCell<VecDeque<(String, Op)>>,
     draining: RefCell<bool>,
 }
@@ -111,6 +115,8 @@ impl Runtime {
             listeners: Listeners::default(),
             space_held: Cell::new(false),
             cursor: Cell::new(None),
+            cloud: RefCell::new(None),
+            uploads: RwSignal::new(None),
             queue: RefCell::new(VecDeque::new()),
             draining: RefCell::new(false),
         })
@@ -232,6 +238,14 @@ impl Runtime {
                 let Some((task_id, op)) = next else { break };
                 match store.append(&task_id, &op).await {
                     Ok(seq) => {
+                        if let Some(cloud) = crate::cloud::of(&this) {
+                            match cloud.result_changed(&task_id).await {
+                                Ok(()) => crate::cloud::kick(&this),
+                                Err(e) => this.fail(format!(
+                                    "Could not queue the upload of task {task_id}: {e}"
+                                )),
+                            }
+                        }
                         let pending = this.queue.borrow().len();
                         this.save_state.set(if pending == 0 {
                             SaveState::Saved

@@ -3,11 +3,17 @@
 //! Options (all optional):
 //! ```js
 //! { labels: [{name, color, hotkey}], task: {id, image: {src, width, height}, annotations: []},
-//!   storage: "lasso" /* IndexedDB name */, idPrefix: "alice" }
+//!   storage: "lasso" /* IndexedDB name */, idPrefix: "alice",
+//!   cloud: { endpoint: "https://presign.example.com", token: "…", user: "alice",
+//!            presign: async (request) => answer /* optional, instead of the endpoint */ } }
 //! ```
+//! With `cloud`, every durable edit queues the task's result for `target/<task>/<user>.json`
+//! (see `docs/presign.md`); the queue lives in IndexedDB `<storage>-uploads`.
 
+mod cloud_api;
 pub mod events;
 
+use crate::cloud::{Cloud, CloudConfig};
 use crate::session::{Runtime, Session};
 use crate::store::Store;
 use events::EventName;
@@ -66,10 +72,18 @@ fn parse_json<T: serde::de::DeserializeOwned>(
 /// task (if given) is loaded.
 #[wasm_bindgen]
 pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor, JsValue> {
-    let options: MountOptions = if options.is_undefined() || options.is_null() {
+    let raw_options = options;
+    let options: MountOptions = if raw_options.is_undefined() || raw_options.is_null() {
         MountOptions::default()
     } else {
-        from_js("options", &options)?
+        from_js("options", &raw_options)?
+    };
+    let cloud_option = js_sys::Reflect::get(&raw_options, &"cloud".into())
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null());
+    let cloud_config = match &cloud_option {
+        Some(value) => Some(CloudConfig::from_js(value).map_err(|e| JsValue::from_str(&e))?),
+        None => None,
     };
     let id_prefix = options.id_prefix.clone().unwrap_or_else(random_prefix);
     let labels = LabelSet {
@@ -93,6 +107,13 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         Err(e) => runtime.fail(format!(
             "IndexedDB is unavailable ({e}): edits are kept in memory only. Export your work before closing the page."
         )),
+    }
+    if let Some(config) = cloud_config {
+        if let Err(e) = Cloud::start(&runtime, config, &storage).await {
+            runtime.fail(format!(
+                "Uploads are unavailable ({e}): your work is kept in this browser only."
+            ));
+        }
     }
     let editor = LassoEditor {
         runtime,
@@ -258,7 +279,7 @@ impl LassoEditor {
                 )),
             }
         }
-        let src = task.image.src.clone();
+        let src = crate::cloud::display_src(&self.runtime, &task.image.src).await;
         self.runtime.session.update(|s| {
             let view_size = s.view_size;
             *s = Session::new(task, &self.id_prefix);
