@@ -97,6 +97,8 @@ pub struct Runtime {
     pub cursor: Cell<Option<(f64, f64)>>,
     /// Uploads to the user's bucket, when configured.
     pub cloud: RefCell<Option<Rc<crate::cloud::Cloud>>>,
+    /// Opens a task manifest from the bucket by key (set by `mount`; used by the task picker).
+    pub open_cloud: RefCell<Option<Rc<dyn Fn(String)>>>,
     /// What the upload status line shows (`None` without a cloud).
     pub uploads: RwSignal<Option<crate::cloud::UploadStatus>>,
     queue: RefCell<VecDeque<(String, Op)>>,
@@ -117,6 +119,7 @@ impl Runtime {
             cursor: Cell::new(None),
             cloud: RefCell::new(None),
             uploads: RwSignal::new(None),
+            open_cloud: RefCell::new(None),
             queue: RefCell::new(VecDeque::new()),
             draining: RefCell::new(false),
         })

@@ -3,7 +3,10 @@
 
 use super::{from_js, parse_json, LassoEditor};
 use crate::cloud;
+use crate::session::Runtime;
+use lasso_core::model::LabelSet;
 use lasso_core::model::Task;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 fn no_cloud() -> JsValue {
@@ -72,13 +75,23 @@ impl LassoEditor {
     /// if this browser has one).
     #[wasm_bindgen(js_name = openCloudTask)]
     pub async fn open_cloud_task(&self, key: String) -> Result<(), JsValue> {
-        let cloud = cloud::of(&self.runtime).ok_or_else(no_cloud)?;
-        let text = cloud::get_text(&cloud, &key)
-            .await
-            .map_err(|e| JsValue::from_str(&format!("Cannot read the task {key}: {e}")))?;
-        let value: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| JsValue::from_str(&format!("Task {key} is not JSON: {e}")))?;
-        let task: Task = parse_json(&format!("task {key}"), value)?;
-        self.open(task).await
+        open_cloud_key(&self.runtime, &self.labels, &self.id_prefix, &key).await
     }
+}
+
+/// Reads the manifest at `key` through a presigned `GET` and opens it.
+pub async fn open_cloud_key(
+    runtime: &Rc<Runtime>,
+    labels: &LabelSet,
+    id_prefix: &str,
+    key: &str,
+) -> Result<(), JsValue> {
+    let cloud = cloud::of(runtime).ok_or_else(no_cloud)?;
+    let text = cloud::get_text(&cloud, key)
+        .await
+        .map_err(|e| JsValue::from_str(&format!("Cannot read the task {key}: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| JsValue::from_str(&format!("Task {key} is not JSON: {e}")))?;
+    let task: Task = parse_json(&format!("task {key}"), value)?;
+    super::open_task(runtime, labels, id_prefix, task).await
 }

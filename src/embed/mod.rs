@@ -115,6 +115,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
             ));
         }
     }
+    install_cloud_opener(&runtime, &labels, &id_prefix);
     let editor = LassoEditor {
         runtime,
         labels,
@@ -249,45 +250,74 @@ impl LassoEditor {
 
 impl LassoEditor {
     /// Opens a parsed task (see `loadTask`).
-    async fn open(&self, mut task: Task) -> Result<(), JsValue> {
-        if task.id.is_empty() {
-            return Err(JsValue::from_str("task: missing \"id\""));
-        }
-        if task.labels.labels.is_empty() {
-            task.labels = self.labels.clone();
-        }
-        let store = self.runtime.store.borrow().clone();
-        if let Some(store) = store {
-            match store.load(&task.id).await {
-                Ok(Some(loaded)) => {
-                    for s in &loaded.skipped {
-                        self.runtime.fail(format!(
-                            "Skipped a journaled edit that no longer applies: {s}"
-                        ));
-                    }
-                    task = loaded.task;
-                }
-                Ok(None) => {
-                    if let Err(e) = store.put_snapshot(&task, 0.0).await {
-                        self.runtime
-                            .fail(format!("Could not store task {}: {e}", task.id));
-                    }
-                }
-                Err(e) => self.runtime.fail(format!(
-                    "Could not read task {} from IndexedDB: {e}",
-                    task.id
-                )),
-            }
-        }
-        let src = crate::cloud::display_src(&self.runtime, &task.image.src).await;
-        self.runtime.session.update(|s| {
-            let view_size = s.view_size;
-            *s = Session::new(task, &self.id_prefix);
-            s.view_size = view_size;
-        });
-        crate::view::image::load(Rc::clone(&self.runtime), &src);
-        self.runtime
-            .emit(EventName::Change, &self.runtime.annotations_js());
-        Ok(())
+    async fn open(&self, task: Task) -> Result<(), JsValue> {
+        open_task(&self.runtime, &self.labels, &self.id_prefix, task).await
     }
+}
+
+/// Opens `task` in the editor: the stored copy (with every journaled edit) if this browser has
+/// one, otherwise the task itself, which is then stored. Tasks without labels get `labels`.
+pub async fn open_task(
+    runtime: &Rc<Runtime>,
+    labels: &LabelSet,
+    id_prefix: &str,
+    mut task: Task,
+) -> Result<(), JsValue> {
+    if task.id.is_empty() {
+        return Err(JsValue::from_str("task: missing \"id\""));
+    }
+    if task.labels.labels.is_empty() {
+        task.labels = labels.clone();
+    }
+    let store = runtime.store.borrow().clone();
+    if let Some(store) = store {
+        match store.load(&task.id).await {
+            Ok(Some(loaded)) => {
+                for s in &loaded.skipped {
+                    runtime.fail(format!(
+                        "Skipped a journaled edit that no longer applies: {s}"
+                    ));
+                }
+                task = loaded.task;
+            }
+            Ok(None) => {
+                if let Err(e) = store.put_snapshot(&task, 0.0).await {
+                    runtime.fail(format!("Could not store task {}: {e}", task.id));
+                }
+            }
+            Err(e) => runtime.fail(format!(
+                "Could not read task {} from IndexedDB: {e}",
+                task.id
+            )),
+        }
+    }
+    let src = crate::cloud::display_src(runtime, &task.image.src).await;
+    runtime.session.update(|s| {
+        let view_size = s.view_size;
+        *s = Session::new(task, id_prefix);
+        s.view_size = view_size;
+    });
+    crate::view::image::load(Rc::clone(runtime), &src);
+    runtime.emit(EventName::Change, &runtime.annotations_js());
+    Ok(())
+}
+
+/// Lets the UI's task picker open bucket tasks the way `openCloudTask` does.
+fn install_cloud_opener(runtime: &Rc<Runtime>, labels: &LabelSet, id_prefix: &str) {
+    let weak = Rc::downgrade(runtime);
+    let labels = labels.clone();
+    let id_prefix = id_prefix.to_string();
+    let opener: Rc<dyn Fn(String)> = Rc::new(move |key: String| {
+        let Some(runtime) = weak.upgrade() else {
+            return;
+        };
+        let labels = labels.clone();
+        let id_prefix = id_prefix.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = cloud_api::open_cloud_key(&runtime, &labels, &id_prefix, &key).await {
+                runtime.fail(e.as_string().unwrap_or_else(|| format!("{e:?}")));
+            }
+        });
+    });
+    *runtime.open_cloud.borrow_mut() = Some(opener);
 }

@@ -30,10 +30,73 @@ fn text_of(status: &UploadStatus) -> String {
     }
 }
 
-/// Status line (state, pending count, progress, last error as tooltip) and image picker.
+/// One manifest of `GET /tasks`.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+struct Listed {
+    key: String,
+}
+
+#[derive(serde::Deserialize)]
+struct Listing {
+    tasks: Vec<Listed>,
+}
+
+/// Fetches the bucket's task list into `tasks`.
+fn refresh_tasks(runtime: &Rc<Runtime>, tasks: RwSignal<Vec<String>>) {
+    let Some(cloud) = cloud::of(runtime) else {
+        return;
+    };
+    let runtime = Rc::clone(runtime);
+    wasm_bindgen_futures::spawn_local(async move {
+        match cloud::list_tasks(&cloud).await {
+            Ok(text) => match serde_json::from_str::<Listing>(&text) {
+                Ok(listing) => tasks.set(listing.tasks.into_iter().map(|t| t.key).collect()),
+                Err(e) => runtime.fail(format!(
+                    "The task list is not what /tasks should answer: {e}"
+                )),
+            },
+            Err(e) => runtime.fail(format!("Cannot list the bucket's tasks: {e}")),
+        }
+    });
+}
+
+/// Status line (state, pending count, progress, last error as tooltip), image picker and the
+/// bucket's task list.
 #[component]
 pub fn Uploads(runtime: Rc<Runtime>) -> impl IntoView {
     let uploads = runtime.uploads;
+    let tasks = RwSignal::new(Vec::<String>::new());
+    // Listed once the cloud is up (it starts after the UI is mounted).
+    let listed = RwSignal::new(false);
+    {
+        let runtime = SendWrapper::new(Rc::clone(&runtime));
+        Effect::new(move |_| {
+            if uploads.with(|u| u.is_some()) && !listed.get_untracked() {
+                listed.set(true);
+                refresh_tasks(&runtime, tasks);
+            }
+        });
+    }
+    let on_open = {
+        let runtime = SendWrapper::new(Rc::clone(&runtime));
+        move |ev: leptos::ev::Event| {
+            let Some(select) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            else {
+                return;
+            };
+            let key = select.value();
+            select.set_value("");
+            if key.is_empty() {
+                return;
+            }
+            let opener = runtime.open_cloud.borrow().clone();
+            if let Some(open) = opener {
+                open(key);
+            }
+        }
+    };
     let runtime = SendWrapper::new(runtime);
     let on_pick = move |ev: leptos::ev::Event| {
         let Some(input) = ev
@@ -59,20 +122,28 @@ pub fn Uploads(runtime: Rc<Runtime>) -> impl IntoView {
             }
         });
     };
-    move || {
-        uploads.get().map(|status| {
-            let fraction = status.active.as_ref().map(|(_, f)| *f);
-            view! {
-                <span class="lasso-upload" data-state=state_of(&status)
-                    data-pending=status.pending title=status.error.clone().unwrap_or_default()>
-                    {text_of(&status)}
-                </span>
-                {fraction.map(|f| view! { <progress class="lasso-upload-progress" max="1" value=f></progress> })}
-                <label class="lasso-upload-image" title="Upload images to the bucket">
-                    "Upload image"
-                    <input type="file" accept="image/*" multiple on:change=on_pick.clone()/>
-                </label>
-            }
-        })
+    let status = move || uploads.get().unwrap_or_default();
+    view! {
+        <Show when=move || uploads.with(|u| u.is_some())>
+            <span class="lasso-upload" data-state=move || state_of(&status())
+                data-pending=move || status().pending
+                title=move || status().error.unwrap_or_default()>
+                {move || text_of(&status())}
+            </span>
+            {move || status().active.map(|(_, f)| view! {
+                <progress class="lasso-upload-progress" max="1" value=f></progress>
+            })}
+            <select class="lasso-tasks" title="Open a task from the bucket" on:change=on_open.clone()>
+                <option value="">"Bucket tasks…"</option>
+                {move || tasks.get().into_iter().map(|key| {
+                    let name = key.rsplit('/').next().unwrap_or(&key).trim_end_matches(".json").to_string();
+                    view! { <option value=key.clone()>{name}</option> }
+                }).collect::<Vec<_>>()}
+            </select>
+            <label class="lasso-upload-image" title="Upload images to the bucket">
+                "Upload image"
+                <input type="file" accept="image/*" multiple on:change=on_pick.clone()/>
+            </label>
+        </Show>
     }
 }

@@ -51,9 +51,10 @@ export function tempDataDir() {
  * Starts `lasso-server dev` and resolves when it is ready, to
  * `{s3, api, bucket, accessKey, secretKey, stop()}`.
  */
-export function startServer({ dataDir, s3Port = 0, apiPort = 0, expiresSecs } = {}) {
+export function startServer({ dataDir, s3Port = 0, apiPort = 0, expiresSecs, seed } = {}) {
   const args = ["dev", "--data-dir", dataDir, "--s3-port", String(s3Port), "--port", String(apiPort)];
   if (expiresSecs) args.push("--expires-secs", String(expiresSecs));
+  if (seed) args.push("--seed", seed);
   const proc = spawn(serverBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   proc.stderr.on("data", (d) => (stderr += d));

@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { serveStatic, launch, openApp, dragImage, artifact } from "./support.js";
+import { serveStatic, launch, openApp, dragImage, artifact, ROOT } from "./support.js";
 import { startServer, tempDataDir, freePort, s3Get, s3List, appUrl } from "./cloud.js";
 
 const RESULT = "target/sample-chelsea/dev.json";
@@ -207,5 +207,44 @@ test("a 50 MB image goes up in parts and resumes after a reload", async () => {
     await context.close();
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a task from the bucket opens from the task list, its image through a presigned GET", async () => {
+  const server = await startServer({ dataDir: tempDataDir(), seed: path.join(ROOT, "www/samples") });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  try {
+    const page = await openApp(context, appUrl(web.url, server));
+    const imageRequests = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/src/images/")) imageRequests.push(r.url());
+    });
+    await page.waitForSelector('.lasso-tasks option[value="src/tasks/coffee.json"]', { state: "attached" });
+    const listed = await page.locator(".lasso-tasks option").allTextContents();
+    assert.deepEqual(listed.slice(1).sort(), ["chelsea", "coffee", "rocket"]);
+    await page.locator(".lasso-tasks").selectOption("src/tasks/coffee.json");
+    await page.waitForFunction(() => window.lasso.viewport().imageReady);
+    await eventually("the coffee image", async () => {
+      const task = JSON.parse(await page.evaluate(() => window.lasso.exportAs("lasso")));
+      return task.id === "coffee" && task.image.width === 600 && task.image.height === 400;
+    });
+    assert.ok(
+      imageRequests.some((u) => u.includes("src/images/coffee.png") && u.includes("X-Amz-Signature=")),
+      `the image should be read through a presigned URL: ${imageRequests}`,
+    );
+    await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("b");
+    await dragImage(page, [100, 100], [250, 220]);
+    const expected = await page.evaluate(() => window.lasso.exportAs("lasso"));
+    const obj = await eventually("the coffee result", () => {
+      const got = s3Get(server, "target/coffee/dev.json", { withBody: true });
+      return got.body.toString("utf8") === expected ? got : null;
+    });
+    assert.equal(JSON.parse(obj.body.toString("utf8")).image.src, "src/images/coffee.png");
+    await page.screenshot({ path: artifact("uploads-bucket-task.png") });
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+    await server.stop();
   }
 });
