@@ -77,6 +77,9 @@ pub enum SaveState {
     Failed(String),
 }
 
+/// Opens a task manifest from the bucket by its key.
+pub type KeyOpener = Rc<dyn Fn(String)>;
+
 /// Non-reactive parts of a mounted editor, shared by its UI closures and its JS handle.
 pub struct Runtime {
     /// The reactive session.
@@ -98,7 +101,7 @@ pub struct Runtime {
     /// Uploads to the user's bucket, when configured.
     pub cloud: RefCell<Option<Rc<crate::cloud::Cloud>>>,
     /// Opens a task manifest from the bucket by key (set by `mount`; used by the task picker).
-    pub open_cloud: RefCell<Option<Rc<dyn Fn(String)>>>,
+    pub open_cloud: RefCell<Option<KeyOpener>>,
     /// What the upload status line shows (`None` without a cloud).
     pub uploads: RwSignal<Option<crate::cloud::UploadStatus>>,
     queue: RefCell<VecDeque<(String, Op)>>,
