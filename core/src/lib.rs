@@ -16,4 +16,5 @@ pub mod cloud;
 pub mod edit;
 pub mod history;
 pub mod model;
+pub mod raster;
 pub mod viewport;
