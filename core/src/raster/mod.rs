@@ -6,6 +6,7 @@
 //! the compressed strings, areas, boxes and IoUs must be the same bits. Everything else here is
 //! free to be fast.
 
+pub mod ls_brush;
 pub mod polygon;
 pub mod rle;
 
