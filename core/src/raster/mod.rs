@@ -6,7 +6,10 @@
 //! the compressed strings, areas, boxes and IoUs must be the same bits. Everything else here is
 //! free to be fast.
 
+pub mod brush;
+pub mod flood;
 pub mod ls_brush;
+pub mod mask;
 pub mod polygon;
 pub mod rle;
 
