@@ -63,7 +63,11 @@ pub fn stroke(width: u32, height: u32, path: &[Point], radius: f64) -> RunMask {
         .copied()
         .filter(|p| p.x.is_finite() && p.y.is_finite())
         .collect();
-    let radius = if radius.is_finite() { radius.max(0.0) } else { 0.0 };
+    let radius = if radius.is_finite() {
+        radius.max(0.0)
+    } else {
+        0.0
+    };
     let mut columns: Vec<(u32, Vec<Span>)> = Vec::new();
     let segments: Vec<(Point, Point)> = match points.len() {
         0 => return RunMask::empty(width, height),
@@ -72,7 +76,9 @@ pub fn stroke(width: u32, height: u32, path: &[Point], radius: f64) -> RunMask {
     };
     for (a, b) in segments {
         let x0 = (a.x.min(b.x) - radius - 0.5).ceil().max(0.0);
-        let x1 = (a.x.max(b.x) + radius - 0.5).floor().min(f64::from(width) - 1.0);
+        let x1 = (a.x.max(b.x) + radius - 0.5)
+            .floor()
+            .min(f64::from(width) - 1.0);
         if x0 > x1 {
             continue;
         }
@@ -132,16 +138,29 @@ mod tests {
     #[test]
     fn a_fast_stroke_has_no_gaps() {
         // Two points far apart (one pointer event each): the whole line between is painted.
-        let mask = stroke(200, 50, &[Point::new(5.0, 25.0), Point::new(195.0, 25.0)], 3.0);
+        let mask = stroke(
+            200,
+            50,
+            &[Point::new(5.0, 25.0), Point::new(195.0, 25.0)],
+            3.0,
+        );
         for x in 5..195 {
-            assert!(mask.contains(x, 24) && mask.contains(x, 25), "gap at column {x}");
+            assert!(
+                mask.contains(x, 24) && mask.contains(x, 25),
+                "gap at column {x}"
+            );
         }
         assert!(!mask.contains(100, 29));
     }
 
     #[test]
     fn the_eraser_removes_what_the_brush_painted() {
-        let painted = stroke(50, 50, &[Point::new(10.0, 10.0), Point::new(40.0, 40.0)], 5.0);
+        let painted = stroke(
+            50,
+            50,
+            &[Point::new(10.0, 10.0), Point::new(40.0, 40.0)],
+            5.0,
+        );
         let erased = painted.subtract(&stroke(50, 50, &[Point::new(25.0, 25.0)], 6.0));
         assert!(painted.contains(25, 25) && !erased.contains(25, 25));
         assert!(erased.contains(12, 12));

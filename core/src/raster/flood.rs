@@ -23,7 +23,10 @@ impl std::fmt::Display for FloodError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             FloodError::WrongBufferSize { len, expected } => {
-                write!(f, "image buffer has {len} bytes, {expected} expected (RGBA)")
+                write!(
+                    f,
+                    "image buffer has {len} bytes, {expected} expected (RGBA)"
+                )
             }
             FloodError::SeedOutside => f.write_str("the clicked point is outside the image"),
         }
@@ -123,7 +126,10 @@ mod tests {
     use super::*;
 
     fn image(w: u32, h: u32, f: impl Fn(u32, u32) -> [u8; 4]) -> Vec<u8> {
-        (0..h).flat_map(|y| (0..w).map(move |x| (x, y))).flat_map(|(x, y)| f(x, y)).collect()
+        (0..h)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .flat_map(|(x, y)| f(x, y))
+            .collect()
     }
 
     #[test]
@@ -150,8 +156,14 @@ mod tests {
     fn bad_input_is_refused() {
         assert!(matches!(
             flood_fill(&[0; 12], 2, 2, 0, 0, 0),
-            Err(FloodError::WrongBufferSize { len: 12, expected: 16 })
+            Err(FloodError::WrongBufferSize {
+                len: 12,
+                expected: 16
+            })
         ));
-        assert_eq!(flood_fill(&[0; 16], 2, 2, 2, 0, 0), Err(FloodError::SeedOutside));
+        assert_eq!(
+            flood_fill(&[0; 16], 2, 2, 2, 0, 0),
+            Err(FloodError::SeedOutside)
+        );
     }
 }

@@ -133,7 +133,11 @@ impl RunMask {
             self.left = 0;
             return;
         };
-        let last = self.columns.iter().rposition(|c| !c.is_empty()).unwrap_or(first);
+        let last = self
+            .columns
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .unwrap_or(first);
         self.columns.truncate(last + 1);
         self.columns.drain(..first);
         self.left += first as u32;
@@ -342,7 +346,10 @@ mod tests {
             (
                 Just(w),
                 Just(h),
-                proptest::collection::vec(prop_oneof![2 => Just(0u8), 1 => Just(1u8)], (w * h) as usize),
+                proptest::collection::vec(
+                    prop_oneof![2 => Just(0u8), 1 => Just(1u8)],
+                    (w * h) as usize,
+                ),
             )
         })
     }
@@ -381,7 +388,8 @@ mod tests {
 
     #[test]
     fn bounds_and_contains() {
-        let mask = RunMask::from_columns(10, 10, vec![(3, vec![(2, 5)]), (6, vec![(1, 2), (7, 9)])]);
+        let mask =
+            RunMask::from_columns(10, 10, vec![(3, vec![(2, 5)]), (6, vec![(1, 2), (7, 9)])]);
         assert_eq!(mask.bounds(), Some((3, 1, 6, 8)));
         assert!(mask.contains(3, 4) && !mask.contains(3, 5) && mask.contains(6, 8));
         assert_eq!(mask.area(), 3 + 1 + 2);

@@ -7,11 +7,14 @@
 //! free to be fast.
 
 pub mod brush;
+pub mod contour;
 pub mod flood;
 pub mod ls_brush;
 pub mod mask;
 pub mod polygon;
 pub mod rle;
 
+pub use contour::mask_to_polygons;
+pub use mask::RunMask;
 pub use polygon::{polygon_to_rle, shape_polygon_to_rle};
 pub use rle::{Rle, RleError};
