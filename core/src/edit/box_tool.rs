@@ -74,6 +74,7 @@ impl BoxTool {
                 ToolOutput {
                     ops: vec![Op::Add {
                         annotation: Editor::draft(ctx.label, Shape::Box(b)),
+                        index: None,
                     }],
                     select: None,
                     select_added: true,

@@ -346,15 +346,24 @@ impl Editor {
 
     /// Deletes the selected annotations as one undo step.
     pub fn delete_selection(&mut self) -> Outcome {
-        let ops: Vec<Op> = self
-            .selection
-            .iter()
-            .filter_map(|id| self.task.annotation(id))
-            .filter(|a| !a.locked)
-            .map(|a| Op::Remove {
+        // Each remove records where its annotation sits once the earlier ones are gone, so
+        // undo rebuilds the list in its original order.
+        let mut remaining: Vec<&AnnotationId> =
+            self.task.annotations.iter().map(|a| &a.id).collect();
+        let mut ops: Vec<Op> = Vec::new();
+        for id in &self.selection {
+            let Some(a) = self.task.annotation(id).filter(|a| !a.locked) else {
+                continue;
+            };
+            let index = remaining.iter().position(|r| *r == id);
+            if let Some(i) = index {
+                remaining.remove(i);
+            }
+            ops.push(Op::Remove {
                 annotation: a.clone(),
-            })
-            .collect();
+                index,
+            });
+        }
         self.finish(ToolOutput {
             ops,
             select: Some(Vec::new()),
@@ -434,7 +443,7 @@ impl Editor {
 
     fn assign_ids(&mut self, op: &mut Op, added: &mut Vec<AnnotationId>) {
         match op {
-            Op::Add { annotation } => {
+            Op::Add { annotation, .. } => {
                 if annotation.id.0.is_empty() {
                     annotation.id = self.new_id();
                 }

@@ -261,3 +261,23 @@ fn keymap_defaults_and_chords() {
     k.bind("x", Action::Delete);
     assert_eq!(k.action("X", none), Some(Action::Delete));
 }
+
+#[test]
+fn deleting_several_and_undoing_restores_the_list_order() {
+    let mut ed = Editor::new(task(), "t");
+    ed.set_tool(ToolName::Box);
+    for x in [5.0, 25.0, 45.0, 65.0] {
+        drag(&mut ed, (x, 10.0), (x + 15.0, 40.0));
+    }
+    let before: Vec<AnnotationId> = ed.task().annotations.iter().map(|a| a.id.clone()).collect();
+    ed.select(vec![
+        before[2].clone(),
+        before[0].clone(),
+        before[3].clone(),
+    ]);
+    ed.delete_selection();
+    assert_eq!(ed.task().annotations.len(), 1);
+    ed.undo().unwrap();
+    let after: Vec<AnnotationId> = ed.task().annotations.iter().map(|a| a.id.clone()).collect();
+    assert_eq!(after, before);
+}
