@@ -13,6 +13,7 @@ pub mod ls_brush;
 pub mod mask;
 pub mod polygon;
 pub mod rle;
+pub mod samples;
 
 pub use contour::mask_to_polygons;
 pub use mask::RunMask;
