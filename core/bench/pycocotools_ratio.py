@@ -2,7 +2,8 @@
 
 Run from the repository root with the test venv:
     .venv/bin/python core/bench/pycocotools_ratio.py
-It builds and runs `cargo run --release -p lasso-core --example raster_timing`, which times our
+It builds and runs `cargo run --release -p lasso-core --features timing --bin lasso-core-timing`,
+which times our
 side and writes the inputs, then times pycocotools' C implementation (through its Python API,
 as users call it) on the same inputs. A ratio below 1 means lasso-core is faster.
 """
@@ -31,7 +32,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "timing.json")
         subprocess.run(
-            ["cargo", "run", "-q", "--release", "-p", "lasso-core", "--example", "raster_timing", "--", out],
+            ["cargo", "run", "-q", "--release", "-p", "lasso-core", "--features", "timing",
+             "--bin", "lasso-core-timing", "--", out],
             cwd=REPO, check=True,
         )
         with open(out) as f:

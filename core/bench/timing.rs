@@ -1,7 +1,11 @@
 //! Times the raster operations pycocotools also has, on the benchmark inputs, and writes the
 //! inputs with our median times as JSON for `core/bench/pycocotools_ratio.py`.
 //!
-//! Usage: `cargo run --release -p lasso-core --example raster_timing -- OUT.json`
+//! Usage: `cargo run --release -p lasso-core --features timing --bin lasso-core-timing -- OUT.json`
+//!
+//! A binary (behind the `timing` feature) rather than an example so that it builds without the
+//! test-only dependencies, also for `wasm32-wasip1`: `core/bench/wasm_ratio.mjs` runs the same
+//! timings under V8's WebAssembly and prints the wasm/native ratio.
 
 use lasso_core::raster::rle::{iou, Rle};
 use lasso_core::raster::{polygon_to_rle, samples};
