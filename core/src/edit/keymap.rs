@@ -38,6 +38,7 @@ impl Default for Keymap {
         let mut plain = BTreeMap::new();
         plain.insert("v".to_string(), Action::Tool(ToolName::Select));
         plain.insert("b".to_string(), Action::Tool(ToolName::Box));
+        plain.insert("o".to_string(), Action::Tool(ToolName::RotatedBox));
         plain.insert("delete".to_string(), Action::Delete);
         plain.insert("backspace".to_string(), Action::Delete);
         plain.insert("escape".to_string(), Action::Cancel);

@@ -72,16 +72,17 @@ pub enum ToolName {
     Select,
     /// Axis-aligned box.
     Box,
+    /// Rotated box.
+    RotatedBox,
 }
 
 impl ToolName {
-    /// Parses a tool name as used by `setTool` (`"select"`, `"box"`).
+    /// Every tool, in toolbar order.
+    pub const ALL: [ToolName; 3] = [ToolName::Select, ToolName::Box, ToolName::RotatedBox];
+
+    /// Parses a tool name as used by `setTool` (`"select"`, `"box"`, `"rotated_box"`, ...).
     pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "select" => Some(Self::Select),
-            "box" => Some(Self::Box),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|t| t.as_str() == name)
     }
 
     /// The name `setTool` accepts.
@@ -89,7 +90,13 @@ impl ToolName {
         match self {
             Self::Select => "select",
             Self::Box => "box",
+            Self::RotatedBox => "rotated_box",
         }
+    }
+
+    /// Whether the tool draws boxes (and so shows crosshair guides).
+    pub fn draws_boxes(&self) -> bool {
+        matches!(self, Self::Box | Self::RotatedBox)
     }
 }
 
@@ -100,6 +107,8 @@ pub enum Tool {
     Select(select_tool::SelectTool),
     /// Box tool.
     Box(box_tool::BoxTool),
+    /// Rotated-box tool (the box gesture, making a rotated box).
+    RotatedBox(box_tool::BoxTool),
 }
 
 impl Tool {
@@ -107,6 +116,7 @@ impl Tool {
         match name {
             ToolName::Select => Tool::Select(Default::default()),
             ToolName::Box => Tool::Box(Default::default()),
+            ToolName::RotatedBox => Tool::RotatedBox(Default::default()),
         }
     }
 
@@ -115,6 +125,7 @@ impl Tool {
         match self {
             Tool::Select(_) => ToolName::Select,
             Tool::Box(_) => ToolName::Box,
+            Tool::RotatedBox(_) => ToolName::RotatedBox,
         }
     }
 }
@@ -179,6 +190,7 @@ pub struct Editor {
     selection: Vec<AnnotationId>,
     id_prefix: String,
     next_id: u64,
+    cursor: Option<Point>,
 }
 
 impl Editor {
@@ -199,6 +211,7 @@ impl Editor {
             selection: Vec::new(),
             id_prefix: id_prefix.into(),
             next_id: 1,
+            cursor: None,
         }
     }
 
@@ -295,21 +308,53 @@ impl Editor {
     pub fn preview(&self) -> Option<Shape> {
         match &self.tool {
             Tool::Box(t) => t.preview(&self.task).map(Shape::Box),
+            Tool::RotatedBox(t) => t
+                .preview(&self.task)
+                .map(|b| box_tool::BoxKind::Rotated.shape(b)),
             Tool::Select(_) => None,
         }
     }
 
     /// Everything the interactive layer draws for the active tool.
     pub fn overlay(&self) -> Overlay {
+        let guides = if self.tool.name().draws_boxes() {
+            self.cursor.map(|c| self.clamp_to_image(c))
+        } else {
+            None
+        };
         Overlay {
             preview: self.preview(),
+            guides,
             ..Overlay::default()
         }
+    }
+
+    /// The pointer left the drawing area: guides follow it no more.
+    pub fn pointer_left(&mut self) -> Outcome {
+        let had = self.cursor.take().is_some();
+        Outcome {
+            redraw: had && self.tool.name().draws_boxes(),
+            ..Outcome::default()
+        }
+    }
+
+    /// `p` moved inside the image (unchanged while the image size is unknown).
+    pub fn clamp_to_image(&self, p: Point) -> Point {
+        let (w, h) = (
+            f64::from(self.task.image.width),
+            f64::from(self.task.image.height),
+        );
+        if w <= 0.0 || h <= 0.0 {
+            return p;
+        }
+        Point::new(p.x.clamp(0.0, w), p.y.clamp(0.0, h))
     }
 
     /// Handles a pointer event with the active tool.
     pub fn pointer(&mut self, ev: PointerEvent) -> Outcome {
         let had_preview = self.preview().is_some();
+        let guides_moved = self.tool.name().draws_boxes() && self.cursor != Some(ev.pos);
+        self.cursor = Some(ev.pos);
         let out = {
             let ctx = Context {
                 task: &self.task,
@@ -319,10 +364,11 @@ impl Editor {
             match &mut self.tool {
                 Tool::Select(t) => t.pointer(&ctx, ev),
                 Tool::Box(t) => t.pointer(&ctx, ev),
+                Tool::RotatedBox(t) => t.pointer_as(&ctx, ev, box_tool::BoxKind::Rotated),
             }
         };
         let mut outcome = self.finish(out);
-        outcome.redraw |= had_preview || self.preview().is_some();
+        outcome.redraw |= had_preview || self.preview().is_some() || guides_moved;
         outcome
     }
 

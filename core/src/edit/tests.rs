@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::history;
-use crate::model::{BoxShape, ImageRef, Label, LabelSet};
+use crate::model::{BoxShape, ImageRef, Label, LabelSet, RotatedBox};
 
 fn task() -> Task {
     Task {
@@ -260,4 +260,110 @@ fn keymap_defaults_and_chords() {
     let mut k = k;
     k.bind("x", Action::Delete);
     assert_eq!(k.action("X", none), Some(Action::Delete));
+}
+
+fn ev_mods(kind: PointerKind, x: f64, y: f64, mods: Modifiers) -> PointerEvent {
+    PointerEvent {
+        mods,
+        ..ev(kind, x, y)
+    }
+}
+
+fn only_rotated(ed: &Editor) -> RotatedBox {
+    assert_eq!(ed.task().annotations.len(), 1);
+    match &ed.task().annotations[0].shape {
+        Shape::RotatedBox(r) => *r,
+        s => panic!("not a rotated box: {s:?}"),
+    }
+}
+
+#[test]
+fn rotated_box_drag_makes_an_unturned_rotated_box() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::RotatedBox);
+    let ops = drag(&mut ed, (10.0, 20.0), (40.0, 30.0));
+    assert_eq!(ops.len(), 1);
+    let r = only_rotated(&ed);
+    assert_eq!(
+        (r.cx, r.cy, r.w, r.h, r.angle),
+        (25.0, 25.0, 30.0, 10.0, 0.0)
+    );
+    assert_eq!(ed.selection(), &[ed.task().annotations[0].id.clone()]);
+    assert!(ed.undo().is_ok());
+    assert!(ed.task().annotations.is_empty());
+}
+
+#[test]
+fn rotated_box_is_clipped_square_with_shift_and_degenerate_ones_are_dropped() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::RotatedBox);
+    // Dragged past the right edge (image is 100 wide): clipped.
+    drag(&mut ed, (90.0, 10.0), (130.0, 20.0));
+    let r = only_rotated(&ed);
+    assert_eq!((r.cx, r.w), (95.0, 10.0));
+    // Shift keeps a square: the larger side wins.
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::RotatedBox);
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    for e in [
+        ev_mods(PointerKind::Down, 10.0, 10.0, shift),
+        ev_mods(PointerKind::Move, 30.0, 15.0, shift),
+        ev_mods(PointerKind::Up, 30.0, 15.0, shift),
+    ] {
+        ed.pointer(e);
+    }
+    let r = only_rotated(&ed);
+    assert_eq!((r.w, r.h), (20.0, 20.0));
+    // A drag that collapses to a line after clipping is discarded.
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::RotatedBox);
+    assert!(drag(&mut ed, (120.0, 10.0), (150.0, 40.0)).is_empty());
+    assert!(ed.task().annotations.is_empty());
+}
+
+#[test]
+fn rotated_box_cancel_mid_drag_adds_nothing() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::RotatedBox);
+    ed.pointer(ev(PointerKind::Down, 10.0, 10.0));
+    ed.pointer(ev(PointerKind::Move, 50.0, 50.0));
+    assert!(matches!(ed.overlay().preview, Some(Shape::RotatedBox(_))));
+    ed.cancel();
+    assert!(ed.overlay().preview.is_none());
+    ed.pointer(ev(PointerKind::Up, 50.0, 50.0));
+    assert!(ed.task().annotations.is_empty());
+    assert_eq!(ed.tool().name(), ToolName::RotatedBox);
+}
+
+#[test]
+fn box_tools_show_guides_at_the_pointer_clamped_to_the_image() {
+    let mut ed = Editor::new(task(), "s");
+    assert!(ed.overlay().guides.is_none(), "no pointer yet");
+    let out = ed.pointer(ev(PointerKind::Move, 30.0, 40.0));
+    assert!(out.redraw);
+    assert_eq!(ed.overlay().guides, Some(Point::new(30.0, 40.0)));
+    ed.pointer(ev(PointerKind::Move, 130.0, -5.0));
+    assert_eq!(ed.overlay().guides, Some(Point::new(100.0, 0.0)));
+    ed.set_tool(ToolName::RotatedBox);
+    assert!(ed.overlay().guides.is_some());
+    ed.set_tool(ToolName::Select);
+    assert!(ed.overlay().guides.is_none());
+    ed.set_tool(ToolName::Box);
+    assert!(ed.pointer_left().redraw);
+    assert!(ed.overlay().guides.is_none());
+}
+
+#[test]
+fn tool_names_round_trip() {
+    for t in ToolName::ALL {
+        assert_eq!(ToolName::parse(t.as_str()), Some(t));
+    }
+    assert_eq!(ToolName::parse("lasso"), None);
+    assert_eq!(
+        Keymap::default().action("O", Modifiers::default()),
+        Some(Action::Tool(ToolName::RotatedBox))
+    );
 }
