@@ -44,11 +44,13 @@ pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'sta
             Action::Label(n) => runtime.session.update(|s| {
                 s.editor.set_label_index(n);
             }),
-            Action::Delete => runtime.dispatch(|ed| ed.delete_selection()),
+            Action::Delete => runtime.dispatch(|ed| ed.delete()),
+            Action::Finish => runtime.dispatch(|ed| ed.finish_shape()),
             Action::Cancel => runtime.dispatch(|ed| ed.cancel()),
             Action::Undo => runtime.undo(),
             Action::Redo => runtime.redo(),
             Action::Fit => runtime.session.update(|s| s.fit()),
+            _ => {}
         }
     }
 }

@@ -5,7 +5,9 @@
 //! [`Editor::preview`] on its overlay, and journals every op the editor returns.
 
 pub mod box_tool;
+pub mod hit;
 pub mod keymap;
+pub mod poly_tool;
 pub mod select_tool;
 
 use crate::history::{ApplyError, History, Op};
@@ -74,11 +76,21 @@ pub enum ToolName {
     Box,
     /// Rotated box.
     RotatedBox,
+    /// Polygon.
+    Polygon,
+    /// Polyline.
+    Polyline,
 }
 
 impl ToolName {
     /// Every tool, in toolbar order.
-    pub const ALL: [ToolName; 3] = [ToolName::Select, ToolName::Box, ToolName::RotatedBox];
+    pub const ALL: [ToolName; 5] = [
+        ToolName::Select,
+        ToolName::Box,
+        ToolName::RotatedBox,
+        ToolName::Polygon,
+        ToolName::Polyline,
+    ];
 
     /// Parses a tool name as used by `setTool` (`"select"`, `"box"`, `"rotated_box"`, ...).
     pub fn parse(name: &str) -> Option<Self> {
@@ -91,6 +103,8 @@ impl ToolName {
             Self::Select => "select",
             Self::Box => "box",
             Self::RotatedBox => "rotated_box",
+            Self::Polygon => "polygon",
+            Self::Polyline => "polyline",
         }
     }
 
@@ -109,6 +123,10 @@ pub enum Tool {
     Box(box_tool::BoxTool),
     /// Rotated-box tool (the box gesture, making a rotated box).
     RotatedBox(box_tool::BoxTool),
+    /// Polygon tool.
+    Polygon(poly_tool::PolyTool),
+    /// Polyline tool.
+    Polyline(poly_tool::PolyTool),
 }
 
 impl Tool {
@@ -117,6 +135,8 @@ impl Tool {
             ToolName::Select => Tool::Select(Default::default()),
             ToolName::Box => Tool::Box(Default::default()),
             ToolName::RotatedBox => Tool::RotatedBox(Default::default()),
+            ToolName::Polygon => Tool::Polygon(Default::default()),
+            ToolName::Polyline => Tool::Polyline(Default::default()),
         }
     }
 
@@ -126,6 +146,17 @@ impl Tool {
             Tool::Select(_) => ToolName::Select,
             Tool::Box(_) => ToolName::Box,
             Tool::RotatedBox(_) => ToolName::RotatedBox,
+            Tool::Polygon(_) => ToolName::Polygon,
+            Tool::Polyline(_) => ToolName::Polyline,
+        }
+    }
+
+    /// Whether a gesture or a shape is in progress (Esc would cancel it).
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Tool::Select(_) => false,
+            Tool::Box(t) | Tool::RotatedBox(t) => !matches!(t, box_tool::BoxTool::Idle),
+            Tool::Polygon(t) | Tool::Polyline(t) => t.is_busy(),
         }
     }
 }
@@ -311,6 +342,7 @@ impl Editor {
             Tool::RotatedBox(t) => t
                 .preview(&self.task)
                 .map(|b| box_tool::BoxKind::Rotated.shape(b)),
+            Tool::Polygon(t) | Tool::Polyline(t) => t.preview(),
             Tool::Select(_) => None,
         }
     }
@@ -322,9 +354,14 @@ impl Editor {
         } else {
             None
         };
+        let vertices = match &self.tool {
+            Tool::Polygon(t) | Tool::Polyline(t) => t.vertices().to_vec(),
+            _ => Vec::new(),
+        };
         Overlay {
             preview: self.preview(),
             guides,
+            vertices,
             ..Overlay::default()
         }
     }
@@ -365,6 +402,8 @@ impl Editor {
                 Tool::Select(t) => t.pointer(&ctx, ev),
                 Tool::Box(t) => t.pointer(&ctx, ev),
                 Tool::RotatedBox(t) => t.pointer_as(&ctx, ev, box_tool::BoxKind::Rotated),
+                Tool::Polygon(t) => t.pointer(&ctx, ev, poly_tool::PolyKind::Polygon),
+                Tool::Polyline(t) => t.pointer(&ctx, ev, poly_tool::PolyKind::Polyline),
             }
         };
         let mut outcome = self.finish(out);
@@ -372,9 +411,44 @@ impl Editor {
         outcome
     }
 
+    /// Finishes the shape in progress (`Enter`, double-click).
+    pub fn finish_shape(&mut self) -> Outcome {
+        let out = {
+            let ctx = Context {
+                task: &self.task,
+                label: &self.label,
+                selection: &self.selection,
+            };
+            match &mut self.tool {
+                Tool::Polygon(t) => t.finish(&ctx, poly_tool::PolyKind::Polygon),
+                Tool::Polyline(t) => t.finish(&ctx, poly_tool::PolyKind::Polyline),
+                _ => return Outcome::default(),
+            }
+        };
+        let mut outcome = self.finish(out);
+        outcome.redraw = true;
+        outcome
+    }
+
+    /// `Delete`/`Backspace`: while drawing, removes the last vertex; otherwise deletes the
+    /// selection.
+    pub fn delete(&mut self) -> Outcome {
+        let removed = match &mut self.tool {
+            Tool::Polygon(t) | Tool::Polyline(t) => t.remove_last(),
+            _ => false,
+        };
+        if removed {
+            return Outcome {
+                redraw: true,
+                ..Outcome::default()
+            };
+        }
+        self.delete_selection()
+    }
+
     /// Cancels the gesture in progress, or else clears the selection (`Esc`).
     pub fn cancel(&mut self) -> Outcome {
-        let busy = self.preview().is_some();
+        let busy = self.tool.is_busy();
         self.tool = Tool::new(self.tool.name());
         if busy {
             return Outcome {

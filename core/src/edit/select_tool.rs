@@ -1,8 +1,9 @@
 //! The select tool: a click picks the topmost visible shape under the pointer (Shift adds or
 //! removes it); a click on empty image clears the selection.
 
+use super::hit::topmost_at;
 use super::{Context, PointerEvent, PointerKind, ToolOutput, DRAG_THRESHOLD_PX};
-use crate::model::{AnnotationId, Point, Shape, Task};
+use crate::model::{AnnotationId, Point};
 
 /// How close, in screen pixels, a click must be to a thin shape (line, point) to hit it.
 pub const HIT_TOLERANCE_PX: f64 = 4.0;
@@ -59,21 +60,4 @@ impl SelectTool {
             _ => ToolOutput::default(),
         }
     }
-}
-
-/// The topmost visible annotation whose shape contains `p` (within `tol` image pixels of its
-/// outline for boxes). Later annotations and higher `z` are on top.
-pub fn topmost_at(task: &Task, p: Point, tol: f64) -> Option<AnnotationId> {
-    task.annotations
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| !a.hidden)
-        .filter(|(_, a)| match &a.shape {
-            Shape::Box(b) => {
-                p.x >= b.x0 - tol && p.x <= b.x1 + tol && p.y >= b.y0 - tol && p.y <= b.y1 + tol
-            }
-            _ => false,
-        })
-        .max_by_key(|(i, a)| (a.z, *i))
-        .map(|(_, a)| a.id.clone())
 }

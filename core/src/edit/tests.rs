@@ -367,3 +367,342 @@ fn tool_names_round_trip() {
         Some(Action::Tool(ToolName::RotatedBox))
     );
 }
+
+fn click(ed: &mut Editor, x: f64, y: f64) -> Vec<Op> {
+    click_mods(ed, x, y, Modifiers::default())
+}
+
+fn click_mods(ed: &mut Editor, x: f64, y: f64, mods: Modifiers) -> Vec<Op> {
+    let mut ops = ed.pointer(ev_mods(PointerKind::Down, x, y, mods)).committed;
+    ops.extend(ed.pointer(ev_mods(PointerKind::Up, x, y, mods)).committed);
+    ops
+}
+
+fn pts(v: &[(f64, f64)]) -> Vec<Point> {
+    v.iter().map(|&(x, y)| Point::new(x, y)).collect()
+}
+
+fn only_polygon(ed: &Editor) -> crate::model::PolygonShape {
+    assert_eq!(
+        ed.task().annotations.len(),
+        1,
+        "{:?}",
+        ed.task().annotations
+    );
+    match &ed.task().annotations[0].shape {
+        Shape::Polygon(p) => p.clone(),
+        s => panic!("not a polygon: {s:?}"),
+    }
+}
+
+#[test]
+fn polygon_closes_by_clicking_the_first_vertex() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    for (x, y) in [(10.0, 10.0), (50.0, 10.0), (50.0, 40.0)] {
+        assert!(click(&mut ed, x, y).is_empty());
+    }
+    assert_eq!(ed.overlay().vertices.len(), 3);
+    let ops = click(&mut ed, 12.0, 11.0); // within 8 screen px of the first vertex
+    assert_eq!(ops.len(), 1);
+    let p = only_polygon(&ed);
+    assert_eq!(
+        p.parts[0].exterior,
+        pts(&[(10.0, 10.0), (50.0, 10.0), (50.0, 40.0)])
+    );
+    assert_eq!(ed.selection().len(), 1);
+    assert!(!ed.tool().is_busy());
+    assert!(ed.overlay().vertices.is_empty());
+}
+
+#[test]
+fn polygon_finishes_with_enter_and_with_a_double_click() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    for (x, y) in [(10.0, 10.0), (50.0, 10.0), (50.0, 40.0)] {
+        click(&mut ed, x, y);
+    }
+    assert_eq!(ed.finish_shape().committed.len(), 1);
+    assert_eq!(only_polygon(&ed).parts[0].exterior.len(), 3);
+
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    for (x, y) in [(10.0, 10.0), (50.0, 10.0), (50.0, 40.0), (20.0, 40.0)] {
+        click(&mut ed, x, y);
+    }
+    // The double-click's second press lands on the last vertex: finish, no duplicate vertex.
+    let ops = click(&mut ed, 20.0, 40.0);
+    assert_eq!(ops.len(), 1);
+    assert_eq!(
+        only_polygon(&ed).parts[0].exterior,
+        pts(&[(10.0, 10.0), (50.0, 10.0), (50.0, 40.0), (20.0, 40.0)])
+    );
+}
+
+#[test]
+fn polygon_with_fewer_than_three_points_or_no_area_is_discarded() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    click(&mut ed, 10.0, 10.0);
+    click(&mut ed, 50.0, 10.0);
+    assert!(ed.finish_shape().committed.is_empty());
+    assert!(ed.task().annotations.is_empty());
+    assert!(!ed.tool().is_busy());
+    // A double-click after two vertices does not finish or duplicate: still drawing.
+    click(&mut ed, 10.0, 10.0);
+    click(&mut ed, 50.0, 10.0);
+    click(&mut ed, 50.0, 10.0);
+    assert_eq!(ed.overlay().vertices.len(), 2);
+    // Three collinear points enclose nothing.
+    click(&mut ed, 90.0, 10.0);
+    assert!(ed.finish_shape().committed.is_empty());
+    assert!(ed.task().annotations.is_empty());
+    assert!(!ed.can_undo());
+}
+
+#[test]
+fn polygon_backspace_removes_vertices_and_escape_cancels() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    for (x, y) in [(10.0, 10.0), (50.0, 10.0), (50.0, 40.0)] {
+        click(&mut ed, x, y);
+    }
+    assert!(ed.delete().redraw);
+    assert_eq!(ed.overlay().vertices, pts(&[(10.0, 10.0), (50.0, 10.0)]));
+    ed.delete();
+    ed.delete();
+    assert!(
+        !ed.tool().is_busy(),
+        "removing the last vertex abandons the shape"
+    );
+    for (x, y) in [(10.0, 10.0), (50.0, 10.0), (50.0, 40.0)] {
+        click(&mut ed, x, y);
+    }
+    assert!(ed.cancel().redraw);
+    assert!(!ed.tool().is_busy());
+    assert!(ed.finish_shape().committed.is_empty());
+    assert!(ed.task().annotations.is_empty());
+    assert_eq!(ed.tool().name(), ToolName::Polygon);
+}
+
+#[test]
+fn polygon_vertices_are_clamped_into_the_image() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    for (x, y) in [(-20.0, 10.0), (150.0, 10.0), (150.0, 200.0)] {
+        click(&mut ed, x, y);
+    }
+    ed.finish_shape();
+    assert_eq!(
+        only_polygon(&ed).parts[0].exterior,
+        pts(&[(0.0, 10.0), (100.0, 10.0), (100.0, 80.0)])
+    );
+}
+
+#[test]
+fn freehand_drag_adds_vertices_at_the_minimum_screen_spacing() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    // Zoomed 2×: 6 screen px are 3 image px.
+    let z = |kind, x, y| PointerEvent {
+        scale: 2.0,
+        ..ev(kind, x, y)
+    };
+    ed.pointer(z(PointerKind::Down, 10.0, 10.0));
+    for i in 1..=20 {
+        ed.pointer(z(PointerKind::Move, 10.0 + f64::from(i), 10.0));
+    }
+    ed.pointer(z(PointerKind::Up, 30.0, 10.0));
+    // Moves without the button add nothing.
+    ed.pointer(z(PointerKind::Move, 30.0, 30.0));
+    ed.pointer(z(PointerKind::Move, 35.0, 35.0));
+    let v = ed.overlay().vertices;
+    assert_eq!(
+        v.iter().map(|p| p.x).collect::<Vec<_>>(),
+        vec![10.0, 13.0, 16.0, 19.0, 22.0, 25.0, 28.0]
+    );
+    // The preview ends at the pointer (rubber line).
+    match ed.overlay().preview {
+        Some(Shape::Polyline { points }) => {
+            assert_eq!(points.last(), Some(&Point::new(35.0, 35.0)))
+        }
+        p => panic!("{p:?}"),
+    }
+    click(&mut ed, 20.0, 40.0);
+    assert_eq!(ed.finish_shape().committed.len(), 1);
+    assert_eq!(only_polygon(&ed).parts[0].exterior.len(), 8);
+}
+
+#[test]
+fn polyline_finishes_with_enter_or_double_click_and_needs_two_points() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polyline);
+    click(&mut ed, 10.0, 10.0);
+    assert!(
+        ed.finish_shape().committed.is_empty(),
+        "one point is no line"
+    );
+    click(&mut ed, 10.0, 10.0);
+    click(&mut ed, 40.0, 10.0);
+    click(&mut ed, 40.0, 30.0);
+    // Clicking the first vertex does not close a polyline: it adds a vertex.
+    click(&mut ed, 10.0, 10.0);
+    let ops = click(&mut ed, 10.0, 10.0); // double-click finishes
+    assert_eq!(ops.len(), 1);
+    match &ed.task().annotations[0].shape {
+        Shape::Polyline { points } => assert_eq!(
+            points,
+            &pts(&[(10.0, 10.0), (40.0, 10.0), (40.0, 30.0), (10.0, 10.0)])
+        ),
+        s => panic!("{s:?}"),
+    }
+    click(&mut ed, 10.0, 50.0);
+    click(&mut ed, 60.0, 50.0);
+    assert_eq!(ed.finish_shape().committed.len(), 1);
+    assert_eq!(ed.task().annotations.len(), 2);
+}
+
+#[test]
+fn alt_draws_a_hole_in_the_selected_polygon_as_one_op() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    for (x, y) in [(10.0, 10.0), (90.0, 10.0), (90.0, 70.0), (10.0, 70.0)] {
+        click(&mut ed, x, y);
+    }
+    ed.finish_shape();
+    let before = ed.task().clone();
+    let alt = Modifiers {
+        alt: true,
+        ..Modifiers::default()
+    };
+    click_mods(&mut ed, 30.0, 30.0, alt);
+    click(&mut ed, 60.0, 30.0);
+    click(&mut ed, 60.0, 50.0);
+    let out = ed.finish_shape();
+    assert_eq!(out.committed.len(), 1);
+    assert!(matches!(out.committed[0], Op::SetShape { .. }));
+    let p = only_polygon(&ed);
+    assert_eq!(
+        p.parts[0].holes,
+        vec![pts(&[(30.0, 30.0), (60.0, 30.0), (60.0, 50.0)])]
+    );
+    ed.undo().unwrap();
+    assert_eq!(ed.task(), &before);
+
+    // A hole reaching outside the polygon is refused.
+    ed.redo().unwrap();
+    click_mods(&mut ed, 30.0, 30.0, alt);
+    click(&mut ed, 95.0, 30.0);
+    click(&mut ed, 60.0, 50.0);
+    assert!(ed.finish_shape().committed.is_empty());
+    assert_eq!(only_polygon(&ed).parts[0].holes.len(), 1);
+
+    // Without a selected polygon under the pointer, Alt draws an ordinary polygon.
+    ed.select(Vec::new());
+    click_mods(&mut ed, 30.0, 30.0, alt);
+    click(&mut ed, 60.0, 30.0);
+    click(&mut ed, 60.0, 50.0);
+    ed.finish_shape();
+    assert_eq!(ed.task().annotations.len(), 2);
+}
+
+#[test]
+fn keymap_drawing_and_editing_keys() {
+    let k = Keymap::default();
+    let none = Modifiers::default();
+    let shift = Modifiers {
+        shift: true,
+        ..none
+    };
+    let ctrl = Modifiers { ctrl: true, ..none };
+    assert_eq!(k.action("Enter", none), Some(Action::Finish));
+    assert_eq!(k.action("Backspace", none), Some(Action::Delete));
+    assert_eq!(k.action("P", none), Some(Action::Tool(ToolName::Polygon)));
+    assert_eq!(k.action("l", none), Some(Action::Tool(ToolName::Polyline)));
+    assert_eq!(
+        k.action("ArrowLeft", none),
+        Some(Action::Nudge { dx: -1, dy: 0 })
+    );
+    assert_eq!(
+        k.action("ArrowDown", shift),
+        Some(Action::Nudge { dx: 0, dy: 10 })
+    );
+    assert_eq!(k.action("Tab", shift), Some(Action::Cycle { back: true }));
+    assert_eq!(k.action("c", ctrl), Some(Action::Copy));
+    assert_eq!(k.action("v", ctrl), Some(Action::Paste));
+    assert_eq!(k.action("]", ctrl), Some(Action::BringForward));
+    assert_eq!(k.action("PageDown", none), Some(Action::NextImage));
+    assert_eq!(k.action("h", none), Some(Action::Hide));
+}
+
+#[test]
+fn hit_tests_cover_every_shape_kind() {
+    use crate::model::{Keypoint, MaskRle, Visibility};
+    let tol = 2.0;
+    let poly = Shape::Polygon(crate::model::PolygonShape {
+        parts: vec![crate::model::PolygonPart {
+            exterior: pts(&[(0.0, 0.0), (40.0, 0.0), (40.0, 40.0), (0.0, 40.0)]),
+            holes: vec![pts(&[
+                (10.0, 10.0),
+                (30.0, 10.0),
+                (30.0, 30.0),
+                (10.0, 30.0),
+            ])],
+        }],
+    });
+    assert!(hit::shape_hit(&poly, Point::new(5.0, 5.0), tol));
+    assert!(
+        !hit::shape_hit(&poly, Point::new(20.0, 20.0), tol),
+        "inside the hole"
+    );
+    assert!(
+        hit::shape_hit(&poly, Point::new(20.0, 11.0), tol),
+        "on the hole's edge"
+    );
+    assert!(!hit::shape_hit(&poly, Point::new(45.0, 20.0), tol));
+    let rot = Shape::RotatedBox(RotatedBox {
+        cx: 50.0,
+        cy: 50.0,
+        w: 40.0,
+        h: 4.0,
+        angle: 90.0,
+    });
+    assert!(hit::shape_hit(&rot, Point::new(50.0, 65.0), tol));
+    assert!(!hit::shape_hit(&rot, Point::new(65.0, 50.0), tol));
+    let line = Shape::Polyline {
+        points: pts(&[(0.0, 0.0), (10.0, 0.0)]),
+    };
+    assert!(hit::shape_hit(&line, Point::new(5.0, 1.5), tol));
+    assert!(!hit::shape_hit(&line, Point::new(5.0, 3.0), tol));
+    let kp = Shape::Keypoints {
+        points: vec![
+            Keypoint {
+                name: "a".into(),
+                x: 5.0,
+                y: 5.0,
+                visibility: Visibility::Visible,
+            },
+            Keypoint {
+                name: "b".into(),
+                x: 20.0,
+                y: 5.0,
+                visibility: Visibility::NotLabeled,
+            },
+        ],
+    };
+    assert!(hit::shape_hit(&kp, Point::new(6.0, 6.0), tol));
+    assert!(
+        !hit::shape_hit(&kp, Point::new(20.0, 5.0), tol),
+        "unlabelled points are not there"
+    );
+    // 3×2 mask, column-major: pixel (1,0) and (1,1) set.
+    let mask = Shape::Mask(MaskRle {
+        width: 3,
+        height: 2,
+        counts: vec![2, 2, 2],
+    });
+    assert!(hit::shape_hit(&mask, Point::new(1.5, 0.5), tol));
+    assert!(!hit::shape_hit(&mask, Point::new(0.5, 0.5), tol));
+    assert_eq!(hit::bounds(&mask), Some((1.0, 0.0, 2.0, 2.0)));
+    assert_eq!(hit::bounds(&rot).map(|b| b.1.round()), Some(30.0));
+}
