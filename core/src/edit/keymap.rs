@@ -77,6 +77,7 @@ impl Default for Keymap {
         plain.insert("o".to_string(), Action::Tool(ToolName::RotatedBox));
         plain.insert("p".to_string(), Action::Tool(ToolName::Polygon));
         plain.insert("l".to_string(), Action::Tool(ToolName::Polyline));
+        plain.insert("k".to_string(), Action::Tool(ToolName::Keypoints));
         plain.insert("enter".to_string(), Action::Finish);
         plain.insert("h".to_string(), Action::Hide);
         plain.insert("i".to_string(), Action::ToggleVisibility);

@@ -7,6 +7,7 @@
 pub mod box_tool;
 pub mod hit;
 pub mod keymap;
+pub mod keypoint_tool;
 pub mod poly_tool;
 pub mod select_tool;
 
@@ -80,16 +81,19 @@ pub enum ToolName {
     Polygon,
     /// Polyline.
     Polyline,
+    /// Keypoints (with the label's skeleton).
+    Keypoints,
 }
 
 impl ToolName {
     /// Every tool, in toolbar order.
-    pub const ALL: [ToolName; 5] = [
+    pub const ALL: [ToolName; 6] = [
         ToolName::Select,
         ToolName::Box,
         ToolName::RotatedBox,
         ToolName::Polygon,
         ToolName::Polyline,
+        ToolName::Keypoints,
     ];
 
     /// Parses a tool name as used by `setTool` (`"select"`, `"box"`, `"rotated_box"`, ...).
@@ -105,6 +109,7 @@ impl ToolName {
             Self::RotatedBox => "rotated_box",
             Self::Polygon => "polygon",
             Self::Polyline => "polyline",
+            Self::Keypoints => "keypoints",
         }
     }
 
@@ -127,6 +132,8 @@ pub enum Tool {
     Polygon(poly_tool::PolyTool),
     /// Polyline tool.
     Polyline(poly_tool::PolyTool),
+    /// Keypoints tool.
+    Keypoints(keypoint_tool::KeypointTool),
 }
 
 impl Tool {
@@ -137,6 +144,7 @@ impl Tool {
             ToolName::RotatedBox => Tool::RotatedBox(Default::default()),
             ToolName::Polygon => Tool::Polygon(Default::default()),
             ToolName::Polyline => Tool::Polyline(Default::default()),
+            ToolName::Keypoints => Tool::Keypoints(Default::default()),
         }
     }
 
@@ -148,6 +156,7 @@ impl Tool {
             Tool::RotatedBox(_) => ToolName::RotatedBox,
             Tool::Polygon(_) => ToolName::Polygon,
             Tool::Polyline(_) => ToolName::Polyline,
+            Tool::Keypoints(_) => ToolName::Keypoints,
         }
     }
 
@@ -157,6 +166,7 @@ impl Tool {
             Tool::Select(_) => false,
             Tool::Box(t) | Tool::RotatedBox(t) => !matches!(t, box_tool::BoxTool::Idle),
             Tool::Polygon(t) | Tool::Polyline(t) => t.is_busy(),
+            Tool::Keypoints(t) => t.is_busy(),
         }
     }
 }
@@ -176,6 +186,8 @@ pub struct Overlay {
     pub rubber_band: Option<crate::model::BoxShape>,
     /// Brush or eraser outline: centre and radius in image pixels.
     pub brush: Option<(Point, f64)>,
+    /// The name of the keypoint the next click places (for a hint by the cursor).
+    pub next_keypoint: Option<String>,
 }
 
 /// What a tool asks the editor to do after an event.
@@ -343,6 +355,7 @@ impl Editor {
                 .preview(&self.task)
                 .map(|b| box_tool::BoxKind::Rotated.shape(b)),
             Tool::Polygon(t) | Tool::Polyline(t) => t.preview(),
+            Tool::Keypoints(t) => t.preview(),
             Tool::Select(_) => None,
         }
     }
@@ -356,12 +369,18 @@ impl Editor {
         };
         let vertices = match &self.tool {
             Tool::Polygon(t) | Tool::Polyline(t) => t.vertices().to_vec(),
+            Tool::Keypoints(t) => t.vertices(),
             _ => Vec::new(),
+        };
+        let next_keypoint = match &self.tool {
+            Tool::Keypoints(t) => t.next_name(&self.context()),
+            _ => None,
         };
         Overlay {
             preview: self.preview(),
             guides,
             vertices,
+            next_keypoint,
             ..Overlay::default()
         }
     }
@@ -404,6 +423,7 @@ impl Editor {
                 Tool::RotatedBox(t) => t.pointer_as(&ctx, ev, box_tool::BoxKind::Rotated),
                 Tool::Polygon(t) => t.pointer(&ctx, ev, poly_tool::PolyKind::Polygon),
                 Tool::Polyline(t) => t.pointer(&ctx, ev, poly_tool::PolyKind::Polyline),
+                Tool::Keypoints(t) => t.pointer(&ctx, ev),
             }
         };
         let mut outcome = self.finish(out);
@@ -422,6 +442,7 @@ impl Editor {
             match &mut self.tool {
                 Tool::Polygon(t) => t.finish(&ctx, poly_tool::PolyKind::Polygon),
                 Tool::Polyline(t) => t.finish(&ctx, poly_tool::PolyKind::Polyline),
+                Tool::Keypoints(t) => t.finish(&ctx),
                 _ => return Outcome::default(),
             }
         };
@@ -435,6 +456,7 @@ impl Editor {
     pub fn delete(&mut self) -> Outcome {
         let removed = match &mut self.tool {
             Tool::Polygon(t) | Tool::Polyline(t) => t.remove_last(),
+            Tool::Keypoints(t) => t.remove_last(),
             _ => false,
         };
         if removed {
@@ -444,6 +466,27 @@ impl Editor {
             };
         }
         self.delete_selection()
+    }
+
+    /// Cycles a keypoint's visibility (`I`): the last placed point while placing keypoints.
+    pub fn toggle_visibility(&mut self) -> Outcome {
+        let changed = match &mut self.tool {
+            Tool::Keypoints(t) => t.toggle_last(),
+            _ => false,
+        };
+        Outcome {
+            redraw: changed,
+            ..Outcome::default()
+        }
+    }
+
+    /// What tools read: the task, the current label and the selection.
+    fn context(&self) -> Context<'_> {
+        Context {
+            task: &self.task,
+            label: &self.label,
+            selection: &self.selection,
+        }
     }
 
     /// Cancels the gesture in progress, or else clears the selection (`Esc`).

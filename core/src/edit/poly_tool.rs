@@ -279,7 +279,8 @@ fn cleaned(points: Vec<Point>, kind: PolyKind) -> Vec<Point> {
     out
 }
 
-fn clamp(task: &Task, p: Point) -> Point {
+/// `p` moved into the image (unchanged while the image size is unknown).
+pub(crate) fn clamp(task: &Task, p: Point) -> Point {
     let (w, h) = (f64::from(task.image.width), f64::from(task.image.height));
     if w <= 0.0 || h <= 0.0 {
         return p;

@@ -706,3 +706,109 @@ fn hit_tests_cover_every_shape_kind() {
     assert_eq!(hit::bounds(&mask), Some((1.0, 0.0, 2.0, 2.0)));
     assert_eq!(hit::bounds(&rot).map(|b| b.1.round()), Some(30.0));
 }
+
+fn pose_task() -> Task {
+    let mut t = task();
+    let mut face = Label::new("face", "#00f");
+    face.keypoints = vec!["left_eye".into(), "right_eye".into(), "nose".into()];
+    face.skeleton = vec![[0, 1], [1, 2], [2, 0]];
+    t.labels.labels.push(face);
+    t
+}
+
+fn only_keypoints(ed: &Editor) -> Vec<crate::model::Keypoint> {
+    assert_eq!(
+        ed.task().annotations.len(),
+        1,
+        "{:?}",
+        ed.task().annotations
+    );
+    match &ed.task().annotations[0].shape {
+        Shape::Keypoints { points } => points.clone(),
+        s => panic!("not keypoints: {s:?}"),
+    }
+}
+
+#[test]
+fn keypoints_are_placed_in_the_labels_order_and_added_after_the_last() {
+    use crate::model::Visibility;
+    let mut ed = Editor::new(pose_task(), "s");
+    ed.set_label("face");
+    ed.set_tool(ToolName::Keypoints);
+    assert_eq!(ed.overlay().next_keypoint.as_deref(), Some("left_eye"));
+    assert!(click(&mut ed, 10.0, 10.0).is_empty());
+    assert_eq!(ed.overlay().next_keypoint.as_deref(), Some("right_eye"));
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    assert!(click_mods(&mut ed, 30.0, 10.0, shift).is_empty());
+    assert_eq!(ed.overlay().vertices.len(), 2);
+    let ops = click(&mut ed, 20.0, 200.0); // clamped to the image's bottom edge
+    assert_eq!(ops.len(), 1);
+    let k = only_keypoints(&ed);
+    assert_eq!(
+        k.iter()
+            .map(|k| (k.name.as_str(), k.x, k.y, k.visibility))
+            .collect::<Vec<_>>(),
+        vec![
+            ("left_eye", 10.0, 10.0, Visibility::Visible),
+            ("right_eye", 30.0, 10.0, Visibility::Occluded),
+            ("nose", 20.0, 80.0, Visibility::Visible),
+        ]
+    );
+    assert_eq!(ed.task().annotations[0].label, "face");
+    assert!(!ed.tool().is_busy());
+    assert_eq!(ed.selection().len(), 1);
+}
+
+#[test]
+fn keypoints_visibility_toggle_backspace_enter_and_cancel() {
+    use crate::model::Visibility;
+    let mut ed = Editor::new(pose_task(), "s");
+    ed.set_label("face");
+    ed.set_tool(ToolName::Keypoints);
+    assert!(!ed.toggle_visibility().redraw, "nothing placed yet");
+    click(&mut ed, 10.0, 10.0);
+    click(&mut ed, 30.0, 10.0);
+    ed.toggle_visibility();
+    ed.toggle_visibility(); // visible → occluded → not labelled
+    assert_eq!(ed.overlay().vertices, pts(&[(10.0, 10.0)]));
+    ed.delete(); // Backspace removes the last placed point
+    assert_eq!(ed.overlay().next_keypoint.as_deref(), Some("right_eye"));
+    // Enter finishes early: the rest are not labelled.
+    assert_eq!(ed.finish_shape().committed.len(), 1);
+    let k = only_keypoints(&ed);
+    assert_eq!(
+        k.iter().map(|k| k.visibility).collect::<Vec<_>>(),
+        vec![
+            Visibility::Visible,
+            Visibility::NotLabeled,
+            Visibility::NotLabeled
+        ]
+    );
+    // Esc drops the points being placed.
+    click(&mut ed, 50.0, 50.0);
+    ed.cancel();
+    assert!(ed.finish_shape().committed.is_empty());
+    assert_eq!(ed.task().annotations.len(), 1);
+    // A shape whose only point is not labelled is discarded.
+    click(&mut ed, 50.0, 50.0);
+    ed.toggle_visibility();
+    ed.toggle_visibility();
+    assert!(ed.finish_shape().committed.is_empty());
+    assert_eq!(ed.task().annotations.len(), 1);
+}
+
+#[test]
+fn keypoints_without_names_are_numbered_until_enter() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Keypoints);
+    assert_eq!(ed.overlay().next_keypoint, None);
+    for i in 0..4 {
+        assert!(click(&mut ed, 10.0 + f64::from(i), 10.0).is_empty());
+    }
+    assert_eq!(ed.finish_shape().committed.len(), 1);
+    let names: Vec<String> = only_keypoints(&ed).into_iter().map(|k| k.name).collect();
+    assert_eq!(names, ["1", "2", "3", "4"]);
+}
