@@ -59,7 +59,7 @@ pub fn draw(
             draw_box(ctx, b, color, scale, selected);
         }
     }
-    if let Some(Shape::Box(b)) = session.editor.overlay().preview {
+    if let Some(Shape::Box(b)) = session.editor.overlay(1.0).preview {
         let color = task
             .labels
             .get(session.editor.label())

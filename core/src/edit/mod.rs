@@ -10,9 +10,10 @@ pub mod keymap;
 pub mod keypoint_tool;
 pub mod poly_tool;
 pub mod select_tool;
+pub mod shape_edit;
 
-use crate::history::{ApplyError, History, Op};
-use crate::model::{Annotation, AnnotationId, Point, Shape, Task};
+use crate::history::{ApplyError, Flags, History, Op};
+use crate::model::{Annotation, AnnotationId, AttributeKind, AttributeValue, Point, Shape, Task};
 use serde::{Deserialize, Serialize};
 
 pub use keymap::{Action, Keymap};
@@ -163,7 +164,7 @@ impl Tool {
     /// Whether a gesture or a shape is in progress (Esc would cancel it).
     pub fn is_busy(&self) -> bool {
         match self {
-            Tool::Select(_) => false,
+            Tool::Select(t) => t.is_busy(),
             Tool::Box(t) | Tool::RotatedBox(t) => !matches!(t, box_tool::BoxTool::Idle),
             Tool::Polygon(t) | Tool::Polyline(t) => t.is_busy(),
             Tool::Keypoints(t) => t.is_busy(),
@@ -188,7 +189,28 @@ pub struct Overlay {
     pub brush: Option<(Point, f64)>,
     /// The name of the keypoint the next click places (for a hint by the cursor).
     pub next_keypoint: Option<String>,
+    /// Shapes drawn in place of the stored ones while they are moved or reshaped.
+    pub editing: Vec<(AnnotationId, Shape)>,
+    /// Resize handles or vertices of the single selected shape (drawn at a constant screen size).
+    pub handles: Vec<Point>,
+    /// The rotate handle of a selected rotated box: the middle of its top edge and the handle.
+    pub rotate_handle: Option<(Point, Point)>,
+    /// The selected vertex.
+    pub selected_vertex: Option<Point>,
 }
+
+/// Annotations copied with `Ctrl+C`, kept by the editor so they can be pasted into any task.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Clipboard {
+    /// The task they were copied from.
+    pub task_id: String,
+    /// The annotations as copied.
+    pub annotations: Vec<Annotation>,
+}
+
+/// How far, in image pixels, a paste into the task it was copied from is offset, so the copies
+/// do not hide the originals.
+pub const PASTE_OFFSET: f64 = 10.0;
 
 /// What a tool asks the editor to do after an event.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -234,6 +256,7 @@ pub struct Editor {
     id_prefix: String,
     next_id: u64,
     cursor: Option<Point>,
+    clipboard: Clipboard,
 }
 
 impl Editor {
@@ -255,6 +278,7 @@ impl Editor {
             id_prefix: id_prefix.into(),
             next_id: 1,
             cursor: None,
+            clipboard: Clipboard::default(),
         }
     }
 
@@ -360,8 +384,9 @@ impl Editor {
         }
     }
 
-    /// Everything the interactive layer draws for the active tool.
-    pub fn overlay(&self) -> Overlay {
+    /// Everything the interactive layer draws for the active tool, at zoom `scale` (screen
+    /// pixels per image pixel; it places the rotate handle a fixed screen distance away).
+    pub fn overlay(&self, scale: f64) -> Overlay {
         let guides = if self.tool.name().draws_boxes() {
             self.cursor.map(|c| self.clamp_to_image(c))
         } else {
@@ -376,13 +401,44 @@ impl Editor {
             Tool::Keypoints(t) => t.next_name(&self.context()),
             _ => None,
         };
-        Overlay {
+        let mut overlay = Overlay {
             preview: self.preview(),
             guides,
             vertices,
             next_keypoint,
             ..Overlay::default()
+        };
+        if let Tool::Select(t) = &self.tool {
+            overlay.editing = t.editing();
+            overlay.rubber_band = t.rubber_band();
+            if let [id] = self.selection.as_slice() {
+                let shape = overlay
+                    .editing
+                    .iter()
+                    .find(|(e, _)| e == id)
+                    .map(|(_, s)| s.clone())
+                    .or_else(|| {
+                        self.task
+                            .annotation(id)
+                            .filter(|a| !a.locked && !a.hidden)
+                            .map(|a| a.shape.clone())
+                    });
+                if let Some(shape) = shape {
+                    overlay.handles = match shape_edit::resize_handles(&shape) {
+                        Some(h) => h.to_vec(),
+                        None => shape_edit::vertices(&shape)
+                            .into_iter()
+                            .map(|(_, p)| p)
+                            .collect(),
+                    };
+                    overlay.rotate_handle = shape_edit::rotate_handle(&shape, scale);
+                    overlay.selected_vertex = t
+                        .selected_vertex(&self.selection)
+                        .and_then(|(_, v)| shape_edit::vertex_position(&shape, v));
+                }
+            }
         }
+        overlay
     }
 
     /// The pointer left the drawing area: guides follow it no more.
@@ -408,8 +464,7 @@ impl Editor {
 
     /// Handles a pointer event with the active tool.
     pub fn pointer(&mut self, ev: PointerEvent) -> Outcome {
-        let had_preview = self.preview().is_some();
-        let guides_moved = self.tool.name().draws_boxes() && self.cursor != Some(ev.pos);
+        let before = self.overlay(ev.scale);
         self.cursor = Some(ev.pos);
         let out = {
             let ctx = Context {
@@ -427,7 +482,7 @@ impl Editor {
             }
         };
         let mut outcome = self.finish(out);
-        outcome.redraw |= had_preview || self.preview().is_some() || guides_moved;
+        outcome.redraw |= before != self.overlay(ev.scale);
         outcome
     }
 
@@ -451,12 +506,22 @@ impl Editor {
         outcome
     }
 
-    /// `Delete`/`Backspace`: while drawing, removes the last vertex; otherwise deletes the
-    /// selection.
+    /// `Delete`/`Backspace`: while drawing, removes the last vertex; with a vertex selected,
+    /// removes that vertex; otherwise deletes the selection.
     pub fn delete(&mut self) -> Outcome {
         let removed = match &mut self.tool {
             Tool::Polygon(t) | Tool::Polyline(t) => t.remove_last(),
             Tool::Keypoints(t) => t.remove_last(),
+            Tool::Select(t) => {
+                if let Some((id, v)) = t.selected_vertex(&self.selection) {
+                    t.clear_vertex();
+                    let out = select_tool::remove_vertex_op(&self.task, &id, v);
+                    let mut outcome = self.finish(out);
+                    outcome.redraw = true;
+                    return outcome;
+                }
+                false
+            }
             _ => false,
         };
         if removed {
@@ -468,16 +533,249 @@ impl Editor {
         self.delete_selection()
     }
 
-    /// Cycles a keypoint's visibility (`I`): the last placed point while placing keypoints.
+    /// Cycles a keypoint's visibility (`I`): the last placed point while placing keypoints, the
+    /// selected keypoint (one op) while editing.
     pub fn toggle_visibility(&mut self) -> Outcome {
         let changed = match &mut self.tool {
             Tool::Keypoints(t) => t.toggle_last(),
+            Tool::Select(t) => {
+                let Some((id, v)) = t.selected_vertex(&self.selection) else {
+                    return Outcome::default();
+                };
+                let Some(a) = self.task.annotation(&id).filter(|a| !a.locked) else {
+                    return Outcome::default();
+                };
+                let Shape::Keypoints { points } = &a.shape else {
+                    return Outcome::default();
+                };
+                let mut points = points.clone();
+                let Some(k) = points.get_mut(v.index) else {
+                    return Outcome::default();
+                };
+                k.visibility = keypoint_tool::next_visibility(k.visibility);
+                if k.visibility == crate::model::Visibility::NotLabeled {
+                    t.clear_vertex();
+                    (k.x, k.y) = (0.0, 0.0);
+                }
+                let op = Op::SetShape {
+                    id,
+                    before: a.shape.clone(),
+                    after: Shape::Keypoints { points },
+                };
+                return self.finish(ToolOutput {
+                    ops: vec![op],
+                    ..ToolOutput::default()
+                });
+            }
             _ => false,
         };
         Outcome {
             redraw: changed,
             ..Outcome::default()
         }
+    }
+
+    /// Moves the selected unlocked shapes by `(dx, dy)` image pixels (arrow keys), kept inside
+    /// the image, as one step.
+    pub fn nudge(&mut self, dx: f64, dy: f64) -> Outcome {
+        let shapes: Vec<(AnnotationId, Shape)> = self
+            .selected_annotations()
+            .filter(|a| !a.locked)
+            .map(|a| (a.id.clone(), a.shape.clone()))
+            .collect();
+        let (dx, dy) = select_tool::clamp_delta(&self.task, &shapes, dx, dy);
+        let ops = shapes
+            .into_iter()
+            .filter_map(|(id, before)| {
+                let after = shape_edit::translate(&before, dx, dy)?;
+                (after != before).then_some(Op::SetShape { id, before, after })
+            })
+            .collect();
+        self.finish(ToolOutput {
+            ops,
+            ..ToolOutput::default()
+        })
+    }
+
+    /// Selects the next visible annotation in drawing order (`Tab`), or the previous one.
+    pub fn cycle(&mut self, back: bool) -> Outcome {
+        let mut order: Vec<(usize, &Annotation)> = self
+            .task
+            .annotations
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.hidden)
+            .collect();
+        order.sort_by_key(|(i, a)| (a.z, *i));
+        if order.is_empty() {
+            return Outcome::default();
+        }
+        let current = self
+            .selection
+            .last()
+            .and_then(|id| order.iter().position(|(_, a)| &a.id == id));
+        let n = order.len();
+        let next = match (current, back) {
+            (None, false) => 0,
+            (None, true) => n - 1,
+            (Some(i), false) => (i + 1) % n,
+            (Some(i), true) => (i + n - 1) % n,
+        };
+        let id = order[next].1.id.clone();
+        self.finish(ToolOutput {
+            select: Some(vec![id]),
+            ..ToolOutput::default()
+        })
+    }
+
+    /// Hides the selection (`H`), or shows it again when all of it is hidden. The selection is
+    /// kept so the same key undoes it.
+    pub fn toggle_hidden(&mut self) -> Outcome {
+        let hide = !self.selected_annotations().all(|a| a.hidden);
+        self.set_flags(|f| f.hidden = hide)
+    }
+
+    /// Locks the selection against edits, or unlocks it when all of it is locked.
+    pub fn toggle_locked(&mut self) -> Outcome {
+        let lock = !self.selected_annotations().all(|a| a.locked);
+        self.set_flags(|f| f.locked = lock)
+    }
+
+    /// Draws the selection above every other annotation.
+    pub fn bring_forward(&mut self) -> Outcome {
+        let top = self.others_z().max().unwrap_or(0);
+        self.set_flags(|f| f.z = top + 1)
+    }
+
+    /// Draws the selection below every other annotation.
+    pub fn send_back(&mut self) -> Outcome {
+        let bottom = self.others_z().min().unwrap_or(0);
+        self.set_flags(|f| f.z = bottom - 1)
+    }
+
+    fn others_z(&self) -> impl Iterator<Item = i64> + '_ {
+        self.task
+            .annotations
+            .iter()
+            .filter(|a| !self.selection.contains(&a.id))
+            .map(|a| a.z)
+    }
+
+    fn selected_annotations(&self) -> impl Iterator<Item = &Annotation> + '_ {
+        self.selection
+            .iter()
+            .filter_map(|id| self.task.annotation(id))
+    }
+
+    fn set_flags(&mut self, change: impl Fn(&mut Flags)) -> Outcome {
+        let ops = self
+            .selected_annotations()
+            .map(|a| {
+                let before = Flags::of(a);
+                let mut after = before;
+                change(&mut after);
+                Op::SetFlags {
+                    id: a.id.clone(),
+                    before,
+                    after,
+                }
+            })
+            .filter(|op| !op.is_noop())
+            .collect();
+        self.finish(ToolOutput {
+            ops,
+            ..ToolOutput::default()
+        })
+    }
+
+    /// Copies the selection to the editor's clipboard (`Ctrl+C`).
+    pub fn copy(&mut self) -> bool {
+        let annotations: Vec<Annotation> = self.selected_annotations().cloned().collect();
+        if annotations.is_empty() {
+            return false;
+        }
+        self.clipboard = Clipboard {
+            task_id: self.task.id.clone(),
+            annotations,
+        };
+        true
+    }
+
+    /// Pastes the clipboard (`Ctrl+V`) as new, unlocked, visible annotations and selects them.
+    /// Into the task they came from, copies are offset by [`PASTE_OFFSET`]; into another task
+    /// they keep their place. A label the task lacks becomes the current label.
+    pub fn paste(&mut self) -> Outcome {
+        let same_task = self.clipboard.task_id == self.task.id;
+        let offset = if same_task { PASTE_OFFSET } else { 0.0 };
+        let ops = self
+            .clipboard
+            .annotations
+            .iter()
+            .map(|a| {
+                let mut copy = a.clone();
+                copy.id = AnnotationId(String::new());
+                copy.hidden = false;
+                copy.locked = false;
+                if self.task.labels.get(&copy.label).is_none() {
+                    copy.label = self.label.clone();
+                }
+                if let Some(moved) = shape_edit::translate(&copy.shape, offset, offset) {
+                    copy.shape = moved;
+                }
+                Op::Add { annotation: copy }
+            })
+            .collect();
+        self.finish(ToolOutput {
+            ops,
+            select: None,
+            select_added: true,
+        })
+    }
+
+    /// The clipboard, to carry it over when another task is opened.
+    pub fn clipboard(&self) -> &Clipboard {
+        &self.clipboard
+    }
+
+    /// Replaces the clipboard (e.g. with the one of the previously open task).
+    pub fn set_clipboard(&mut self, clipboard: Clipboard) {
+        self.clipboard = clipboard;
+    }
+
+    /// Sets (or with `None` clears) one attribute of an annotation as one step. The value must
+    /// fit the attribute's definition in the annotation's label.
+    pub fn set_attribute(
+        &mut self,
+        id: &AnnotationId,
+        key: &str,
+        value: Option<AttributeValue>,
+    ) -> Result<Outcome, String> {
+        let a = self
+            .task
+            .annotation(id)
+            .ok_or_else(|| format!("no annotation with id {id}"))?;
+        if a.locked {
+            return Err(format!("annotation {id} is locked"));
+        }
+        let def = self
+            .task
+            .labels
+            .get(&a.label)
+            .and_then(|l| l.attributes.iter().find(|d| d.name == key))
+            .ok_or_else(|| format!("label {:?} has no attribute {key:?}", a.label))?;
+        if let Some(v) = &value {
+            check_attribute(&def.kind, v).map_err(|e| format!("attribute {key:?}: {e}"))?;
+        }
+        let op = Op::SetAttribute {
+            id: id.clone(),
+            key: key.to_string(),
+            before: a.attributes.get(key).cloned(),
+            after: value,
+        };
+        Ok(self.finish(ToolOutput {
+            ops: vec![op],
+            ..ToolOutput::default()
+        }))
     }
 
     /// What tools read: the task, the current label and the selection.
@@ -518,9 +816,15 @@ impl Editor {
                 annotation: a.clone(),
             })
             .collect();
+        // Locked annotations were not deleted and stay selected.
+        let kept = self
+            .selected_annotations()
+            .filter(|a| a.locked)
+            .map(|a| a.id.clone())
+            .collect();
         self.finish(ToolOutput {
             ops,
-            select: Some(Vec::new()),
+            select: Some(kept),
             select_added: false,
         })
     }
@@ -611,6 +915,31 @@ impl Editor {
     /// Makes a new annotation with the current label and an id the editor fills in on commit.
     pub(crate) fn draft(label: &str, shape: Shape) -> Annotation {
         Annotation::new(String::new(), label, shape)
+    }
+}
+
+/// Whether `v` is an allowed value of an attribute of this kind.
+fn check_attribute(kind: &AttributeKind, v: &AttributeValue) -> Result<(), String> {
+    match (kind, v) {
+        (AttributeKind::Text, AttributeValue::Text(_)) => Ok(()),
+        (AttributeKind::Bool, AttributeValue::Bool(_)) => Ok(()),
+        (AttributeKind::Choice { options }, AttributeValue::Text(t)) => {
+            if options.contains(t) {
+                Ok(())
+            } else {
+                Err(format!("{t:?} is not one of {options:?}"))
+            }
+        }
+        (AttributeKind::Number { min, max }, AttributeValue::Number(n)) => {
+            if !n.is_finite() {
+                Err("not a finite number".into())
+            } else if min.is_some_and(|m| *n < m) || max.is_some_and(|m| *n > m) {
+                Err(format!("{n} is outside {min:?}..{max:?}"))
+            } else {
+                Ok(())
+            }
+        }
+        (kind, v) => Err(format!("{v:?} is not a value of a {kind:?} attribute")),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::history;
+use crate::model::{Annotation, AnnotationId, AttributeKind, AttributeValue};
 use crate::model::{BoxShape, ImageRef, Label, LabelSet, RotatedBox};
 
 fn task() -> Task {
@@ -330,9 +331,12 @@ fn rotated_box_cancel_mid_drag_adds_nothing() {
     ed.set_tool(ToolName::RotatedBox);
     ed.pointer(ev(PointerKind::Down, 10.0, 10.0));
     ed.pointer(ev(PointerKind::Move, 50.0, 50.0));
-    assert!(matches!(ed.overlay().preview, Some(Shape::RotatedBox(_))));
+    assert!(matches!(
+        ed.overlay(1.0).preview,
+        Some(Shape::RotatedBox(_))
+    ));
     ed.cancel();
-    assert!(ed.overlay().preview.is_none());
+    assert!(ed.overlay(1.0).preview.is_none());
     ed.pointer(ev(PointerKind::Up, 50.0, 50.0));
     assert!(ed.task().annotations.is_empty());
     assert_eq!(ed.tool().name(), ToolName::RotatedBox);
@@ -341,19 +345,19 @@ fn rotated_box_cancel_mid_drag_adds_nothing() {
 #[test]
 fn box_tools_show_guides_at_the_pointer_clamped_to_the_image() {
     let mut ed = Editor::new(task(), "s");
-    assert!(ed.overlay().guides.is_none(), "no pointer yet");
+    assert!(ed.overlay(1.0).guides.is_none(), "no pointer yet");
     let out = ed.pointer(ev(PointerKind::Move, 30.0, 40.0));
     assert!(out.redraw);
-    assert_eq!(ed.overlay().guides, Some(Point::new(30.0, 40.0)));
+    assert_eq!(ed.overlay(1.0).guides, Some(Point::new(30.0, 40.0)));
     ed.pointer(ev(PointerKind::Move, 130.0, -5.0));
-    assert_eq!(ed.overlay().guides, Some(Point::new(100.0, 0.0)));
+    assert_eq!(ed.overlay(1.0).guides, Some(Point::new(100.0, 0.0)));
     ed.set_tool(ToolName::RotatedBox);
-    assert!(ed.overlay().guides.is_some());
+    assert!(ed.overlay(1.0).guides.is_some());
     ed.set_tool(ToolName::Select);
-    assert!(ed.overlay().guides.is_none());
+    assert!(ed.overlay(1.0).guides.is_none());
     ed.set_tool(ToolName::Box);
     assert!(ed.pointer_left().redraw);
-    assert!(ed.overlay().guides.is_none());
+    assert!(ed.overlay(1.0).guides.is_none());
 }
 
 #[test]
@@ -402,7 +406,7 @@ fn polygon_closes_by_clicking_the_first_vertex() {
     for (x, y) in [(10.0, 10.0), (50.0, 10.0), (50.0, 40.0)] {
         assert!(click(&mut ed, x, y).is_empty());
     }
-    assert_eq!(ed.overlay().vertices.len(), 3);
+    assert_eq!(ed.overlay(1.0).vertices.len(), 3);
     let ops = click(&mut ed, 12.0, 11.0); // within 8 screen px of the first vertex
     assert_eq!(ops.len(), 1);
     let p = only_polygon(&ed);
@@ -412,7 +416,7 @@ fn polygon_closes_by_clicking_the_first_vertex() {
     );
     assert_eq!(ed.selection().len(), 1);
     assert!(!ed.tool().is_busy());
-    assert!(ed.overlay().vertices.is_empty());
+    assert!(ed.overlay(1.0).vertices.is_empty());
 }
 
 #[test]
@@ -452,7 +456,7 @@ fn polygon_with_fewer_than_three_points_or_no_area_is_discarded() {
     click(&mut ed, 10.0, 10.0);
     click(&mut ed, 50.0, 10.0);
     click(&mut ed, 50.0, 10.0);
-    assert_eq!(ed.overlay().vertices.len(), 2);
+    assert_eq!(ed.overlay(1.0).vertices.len(), 2);
     // Three collinear points enclose nothing.
     click(&mut ed, 90.0, 10.0);
     assert!(ed.finish_shape().committed.is_empty());
@@ -468,7 +472,7 @@ fn polygon_backspace_removes_vertices_and_escape_cancels() {
         click(&mut ed, x, y);
     }
     assert!(ed.delete().redraw);
-    assert_eq!(ed.overlay().vertices, pts(&[(10.0, 10.0), (50.0, 10.0)]));
+    assert_eq!(ed.overlay(1.0).vertices, pts(&[(10.0, 10.0), (50.0, 10.0)]));
     ed.delete();
     ed.delete();
     assert!(
@@ -516,13 +520,13 @@ fn freehand_drag_adds_vertices_at_the_minimum_screen_spacing() {
     // Moves without the button add nothing.
     ed.pointer(z(PointerKind::Move, 30.0, 30.0));
     ed.pointer(z(PointerKind::Move, 35.0, 35.0));
-    let v = ed.overlay().vertices;
+    let v = ed.overlay(1.0).vertices;
     assert_eq!(
         v.iter().map(|p| p.x).collect::<Vec<_>>(),
         vec![10.0, 13.0, 16.0, 19.0, 22.0, 25.0, 28.0]
     );
     // The preview ends at the pointer (rubber line).
-    match ed.overlay().preview {
+    match ed.overlay(1.0).preview {
         Some(Shape::Polyline { points }) => {
             assert_eq!(points.last(), Some(&Point::new(35.0, 35.0)))
         }
@@ -735,15 +739,15 @@ fn keypoints_are_placed_in_the_labels_order_and_added_after_the_last() {
     let mut ed = Editor::new(pose_task(), "s");
     ed.set_label("face");
     ed.set_tool(ToolName::Keypoints);
-    assert_eq!(ed.overlay().next_keypoint.as_deref(), Some("left_eye"));
+    assert_eq!(ed.overlay(1.0).next_keypoint.as_deref(), Some("left_eye"));
     assert!(click(&mut ed, 10.0, 10.0).is_empty());
-    assert_eq!(ed.overlay().next_keypoint.as_deref(), Some("right_eye"));
+    assert_eq!(ed.overlay(1.0).next_keypoint.as_deref(), Some("right_eye"));
     let shift = Modifiers {
         shift: true,
         ..Modifiers::default()
     };
     assert!(click_mods(&mut ed, 30.0, 10.0, shift).is_empty());
-    assert_eq!(ed.overlay().vertices.len(), 2);
+    assert_eq!(ed.overlay(1.0).vertices.len(), 2);
     let ops = click(&mut ed, 20.0, 200.0); // clamped to the image's bottom edge
     assert_eq!(ops.len(), 1);
     let k = only_keypoints(&ed);
@@ -773,9 +777,9 @@ fn keypoints_visibility_toggle_backspace_enter_and_cancel() {
     click(&mut ed, 30.0, 10.0);
     ed.toggle_visibility();
     ed.toggle_visibility(); // visible → occluded → not labelled
-    assert_eq!(ed.overlay().vertices, pts(&[(10.0, 10.0)]));
+    assert_eq!(ed.overlay(1.0).vertices, pts(&[(10.0, 10.0)]));
     ed.delete(); // Backspace removes the last placed point
-    assert_eq!(ed.overlay().next_keypoint.as_deref(), Some("right_eye"));
+    assert_eq!(ed.overlay(1.0).next_keypoint.as_deref(), Some("right_eye"));
     // Enter finishes early: the rest are not labelled.
     assert_eq!(ed.finish_shape().committed.len(), 1);
     let k = only_keypoints(&ed);
@@ -804,11 +808,457 @@ fn keypoints_visibility_toggle_backspace_enter_and_cancel() {
 fn keypoints_without_names_are_numbered_until_enter() {
     let mut ed = Editor::new(task(), "s");
     ed.set_tool(ToolName::Keypoints);
-    assert_eq!(ed.overlay().next_keypoint, None);
+    assert_eq!(ed.overlay(1.0).next_keypoint, None);
     for i in 0..4 {
         assert!(click(&mut ed, 10.0 + f64::from(i), 10.0).is_empty());
     }
     assert_eq!(ed.finish_shape().committed.len(), 1);
     let names: Vec<String> = only_keypoints(&ed).into_iter().map(|k| k.name).collect();
     assert_eq!(names, ["1", "2", "3", "4"]);
+}
+
+// ---- select / edit ----
+
+fn with_shapes(shapes: Vec<Shape>) -> Editor {
+    let mut t = task();
+    for (i, s) in shapes.into_iter().enumerate() {
+        t.annotations
+            .push(Annotation::new(format!("a{i}"), "cat", s));
+    }
+    let mut ed = Editor::new(t, "s");
+    ed.set_tool(ToolName::Select);
+    ed
+}
+
+fn id(s: &str) -> AnnotationId {
+    AnnotationId(s.into())
+}
+
+fn bx(x0: f64, y0: f64, x1: f64, y1: f64) -> Shape {
+    Shape::Box(BoxShape { x0, y0, x1, y1 })
+}
+
+fn shape_of(ed: &Editor, i: &str) -> Shape {
+    ed.task().annotation(&id(i)).unwrap().shape.clone()
+}
+
+fn square_polygon() -> Shape {
+    Shape::Polygon(crate::model::PolygonShape::simple(pts(&[
+        (10.0, 10.0),
+        (50.0, 10.0),
+        (50.0, 50.0),
+        (10.0, 50.0),
+    ])))
+}
+
+#[test]
+fn select_drag_moves_a_shape_as_one_step_and_keeps_it_in_the_image() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 40.0, 40.0)]);
+    let ops = drag(&mut ed, (25.0, 25.0), (50.0, 40.0));
+    assert_eq!(ops.len(), 1, "one op per drag");
+    assert_eq!(shape_of(&ed, "a0"), bx(35.0, 25.0, 65.0, 55.0));
+    assert_eq!(
+        ed.selection(),
+        &[id("a0")],
+        "dragging an unselected shape selects it"
+    );
+    ed.undo().unwrap();
+    assert_eq!(shape_of(&ed, "a0"), bx(10.0, 10.0, 40.0, 40.0));
+    // Dragged far past the bottom-right corner (image 100×80): stops at the edge.
+    drag(&mut ed, (25.0, 25.0), (400.0, 400.0));
+    assert_eq!(shape_of(&ed, "a0"), bx(70.0, 50.0, 100.0, 80.0));
+}
+
+#[test]
+fn select_shift_click_then_drag_moves_both_and_mid_drag_preview_shows_them() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 20.0, 20.0), bx(40.0, 10.0, 50.0, 20.0)]);
+    click(&mut ed, 15.0, 15.0);
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    click_mods(&mut ed, 45.0, 15.0, shift);
+    assert_eq!(ed.selection(), &[id("a0"), id("a1")]);
+    ed.pointer(ev(PointerKind::Down, 45.0, 15.0));
+    ed.pointer(ev(PointerKind::Move, 45.0, 25.0));
+    let o = ed.overlay(1.0);
+    assert_eq!(o.editing.len(), 2);
+    assert_eq!(
+        shape_of(&ed, "a0"),
+        bx(10.0, 10.0, 20.0, 20.0),
+        "not committed yet"
+    );
+    let out = ed.pointer(ev(PointerKind::Up, 45.0, 25.0));
+    assert_eq!(out.committed.len(), 1);
+    assert!(matches!(&out.committed[0], Op::Batch { ops } if ops.len() == 2));
+    assert_eq!(shape_of(&ed, "a1"), bx(40.0, 20.0, 50.0, 30.0));
+    // Shift-click on a selected shape removes it from the selection.
+    click_mods(&mut ed, 15.0, 25.0, shift);
+    assert_eq!(ed.selection(), &[id("a1")]);
+}
+
+#[test]
+fn select_cancel_mid_drag_leaves_everything_as_it_was() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 30.0, 20.0)]);
+    let before = ed.task().clone();
+    ed.pointer(ev(PointerKind::Down, 20.0, 15.0));
+    ed.pointer(ev(PointerKind::Move, 60.0, 50.0));
+    assert!(ed.tool().is_busy());
+    assert!(ed.cancel().redraw);
+    assert!(ed.overlay(1.0).editing.is_empty());
+    assert!(ed
+        .pointer(ev(PointerKind::Up, 60.0, 50.0))
+        .committed
+        .is_empty());
+    assert_eq!(ed.task(), &before);
+    assert!(!ed.can_undo());
+}
+
+#[test]
+fn select_resize_handles_move_one_side_and_degenerate_results_are_dropped() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 30.0, 20.0)]);
+    click(&mut ed, 20.0, 15.0);
+    assert_eq!(ed.overlay(1.0).handles.len(), 8);
+    // Bottom-right corner handle.
+    drag(&mut ed, (30.0, 20.0), (60.0, 40.0));
+    assert_eq!(shape_of(&ed, "a0"), bx(10.0, 10.0, 60.0, 40.0));
+    // Top edge handle (middle of the top side) dragged past the bottom: the box flips.
+    drag(&mut ed, (35.0, 10.0), (35.0, 50.0));
+    assert_eq!(shape_of(&ed, "a0"), bx(10.0, 40.0, 60.0, 50.0));
+    // Right handle pushed out of the image: clipped.
+    drag(&mut ed, (60.0, 45.0), (150.0, 45.0));
+    assert_eq!(shape_of(&ed, "a0"), bx(10.0, 40.0, 100.0, 50.0));
+    // Left handle dragged onto the right side: nothing left, no op.
+    let steps_before = ed.task().clone();
+    assert!(drag(&mut ed, (10.0, 45.0), (100.0, 45.0)).is_empty());
+    assert_eq!(ed.task(), &steps_before);
+}
+
+#[test]
+fn select_handles_keep_a_constant_screen_size() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 30.0, 20.0)]);
+    click(&mut ed, 20.0, 15.0);
+    let zoomed = |kind, x, y| PointerEvent {
+        scale: 4.0,
+        ..ev(kind, x, y)
+    };
+    // At 4× zoom, 2.2 image px from the corner are 9 screen px: beyond the 7 px grip, so the
+    // press lands inside the box and the drag moves it instead of resizing.
+    for e in [
+        zoomed(PointerKind::Down, 28.0, 19.0),
+        zoomed(PointerKind::Move, 33.0, 19.0),
+        zoomed(PointerKind::Up, 33.0, 19.0),
+    ] {
+        ed.pointer(e);
+    }
+    assert_eq!(shape_of(&ed, "a0"), bx(15.0, 10.0, 35.0, 20.0));
+    // At 1× the same offset is 2.2 screen px: the corner handle is grabbed.
+    drag(&mut ed, (33.0, 19.0), (45.0, 30.0));
+    assert_eq!(shape_of(&ed, "a0"), bx(15.0, 10.0, 45.0, 30.0));
+}
+
+#[test]
+fn select_rotate_handle_turns_a_rotated_box_and_shift_snaps() {
+    let r0 = RotatedBox {
+        cx: 50.0,
+        cy: 40.0,
+        w: 20.0,
+        h: 10.0,
+        angle: 0.0,
+    };
+    let mut ed = with_shapes(vec![Shape::RotatedBox(r0)]);
+    click(&mut ed, 50.0, 40.0);
+    let (stem, handle) = ed.overlay(1.0).rotate_handle.unwrap();
+    assert_eq!((stem.x, stem.y), (50.0, 35.0));
+    assert_eq!((handle.x, handle.y), (50.0, 35.0 - 24.0));
+    // Half as far at 2× zoom: the offset is in screen pixels.
+    assert_eq!(ed.overlay(2.0).rotate_handle.unwrap().1.y, 35.0 - 12.0);
+    drag(&mut ed, (50.0, 11.0), (80.0, 40.0)); // handle dragged to the right of the centre
+    let Shape::RotatedBox(r) = shape_of(&ed, "a0") else {
+        panic!()
+    };
+    assert!((r.angle - 90.0).abs() < 1e-9, "{r:?}");
+    assert_eq!((r.cx, r.cy, r.w, r.h), (50.0, 40.0, 20.0, 10.0));
+    ed.undo().unwrap();
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    for e in [
+        ev_mods(PointerKind::Down, 50.0, 11.0, shift),
+        ev_mods(PointerKind::Move, 61.0, 20.0, shift),
+        ev_mods(PointerKind::Up, 61.0, 20.0, shift),
+    ] {
+        ed.pointer(e);
+    }
+    let Shape::RotatedBox(r) = shape_of(&ed, "a0") else {
+        panic!()
+    };
+    assert_eq!(r.angle % 15.0, 0.0, "{r:?}");
+    assert!(r.angle > 0.0 && r.angle < 90.0);
+}
+
+#[test]
+fn select_resizes_a_turned_rotated_box_along_its_own_axes() {
+    let mut ed = with_shapes(vec![Shape::RotatedBox(RotatedBox {
+        cx: 50.0,
+        cy: 40.0,
+        w: 20.0,
+        h: 10.0,
+        angle: 90.0,
+    })]);
+    click(&mut ed, 50.0, 40.0);
+    // Turned 90° clockwise: the box's own right side (handle 3) now faces down, at y = 50.
+    let handles = ed.overlay(1.0).handles;
+    assert!((handles[3].x - 50.0).abs() < 1e-9 && (handles[3].y - 50.0).abs() < 1e-9);
+    drag(&mut ed, (50.0, 50.0), (50.0, 60.0));
+    let Shape::RotatedBox(r) = shape_of(&ed, "a0") else {
+        panic!()
+    };
+    assert!(
+        (r.w - 30.0).abs() < 1e-9 && (r.h - 10.0).abs() < 1e-9,
+        "{r:?}"
+    );
+    assert!(
+        (r.cx - 50.0).abs() < 1e-9 && (r.cy - 45.0).abs() < 1e-9,
+        "{r:?}"
+    );
+    assert_eq!(r.angle, 90.0);
+}
+
+#[test]
+fn select_polygon_vertex_drag_insert_on_edge_and_remove() {
+    let mut ed = with_shapes(vec![square_polygon()]);
+    click(&mut ed, 30.0, 30.0);
+    assert_eq!(ed.overlay(1.0).handles.len(), 4);
+    // Drag the top-right vertex.
+    drag(&mut ed, (50.0, 10.0), (60.0, 5.0));
+    let ring = |ed: &Editor| match shape_of(ed, "a0") {
+        Shape::Polygon(p) => p.parts[0].exterior.clone(),
+        s => panic!("{s:?}"),
+    };
+    assert_eq!(ring(&ed)[1], Point::new(60.0, 5.0));
+    ed.undo().unwrap();
+    // Click on the bottom edge inserts a vertex there and selects it.
+    let ops = click(&mut ed, 30.0, 51.0);
+    assert_eq!(ops.len(), 1);
+    assert_eq!(
+        ring(&ed),
+        pts(&[
+            (10.0, 10.0),
+            (50.0, 10.0),
+            (50.0, 50.0),
+            (30.0, 50.0),
+            (10.0, 50.0)
+        ])
+    );
+    assert_eq!(
+        ed.overlay(1.0).selected_vertex,
+        Some(Point::new(30.0, 50.0))
+    );
+    // Delete removes the selected vertex, not the polygon.
+    assert_eq!(ed.delete().committed.len(), 1);
+    assert_eq!(ring(&ed).len(), 4);
+    assert_eq!(ed.task().annotations.len(), 1);
+    // Alt-click removes a vertex.
+    let alt = Modifiers {
+        alt: true,
+        ..Modifiers::default()
+    };
+    assert_eq!(click_mods(&mut ed, 10.0, 50.0, alt).len(), 1);
+    assert_eq!(ring(&ed), pts(&[(10.0, 10.0), (50.0, 10.0), (50.0, 50.0)]));
+    // A triangle keeps its three vertices.
+    assert!(click_mods(&mut ed, 10.0, 10.0, alt).is_empty());
+    assert_eq!(ring(&ed).len(), 3);
+}
+
+#[test]
+fn select_polyline_edge_insert_and_keypoint_drag_and_visibility() {
+    use crate::model::{Keypoint, Visibility};
+    let kp = |name: &str, x, y| Keypoint {
+        name: name.into(),
+        x,
+        y,
+        visibility: Visibility::Visible,
+    };
+    let mut ed = with_shapes(vec![
+        Shape::Polyline {
+            points: pts(&[(10.0, 70.0), (90.0, 70.0)]),
+        },
+        Shape::Keypoints {
+            points: vec![kp("a", 20.0, 20.0), kp("b", 40.0, 20.0)],
+        },
+    ]);
+    click(&mut ed, 50.0, 70.0);
+    assert_eq!(ed.selection(), &[id("a0")]);
+    click(&mut ed, 50.0, 71.0);
+    assert_eq!(
+        shape_of(&ed, "a0"),
+        Shape::Polyline {
+            points: pts(&[(10.0, 70.0), (50.0, 70.0), (90.0, 70.0)])
+        }
+    );
+    click(&mut ed, 40.0, 20.0);
+    assert_eq!(ed.selection(), &[id("a1")]);
+    drag(&mut ed, (40.0, 20.0), (45.0, 30.0));
+    let Shape::Keypoints { points } = shape_of(&ed, "a1") else {
+        panic!()
+    };
+    assert_eq!((points[1].x, points[1].y), (45.0, 30.0));
+    // The dragged point stays selected; I cycles its visibility as one op.
+    assert_eq!(ed.toggle_visibility().committed.len(), 1);
+    let Shape::Keypoints { points } = shape_of(&ed, "a1") else {
+        panic!()
+    };
+    assert_eq!(points[1].visibility, Visibility::Occluded);
+}
+
+#[test]
+fn select_rubber_band_selects_shapes_inside_and_shift_adds() {
+    let mut ed = with_shapes(vec![
+        bx(10.0, 10.0, 20.0, 20.0),
+        bx(30.0, 10.0, 40.0, 20.0),
+        bx(60.0, 10.0, 70.0, 20.0),
+    ]);
+    drag(&mut ed, (5.0, 5.0), (45.0, 25.0));
+    assert_eq!(ed.selection(), &[id("a0"), id("a1")]);
+    assert!(ed.overlay(1.0).rubber_band.is_none());
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    for e in [
+        ev_mods(PointerKind::Down, 55.0, 5.0, shift),
+        ev_mods(PointerKind::Move, 65.0, 15.0, shift),
+    ] {
+        ed.pointer(e);
+    }
+    assert!(ed.overlay(1.0).rubber_band.is_some());
+    ed.pointer(ev_mods(PointerKind::Move, 75.0, 25.0, shift));
+    ed.pointer(ev_mods(PointerKind::Up, 75.0, 25.0, shift));
+    assert_eq!(ed.selection(), &[id("a0"), id("a1"), id("a2")]);
+    // A band that only crosses a shape does not select it.
+    drag(&mut ed, (5.0, 5.0), (15.0, 25.0));
+    assert!(ed.selection().is_empty());
+}
+
+#[test]
+fn nudge_cycle_hide_lock_and_order() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 20.0, 20.0), bx(30.0, 10.0, 40.0, 20.0)]);
+    assert!(ed.nudge(1.0, 0.0).committed.is_empty(), "nothing selected");
+    assert!(ed.cycle(false).selection_changed);
+    assert_eq!(ed.selection(), &[id("a0")]);
+    ed.cycle(false);
+    assert_eq!(ed.selection(), &[id("a1")]);
+    ed.cycle(false);
+    assert_eq!(ed.selection(), &[id("a0")], "Tab wraps");
+    ed.cycle(true);
+    assert_eq!(ed.selection(), &[id("a1")]);
+    ed.nudge(-10.0, 1.0);
+    assert_eq!(shape_of(&ed, "a1"), bx(20.0, 11.0, 30.0, 21.0));
+    ed.nudge(0.0, -100.0); // kept inside the image
+    assert_eq!(shape_of(&ed, "a1"), bx(20.0, 0.0, 30.0, 10.0));
+    // Send back / bring forward.
+    ed.send_back();
+    assert!(ed.task().annotation(&id("a1")).unwrap().z < 0);
+    ed.bring_forward();
+    assert_eq!(ed.task().annotation(&id("a1")).unwrap().z, 1);
+    // Hide with H, H again shows; hidden shapes are skipped by Tab and clicks.
+    ed.toggle_hidden();
+    assert!(ed.task().annotation(&id("a1")).unwrap().hidden);
+    ed.select(vec![]);
+    ed.cycle(false);
+    ed.cycle(false);
+    assert_eq!(ed.selection(), &[id("a0")]);
+    ed.select(vec![id("a1")]);
+    ed.toggle_hidden();
+    assert!(!ed.task().annotation(&id("a1")).unwrap().hidden);
+    // Locked shapes neither move nor get handles nor get deleted.
+    ed.toggle_locked();
+    assert!(ed.nudge(1.0, 1.0).committed.is_empty());
+    assert!(ed.overlay(1.0).handles.is_empty());
+    assert!(drag(&mut ed, (25.0, 5.0), (50.0, 50.0)).is_empty());
+    ed.select(vec![id("a1")]);
+    assert!(ed.delete().committed.is_empty());
+    ed.toggle_locked();
+    assert!(
+        !ed.task().annotation(&id("a1")).unwrap().locked,
+        "{:?}",
+        ed.task()
+    );
+    assert_eq!(ed.delete().committed.len(), 1, "{:?}", ed.tool());
+    assert_eq!(ed.task().annotations.len(), 1);
+}
+
+#[test]
+fn copy_paste_offsets_in_the_same_task_and_keeps_place_in_another() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 20.0, 20.0)]);
+    assert!(!ed.copy(), "nothing selected");
+    ed.select(vec![id("a0")]);
+    assert!(ed.copy());
+    let out = ed.paste();
+    assert_eq!(out.committed.len(), 1);
+    assert_eq!(ed.task().annotations.len(), 2);
+    let pasted = ed.selection()[0].clone();
+    assert_ne!(pasted, id("a0"));
+    assert_eq!(shape_of(&ed, &pasted.0), bx(20.0, 20.0, 30.0, 30.0));
+    // Another task (as when the next image is opened): pasted in place, label kept.
+    let clip = ed.clipboard().clone();
+    let mut other = task();
+    other.id = "t2".into();
+    let mut ed2 = Editor::new(other, "s");
+    ed2.set_clipboard(clip);
+    ed2.paste();
+    assert_eq!(ed2.task().annotations.len(), 1);
+    assert_eq!(ed2.task().annotations[0].shape, bx(10.0, 10.0, 20.0, 20.0));
+    assert_eq!(ed2.task().annotations[0].label, "cat");
+    ed2.undo().unwrap();
+    assert!(ed2.task().annotations.is_empty());
+}
+
+#[test]
+fn attributes_are_checked_against_the_label() {
+    use crate::model::AttributeDef;
+    let mut t = task();
+    t.labels.labels[0].attributes = vec![
+        AttributeDef {
+            name: "pose".into(),
+            kind: AttributeKind::Choice {
+                options: vec!["front".into(), "side".into()],
+            },
+        },
+        AttributeDef {
+            name: "age".into(),
+            kind: AttributeKind::Number {
+                min: Some(0.0),
+                max: Some(30.0),
+            },
+        },
+    ];
+    t.annotations
+        .push(Annotation::new("a0", "cat", bx(1.0, 1.0, 5.0, 5.0)));
+    let mut ed = Editor::new(t, "s");
+    let a0 = id("a0");
+    let ok = ed
+        .set_attribute(&a0, "pose", Some(AttributeValue::Text("side".into())))
+        .unwrap();
+    assert_eq!(ok.committed.len(), 1);
+    assert!(ed
+        .set_attribute(&a0, "pose", Some(AttributeValue::Text("back".into())))
+        .unwrap_err()
+        .contains("not one of"));
+    assert!(ed
+        .set_attribute(&a0, "age", Some(AttributeValue::Number(31.0)))
+        .is_err());
+    assert!(ed
+        .set_attribute(&a0, "colour", Some(AttributeValue::Bool(true)))
+        .unwrap_err()
+        .contains("no attribute"));
+    ed.set_attribute(&a0, "pose", None).unwrap();
+    assert!(ed.task().annotations[0].attributes.is_empty());
+    ed.undo().unwrap();
+    assert_eq!(
+        ed.task().annotations[0].attributes.get("pose"),
+        Some(&AttributeValue::Text("side".into()))
+    );
 }
