@@ -77,6 +77,9 @@ pub enum SaveState {
     Failed(String),
 }
 
+/// Opens a task manifest from the bucket by its key.
+pub type KeyOpener = Rc<dyn Fn(String)>;
+
 /// Non-reactive parts of a mounted editor, shared by its UI closures and its JS handle.
 pub struct Runtime {
     /// The reactive session.
@@ -95,6 +98,12 @@ pub struct Runtime {
     pub space_held: Cell<bool>,
     /// Last pointer position over the canvas, CSS pixels.
     pub cursor: Cell<Option<(f64, f64)>>,
+    /// Uploads to the user's bucket, when configured.
+    pub cloud: RefCell<Option<Rc<crate::cloud::Cloud>>>,
+    /// Opens a task manifest from the bucket by key (set by `mount`; used by the task picker).
+    pub open_cloud: RefCell<Option<KeyOpener>>,
+    /// What the upload status line shows (`None` without a cloud).
+    pub uploads: RwSignal<Option<crate::cloud::UploadStatus>>,
     queue: RefCell<VecDeque<(String, Op)>>,
     draining: RefCell<bool>,
 }
@@ -111,6 +120,9 @@ impl Runtime {
             listeners: Listeners::default(),
             space_held: Cell::new(false),
             cursor: Cell::new(None),
+            cloud: RefCell::new(None),
+            uploads: RwSignal::new(None),
+            open_cloud: RefCell::new(None),
             queue: RefCell::new(VecDeque::new()),
             draining: RefCell::new(false),
         })
@@ -232,6 +244,14 @@ impl Runtime {
                 let Some((task_id, op)) = next else { break };
                 match store.append(&task_id, &op).await {
                     Ok(seq) => {
+                        if let Some(cloud) = crate::cloud::of(&this) {
+                            match cloud.result_changed(&task_id).await {
+                                Ok(()) => crate::cloud::kick(&this),
+                                Err(e) => this.fail(format!(
+                                    "Could not queue the upload of task {task_id}: {e}"
+                                )),
+                            }
+                        }
                         let pending = this.queue.borrow().len();
                         this.save_state.set(if pending == 0 {
                             SaveState::Saved

@@ -12,7 +12,9 @@
 //! - errors are values; nothing here panics on user input.
 #![deny(missing_docs)]
 
+pub mod cloud;
 pub mod edit;
 pub mod history;
 pub mod model;
+pub mod raster;
 pub mod viewport;

@@ -34,6 +34,8 @@ pub struct DevOptions {
     pub tokens: Vec<TokenEntry>,
     /// Folder of sample images to upload under `src/`.
     pub seed: Option<PathBuf>,
+    /// Lifetime of presigned URLs in seconds (the config default when `None`).
+    pub expires_secs: Option<u64>,
     /// Changes applied to the presigner config before it starts (limits, expiry...).
     pub tweak: Option<fn(&mut Config)>,
 }
@@ -56,6 +58,7 @@ impl DevOptions {
                 },
             }],
             seed: None,
+            expires_secs: None,
             tweak: None,
         }
     }
@@ -107,6 +110,9 @@ pub async fn start(opts: DevOptions) -> Result<DevServer, String> {
     cfg.access_key = Some(DEV_ACCESS_KEY.into());
     cfg.secret_key = Some(DEV_SECRET_KEY.into());
     cfg.tokens = opts.tokens.clone();
+    if let Some(secs) = opts.expires_secs {
+        cfg.expires_secs = secs;
+    }
     if let Some(tweak) = opts.tweak {
         tweak(&mut cfg);
     }

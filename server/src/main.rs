@@ -42,6 +42,9 @@ enum Command {
         /// Token of the development user `dev`.
         #[arg(long, default_value = dev::DEV_TOKEN)]
         token: String,
+        /// Lifetime of presigned URLs in seconds (tests use a short one to exercise refresh).
+        #[arg(long)]
+        expires_secs: Option<u64>,
     },
     /// Presign API for a real bucket, configured by a JSON file.
     Presign {
@@ -99,6 +102,7 @@ async fn run(command: Command) -> Result<(), String> {
             bucket,
             seed,
             token,
+            expires_secs,
         } => {
             let mut opts = dev::DevOptions::new(data_dir);
             opts.host = host;
@@ -106,6 +110,7 @@ async fn run(command: Command) -> Result<(), String> {
             opts.api_port = port;
             opts.bucket = bucket.clone();
             opts.seed = seed;
+            opts.expires_secs = expires_secs;
             if let Some(t) = opts.tokens.first_mut() {
                 t.token = token.clone();
             }

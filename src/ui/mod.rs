@@ -4,6 +4,7 @@
 pub mod banner;
 mod canvas;
 mod keys;
+mod uploads;
 
 use crate::session::{Runtime, SaveState};
 use lasso_core::edit::ToolName;
@@ -112,6 +113,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     SaveState::Saving(_) => "saving",
                     SaveState::Failed(_) => "failed",
                 }>{save_text}</span>
+                <uploads::Uploads runtime=Rc::clone(&runtime)/>
             </div>
             <Show when=move || banner.with(|b| b.is_some())>
                 <div class="lasso-banner" role="alert">
