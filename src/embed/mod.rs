@@ -294,7 +294,9 @@ pub async fn open_task(
     let src = crate::cloud::display_src(runtime, &task.image.src).await;
     runtime.session.update(|s| {
         let view_size = s.view_size;
-        *s = Session::new(task, id_prefix);
+        let mut next = Session::new(task, id_prefix);
+        next.carry_over(s);
+        *s = next;
         s.view_size = view_size;
     });
     crate::view::image::load(Rc::clone(runtime), &src);
