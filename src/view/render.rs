@@ -19,7 +19,7 @@ const SELECTED_STROKE_PX: f64 = 3.0;
 /// Side of resize handles and vertex markers, in CSS pixels.
 const HANDLE_PX: f64 = 8.0;
 /// Radius of keypoints, in CSS pixels.
-const KEYPOINT_PX: f64 = 4.0;
+const KEYPOINT_PX: f64 = 5.0;
 /// Radius of the rotate handle, in CSS pixels.
 const ROTATE_PX: f64 = 5.0;
 
@@ -205,11 +205,17 @@ impl Painter<'_> {
             ctx.begin_path();
             ctx.arc(k.x, k.y, self.px(KEYPOINT_PX), 0.0, std::f64::consts::TAU)
                 .ok();
+            // Visible points are filled; occluded ones are rings in the label colour.
+            ctx.set_line_width(self.px(1.5));
             if k.visibility == Visibility::Visible {
                 ctx.set_fill_style_str(color);
                 ctx.fill();
+                ctx.set_stroke_style_str("#ffffff");
+            } else {
+                ctx.set_fill_style_str("rgba(255,255,255,0.6)");
+                ctx.fill();
+                ctx.set_stroke_style_str(color);
             }
-            ctx.set_stroke_style_str("#ffffff");
             ctx.stroke();
             ctx.set_stroke_style_str(color);
         }
