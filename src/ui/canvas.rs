@@ -134,7 +134,7 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
     // at the last vertex); this covers a double-click that moved a little between its clicks.
     let dblclick = {
         let runtime = Rc::clone(&runtime);
-        move |_: web_sys::MouseEvent| runtime.dispatch(|ed| ed.finish_shape())
+        move |_: web_sys::MouseEvent| runtime.dispatch(|ed| ed.double_click())
     };
     let wheel = move |ev: WheelEvent| {
         ev.prevent_default();

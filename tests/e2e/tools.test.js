@@ -203,3 +203,84 @@ test("keypoints with a skeleton: placed point by point, edges drawn, visibility 
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test("nudge, attributes, freehand polygon, hide, and copy/paste onto another image", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, server.url);
+  const taskOf = (id) => ({
+    id,
+    image: { src: "samples/chelsea.png", name: "chelsea.png" },
+    labels: {
+      labels: [{
+        name: "car", color: "#e6194b",
+        attributes: [
+          { name: "pose", type: "choice", options: ["front", "side"] },
+          { name: "note", type: "text" },
+        ],
+      }],
+    },
+  });
+  await page.evaluate((t) => window.lasso.loadTask(t), taskOf("edit-1"));
+  await page.waitForFunction(() => window.lasso.viewport().imageReady);
+  await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("b");
+  await dragImage(page, [50, 50], [150, 120]);
+  await page.keyboard.press("v");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Shift+ArrowDown");
+  let box = (await annotations(page))[0];
+  near(box.shape.x0, 51, "x0 after nudge"); near(box.shape.y0, 60, "y0 after nudge");
+
+  // The attributes panel edits the selected box; typing "b" in its text field types, it does
+  // not switch to the box tool.
+  await page.locator('select[data-attr="pose"]').selectOption("side");
+  await page.locator('input[data-attr="note"]').click();
+  await page.keyboard.type("blue b");
+  await page.keyboard.press("Enter");
+  box = (await annotations(page))[0];
+  assert.deepEqual(box.attributes, { pose: "side", note: "blue b" });
+  assert.equal(await page.locator(".lasso-tool.active").getAttribute("data-tool"), "select");
+
+  // Freehand polygon: hold the button and drag, then Enter.
+  await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } }); // back to the editor (empty click)
+  await page.keyboard.press("p");
+  const a = await imageToPage(page, 200, 150);
+  const b = await imageToPage(page, 300, 150);
+  const c = await imageToPage(page, 300, 250);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y, { steps: 20 });
+  await page.mouse.move(c.x, c.y, { steps: 20 });
+  await page.mouse.up();
+  await page.keyboard.press("Enter");
+  const poly = ofType(await annotations(page), "polygon");
+  assert.equal(poly.length, 1);
+  const ring = poly[0].shape.parts[0].exterior;
+  assert.ok(ring.length >= 10, `freehand gave ${ring.length} vertices`);
+  const { scale } = await page.evaluate(() => window.lasso.viewport());
+  for (let i = 1; i < ring.length; i++) {
+    const d = Math.hypot(ring[i].x - ring[i - 1].x, ring[i].y - ring[i - 1].y) * scale;
+    assert.ok(d >= 5, `vertices ${i - 1} and ${i} are ${d.toFixed(1)} screen px apart`);
+  }
+
+  // Copy the box, open another image, paste: same place, same label.
+  await page.keyboard.press("v");
+  await clickImage(page, 100, 95);
+  await page.keyboard.press("Control+c");
+  await page.evaluate((t) => window.lasso.loadTask(t), taskOf("edit-2"));
+  await page.waitForFunction(() => window.lasso.viewport().imageReady && window.lasso.annotations().length === 0);
+  await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("Control+v");
+  const pasted = await annotations(page);
+  assert.equal(pasted.length, 1);
+  assert.equal(pasted[0].label, "car");
+  assert.deepEqual(pasted[0].shape, box.shape);
+
+  // H hides the selection (the pasted box is selected), H again shows it.
+  await page.keyboard.press("h");
+  assert.equal((await annotations(page))[0].hidden, true);
+  await page.keyboard.press("h");
+  assert.equal((await annotations(page))[0].hidden, undefined);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -506,6 +506,15 @@ impl Editor {
         outcome
     }
 
+    /// A double-click: finishes a polygon or polyline (other tools ignore it, so two quick
+    /// keypoint clicks never end a skeleton early).
+    pub fn double_click(&mut self) -> Outcome {
+        match self.tool.name() {
+            ToolName::Polygon | ToolName::Polyline => self.finish_shape(),
+            _ => Outcome::default(),
+        }
+    }
+
     /// `Delete`/`Backspace`: while drawing, removes the last vertex; with a vertex selected,
     /// removes that vertex; otherwise deletes the selection.
     pub fn delete(&mut self) -> Outcome {

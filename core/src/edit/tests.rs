@@ -1262,3 +1262,17 @@ fn attributes_are_checked_against_the_label() {
         Some(&AttributeValue::Text("side".into()))
     );
 }
+
+#[test]
+fn double_click_finishes_only_polygons_and_polylines() {
+    let mut ed = Editor::new(pose_task(), "s");
+    ed.set_label("face");
+    ed.set_tool(ToolName::Keypoints);
+    click(&mut ed, 10.0, 10.0);
+    assert!(ed.double_click().committed.is_empty());
+    assert!(ed.tool().is_busy(), "keypoints keep being placed");
+    ed.set_tool(ToolName::Polyline);
+    click(&mut ed, 10.0, 10.0);
+    click(&mut ed, 30.0, 10.0);
+    assert_eq!(ed.double_click().committed.len(), 1);
+}
