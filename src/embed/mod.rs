@@ -173,7 +173,8 @@ impl LassoEditor {
         }
     }
 
-    /// Switches tool by name (`"select"`, `"box"`).
+    /// Switches tool by name: `"select"`, `"box"`, `"rotated_box"`, `"polygon"`, `"polyline"`,
+    /// `"keypoints"`.
     #[wasm_bindgen(js_name = setTool)]
     pub fn set_tool(&self, name: &str) -> Result<(), JsValue> {
         let tool = ToolName::parse(name)
