@@ -163,7 +163,29 @@ fn main() {
             }));
         }
     }
-    let doc = json!({"polygons": polygons, "masks": masks, "groups": groups});
+    // Label Studio brush masks (row-major), with runs long and short.
+    let mut brushes: Vec<Value> = Vec::new();
+    for n in 0..40 {
+        let (h, w) = (1 + g.below(90) as u32, 1 + g.below(90) as u32);
+        let blob = g.below(3) == 0;
+        let bits: Vec<u8> = (0..h * w)
+            .map(|i| {
+                let (x, y) = (i % w, i / w);
+                if blob {
+                    u8::from(x > w / 4 && x < 3 * w / 4 && y > h / 5 && y < 4 * h / 5)
+                } else {
+                    u8::from(g.below(5) < (n % 5) as u64)
+                }
+            })
+            .collect();
+        let rle = lasso_core::raster::ls_brush::encode_mask(&bits);
+        let text: String = bits
+            .iter()
+            .map(|b| if *b == 1 { '1' } else { '0' })
+            .collect();
+        brushes.push(json!({"h": h, "w": w, "bits": text, "rle": rle}));
+    }
+    let doc = json!({"polygons": polygons, "masks": masks, "groups": groups, "brushes": brushes});
     if let Err(e) = std::fs::write(&out, serde_json::to_string(&doc).unwrap_or_default()) {
         eprintln!("cannot write {out}: {e}");
         std::process::exit(1);

@@ -1,4 +1,5 @@
-"""lasso-core's COCO RLE against pycocotools itself: identical compressed counts, area, bbox,
+"""lasso-core's COCO RLE against pycocotools itself (and its Label Studio brush RLE against
+label-studio-converter): identical compressed counts, area, bbox,
 IoU (with iscrowd) and merges on a few hundred generated polygons and masks, nasty cases
 included (pixel centres and edges, collinear runs, spikes, self-intersections, polygons larger
 than the image, negative and sub-pixel coordinates)."""
@@ -72,3 +73,16 @@ def test_iou_and_merge_match(fixtures):
         assert np.array_equal(np.asarray(theirs), np.asarray(group["iou"])), (theirs, group["iou"])
         assert mask_utils.merge(dt, intersect=False)["counts"].decode() == group["union"]
         assert mask_utils.merge(dt, intersect=True)["counts"].decode() == group["intersection"]
+
+
+def test_label_studio_brush_rle_matches_the_converter(fixtures):
+    from label_studio_converter.brush import decode_rle, encode_rle
+
+    assert len(fixtures["brushes"]) >= 30
+    for case in fixtures["brushes"]:
+        h, w = case["h"], case["w"]
+        mask = np.array([int(c) for c in case["bits"]], dtype=np.uint8).reshape((h, w))
+        theirs = encode_rle(np.repeat(mask.ravel() * 255, 4))
+        assert list(theirs) == case["rle"], (h, w)
+        decoded = np.reshape(decode_rle(case["rle"]), [h, w, 4])[:, :, 3]
+        assert np.array_equal(decoded > 0, mask > 0)

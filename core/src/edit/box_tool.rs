@@ -106,6 +106,7 @@ impl BoxTool {
                 ToolOutput {
                     ops: vec![Op::Add {
                         annotation: Editor::draft(ctx.label, kind.shape(b)),
+                        index: None,
                     }],
                     select: None,
                     select_added: true,

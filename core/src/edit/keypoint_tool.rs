@@ -175,6 +175,7 @@ impl KeypointTool {
         ToolOutput {
             ops: vec![Op::Add {
                 annotation: Editor::draft(ctx.label, Shape::Keypoints { points }),
+                index: None,
             }],
             select: None,
             select_added: true,

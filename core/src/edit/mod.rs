@@ -731,7 +731,10 @@ impl Editor {
                 if let Some(moved) = shape_edit::translate(&copy.shape, offset, offset) {
                     copy.shape = moved;
                 }
-                Op::Add { annotation: copy }
+                Op::Add {
+                    annotation: copy,
+                    index: None,
+                }
             })
             .collect();
         self.finish(ToolOutput {
@@ -816,15 +819,24 @@ impl Editor {
 
     /// Deletes the selected annotations as one undo step.
     pub fn delete_selection(&mut self) -> Outcome {
-        let ops: Vec<Op> = self
-            .selection
-            .iter()
-            .filter_map(|id| self.task.annotation(id))
-            .filter(|a| !a.locked)
-            .map(|a| Op::Remove {
+        // Each remove records where its annotation sits once the earlier ones are gone, so
+        // undo rebuilds the list in its original order.
+        let mut remaining: Vec<&AnnotationId> =
+            self.task.annotations.iter().map(|a| &a.id).collect();
+        let mut ops: Vec<Op> = Vec::new();
+        for id in &self.selection {
+            let Some(a) = self.task.annotation(id).filter(|a| !a.locked) else {
+                continue;
+            };
+            let index = remaining.iter().position(|r| *r == id);
+            if let Some(i) = index {
+                remaining.remove(i);
+            }
+            ops.push(Op::Remove {
                 annotation: a.clone(),
-            })
-            .collect();
+                index,
+            });
+        }
         // Locked annotations were not deleted and stay selected.
         let kept = self
             .selected_annotations()
@@ -910,7 +922,7 @@ impl Editor {
 
     fn assign_ids(&mut self, op: &mut Op, added: &mut Vec<AnnotationId>) {
         match op {
-            Op::Add { annotation } => {
+            Op::Add { annotation, .. } => {
                 if annotation.id.0.is_empty() {
                     annotation.id = self.new_id();
                 }

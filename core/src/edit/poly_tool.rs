@@ -213,6 +213,7 @@ fn added(ctx: &Context<'_>, shape: Shape) -> ToolOutput {
     ToolOutput {
         ops: vec![Op::Add {
             annotation: Editor::draft(ctx.label, shape),
+            index: None,
         }],
         select: None,
         select_added: true,

@@ -1276,3 +1276,23 @@ fn double_click_finishes_only_polygons_and_polylines() {
     click(&mut ed, 30.0, 10.0);
     assert_eq!(ed.double_click().committed.len(), 1);
 }
+
+#[test]
+fn deleting_several_and_undoing_restores_the_list_order() {
+    let mut ed = Editor::new(task(), "t");
+    ed.set_tool(ToolName::Box);
+    for x in [5.0, 25.0, 45.0, 65.0] {
+        drag(&mut ed, (x, 10.0), (x + 15.0, 40.0));
+    }
+    let before: Vec<AnnotationId> = ed.task().annotations.iter().map(|a| a.id.clone()).collect();
+    ed.select(vec![
+        before[2].clone(),
+        before[0].clone(),
+        before[3].clone(),
+    ]);
+    ed.delete_selection();
+    assert_eq!(ed.task().annotations.len(), 1);
+    ed.undo().unwrap();
+    let after: Vec<AnnotationId> = ed.task().annotations.iter().map(|a| a.id.clone()).collect();
+    assert_eq!(after, before);
+}

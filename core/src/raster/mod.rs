@@ -6,8 +6,15 @@
 //! the compressed strings, areas, boxes and IoUs must be the same bits. Everything else here is
 //! free to be fast.
 
+pub mod brush;
+pub mod contour;
+pub mod flood;
+pub mod ls_brush;
+pub mod mask;
 pub mod polygon;
 pub mod rle;
 
+pub use contour::mask_to_polygons;
+pub use mask::RunMask;
 pub use polygon::{polygon_to_rle, shape_polygon_to_rle};
 pub use rle::{Rle, RleError};

@@ -123,36 +123,39 @@ fn ring_xy(ring: &[Point]) -> Vec<f64> {
     ring.iter().flat_map(|p| [p.x, p.y]).collect()
 }
 
-/// Rasterises a polygon shape: the union of its parts' exteriors (as pycocotools merges a list
-/// of polygons) minus the union of their holes. Without holes the result is exactly
-/// `merge(frPyObjects(parts, h, w))`.
+/// Rasterises a polygon shape: the union over its parts of the part's exterior minus its
+/// holes (so an island inside another part's hole stays). Without holes the result is exactly
+/// pycocotools' `merge(frPyObjects(parts, h, w))`.
 pub fn shape_polygon_to_rle(shape: &PolygonShape, height: u32, width: u32) -> Rle {
-    let exteriors: Vec<Rle> = shape
-        .parts
-        .iter()
-        .map(|p| polygon_to_rle(&ring_xy(&p.exterior), height, width))
-        .collect();
     let empty = || Rle {
         height,
         width,
         counts: vec![height.saturating_mul(width)],
     };
-    let outer = match exteriors.len() {
-        0 => return empty(),
-        1 => exteriors.into_iter().next().unwrap_or_else(empty),
-        _ => Rle::merge(&exteriors, false).unwrap_or_else(|_| empty()),
-    };
-    let holes: Vec<Rle> = shape
+    let parts: Vec<Rle> = shape
         .parts
         .iter()
-        .flat_map(|p| p.holes.iter())
-        .map(|ring| polygon_to_rle(&ring_xy(ring), height, width))
+        .map(|part| {
+            let outer = polygon_to_rle(&ring_xy(&part.exterior), height, width);
+            if part.holes.is_empty() {
+                return outer;
+            }
+            let holes: Vec<Rle> = part
+                .holes
+                .iter()
+                .map(|ring| polygon_to_rle(&ring_xy(ring), height, width))
+                .collect();
+            match Rle::merge(&holes, false) {
+                Ok(holes) => subtract(&outer, &holes),
+                Err(_) => outer,
+            }
+        })
         .collect();
-    if holes.is_empty() {
-        return outer;
+    match parts.len() {
+        0 => empty(),
+        1 => parts.into_iter().next().unwrap_or_else(empty),
+        _ => Rle::merge(&parts, false).unwrap_or_else(|_| empty()),
     }
-    let holes = Rle::merge(&holes, false).unwrap_or_else(|_| empty());
-    subtract(&outer, &holes)
 }
 
 /// `a` without the pixels of `b` (same size).
