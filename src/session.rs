@@ -63,6 +63,8 @@ impl Session {
         self.editor.set_tool(old.editor.tool().name());
         self.editor.set_label(old.editor.label());
         self.editor.set_clipboard(old.editor.clipboard().clone());
+        self.editor
+            .set_mask_options(old.editor.mask_options().clone());
         self.opacity = old.opacity;
         self.keymap = old.keymap.clone();
     }

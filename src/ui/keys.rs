@@ -65,6 +65,7 @@ pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'sta
             Action::ToggleVisibility => runtime.dispatch(|ed| ed.toggle_visibility()),
             Action::NextImage => runtime.step_task(1),
             Action::PrevImage => runtime.step_task(-1),
+            Action::BrushSize { larger } => runtime.dispatch(|ed| ed.step_brush(larger)),
         }
     }
 }

@@ -39,6 +39,9 @@ fn tool_text(t: ToolName) -> (&'static str, &'static str) {
         ToolName::Polygon => ("Polygon", "P"),
         ToolName::Polyline => ("Line", "L"),
         ToolName::Keypoints => ("Points", "K"),
+        ToolName::Brush => ("Brush", "M"),
+        ToolName::Eraser => ("Eraser", "E"),
+        ToolName::Wand => ("Wand", "W"),
     }
 }
 

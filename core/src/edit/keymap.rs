@@ -57,6 +57,11 @@ pub enum Action {
     NextImage,
     /// Previous image of the task list (`PageUp`).
     PrevImage,
+    /// Grow (`]`) or shrink (`[`) the brush.
+    BrushSize {
+        /// Grow rather than shrink.
+        larger: bool,
+    },
 }
 
 /// How many pixels Shift+arrow moves, relative to a plain arrow.
@@ -78,6 +83,11 @@ impl Default for Keymap {
         plain.insert("p".to_string(), Action::Tool(ToolName::Polygon));
         plain.insert("l".to_string(), Action::Tool(ToolName::Polyline));
         plain.insert("k".to_string(), Action::Tool(ToolName::Keypoints));
+        plain.insert("m".to_string(), Action::Tool(ToolName::Brush));
+        plain.insert("e".to_string(), Action::Tool(ToolName::Eraser));
+        plain.insert("w".to_string(), Action::Tool(ToolName::Wand));
+        plain.insert("[".to_string(), Action::BrushSize { larger: false });
+        plain.insert("]".to_string(), Action::BrushSize { larger: true });
         plain.insert("enter".to_string(), Action::Finish);
         plain.insert("h".to_string(), Action::Hide);
         plain.insert("i".to_string(), Action::ToggleVisibility);

@@ -8,6 +8,7 @@ pub mod box_tool;
 pub mod hit;
 pub mod keymap;
 pub mod keypoint_tool;
+pub mod mask_tool;
 pub mod poly_tool;
 pub mod select_tool;
 pub mod shape_edit;
@@ -84,17 +85,26 @@ pub enum ToolName {
     Polyline,
     /// Keypoints (with the label's skeleton).
     Keypoints,
+    /// Mask brush.
+    Brush,
+    /// Mask eraser.
+    Eraser,
+    /// Magic wand (mask of a similar-coloured region).
+    Wand,
 }
 
 impl ToolName {
     /// Every tool, in toolbar order.
-    pub const ALL: [ToolName; 6] = [
+    pub const ALL: [ToolName; 9] = [
         ToolName::Select,
         ToolName::Box,
         ToolName::RotatedBox,
         ToolName::Polygon,
         ToolName::Polyline,
         ToolName::Keypoints,
+        ToolName::Brush,
+        ToolName::Eraser,
+        ToolName::Wand,
     ];
 
     /// Parses a tool name as used by `setTool` (`"select"`, `"box"`, `"rotated_box"`, ...).
@@ -111,6 +121,9 @@ impl ToolName {
             Self::Polygon => "polygon",
             Self::Polyline => "polyline",
             Self::Keypoints => "keypoints",
+            Self::Brush => "brush",
+            Self::Eraser => "eraser",
+            Self::Wand => "wand",
         }
     }
 
@@ -135,6 +148,12 @@ pub enum Tool {
     Polyline(poly_tool::PolyTool),
     /// Keypoints tool.
     Keypoints(keypoint_tool::KeypointTool),
+    /// Brush tool.
+    Brush(mask_tool::BrushTool),
+    /// Eraser tool.
+    Eraser(mask_tool::BrushTool),
+    /// Magic wand (no state between clicks).
+    Wand,
 }
 
 impl Tool {
@@ -146,6 +165,9 @@ impl Tool {
             ToolName::Polygon => Tool::Polygon(Default::default()),
             ToolName::Polyline => Tool::Polyline(Default::default()),
             ToolName::Keypoints => Tool::Keypoints(Default::default()),
+            ToolName::Brush => Tool::Brush(Default::default()),
+            ToolName::Eraser => Tool::Eraser(Default::default()),
+            ToolName::Wand => Tool::Wand,
         }
     }
 
@@ -158,6 +180,9 @@ impl Tool {
             Tool::Polygon(_) => ToolName::Polygon,
             Tool::Polyline(_) => ToolName::Polyline,
             Tool::Keypoints(_) => ToolName::Keypoints,
+            Tool::Brush(_) => ToolName::Brush,
+            Tool::Eraser(_) => ToolName::Eraser,
+            Tool::Wand => ToolName::Wand,
         }
     }
 
@@ -168,6 +193,8 @@ impl Tool {
             Tool::Box(t) | Tool::RotatedBox(t) => !matches!(t, box_tool::BoxTool::Idle),
             Tool::Polygon(t) | Tool::Polyline(t) => t.is_busy(),
             Tool::Keypoints(t) => t.is_busy(),
+            Tool::Brush(t) | Tool::Eraser(t) => t.is_busy(),
+            Tool::Wand => false,
         }
     }
 }
@@ -197,6 +224,8 @@ pub struct Overlay {
     pub rotate_handle: Option<(Point, Point)>,
     /// The selected vertex.
     pub selected_vertex: Option<Point>,
+    /// The brush or eraser stroke being painted (its path; the width is `brush`'s radius).
+    pub brush_path: Vec<Point>,
 }
 
 /// Annotations copied with `Ctrl+C`, kept by the editor so they can be pasted into any task.
@@ -257,6 +286,8 @@ pub struct Editor {
     next_id: u64,
     cursor: Option<Point>,
     clipboard: Clipboard,
+    mask_options: mask_tool::MaskOptions,
+    pixels: Option<mask_tool::Pixels>,
 }
 
 impl Editor {
@@ -279,6 +310,8 @@ impl Editor {
             next_id: 1,
             cursor: None,
             clipboard: Clipboard::default(),
+            mask_options: mask_tool::MaskOptions::default(),
+            pixels: None,
         }
     }
 
@@ -380,7 +413,7 @@ impl Editor {
                 .map(|b| box_tool::BoxKind::Rotated.shape(b)),
             Tool::Polygon(t) | Tool::Polyline(t) => t.preview(),
             Tool::Keypoints(t) => t.preview(),
-            Tool::Select(_) => None,
+            Tool::Select(_) | Tool::Brush(_) | Tool::Eraser(_) | Tool::Wand => None,
         }
     }
 
@@ -408,6 +441,10 @@ impl Editor {
             next_keypoint,
             ..Overlay::default()
         };
+        if let Tool::Brush(t) | Tool::Eraser(t) = &self.tool {
+            overlay.brush = self.cursor.map(|c| (c, self.mask_options.radius));
+            overlay.brush_path = t.path().to_vec();
+        }
         if let Tool::Select(t) = &self.tool {
             overlay.editing = t.editing();
             overlay.rubber_band = t.rubber_band();
@@ -479,6 +516,13 @@ impl Editor {
                 Tool::Polygon(t) => t.pointer(&ctx, ev, poly_tool::PolyKind::Polygon),
                 Tool::Polyline(t) => t.pointer(&ctx, ev, poly_tool::PolyKind::Polyline),
                 Tool::Keypoints(t) => t.pointer(&ctx, ev),
+                Tool::Brush(t) => t.pointer(&ctx, ev, mask_tool::Paint::Brush, &self.mask_options),
+                Tool::Eraser(t) => {
+                    t.pointer(&ctx, ev, mask_tool::Paint::Eraser, &self.mask_options)
+                }
+                Tool::Wand => {
+                    mask_tool::wand_click(&ctx, ev, self.pixels.as_ref(), &self.mask_options)
+                }
             }
         };
         let mut outcome = self.finish(out);
@@ -742,6 +786,41 @@ impl Editor {
             select: None,
             select_added: true,
         })
+    }
+
+    /// Brush radius, exclusive painting and wand tolerance.
+    pub fn mask_options(&self) -> &mask_tool::MaskOptions {
+        &self.mask_options
+    }
+
+    /// Replaces the mask tools' settings (the radius is kept within its range).
+    pub fn set_mask_options(&mut self, mut options: mask_tool::MaskOptions) {
+        let (lo, hi) = mask_tool::BRUSH_RADIUS_RANGE;
+        options.radius = if options.radius.is_finite() {
+            options.radius.clamp(lo, hi)
+        } else {
+            self.mask_options.radius
+        };
+        self.mask_options = options;
+    }
+
+    /// Grows (`]`) or shrinks (`[`) the brush; the cursor circle shows the new size.
+    pub fn step_brush(&mut self, larger: bool) -> Outcome {
+        self.mask_options.step_radius(larger);
+        Outcome {
+            redraw: true,
+            ..Outcome::default()
+        }
+    }
+
+    /// Gives the magic wand the image's pixels (once the image is decoded).
+    pub fn set_pixels(&mut self, pixels: mask_tool::Pixels) {
+        self.pixels = Some(pixels);
+    }
+
+    /// Whether the magic wand has the image's pixels.
+    pub fn has_pixels(&self) -> bool {
+        self.pixels.is_some()
     }
 
     /// The clipboard, to carry it over when another task is opened.

@@ -1296,3 +1296,151 @@ fn deleting_several_and_undoing_restores_the_list_order() {
     let after: Vec<AnnotationId> = ed.task().annotations.iter().map(|a| a.id.clone()).collect();
     assert_eq!(after, before);
 }
+
+// ---- brush, eraser, wand ----
+
+fn mask_pixels(ed: &Editor, i: usize) -> crate::raster::mask::RunMask {
+    match &ed.task().annotations[i].shape {
+        Shape::Mask(m) => {
+            crate::raster::mask::RunMask::from_rle(&crate::raster::rle::Rle::from_model(m).unwrap())
+        }
+        s => panic!("not a mask: {s:?}"),
+    }
+}
+
+#[test]
+fn brush_stroke_makes_a_new_mask_then_paints_the_selected_one_and_eraser_clears() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Brush);
+    ed.set_mask_options(mask_tool::MaskOptions {
+        radius: 3.0,
+        ..Default::default()
+    });
+    assert!(ed.overlay(1.0).brush.is_none(), "no pointer yet");
+    ed.pointer(ev(PointerKind::Move, 10.0, 10.0));
+    assert_eq!(ed.overlay(1.0).brush, Some((Point::new(10.0, 10.0), 3.0)));
+    let ops = drag(&mut ed, (10.0, 10.0), (40.0, 10.0));
+    assert_eq!(ops.len(), 1);
+    let m = mask_pixels(&ed, 0);
+    assert!(m.contains(10, 10) && m.contains(25, 11) && m.contains(40, 10));
+    assert!(!m.contains(25, 20) && !m.contains(50, 10));
+    let area = m.area();
+    assert_eq!(ed.selection().len(), 1, "the new mask is selected");
+    // A second stroke paints the same (selected) mask: one MaskStroke, still one annotation.
+    let ops = drag(&mut ed, (25.0, 10.0), (25.0, 40.0));
+    assert!(matches!(ops[..], [Op::MaskStroke { .. }]));
+    assert_eq!(ed.task().annotations.len(), 1);
+    assert!(mask_pixels(&ed, 0).contains(25, 35));
+    // The eraser clears a piece; undo puts it back exactly.
+    let before = ed.task().clone();
+    ed.set_tool(ToolName::Eraser);
+    drag(&mut ed, (25.0, 30.0), (25.0, 45.0));
+    assert!(!mask_pixels(&ed, 0).contains(25, 35));
+    assert!(mask_pixels(&ed, 0).contains(10, 10));
+    ed.undo().unwrap();
+    assert_eq!(ed.task(), &before);
+    ed.undo().unwrap();
+    assert_eq!(mask_pixels(&ed, 0).area(), area);
+}
+
+#[test]
+fn eraser_without_a_selected_mask_and_cancelled_strokes_change_nothing() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Eraser);
+    assert!(drag(&mut ed, (10.0, 10.0), (40.0, 10.0)).is_empty());
+    ed.set_tool(ToolName::Brush);
+    ed.pointer(ev(PointerKind::Down, 10.0, 10.0));
+    ed.pointer(ev(PointerKind::Move, 30.0, 10.0));
+    assert!(!ed.overlay(1.0).brush_path.is_empty());
+    ed.cancel();
+    assert!(ed
+        .pointer(ev(PointerKind::Up, 30.0, 10.0))
+        .committed
+        .is_empty());
+    assert!(ed.task().annotations.is_empty());
+    // A stroke wholly outside the image paints nothing.
+    assert!(drag(&mut ed, (200.0, 200.0), (300.0, 200.0)).is_empty());
+    // A click (no drag) paints one disc.
+    click(&mut ed, 50.0, 50.0);
+    assert_eq!(ed.task().annotations.len(), 1);
+    assert!(mask_pixels(&ed, 0).contains(50, 50));
+}
+
+#[test]
+fn exclusive_painting_removes_the_pixels_from_other_masks_in_one_step() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Brush);
+    ed.set_mask_options(mask_tool::MaskOptions {
+        radius: 4.0,
+        exclusive: true,
+        ..Default::default()
+    });
+    drag(&mut ed, (10.0, 20.0), (60.0, 20.0)); // first mask
+    ed.select(vec![]);
+    let ops = drag(&mut ed, (30.0, 5.0), (30.0, 40.0)); // second, crossing the first
+    assert_eq!(ops.len(), 1, "one step");
+    assert!(matches!(&ops[0], Op::Batch { ops } if ops.len() == 2));
+    let (first, second) = (mask_pixels(&ed, 0), mask_pixels(&ed, 1));
+    assert!(!first.contains(30, 20) && second.contains(30, 20));
+    assert!(first.contains(10, 20));
+}
+
+#[test]
+fn brush_size_keys_step_within_range() {
+    let mut ed = Editor::new(task(), "s");
+    let r0 = ed.mask_options().radius;
+    ed.step_brush(true);
+    assert!((ed.mask_options().radius - r0 * mask_tool::BRUSH_STEP).abs() < 1e-9);
+    for _ in 0..100 {
+        ed.step_brush(false);
+    }
+    assert_eq!(ed.mask_options().radius, mask_tool::BRUSH_RADIUS_RANGE.0);
+    let k = Keymap::default();
+    assert_eq!(
+        k.action("]", Modifiers::default()),
+        Some(Action::BrushSize { larger: true })
+    );
+    assert_eq!(
+        k.action("w", Modifiers::default()),
+        Some(Action::Tool(ToolName::Wand))
+    );
+}
+
+#[test]
+fn wand_selects_the_similar_region_and_shift_adds_to_the_selected_mask() {
+    // 100×80 image: left half dark, right half light, a light square in the dark half.
+    let (w, h) = (100u32, 80u32);
+    let mut rgba = vec![0u8; (w * h * 4) as usize];
+    for y in 0..h {
+        for x in 0..w {
+            let light = x >= 50 || (10..20).contains(&x) && (10..20).contains(&y);
+            let v = if light { 220 } else { 20 };
+            let i = ((y * w + x) * 4) as usize;
+            rgba[i..i + 4].copy_from_slice(&[v, v, v, 255]);
+        }
+    }
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Wand);
+    assert!(
+        click(&mut ed, 70.0, 40.0).is_empty(),
+        "no pixels yet: nothing"
+    );
+    ed.set_pixels(mask_tool::Pixels {
+        width: w,
+        height: h,
+        rgba: std::sync::Arc::new(rgba),
+    });
+    click(&mut ed, 70.0, 40.0);
+    let m = mask_pixels(&ed, 0);
+    assert_eq!(m.area(), 50 * 80, "the right half, not the separate square");
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    let ops = click_mods(&mut ed, 15.0, 15.0, shift);
+    assert!(matches!(ops[..], [Op::MaskStroke { .. }]));
+    assert_eq!(ed.task().annotations.len(), 1);
+    assert_eq!(mask_pixels(&ed, 0).area(), 50 * 80 + 100);
+    // Outside the image: nothing.
+    assert!(click(&mut ed, -5.0, 10.0).is_empty());
+}
