@@ -170,6 +170,9 @@ impl Runtime {
 
     /// Hands a pointer event in canvas CSS pixels to the active tool.
     pub fn pointer(self: &Rc<Self>, kind: PointerKind, x: f64, y: f64, mods: Modifiers) {
+        if kind == PointerKind::Down {
+            self.load_pixels_for_wand();
+        }
         let (pos, scale) = self
             .session
             .with_untracked(|s| (s.to_image(x, y), s.viewport.scale()));
@@ -207,6 +210,32 @@ impl Runtime {
         let opener = self.open_cloud.borrow().clone();
         if let (Some(key), Some(open)) = (next, opener) {
             open(key);
+        }
+    }
+
+    /// The magic wand reads the image's pixels; they are copied out of the image the first
+    /// time the wand is used on it.
+    fn load_pixels_for_wand(&self) {
+        let needed = self.session.with_untracked(|s| {
+            s.image_ready
+                && s.editor.tool().name() == lasso_core::edit::ToolName::Wand
+                && !s.editor.has_pixels()
+        });
+        if !needed {
+            return;
+        }
+        let Some(img) = self.image.borrow().clone() else {
+            return;
+        };
+        match crate::view::render::image_pixels(&img) {
+            Ok((width, height, rgba)) => self.session.update(|s| {
+                s.editor.set_pixels(lasso_core::edit::mask_tool::Pixels {
+                    width,
+                    height,
+                    rgba: std::sync::Arc::new(rgba),
+                })
+            }),
+            Err(e) => self.fail(format!("The magic wand cannot work on this image: {e}")),
         }
     }
 

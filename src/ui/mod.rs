@@ -7,7 +7,7 @@ mod canvas;
 mod keys;
 mod uploads;
 
-use crate::session::{Runtime, SaveState};
+use crate::session::{Runtime, SaveState, Session};
 use lasso_core::edit::ToolName;
 use lasso_core::model::AnnotationId;
 use leptos::prelude::*;
@@ -28,6 +28,53 @@ struct Row {
     label: String,
     color: String,
     selected: bool,
+}
+
+/// Settings of the mask tools, shown while one of them is active: brush size (`[` `]`) and
+/// exclusive painting for the brush and eraser, tolerance for the magic wand.
+fn mask_controls(session: RwSignal<Session>, tool: ToolName) -> Option<AnyView> {
+    let options = move || session.with(|s| s.editor.mask_options().clone());
+    let set = move |f: &dyn Fn(&mut lasso_core::edit::mask_tool::MaskOptions)| {
+        session.update(|s| {
+            let mut o = s.editor.mask_options().clone();
+            f(&mut o);
+            s.editor.set_mask_options(o);
+        })
+    };
+    match tool {
+        ToolName::Brush | ToolName::Eraser => Some(
+            view! {
+                <span class="lasso-brush-size" title="Brush size ([ and ])">
+                    {move || format!("Size {:.0}", options().radius * 2.0)}
+                </span>
+                <label class="lasso-exclusive" title="Painting removes the pixels from other masks">
+                    <input type="checkbox" prop:checked=move || options().exclusive
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            set(&|o| o.exclusive = on);
+                        }/>
+                    "exclusive"
+                </label>
+            }
+            .into_any(),
+        ),
+        ToolName::Wand => Some(
+            view! {
+                <label class="lasso-tolerance" title="Magic wand colour tolerance">
+                    "Tolerance"
+                    <input type="range" min="0" max="255" step="1"
+                        prop:value=move || options().tolerance.to_string()
+                        on:input=move |ev| {
+                            if let Ok(t) = event_target_value(&ev).parse::<u8>() {
+                                set(&|o| o.tolerance = t);
+                            }
+                        }/>
+                </label>
+            }
+            .into_any(),
+        ),
+        _ => None,
+    }
 }
 
 /// Toolbar text and hotkey of a tool.
@@ -149,6 +196,8 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                         }
                     }
                 />
+                <span class="lasso-sep"></span>
+                {move || mask_controls(session, tool.get())}
                 <span class="lasso-spacer"></span>
                 <label class="lasso-opacity" title="Fill opacity">
                     "Fill"

@@ -8,8 +8,8 @@
 
 use crate::session::Session;
 use lasso_core::edit::hit;
-use lasso_core::edit::Overlay;
-use lasso_core::model::{Keypoint, Label, Point, Shape, Visibility};
+use lasso_core::edit::{Overlay, ToolName};
+use lasso_core::model::{Keypoint, Label, MaskRle, Point, Shape, Visibility};
 use web_sys::{CanvasRenderingContext2d, CanvasWindingRule, HtmlImageElement};
 
 /// Outline width of shapes, in CSS pixels.
@@ -82,7 +82,15 @@ pub fn draw(
     }
     let label = task.labels.get(session.editor.label());
     let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
-    painter.overlay(&overlay, color, label, task.image.width, task.image.height);
+    let eraser = session.editor.tool().name() == ToolName::Eraser;
+    painter.overlay(
+        &overlay,
+        color,
+        label,
+        task.image.width,
+        task.image.height,
+        eraser,
+    );
 }
 
 struct Painter<'a> {
@@ -163,12 +171,23 @@ impl Painter<'_> {
                 false
             }
             Shape::Mask(m) => {
-                // Masks are painted from their runs by the raster painter; until then their
-                // bounds show where they are.
-                if let Some((x0, y0, x1, y1)) = hit::bounds(&Shape::Mask(m.clone())) {
-                    ctx.rect(x0, y0, x1 - x0, y1 - y0);
+                mask_runs(ctx, m);
+                ctx.set_global_alpha(if selected {
+                    (self.opacity + 0.25).min(1.0)
+                } else {
+                    self.opacity.max(0.15)
+                });
+                ctx.fill();
+                ctx.set_global_alpha(1.0);
+                if selected {
+                    if let Some((x0, y0, x1, y1)) = hit::bounds(shape) {
+                        self.dash(true);
+                        ctx.set_line_width(self.px(1.0));
+                        ctx.stroke_rect(x0, y0, x1 - x0, y1 - y0);
+                        self.dash(false);
+                    }
                 }
-                false
+                return;
             }
         };
         if fill {
@@ -233,7 +252,48 @@ impl Painter<'_> {
         ctx.stroke_rect(p.x - s / 2.0, p.y - s / 2.0, s, s);
     }
 
-    fn overlay(&self, o: &Overlay, color: &str, label: Option<&Label>, image_w: u32, image_h: u32) {
+    /// The brush stroke being painted (a round-capped band of the brush's width) and the brush
+    /// outline at the pointer.
+    fn brush(&self, o: &Overlay, color: &str, eraser: bool) {
+        let ctx = self.ctx;
+        let Some((at, radius)) = o.brush else { return };
+        if let Some(first) = o.brush_path.first() {
+            ctx.begin_path();
+            ctx.move_to(first.x, first.y);
+            for p in &o.brush_path[1..] {
+                ctx.line_to(p.x, p.y);
+            }
+            ctx.line_to(at.x, at.y);
+            ctx.set_line_cap("round");
+            ctx.set_line_join("round");
+            ctx.set_line_width(2.0 * radius);
+            ctx.set_global_alpha(0.5);
+            ctx.set_stroke_style_str(if eraser { "#ffffff" } else { color });
+            ctx.stroke();
+            ctx.set_global_alpha(1.0);
+            ctx.set_line_cap("butt");
+            ctx.set_line_join("miter");
+        }
+        ctx.begin_path();
+        ctx.arc(at.x, at.y, radius, 0.0, std::f64::consts::TAU).ok();
+        ctx.set_line_width(self.px(1.0));
+        ctx.set_stroke_style_str("#000000");
+        ctx.stroke();
+        self.dash(true);
+        ctx.set_stroke_style_str("#ffffff");
+        ctx.stroke();
+        self.dash(false);
+    }
+
+    fn overlay(
+        &self,
+        o: &Overlay,
+        color: &str,
+        label: Option<&Label>,
+        image_w: u32,
+        image_h: u32,
+        eraser: bool,
+    ) {
         let ctx = self.ctx;
         if let Some(g) = o.guides {
             let (w, h) = (f64::from(image_w), f64::from(image_h));
@@ -292,5 +352,60 @@ impl Painter<'_> {
         if let Some(v) = o.selected_vertex {
             self.handle(v, "#5096ff");
         }
+        self.brush(o, color, eraser);
     }
+}
+
+/// Adds one rectangle per run of set pixels (COCO order: column-major, zeros first) to the
+/// current path, so a mask fills with one call whatever its size.
+fn mask_runs(ctx: &CanvasRenderingContext2d, m: &MaskRle) {
+    let h = u64::from(m.height);
+    if h == 0 {
+        return;
+    }
+    let total = h * u64::from(m.width);
+    let mut start = 0u64;
+    for (i, run) in m.counts.iter().enumerate() {
+        let end = (start + u64::from(*run)).min(total);
+        if i % 2 == 1 {
+            let mut at = start;
+            while at < end {
+                let (x, y) = (at / h, at % h);
+                let len = (h - y).min(end - at);
+                ctx.rect(x as f64, y as f64, 1.0, len as f64);
+                at += len;
+            }
+        }
+        start = end;
+    }
+}
+
+/// The RGBA pixels of a decoded image, read through an off-screen canvas (for the magic wand).
+/// Fails when the browser refuses, e.g. for a cross-origin image served without CORS.
+pub fn image_pixels(img: &HtmlImageElement) -> Result<(u32, u32, Vec<u8>), String> {
+    use wasm_bindgen::JsCast;
+    let (w, h) = (img.natural_width(), img.natural_height());
+    let canvas: web_sys::HtmlCanvasElement = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or("no document to make a canvas in")?;
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or("no 2D canvas context")?;
+    ctx.draw_image_with_html_image_element(img, 0.0, 0.0)
+        .map_err(|e| format!("{e:?}"))?;
+    let data = ctx
+        .get_image_data(0.0, 0.0, f64::from(w), f64::from(h))
+        .map_err(|_| {
+            "the browser does not let the page read this image's pixels (a cross-origin image \
+             without CORS)"
+                .to_string()
+        })?;
+    Ok((w, h, data.data().0))
 }
