@@ -3,7 +3,7 @@
 
 use crate::session::Runtime;
 use lasso_core::edit::Outcome;
-use lasso_core::model::{AnnotationId, AttributeDef, AttributeKind, AttributeValue};
+use lasso_core::model::{AnnotationId, AttributeDef, AttributeKind, AttributeValue, ShapeKind};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;
@@ -18,6 +18,7 @@ struct Selected {
     values: Vec<Option<AttributeValue>>,
     hidden: bool,
     locked: bool,
+    kind: ShapeKind,
 }
 
 fn value_text(v: &Option<AttributeValue>) -> String {
@@ -75,6 +76,7 @@ pub fn AttributesPanel(runtime: Rc<Runtime>) -> impl IntoView {
                 values,
                 hidden: a.hidden,
                 locked: a.locked,
+                kind: a.shape.kind(),
             })
         })
     });
@@ -145,6 +147,19 @@ pub fn AttributesPanel(runtime: Rc<Runtime>) -> impl IntoView {
             .collect::<Vec<_>>();
         let hide_rt = SendWrapper::new(Rc::clone(&runtime));
         let lock_rt = SendWrapper::new(Rc::clone(&runtime));
+        let convert_rt = SendWrapper::new(Rc::clone(&runtime));
+        let convert = match sel.kind {
+            ShapeKind::Mask => Some("Convert to polygon"),
+            ShapeKind::Polygon => Some("Convert to mask"),
+            _ => None,
+        }
+        .map(|text| {
+            view! {
+                <button class="lasso-convert" on:click=move |_| convert_rt.dispatch(|ed| ed.convert_selection())>
+                    {text}
+                </button>
+            }
+        });
         Some(view! {
             <div class="lasso-attrs" data-id=sel.id.0.clone()>
                 <h2>{format!("{} · {}", sel.label, sel.id)}</h2>
@@ -159,6 +174,7 @@ pub fn AttributesPanel(runtime: Rc<Runtime>) -> impl IntoView {
                     <input type="checkbox" class="lasso-locked" prop:checked=sel.locked
                         on:change=move |_| lock_rt.dispatch(|ed| ed.toggle_locked())/>
                 </label>
+                {convert}
             </div>
         })
     }

@@ -62,6 +62,16 @@ test("brush paints a mask, eraser clears part of it, undo/redo, magic wand adds 
   await page.keyboard.press("Control+Shift+z");
   assert.ok(!maskHas((await masks(page))[0].shape, 100, 50), "redo erases again");
 
+  // Mask → polygon → mask from the attributes panel gives back the same pixels.
+  const painted = (await masks(page))[0].shape;
+  await page.locator(".lasso-convert").click();
+  const poly = (await page.evaluate(() => window.lasso.annotations()))[0].shape;
+  assert.equal(poly.type, "polygon");
+  assert.ok(poly.parts.length === 2, `the erased gap splits the stroke in two parts: ${poly.parts.length}`);
+  await page.locator(".lasso-convert").click();
+  assert.deepEqual((await masks(page))[0].shape, painted);
+  await page.locator(".lasso").focus();
+
   // What a person sees: the painted pixels are tinted with the label colour (red), the erased
   // gap is not.
   await page.mouse.move(1, 1);

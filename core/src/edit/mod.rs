@@ -788,6 +788,41 @@ impl Editor {
         })
     }
 
+    /// Converts the selected masks to polygons (traced along pixel edges, so they rasterise
+    /// back to the same pixels) and the selected polygons to masks, as one step.
+    pub fn convert_selection(&mut self) -> Outcome {
+        let (w, h) = (self.task.image.width, self.task.image.height);
+        let ops = self
+            .selected_annotations()
+            .filter(|a| !a.locked)
+            .filter_map(|a| {
+                let after = match &a.shape {
+                    Shape::Mask(m) => {
+                        let rle = crate::raster::rle::Rle::from_model(m).ok()?;
+                        let mask = crate::raster::mask::RunMask::from_rle(&rle);
+                        let parts = crate::raster::contour::mask_to_polygons(&mask);
+                        (!parts.is_empty())
+                            .then_some(Shape::Polygon(crate::model::PolygonShape { parts }))?
+                    }
+                    Shape::Polygon(p) if w > 0 && h > 0 => {
+                        let rle = crate::raster::polygon::shape_polygon_to_rle(p, h, w);
+                        (rle.area() > 0).then(|| Shape::Mask(rle.to_model()))?
+                    }
+                    _ => return None,
+                };
+                Some(Op::SetShape {
+                    id: a.id.clone(),
+                    before: a.shape.clone(),
+                    after,
+                })
+            })
+            .collect();
+        self.finish(ToolOutput {
+            ops,
+            ..ToolOutput::default()
+        })
+    }
+
     /// Brush radius, exclusive painting and wand tolerance.
     pub fn mask_options(&self) -> &mask_tool::MaskOptions {
         &self.mask_options

@@ -1444,3 +1444,26 @@ fn wand_selects_the_similar_region_and_shift_adds_to_the_selected_mask() {
     // Outside the image: nothing.
     assert!(click(&mut ed, -5.0, 10.0).is_empty());
 }
+
+#[test]
+fn convert_mask_to_polygon_and_back_keeps_the_pixels() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Brush);
+    drag(&mut ed, (20.0, 20.0), (60.0, 30.0));
+    let painted = mask_pixels(&ed, 0);
+    assert_eq!(ed.convert_selection().committed.len(), 1);
+    assert!(matches!(ed.task().annotations[0].shape, Shape::Polygon(_)));
+    ed.convert_selection();
+    assert_eq!(
+        mask_pixels(&ed, 0),
+        painted,
+        "mask → polygon → mask is lossless"
+    );
+    ed.undo().unwrap();
+    ed.undo().unwrap();
+    assert_eq!(mask_pixels(&ed, 0), painted);
+    // Boxes are left alone.
+    ed.set_tool(ToolName::Box);
+    drag(&mut ed, (70.0, 10.0), (90.0, 30.0));
+    assert!(ed.convert_selection().committed.is_empty());
+}
