@@ -93,5 +93,7 @@ pub async fn open_cloud_key(
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| JsValue::from_str(&format!("Task {key} is not JSON: {e}")))?;
     let task: Task = parse_json(&format!("task {key}"), value)?;
-    super::open_task(runtime, labels, id_prefix, task).await
+    super::open_task(runtime, labels, id_prefix, task).await?;
+    runtime.task_keys.borrow_mut().current = Some(key.to_string());
+    Ok(())
 }

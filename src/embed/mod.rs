@@ -173,7 +173,8 @@ impl LassoEditor {
         }
     }
 
-    /// Switches tool by name (`"select"`, `"box"`).
+    /// Switches tool by name: `"select"`, `"box"`, `"rotated_box"`, `"polygon"`, `"polyline"`,
+    /// `"keypoints"`.
     #[wasm_bindgen(js_name = setTool)]
     pub fn set_tool(&self, name: &str) -> Result<(), JsValue> {
         let tool = ToolName::parse(name)
@@ -294,7 +295,9 @@ pub async fn open_task(
     let src = crate::cloud::display_src(runtime, &task.image.src).await;
     runtime.session.update(|s| {
         let view_size = s.view_size;
-        *s = Session::new(task, id_prefix);
+        let mut next = Session::new(task, id_prefix);
+        next.carry_over(s);
+        *s = next;
         s.view_size = view_size;
     });
     crate::view::image::load(Rc::clone(runtime), &src);

@@ -50,7 +50,11 @@ fn refresh_tasks(runtime: &Rc<Runtime>, tasks: RwSignal<Vec<String>>) {
     wasm_bindgen_futures::spawn_local(async move {
         match cloud::list_tasks(&cloud).await {
             Ok(text) => match serde_json::from_str::<Listing>(&text) {
-                Ok(listing) => tasks.set(listing.tasks.into_iter().map(|t| t.key).collect()),
+                Ok(listing) => {
+                    let keys: Vec<String> = listing.tasks.into_iter().map(|t| t.key).collect();
+                    runtime.task_keys.borrow_mut().keys = keys.clone();
+                    tasks.set(keys);
+                }
                 Err(e) => runtime.fail(format!(
                     "The task list is not what /tasks should answer: {e}"
                 )),
