@@ -11,6 +11,7 @@
 #![cfg(target_arch = "wasm32")]
 #![deny(missing_docs)]
 
+pub mod cloud;
 pub mod embed;
 pub mod session;
 pub mod store;

@@ -34,7 +34,14 @@ pub struct Session {
     pub image_ready: bool,
     /// Which key does what.
     pub keymap: Keymap,
+    /// Opacity of shape fills, 0–1 (the toolbar's slider).
+    pub opacity: f64,
+    /// The image pixel under the pointer, for the status bar.
+    pub pointer: Option<Point>,
 }
+
+/// Fill opacity before the user moves the slider.
+pub const DEFAULT_OPACITY: f64 = 0.2;
 
 impl Session {
     /// A session over `task` before the view has a size.
@@ -45,7 +52,21 @@ impl Session {
             view_size: (0.0, 0.0),
             image_ready: false,
             keymap: Keymap::default(),
+            opacity: DEFAULT_OPACITY,
+            pointer: None,
         }
+    }
+
+    /// Keeps what belongs to the person rather than the image when another task is opened:
+    /// the tool, the label if the new task has it, the clipboard, the fill opacity and keymap.
+    pub fn carry_over(&mut self, old: &Session) {
+        self.editor.set_tool(old.editor.tool().name());
+        self.editor.set_label(old.editor.label());
+        self.editor.set_clipboard(old.editor.clipboard().clone());
+        self.editor
+            .set_mask_options(old.editor.mask_options().clone());
+        self.opacity = old.opacity;
+        self.keymap = old.keymap.clone();
     }
 
     /// Fits the whole image into the view.
@@ -77,6 +98,18 @@ pub enum SaveState {
     Failed(String),
 }
 
+/// Opens a task manifest from the bucket by its key.
+pub type KeyOpener = Rc<dyn Fn(String)>;
+
+/// The bucket's task list and which of its tasks is open, for `PageDown`/`PageUp`.
+#[derive(Clone, Debug, Default)]
+pub struct TaskKeys {
+    /// Manifest keys in list order.
+    pub keys: Vec<String>,
+    /// The key of the open task, when it came from the list.
+    pub current: Option<String>,
+}
+
 /// Non-reactive parts of a mounted editor, shared by its UI closures and its JS handle.
 pub struct Runtime {
     /// The reactive session.
@@ -95,6 +128,14 @@ pub struct Runtime {
     pub space_held: Cell<bool>,
     /// Last pointer position over the canvas, CSS pixels.
     pub cursor: Cell<Option<(f64, f64)>>,
+    /// Uploads to the user's bucket, when configured.
+    pub cloud: RefCell<Option<Rc<crate::cloud::Cloud>>>,
+    /// Opens a task manifest from the bucket by key (set by `mount`; used by the task picker).
+    pub open_cloud: RefCell<Option<KeyOpener>>,
+    /// What the upload status line shows (`None` without a cloud).
+    pub uploads: RwSignal<Option<crate::cloud::UploadStatus>>,
+    /// The bucket's task list, for next/previous image.
+    pub task_keys: RefCell<TaskKeys>,
     queue: RefCell<VecDeque<(String, Op)>>,
     draining: RefCell<bool>,
 }
@@ -111,6 +152,10 @@ impl Runtime {
             listeners: Listeners::default(),
             space_held: Cell::new(false),
             cursor: Cell::new(None),
+            cloud: RefCell::new(None),
+            uploads: RwSignal::new(None),
+            open_cloud: RefCell::new(None),
+            task_keys: RefCell::new(TaskKeys::default()),
             queue: RefCell::new(VecDeque::new()),
             draining: RefCell::new(false),
         })
@@ -125,17 +170,73 @@ impl Runtime {
 
     /// Hands a pointer event in canvas CSS pixels to the active tool.
     pub fn pointer(self: &Rc<Self>, kind: PointerKind, x: f64, y: f64, mods: Modifiers) {
+        if kind == PointerKind::Down {
+            self.load_pixels_for_wand();
+        }
         let (pos, scale) = self
             .session
             .with_untracked(|s| (s.to_image(x, y), s.viewport.scale()));
-        self.dispatch(|ed| {
-            ed.pointer(PointerEvent {
+        let mut outcome = Outcome::default();
+        self.session.update(|s| {
+            s.pointer = Some(pos);
+            outcome = s.editor.pointer(PointerEvent {
                 kind,
                 pos,
                 mods,
                 scale,
-            })
+            });
         });
+        self.after(outcome);
+    }
+
+    /// Opens the next (`delta` = 1) or previous (-1) task of the bucket's task list. Each
+    /// task's edits are journaled, so its work is there when it is opened again. Without a task
+    /// list (no bucket configured) nothing happens.
+    pub fn step_task(self: &Rc<Self>, delta: isize) {
+        let next = {
+            let list = self.task_keys.borrow();
+            let at = list
+                .current
+                .as_ref()
+                .and_then(|c| list.keys.iter().position(|k| k == c));
+            let n = list.keys.len() as isize;
+            let i = match at {
+                Some(i) => i as isize + delta,
+                None if delta > 0 => 0,
+                None => n - 1,
+            };
+            (0..n).contains(&i).then(|| list.keys[i as usize].clone())
+        };
+        let opener = self.open_cloud.borrow().clone();
+        if let (Some(key), Some(open)) = (next, opener) {
+            open(key);
+        }
+    }
+
+    /// The magic wand reads the image's pixels; they are copied out of the image the first
+    /// time the wand is used on it.
+    fn load_pixels_for_wand(&self) {
+        let needed = self.session.with_untracked(|s| {
+            s.image_ready
+                && s.editor.tool().name() == lasso_core::edit::ToolName::Wand
+                && !s.editor.has_pixels()
+        });
+        if !needed {
+            return;
+        }
+        let Some(img) = self.image.borrow().clone() else {
+            return;
+        };
+        match crate::view::render::image_pixels(&img) {
+            Ok((width, height, rgba)) => self.session.update(|s| {
+                s.editor.set_pixels(lasso_core::edit::mask_tool::Pixels {
+                    width,
+                    height,
+                    rgba: std::sync::Arc::new(rgba),
+                })
+            }),
+            Err(e) => self.fail(format!("The magic wand cannot work on this image: {e}")),
+        }
     }
 
     /// Undoes the last step; a step that no longer applies is reported, not lost.
@@ -232,6 +333,14 @@ impl Runtime {
                 let Some((task_id, op)) = next else { break };
                 match store.append(&task_id, &op).await {
                     Ok(seq) => {
+                        if let Some(cloud) = crate::cloud::of(&this) {
+                            match cloud.result_changed(&task_id).await {
+                                Ok(()) => crate::cloud::kick(&this),
+                                Err(e) => this.fail(format!(
+                                    "Could not queue the upload of task {task_id}: {e}"
+                                )),
+                            }
+                        }
                         let pending = this.queue.borrow().len();
                         this.save_state.set(if pending == 0 {
                             SaveState::Saved

@@ -42,9 +42,11 @@ async fn journal_replays_over_snapshot_in_order() {
     let ops = [
         Op::Add {
             annotation: a.clone(),
+            index: None,
         },
         Op::Add {
             annotation: boxed("b", 20.0),
+            index: None,
         },
         Op::SetShape {
             id: a.id.clone(),
@@ -53,6 +55,7 @@ async fn journal_replays_over_snapshot_in_order() {
         },
         Op::Remove {
             annotation: boxed("b", 20.0),
+            index: None,
         },
     ];
     let mut last = 0.0;
@@ -67,6 +70,7 @@ async fn journal_replays_over_snapshot_in_order() {
             "t2",
             &Op::Add {
                 annotation: boxed("z", 0.0),
+                index: None,
             },
         )
         .await
@@ -87,6 +91,7 @@ async fn snapshot_seq_skips_ops_already_folded_in() {
     store.put_snapshot(&task, 0.0).await.unwrap();
     let op = Op::Add {
         annotation: boxed("a", 0.0),
+        index: None,
     };
     let seq = store.append("t", &op).await.unwrap();
     op.apply(&mut task).unwrap();
@@ -117,6 +122,7 @@ async fn an_op_that_no_longer_applies_is_reported_not_fatal() {
             "t",
             &Op::Remove {
                 annotation: boxed("ghost", 0.0),
+                index: None,
             },
         )
         .await
@@ -126,6 +132,7 @@ async fn an_op_that_no_longer_applies_is_reported_not_fatal() {
             "t",
             &Op::Add {
                 annotation: boxed("a", 0.0),
+                index: None,
             },
         )
         .await

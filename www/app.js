@@ -1,4 +1,11 @@
 // The standalone page: mounts one editor on the sample task and exposes it as `window.lasso`.
+//
+// Uploads go to a presign endpoint when one is configured, in this order:
+//   1. the page URL: `?presign=<endpoint>&token=<token>&user=<user>` (remembered in this browser);
+//   2. what an earlier visit remembered;
+//   3. on the development server of `cargo xtask serve` (port 8080 on loopback), the local
+//      lasso-server it starts beside it (http://127.0.0.1:8787, user `dev`).
+// `?presign=off` forgets the setting and works without uploads.
 const SAMPLE_TASK = {
   id: "sample-chelsea",
   image: { src: "samples/chelsea.png", name: "chelsea.png" },
@@ -10,10 +17,42 @@ const LABELS = [
   { name: "person", color: "#4363d8", hotkey: "3" },
 ];
 
+const SETTING = "lasso.cloud";
+
+function cloudSettings() {
+  const params = new URLSearchParams(location.search);
+  const endpoint = params.get("presign");
+  if (endpoint === "off") {
+    localStorage.removeItem(SETTING);
+    return null;
+  }
+  if (endpoint) {
+    const settings = { endpoint, token: params.get("token") || undefined, user: params.get("user") || "dev" };
+    localStorage.setItem(SETTING, JSON.stringify(settings));
+    return settings;
+  }
+  const saved = localStorage.getItem(SETTING);
+  if (saved) {
+    try {
+      return JSON.parse(saved);
+    } catch {
+      localStorage.removeItem(SETTING);
+    }
+  }
+  const loopback = location.hostname === "127.0.0.1" || location.hostname === "localhost";
+  if (loopback && location.port === "8080") {
+    return { endpoint: "http://127.0.0.1:8787", token: "lasso-dev-token", user: "dev" };
+  }
+  return null;
+}
+
 async function start() {
   const bindings = window.wasmBindings;
   const element = document.getElementById("app");
-  const editor = await bindings.mount(element, { labels: LABELS, task: SAMPLE_TASK });
+  const cloud = cloudSettings();
+  const options = { labels: LABELS, task: SAMPLE_TASK };
+  if (cloud) options.cloud = cloud;
+  const editor = await bindings.mount(element, options);
   window.lasso = editor;
   document.body.dataset.ready = "true";
   window.dispatchEvent(new CustomEvent("lasso-ready"));

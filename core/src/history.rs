@@ -6,7 +6,7 @@
 //! enough to undo itself (the old value as well as the new) and why applying an op checks its
 //! preconditions instead of trusting them: a journal written by another tab may no longer match.
 
-use crate::model::{Annotation, AnnotationId, AttributeValue, Shape, Task};
+use crate::model::{Annotation, AnnotationId, AttributeValue, MaskRle, Shape, Task};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -18,11 +18,18 @@ pub enum Op {
     Add {
         /// The new annotation.
         annotation: Annotation,
+        /// Where in the list to insert it (the end when absent or past the end); set when the
+        /// add undoes a remove, so undo restores the list exactly.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        index: Option<usize>,
     },
     /// Remove an annotation; carries it whole so the op can be inverted.
     Remove {
         /// The annotation as it was when removed.
         annotation: Annotation,
+        /// Its position in the list when removed, so undo puts it back there.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        index: Option<usize>,
     },
     /// Replace an annotation's geometry.
     SetShape {
@@ -68,6 +75,16 @@ pub enum Op {
         before: Vec<String>,
         /// Tags after.
         after: Vec<String>,
+    },
+    /// One brush or eraser stroke on a mask: the pixels it set and the pixels it cleared, as
+    /// image-sized COCO RLEs. Stored as a delta so a stroke costs its outline, not the mask.
+    MaskStroke {
+        /// Which annotation (its shape is a mask).
+        id: AnnotationId,
+        /// Pixels that were unset and become set.
+        added: MaskRle,
+        /// Pixels that were set and become unset.
+        removed: MaskRle,
     },
     /// Several ops that form one user action (one undo step).
     Batch {
@@ -135,11 +152,13 @@ impl Op {
     /// The op that undoes this one.
     pub fn invert(&self) -> Op {
         match self {
-            Op::Add { annotation } => Op::Remove {
+            Op::Add { annotation, index } => Op::Remove {
                 annotation: annotation.clone(),
+                index: *index,
             },
-            Op::Remove { annotation } => Op::Add {
+            Op::Remove { annotation, index } => Op::Add {
                 annotation: annotation.clone(),
+                index: *index,
             },
             Op::SetShape { id, before, after } => Op::SetShape {
                 id: id.clone(),
@@ -171,6 +190,11 @@ impl Op {
                 before: after.clone(),
                 after: before.clone(),
             },
+            Op::MaskStroke { id, added, removed } => Op::MaskStroke {
+                id: id.clone(),
+                added: removed.clone(),
+                removed: added.clone(),
+            },
             Op::Batch { ops } => Op::Batch {
                 ops: ops.iter().rev().map(Op::invert).collect(),
             },
@@ -180,14 +204,17 @@ impl Op {
     /// Applies the op to `task`. On error the task is unchanged (a failing batch is rolled back).
     pub fn apply(&self, task: &mut Task) -> Result<(), ApplyError> {
         match self {
-            Op::Add { annotation } => {
+            Op::Add { annotation, index } => {
                 if task.position(&annotation.id).is_some() {
                     return Err(ApplyError::DuplicateId(annotation.id.clone()));
                 }
-                task.annotations.push(annotation.clone());
+                let at = index
+                    .filter(|&i| i <= task.annotations.len())
+                    .unwrap_or(task.annotations.len());
+                task.annotations.insert(at, annotation.clone());
                 Ok(())
             }
-            Op::Remove { annotation } => {
+            Op::Remove { annotation, .. } => {
                 let i = find(task, &annotation.id)?;
                 task.annotations.remove(i);
                 Ok(())
@@ -236,6 +263,22 @@ impl Op {
                 task.tags = after.clone();
                 Ok(())
             }
+            Op::MaskStroke { id, added, removed } => {
+                let a = find_mut(task, id)?;
+                let Shape::Mask(mask) = &a.shape else {
+                    return Err(ApplyError::Conflict {
+                        id: id.0.clone(),
+                        field: "shape kind (a mask stroke needs a mask)",
+                    });
+                };
+                let updated =
+                    stroke_mask(mask, added, removed).ok_or_else(|| ApplyError::Conflict {
+                        id: id.0.clone(),
+                        field: "mask",
+                    })?;
+                a.shape = Shape::Mask(updated);
+                Ok(())
+            }
             Op::Batch { ops } => {
                 for (done, op) in ops.iter().enumerate() {
                     if let Err(e) = op.apply(task) {
@@ -260,9 +303,46 @@ impl Op {
             Op::SetAttribute { before, after, .. } => before == after,
             Op::SetFlags { before, after, .. } => before == after,
             Op::SetTags { before, after } => before == after,
+            Op::MaskStroke { added, removed, .. } => {
+                let empty = |m: &MaskRle| m.counts.iter().skip(1).step_by(2).all(|&c| c == 0);
+                empty(added) && empty(removed)
+            }
             Op::Batch { ops } => ops.iter().all(Op::is_noop),
         }
     }
+}
+
+/// `(mask ∪ added) − removed`, or `None` if the stroke does not fit the mask: sizes differ,
+/// an added pixel is already set or a removed pixel is not set (the op belongs elsewhere).
+fn stroke_mask(mask: &MaskRle, added: &MaskRle, removed: &MaskRle) -> Option<MaskRle> {
+    use crate::raster::{Rle, RunMask};
+    let mask = RunMask::from_rle(&Rle::from_model(mask).ok()?);
+    let added = RunMask::from_rle(&Rle::from_model(added).ok()?);
+    let removed = RunMask::from_rle(&Rle::from_model(removed).ok()?);
+    let same_size = |m: &RunMask| m.width() == mask.width() && m.height() == mask.height();
+    if !same_size(&added) || !same_size(&removed) {
+        return None;
+    }
+    if !mask.intersect(&added).is_empty() || removed.subtract(&mask).area() > 0 {
+        return None;
+    }
+    Some(mask.union(&added).subtract(&removed).to_rle().to_model())
+}
+
+/// The stroke op that turns mask `before` into `after` on annotation `id`, or `None` if the
+/// masks differ in size or are malformed.
+pub fn mask_stroke(id: &AnnotationId, before: &MaskRle, after: &MaskRle) -> Option<Op> {
+    use crate::raster::{Rle, RunMask};
+    let before = RunMask::from_rle(&Rle::from_model(before).ok()?);
+    let after = RunMask::from_rle(&Rle::from_model(after).ok()?);
+    if before.width() != after.width() || before.height() != after.height() {
+        return None;
+    }
+    Some(Op::MaskStroke {
+        id: id.clone(),
+        added: after.subtract(&before).to_rle().to_model(),
+        removed: before.subtract(&after).to_rle().to_model(),
+    })
 }
 
 fn find(task: &Task, id: &AnnotationId) -> Result<usize, ApplyError> {
@@ -375,6 +455,7 @@ mod tests {
             &mut task,
             Op::Add {
                 annotation: boxed("a", 0.0),
+                index: None,
             },
         )
         .unwrap();
@@ -382,6 +463,7 @@ mod tests {
             &mut task,
             Op::Add {
                 annotation: boxed("b", 10.0),
+                index: None,
             },
         )
         .unwrap();
@@ -397,6 +479,7 @@ mod tests {
         let mut task = Task::default();
         Op::Add {
             annotation: boxed("a", 0.0),
+            index: None,
         }
         .apply(&mut task)
         .unwrap();
@@ -405,9 +488,11 @@ mod tests {
             ops: vec![
                 Op::Add {
                     annotation: boxed("b", 1.0),
+                    index: None,
                 },
                 Op::Add {
                     annotation: boxed("a", 2.0),
+                    index: None,
                 },
             ],
         };
@@ -423,6 +508,7 @@ mod tests {
         let mut task = Task::default();
         Op::Add {
             annotation: boxed("a", 0.0),
+            index: None,
         }
         .apply(&mut task)
         .unwrap();
@@ -435,5 +521,172 @@ mod tests {
             op.apply(&mut task),
             Err(ApplyError::Conflict { .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    //! apply ∘ invert = id for every kind of op, on ops generated to fit a generated task.
+    use super::*;
+    use crate::model::{BoxShape, Point};
+    use crate::raster::brush::stroke;
+    use crate::raster::RunMask;
+    use proptest::prelude::*;
+
+    const W: u32 = 24;
+    const H: u32 = 16;
+
+    fn mask_shape(seed: u64) -> Shape {
+        let px: Vec<u8> = (0..W * H)
+            .map(|i| u8::from(seed.rotate_left(i % 64) & 3 == 0))
+            .collect();
+        Shape::Mask(RunMask::from_row_major(&px, W, H).to_rle().to_model())
+    }
+
+    fn task(seed: u64, n: usize) -> Task {
+        let mut task = Task::default();
+        for i in 0..n {
+            let shape = if i % 2 == 0 {
+                mask_shape(seed.wrapping_add(i as u64))
+            } else {
+                Shape::Box(BoxShape::from_corners(
+                    Point::new(i as f64, 1.0),
+                    Point::new(i as f64 + 4.0, 6.0),
+                ))
+            };
+            task.annotations
+                .push(Annotation::new(format!("a{i}"), "car", shape));
+        }
+        task.tags = vec!["day".into()];
+        task
+    }
+
+    /// An op that applies to `task`, chosen by `kind` and `k`.
+    fn op_for(task: &Task, kind: u8, k: u64) -> Op {
+        let n = task.annotations.len();
+        if n == 0 {
+            return Op::Add {
+                annotation: Annotation::new(format!("new{k}"), "bus", mask_shape(k)),
+                index: None,
+            };
+        }
+        let pick = &task.annotations[(k as usize) % n];
+        let id = pick.id.clone();
+        match kind % 8 {
+            0 => Op::Add {
+                annotation: Annotation::new(format!("new{k}-{n}"), "bus", mask_shape(k)),
+                index: None,
+            },
+            1 => Op::Remove {
+                annotation: pick.clone(),
+                index: task.position(&pick.id),
+            },
+            2 => Op::SetShape {
+                id,
+                before: pick.shape.clone(),
+                after: Shape::Box(BoxShape::from_corners(
+                    Point::new(0.5, 0.5),
+                    Point::new((k % 7) as f64 + 2.0, 3.0),
+                )),
+            },
+            3 => Op::Relabel {
+                id,
+                before: pick.label.clone(),
+                after: "truck".into(),
+            },
+            4 => Op::SetAttribute {
+                id,
+                key: "occluded".into(),
+                before: pick.attributes.get("occluded").cloned(),
+                after: Some(AttributeValue::Bool(k.is_multiple_of(2))),
+            },
+            5 => Op::SetFlags {
+                id,
+                before: Flags::of(pick),
+                after: Flags {
+                    hidden: !pick.hidden,
+                    locked: k.is_multiple_of(2),
+                    z: pick.z + 1,
+                },
+            },
+            6 => Op::SetTags {
+                before: task.tags.clone(),
+                after: vec![format!("t{k}")],
+            },
+            _ => {
+                // A brush or eraser stroke on the first mask annotation.
+                let masked = task
+                    .annotations
+                    .iter()
+                    .find(|a| matches!(a.shape, Shape::Mask(_)));
+                let Some(Annotation {
+                    id,
+                    shape: Shape::Mask(before),
+                    ..
+                }) = masked
+                else {
+                    return Op::Batch { ops: Vec::new() };
+                };
+                let current = RunMask::from_rle(&crate::raster::Rle::from_model(before).unwrap());
+                let path = [
+                    Point::new((k % W as u64) as f64, 2.0),
+                    Point::new((k.wrapping_mul(7) % W as u64) as f64, 12.0),
+                ];
+                let brush = stroke(W, H, &path, 2.5);
+                let after = if k.is_multiple_of(2) {
+                    current.union(&brush)
+                } else {
+                    current.subtract(&brush)
+                };
+                mask_stroke(id, before, &after.to_rle().to_model()).unwrap()
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn apply_then_invert_restores_the_task(
+            seed in any::<u64>(),
+            n in 1usize..5,
+            kinds in proptest::collection::vec((any::<u8>(), any::<u64>()), 1..4),
+        ) {
+            let original = task(seed, n);
+            // A batch of ops, each generated against the state the previous ones left.
+            let mut working = original.clone();
+            let mut ops = Vec::new();
+            for (kind, k) in kinds {
+                let op = op_for(&working, kind, k);
+                op.apply(&mut working).unwrap();
+                ops.push(op);
+            }
+            let batch = Op::Batch { ops };
+            let mut task = original.clone();
+            batch.apply(&mut task).unwrap();
+            prop_assert_eq!(&task, &working);
+            batch.invert().apply(&mut task).unwrap();
+            prop_assert_eq!(&task, &original);
+            // And each op survives the journal's JSON form unchanged.
+            let json = serde_json::to_string(&batch).unwrap();
+            prop_assert_eq!(serde_json::from_str::<Op>(&json).unwrap(), batch);
+        }
+    }
+
+    #[test]
+    fn a_stroke_that_does_not_fit_is_refused_and_changes_nothing() {
+        let mut t = task(7, 1);
+        let Shape::Mask(before) = t.annotations[0].shape.clone() else {
+            unreachable!()
+        };
+        // "Adding" pixels that are already set is a stroke from another history.
+        let op = Op::MaskStroke {
+            id: t.annotations[0].id.clone(),
+            added: before.clone(),
+            removed: RunMask::empty(W, H).to_rle().to_model(),
+        };
+        let snapshot = t.clone();
+        if before.counts.len() > 1 {
+            assert!(op.apply(&mut t).is_err());
+            assert_eq!(t, snapshot);
+        }
     }
 }

@@ -12,8 +12,11 @@
 //! - errors are values; nothing here panics on user input.
 #![deny(missing_docs)]
 
+pub mod cloud;
 pub mod edit;
+pub mod geometry;
 pub mod history;
 pub mod import;
 pub mod model;
+pub mod raster;
 pub mod viewport;

@@ -3,11 +3,17 @@
 //! Options (all optional):
 //! ```js
 //! { labels: [{name, color, hotkey}], task: {id, image: {src, width, height}, annotations: []},
-//!   storage: "lasso" /* IndexedDB name */, idPrefix: "alice" }
+//!   storage: "lasso" /* IndexedDB name */, idPrefix: "alice",
+//!   cloud: { endpoint: "https://presign.example.com", token: "…", user: "alice",
+//!            presign: async (request) => answer /* optional, instead of the endpoint */ } }
 //! ```
+//! With `cloud`, every durable edit queues the task's result for `target/<task>/<user>.json`
+//! (see `docs/presign.md`); the queue lives in IndexedDB `<storage>-uploads`.
 
+mod cloud_api;
 pub mod events;
 
+use crate::cloud::{Cloud, CloudConfig};
 use crate::session::{Runtime, Session};
 use crate::store::Store;
 use events::EventName;
@@ -66,10 +72,18 @@ fn parse_json<T: serde::de::DeserializeOwned>(
 /// task (if given) is loaded.
 #[wasm_bindgen]
 pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor, JsValue> {
-    let options: MountOptions = if options.is_undefined() || options.is_null() {
+    let raw_options = options;
+    let options: MountOptions = if raw_options.is_undefined() || raw_options.is_null() {
         MountOptions::default()
     } else {
-        from_js("options", &options)?
+        from_js("options", &raw_options)?
+    };
+    let cloud_option = js_sys::Reflect::get(&raw_options, &"cloud".into())
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null());
+    let cloud_config = match &cloud_option {
+        Some(value) => Some(CloudConfig::from_js(value).map_err(|e| JsValue::from_str(&e))?),
+        None => None,
     };
     let id_prefix = options.id_prefix.clone().unwrap_or_else(random_prefix);
     let labels = LabelSet {
@@ -94,6 +108,14 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
             "IndexedDB is unavailable ({e}): edits are kept in memory only. Export your work before closing the page."
         )),
     }
+    if let Some(config) = cloud_config {
+        if let Err(e) = Cloud::start(&runtime, config, &storage).await {
+            runtime.fail(format!(
+                "Uploads are unavailable ({e}): your work is kept in this browser only."
+            ));
+        }
+    }
+    install_cloud_opener(&runtime, &labels, &id_prefix);
     let editor = LassoEditor {
         runtime,
         labels,
@@ -151,7 +173,8 @@ impl LassoEditor {
         }
     }
 
-    /// Switches tool by name (`"select"`, `"box"`).
+    /// Switches tool by name: `"select"`, `"box"`, `"rotated_box"`, `"polygon"`, `"polyline"`,
+    /// `"keypoints"`.
     #[wasm_bindgen(js_name = setTool)]
     pub fn set_tool(&self, name: &str) -> Result<(), JsValue> {
         let tool = ToolName::parse(name)
@@ -228,45 +251,76 @@ impl LassoEditor {
 
 impl LassoEditor {
     /// Opens a parsed task (see `loadTask`).
-    async fn open(&self, mut task: Task) -> Result<(), JsValue> {
-        if task.id.is_empty() {
-            return Err(JsValue::from_str("task: missing \"id\""));
-        }
-        if task.labels.labels.is_empty() {
-            task.labels = self.labels.clone();
-        }
-        let store = self.runtime.store.borrow().clone();
-        if let Some(store) = store {
-            match store.load(&task.id).await {
-                Ok(Some(loaded)) => {
-                    for s in &loaded.skipped {
-                        self.runtime.fail(format!(
-                            "Skipped a journaled edit that no longer applies: {s}"
-                        ));
-                    }
-                    task = loaded.task;
-                }
-                Ok(None) => {
-                    if let Err(e) = store.put_snapshot(&task, 0.0).await {
-                        self.runtime
-                            .fail(format!("Could not store task {}: {e}", task.id));
-                    }
-                }
-                Err(e) => self.runtime.fail(format!(
-                    "Could not read task {} from IndexedDB: {e}",
-                    task.id
-                )),
-            }
-        }
-        let src = task.image.src.clone();
-        self.runtime.session.update(|s| {
-            let view_size = s.view_size;
-            *s = Session::new(task, &self.id_prefix);
-            s.view_size = view_size;
-        });
-        crate::view::image::load(Rc::clone(&self.runtime), &src);
-        self.runtime
-            .emit(EventName::Change, &self.runtime.annotations_js());
-        Ok(())
+    async fn open(&self, task: Task) -> Result<(), JsValue> {
+        open_task(&self.runtime, &self.labels, &self.id_prefix, task).await
     }
+}
+
+/// Opens `task` in the editor: the stored copy (with every journaled edit) if this browser has
+/// one, otherwise the task itself, which is then stored. Tasks without labels get `labels`.
+pub async fn open_task(
+    runtime: &Rc<Runtime>,
+    labels: &LabelSet,
+    id_prefix: &str,
+    mut task: Task,
+) -> Result<(), JsValue> {
+    if task.id.is_empty() {
+        return Err(JsValue::from_str("task: missing \"id\""));
+    }
+    if task.labels.labels.is_empty() {
+        task.labels = labels.clone();
+    }
+    let store = runtime.store.borrow().clone();
+    if let Some(store) = store {
+        match store.load(&task.id).await {
+            Ok(Some(loaded)) => {
+                for s in &loaded.skipped {
+                    runtime.fail(format!(
+                        "Skipped a journaled edit that no longer applies: {s}"
+                    ));
+                }
+                task = loaded.task;
+            }
+            Ok(None) => {
+                if let Err(e) = store.put_snapshot(&task, 0.0).await {
+                    runtime.fail(format!("Could not store task {}: {e}", task.id));
+                }
+            }
+            Err(e) => runtime.fail(format!(
+                "Could not read task {} from IndexedDB: {e}",
+                task.id
+            )),
+        }
+    }
+    let src = crate::cloud::display_src(runtime, &task.image.src).await;
+    runtime.session.update(|s| {
+        let view_size = s.view_size;
+        let mut next = Session::new(task, id_prefix);
+        next.carry_over(s);
+        *s = next;
+        s.view_size = view_size;
+    });
+    crate::view::image::load(Rc::clone(runtime), &src);
+    runtime.emit(EventName::Change, &runtime.annotations_js());
+    Ok(())
+}
+
+/// Lets the UI's task picker open bucket tasks the way `openCloudTask` does.
+fn install_cloud_opener(runtime: &Rc<Runtime>, labels: &LabelSet, id_prefix: &str) {
+    let weak = Rc::downgrade(runtime);
+    let labels = labels.clone();
+    let id_prefix = id_prefix.to_string();
+    let opener: Rc<dyn Fn(String)> = Rc::new(move |key: String| {
+        let Some(runtime) = weak.upgrade() else {
+            return;
+        };
+        let labels = labels.clone();
+        let id_prefix = id_prefix.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = cloud_api::open_cloud_key(&runtime, &labels, &id_prefix, &key).await {
+                runtime.fail(e.as_string().unwrap_or_else(|| format!("{e:?}")));
+            }
+        });
+    });
+    *runtime.open_cloud.borrow_mut() = Some(opener);
 }

@@ -123,6 +123,19 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
             }
         }
     };
+    let leave = {
+        let runtime = Rc::clone(&runtime);
+        move |_: PointerEvent| {
+            runtime.session.update(|s| s.pointer = None);
+            runtime.dispatch(|ed| ed.pointer_left());
+        }
+    };
+    // The second click of a double-click already reached the tool (which finishes on a click
+    // at the last vertex); this covers a double-click that moved a little between its clicks.
+    let dblclick = {
+        let runtime = Rc::clone(&runtime);
+        move |_: web_sys::MouseEvent| runtime.dispatch(|ed| ed.double_click())
+    };
     let wheel = move |ev: WheelEvent| {
         ev.prevent_default();
         let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
@@ -145,6 +158,8 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
                 on:pointermove=moved
                 on:pointerup=up
                 on:pointercancel=move |_| {}
+                on:pointerleave=leave
+                on:dblclick=dblclick
                 on:wheel=wheel
                 on:contextmenu=move |ev| ev.prevent_default()
             ></canvas>

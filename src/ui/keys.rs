@@ -44,11 +44,28 @@ pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'sta
             Action::Label(n) => runtime.session.update(|s| {
                 s.editor.set_label_index(n);
             }),
-            Action::Delete => runtime.dispatch(|ed| ed.delete_selection()),
+            Action::Delete => runtime.dispatch(|ed| ed.delete()),
+            Action::Finish => runtime.dispatch(|ed| ed.finish_shape()),
             Action::Cancel => runtime.dispatch(|ed| ed.cancel()),
             Action::Undo => runtime.undo(),
             Action::Redo => runtime.redo(),
             Action::Fit => runtime.session.update(|s| s.fit()),
+            Action::Nudge { dx, dy } => {
+                runtime.dispatch(|ed| ed.nudge(f64::from(dx), f64::from(dy)))
+            }
+            Action::Cycle { back } => runtime.dispatch(|ed| ed.cycle(back)),
+            Action::Hide => runtime.dispatch(|ed| ed.toggle_hidden()),
+            Action::Lock => runtime.dispatch(|ed| ed.toggle_locked()),
+            Action::Copy => runtime.session.update(|s| {
+                s.editor.copy();
+            }),
+            Action::Paste => runtime.dispatch(|ed| ed.paste()),
+            Action::BringForward => runtime.dispatch(|ed| ed.bring_forward()),
+            Action::SendBack => runtime.dispatch(|ed| ed.send_back()),
+            Action::ToggleVisibility => runtime.dispatch(|ed| ed.toggle_visibility()),
+            Action::NextImage => runtime.step_task(1),
+            Action::PrevImage => runtime.step_task(-1),
+            Action::BrushSize { larger } => runtime.dispatch(|ed| ed.step_brush(larger)),
         }
     }
 }

@@ -1,11 +1,13 @@
 //! Leptos components. They hold no geometry or format logic: every handler forwards a DOM event
 //! to the [`Runtime`], and every view reads the session through a memo.
 
+mod attributes;
 pub mod banner;
 mod canvas;
 mod keys;
+mod uploads;
 
-use crate::session::{Runtime, SaveState};
+use crate::session::{Runtime, SaveState, Session};
 use lasso_core::edit::ToolName;
 use lasso_core::model::AnnotationId;
 use leptos::prelude::*;
@@ -26,6 +28,68 @@ struct Row {
     label: String,
     color: String,
     selected: bool,
+}
+
+/// Settings of the mask tools, shown while one of them is active: brush size (`[` `]`) and
+/// exclusive painting for the brush and eraser, tolerance for the magic wand.
+fn mask_controls(session: RwSignal<Session>, tool: ToolName) -> Option<AnyView> {
+    let options = move || session.with(|s| s.editor.mask_options().clone());
+    let set = move |f: &dyn Fn(&mut lasso_core::edit::mask_tool::MaskOptions)| {
+        session.update(|s| {
+            let mut o = s.editor.mask_options().clone();
+            f(&mut o);
+            s.editor.set_mask_options(o);
+        })
+    };
+    match tool {
+        ToolName::Brush | ToolName::Eraser => Some(
+            view! {
+                <span class="lasso-brush-size" title="Brush size ([ and ])">
+                    {move || format!("Size {:.0}", options().radius * 2.0)}
+                </span>
+                <label class="lasso-exclusive" title="Painting removes the pixels from other masks">
+                    <input type="checkbox" prop:checked=move || options().exclusive
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            set(&|o| o.exclusive = on);
+                        }/>
+                    "exclusive"
+                </label>
+            }
+            .into_any(),
+        ),
+        ToolName::Wand => Some(
+            view! {
+                <label class="lasso-tolerance" title="Magic wand colour tolerance">
+                    "Tolerance"
+                    <input type="range" min="0" max="255" step="1"
+                        prop:value=move || options().tolerance.to_string()
+                        on:input=move |ev| {
+                            if let Ok(t) = event_target_value(&ev).parse::<u8>() {
+                                set(&|o| o.tolerance = t);
+                            }
+                        }/>
+                </label>
+            }
+            .into_any(),
+        ),
+        _ => None,
+    }
+}
+
+/// Toolbar text and hotkey of a tool.
+fn tool_text(t: ToolName) -> (&'static str, &'static str) {
+    match t {
+        ToolName::Select => ("Select", "V"),
+        ToolName::Box => ("Box", "B"),
+        ToolName::RotatedBox => ("Rotated", "O"),
+        ToolName::Polygon => ("Polygon", "P"),
+        ToolName::Polyline => ("Line", "L"),
+        ToolName::Keypoints => ("Points", "K"),
+        ToolName::Brush => ("Brush", "M"),
+        ToolName::Eraser => ("Eraser", "E"),
+        ToolName::Wand => ("Wand", "W"),
+    }
 }
 
 #[component]
@@ -51,6 +115,31 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     selected: s.editor.selection().contains(&a.id),
                 })
                 .collect::<Vec<_>>()
+        })
+    });
+    let opacity = Memo::new(move |_| session.with(|s| s.opacity));
+    // The pixel under the pointer (pixel (x, y) covers [x, x+1) × [y, y+1)) and a hint for the
+    // keypoint placed next.
+    let status = Memo::new(move |_| {
+        session.with(|s| {
+            let image = &s.editor.task().image;
+            let coords = s
+                .pointer
+                .filter(|p| {
+                    p.x >= 0.0
+                        && p.y >= 0.0
+                        && p.x < f64::from(image.width)
+                        && p.y < f64::from(image.height)
+                })
+                .map(|p| format!("x {} y {}", p.x.floor(), p.y.floor()))
+                .unwrap_or_default();
+            let hint = s
+                .editor
+                .overlay(s.viewport.scale())
+                .next_keypoint
+                .map(|n| format!("next keypoint: {n} (Shift-click: occluded, I: cycle visibility)"))
+                .unwrap_or_default();
+            (coords, hint)
         })
     });
     let save_state = runtime.save_state;
@@ -82,8 +171,10 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
     view! {
         <div class="lasso" tabindex="0" node_ref=root on:keydown=on_keydown on:keyup=on_keyup>
             <div class="lasso-toolbar">
-                {tool_button(ToolName::Select, "Select", "V")}
-                {tool_button(ToolName::Box, "Box", "B")}
+                {ToolName::ALL.into_iter().map(|t| {
+                    let (text, key) = tool_text(t);
+                    tool_button(t, text, key)
+                }).collect::<Vec<_>>()}
                 <span class="lasso-sep"></span>
                 <For
                     each={move || labels.get().into_iter().enumerate().collect::<Vec<_>>()}
@@ -105,13 +196,26 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                         }
                     }
                 />
+                <span class="lasso-sep"></span>
+                {move || mask_controls(session, tool.get())}
                 <span class="lasso-spacer"></span>
+                <label class="lasso-opacity" title="Fill opacity">
+                    "Fill"
+                    <input type="range" min="0" max="1" step="0.05"
+                        prop:value=move || opacity.get().to_string()
+                        on:input=move |ev| {
+                            if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                session.update(|s| s.opacity = v.clamp(0.0, 1.0));
+                            }
+                        }/>
+                </label>
                 <span class="lasso-zoom" title="Zoom (F fits)">{move || format!("{}%", zoom.get())}</span>
                 <span class="lasso-save" data-state=move || match save_state.get() {
                     SaveState::Saved => "saved",
                     SaveState::Saving(_) => "saving",
                     SaveState::Failed(_) => "failed",
                 }>{save_text}</span>
+                <uploads::Uploads runtime=Rc::clone(&runtime)/>
             </div>
             <Show when=move || banner.with(|b| b.is_some())>
                 <div class="lasso-banner" role="alert">
@@ -153,7 +257,12 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                             }
                         />
                     </ul>
+                    <attributes::AttributesPanel runtime=Rc::clone(&runtime)/>
                 </aside>
+            </div>
+            <div class="lasso-status">
+                <span class="lasso-coords">{move || status.get().0}</span>
+                <span class="lasso-hint">{move || status.get().1}</span>
             </div>
         </div>
     }

@@ -36,15 +36,53 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds the app in debug mode and serves it, rebuilding on change.
+/// Builds the app in debug mode and serves it, rebuilding on change, with the local S3 store
+/// and presign API (`lasso-server dev`) beside it so uploads work with nothing else to set up.
 fn serve() -> Result<()> {
     setup::run()?;
-    util::step("serve on http://127.0.0.1:8080");
+    util::step("build lasso-server");
     cmd(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "-p",
+            "lasso-server",
+            "--bin",
+            "lasso-server",
+        ],
+    )
+    .run()?;
+    util::step("local S3 store on http://127.0.0.1:9000, presign API on http://127.0.0.1:8787");
+    let mut server = cmd(
+        "cargo",
+        &[
+            "run",
+            "-q",
+            "--release",
+            "-p",
+            "lasso-server",
+            "--bin",
+            "lasso-server",
+            "--",
+            "dev",
+            "--data-dir",
+            ".lasso-data",
+            "--seed",
+            "www/samples",
+        ],
+    )
+    .spawn()?;
+    util::step("serve on http://127.0.0.1:8080");
+    let served = cmd(
         "trunk",
         &["serve", "--port", "8080", "--address", "127.0.0.1"],
     )
-    .run()
+    .run();
+    // Ctrl+C reaches both; make sure the store is gone when trunk stops for another reason.
+    let _ = server.kill();
+    let _ = server.wait();
+    served
 }
 
 /// Everything `main` must pass.

@@ -77,6 +77,13 @@ impl Cmd {
         }
     }
 
+    /// Starts it without waiting.
+    pub fn spawn(mut self) -> Result<std::process::Child> {
+        self.inner
+            .spawn()
+            .map_err(|e| format!("could not start `{}`: {e}", self.line).into())
+    }
+
     /// Runs it and returns its standard output, or `Err` if it cannot start or fails.
     pub fn output(mut self) -> Result<String> {
         let out = self

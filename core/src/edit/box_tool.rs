@@ -1,4 +1,6 @@
-//! The box tool: press, drag, release draws an axis-aligned box with the current label.
+//! The box tools: press, drag, release draws an axis-aligned box with the current label. The
+//! rotated-box tool is the same gesture; its box becomes a [`RotatedBox`] with angle 0, which the
+//! select tool then turns by its rotate handle.
 //!
 //! ```text
 //! Idle -down-> Pointing{at} -move > 3 px-> Dragging{at, to} -up-> Idle [Add]
@@ -8,7 +10,32 @@
 
 use super::{Context, Editor, PointerEvent, PointerKind, ToolOutput, DRAG_THRESHOLD_PX};
 use crate::history::Op;
-use crate::model::{BoxShape, Point, Shape, Task};
+use crate::model::{BoxShape, Point, RotatedBox, Shape, Task};
+
+/// Which shape a box gesture makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoxKind {
+    /// [`Shape::Box`].
+    Axis,
+    /// [`Shape::RotatedBox`] with angle 0.
+    Rotated,
+}
+
+impl BoxKind {
+    /// The shape this kind makes of a dragged box.
+    pub fn shape(self, b: BoxShape) -> Shape {
+        match self {
+            BoxKind::Axis => Shape::Box(b),
+            BoxKind::Rotated => Shape::RotatedBox(RotatedBox {
+                cx: (b.x0 + b.x1) / 2.0,
+                cy: (b.y0 + b.y1) / 2.0,
+                w: b.width(),
+                h: b.height(),
+                angle: 0.0,
+            }),
+        }
+    }
+}
 
 /// Smallest side, in image pixels, of a box worth keeping.
 pub const MIN_BOX_SIDE: f64 = 1.0;
@@ -36,8 +63,13 @@ pub enum BoxTool {
 }
 
 impl BoxTool {
-    /// Handles a pointer event.
+    /// Handles a pointer event of the axis-aligned box tool.
     pub fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput {
+        self.pointer_as(ctx, ev, BoxKind::Axis)
+    }
+
+    /// Handles a pointer event, drawing a box of `kind`.
+    pub fn pointer_as(&mut self, ctx: &Context<'_>, ev: PointerEvent, kind: BoxKind) -> ToolOutput {
         match (self.clone(), ev.kind) {
             (BoxTool::Idle, PointerKind::Down) => {
                 *self = BoxTool::Pointing { at: ev.pos };
@@ -73,7 +105,8 @@ impl BoxTool {
                 };
                 ToolOutput {
                     ops: vec![Op::Add {
-                        annotation: Editor::draft(ctx.label, Shape::Box(b)),
+                        annotation: Editor::draft(ctx.label, kind.shape(b)),
+                        index: None,
                     }],
                     select: None,
                     select_added: true,
@@ -104,7 +137,8 @@ fn drag_box(at: Point, to: Point, square: bool) -> BoxShape {
     BoxShape::from_corners(at, to)
 }
 
-fn clip(task: &Task, b: BoxShape) -> BoxShape {
+/// Clamps a box to the image (a task whose image size is still unknown clips nothing).
+pub fn clip(task: &Task, b: BoxShape) -> BoxShape {
     let (w, h) = (f64::from(task.image.width), f64::from(task.image.height));
     if w <= 0.0 || h <= 0.0 {
         return b;

@@ -5,11 +5,16 @@
 //! [`Editor::preview`] on its overlay, and journals every op the editor returns.
 
 pub mod box_tool;
+pub mod hit;
 pub mod keymap;
+pub mod keypoint_tool;
+pub mod mask_tool;
+pub mod poly_tool;
 pub mod select_tool;
+pub mod shape_edit;
 
-use crate::history::{ApplyError, History, Op};
-use crate::model::{Annotation, AnnotationId, Point, Shape, Task};
+use crate::history::{ApplyError, Flags, History, Op};
+use crate::model::{Annotation, AnnotationId, AttributeKind, AttributeValue, Point, Shape, Task};
 use serde::{Deserialize, Serialize};
 
 pub use keymap::{Action, Keymap};
@@ -72,16 +77,39 @@ pub enum ToolName {
     Select,
     /// Axis-aligned box.
     Box,
+    /// Rotated box.
+    RotatedBox,
+    /// Polygon.
+    Polygon,
+    /// Polyline.
+    Polyline,
+    /// Keypoints (with the label's skeleton).
+    Keypoints,
+    /// Mask brush.
+    Brush,
+    /// Mask eraser.
+    Eraser,
+    /// Magic wand (mask of a similar-coloured region).
+    Wand,
 }
 
 impl ToolName {
-    /// Parses a tool name as used by `setTool` (`"select"`, `"box"`).
+    /// Every tool, in toolbar order.
+    pub const ALL: [ToolName; 9] = [
+        ToolName::Select,
+        ToolName::Box,
+        ToolName::RotatedBox,
+        ToolName::Polygon,
+        ToolName::Polyline,
+        ToolName::Keypoints,
+        ToolName::Brush,
+        ToolName::Eraser,
+        ToolName::Wand,
+    ];
+
+    /// Parses a tool name as used by `setTool` (`"select"`, `"box"`, `"rotated_box"`, ...).
     pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "select" => Some(Self::Select),
-            "box" => Some(Self::Box),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|t| t.as_str() == name)
     }
 
     /// The name `setTool` accepts.
@@ -89,7 +117,19 @@ impl ToolName {
         match self {
             Self::Select => "select",
             Self::Box => "box",
+            Self::RotatedBox => "rotated_box",
+            Self::Polygon => "polygon",
+            Self::Polyline => "polyline",
+            Self::Keypoints => "keypoints",
+            Self::Brush => "brush",
+            Self::Eraser => "eraser",
+            Self::Wand => "wand",
         }
+    }
+
+    /// Whether the tool draws boxes (and so shows crosshair guides).
+    pub fn draws_boxes(&self) -> bool {
+        matches!(self, Self::Box | Self::RotatedBox)
     }
 }
 
@@ -100,6 +140,20 @@ pub enum Tool {
     Select(select_tool::SelectTool),
     /// Box tool.
     Box(box_tool::BoxTool),
+    /// Rotated-box tool (the box gesture, making a rotated box).
+    RotatedBox(box_tool::BoxTool),
+    /// Polygon tool.
+    Polygon(poly_tool::PolyTool),
+    /// Polyline tool.
+    Polyline(poly_tool::PolyTool),
+    /// Keypoints tool.
+    Keypoints(keypoint_tool::KeypointTool),
+    /// Brush tool.
+    Brush(mask_tool::BrushTool),
+    /// Eraser tool.
+    Eraser(mask_tool::BrushTool),
+    /// Magic wand (no state between clicks).
+    Wand,
 }
 
 impl Tool {
@@ -107,6 +161,13 @@ impl Tool {
         match name {
             ToolName::Select => Tool::Select(Default::default()),
             ToolName::Box => Tool::Box(Default::default()),
+            ToolName::RotatedBox => Tool::RotatedBox(Default::default()),
+            ToolName::Polygon => Tool::Polygon(Default::default()),
+            ToolName::Polyline => Tool::Polyline(Default::default()),
+            ToolName::Keypoints => Tool::Keypoints(Default::default()),
+            ToolName::Brush => Tool::Brush(Default::default()),
+            ToolName::Eraser => Tool::Eraser(Default::default()),
+            ToolName::Wand => Tool::Wand,
         }
     }
 
@@ -115,6 +176,25 @@ impl Tool {
         match self {
             Tool::Select(_) => ToolName::Select,
             Tool::Box(_) => ToolName::Box,
+            Tool::RotatedBox(_) => ToolName::RotatedBox,
+            Tool::Polygon(_) => ToolName::Polygon,
+            Tool::Polyline(_) => ToolName::Polyline,
+            Tool::Keypoints(_) => ToolName::Keypoints,
+            Tool::Brush(_) => ToolName::Brush,
+            Tool::Eraser(_) => ToolName::Eraser,
+            Tool::Wand => ToolName::Wand,
+        }
+    }
+
+    /// Whether a gesture or a shape is in progress (Esc would cancel it).
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Tool::Select(t) => t.is_busy(),
+            Tool::Box(t) | Tool::RotatedBox(t) => !matches!(t, box_tool::BoxTool::Idle),
+            Tool::Polygon(t) | Tool::Polyline(t) => t.is_busy(),
+            Tool::Keypoints(t) => t.is_busy(),
+            Tool::Brush(t) | Tool::Eraser(t) => t.is_busy(),
+            Tool::Wand => false,
         }
     }
 }
@@ -134,7 +214,32 @@ pub struct Overlay {
     pub rubber_band: Option<crate::model::BoxShape>,
     /// Brush or eraser outline: centre and radius in image pixels.
     pub brush: Option<(Point, f64)>,
+    /// The name of the keypoint the next click places (for a hint by the cursor).
+    pub next_keypoint: Option<String>,
+    /// Shapes drawn in place of the stored ones while they are moved or reshaped.
+    pub editing: Vec<(AnnotationId, Shape)>,
+    /// Resize handles or vertices of the single selected shape (drawn at a constant screen size).
+    pub handles: Vec<Point>,
+    /// The rotate handle of a selected rotated box: the middle of its top edge and the handle.
+    pub rotate_handle: Option<(Point, Point)>,
+    /// The selected vertex.
+    pub selected_vertex: Option<Point>,
+    /// The brush or eraser stroke being painted (its path; the width is `brush`'s radius).
+    pub brush_path: Vec<Point>,
 }
+
+/// Annotations copied with `Ctrl+C`, kept by the editor so they can be pasted into any task.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Clipboard {
+    /// The task they were copied from.
+    pub task_id: String,
+    /// The annotations as copied.
+    pub annotations: Vec<Annotation>,
+}
+
+/// How far, in image pixels, a paste into the task it was copied from is offset, so the copies
+/// do not hide the originals.
+pub const PASTE_OFFSET: f64 = 10.0;
 
 /// What a tool asks the editor to do after an event.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -179,6 +284,10 @@ pub struct Editor {
     selection: Vec<AnnotationId>,
     id_prefix: String,
     next_id: u64,
+    cursor: Option<Point>,
+    clipboard: Clipboard,
+    mask_options: mask_tool::MaskOptions,
+    pixels: Option<mask_tool::Pixels>,
 }
 
 impl Editor {
@@ -199,6 +308,10 @@ impl Editor {
             selection: Vec::new(),
             id_prefix: id_prefix.into(),
             next_id: 1,
+            cursor: None,
+            clipboard: Clipboard::default(),
+            mask_options: mask_tool::MaskOptions::default(),
+            pixels: None,
         }
     }
 
@@ -295,21 +408,101 @@ impl Editor {
     pub fn preview(&self) -> Option<Shape> {
         match &self.tool {
             Tool::Box(t) => t.preview(&self.task).map(Shape::Box),
-            Tool::Select(_) => None,
+            Tool::RotatedBox(t) => t
+                .preview(&self.task)
+                .map(|b| box_tool::BoxKind::Rotated.shape(b)),
+            Tool::Polygon(t) | Tool::Polyline(t) => t.preview(),
+            Tool::Keypoints(t) => t.preview(),
+            Tool::Select(_) | Tool::Brush(_) | Tool::Eraser(_) | Tool::Wand => None,
         }
     }
 
-    /// Everything the interactive layer draws for the active tool.
-    pub fn overlay(&self) -> Overlay {
-        Overlay {
+    /// Everything the interactive layer draws for the active tool, at zoom `scale` (screen
+    /// pixels per image pixel; it places the rotate handle a fixed screen distance away).
+    pub fn overlay(&self, scale: f64) -> Overlay {
+        let guides = if self.tool.name().draws_boxes() {
+            self.cursor.map(|c| self.clamp_to_image(c))
+        } else {
+            None
+        };
+        let vertices = match &self.tool {
+            Tool::Polygon(t) | Tool::Polyline(t) => t.vertices().to_vec(),
+            Tool::Keypoints(t) => t.vertices(),
+            _ => Vec::new(),
+        };
+        let next_keypoint = match &self.tool {
+            Tool::Keypoints(t) => t.next_name(&self.context()),
+            _ => None,
+        };
+        let mut overlay = Overlay {
             preview: self.preview(),
+            guides,
+            vertices,
+            next_keypoint,
             ..Overlay::default()
+        };
+        if let Tool::Brush(t) | Tool::Eraser(t) = &self.tool {
+            overlay.brush = self.cursor.map(|c| (c, self.mask_options.radius));
+            overlay.brush_path = t.path().to_vec();
         }
+        if let Tool::Select(t) = &self.tool {
+            overlay.editing = t.editing();
+            overlay.rubber_band = t.rubber_band();
+            if let [id] = self.selection.as_slice() {
+                let shape = overlay
+                    .editing
+                    .iter()
+                    .find(|(e, _)| e == id)
+                    .map(|(_, s)| s.clone())
+                    .or_else(|| {
+                        self.task
+                            .annotation(id)
+                            .filter(|a| !a.locked && !a.hidden)
+                            .map(|a| a.shape.clone())
+                    });
+                if let Some(shape) = shape {
+                    overlay.handles = match shape_edit::resize_handles(&shape) {
+                        Some(h) => h.to_vec(),
+                        None => shape_edit::vertices(&shape)
+                            .into_iter()
+                            .map(|(_, p)| p)
+                            .collect(),
+                    };
+                    overlay.rotate_handle = shape_edit::rotate_handle(&shape, scale);
+                    overlay.selected_vertex = t
+                        .selected_vertex(&self.selection)
+                        .and_then(|(_, v)| shape_edit::vertex_position(&shape, v));
+                }
+            }
+        }
+        overlay
+    }
+
+    /// The pointer left the drawing area: guides follow it no more.
+    pub fn pointer_left(&mut self) -> Outcome {
+        let had = self.cursor.take().is_some();
+        Outcome {
+            redraw: had && self.tool.name().draws_boxes(),
+            ..Outcome::default()
+        }
+    }
+
+    /// `p` moved inside the image (unchanged while the image size is unknown).
+    pub fn clamp_to_image(&self, p: Point) -> Point {
+        let (w, h) = (
+            f64::from(self.task.image.width),
+            f64::from(self.task.image.height),
+        );
+        if w <= 0.0 || h <= 0.0 {
+            return p;
+        }
+        Point::new(p.x.clamp(0.0, w), p.y.clamp(0.0, h))
     }
 
     /// Handles a pointer event with the active tool.
     pub fn pointer(&mut self, ev: PointerEvent) -> Outcome {
-        let had_preview = self.preview().is_some();
+        let before = self.overlay(ev.scale);
+        self.cursor = Some(ev.pos);
         let out = {
             let ctx = Context {
                 task: &self.task,
@@ -319,16 +512,410 @@ impl Editor {
             match &mut self.tool {
                 Tool::Select(t) => t.pointer(&ctx, ev),
                 Tool::Box(t) => t.pointer(&ctx, ev),
+                Tool::RotatedBox(t) => t.pointer_as(&ctx, ev, box_tool::BoxKind::Rotated),
+                Tool::Polygon(t) => t.pointer(&ctx, ev, poly_tool::PolyKind::Polygon),
+                Tool::Polyline(t) => t.pointer(&ctx, ev, poly_tool::PolyKind::Polyline),
+                Tool::Keypoints(t) => t.pointer(&ctx, ev),
+                Tool::Brush(t) => t.pointer(&ctx, ev, mask_tool::Paint::Brush, &self.mask_options),
+                Tool::Eraser(t) => {
+                    t.pointer(&ctx, ev, mask_tool::Paint::Eraser, &self.mask_options)
+                }
+                Tool::Wand => {
+                    mask_tool::wand_click(&ctx, ev, self.pixels.as_ref(), &self.mask_options)
+                }
             }
         };
         let mut outcome = self.finish(out);
-        outcome.redraw |= had_preview || self.preview().is_some();
+        outcome.redraw |= before != self.overlay(ev.scale);
         outcome
+    }
+
+    /// Finishes the shape in progress (`Enter`, double-click).
+    pub fn finish_shape(&mut self) -> Outcome {
+        let out = {
+            let ctx = Context {
+                task: &self.task,
+                label: &self.label,
+                selection: &self.selection,
+            };
+            match &mut self.tool {
+                Tool::Polygon(t) => t.finish(&ctx, poly_tool::PolyKind::Polygon),
+                Tool::Polyline(t) => t.finish(&ctx, poly_tool::PolyKind::Polyline),
+                Tool::Keypoints(t) => t.finish(&ctx),
+                _ => return Outcome::default(),
+            }
+        };
+        let mut outcome = self.finish(out);
+        outcome.redraw = true;
+        outcome
+    }
+
+    /// A double-click: finishes a polygon or polyline (other tools ignore it, so two quick
+    /// keypoint clicks never end a skeleton early).
+    pub fn double_click(&mut self) -> Outcome {
+        match self.tool.name() {
+            ToolName::Polygon | ToolName::Polyline => self.finish_shape(),
+            _ => Outcome::default(),
+        }
+    }
+
+    /// `Delete`/`Backspace`: while drawing, removes the last vertex; with a vertex selected,
+    /// removes that vertex; otherwise deletes the selection.
+    pub fn delete(&mut self) -> Outcome {
+        let removed = match &mut self.tool {
+            Tool::Polygon(t) | Tool::Polyline(t) => t.remove_last(),
+            Tool::Keypoints(t) => t.remove_last(),
+            Tool::Select(t) => {
+                if let Some((id, v)) = t.selected_vertex(&self.selection) {
+                    t.clear_vertex();
+                    let out = select_tool::remove_vertex_op(&self.task, &id, v);
+                    let mut outcome = self.finish(out);
+                    outcome.redraw = true;
+                    return outcome;
+                }
+                false
+            }
+            _ => false,
+        };
+        if removed {
+            return Outcome {
+                redraw: true,
+                ..Outcome::default()
+            };
+        }
+        self.delete_selection()
+    }
+
+    /// Cycles a keypoint's visibility (`I`): the last placed point while placing keypoints, the
+    /// selected keypoint (one op) while editing.
+    pub fn toggle_visibility(&mut self) -> Outcome {
+        let changed = match &mut self.tool {
+            Tool::Keypoints(t) => t.toggle_last(),
+            Tool::Select(t) => {
+                let Some((id, v)) = t.selected_vertex(&self.selection) else {
+                    return Outcome::default();
+                };
+                let Some(a) = self.task.annotation(&id).filter(|a| !a.locked) else {
+                    return Outcome::default();
+                };
+                let Shape::Keypoints { points } = &a.shape else {
+                    return Outcome::default();
+                };
+                let mut points = points.clone();
+                let Some(k) = points.get_mut(v.index) else {
+                    return Outcome::default();
+                };
+                k.visibility = keypoint_tool::next_visibility(k.visibility);
+                if k.visibility == crate::model::Visibility::NotLabeled {
+                    t.clear_vertex();
+                    (k.x, k.y) = (0.0, 0.0);
+                }
+                let op = Op::SetShape {
+                    id,
+                    before: a.shape.clone(),
+                    after: Shape::Keypoints { points },
+                };
+                return self.finish(ToolOutput {
+                    ops: vec![op],
+                    ..ToolOutput::default()
+                });
+            }
+            _ => false,
+        };
+        Outcome {
+            redraw: changed,
+            ..Outcome::default()
+        }
+    }
+
+    /// Moves the selected unlocked shapes by `(dx, dy)` image pixels (arrow keys), kept inside
+    /// the image, as one step.
+    pub fn nudge(&mut self, dx: f64, dy: f64) -> Outcome {
+        let shapes: Vec<(AnnotationId, Shape)> = self
+            .selected_annotations()
+            .filter(|a| !a.locked)
+            .map(|a| (a.id.clone(), a.shape.clone()))
+            .collect();
+        let (dx, dy) = select_tool::clamp_delta(&self.task, &shapes, dx, dy);
+        let ops = shapes
+            .into_iter()
+            .filter_map(|(id, before)| {
+                let after = shape_edit::translate(&before, dx, dy)?;
+                (after != before).then_some(Op::SetShape { id, before, after })
+            })
+            .collect();
+        self.finish(ToolOutput {
+            ops,
+            ..ToolOutput::default()
+        })
+    }
+
+    /// Selects the next visible annotation in drawing order (`Tab`), or the previous one.
+    pub fn cycle(&mut self, back: bool) -> Outcome {
+        let mut order: Vec<(usize, &Annotation)> = self
+            .task
+            .annotations
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.hidden)
+            .collect();
+        order.sort_by_key(|(i, a)| (a.z, *i));
+        if order.is_empty() {
+            return Outcome::default();
+        }
+        let current = self
+            .selection
+            .last()
+            .and_then(|id| order.iter().position(|(_, a)| &a.id == id));
+        let n = order.len();
+        let next = match (current, back) {
+            (None, false) => 0,
+            (None, true) => n - 1,
+            (Some(i), false) => (i + 1) % n,
+            (Some(i), true) => (i + n - 1) % n,
+        };
+        let id = order[next].1.id.clone();
+        self.finish(ToolOutput {
+            select: Some(vec![id]),
+            ..ToolOutput::default()
+        })
+    }
+
+    /// Hides the selection (`H`), or shows it again when all of it is hidden. The selection is
+    /// kept so the same key undoes it.
+    pub fn toggle_hidden(&mut self) -> Outcome {
+        let hide = !self.selected_annotations().all(|a| a.hidden);
+        self.set_flags(|f| f.hidden = hide)
+    }
+
+    /// Locks the selection against edits, or unlocks it when all of it is locked.
+    pub fn toggle_locked(&mut self) -> Outcome {
+        let lock = !self.selected_annotations().all(|a| a.locked);
+        self.set_flags(|f| f.locked = lock)
+    }
+
+    /// Draws the selection above every other annotation.
+    pub fn bring_forward(&mut self) -> Outcome {
+        let top = self.others_z().max().unwrap_or(0);
+        self.set_flags(|f| f.z = top + 1)
+    }
+
+    /// Draws the selection below every other annotation.
+    pub fn send_back(&mut self) -> Outcome {
+        let bottom = self.others_z().min().unwrap_or(0);
+        self.set_flags(|f| f.z = bottom - 1)
+    }
+
+    fn others_z(&self) -> impl Iterator<Item = i64> + '_ {
+        self.task
+            .annotations
+            .iter()
+            .filter(|a| !self.selection.contains(&a.id))
+            .map(|a| a.z)
+    }
+
+    fn selected_annotations(&self) -> impl Iterator<Item = &Annotation> + '_ {
+        self.selection
+            .iter()
+            .filter_map(|id| self.task.annotation(id))
+    }
+
+    fn set_flags(&mut self, change: impl Fn(&mut Flags)) -> Outcome {
+        let ops = self
+            .selected_annotations()
+            .map(|a| {
+                let before = Flags::of(a);
+                let mut after = before;
+                change(&mut after);
+                Op::SetFlags {
+                    id: a.id.clone(),
+                    before,
+                    after,
+                }
+            })
+            .filter(|op| !op.is_noop())
+            .collect();
+        self.finish(ToolOutput {
+            ops,
+            ..ToolOutput::default()
+        })
+    }
+
+    /// Copies the selection to the editor's clipboard (`Ctrl+C`).
+    pub fn copy(&mut self) -> bool {
+        let annotations: Vec<Annotation> = self.selected_annotations().cloned().collect();
+        if annotations.is_empty() {
+            return false;
+        }
+        self.clipboard = Clipboard {
+            task_id: self.task.id.clone(),
+            annotations,
+        };
+        true
+    }
+
+    /// Pastes the clipboard (`Ctrl+V`) as new, unlocked, visible annotations and selects them.
+    /// Into the task they came from, copies are offset by [`PASTE_OFFSET`]; into another task
+    /// they keep their place. A label the task lacks becomes the current label.
+    pub fn paste(&mut self) -> Outcome {
+        let same_task = self.clipboard.task_id == self.task.id;
+        let offset = if same_task { PASTE_OFFSET } else { 0.0 };
+        let ops = self
+            .clipboard
+            .annotations
+            .iter()
+            .map(|a| {
+                let mut copy = a.clone();
+                copy.id = AnnotationId(String::new());
+                copy.hidden = false;
+                copy.locked = false;
+                if self.task.labels.get(&copy.label).is_none() {
+                    copy.label = self.label.clone();
+                }
+                if let Some(moved) = shape_edit::translate(&copy.shape, offset, offset) {
+                    copy.shape = moved;
+                }
+                Op::Add {
+                    annotation: copy,
+                    index: None,
+                }
+            })
+            .collect();
+        self.finish(ToolOutput {
+            ops,
+            select: None,
+            select_added: true,
+        })
+    }
+
+    /// Converts the selected masks to polygons (traced along pixel edges, so they rasterise
+    /// back to the same pixels) and the selected polygons to masks, as one step.
+    pub fn convert_selection(&mut self) -> Outcome {
+        let (w, h) = (self.task.image.width, self.task.image.height);
+        let ops = self
+            .selected_annotations()
+            .filter(|a| !a.locked)
+            .filter_map(|a| {
+                let after = match &a.shape {
+                    Shape::Mask(m) => {
+                        let rle = crate::raster::rle::Rle::from_model(m).ok()?;
+                        let mask = crate::raster::mask::RunMask::from_rle(&rle);
+                        let parts = crate::raster::contour::mask_to_polygons(&mask);
+                        (!parts.is_empty())
+                            .then_some(Shape::Polygon(crate::model::PolygonShape { parts }))?
+                    }
+                    Shape::Polygon(p) if w > 0 && h > 0 => {
+                        let rle = crate::raster::polygon::shape_polygon_to_rle(p, h, w);
+                        (rle.area() > 0).then(|| Shape::Mask(rle.to_model()))?
+                    }
+                    _ => return None,
+                };
+                Some(Op::SetShape {
+                    id: a.id.clone(),
+                    before: a.shape.clone(),
+                    after,
+                })
+            })
+            .collect();
+        self.finish(ToolOutput {
+            ops,
+            ..ToolOutput::default()
+        })
+    }
+
+    /// Brush radius, exclusive painting and wand tolerance.
+    pub fn mask_options(&self) -> &mask_tool::MaskOptions {
+        &self.mask_options
+    }
+
+    /// Replaces the mask tools' settings (the radius is kept within its range).
+    pub fn set_mask_options(&mut self, mut options: mask_tool::MaskOptions) {
+        let (lo, hi) = mask_tool::BRUSH_RADIUS_RANGE;
+        options.radius = if options.radius.is_finite() {
+            options.radius.clamp(lo, hi)
+        } else {
+            self.mask_options.radius
+        };
+        self.mask_options = options;
+    }
+
+    /// Grows (`]`) or shrinks (`[`) the brush; the cursor circle shows the new size.
+    pub fn step_brush(&mut self, larger: bool) -> Outcome {
+        self.mask_options.step_radius(larger);
+        Outcome {
+            redraw: true,
+            ..Outcome::default()
+        }
+    }
+
+    /// Gives the magic wand the image's pixels (once the image is decoded).
+    pub fn set_pixels(&mut self, pixels: mask_tool::Pixels) {
+        self.pixels = Some(pixels);
+    }
+
+    /// Whether the magic wand has the image's pixels.
+    pub fn has_pixels(&self) -> bool {
+        self.pixels.is_some()
+    }
+
+    /// The clipboard, to carry it over when another task is opened.
+    pub fn clipboard(&self) -> &Clipboard {
+        &self.clipboard
+    }
+
+    /// Replaces the clipboard (e.g. with the one of the previously open task).
+    pub fn set_clipboard(&mut self, clipboard: Clipboard) {
+        self.clipboard = clipboard;
+    }
+
+    /// Sets (or with `None` clears) one attribute of an annotation as one step. The value must
+    /// fit the attribute's definition in the annotation's label.
+    pub fn set_attribute(
+        &mut self,
+        id: &AnnotationId,
+        key: &str,
+        value: Option<AttributeValue>,
+    ) -> Result<Outcome, String> {
+        let a = self
+            .task
+            .annotation(id)
+            .ok_or_else(|| format!("no annotation with id {id}"))?;
+        if a.locked {
+            return Err(format!("annotation {id} is locked"));
+        }
+        let def = self
+            .task
+            .labels
+            .get(&a.label)
+            .and_then(|l| l.attributes.iter().find(|d| d.name == key))
+            .ok_or_else(|| format!("label {:?} has no attribute {key:?}", a.label))?;
+        if let Some(v) = &value {
+            check_attribute(&def.kind, v).map_err(|e| format!("attribute {key:?}: {e}"))?;
+        }
+        let op = Op::SetAttribute {
+            id: id.clone(),
+            key: key.to_string(),
+            before: a.attributes.get(key).cloned(),
+            after: value,
+        };
+        Ok(self.finish(ToolOutput {
+            ops: vec![op],
+            ..ToolOutput::default()
+        }))
+    }
+
+    /// What tools read: the task, the current label and the selection.
+    fn context(&self) -> Context<'_> {
+        Context {
+            task: &self.task,
+            label: &self.label,
+            selection: &self.selection,
+        }
     }
 
     /// Cancels the gesture in progress, or else clears the selection (`Esc`).
     pub fn cancel(&mut self) -> Outcome {
-        let busy = self.preview().is_some();
+        let busy = self.tool.is_busy();
         self.tool = Tool::new(self.tool.name());
         if busy {
             return Outcome {
@@ -346,18 +933,33 @@ impl Editor {
 
     /// Deletes the selected annotations as one undo step.
     pub fn delete_selection(&mut self) -> Outcome {
-        let ops: Vec<Op> = self
-            .selection
-            .iter()
-            .filter_map(|id| self.task.annotation(id))
-            .filter(|a| !a.locked)
-            .map(|a| Op::Remove {
+        // Each remove records where its annotation sits once the earlier ones are gone, so
+        // undo rebuilds the list in its original order.
+        let mut remaining: Vec<&AnnotationId> =
+            self.task.annotations.iter().map(|a| &a.id).collect();
+        let mut ops: Vec<Op> = Vec::new();
+        for id in &self.selection {
+            let Some(a) = self.task.annotation(id).filter(|a| !a.locked) else {
+                continue;
+            };
+            let index = remaining.iter().position(|r| *r == id);
+            if let Some(i) = index {
+                remaining.remove(i);
+            }
+            ops.push(Op::Remove {
                 annotation: a.clone(),
-            })
+                index,
+            });
+        }
+        // Locked annotations were not deleted and stay selected.
+        let kept = self
+            .selected_annotations()
+            .filter(|a| a.locked)
+            .map(|a| a.id.clone())
             .collect();
         self.finish(ToolOutput {
             ops,
-            select: Some(Vec::new()),
+            select: Some(kept),
             select_added: false,
         })
     }
@@ -447,7 +1049,7 @@ impl Editor {
 
     fn assign_ids(&mut self, op: &mut Op, added: &mut Vec<AnnotationId>) {
         match op {
-            Op::Add { annotation } => {
+            Op::Add { annotation, .. } => {
                 if annotation.id.0.is_empty() {
                     annotation.id = self.new_id();
                 }
@@ -461,6 +1063,31 @@ impl Editor {
     /// Makes a new annotation with the current label and an id the editor fills in on commit.
     pub(crate) fn draft(label: &str, shape: Shape) -> Annotation {
         Annotation::new(String::new(), label, shape)
+    }
+}
+
+/// Whether `v` is an allowed value of an attribute of this kind.
+fn check_attribute(kind: &AttributeKind, v: &AttributeValue) -> Result<(), String> {
+    match (kind, v) {
+        (AttributeKind::Text, AttributeValue::Text(_)) => Ok(()),
+        (AttributeKind::Bool, AttributeValue::Bool(_)) => Ok(()),
+        (AttributeKind::Choice { options }, AttributeValue::Text(t)) => {
+            if options.contains(t) {
+                Ok(())
+            } else {
+                Err(format!("{t:?} is not one of {options:?}"))
+            }
+        }
+        (AttributeKind::Number { min, max }, AttributeValue::Number(n)) => {
+            if !n.is_finite() {
+                Err("not a finite number".into())
+            } else if min.is_some_and(|m| *n < m) || max.is_some_and(|m| *n > m) {
+                Err(format!("{n} is outside {min:?}..{max:?}"))
+            } else {
+                Ok(())
+            }
+        }
+        (kind, v) => Err(format!("{v:?} is not a value of a {kind:?} attribute")),
     }
 }
 

@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::history;
-use crate::model::{BoxShape, ImageRef, Label, LabelSet};
+use crate::model::{Annotation, AnnotationId, AttributeKind, AttributeValue};
+use crate::model::{BoxShape, ImageRef, Label, LabelSet, RotatedBox};
 
 fn task() -> Task {
     Task {
@@ -277,6 +278,7 @@ fn external_op_changes_the_task_but_not_the_undo_history() {
     let out = ed
         .apply_external(&Op::Add {
             annotation: remote.clone(),
+            index: None,
         })
         .unwrap();
     assert!(
@@ -288,6 +290,1216 @@ fn external_op_changes_the_task_but_not_the_undo_history() {
     ed.undo().unwrap();
     assert_eq!(ed.task().annotations, vec![remote.clone()]);
     // An op that does not apply is an error and leaves the task as it was.
-    assert!(ed.apply_external(&Op::Add { annotation: remote }).is_err());
+    assert!(ed
+        .apply_external(&Op::Add {
+            annotation: remote,
+            index: None
+        })
+        .is_err());
     assert_eq!(ed.task().annotations.len(), 1);
+}
+
+fn ev_mods(kind: PointerKind, x: f64, y: f64, mods: Modifiers) -> PointerEvent {
+    PointerEvent {
+        mods,
+        ..ev(kind, x, y)
+    }
+}
+
+fn only_rotated(ed: &Editor) -> RotatedBox {
+    assert_eq!(ed.task().annotations.len(), 1);
+    match &ed.task().annotations[0].shape {
+        Shape::RotatedBox(r) => *r,
+        s => panic!("not a rotated box: {s:?}"),
+    }
+}
+
+#[test]
+fn rotated_box_drag_makes_an_unturned_rotated_box() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::RotatedBox);
+    let ops = drag(&mut ed, (10.0, 20.0), (40.0, 30.0));
+    assert_eq!(ops.len(), 1);
+    let r = only_rotated(&ed);
+    assert_eq!(
+        (r.cx, r.cy, r.w, r.h, r.angle),
+        (25.0, 25.0, 30.0, 10.0, 0.0)
+    );
+    assert_eq!(ed.selection(), &[ed.task().annotations[0].id.clone()]);
+    assert!(ed.undo().is_ok());
+    assert!(ed.task().annotations.is_empty());
+}
+
+#[test]
+fn rotated_box_is_clipped_square_with_shift_and_degenerate_ones_are_dropped() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::RotatedBox);
+    // Dragged past the right edge (image is 100 wide): clipped.
+    drag(&mut ed, (90.0, 10.0), (130.0, 20.0));
+    let r = only_rotated(&ed);
+    assert_eq!((r.cx, r.w), (95.0, 10.0));
+    // Shift keeps a square: the larger side wins.
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::RotatedBox);
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    for e in [
+        ev_mods(PointerKind::Down, 10.0, 10.0, shift),
+        ev_mods(PointerKind::Move, 30.0, 15.0, shift),
+        ev_mods(PointerKind::Up, 30.0, 15.0, shift),
+    ] {
+        ed.pointer(e);
+    }
+    let r = only_rotated(&ed);
+    assert_eq!((r.w, r.h), (20.0, 20.0));
+    // A drag that collapses to a line after clipping is discarded.
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::RotatedBox);
+    assert!(drag(&mut ed, (120.0, 10.0), (150.0, 40.0)).is_empty());
+    assert!(ed.task().annotations.is_empty());
+}
+
+#[test]
+fn rotated_box_cancel_mid_drag_adds_nothing() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::RotatedBox);
+    ed.pointer(ev(PointerKind::Down, 10.0, 10.0));
+    ed.pointer(ev(PointerKind::Move, 50.0, 50.0));
+    assert!(matches!(
+        ed.overlay(1.0).preview,
+        Some(Shape::RotatedBox(_))
+    ));
+    ed.cancel();
+    assert!(ed.overlay(1.0).preview.is_none());
+    ed.pointer(ev(PointerKind::Up, 50.0, 50.0));
+    assert!(ed.task().annotations.is_empty());
+    assert_eq!(ed.tool().name(), ToolName::RotatedBox);
+}
+
+#[test]
+fn box_tools_show_guides_at_the_pointer_clamped_to_the_image() {
+    let mut ed = Editor::new(task(), "s");
+    assert!(ed.overlay(1.0).guides.is_none(), "no pointer yet");
+    let out = ed.pointer(ev(PointerKind::Move, 30.0, 40.0));
+    assert!(out.redraw);
+    assert_eq!(ed.overlay(1.0).guides, Some(Point::new(30.0, 40.0)));
+    ed.pointer(ev(PointerKind::Move, 130.0, -5.0));
+    assert_eq!(ed.overlay(1.0).guides, Some(Point::new(100.0, 0.0)));
+    ed.set_tool(ToolName::RotatedBox);
+    assert!(ed.overlay(1.0).guides.is_some());
+    ed.set_tool(ToolName::Select);
+    assert!(ed.overlay(1.0).guides.is_none());
+    ed.set_tool(ToolName::Box);
+    assert!(ed.pointer_left().redraw);
+    assert!(ed.overlay(1.0).guides.is_none());
+}
+
+#[test]
+fn tool_names_round_trip() {
+    for t in ToolName::ALL {
+        assert_eq!(ToolName::parse(t.as_str()), Some(t));
+    }
+    assert_eq!(ToolName::parse("lasso"), None);
+    assert_eq!(
+        Keymap::default().action("O", Modifiers::default()),
+        Some(Action::Tool(ToolName::RotatedBox))
+    );
+}
+
+fn click(ed: &mut Editor, x: f64, y: f64) -> Vec<Op> {
+    click_mods(ed, x, y, Modifiers::default())
+}
+
+fn click_mods(ed: &mut Editor, x: f64, y: f64, mods: Modifiers) -> Vec<Op> {
+    let mut ops = ed.pointer(ev_mods(PointerKind::Down, x, y, mods)).committed;
+    ops.extend(ed.pointer(ev_mods(PointerKind::Up, x, y, mods)).committed);
+    ops
+}
+
+fn pts(v: &[(f64, f64)]) -> Vec<Point> {
+    v.iter().map(|&(x, y)| Point::new(x, y)).collect()
+}
+
+fn only_polygon(ed: &Editor) -> crate::model::PolygonShape {
+    assert_eq!(
+        ed.task().annotations.len(),
+        1,
+        "{:?}",
+        ed.task().annotations
+    );
+    match &ed.task().annotations[0].shape {
+        Shape::Polygon(p) => p.clone(),
+        s => panic!("not a polygon: {s:?}"),
+    }
+}
+
+#[test]
+fn polygon_closes_by_clicking_the_first_vertex() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    for (x, y) in [(10.0, 10.0), (50.0, 10.0), (50.0, 40.0)] {
+        assert!(click(&mut ed, x, y).is_empty());
+    }
+    assert_eq!(ed.overlay(1.0).vertices.len(), 3);
+    let ops = click(&mut ed, 12.0, 11.0); // within 8 screen px of the first vertex
+    assert_eq!(ops.len(), 1);
+    let p = only_polygon(&ed);
+    assert_eq!(
+        p.parts[0].exterior,
+        pts(&[(10.0, 10.0), (50.0, 10.0), (50.0, 40.0)])
+    );
+    assert_eq!(ed.selection().len(), 1);
+    assert!(!ed.tool().is_busy());
+    assert!(ed.overlay(1.0).vertices.is_empty());
+}
+
+#[test]
+fn polygon_finishes_with_enter_and_with_a_double_click() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    for (x, y) in [(10.0, 10.0), (50.0, 10.0), (50.0, 40.0)] {
+        click(&mut ed, x, y);
+    }
+    assert_eq!(ed.finish_shape().committed.len(), 1);
+    assert_eq!(only_polygon(&ed).parts[0].exterior.len(), 3);
+
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    for (x, y) in [(10.0, 10.0), (50.0, 10.0), (50.0, 40.0), (20.0, 40.0)] {
+        click(&mut ed, x, y);
+    }
+    // The double-click's second press lands on the last vertex: finish, no duplicate vertex.
+    let ops = click(&mut ed, 20.0, 40.0);
+    assert_eq!(ops.len(), 1);
+    assert_eq!(
+        only_polygon(&ed).parts[0].exterior,
+        pts(&[(10.0, 10.0), (50.0, 10.0), (50.0, 40.0), (20.0, 40.0)])
+    );
+}
+
+#[test]
+fn polygon_with_fewer_than_three_points_or_no_area_is_discarded() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    click(&mut ed, 10.0, 10.0);
+    click(&mut ed, 50.0, 10.0);
+    assert!(ed.finish_shape().committed.is_empty());
+    assert!(ed.task().annotations.is_empty());
+    assert!(!ed.tool().is_busy());
+    // A double-click after two vertices does not finish or duplicate: still drawing.
+    click(&mut ed, 10.0, 10.0);
+    click(&mut ed, 50.0, 10.0);
+    click(&mut ed, 50.0, 10.0);
+    assert_eq!(ed.overlay(1.0).vertices.len(), 2);
+    // Three collinear points enclose nothing.
+    click(&mut ed, 90.0, 10.0);
+    assert!(ed.finish_shape().committed.is_empty());
+    assert!(ed.task().annotations.is_empty());
+    assert!(!ed.can_undo());
+}
+
+#[test]
+fn polygon_backspace_removes_vertices_and_escape_cancels() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    for (x, y) in [(10.0, 10.0), (50.0, 10.0), (50.0, 40.0)] {
+        click(&mut ed, x, y);
+    }
+    assert!(ed.delete().redraw);
+    assert_eq!(ed.overlay(1.0).vertices, pts(&[(10.0, 10.0), (50.0, 10.0)]));
+    ed.delete();
+    ed.delete();
+    assert!(
+        !ed.tool().is_busy(),
+        "removing the last vertex abandons the shape"
+    );
+    for (x, y) in [(10.0, 10.0), (50.0, 10.0), (50.0, 40.0)] {
+        click(&mut ed, x, y);
+    }
+    assert!(ed.cancel().redraw);
+    assert!(!ed.tool().is_busy());
+    assert!(ed.finish_shape().committed.is_empty());
+    assert!(ed.task().annotations.is_empty());
+    assert_eq!(ed.tool().name(), ToolName::Polygon);
+}
+
+#[test]
+fn polygon_vertices_are_clamped_into_the_image() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    for (x, y) in [(-20.0, 10.0), (150.0, 10.0), (150.0, 200.0)] {
+        click(&mut ed, x, y);
+    }
+    ed.finish_shape();
+    assert_eq!(
+        only_polygon(&ed).parts[0].exterior,
+        pts(&[(0.0, 10.0), (100.0, 10.0), (100.0, 80.0)])
+    );
+}
+
+#[test]
+fn freehand_drag_adds_vertices_at_the_minimum_screen_spacing() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    // Zoomed 2×: 6 screen px are 3 image px.
+    let z = |kind, x, y| PointerEvent {
+        scale: 2.0,
+        ..ev(kind, x, y)
+    };
+    ed.pointer(z(PointerKind::Down, 10.0, 10.0));
+    for i in 1..=20 {
+        ed.pointer(z(PointerKind::Move, 10.0 + f64::from(i), 10.0));
+    }
+    ed.pointer(z(PointerKind::Up, 30.0, 10.0));
+    // Moves without the button add nothing.
+    ed.pointer(z(PointerKind::Move, 30.0, 30.0));
+    ed.pointer(z(PointerKind::Move, 35.0, 35.0));
+    let v = ed.overlay(1.0).vertices;
+    assert_eq!(
+        v.iter().map(|p| p.x).collect::<Vec<_>>(),
+        vec![10.0, 13.0, 16.0, 19.0, 22.0, 25.0, 28.0]
+    );
+    // The preview ends at the pointer (rubber line).
+    match ed.overlay(1.0).preview {
+        Some(Shape::Polyline { points }) => {
+            assert_eq!(points.last(), Some(&Point::new(35.0, 35.0)))
+        }
+        p => panic!("{p:?}"),
+    }
+    click(&mut ed, 20.0, 40.0);
+    assert_eq!(ed.finish_shape().committed.len(), 1);
+    assert_eq!(only_polygon(&ed).parts[0].exterior.len(), 8);
+}
+
+#[test]
+fn polyline_finishes_with_enter_or_double_click_and_needs_two_points() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polyline);
+    click(&mut ed, 10.0, 10.0);
+    assert!(
+        ed.finish_shape().committed.is_empty(),
+        "one point is no line"
+    );
+    click(&mut ed, 10.0, 10.0);
+    click(&mut ed, 40.0, 10.0);
+    click(&mut ed, 40.0, 30.0);
+    // Clicking the first vertex does not close a polyline: it adds a vertex.
+    click(&mut ed, 10.0, 10.0);
+    let ops = click(&mut ed, 10.0, 10.0); // double-click finishes
+    assert_eq!(ops.len(), 1);
+    match &ed.task().annotations[0].shape {
+        Shape::Polyline { points } => assert_eq!(
+            points,
+            &pts(&[(10.0, 10.0), (40.0, 10.0), (40.0, 30.0), (10.0, 10.0)])
+        ),
+        s => panic!("{s:?}"),
+    }
+    click(&mut ed, 10.0, 50.0);
+    click(&mut ed, 60.0, 50.0);
+    assert_eq!(ed.finish_shape().committed.len(), 1);
+    assert_eq!(ed.task().annotations.len(), 2);
+}
+
+#[test]
+fn alt_draws_a_hole_in_the_selected_polygon_as_one_op() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polygon);
+    for (x, y) in [(10.0, 10.0), (90.0, 10.0), (90.0, 70.0), (10.0, 70.0)] {
+        click(&mut ed, x, y);
+    }
+    ed.finish_shape();
+    let before = ed.task().clone();
+    let alt = Modifiers {
+        alt: true,
+        ..Modifiers::default()
+    };
+    click_mods(&mut ed, 30.0, 30.0, alt);
+    click(&mut ed, 60.0, 30.0);
+    click(&mut ed, 60.0, 50.0);
+    let out = ed.finish_shape();
+    assert_eq!(out.committed.len(), 1);
+    assert!(matches!(out.committed[0], Op::SetShape { .. }));
+    let p = only_polygon(&ed);
+    assert_eq!(
+        p.parts[0].holes,
+        vec![pts(&[(30.0, 30.0), (60.0, 30.0), (60.0, 50.0)])]
+    );
+    ed.undo().unwrap();
+    assert_eq!(ed.task(), &before);
+
+    // A hole reaching outside the polygon is refused.
+    ed.redo().unwrap();
+    click_mods(&mut ed, 30.0, 30.0, alt);
+    click(&mut ed, 95.0, 30.0);
+    click(&mut ed, 60.0, 50.0);
+    assert!(ed.finish_shape().committed.is_empty());
+    assert_eq!(only_polygon(&ed).parts[0].holes.len(), 1);
+
+    // Without a selected polygon under the pointer, Alt draws an ordinary polygon.
+    ed.select(Vec::new());
+    click_mods(&mut ed, 30.0, 30.0, alt);
+    click(&mut ed, 60.0, 30.0);
+    click(&mut ed, 60.0, 50.0);
+    ed.finish_shape();
+    assert_eq!(ed.task().annotations.len(), 2);
+}
+
+#[test]
+fn keymap_drawing_and_editing_keys() {
+    let k = Keymap::default();
+    let none = Modifiers::default();
+    let shift = Modifiers {
+        shift: true,
+        ..none
+    };
+    let ctrl = Modifiers { ctrl: true, ..none };
+    assert_eq!(k.action("Enter", none), Some(Action::Finish));
+    assert_eq!(k.action("Backspace", none), Some(Action::Delete));
+    assert_eq!(k.action("P", none), Some(Action::Tool(ToolName::Polygon)));
+    assert_eq!(k.action("l", none), Some(Action::Tool(ToolName::Polyline)));
+    assert_eq!(
+        k.action("ArrowLeft", none),
+        Some(Action::Nudge { dx: -1, dy: 0 })
+    );
+    assert_eq!(
+        k.action("ArrowDown", shift),
+        Some(Action::Nudge { dx: 0, dy: 10 })
+    );
+    assert_eq!(k.action("Tab", shift), Some(Action::Cycle { back: true }));
+    assert_eq!(k.action("c", ctrl), Some(Action::Copy));
+    assert_eq!(k.action("v", ctrl), Some(Action::Paste));
+    assert_eq!(k.action("]", ctrl), Some(Action::BringForward));
+    assert_eq!(k.action("PageDown", none), Some(Action::NextImage));
+    assert_eq!(k.action("h", none), Some(Action::Hide));
+}
+
+#[test]
+fn hit_tests_cover_every_shape_kind() {
+    use crate::model::{Keypoint, MaskRle, Visibility};
+    let tol = 2.0;
+    let poly = Shape::Polygon(crate::model::PolygonShape {
+        parts: vec![crate::model::PolygonPart {
+            exterior: pts(&[(0.0, 0.0), (40.0, 0.0), (40.0, 40.0), (0.0, 40.0)]),
+            holes: vec![pts(&[
+                (10.0, 10.0),
+                (30.0, 10.0),
+                (30.0, 30.0),
+                (10.0, 30.0),
+            ])],
+        }],
+    });
+    assert!(hit::shape_hit(&poly, Point::new(5.0, 5.0), tol));
+    assert!(
+        !hit::shape_hit(&poly, Point::new(20.0, 20.0), tol),
+        "inside the hole"
+    );
+    assert!(
+        hit::shape_hit(&poly, Point::new(20.0, 11.0), tol),
+        "on the hole's edge"
+    );
+    assert!(!hit::shape_hit(&poly, Point::new(45.0, 20.0), tol));
+    let rot = Shape::RotatedBox(RotatedBox {
+        cx: 50.0,
+        cy: 50.0,
+        w: 40.0,
+        h: 4.0,
+        angle: 90.0,
+    });
+    assert!(hit::shape_hit(&rot, Point::new(50.0, 65.0), tol));
+    assert!(!hit::shape_hit(&rot, Point::new(65.0, 50.0), tol));
+    let line = Shape::Polyline {
+        points: pts(&[(0.0, 0.0), (10.0, 0.0)]),
+    };
+    assert!(hit::shape_hit(&line, Point::new(5.0, 1.5), tol));
+    assert!(!hit::shape_hit(&line, Point::new(5.0, 3.0), tol));
+    let kp = Shape::Keypoints {
+        points: vec![
+            Keypoint {
+                name: "a".into(),
+                x: 5.0,
+                y: 5.0,
+                visibility: Visibility::Visible,
+            },
+            Keypoint {
+                name: "b".into(),
+                x: 20.0,
+                y: 5.0,
+                visibility: Visibility::NotLabeled,
+            },
+        ],
+    };
+    assert!(hit::shape_hit(&kp, Point::new(6.0, 6.0), tol));
+    assert!(
+        !hit::shape_hit(&kp, Point::new(20.0, 5.0), tol),
+        "unlabelled points are not there"
+    );
+    // 3×2 mask, column-major: pixel (1,0) and (1,1) set.
+    let mask = Shape::Mask(MaskRle {
+        width: 3,
+        height: 2,
+        counts: vec![2, 2, 2],
+    });
+    assert!(hit::shape_hit(&mask, Point::new(1.5, 0.5), tol));
+    assert!(!hit::shape_hit(&mask, Point::new(0.5, 0.5), tol));
+    assert_eq!(hit::bounds(&mask), Some((1.0, 0.0, 2.0, 2.0)));
+    assert_eq!(hit::bounds(&rot).map(|b| b.1.round()), Some(30.0));
+}
+
+fn pose_task() -> Task {
+    let mut t = task();
+    let mut face = Label::new("face", "#00f");
+    face.keypoints = vec!["left_eye".into(), "right_eye".into(), "nose".into()];
+    face.skeleton = vec![[0, 1], [1, 2], [2, 0]];
+    t.labels.labels.push(face);
+    t
+}
+
+fn only_keypoints(ed: &Editor) -> Vec<crate::model::Keypoint> {
+    assert_eq!(
+        ed.task().annotations.len(),
+        1,
+        "{:?}",
+        ed.task().annotations
+    );
+    match &ed.task().annotations[0].shape {
+        Shape::Keypoints { points } => points.clone(),
+        s => panic!("not keypoints: {s:?}"),
+    }
+}
+
+#[test]
+fn keypoints_are_placed_in_the_labels_order_and_added_after_the_last() {
+    use crate::model::Visibility;
+    let mut ed = Editor::new(pose_task(), "s");
+    ed.set_label("face");
+    ed.set_tool(ToolName::Keypoints);
+    assert_eq!(ed.overlay(1.0).next_keypoint.as_deref(), Some("left_eye"));
+    assert!(click(&mut ed, 10.0, 10.0).is_empty());
+    assert_eq!(ed.overlay(1.0).next_keypoint.as_deref(), Some("right_eye"));
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    assert!(click_mods(&mut ed, 30.0, 10.0, shift).is_empty());
+    assert_eq!(ed.overlay(1.0).vertices.len(), 2);
+    let ops = click(&mut ed, 20.0, 200.0); // clamped to the image's bottom edge
+    assert_eq!(ops.len(), 1);
+    let k = only_keypoints(&ed);
+    assert_eq!(
+        k.iter()
+            .map(|k| (k.name.as_str(), k.x, k.y, k.visibility))
+            .collect::<Vec<_>>(),
+        vec![
+            ("left_eye", 10.0, 10.0, Visibility::Visible),
+            ("right_eye", 30.0, 10.0, Visibility::Occluded),
+            ("nose", 20.0, 80.0, Visibility::Visible),
+        ]
+    );
+    assert_eq!(ed.task().annotations[0].label, "face");
+    assert!(!ed.tool().is_busy());
+    assert_eq!(ed.selection().len(), 1);
+}
+
+#[test]
+fn keypoints_visibility_toggle_backspace_enter_and_cancel() {
+    use crate::model::Visibility;
+    let mut ed = Editor::new(pose_task(), "s");
+    ed.set_label("face");
+    ed.set_tool(ToolName::Keypoints);
+    assert!(!ed.toggle_visibility().redraw, "nothing placed yet");
+    click(&mut ed, 10.0, 10.0);
+    click(&mut ed, 30.0, 10.0);
+    ed.toggle_visibility();
+    ed.toggle_visibility(); // visible → occluded → not labelled
+    assert_eq!(ed.overlay(1.0).vertices, pts(&[(10.0, 10.0)]));
+    ed.delete(); // Backspace removes the last placed point
+    assert_eq!(ed.overlay(1.0).next_keypoint.as_deref(), Some("right_eye"));
+    // Enter finishes early: the rest are not labelled.
+    assert_eq!(ed.finish_shape().committed.len(), 1);
+    let k = only_keypoints(&ed);
+    assert_eq!(
+        k.iter().map(|k| k.visibility).collect::<Vec<_>>(),
+        vec![
+            Visibility::Visible,
+            Visibility::NotLabeled,
+            Visibility::NotLabeled
+        ]
+    );
+    // Esc drops the points being placed.
+    click(&mut ed, 50.0, 50.0);
+    ed.cancel();
+    assert!(ed.finish_shape().committed.is_empty());
+    assert_eq!(ed.task().annotations.len(), 1);
+    // A shape whose only point is not labelled is discarded.
+    click(&mut ed, 50.0, 50.0);
+    ed.toggle_visibility();
+    ed.toggle_visibility();
+    assert!(ed.finish_shape().committed.is_empty());
+    assert_eq!(ed.task().annotations.len(), 1);
+}
+
+#[test]
+fn keypoints_without_names_are_numbered_until_enter() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Keypoints);
+    assert_eq!(ed.overlay(1.0).next_keypoint, None);
+    for i in 0..4 {
+        assert!(click(&mut ed, 10.0 + f64::from(i), 10.0).is_empty());
+    }
+    assert_eq!(ed.finish_shape().committed.len(), 1);
+    let names: Vec<String> = only_keypoints(&ed).into_iter().map(|k| k.name).collect();
+    assert_eq!(names, ["1", "2", "3", "4"]);
+}
+
+// ---- select / edit ----
+
+fn with_shapes(shapes: Vec<Shape>) -> Editor {
+    let mut t = task();
+    for (i, s) in shapes.into_iter().enumerate() {
+        t.annotations
+            .push(Annotation::new(format!("a{i}"), "cat", s));
+    }
+    let mut ed = Editor::new(t, "s");
+    ed.set_tool(ToolName::Select);
+    ed
+}
+
+fn id(s: &str) -> AnnotationId {
+    AnnotationId(s.into())
+}
+
+fn bx(x0: f64, y0: f64, x1: f64, y1: f64) -> Shape {
+    Shape::Box(BoxShape { x0, y0, x1, y1 })
+}
+
+fn shape_of(ed: &Editor, i: &str) -> Shape {
+    ed.task().annotation(&id(i)).unwrap().shape.clone()
+}
+
+fn square_polygon() -> Shape {
+    Shape::Polygon(crate::model::PolygonShape::simple(pts(&[
+        (10.0, 10.0),
+        (50.0, 10.0),
+        (50.0, 50.0),
+        (10.0, 50.0),
+    ])))
+}
+
+#[test]
+fn select_drag_moves_a_shape_as_one_step_and_keeps_it_in_the_image() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 40.0, 40.0)]);
+    let ops = drag(&mut ed, (25.0, 25.0), (50.0, 40.0));
+    assert_eq!(ops.len(), 1, "one op per drag");
+    assert_eq!(shape_of(&ed, "a0"), bx(35.0, 25.0, 65.0, 55.0));
+    assert_eq!(
+        ed.selection(),
+        &[id("a0")],
+        "dragging an unselected shape selects it"
+    );
+    ed.undo().unwrap();
+    assert_eq!(shape_of(&ed, "a0"), bx(10.0, 10.0, 40.0, 40.0));
+    // Dragged far past the bottom-right corner (image 100×80): stops at the edge.
+    drag(&mut ed, (25.0, 25.0), (400.0, 400.0));
+    assert_eq!(shape_of(&ed, "a0"), bx(70.0, 50.0, 100.0, 80.0));
+}
+
+#[test]
+fn select_shift_click_then_drag_moves_both_and_mid_drag_preview_shows_them() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 20.0, 20.0), bx(40.0, 10.0, 50.0, 20.0)]);
+    click(&mut ed, 15.0, 15.0);
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    click_mods(&mut ed, 45.0, 15.0, shift);
+    assert_eq!(ed.selection(), &[id("a0"), id("a1")]);
+    ed.pointer(ev(PointerKind::Down, 45.0, 15.0));
+    ed.pointer(ev(PointerKind::Move, 45.0, 25.0));
+    let o = ed.overlay(1.0);
+    assert_eq!(o.editing.len(), 2);
+    assert_eq!(
+        shape_of(&ed, "a0"),
+        bx(10.0, 10.0, 20.0, 20.0),
+        "not committed yet"
+    );
+    let out = ed.pointer(ev(PointerKind::Up, 45.0, 25.0));
+    assert_eq!(out.committed.len(), 1);
+    assert!(matches!(&out.committed[0], Op::Batch { ops } if ops.len() == 2));
+    assert_eq!(shape_of(&ed, "a1"), bx(40.0, 20.0, 50.0, 30.0));
+    // Shift-click on a selected shape removes it from the selection.
+    click_mods(&mut ed, 15.0, 25.0, shift);
+    assert_eq!(ed.selection(), &[id("a1")]);
+}
+
+#[test]
+fn select_cancel_mid_drag_leaves_everything_as_it_was() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 30.0, 20.0)]);
+    let before = ed.task().clone();
+    ed.pointer(ev(PointerKind::Down, 20.0, 15.0));
+    ed.pointer(ev(PointerKind::Move, 60.0, 50.0));
+    assert!(ed.tool().is_busy());
+    assert!(ed.cancel().redraw);
+    assert!(ed.overlay(1.0).editing.is_empty());
+    assert!(ed
+        .pointer(ev(PointerKind::Up, 60.0, 50.0))
+        .committed
+        .is_empty());
+    assert_eq!(ed.task(), &before);
+    assert!(!ed.can_undo());
+}
+
+#[test]
+fn select_resize_handles_move_one_side_and_degenerate_results_are_dropped() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 30.0, 20.0)]);
+    click(&mut ed, 20.0, 15.0);
+    assert_eq!(ed.overlay(1.0).handles.len(), 8);
+    // Bottom-right corner handle.
+    drag(&mut ed, (30.0, 20.0), (60.0, 40.0));
+    assert_eq!(shape_of(&ed, "a0"), bx(10.0, 10.0, 60.0, 40.0));
+    // Top edge handle (middle of the top side) dragged past the bottom: the box flips.
+    drag(&mut ed, (35.0, 10.0), (35.0, 50.0));
+    assert_eq!(shape_of(&ed, "a0"), bx(10.0, 40.0, 60.0, 50.0));
+    // Right handle pushed out of the image: clipped.
+    drag(&mut ed, (60.0, 45.0), (150.0, 45.0));
+    assert_eq!(shape_of(&ed, "a0"), bx(10.0, 40.0, 100.0, 50.0));
+    // Left handle dragged onto the right side: nothing left, no op.
+    let steps_before = ed.task().clone();
+    assert!(drag(&mut ed, (10.0, 45.0), (100.0, 45.0)).is_empty());
+    assert_eq!(ed.task(), &steps_before);
+}
+
+#[test]
+fn select_handles_keep_a_constant_screen_size() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 30.0, 20.0)]);
+    click(&mut ed, 20.0, 15.0);
+    let zoomed = |kind, x, y| PointerEvent {
+        scale: 4.0,
+        ..ev(kind, x, y)
+    };
+    // At 4× zoom, 2.2 image px from the corner are 9 screen px: beyond the 7 px grip, so the
+    // press lands inside the box and the drag moves it instead of resizing.
+    for e in [
+        zoomed(PointerKind::Down, 28.0, 19.0),
+        zoomed(PointerKind::Move, 33.0, 19.0),
+        zoomed(PointerKind::Up, 33.0, 19.0),
+    ] {
+        ed.pointer(e);
+    }
+    assert_eq!(shape_of(&ed, "a0"), bx(15.0, 10.0, 35.0, 20.0));
+    // At 1× the same offset is 2.2 screen px: the corner handle is grabbed.
+    drag(&mut ed, (33.0, 19.0), (45.0, 30.0));
+    assert_eq!(shape_of(&ed, "a0"), bx(15.0, 10.0, 45.0, 30.0));
+}
+
+#[test]
+fn select_rotate_handle_turns_a_rotated_box_and_shift_snaps() {
+    let r0 = RotatedBox {
+        cx: 50.0,
+        cy: 40.0,
+        w: 20.0,
+        h: 10.0,
+        angle: 0.0,
+    };
+    let mut ed = with_shapes(vec![Shape::RotatedBox(r0)]);
+    click(&mut ed, 50.0, 40.0);
+    let (stem, handle) = ed.overlay(1.0).rotate_handle.unwrap();
+    assert_eq!((stem.x, stem.y), (50.0, 35.0));
+    assert_eq!((handle.x, handle.y), (50.0, 35.0 - 24.0));
+    // Half as far at 2× zoom: the offset is in screen pixels.
+    assert_eq!(ed.overlay(2.0).rotate_handle.unwrap().1.y, 35.0 - 12.0);
+    drag(&mut ed, (50.0, 11.0), (80.0, 40.0)); // handle dragged to the right of the centre
+    let Shape::RotatedBox(r) = shape_of(&ed, "a0") else {
+        panic!()
+    };
+    assert!((r.angle - 90.0).abs() < 1e-9, "{r:?}");
+    assert_eq!((r.cx, r.cy, r.w, r.h), (50.0, 40.0, 20.0, 10.0));
+    ed.undo().unwrap();
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    for e in [
+        ev_mods(PointerKind::Down, 50.0, 11.0, shift),
+        ev_mods(PointerKind::Move, 61.0, 20.0, shift),
+        ev_mods(PointerKind::Up, 61.0, 20.0, shift),
+    ] {
+        ed.pointer(e);
+    }
+    let Shape::RotatedBox(r) = shape_of(&ed, "a0") else {
+        panic!()
+    };
+    assert_eq!(r.angle % 15.0, 0.0, "{r:?}");
+    assert!(r.angle > 0.0 && r.angle < 90.0);
+}
+
+#[test]
+fn select_resizes_a_turned_rotated_box_along_its_own_axes() {
+    let mut ed = with_shapes(vec![Shape::RotatedBox(RotatedBox {
+        cx: 50.0,
+        cy: 40.0,
+        w: 20.0,
+        h: 10.0,
+        angle: 90.0,
+    })]);
+    click(&mut ed, 50.0, 40.0);
+    // Turned 90° clockwise: the box's own right side (handle 3) now faces down, at y = 50.
+    let handles = ed.overlay(1.0).handles;
+    assert!((handles[3].x - 50.0).abs() < 1e-9 && (handles[3].y - 50.0).abs() < 1e-9);
+    drag(&mut ed, (50.0, 50.0), (50.0, 60.0));
+    let Shape::RotatedBox(r) = shape_of(&ed, "a0") else {
+        panic!()
+    };
+    assert!(
+        (r.w - 30.0).abs() < 1e-9 && (r.h - 10.0).abs() < 1e-9,
+        "{r:?}"
+    );
+    assert!(
+        (r.cx - 50.0).abs() < 1e-9 && (r.cy - 45.0).abs() < 1e-9,
+        "{r:?}"
+    );
+    assert_eq!(r.angle, 90.0);
+}
+
+#[test]
+fn select_polygon_vertex_drag_insert_on_edge_and_remove() {
+    let mut ed = with_shapes(vec![square_polygon()]);
+    click(&mut ed, 30.0, 30.0);
+    assert_eq!(ed.overlay(1.0).handles.len(), 4);
+    // Drag the top-right vertex.
+    drag(&mut ed, (50.0, 10.0), (60.0, 5.0));
+    let ring = |ed: &Editor| match shape_of(ed, "a0") {
+        Shape::Polygon(p) => p.parts[0].exterior.clone(),
+        s => panic!("{s:?}"),
+    };
+    assert_eq!(ring(&ed)[1], Point::new(60.0, 5.0));
+    ed.undo().unwrap();
+    // Click on the bottom edge inserts a vertex there and selects it.
+    let ops = click(&mut ed, 30.0, 51.0);
+    assert_eq!(ops.len(), 1);
+    assert_eq!(
+        ring(&ed),
+        pts(&[
+            (10.0, 10.0),
+            (50.0, 10.0),
+            (50.0, 50.0),
+            (30.0, 50.0),
+            (10.0, 50.0)
+        ])
+    );
+    assert_eq!(
+        ed.overlay(1.0).selected_vertex,
+        Some(Point::new(30.0, 50.0))
+    );
+    // Delete removes the selected vertex, not the polygon.
+    assert_eq!(ed.delete().committed.len(), 1);
+    assert_eq!(ring(&ed).len(), 4);
+    assert_eq!(ed.task().annotations.len(), 1);
+    // Alt-click removes a vertex.
+    let alt = Modifiers {
+        alt: true,
+        ..Modifiers::default()
+    };
+    assert_eq!(click_mods(&mut ed, 10.0, 50.0, alt).len(), 1);
+    assert_eq!(ring(&ed), pts(&[(10.0, 10.0), (50.0, 10.0), (50.0, 50.0)]));
+    // A triangle keeps its three vertices.
+    assert!(click_mods(&mut ed, 10.0, 10.0, alt).is_empty());
+    assert_eq!(ring(&ed).len(), 3);
+}
+
+#[test]
+fn select_polyline_edge_insert_and_keypoint_drag_and_visibility() {
+    use crate::model::{Keypoint, Visibility};
+    let kp = |name: &str, x, y| Keypoint {
+        name: name.into(),
+        x,
+        y,
+        visibility: Visibility::Visible,
+    };
+    let mut ed = with_shapes(vec![
+        Shape::Polyline {
+            points: pts(&[(10.0, 70.0), (90.0, 70.0)]),
+        },
+        Shape::Keypoints {
+            points: vec![kp("a", 20.0, 20.0), kp("b", 40.0, 20.0)],
+        },
+    ]);
+    click(&mut ed, 50.0, 70.0);
+    assert_eq!(ed.selection(), &[id("a0")]);
+    click(&mut ed, 50.0, 71.0);
+    assert_eq!(
+        shape_of(&ed, "a0"),
+        Shape::Polyline {
+            points: pts(&[(10.0, 70.0), (50.0, 70.0), (90.0, 70.0)])
+        }
+    );
+    click(&mut ed, 40.0, 20.0);
+    assert_eq!(ed.selection(), &[id("a1")]);
+    drag(&mut ed, (40.0, 20.0), (45.0, 30.0));
+    let Shape::Keypoints { points } = shape_of(&ed, "a1") else {
+        panic!()
+    };
+    assert_eq!((points[1].x, points[1].y), (45.0, 30.0));
+    // The dragged point stays selected; I cycles its visibility as one op.
+    assert_eq!(ed.toggle_visibility().committed.len(), 1);
+    let Shape::Keypoints { points } = shape_of(&ed, "a1") else {
+        panic!()
+    };
+    assert_eq!(points[1].visibility, Visibility::Occluded);
+}
+
+#[test]
+fn select_rubber_band_selects_shapes_inside_and_shift_adds() {
+    let mut ed = with_shapes(vec![
+        bx(10.0, 10.0, 20.0, 20.0),
+        bx(30.0, 10.0, 40.0, 20.0),
+        bx(60.0, 10.0, 70.0, 20.0),
+    ]);
+    drag(&mut ed, (5.0, 5.0), (45.0, 25.0));
+    assert_eq!(ed.selection(), &[id("a0"), id("a1")]);
+    assert!(ed.overlay(1.0).rubber_band.is_none());
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    for e in [
+        ev_mods(PointerKind::Down, 55.0, 5.0, shift),
+        ev_mods(PointerKind::Move, 65.0, 15.0, shift),
+    ] {
+        ed.pointer(e);
+    }
+    assert!(ed.overlay(1.0).rubber_band.is_some());
+    ed.pointer(ev_mods(PointerKind::Move, 75.0, 25.0, shift));
+    ed.pointer(ev_mods(PointerKind::Up, 75.0, 25.0, shift));
+    assert_eq!(ed.selection(), &[id("a0"), id("a1"), id("a2")]);
+    // A band that only crosses a shape does not select it.
+    drag(&mut ed, (5.0, 5.0), (15.0, 25.0));
+    assert!(ed.selection().is_empty());
+}
+
+#[test]
+fn nudge_cycle_hide_lock_and_order() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 20.0, 20.0), bx(30.0, 10.0, 40.0, 20.0)]);
+    assert!(ed.nudge(1.0, 0.0).committed.is_empty(), "nothing selected");
+    assert!(ed.cycle(false).selection_changed);
+    assert_eq!(ed.selection(), &[id("a0")]);
+    ed.cycle(false);
+    assert_eq!(ed.selection(), &[id("a1")]);
+    ed.cycle(false);
+    assert_eq!(ed.selection(), &[id("a0")], "Tab wraps");
+    ed.cycle(true);
+    assert_eq!(ed.selection(), &[id("a1")]);
+    ed.nudge(-10.0, 1.0);
+    assert_eq!(shape_of(&ed, "a1"), bx(20.0, 11.0, 30.0, 21.0));
+    ed.nudge(0.0, -100.0); // kept inside the image
+    assert_eq!(shape_of(&ed, "a1"), bx(20.0, 0.0, 30.0, 10.0));
+    // Send back / bring forward.
+    ed.send_back();
+    assert!(ed.task().annotation(&id("a1")).unwrap().z < 0);
+    ed.bring_forward();
+    assert_eq!(ed.task().annotation(&id("a1")).unwrap().z, 1);
+    // Hide with H, H again shows; hidden shapes are skipped by Tab and clicks.
+    ed.toggle_hidden();
+    assert!(ed.task().annotation(&id("a1")).unwrap().hidden);
+    ed.select(vec![]);
+    ed.cycle(false);
+    ed.cycle(false);
+    assert_eq!(ed.selection(), &[id("a0")]);
+    ed.select(vec![id("a1")]);
+    ed.toggle_hidden();
+    assert!(!ed.task().annotation(&id("a1")).unwrap().hidden);
+    // Locked shapes neither move nor get handles nor get deleted.
+    ed.toggle_locked();
+    assert!(ed.nudge(1.0, 1.0).committed.is_empty());
+    assert!(ed.overlay(1.0).handles.is_empty());
+    assert!(drag(&mut ed, (25.0, 5.0), (50.0, 50.0)).is_empty());
+    ed.select(vec![id("a1")]);
+    assert!(ed.delete().committed.is_empty());
+    ed.toggle_locked();
+    assert!(
+        !ed.task().annotation(&id("a1")).unwrap().locked,
+        "{:?}",
+        ed.task()
+    );
+    assert_eq!(ed.delete().committed.len(), 1, "{:?}", ed.tool());
+    assert_eq!(ed.task().annotations.len(), 1);
+}
+
+#[test]
+fn copy_paste_offsets_in_the_same_task_and_keeps_place_in_another() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 20.0, 20.0)]);
+    assert!(!ed.copy(), "nothing selected");
+    ed.select(vec![id("a0")]);
+    assert!(ed.copy());
+    let out = ed.paste();
+    assert_eq!(out.committed.len(), 1);
+    assert_eq!(ed.task().annotations.len(), 2);
+    let pasted = ed.selection()[0].clone();
+    assert_ne!(pasted, id("a0"));
+    assert_eq!(shape_of(&ed, &pasted.0), bx(20.0, 20.0, 30.0, 30.0));
+    // Another task (as when the next image is opened): pasted in place, label kept.
+    let clip = ed.clipboard().clone();
+    let mut other = task();
+    other.id = "t2".into();
+    let mut ed2 = Editor::new(other, "s");
+    ed2.set_clipboard(clip);
+    ed2.paste();
+    assert_eq!(ed2.task().annotations.len(), 1);
+    assert_eq!(ed2.task().annotations[0].shape, bx(10.0, 10.0, 20.0, 20.0));
+    assert_eq!(ed2.task().annotations[0].label, "cat");
+    ed2.undo().unwrap();
+    assert!(ed2.task().annotations.is_empty());
+}
+
+#[test]
+fn attributes_are_checked_against_the_label() {
+    use crate::model::AttributeDef;
+    let mut t = task();
+    t.labels.labels[0].attributes = vec![
+        AttributeDef {
+            name: "pose".into(),
+            kind: AttributeKind::Choice {
+                options: vec!["front".into(), "side".into()],
+            },
+        },
+        AttributeDef {
+            name: "age".into(),
+            kind: AttributeKind::Number {
+                min: Some(0.0),
+                max: Some(30.0),
+            },
+        },
+    ];
+    t.annotations
+        .push(Annotation::new("a0", "cat", bx(1.0, 1.0, 5.0, 5.0)));
+    let mut ed = Editor::new(t, "s");
+    let a0 = id("a0");
+    let ok = ed
+        .set_attribute(&a0, "pose", Some(AttributeValue::Text("side".into())))
+        .unwrap();
+    assert_eq!(ok.committed.len(), 1);
+    assert!(ed
+        .set_attribute(&a0, "pose", Some(AttributeValue::Text("back".into())))
+        .unwrap_err()
+        .contains("not one of"));
+    assert!(ed
+        .set_attribute(&a0, "age", Some(AttributeValue::Number(31.0)))
+        .is_err());
+    assert!(ed
+        .set_attribute(&a0, "colour", Some(AttributeValue::Bool(true)))
+        .unwrap_err()
+        .contains("no attribute"));
+    ed.set_attribute(&a0, "pose", None).unwrap();
+    assert!(ed.task().annotations[0].attributes.is_empty());
+    ed.undo().unwrap();
+    assert_eq!(
+        ed.task().annotations[0].attributes.get("pose"),
+        Some(&AttributeValue::Text("side".into()))
+    );
+}
+
+#[test]
+fn double_click_finishes_only_polygons_and_polylines() {
+    let mut ed = Editor::new(pose_task(), "s");
+    ed.set_label("face");
+    ed.set_tool(ToolName::Keypoints);
+    click(&mut ed, 10.0, 10.0);
+    assert!(ed.double_click().committed.is_empty());
+    assert!(ed.tool().is_busy(), "keypoints keep being placed");
+    ed.set_tool(ToolName::Polyline);
+    click(&mut ed, 10.0, 10.0);
+    click(&mut ed, 30.0, 10.0);
+    assert_eq!(ed.double_click().committed.len(), 1);
+}
+
+#[test]
+fn deleting_several_and_undoing_restores_the_list_order() {
+    let mut ed = Editor::new(task(), "t");
+    ed.set_tool(ToolName::Box);
+    for x in [5.0, 25.0, 45.0, 65.0] {
+        drag(&mut ed, (x, 10.0), (x + 15.0, 40.0));
+    }
+    let before: Vec<AnnotationId> = ed.task().annotations.iter().map(|a| a.id.clone()).collect();
+    ed.select(vec![
+        before[2].clone(),
+        before[0].clone(),
+        before[3].clone(),
+    ]);
+    ed.delete_selection();
+    assert_eq!(ed.task().annotations.len(), 1);
+    ed.undo().unwrap();
+    let after: Vec<AnnotationId> = ed.task().annotations.iter().map(|a| a.id.clone()).collect();
+    assert_eq!(after, before);
+}
+
+// ---- brush, eraser, wand ----
+
+fn mask_pixels(ed: &Editor, i: usize) -> crate::raster::mask::RunMask {
+    match &ed.task().annotations[i].shape {
+        Shape::Mask(m) => {
+            crate::raster::mask::RunMask::from_rle(&crate::raster::rle::Rle::from_model(m).unwrap())
+        }
+        s => panic!("not a mask: {s:?}"),
+    }
+}
+
+#[test]
+fn brush_stroke_makes_a_new_mask_then_paints_the_selected_one_and_eraser_clears() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Brush);
+    ed.set_mask_options(mask_tool::MaskOptions {
+        radius: 3.0,
+        ..Default::default()
+    });
+    assert!(ed.overlay(1.0).brush.is_none(), "no pointer yet");
+    ed.pointer(ev(PointerKind::Move, 10.0, 10.0));
+    assert_eq!(ed.overlay(1.0).brush, Some((Point::new(10.0, 10.0), 3.0)));
+    let ops = drag(&mut ed, (10.0, 10.0), (40.0, 10.0));
+    assert_eq!(ops.len(), 1);
+    let m = mask_pixels(&ed, 0);
+    assert!(m.contains(10, 10) && m.contains(25, 11) && m.contains(40, 10));
+    assert!(!m.contains(25, 20) && !m.contains(50, 10));
+    let area = m.area();
+    assert_eq!(ed.selection().len(), 1, "the new mask is selected");
+    // A second stroke paints the same (selected) mask: one MaskStroke, still one annotation.
+    let ops = drag(&mut ed, (25.0, 10.0), (25.0, 40.0));
+    assert!(matches!(ops[..], [Op::MaskStroke { .. }]));
+    assert_eq!(ed.task().annotations.len(), 1);
+    assert!(mask_pixels(&ed, 0).contains(25, 35));
+    // The eraser clears a piece; undo puts it back exactly.
+    let before = ed.task().clone();
+    ed.set_tool(ToolName::Eraser);
+    drag(&mut ed, (25.0, 30.0), (25.0, 45.0));
+    assert!(!mask_pixels(&ed, 0).contains(25, 35));
+    assert!(mask_pixels(&ed, 0).contains(10, 10));
+    ed.undo().unwrap();
+    assert_eq!(ed.task(), &before);
+    ed.undo().unwrap();
+    assert_eq!(mask_pixels(&ed, 0).area(), area);
+}
+
+#[test]
+fn eraser_without_a_selected_mask_and_cancelled_strokes_change_nothing() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Eraser);
+    assert!(drag(&mut ed, (10.0, 10.0), (40.0, 10.0)).is_empty());
+    ed.set_tool(ToolName::Brush);
+    ed.pointer(ev(PointerKind::Down, 10.0, 10.0));
+    ed.pointer(ev(PointerKind::Move, 30.0, 10.0));
+    assert!(!ed.overlay(1.0).brush_path.is_empty());
+    ed.cancel();
+    assert!(ed
+        .pointer(ev(PointerKind::Up, 30.0, 10.0))
+        .committed
+        .is_empty());
+    assert!(ed.task().annotations.is_empty());
+    // A stroke wholly outside the image paints nothing.
+    assert!(drag(&mut ed, (200.0, 200.0), (300.0, 200.0)).is_empty());
+    // A click (no drag) paints one disc.
+    click(&mut ed, 50.0, 50.0);
+    assert_eq!(ed.task().annotations.len(), 1);
+    assert!(mask_pixels(&ed, 0).contains(50, 50));
+}
+
+#[test]
+fn exclusive_painting_removes_the_pixels_from_other_masks_in_one_step() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Brush);
+    ed.set_mask_options(mask_tool::MaskOptions {
+        radius: 4.0,
+        exclusive: true,
+        ..Default::default()
+    });
+    drag(&mut ed, (10.0, 20.0), (60.0, 20.0)); // first mask
+    ed.select(vec![]);
+    let ops = drag(&mut ed, (30.0, 5.0), (30.0, 40.0)); // second, crossing the first
+    assert_eq!(ops.len(), 1, "one step");
+    assert!(matches!(&ops[0], Op::Batch { ops } if ops.len() == 2));
+    let (first, second) = (mask_pixels(&ed, 0), mask_pixels(&ed, 1));
+    assert!(!first.contains(30, 20) && second.contains(30, 20));
+    assert!(first.contains(10, 20));
+}
+
+#[test]
+fn brush_size_keys_step_within_range() {
+    let mut ed = Editor::new(task(), "s");
+    let r0 = ed.mask_options().radius;
+    ed.step_brush(true);
+    assert!((ed.mask_options().radius - r0 * mask_tool::BRUSH_STEP).abs() < 1e-9);
+    for _ in 0..100 {
+        ed.step_brush(false);
+    }
+    assert_eq!(ed.mask_options().radius, mask_tool::BRUSH_RADIUS_RANGE.0);
+    let k = Keymap::default();
+    assert_eq!(
+        k.action("]", Modifiers::default()),
+        Some(Action::BrushSize { larger: true })
+    );
+    assert_eq!(
+        k.action("w", Modifiers::default()),
+        Some(Action::Tool(ToolName::Wand))
+    );
+}
+
+#[test]
+fn wand_selects_the_similar_region_and_shift_adds_to_the_selected_mask() {
+    // 100×80 image: left half dark, right half light, a light square in the dark half.
+    let (w, h) = (100u32, 80u32);
+    let mut rgba = vec![0u8; (w * h * 4) as usize];
+    for y in 0..h {
+        for x in 0..w {
+            let light = x >= 50 || (10..20).contains(&x) && (10..20).contains(&y);
+            let v = if light { 220 } else { 20 };
+            let i = ((y * w + x) * 4) as usize;
+            rgba[i..i + 4].copy_from_slice(&[v, v, v, 255]);
+        }
+    }
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Wand);
+    assert!(
+        click(&mut ed, 70.0, 40.0).is_empty(),
+        "no pixels yet: nothing"
+    );
+    ed.set_pixels(mask_tool::Pixels {
+        width: w,
+        height: h,
+        rgba: std::sync::Arc::new(rgba),
+    });
+    click(&mut ed, 70.0, 40.0);
+    let m = mask_pixels(&ed, 0);
+    assert_eq!(m.area(), 50 * 80, "the right half, not the separate square");
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    let ops = click_mods(&mut ed, 15.0, 15.0, shift);
+    assert!(matches!(ops[..], [Op::MaskStroke { .. }]));
+    assert_eq!(ed.task().annotations.len(), 1);
+    assert_eq!(mask_pixels(&ed, 0).area(), 50 * 80 + 100);
+    // Outside the image: nothing.
+    assert!(click(&mut ed, -5.0, 10.0).is_empty());
+}
+
+#[test]
+fn convert_mask_to_polygon_and_back_keeps_the_pixels() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Brush);
+    drag(&mut ed, (20.0, 20.0), (60.0, 30.0));
+    let painted = mask_pixels(&ed, 0);
+    assert_eq!(ed.convert_selection().committed.len(), 1);
+    assert!(matches!(ed.task().annotations[0].shape, Shape::Polygon(_)));
+    ed.convert_selection();
+    assert_eq!(
+        mask_pixels(&ed, 0),
+        painted,
+        "mask → polygon → mask is lossless"
+    );
+    ed.undo().unwrap();
+    ed.undo().unwrap();
+    assert_eq!(mask_pixels(&ed, 0), painted);
+    // Boxes are left alone.
+    ed.set_tool(ToolName::Box);
+    drag(&mut ed, (70.0, 10.0), (90.0, 30.0));
+    assert!(ed.convert_selection().committed.is_empty());
 }

@@ -1,0 +1,324 @@
+//! Area, bounds, IoU and clipping for every shape kind.
+
+use super::convert::{polygon_from_geo, to_geo, GeoShape};
+use crate::model::{BoxShape, Keypoint, Point, Shape, Visibility};
+use crate::raster::rle::{iou as rle_iou, Rle};
+use crate::raster::shape_polygon_to_rle;
+use geo::{Area, BooleanOps, BoundingRect, MultiLineString, MultiPolygon};
+
+/// Area in square pixels: geometric for vector shapes, the pixel count for masks, zero for
+/// polylines and keypoints.
+pub fn area(shape: &Shape) -> f64 {
+    match shape {
+        Shape::Mask(m) => Rle {
+            height: m.height,
+            width: m.width,
+            counts: m.counts.clone(),
+        }
+        .area() as f64,
+        _ => match to_geo(shape) {
+            GeoShape::Area(mp) => mp.unsigned_area(),
+            _ => 0.0,
+        },
+    }
+}
+
+/// Axis-aligned bounds, or `None` for an empty shape.
+pub fn bounds(shape: &Shape) -> Option<BoxShape> {
+    let rect = match to_geo(shape) {
+        GeoShape::Area(mp) => mp.bounding_rect(),
+        GeoShape::Line(l) => l.bounding_rect(),
+        GeoShape::Points(p) => p.bounding_rect(),
+    }?;
+    Some(BoxShape {
+        x0: rect.min().x,
+        y0: rect.min().y,
+        x1: rect.max().x,
+        y1: rect.max().y,
+    })
+}
+
+/// The shape as a mask on a `width × height` image (vector areas rasterised with pycocotools'
+/// rules), or `None` for polylines and keypoints.
+fn as_mask(shape: &Shape, width: u32, height: u32) -> Option<Rle> {
+    match shape {
+        Shape::Mask(m) => Some(Rle {
+            height: m.height,
+            width: m.width,
+            counts: m.counts.clone(),
+        }),
+        Shape::Polyline { .. } | Shape::Keypoints { .. } => None,
+        _ => match to_geo(shape) {
+            GeoShape::Area(mp) => Some(shape_polygon_to_rle(&polygon_from_geo(&mp), height, width)),
+            _ => None,
+        },
+    }
+}
+
+/// Intersection over union of two shapes, in `[0, 1]`. Vector areas are compared exactly as
+/// geometry; when either is a mask both are compared as masks on a `width × height` image
+/// (pycocotools' rules). Polylines and keypoints have no area: their IoU is 0.
+pub fn iou(a: &Shape, b: &Shape, width: u32, height: u32) -> f64 {
+    let is_mask = |s: &Shape| matches!(s, Shape::Mask(_));
+    if is_mask(a) || is_mask(b) {
+        return match (as_mask(a, width, height), as_mask(b, width, height)) {
+            (Some(ma), Some(mb)) => rle_iou(&[ma], &[mb], &[false])[0][0].max(0.0),
+            _ => 0.0,
+        };
+    }
+    if let (Shape::Box(p), Shape::Box(q)) = (a, b) {
+        // Exact for the most common pair (boolean ops snap coordinates to a grid).
+        let w = p.x1.min(q.x1) - p.x0.max(q.x0);
+        let h = p.y1.min(q.y1) - p.y0.max(q.y0);
+        if w <= 0.0 || h <= 0.0 {
+            return 0.0;
+        }
+        let inter = w * h;
+        let union = (p.x1 - p.x0) * (p.y1 - p.y0) + (q.x1 - q.x0) * (q.y1 - q.y0) - inter;
+        return if union > 0.0 {
+            (inter / union).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+    }
+    let (GeoShape::Area(pa), GeoShape::Area(pb)) = (to_geo(a), to_geo(b)) else {
+        return 0.0;
+    };
+    let inter = pa.intersection(&pb).unsigned_area();
+    if inter <= 0.0 {
+        return 0.0;
+    }
+    let union = pa.unsigned_area() + pb.unsigned_area() - inter;
+    if union <= 0.0 {
+        return 0.0;
+    }
+    (inter / union).clamp(0.0, 1.0)
+}
+
+/// The part of a shape inside the image `[0, width] × [0, height]`, or `None` if nothing is
+/// left. Boxes stay boxes; rotated boxes stay rotated boxes when wholly inside and become
+/// polygons otherwise; polylines are cut (several pieces are joined only if they touch, so the
+/// longest piece is kept); keypoints outside become "not labeled"; masks already fit.
+pub fn clip_to_image(shape: &Shape, width: u32, height: u32) -> Option<Shape> {
+    let (w, h) = (f64::from(width), f64::from(height));
+    let inside = |p: &Point| p.x >= 0.0 && p.y >= 0.0 && p.x <= w && p.y <= h;
+    match shape {
+        Shape::Box(b) => {
+            let clipped = BoxShape {
+                x0: b.x0.max(0.0),
+                y0: b.y0.max(0.0),
+                x1: b.x1.min(w),
+                y1: b.y1.min(h),
+            };
+            (clipped.x1 > clipped.x0 && clipped.y1 > clipped.y0).then_some(Shape::Box(clipped))
+        }
+        Shape::RotatedBox(r) if r.corners().iter().all(inside) => Some(shape.clone()),
+        Shape::RotatedBox(_) | Shape::Polygon(_) => {
+            let GeoShape::Area(mp) = to_geo(shape) else {
+                return None;
+            };
+            let image = image_rect(w, h);
+            let clipped = mp.intersection(&image);
+            (clipped.unsigned_area() > 0.0).then(|| Shape::Polygon(polygon_from_geo(&clipped)))
+        }
+        Shape::Polyline { .. } => {
+            let GeoShape::Line(line) = to_geo(shape) else {
+                return None;
+            };
+            let pieces = image_rect(w, h).clip(&MultiLineString(vec![line]), false);
+            let longest = pieces.0.into_iter().max_by(|a, b| {
+                use geo::{Euclidean, Length};
+                Euclidean
+                    .length(a)
+                    .partial_cmp(&Euclidean.length(b))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })?;
+            let points: Vec<Point> = longest.coords().map(|c| Point::new(c.x, c.y)).collect();
+            (points.len() >= 2).then_some(Shape::Polyline { points })
+        }
+        Shape::Keypoints { points } => Some(Shape::Keypoints {
+            points: points
+                .iter()
+                .map(|k| {
+                    if inside(&Point::new(k.x, k.y)) {
+                        k.clone()
+                    } else {
+                        Keypoint {
+                            visibility: Visibility::NotLabeled,
+                            ..k.clone()
+                        }
+                    }
+                })
+                .collect(),
+        }),
+        Shape::Mask(_) => Some(shape.clone()),
+    }
+}
+
+fn image_rect(w: f64, h: f64) -> MultiPolygon<f64> {
+    MultiPolygon(vec![geo::Rect::new((0.0, 0.0), (w, h)).to_polygon()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PolygonShape, RotatedBox};
+    use proptest::prelude::*;
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Shape {
+        Shape::Box(BoxShape::from_corners(
+            Point::new(x0, y0),
+            Point::new(x1, y1),
+        ))
+    }
+
+    #[test]
+    fn box_iou_by_hand() {
+        let a = rect(0.0, 0.0, 10.0, 10.0);
+        let b = rect(5.0, 0.0, 15.0, 10.0);
+        assert!((iou(&a, &b, 100, 100) - 50.0 / 150.0).abs() < 1e-12);
+        assert_eq!(iou(&a, &rect(20.0, 20.0, 30.0, 30.0), 100, 100), 0.0);
+    }
+
+    #[test]
+    fn rotated_box_iou_with_its_own_polygon_is_one() {
+        let r = Shape::RotatedBox(RotatedBox {
+            cx: 50.0,
+            cy: 40.0,
+            w: 30.0,
+            h: 10.0,
+            angle: 33.0,
+        });
+        let corners = match &r {
+            Shape::RotatedBox(rb) => rb.corners().to_vec(),
+            _ => unreachable!(),
+        };
+        let p = Shape::Polygon(PolygonShape::simple(corners));
+        assert!((iou(&r, &p, 100, 100) - 1.0).abs() < 1e-9);
+        assert!((area(&r) - 300.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn mask_against_polygon_uses_pixels() {
+        let p = rect(2.0, 2.0, 6.0, 5.0);
+        let m = Shape::Mask(
+            shape_polygon_to_rle(
+                &PolygonShape::simple(vec![
+                    Point::new(2.0, 2.0),
+                    Point::new(6.0, 2.0),
+                    Point::new(6.0, 5.0),
+                    Point::new(2.0, 5.0),
+                ]),
+                8,
+                8,
+            )
+            .to_model(),
+        );
+        assert_eq!(iou(&p, &m, 8, 8), 1.0);
+        assert_eq!(area(&m), 12.0);
+    }
+
+    #[test]
+    fn clipping() {
+        assert_eq!(
+            clip_to_image(&rect(-5.0, -5.0, 5.0, 5.0), 10, 10),
+            Some(rect(0.0, 0.0, 5.0, 5.0))
+        );
+        assert_eq!(clip_to_image(&rect(20.0, 20.0, 30.0, 30.0), 10, 10), None);
+        let big = Shape::RotatedBox(RotatedBox {
+            cx: 5.0,
+            cy: 5.0,
+            w: 20.0,
+            h: 4.0,
+            angle: 45.0,
+        });
+        let clipped = clip_to_image(&big, 10, 10).unwrap();
+        assert!(matches!(clipped, Shape::Polygon(_)));
+        assert!(area(&clipped) < area(&big));
+        let b = bounds(&clipped).unwrap();
+        let eps = 1e-6;
+        assert!(
+            b.x0 >= -eps && b.y0 >= -eps && b.x1 <= 10.0 + eps && b.y1 <= 10.0 + eps,
+            "{b:?}"
+        );
+        let line = Shape::Polyline {
+            points: vec![Point::new(-5.0, 5.0), Point::new(15.0, 5.0)],
+        };
+        let Some(Shape::Polyline { points }) = clip_to_image(&line, 10, 10) else {
+            panic!()
+        };
+        assert_eq!(points, vec![Point::new(0.0, 5.0), Point::new(10.0, 5.0)]);
+    }
+
+    fn any_area_shape() -> impl Strategy<Value = Shape> {
+        prop_oneof![
+            (0.0f64..80.0, 0.0f64..80.0, 1.0f64..40.0, 1.0f64..40.0).prop_map(|(x, y, w, h)| rect(
+                x,
+                y,
+                x + w,
+                y + h
+            )),
+            (
+                10.0f64..70.0,
+                10.0f64..70.0,
+                1.0f64..30.0,
+                1.0f64..30.0,
+                -180.0f64..180.0
+            )
+                .prop_map(|(cx, cy, w, h, angle)| Shape::RotatedBox(RotatedBox {
+                    cx,
+                    cy,
+                    w,
+                    h,
+                    angle
+                })),
+            proptest::collection::vec((0.0f64..90.0, 0.0f64..90.0), 3..8).prop_map(|pts| {
+                // A star-shaped (hence simple) polygon around its centroid.
+                let n = pts.len() as f64;
+                let (mx, my) = (
+                    pts.iter().map(|p| p.0).sum::<f64>() / n,
+                    pts.iter().map(|p| p.1).sum::<f64>() / n,
+                );
+                let mut pts = pts;
+                pts.sort_by(|a, b| {
+                    (a.1 - my)
+                        .atan2(a.0 - mx)
+                        .partial_cmp(&(b.1 - my).atan2(b.0 - mx))
+                        .unwrap()
+                });
+                Shape::Polygon(PolygonShape::simple(
+                    pts.into_iter().map(|(x, y)| Point::new(x, y)).collect(),
+                ))
+            }),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn iou_is_symmetric_bounded_and_one_with_itself(a in any_area_shape(), b in any_area_shape()) {
+            let ab = iou(&a, &b, 100, 100);
+            let ba = iou(&b, &a, 100, 100);
+            prop_assert!((0.0..=1.0).contains(&ab));
+            // Boolean operations snap to a fine integer grid: equal to 1e-6.
+            prop_assert!((ab - ba).abs() < 1e-6, "{} vs {}", ab, ba);
+            if area(&a) > 1e-3 {
+                prop_assert!((iou(&a, &a, 100, 100) - 1.0).abs() < 1e-6);
+            }
+        }
+
+        #[test]
+        fn rasterised_area_is_close_to_geometric_area(a in any_area_shape()) {
+            let Some(a) = clip_to_image(&a, 100, 100) else { return Ok(()) };
+            let Some(mask) = as_mask(&a, 100, 100) else { return Ok(()) };
+            let geometric = area(&a);
+            // Every differing pixel touches the outline: bound by the perimeter.
+            let GeoShape::Area(mp) = to_geo(&a) else { return Ok(()) };
+            let perimeter: f64 = {
+                use geo::{Euclidean, Length};
+                mp.0.iter().map(|p| Euclidean.length(p.exterior())).sum()
+            };
+            prop_assert!((mask.area() as f64 - geometric).abs() <= perimeter + 4.0,
+                "raster {} vs geometric {}", mask.area(), geometric);
+        }
+    }
+}

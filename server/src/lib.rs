@@ -1,0 +1,26 @@
+//! `lasso-server`: a reference backend for Lasso's presign protocol (docs/presign.md).
+//!
+//! The browser never holds S3 credentials. It asks this server for a short-lived presigned
+//! URL, and the server decides — by user, key, content type and size — whether to sign one.
+//! What it approves is signed into the URL, so S3 enforces it too. The key design decision:
+//! keys are validated, never repaired (see [`keys`]), so there is exactly one spelling of
+//! every key a user may reach and no encoding trick reaches another.
+//!
+//! Modules: [`config`] (settings), [`auth`] (who is asking), [`keys`] (key rules and policy),
+//! [`presign`] (signing and server-side S3 calls), [`xml`] (S3 answers), [`api`] (HTTP routes),
+//! [`store`] (the local S3-compatible store), [`seed`] (sample data), [`dev`] (both servers
+//! together). With the `lambda` feature, [`lambda`] runs the API as an AWS Lambda.
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod dev;
+pub mod error;
+pub mod keys;
+#[cfg(feature = "lambda")]
+pub mod lambda;
+pub mod presign;
+pub mod seed;
+pub mod store;
+pub mod xml;

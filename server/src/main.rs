@@ -1,0 +1,158 @@
+//! The `lasso-server` command: `dev` (local store + presign API), `presign` (a real bucket),
+//! and `lambda` (with the `lambda` feature).
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use lasso_server::{api, auth, config, dev, store};
+
+/// Presigned-URL backend for Lasso.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Local S3-compatible store and presign API on loopback, for development.
+    Dev {
+        /// Directory the store keeps its files in.
+        #[arg(long, default_value = "target/lasso-dev-data")]
+        data_dir: PathBuf,
+        /// Loopback address to listen on; URLs are signed for exactly this host.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: IpAddr,
+        /// Port of the local S3 store.
+        #[arg(long, default_value_t = 9000)]
+        s3_port: u16,
+        /// Port of the presign API.
+        #[arg(long, default_value_t = 8787)]
+        port: u16,
+        /// Bucket name.
+        #[arg(long, default_value = "lasso")]
+        bucket: String,
+        /// Folder of sample images to upload under src/ with a task manifest each.
+        #[arg(long)]
+        seed: Option<PathBuf>,
+        /// Token of the development user `dev`.
+        #[arg(long, default_value = dev::DEV_TOKEN)]
+        token: String,
+        /// Lifetime of presigned URLs in seconds (tests use a short one to exercise refresh).
+        #[arg(long)]
+        expires_secs: Option<u64>,
+    },
+    /// Presign API for a real bucket, configured by a JSON file.
+    Presign {
+        /// Config file (see docs/deploy.md).
+        #[arg(long)]
+        config: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        listen: SocketAddr,
+    },
+    /// Run as an AWS Lambda (configured by LASSO_* environment variables).
+    #[cfg(feature = "lambda")]
+    Lambda,
+}
+
+fn main() -> ExitCode {
+    // Lambda starts `bootstrap` without arguments; run the Lambda entry point then.
+    #[cfg(feature = "lambda")]
+    let cli =
+        if std::env::args_os().len() == 1 && std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+            Cli {
+                command: Command::Lambda,
+            }
+        } else {
+            Cli::parse()
+        };
+    #[cfg(not(feature = "lambda"))]
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("lasso-server: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lasso-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Dev {
+            data_dir,
+            host,
+            s3_port,
+            port,
+            bucket,
+            seed,
+            token,
+            expires_secs,
+        } => {
+            let mut opts = dev::DevOptions::new(data_dir);
+            opts.host = host;
+            opts.s3_port = s3_port;
+            opts.api_port = port;
+            opts.bucket = bucket.clone();
+            opts.seed = seed;
+            opts.expires_secs = expires_secs;
+            if let Some(t) = opts.tokens.first_mut() {
+                t.token = token.clone();
+            }
+            let server = dev::start(opts).await?;
+            println!(
+                "lasso-server: s3 {} bucket {bucket} access-key {} secret-key {}",
+                server.s3_url(),
+                store::DEV_ACCESS_KEY,
+                store::DEV_SECRET_KEY
+            );
+            println!(
+                "lasso-server: api {} token {token} user dev",
+                server.api_url()
+            );
+            println!("lasso-server: seeded {} task(s)", server.seeded.len());
+            println!("lasso-server: ready");
+            wait_for_shutdown().await;
+            Ok(())
+        }
+        Command::Presign { config, listen } => {
+            let cfg = config::Config::from_file(&config)?;
+            let presigner = lasso_server::presign::Presigner::new(cfg.clone())?;
+            let auth = Arc::new(auth::StaticTokens::new(&cfg.tokens)?);
+            let server = store::serve(api::router(presigner, auth), listen).await?;
+            println!(
+                "lasso-server: api http://{} bucket {}",
+                server.addr, cfg.bucket
+            );
+            println!("lasso-server: ready");
+            wait_for_shutdown().await;
+            Ok(())
+        }
+        #[cfg(feature = "lambda")]
+        Command::Lambda => lasso_server::lambda::run().await,
+    }
+}
+
+async fn wait_for_shutdown() {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    if tokio::signal::ctrl_c().await.is_err() {
+        // No signal handler available: serve until killed.
+        std::future::pending::<()>().await;
+    }
+}

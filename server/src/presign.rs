@@ -1,0 +1,651 @@
+//! The presigner: checks a request against the policy and limits, then signs S3 URLs.
+//!
+//! Uploads sign `content-type` and `content-length` into the URL (SigV4 `SignedHeaders`), so
+//! S3 itself refuses an upload whose type or size differs from what was approved here. For
+//! multipart uploads every part URL carries its exact length and the server decides how many
+//! parts there are, so the total can never exceed the declared, checked size.
+//!
+//! Multipart create/list/complete/abort are requests from this server to S3, signed with the
+//! same credentials and sent with `reqwest` (rustls).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, MAX_PARTS};
+use crate::error::ApiError;
+use crate::keys::{authorize, Access, ObjectKey, User};
+use crate::xml;
+
+/// HTTP method of a presigned single-object request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum PresignMethod {
+    /// Upload.
+    Put,
+    /// Download.
+    Get,
+}
+
+/// `POST /presign` request body.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PresignRequest {
+    /// Object key, e.g. `target/task-1/alice.json`.
+    pub key: String,
+    /// `PUT` or `GET`.
+    pub method: PresignMethod,
+    /// Content type of the upload (required for `PUT`).
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// Exact size of the upload in bytes (required for `PUT`).
+    #[serde(default)]
+    pub size: Option<u64>,
+}
+
+/// A presigned request the client sends as is.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct PresignedRequest {
+    /// The URL, including the signature.
+    pub url: String,
+    /// `PUT` or `GET`.
+    pub method: PresignMethod,
+    /// Headers the client must send unchanged (they are part of the signature).
+    pub headers: BTreeMap<String, String>,
+    /// When the URL stops working (RFC 3339, UTC).
+    pub expires_at: String,
+}
+
+/// `POST /multipart/create` request body.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct MultipartCreateRequest {
+    /// Object key.
+    pub key: String,
+    /// Content type of the whole object.
+    pub content_type: String,
+    /// Total size in bytes.
+    pub size: u64,
+}
+
+/// One presigned part upload.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct PartUrl {
+    /// Part number, from 1.
+    pub number: u16,
+    /// Exact size of this part (signed into the URL as `content-length`).
+    pub size: u64,
+    /// Presigned `PUT` URL.
+    pub url: String,
+}
+
+/// `POST /multipart/create` response, and `POST /multipart/parts` response.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct MultipartUpload {
+    /// Object key.
+    pub key: String,
+    /// S3 upload id.
+    pub upload_id: String,
+    /// Size of every part but the last.
+    pub part_size: u64,
+    /// Total number of parts.
+    pub part_count: u16,
+    /// Parts already stored (only from `/multipart/parts`).
+    #[serde(default)]
+    pub uploaded: Vec<UploadedPart>,
+    /// Presigned URLs for the parts still to send.
+    pub parts: Vec<PartUrl>,
+    /// When the part URLs stop working (RFC 3339, UTC).
+    pub expires_at: String,
+}
+
+/// A part S3 already holds.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct UploadedPart {
+    /// Part number, from 1.
+    pub number: u16,
+    /// ETag S3 gave the part, if the store reports it.
+    #[serde(default)]
+    pub etag: Option<String>,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// `POST /multipart/parts` request body: the upload to resume.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct MultipartPartsRequest {
+    /// Object key.
+    pub key: String,
+    /// S3 upload id.
+    pub upload_id: String,
+    /// Total size in bytes, as given to `create`.
+    pub size: u64,
+}
+
+/// One finished part in `POST /multipart/complete`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CompletedPart {
+    /// Part number, from 1, in order.
+    pub number: u16,
+    /// The `ETag` header S3 returned for the part.
+    pub etag: String,
+}
+
+/// `POST /multipart/complete` request body.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct MultipartCompleteRequest {
+    /// Object key.
+    pub key: String,
+    /// S3 upload id.
+    pub upload_id: String,
+    /// All parts, numbered 1..=n in order.
+    pub parts: Vec<CompletedPart>,
+}
+
+/// `POST /multipart/complete` response.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct MultipartCompleted {
+    /// Object key.
+    pub key: String,
+    /// ETag of the assembled object.
+    pub etag: String,
+}
+
+/// `POST /multipart/abort` request body.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct MultipartAbortRequest {
+    /// Object key.
+    pub key: String,
+    /// S3 upload id.
+    pub upload_id: String,
+}
+
+/// One task manifest in `GET /tasks`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct TaskEntry {
+    /// Manifest key under `src/`.
+    pub key: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Last modification time as S3 reports it.
+    pub last_modified: String,
+    /// Presigned `GET` URL of the manifest.
+    pub url: String,
+}
+
+/// Signs URLs for one bucket under one [`Config`].
+#[derive(Debug, Clone)]
+pub struct Presigner {
+    bucket: Bucket,
+    credentials: Credentials,
+    config: Config,
+    http: reqwest::Client,
+}
+
+/// Lifetime of URLs this server signs for its own calls to S3.
+const INTERNAL_EXPIRY: Duration = Duration::from_secs(60);
+/// Bound on listing pages fetched by `GET /tasks` (1,000 keys each).
+const MAX_LIST_PAGES: usize = 20;
+
+impl Presigner {
+    /// Builds a presigner; fails on an invalid config.
+    pub fn new(config: Config) -> Result<Presigner, String> {
+        config.validate()?;
+        let endpoint: url::Url = config
+            .endpoint
+            .parse()
+            .map_err(|e| format!("endpoint {:?} is not a URL: {e}", config.endpoint))?;
+        let style = if config.path_style {
+            UrlStyle::Path
+        } else {
+            UrlStyle::VirtualHost
+        };
+        let bucket = Bucket::new(
+            endpoint,
+            style,
+            config.bucket.clone(),
+            config.region.clone(),
+        )
+        .map_err(|e| format!("bucket {:?} at {}: {e}", config.bucket, config.endpoint))?;
+        let (Some(key), Some(secret)) = (&config.access_key, &config.secret_key) else {
+            return Err("S3 credentials are missing".into());
+        };
+        let credentials = match &config.session_token {
+            Some(t) => Credentials::new_with_token(key, secret, t),
+            None => Credentials::new(key, secret),
+        };
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| format!("cannot build HTTP client: {e}"))?;
+        Ok(Presigner {
+            bucket,
+            credentials,
+            config,
+            http,
+        })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    fn expiry(&self) -> Duration {
+        Duration::from_secs(self.config.expires_secs)
+    }
+
+    fn expires_at(&self, now: Timestamp) -> String {
+        let secs = i64::try_from(self.config.expires_secs).unwrap_or(3600);
+        now.checked_add(SignedDuration::from_secs(secs))
+            .unwrap_or(now)
+            .to_string()
+    }
+
+    fn check_upload(&self, content_type: &str, size: u64) -> Result<(), ApiError> {
+        if !self.config.content_types.iter().any(|c| c == content_type) {
+            return Err(ApiError::BadRequest(format!(
+                "content type {content_type:?} is not allowed; allowed: {}",
+                self.config.content_types.join(", ")
+            )));
+        }
+        if size > self.config.max_size {
+            return Err(ApiError::TooLarge(format!(
+                "size {size} is over the limit of {} bytes",
+                self.config.max_size
+            )));
+        }
+        Ok(())
+    }
+
+    /// Handles `POST /presign` at the current time.
+    pub fn presign(&self, user: &User, req: &PresignRequest) -> Result<PresignedRequest, ApiError> {
+        self.presign_at(user, req, Timestamp::now())
+    }
+
+    /// Handles `POST /presign` as if it were `now` (tests sign URLs in the past with it).
+    pub fn presign_at(
+        &self,
+        user: &User,
+        req: &PresignRequest,
+        now: Timestamp,
+    ) -> Result<PresignedRequest, ApiError> {
+        let key = ObjectKey::parse(&req.key)?;
+        let mut headers = BTreeMap::new();
+        let url = match req.method {
+            PresignMethod::Get => {
+                authorize(user, &key, Access::Read)?;
+                self.bucket
+                    .get_object(Some(&self.credentials), key.as_str())
+                    .sign_with_time(self.expiry(), &now)
+            }
+            PresignMethod::Put => {
+                authorize(user, &key, Access::Write)?;
+                let ct = req.content_type.as_deref().ok_or_else(|| {
+                    ApiError::BadRequest("content_type is required for PUT".into())
+                })?;
+                let size = req
+                    .size
+                    .ok_or_else(|| ApiError::BadRequest("size is required for PUT".into()))?;
+                self.check_upload(ct, size)?;
+                // S3 refuses single PUTs over 5 GiB; larger files go through multipart.
+                if size > 5 * 1024 * 1024 * 1024 {
+                    return Err(ApiError::TooLarge(
+                        "a single PUT is limited to 5 GiB; use /multipart/create".into(),
+                    ));
+                }
+                let mut action = self
+                    .bucket
+                    .put_object(Some(&self.credentials), key.as_str());
+                action.headers_mut().insert("content-type", ct.to_owned());
+                action
+                    .headers_mut()
+                    .insert("content-length", size.to_string());
+                headers.insert("content-type".to_owned(), ct.to_owned());
+                action.sign_with_time(self.expiry(), &now)
+            }
+        };
+        Ok(PresignedRequest {
+            url: url.to_string(),
+            method: req.method,
+            headers,
+            expires_at: self.expires_at(now),
+        })
+    }
+
+    /// Splits `size` into parts: (part size, part count).
+    pub fn part_layout(&self, size: u64) -> Result<(u64, u16), ApiError> {
+        if size == 0 {
+            return Err(ApiError::BadRequest("size must be positive".into()));
+        }
+        let mut part_size = self.config.part_size;
+        if size.div_ceil(part_size) > MAX_PARTS {
+            // Grow parts (in whole MiB) so the object fits in S3's 10,000 parts.
+            part_size = size.div_ceil(MAX_PARTS).div_ceil(1 << 20) << 20;
+        }
+        let count = u16::try_from(size.div_ceil(part_size))
+            .map_err(|_| ApiError::TooLarge("too many parts".into()))?;
+        Ok((part_size, count))
+    }
+
+    fn part_urls(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+        size: u64,
+        skip: &[u16],
+        now: Timestamp,
+    ) -> Result<(u64, u16, Vec<PartUrl>), ApiError> {
+        let (part_size, count) = self.part_layout(size)?;
+        let mut parts = Vec::new();
+        for number in 1..=count {
+            if skip.contains(&number) {
+                continue;
+            }
+            let start = u64::from(number - 1) * part_size;
+            let len = part_size.min(size - start);
+            let mut action =
+                self.bucket
+                    .upload_part(Some(&self.credentials), key.as_str(), number, upload_id);
+            action
+                .headers_mut()
+                .insert("content-length", len.to_string());
+            let url = action.sign_with_time(self.expiry(), &now);
+            parts.push(PartUrl {
+                number,
+                size: len,
+                url: url.to_string(),
+            });
+        }
+        Ok((part_size, count, parts))
+    }
+
+    /// Handles `POST /multipart/create`: starts an upload in S3 and presigns every part.
+    pub async fn multipart_create(
+        &self,
+        user: &User,
+        req: &MultipartCreateRequest,
+    ) -> Result<MultipartUpload, ApiError> {
+        let key = ObjectKey::parse(&req.key)?;
+        authorize(user, &key, Access::Write)?;
+        self.check_upload(&req.content_type, req.size)?;
+        self.part_layout(req.size)?;
+        let mut action = self
+            .bucket
+            .create_multipart_upload(Some(&self.credentials), key.as_str());
+        action
+            .headers_mut()
+            .insert("content-type", req.content_type.clone());
+        let url = action.sign(INTERNAL_EXPIRY);
+        let body = self
+            .send(
+                reqwest::Method::POST,
+                url,
+                &[("content-type", &req.content_type)],
+                None,
+            )
+            .await?;
+        let upload_id = xml::create_multipart_upload_id(&body)?;
+        let now = Timestamp::now();
+        let (part_size, part_count, parts) =
+            self.part_urls(&key, &upload_id, req.size, &[], now)?;
+        Ok(MultipartUpload {
+            key: key.to_string(),
+            upload_id,
+            part_size,
+            part_count,
+            uploaded: Vec::new(),
+            parts,
+            expires_at: self.expires_at(now),
+        })
+    }
+
+    /// Handles `POST /multipart/parts`: lists stored parts and presigns the missing ones.
+    pub async fn multipart_parts(
+        &self,
+        user: &User,
+        req: &MultipartPartsRequest,
+    ) -> Result<MultipartUpload, ApiError> {
+        let key = ObjectKey::parse(&req.key)?;
+        authorize(user, &key, Access::Write)?;
+        check_upload_id(&req.upload_id)?;
+        if req.size > self.config.max_size {
+            return Err(ApiError::TooLarge(format!(
+                "size {} is over the limit of {} bytes",
+                req.size, self.config.max_size
+            )));
+        }
+        let (part_size, count) = self.part_layout(req.size)?;
+        let mut uploaded: Vec<UploadedPart> = Vec::new();
+        let mut marker: Option<u16> = None;
+        for _ in 0..MAX_LIST_PAGES {
+            let mut action =
+                self.bucket
+                    .list_parts(Some(&self.credentials), key.as_str(), &req.upload_id);
+            if let Some(m) = marker {
+                action.set_part_number_marker(m);
+            }
+            let body = self
+                .send(
+                    reqwest::Method::GET,
+                    action.sign(INTERNAL_EXPIRY),
+                    &[],
+                    None,
+                )
+                .await?;
+            let page = xml::parse_list_parts(&body)?;
+            uploaded.extend(page.parts);
+            match page.next_marker {
+                Some(m) if m > marker.unwrap_or(0) => marker = Some(m),
+                _ => break,
+            }
+        }
+        // Keep only parts that match this upload's layout; a part of the wrong size is resent.
+        uploaded.retain(|p| {
+            p.number >= 1 && p.number <= count && {
+                let start = u64::from(p.number - 1) * part_size;
+                p.size == part_size.min(req.size - start)
+            }
+        });
+        uploaded.sort_by_key(|p| p.number);
+        uploaded.dedup_by_key(|p| p.number);
+        let done: Vec<u16> = uploaded.iter().map(|p| p.number).collect();
+        let now = Timestamp::now();
+        let (part_size, part_count, parts) =
+            self.part_urls(&key, &req.upload_id, req.size, &done, now)?;
+        Ok(MultipartUpload {
+            key: key.to_string(),
+            upload_id: req.upload_id.clone(),
+            part_size,
+            part_count,
+            uploaded,
+            parts,
+            expires_at: self.expires_at(now),
+        })
+    }
+
+    /// Handles `POST /multipart/complete`: asks S3 to assemble the parts.
+    pub async fn multipart_complete(
+        &self,
+        user: &User,
+        req: &MultipartCompleteRequest,
+    ) -> Result<MultipartCompleted, ApiError> {
+        let key = ObjectKey::parse(&req.key)?;
+        authorize(user, &key, Access::Write)?;
+        check_upload_id(&req.upload_id)?;
+        if req.parts.is_empty() || req.parts.len() > MAX_PARTS as usize {
+            return Err(ApiError::BadRequest(format!(
+                "parts must list 1..={MAX_PARTS} parts, got {}",
+                req.parts.len()
+            )));
+        }
+        for (i, p) in req.parts.iter().enumerate() {
+            if usize::from(p.number) != i + 1 {
+                return Err(ApiError::BadRequest(format!(
+                    "parts must be numbered 1..=n in order; entry {} has number {}",
+                    i + 1,
+                    p.number
+                )));
+            }
+            if p.etag.is_empty()
+                || p.etag
+                    .chars()
+                    .any(|c| c.is_control() || c == '<' || c == '&')
+            {
+                return Err(ApiError::BadRequest(format!(
+                    "part {} has an invalid etag",
+                    p.number
+                )));
+            }
+        }
+        let action = self.bucket.complete_multipart_upload(
+            Some(&self.credentials),
+            key.as_str(),
+            &req.upload_id,
+            req.parts.iter().map(|p| p.etag.as_str()),
+        );
+        let url = action.sign(INTERNAL_EXPIRY);
+        let body = action.body();
+        let resp = self
+            .send(reqwest::Method::POST, url, &[], Some(body.into()))
+            .await?;
+        let etag = xml::complete_etag(&resp)?;
+        Ok(MultipartCompleted {
+            key: key.to_string(),
+            etag,
+        })
+    }
+
+    /// Handles `POST /multipart/abort`: drops an unfinished upload and its parts.
+    pub async fn multipart_abort(
+        &self,
+        user: &User,
+        req: &MultipartAbortRequest,
+    ) -> Result<(), ApiError> {
+        let key = ObjectKey::parse(&req.key)?;
+        authorize(user, &key, Access::Write)?;
+        check_upload_id(&req.upload_id)?;
+        let url = self
+            .bucket
+            .abort_multipart_upload(Some(&self.credentials), key.as_str(), &req.upload_id)
+            .sign(INTERNAL_EXPIRY);
+        self.send(reqwest::Method::DELETE, url, &[], None).await?;
+        Ok(())
+    }
+
+    /// Handles `GET /tasks`: lists manifests (`*.json`) under `src/` with presigned GET URLs.
+    pub async fn list_tasks(&self, _user: &User) -> Result<Vec<TaskEntry>, ApiError> {
+        let mut tasks = Vec::new();
+        let mut token: Option<String> = None;
+        let now = Timestamp::now();
+        for _ in 0..MAX_LIST_PAGES {
+            let mut action = self.bucket.list_objects_v2(Some(&self.credentials));
+            action.with_prefix("src/");
+            if let Some(t) = &token {
+                action.with_continuation_token(t.clone());
+            }
+            let body = self
+                .send(
+                    reqwest::Method::GET,
+                    action.sign(INTERNAL_EXPIRY),
+                    &[],
+                    None,
+                )
+                .await?;
+            let page = xml::parse_list_objects(&body)?;
+            for obj in page.objects {
+                // Keys that would not pass our own checks are skipped, never signed.
+                if !obj.key.ends_with(".json") || ObjectKey::parse(&obj.key).is_err() {
+                    continue;
+                }
+                let url = self
+                    .bucket
+                    .get_object(Some(&self.credentials), &obj.key)
+                    .sign_with_time(self.expiry(), &now);
+                tasks.push(TaskEntry {
+                    key: obj.key,
+                    size: obj.size,
+                    last_modified: obj.last_modified,
+                    url: url.to_string(),
+                });
+            }
+            match page.next_token {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+        tasks.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(tasks)
+    }
+
+    /// Uploads bytes straight from this server (used to seed the local store).
+    pub async fn put_direct(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), ApiError> {
+        let mut action = self
+            .bucket
+            .put_object(Some(&self.credentials), key.as_str());
+        action
+            .headers_mut()
+            .insert("content-type", content_type.to_owned());
+        let url = action.sign(INTERNAL_EXPIRY);
+        self.send(
+            reqwest::Method::PUT,
+            url,
+            &[("content-type", content_type)],
+            Some(bytes.into()),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        url: url::Url,
+        headers: &[(&str, &str)],
+        body: Option<reqwest::Body>,
+    ) -> Result<String, ApiError> {
+        let mut rb = self.http.request(method.clone(), url.as_str());
+        for (k, v) in headers {
+            rb = rb.header(*k, *v);
+        }
+        if let Some(b) = body {
+            rb = rb.body(b);
+        }
+        let resp = rb
+            .send()
+            .await
+            .map_err(|e| ApiError::Upstream(format!("S3 {method} failed: {e}")))?;
+        let status = resp.status();
+        let text = resp
+            .text()
+            .await
+            .map_err(|e| ApiError::Upstream(format!("S3 {method} body: {e}")))?;
+        if !status.is_success() {
+            let code = xml::error_code(&text).unwrap_or_default();
+            return Err(ApiError::Upstream(format!(
+                "S3 {method} answered {status} {code}"
+            )));
+        }
+        Ok(text)
+    }
+}
+
+/// Upload ids are opaque, but they go into URLs and XML: allow only URL-safe characters.
+fn check_upload_id(id: &str) -> Result<(), ApiError> {
+    let ok = !id.is_empty()
+        && id.len() <= 1024
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest("upload_id is invalid".into()))
+    }
+}

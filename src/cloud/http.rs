@@ -1,0 +1,108 @@
+//! `fetch`, reduced to what the upload path needs: a status, a body text and an ETag.
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestCredentials, RequestInit, Response};
+
+/// An answer that reached the page (any status).
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// Body as text (S3 errors are XML, the presign endpoint answers JSON).
+    pub body: String,
+    /// The `ETag` header, if the server exposed it.
+    pub etag: Option<String>,
+}
+
+impl Reply {
+    /// Whether the status is 2xx.
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// How to authenticate to the presign endpoint.
+#[derive(Clone, Debug)]
+pub enum Credentials {
+    /// `Authorization: Bearer <token>`.
+    Bearer(String),
+    /// The browser sends the host's cookies.
+    Cookies,
+    /// Nothing (presigned URLs carry their own authority).
+    None,
+}
+
+/// Sends a request; `Err` carries the browser's reason when no answer reached the page
+/// (offline, refused connection, or CORS hiding the answer).
+pub async fn send(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: Option<&JsValue>,
+    credentials: &Credentials,
+) -> Result<Reply, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    let header_map = Headers::new().map_err(describe)?;
+    for (name, value) in headers {
+        header_map.set(name, value).map_err(describe)?;
+    }
+    match credentials {
+        Credentials::Bearer(token) => header_map
+            .set("authorization", &format!("Bearer {token}"))
+            .map_err(describe)?,
+        Credentials::Cookies => init.set_credentials(RequestCredentials::Include),
+        Credentials::None => init.set_credentials(RequestCredentials::Omit),
+    }
+    init.set_headers(&header_map);
+    if let Some(body) = body {
+        init.set_body(body);
+    }
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(describe)?;
+    let response: Response = response.dyn_into().map_err(describe)?;
+    let etag = response.headers().get("etag").ok().flatten();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    Ok(Reply {
+        status: response.status(),
+        body: text,
+        etag,
+    })
+}
+
+/// Posts JSON to the presign endpoint.
+pub async fn post_json(url: &str, body: &str, credentials: &Credentials) -> Result<Reply, String> {
+    send(
+        "POST",
+        url,
+        &[("content-type".into(), "application/json".into())],
+        Some(&JsValue::from_str(body)),
+        credentials,
+    )
+    .await
+}
+
+/// Whether the browser believes it is online.
+pub fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// A JS error as text.
+pub fn describe(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            js_sys::Reflect::get(&e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+        })
+        .unwrap_or_else(|| format!("{e:?}"))
+}

@@ -1,0 +1,490 @@
+//! Uploads to the user's bucket through presigned URLs, with a queue that survives reloads.
+//!
+//! Decisions (keys, retries, what a failure means, multipart resume) come from
+//! `lasso_core::cloud`; this module only talks to `fetch` and IndexedDB. Flow: a durable edit
+//! marks the task's result dirty ([`Cloud::result_changed`], one small queue record), the
+//! drain loop presigns and sends each due record, and removes it once S3 has it, emitting
+//! `upload`. Failures stay queued with backoff; nothing is dropped.
+
+pub mod http;
+pub mod queue;
+mod send;
+
+use crate::embed::events::EventName;
+use crate::session::Runtime;
+use http::Credentials;
+use lasso_core::cloud::{result_key, PresignAnswer, PresignRequest};
+use leptos::prelude::*;
+use queue::{JobMeta, Queue};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// A result is sent this long after the last edit, so a burst of edits makes one upload.
+const RESULT_DELAY_MS: f64 = 800.0;
+
+/// How the component reaches the presign endpoint (mount option `cloud`).
+pub struct CloudConfig {
+    /// Base URL of the presign endpoint (`POST {endpoint}/presign`...).
+    pub endpoint: Option<String>,
+    /// Bearer token, or cookies when absent.
+    pub credentials: Credentials,
+    /// The annotator: results go to `target/<task>/<user>.json`.
+    pub user: String,
+    /// A host callback `(request) => Promise<answer>` used instead of the endpoint for single
+    /// objects.
+    pub presign: Option<js_sys::Function>,
+}
+
+impl CloudConfig {
+    /// Reads the `cloud` mount option: `{endpoint, token, user, presign}`.
+    pub fn from_js(value: &JsValue) -> Result<CloudConfig, String> {
+        let get = |name: &str| js_sys::Reflect::get(value, &name.into()).ok();
+        let text = |name: &str| get(name).and_then(|v| v.as_string());
+        let endpoint = text("endpoint").map(|e| e.trim_end_matches('/').to_string());
+        let presign = get("presign").and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        if endpoint.is_none() && presign.is_none() {
+            return Err(
+                "options.cloud needs an `endpoint` (presign URL) or a `presign` callback".into(),
+            );
+        }
+        let user = text("user")
+            .ok_or("options.cloud.user is required: results go to target/<task>/<user>.json")?;
+        let credentials = match text("token") {
+            Some(token) => Credentials::Bearer(token),
+            None => Credentials::Cookies,
+        };
+        Ok(CloudConfig {
+            endpoint,
+            credentials,
+            user,
+            presign,
+        })
+    }
+}
+
+/// What the upload status line shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UploadStatus {
+    /// Uploads waiting in the queue.
+    pub pending: usize,
+    /// Key and fraction done of the upload in flight.
+    pub active: Option<(String, f64)>,
+    /// The last failure, while uploads are still pending.
+    pub error: Option<String>,
+    /// Uploads completed since the page opened.
+    pub done: usize,
+}
+
+/// Writes to the upload status signal.
+#[derive(Clone, Copy)]
+pub struct Status(RwSignal<Option<UploadStatus>>);
+
+impl Status {
+    /// Changes the status shown.
+    pub fn update(&self, f: impl FnOnce(&mut UploadStatus)) {
+        self.0
+            .update(|s| f(s.get_or_insert_with(UploadStatus::default)));
+    }
+}
+
+/// The cloud side of one mounted editor.
+pub struct Cloud {
+    /// Endpoint, credentials, user.
+    pub config: CloudConfig,
+    queue: Queue,
+    /// Shown by the status line (the runtime's `uploads`).
+    pub status: Status,
+    draining: Cell<bool>,
+    again: Cell<bool>,
+    /// The first pass after the page opened tries every job at once: a reload is a fresh
+    /// start, not a reason to wait out the previous page's backoff.
+    fresh: Cell<bool>,
+    timer: Cell<Option<i32>>,
+    keep_alive: RefCell<Vec<Closure<dyn FnMut()>>>,
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+impl Cloud {
+    /// Opens the queue (database `<storage>-uploads`) and starts draining it.
+    pub async fn start(
+        runtime: &Rc<Runtime>,
+        config: CloudConfig,
+        storage: &str,
+    ) -> Result<Rc<Cloud>, String> {
+        let queue = Queue::open(&format!("{storage}-uploads")).await?;
+        let cloud = Rc::new(Cloud {
+            config,
+            queue,
+            status: Status(runtime.uploads),
+            draining: Cell::new(false),
+            again: Cell::new(false),
+            fresh: Cell::new(true),
+            timer: Cell::new(None),
+            keep_alive: RefCell::new(Vec::new()),
+        });
+        runtime.uploads.set(Some(UploadStatus::default()));
+        *runtime.cloud.borrow_mut() = Some(Rc::clone(&cloud));
+        // Coming back online drains at once instead of waiting for the backoff timer.
+        if let Some(window) = web_sys::window() {
+            let weak = Rc::downgrade(runtime);
+            let on_online = Closure::<dyn FnMut()>::new(move || {
+                if let Some(rt) = weak.upgrade() {
+                    kick(&rt);
+                }
+            });
+            let _ = window
+                .add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+            cloud.keep_alive.borrow_mut().push(on_online);
+        }
+        kick(runtime);
+        Ok(cloud)
+    }
+
+    /// Notes that a task changed durably: its result is (re)queued, due shortly.
+    pub async fn result_changed(&self, task_id: &str) -> Result<(), String> {
+        let key = result_key(task_id, &self.config.user).map_err(|e| e.to_string())?;
+        let meta = JobMeta {
+            key,
+            content_type: "application/json".into(),
+            size: 0,
+            version: now_ms() + js_sys::Math::random(),
+            attempts: 0,
+            next_at: now_ms() + RESULT_DELAY_MS,
+            error: None,
+            task: Some(task_id.to_string()),
+            plan: None,
+        };
+        self.queue.put(&meta, &JsValue::NULL).await
+    }
+
+    /// Queues a file (a `Blob`) for upload to `key`.
+    pub async fn enqueue_blob(
+        &self,
+        key: &str,
+        content_type: &str,
+        blob: &web_sys::Blob,
+    ) -> Result<(), String> {
+        let meta = JobMeta {
+            key: key.to_string(),
+            content_type: content_type.to_string(),
+            size: blob.size() as u64,
+            version: now_ms() + js_sys::Math::random(),
+            attempts: 0,
+            next_at: 0.0,
+            error: None,
+            task: None,
+            plan: None,
+        };
+        self.queue.put(&meta, blob.as_ref()).await
+    }
+
+    /// Queues a text body (a manifest) for upload to `key`.
+    pub async fn enqueue_text(
+        &self,
+        key: &str,
+        content_type: &str,
+        text: &str,
+    ) -> Result<(), String> {
+        let meta = JobMeta {
+            key: key.to_string(),
+            content_type: content_type.to_string(),
+            size: text.len() as u64,
+            version: now_ms() + js_sys::Math::random(),
+            attempts: 0,
+            next_at: 0.0,
+            error: None,
+            task: None,
+            plan: None,
+        };
+        self.queue.put(&meta, &JsValue::from_str(text)).await
+    }
+
+    /// Asks for a presigned URL: through the host callback when given, else the endpoint.
+    pub async fn presign(
+        &self,
+        request: &PresignRequest,
+    ) -> Result<PresignAnswer, send::SendError> {
+        send::presign(self, request).await
+    }
+
+    /// Rewrites a job's metadata (multipart progress) unless it was replaced meanwhile.
+    pub async fn queue_update(&self, meta: &JobMeta) -> Result<(), String> {
+        self.queue.update_meta(meta).await
+    }
+
+    /// Keys of the queued uploads with their state, for `pendingUploads()`.
+    pub async fn pending(&self) -> Result<Vec<JobMeta>, String> {
+        Ok(self
+            .queue
+            .all()
+            .await?
+            .into_iter()
+            .map(|j| j.meta)
+            .collect())
+    }
+}
+
+/// The cloud of a runtime, if configured.
+pub fn of(runtime: &Rc<Runtime>) -> Option<Rc<Cloud>> {
+    runtime.cloud.borrow().clone()
+}
+
+/// Starts draining the queue now (or notes that another pass is needed).
+pub fn kick(runtime: &Rc<Runtime>) {
+    let Some(cloud) = of(runtime) else { return };
+    if let Some(id) = cloud.timer.take() {
+        if let Some(w) = web_sys::window() {
+            w.clear_timeout_with_handle(id);
+        }
+    }
+    if cloud.draining.get() {
+        cloud.again.set(true);
+        return;
+    }
+    cloud.draining.set(true);
+    let runtime = Rc::clone(runtime);
+    wasm_bindgen_futures::spawn_local(async move {
+        let next_due = drain(&runtime, &cloud).await;
+        cloud.draining.set(false);
+        if let Some(delay) = next_due {
+            schedule(&runtime, &cloud, delay);
+        }
+    });
+}
+
+fn schedule(runtime: &Rc<Runtime>, cloud: &Rc<Cloud>, delay_ms: f64) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let weak = Rc::downgrade(runtime);
+    let callback = Closure::once_into_js(move || {
+        if let Some(rt) = weak.upgrade() {
+            kick(&rt);
+        }
+    });
+    let delay = delay_ms.clamp(0.0, 3_600_000.0) as i32;
+    if let Ok(id) = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), delay)
+    {
+        cloud.timer.set(Some(id));
+    }
+}
+
+/// Sends every due job; returns the delay until the next one is due, if any remain.
+async fn drain(runtime: &Rc<Runtime>, cloud: &Rc<Cloud>) -> Option<f64> {
+    loop {
+        cloud.again.set(false);
+        let jobs = match cloud.queue.all().await {
+            Ok(jobs) => jobs,
+            Err(e) => {
+                runtime.fail(format!("Uploads are paused: {e}"));
+                return None;
+            }
+        };
+        cloud.status.update(|s| s.pending = jobs.len());
+        let mut next_due: Option<f64> = None;
+        let fresh = cloud.fresh.replace(false);
+        for job in jobs {
+            let wait = if fresh {
+                0.0
+            } else {
+                job.meta.next_at - now_ms()
+            };
+            if wait > 0.0 {
+                next_due = Some(next_due.map_or(wait, |d: f64| d.min(wait)));
+                continue;
+            }
+            match send::run_job(runtime, cloud, job).await {
+                Ok(meta) => {
+                    if let Err(e) = cloud.queue.remove(&meta).await {
+                        runtime.fail(e);
+                    }
+                    cloud.status.update(|s| {
+                        s.done += 1;
+                        s.active = None;
+                        s.error = None;
+                    });
+                    let detail = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(&detail, &"key".into(), &meta.key.clone().into());
+                    let _ = js_sys::Reflect::set(
+                        &detail,
+                        &"size".into(),
+                        &JsValue::from_f64(meta.size as f64),
+                    );
+                    runtime.emit(EventName::Upload, &detail);
+                }
+                Err((mut meta, failure)) => {
+                    meta.attempts += 1;
+                    let delay =
+                        lasso_core::cloud::retry_delay_ms(meta.attempts, js_sys::Math::random())
+                            as f64;
+                    meta.next_at = now_ms() + delay;
+                    meta.error = Some(failure.message.clone());
+                    web_sys::console::warn_1(&JsValue::from_str(&failure.message));
+                    if let Err(e) = cloud.queue.update_meta(&meta).await {
+                        runtime.fail(e);
+                    }
+                    cloud.status.update(|s| {
+                        s.active = None;
+                        s.error = Some(failure.message.clone());
+                    });
+                    next_due = Some(next_due.map_or(delay, |d: f64| d.min(delay)));
+                }
+            }
+        }
+        let remaining = cloud.queue.all().await.map(|j| j.len()).unwrap_or(0);
+        cloud.status.update(|s| {
+            s.pending = remaining;
+            if remaining == 0 {
+                s.error = None;
+            }
+        });
+        if !cloud.again.get() {
+            return if remaining == 0 {
+                None
+            } else {
+                next_due.or(Some(RESULT_DELAY_MS))
+            };
+        }
+    }
+}
+
+/// Whether an image `src` is an object key in the bucket rather than a URL: with a cloud
+/// configured, `src/…` and `target/…` (the bucket layout of `docs/presign.md`) name objects;
+/// anything else (URLs, page-relative paths such as `samples/a.png`) is loaded as it is.
+fn is_object_key(src: &str) -> bool {
+    (src.starts_with("src/") || src.starts_with("target/"))
+        && src
+            .split('/')
+            .all(lasso_core::cloud::keys::is_valid_segment)
+}
+
+/// The URL to load a task's image from: a presigned `GET` when `src` is an object key and the
+/// cloud is configured, `src` itself otherwise.
+pub async fn display_src(runtime: &Rc<Runtime>, src: &str) -> String {
+    let Some(cloud) = of(runtime) else {
+        return src.to_string();
+    };
+    if !is_object_key(src) {
+        return src.to_string();
+    }
+    match cloud.presign(&PresignRequest::get(src)).await {
+        Ok(answer) => answer.url,
+        Err(f) => {
+            runtime.fail(format!("Cannot read the image {src}: {}", f.message));
+            src.to_string()
+        }
+    }
+}
+
+/// Reads an object through a presigned `GET` and returns its text.
+pub async fn get_text(cloud: &Cloud, key: &str) -> Result<String, String> {
+    let answer = cloud
+        .presign(&PresignRequest::get(key))
+        .await
+        .map_err(|f| f.message)?;
+    let reply = http::send("GET", &answer.url, &[], None, &Credentials::None)
+        .await
+        .map_err(|e| {
+            lasso_core::cloud::classify(
+                lasso_core::cloud::Endpoint::Store,
+                None,
+                "",
+                http::online(),
+            )
+            .message
+                + &format!(" ({e})")
+        })?;
+    if reply.ok() {
+        Ok(reply.body)
+    } else {
+        Err(lasso_core::cloud::classify(
+            lasso_core::cloud::Endpoint::Store,
+            Some(reply.status),
+            &reply.body,
+            http::online(),
+        )
+        .message)
+    }
+}
+
+/// `GET {endpoint}/tasks`: the task manifests in the bucket.
+pub async fn list_tasks(cloud: &Cloud) -> Result<String, String> {
+    let endpoint = cloud
+        .config
+        .endpoint
+        .as_ref()
+        .ok_or("listing tasks needs options.cloud.endpoint")?;
+    let reply = http::send(
+        "GET",
+        &format!("{endpoint}/tasks"),
+        &[],
+        None,
+        &cloud.config.credentials,
+    )
+    .await
+    .map_err(|e| format!("The presign endpoint did not answer /tasks: {e}"))?;
+    if reply.ok() {
+        Ok(reply.body)
+    } else {
+        Err(lasso_core::cloud::classify(
+            lasso_core::cloud::Endpoint::Presign,
+            Some(reply.status),
+            &reply.body,
+            http::online(),
+        )
+        .message)
+    }
+}
+
+/// Queues an image file for upload to `src/images/<name>` with a task manifest
+/// `src/tasks/<name>.json` (with `labels` and `tags`); returns the image key once both records
+/// are durable.
+pub async fn upload_file(
+    runtime: &Rc<Runtime>,
+    file: &web_sys::File,
+    labels: lasso_core::model::LabelSet,
+    tags: Vec<String>,
+) -> Result<String, String> {
+    use lasso_core::cloud::key_segment;
+    use lasso_core::model::{ImageRef, Task};
+    let cloud = of(runtime).ok_or("this editor was mounted without options.cloud")?;
+    let name = file.name();
+    let segment = key_segment(&name);
+    let key = format!("src/images/{segment}");
+    let content_type = match file.type_() {
+        t if t.is_empty() => "application/octet-stream".to_string(),
+        t => t,
+    };
+    let task_id = match segment.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+        _ => segment.clone(),
+    };
+    let manifest = Task {
+        id: task_id.clone(),
+        image: ImageRef {
+            src: key.clone(),
+            name,
+            width: 0,
+            height: 0,
+        },
+        labels,
+        annotations: Vec::new(),
+        tags,
+    };
+    let manifest = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
+    cloud.enqueue_blob(&key, &content_type, file).await?;
+    cloud
+        .enqueue_text(
+            &format!("src/tasks/{task_id}.json"),
+            "application/json",
+            &manifest,
+        )
+        .await?;
+    kick(runtime);
+    Ok(key)
+}

@@ -1,0 +1,99 @@
+//! The cloud part of the JS API: upload images, list and open tasks from the bucket, and see
+//! what is still queued.
+
+use super::{from_js, parse_json, LassoEditor};
+use crate::cloud;
+use crate::session::Runtime;
+use lasso_core::model::LabelSet;
+use lasso_core::model::Task;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+fn no_cloud() -> JsValue {
+    JsValue::from_str("this editor was mounted without options.cloud")
+}
+
+#[wasm_bindgen]
+impl LassoEditor {
+    /// Queues an image file for upload to `src/images/<name>` with a task manifest
+    /// `src/tasks/<name>.json` carrying `tags`; resolves to the image key once both are queued
+    /// (durably: they are sent even after a reload).
+    #[wasm_bindgen(js_name = uploadImage)]
+    pub async fn upload_image(
+        &self,
+        file: web_sys::File,
+        tags: JsValue,
+    ) -> Result<String, JsValue> {
+        let tags: Vec<String> = if tags.is_undefined() || tags.is_null() {
+            Vec::new()
+        } else {
+            from_js("tags", &tags)?
+        };
+        cloud::upload_file(&self.runtime, &file, self.labels.clone(), tags)
+            .await
+            .map_err(|e| JsValue::from_str(&e))
+    }
+
+    /// The uploads still queued: `[{key, size, attempts, error, partsDone, partCount}]`.
+    #[wasm_bindgen(js_name = pendingUploads)]
+    pub async fn pending_uploads(&self) -> Result<JsValue, JsValue> {
+        let cloud = cloud::of(&self.runtime).ok_or_else(no_cloud)?;
+        let jobs = cloud.pending().await.map_err(|e| JsValue::from_str(&e))?;
+        let list: Vec<serde_json::Value> = jobs
+            .iter()
+            .map(|j| {
+                serde_json::json!({
+                    "key": j.key,
+                    "size": j.size,
+                    "attempts": j.attempts,
+                    "error": j.error,
+                    "partsDone": j.plan.as_ref().map(|p| p.etags.len()),
+                    "partCount": j.plan.as_ref().map(|p| p.part_count),
+                })
+            })
+            .collect();
+        js_sys::JSON::parse(&serde_json::Value::Array(list).to_string())
+    }
+
+    /// Tries every queued upload now instead of waiting for its backoff.
+    #[wasm_bindgen(js_name = syncUploads)]
+    pub fn sync_uploads(&self) {
+        cloud::kick(&self.runtime);
+    }
+
+    /// The task manifests in the bucket (`GET /tasks` of the presign endpoint).
+    #[wasm_bindgen(js_name = cloudTasks)]
+    pub async fn cloud_tasks(&self) -> Result<JsValue, JsValue> {
+        let cloud = cloud::of(&self.runtime).ok_or_else(no_cloud)?;
+        let text = cloud::list_tasks(&cloud)
+            .await
+            .map_err(|e| JsValue::from_str(&e))?;
+        js_sys::JSON::parse(&text)
+    }
+
+    /// Opens the task whose manifest is at `key` in the bucket (the local copy, with its edits,
+    /// if this browser has one).
+    #[wasm_bindgen(js_name = openCloudTask)]
+    pub async fn open_cloud_task(&self, key: String) -> Result<(), JsValue> {
+        open_cloud_key(&self.runtime, &self.labels, &self.id_prefix, &key).await
+    }
+}
+
+/// Reads the manifest at `key` through a presigned `GET` and opens it.
+pub async fn open_cloud_key(
+    runtime: &Rc<Runtime>,
+    labels: &LabelSet,
+    id_prefix: &str,
+    key: &str,
+) -> Result<(), JsValue> {
+    let cloud = cloud::of(runtime).ok_or_else(no_cloud)?;
+    let text = cloud::get_text(&cloud, key)
+        .await
+        .map_err(|e| JsValue::from_str(&format!("Cannot read the task {key}: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| JsValue::from_str(&format!("Task {key} is not JSON: {e}")))?;
+    let task: Task = parse_json(&format!("task {key}"), value)?;
+    super::open_task(runtime, labels, id_prefix, task).await?;
+    runtime.task_keys.borrow_mut().current = Some(key.to_string());
+    Ok(())
+}

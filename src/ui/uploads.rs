@@ -1,0 +1,153 @@
+//! The upload status line and the "upload image" picker, shown when a cloud is configured.
+
+use crate::cloud::{self, UploadStatus};
+use crate::session::Runtime;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+
+/// `data-state` of the status line: `idle`, `pending`, `uploading`, `offline` or `error`.
+fn state_of(status: &UploadStatus) -> &'static str {
+    match (&status.active, &status.error, status.pending) {
+        (Some(_), _, _) => "uploading",
+        (None, Some(e), n) if n > 0 && e.starts_with("Offline") => "offline",
+        (None, Some(_), n) if n > 0 => "error",
+        (None, _, 0) => "idle",
+        _ => "pending",
+    }
+}
+
+fn text_of(status: &UploadStatus) -> String {
+    match (&status.active, status.pending) {
+        (Some((key, fraction)), _) => {
+            let name = key.rsplit('/').next().unwrap_or(key);
+            format!("Uploading {name} {:.0}%", fraction * 100.0)
+        }
+        (None, 0) => "Uploaded".to_string(),
+        (None, 1) => "1 upload pending".to_string(),
+        (None, n) => format!("{n} uploads pending"),
+    }
+}
+
+/// One manifest of `GET /tasks`.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+struct Listed {
+    key: String,
+}
+
+#[derive(serde::Deserialize)]
+struct Listing {
+    tasks: Vec<Listed>,
+}
+
+/// Fetches the bucket's task list into `tasks`.
+fn refresh_tasks(runtime: &Rc<Runtime>, tasks: RwSignal<Vec<String>>) {
+    let Some(cloud) = cloud::of(runtime) else {
+        return;
+    };
+    let runtime = Rc::clone(runtime);
+    wasm_bindgen_futures::spawn_local(async move {
+        match cloud::list_tasks(&cloud).await {
+            Ok(text) => match serde_json::from_str::<Listing>(&text) {
+                Ok(listing) => {
+                    let keys: Vec<String> = listing.tasks.into_iter().map(|t| t.key).collect();
+                    runtime.task_keys.borrow_mut().keys = keys.clone();
+                    tasks.set(keys);
+                }
+                Err(e) => runtime.fail(format!(
+                    "The task list is not what /tasks should answer: {e}"
+                )),
+            },
+            Err(e) => runtime.fail(format!("Cannot list the bucket's tasks: {e}")),
+        }
+    });
+}
+
+/// Status line (state, pending count, progress, last error as tooltip), image picker and the
+/// bucket's task list.
+#[component]
+pub fn Uploads(runtime: Rc<Runtime>) -> impl IntoView {
+    let uploads = runtime.uploads;
+    let tasks = RwSignal::new(Vec::<String>::new());
+    // Listed once the cloud is up (it starts after the UI is mounted).
+    let listed = RwSignal::new(false);
+    {
+        let runtime = SendWrapper::new(Rc::clone(&runtime));
+        Effect::new(move |_| {
+            if uploads.with(|u| u.is_some()) && !listed.get_untracked() {
+                listed.set(true);
+                refresh_tasks(&runtime, tasks);
+            }
+        });
+    }
+    let on_open = {
+        let runtime = SendWrapper::new(Rc::clone(&runtime));
+        move |ev: leptos::ev::Event| {
+            let Some(select) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            else {
+                return;
+            };
+            let key = select.value();
+            select.set_value("");
+            if key.is_empty() {
+                return;
+            }
+            let opener = runtime.open_cloud.borrow().clone();
+            if let Some(open) = opener {
+                open(key);
+            }
+        }
+    };
+    let runtime = SendWrapper::new(runtime);
+    let on_pick = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(files) = input.files() else { return };
+        let runtime = Rc::clone(&runtime);
+        let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+        input.set_value("");
+        wasm_bindgen_futures::spawn_local(async move {
+            let labels = runtime
+                .session
+                .with_untracked(|s| s.editor.task().labels.clone());
+            for file in files {
+                if let Err(e) =
+                    cloud::upload_file(&runtime, &file, labels.clone(), Vec::new()).await
+                {
+                    runtime.fail(format!("Cannot queue {}: {e}", file.name()));
+                }
+            }
+        });
+    };
+    let status = move || uploads.get().unwrap_or_default();
+    view! {
+        <Show when=move || uploads.with(|u| u.is_some())>
+            <span class="lasso-upload" data-state=move || state_of(&status())
+                data-pending=move || status().pending
+                title=move || status().error.unwrap_or_default()>
+                {move || text_of(&status())}
+            </span>
+            {move || status().active.map(|(_, f)| view! {
+                <progress class="lasso-upload-progress" max="1" value=f></progress>
+            })}
+            <select class="lasso-tasks" title="Open a task from the bucket" on:change=on_open.clone()>
+                <option value="">"Bucket tasks…"</option>
+                {move || tasks.get().into_iter().map(|key| {
+                    let name = key.rsplit('/').next().unwrap_or(&key).trim_end_matches(".json").to_string();
+                    view! { <option value=key.clone()>{name}</option> }
+                }).collect::<Vec<_>>()}
+            </select>
+            <label class="lasso-upload-image" title="Upload images to the bucket">
+                "Upload image"
+                <input type="file" accept="image/*" multiple on:change=on_pick.clone()/>
+            </label>
+        </Show>
+    }
+}
