@@ -4,6 +4,8 @@
 //! - [`session`]: the reactive state of one mounted editor and the one place edits are dispatched;
 //! - [`store`]: IndexedDB, where every op is journaled before it counts as saved;
 //! - [`view`]: canvas painting;
+//! - [`sync`]: live sync of ops between tabs; [`export`]: "export everything";
+//! - [`local`]: local folders of images opened into IndexedDB;
 //! - [`ui`]: Leptos components that wire DOM events to the session.
 //!
 //! All decisions about shapes, tools and history are made in `lasso-core`; this crate only
@@ -13,8 +15,11 @@
 
 pub mod cloud;
 pub mod embed;
+pub mod export;
+pub mod local;
 pub mod session;
 pub mod store;
+pub mod sync;
 pub mod ui;
 pub mod view;
 

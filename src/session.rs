@@ -136,9 +136,28 @@ pub struct Runtime {
     pub uploads: RwSignal<Option<crate::cloud::UploadStatus>>,
     /// The bucket's task list, for next/previous image.
     pub task_keys: RefCell<TaskKeys>,
+    /// Why edits are not reaching IndexedDB, if they are not; the UI then offers an export.
+    pub storage_warning: RwSignal<Option<String>>,
+    /// The local datasets in IndexedDB, as listed in the side panel (see [`crate::local`]).
+    pub local_datasets: RwSignal<Vec<crate::store::DatasetInfo>>,
+    /// Live sync with other tabs on the same database (see [`crate::sync`]).
+    pub sync: RefCell<Option<crate::sync::TabSync>>,
+    /// Opens a task the way `loadTask` does (set by `mount`; used by the local datasets view).
+    pub open_task: RefCell<Option<TaskOpener>>,
+    /// Journal rows appended since the last compaction (compaction runs every
+    /// [`COMPACT_EVERY`] ops, in the background).
+    since_compaction: Cell<u32>,
+    compacting: Cell<bool>,
     queue: RefCell<VecDeque<(String, Op)>>,
     draining: RefCell<bool>,
 }
+
+/// Opens a task in the editor (the stored copy if there is one).
+pub type TaskOpener = Rc<dyn Fn(Task)>;
+
+/// How many journal rows a task collects before they are folded into its snapshot. Loading
+/// replays at most about this many ops; compaction costs a snapshot write, so not every op.
+pub const COMPACT_EVERY: u32 = 200;
 
 impl Runtime {
     /// A runtime around a fresh session.
@@ -156,6 +175,12 @@ impl Runtime {
             uploads: RwSignal::new(None),
             open_cloud: RefCell::new(None),
             task_keys: RefCell::new(TaskKeys::default()),
+            storage_warning: RwSignal::new(None),
+            local_datasets: RwSignal::new(Vec::new()),
+            sync: RefCell::new(None),
+            open_task: RefCell::new(None),
+            since_compaction: Cell::new(0),
+            compacting: Cell::new(false),
             queue: RefCell::new(VecDeque::new()),
             draining: RefCell::new(false),
         })
@@ -311,7 +336,9 @@ impl Runtime {
         self.emit(EventName::Error, &JsValue::from_str(&message));
     }
 
-    /// Writes queued ops to the journal one transaction at a time, in order.
+    /// Writes queued ops to the journal one transaction at a time, in order. An op leaves the
+    /// queue only once its transaction has completed; on failure it stays queued (with every op
+    /// after it), the user is warned and offered an export, and the next edit tries again.
     fn drain(self: &Rc<Self>) {
         if *self.draining.borrow() {
             self.save_state
@@ -319,7 +346,7 @@ impl Runtime {
             return;
         }
         let Some(store) = self.store.borrow().clone() else {
-            // No IndexedDB: the edits stay in memory; the banner already says so.
+            // No IndexedDB: the edits live in the in-memory task; the warning offers an export.
             self.queue.borrow_mut().clear();
             return;
         };
@@ -332,41 +359,137 @@ impl Runtime {
                 let next = this.queue.borrow_mut().pop_front();
                 let Some((task_id, op)) = next else { break };
                 match store.append(&task_id, &op).await {
-                    Ok(seq) => {
-                        if let Some(cloud) = crate::cloud::of(&this) {
-                            match cloud.result_changed(&task_id).await {
-                                Ok(()) => crate::cloud::kick(&this),
-                                Err(e) => this.fail(format!(
-                                    "Could not queue the upload of task {task_id}: {e}"
-                                )),
-                            }
-                        }
-                        let pending = this.queue.borrow().len();
-                        this.save_state.set(if pending == 0 {
-                            SaveState::Saved
-                        } else {
-                            SaveState::Saving(pending)
-                        });
-                        let detail = js_sys::Object::new();
-                        let _ =
-                            js_sys::Reflect::set(&detail, &"seq".into(), &JsValue::from_f64(seq));
-                        let _ = js_sys::Reflect::set(
-                            &detail,
-                            &"pending".into(),
-                            &JsValue::from_f64(pending as f64),
-                        );
-                        this.emit(EventName::Save, &detail);
-                    }
+                    Ok(seq) => this.saved(&store, &task_id, &op, seq).await,
                     Err(e) => {
-                        let msg = format!("Could not save to IndexedDB ({e}); your edits are kept in memory only — export them before closing the page.");
-                        this.save_state.set(SaveState::Failed(e.to_string()));
-                        this.fail(msg);
-                        this.queue.borrow_mut().clear();
+                        this.queue.borrow_mut().push_front((task_id, op));
+                        this.journal_failed(&e);
                         break;
                     }
                 }
             }
             *this.draining.borrow_mut() = false;
         });
+    }
+
+    /// Everything that follows a durable append: status, `save` event, other tabs, uploads,
+    /// background compaction.
+    async fn saved(self: &Rc<Self>, store: &Rc<Store>, task_id: &str, op: &Op, seq: f64) {
+        let pending = self.queue.borrow().len();
+        self.save_state.set(if pending == 0 {
+            SaveState::Saved
+        } else {
+            SaveState::Saving(pending)
+        });
+        if self.storage_warning.get_untracked().is_some() && pending == 0 {
+            self.storage_warning.set(None);
+        }
+        if let Some(sync) = self.sync.borrow().as_ref() {
+            sync.post(task_id, seq, op);
+        }
+        if let Some(cloud) = crate::cloud::of(self) {
+            match cloud.result_changed(task_id).await {
+                Ok(()) => crate::cloud::kick(self),
+                Err(e) => self.fail(format!("Could not queue the upload of task {task_id}: {e}")),
+            }
+        }
+        let detail = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&detail, &"seq".into(), &JsValue::from_f64(seq));
+        let _ = js_sys::Reflect::set(
+            &detail,
+            &"pending".into(),
+            &JsValue::from_f64(pending as f64),
+        );
+        self.emit(EventName::Save, &detail);
+        self.count_for_compaction(store, task_id, 1);
+    }
+
+    /// Reports a failed append once per streak of failures; the ops stay queued.
+    fn journal_failed(&self, e: &crate::store::StoreError) {
+        let already = matches!(self.save_state.get_untracked(), SaveState::Failed(_));
+        self.save_state.set(SaveState::Failed(e.to_string()));
+        let why = if e.is_quota() {
+            "the browser's storage is full"
+        } else {
+            "IndexedDB refused the write"
+        };
+        let pending = self.queue.borrow().len();
+        self.storage_warning.set(Some(format!(
+            "Not saved: {why} ({e}). {pending} edit(s) are kept in memory only; export everything now, or free space (the next edit tries again)."
+        )));
+        if !already {
+            self.emit(EventName::Error, &JsValue::from_str(&e.to_string()));
+            web_sys::console::warn_1(&JsValue::from_str(&format!("journal: {e}")));
+        }
+    }
+
+    /// Counts appended rows and starts a background compaction when enough have piled up.
+    pub fn count_for_compaction(self: &Rc<Self>, store: &Rc<Store>, task_id: &str, n: u32) {
+        let since = self.since_compaction.get() + n;
+        self.since_compaction.set(since);
+        if since < COMPACT_EVERY || self.compacting.get() {
+            return;
+        }
+        self.compacting.set(true);
+        self.since_compaction.set(0);
+        let this = Rc::clone(self);
+        let store = Rc::clone(store);
+        let task_id = task_id.to_string();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = store.compact(&task_id).await {
+                // The journal still holds every op; only loading gets slower.
+                web_sys::console::warn_1(&JsValue::from_str(&format!(
+                    "compaction of task {task_id} failed: {e}"
+                )));
+            }
+            this.compacting.set(false);
+        });
+    }
+
+    /// Writes every queued op in one transaction, for when the page is being hidden or closed
+    /// and there is no time for one transaction after another.
+    pub fn flush_now(self: &Rc<Self>) {
+        let Some(store) = self.store.borrow().clone() else {
+            return;
+        };
+        let ops: Vec<(String, Op)> = self.queue.borrow_mut().drain(..).collect();
+        if ops.is_empty() {
+            return;
+        }
+        let this = Rc::clone(self);
+        wasm_bindgen_futures::spawn_local(async move {
+            match store.append_all(&ops).await {
+                Ok(seqs) => {
+                    for ((task_id, op), seq) in ops.iter().zip(seqs) {
+                        this.saved(&store, task_id, op, seq).await;
+                    }
+                }
+                Err(e) => {
+                    // Put them back in front, in order, so nothing is dropped.
+                    let mut q = this.queue.borrow_mut();
+                    for item in ops.into_iter().rev() {
+                        q.push_front(item);
+                    }
+                    drop(q);
+                    this.journal_failed(&e);
+                }
+            }
+        });
+    }
+
+    /// Applies an op another tab journaled for the task open here (see [`crate::sync`]).
+    pub fn apply_external(self: &Rc<Self>, task_id: &str, op: &Op) -> Result<bool, String> {
+        let open = self
+            .session
+            .with_untracked(|s| s.editor.task().id == task_id);
+        if !open {
+            return Ok(false);
+        }
+        let mut result = Ok(Outcome::default());
+        self.session
+            .update(|s| result = s.editor.apply_external(op));
+        let outcome = result.map_err(|e| e.to_string())?;
+        self.emit(EventName::Change, &self.annotations_js());
+        self.after(outcome);
+        Ok(true)
     }
 }

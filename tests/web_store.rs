@@ -142,3 +142,272 @@ async fn an_op_that_no_longer_applies_is_reported_not_fatal() {
     assert!(loaded.skipped[0].contains("ghost"), "{}", loaded.skipped[0]);
     assert_eq!(loaded.task.annotations.len(), 1);
 }
+
+fn add(id: &str, x: f64) -> Op {
+    Op::Add {
+        annotation: boxed(id, x),
+        index: None,
+    }
+}
+
+/// Writes a database exactly as schema version 1 did (the walking skeleton's layout).
+async fn write_v1_database(name: &str, task: &Task, ops: &[Op]) {
+    use rexie::{Index, ObjectStore, Rexie, TransactionMode};
+    let db = Rexie::builder(name)
+        .version(1)
+        .add_object_store(ObjectStore::new("tasks").key_path("id"))
+        .add_object_store(
+            ObjectStore::new("journal")
+                .key_path("seq")
+                .auto_increment(true)
+                .add_index(Index::new("by_task", "task")),
+        )
+        .build()
+        .await
+        .unwrap();
+    let tx = db
+        .transaction(&["tasks", "journal"], TransactionMode::ReadWrite)
+        .unwrap();
+    let snapshot = serde_json::json!({
+        "id": task.id, "task": serde_json::to_string(task).unwrap(), "seq": 0.0
+    });
+    tx.store("tasks")
+        .unwrap()
+        .put(
+            &snapshot
+                .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                .unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    for op in ops {
+        let row = serde_json::json!({"task": task.id, "op": serde_json::to_string(op).unwrap()});
+        let row = row
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .unwrap();
+        tx.store("journal").unwrap().add(&row, None).await.unwrap();
+    }
+    tx.done().await.unwrap();
+    db.close();
+}
+
+use serde::Serialize;
+
+#[wasm_bindgen_test]
+async fn a_version_1_database_is_upgraded_and_keeps_its_data() {
+    let name = unique_db("migrate");
+    let task = Task {
+        id: "old".into(),
+        ..Task::default()
+    };
+    write_v1_database(&name, &task, &[add("a", 0.0), add("b", 30.0)]).await;
+
+    let store = Store::open(&name).await.unwrap();
+    let loaded = store.load("old").await.unwrap().unwrap();
+    let ids: Vec<&str> = loaded
+        .task
+        .annotations
+        .iter()
+        .map(|a| a.id.0.as_str())
+        .collect();
+    assert_eq!(ids, ["a", "b"], "version 1 snapshot and journal survive");
+    assert_eq!(loaded.replayed, 2);
+    assert_eq!(
+        store.setting::<u32>("schema").await.unwrap(),
+        Some(lasso::store::schema::VERSION)
+    );
+    // The stores version 2 added exist and work.
+    assert!(store.datasets().await.unwrap().is_empty());
+    // Old journal rows and new ones share one sequence.
+    store.append("old", &add("c", 60.0)).await.unwrap();
+    let loaded = store.load("old").await.unwrap().unwrap();
+    assert_eq!(loaded.task.annotations.len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn compaction_folds_the_journal_and_loading_gives_the_same_task() {
+    let store = Store::open(&unique_db("compact")).await.unwrap();
+    let task = Task {
+        id: "t".into(),
+        ..Task::default()
+    };
+    store.put_snapshot(&task, 0.0).await.unwrap();
+    for i in 0..20 {
+        store
+            .append("t", &add(&format!("s{i}"), f64::from(i)))
+            .await
+            .unwrap();
+    }
+    store
+        .append(
+            "t",
+            &Op::Remove {
+                annotation: boxed("s3", 3.0),
+                index: Some(3),
+            },
+        )
+        .await
+        .unwrap();
+    let before = store.load("t").await.unwrap().unwrap();
+    assert_eq!(store.journal_len("t").await.unwrap(), 21);
+
+    let done = store.compact("t").await.unwrap().unwrap();
+    assert_eq!(done.folded, 21);
+    assert_eq!(store.journal_len("t").await.unwrap(), 0);
+    let after = store.load("t").await.unwrap().unwrap();
+    assert_eq!(after.task, before.task);
+    assert_eq!(after.replayed, 0);
+    assert_eq!(after.task.annotations.len(), 19);
+    assert!(
+        store.compact("t").await.unwrap().is_none(),
+        "nothing left to fold"
+    );
+
+    // Appends after a compaction replay over the new snapshot.
+    store.append("t", &add("late", 90.0)).await.unwrap();
+    let last = store.load("t").await.unwrap().unwrap();
+    assert_eq!(last.replayed, 1);
+    assert_eq!(last.task.annotations.len(), 20);
+}
+
+#[wasm_bindgen_test]
+async fn a_journal_with_an_op_that_does_not_apply_is_not_compacted() {
+    let store = Store::open(&unique_db("nocompact")).await.unwrap();
+    store
+        .put_snapshot(
+            &Task {
+                id: "t".into(),
+                ..Task::default()
+            },
+            0.0,
+        )
+        .await
+        .unwrap();
+    store.append("t", &add("a", 0.0)).await.unwrap();
+    store.append("t", &add("a", 0.0)).await.unwrap();
+    assert!(store.compact("t").await.unwrap().is_none());
+    assert_eq!(
+        store.journal_len("t").await.unwrap(),
+        2,
+        "the bad op stays to be reported"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_quota_error_is_typed_and_writes_nothing() {
+    let store = Store::open(&unique_db("quota")).await.unwrap();
+    store
+        .put_snapshot(
+            &Task {
+                id: "t".into(),
+                ..Task::default()
+            },
+            0.0,
+        )
+        .await
+        .unwrap();
+    store.inject_quota_failures(1);
+    let err = store.append("t", &add("lost", 0.0)).await.unwrap_err();
+    assert!(err.is_quota(), "{err}");
+    assert!(err.to_string().contains("QuotaExceeded"), "{err}");
+    // The store keeps working once space is back.
+    store.append("t", &add("kept", 0.0)).await.unwrap();
+    let loaded = store.load("t").await.unwrap().unwrap();
+    let ids: Vec<&str> = loaded
+        .task
+        .annotations
+        .iter()
+        .map(|a| a.id.0.as_str())
+        .collect();
+    assert_eq!(ids, ["kept"]);
+}
+
+#[wasm_bindgen_test]
+async fn batch_append_keeps_order() {
+    let store = Store::open(&unique_db("batch")).await.unwrap();
+    store
+        .put_snapshot(
+            &Task {
+                id: "t".into(),
+                ..Task::default()
+            },
+            0.0,
+        )
+        .await
+        .unwrap();
+    let ops: Vec<(String, Op)> = (0..5)
+        .map(|i| ("t".to_string(), add(&format!("b{i}"), f64::from(i))))
+        .collect();
+    let seqs = store.append_all(&ops).await.unwrap();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    let loaded = store.load("t").await.unwrap().unwrap();
+    assert_eq!(loaded.task.annotations.len(), 5);
+    assert_eq!(loaded.task.annotations[4].id.0, "b4");
+}
+
+#[wasm_bindgen_test]
+async fn local_datasets_keep_blobs_and_delete_cleanly() {
+    use lasso::store::{ImageInfo, NewImage};
+    let store = Store::open(&unique_db("local")).await.unwrap();
+    let blob = |bytes: &[u8]| {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
+        web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap()
+    };
+    let image = |path: &str, bytes: &[u8]| NewImage {
+        info: ImageInfo {
+            id: lasso_core::import::local_task_id("pets", path),
+            dataset: "pets".into(),
+            path: path.into(),
+            class: lasso_core::import::class_from_path(path),
+            size: bytes.len() as f64,
+        },
+        blob: blob(bytes),
+    };
+    let info = store
+        .put_dataset(
+            "pets",
+            "pets",
+            vec![
+                image("dogs/b.png", &[1, 2, 3]),
+                image("cats/a.png", &[9; 10]),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!((info.count, info.bytes), (2, 13.0));
+    assert_eq!(store.datasets().await.unwrap(), vec![info]);
+    let images = store.dataset_images("pets").await.unwrap();
+    let listed: Vec<(&str, Option<&str>)> = images
+        .iter()
+        .map(|i| (i.path.as_str(), i.class.as_deref()))
+        .collect();
+    assert_eq!(
+        listed,
+        [("cats/a.png", Some("cats")), ("dogs/b.png", Some("dogs"))]
+    );
+    let stored = store.image_blob(&images[1].id).await.unwrap().unwrap();
+    let bytes = wasm_bindgen_futures::JsFuture::from(stored.array_buffer())
+        .await
+        .unwrap();
+    assert_eq!(js_sys::Uint8Array::new(&bytes).to_vec(), vec![1, 2, 3]);
+
+    store.delete_dataset("pets").await.unwrap();
+    assert!(store.datasets().await.unwrap().is_empty());
+    assert!(store.dataset_images("pets").await.unwrap().is_empty());
+    assert!(store.image_blob(&images[0].id).await.unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn settings_round_trip() {
+    let store = Store::open(&unique_db("settings")).await.unwrap();
+    assert_eq!(store.setting::<String>("last").await.unwrap(), None);
+    store
+        .set_setting("last", &"pets".to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.setting::<String>("last").await.unwrap().as_deref(),
+        Some("pets")
+    );
+}

@@ -24,6 +24,7 @@ use serde::Deserialize;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 #[derive(Deserialize, Default)]
@@ -103,10 +104,20 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         .clone()
         .unwrap_or_else(|| "lasso".to_string());
     match Store::open(&storage).await {
-        Ok(store) => *runtime.store.borrow_mut() = Some(Rc::new(store)),
-        Err(e) => runtime.fail(format!(
-            "IndexedDB is unavailable ({e}): edits are kept in memory only. Export your work before closing the page."
-        )),
+        Ok(store) => {
+            *runtime.store.borrow_mut() = Some(Rc::new(store));
+            match crate::sync::TabSync::start(&runtime, &storage) {
+                Ok(sync) => *runtime.sync.borrow_mut() = Some(sync),
+                Err(e) => runtime.fail(format!(
+                    "{e}: edits made in another tab on the same task appear here only after a reload."
+                )),
+            }
+            install_flush_on_hide(&runtime);
+            crate::local::refresh(&runtime).await;
+        }
+        Err(e) => runtime.storage_warning.set(Some(format!(
+            "IndexedDB is unavailable ({e}): edits are kept in memory only. Export everything before closing the page."
+        ))),
     }
     if let Some(config) = cloud_config {
         if let Err(e) = Cloud::start(&runtime, config, &storage).await {
@@ -116,6 +127,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         }
     }
     install_cloud_opener(&runtime, &labels, &id_prefix);
+    install_task_opener(&runtime, &labels, &id_prefix);
     let editor = LassoEditor {
         runtime,
         labels,
@@ -242,6 +254,28 @@ impl LassoEditor {
         o.into()
     }
 
+    /// Every task this browser holds (the open one from memory) as one Lasso JSON document
+    /// `{format: "lasso", version: 1, tasks: [...]}`: the same file "Export everything" offers.
+    #[wasm_bindgen(js_name = exportAll)]
+    pub async fn export_all(&self) -> String {
+        crate::export::everything(&self.runtime).await.0
+    }
+
+    /// Offers "Export everything" as a download now.
+    #[wasm_bindgen(js_name = downloadAll)]
+    pub async fn download_all(&self) {
+        crate::export::offer(&self.runtime).await;
+    }
+
+    /// Testing aid: the next `n` journal writes fail as if the disk were full
+    /// (`QuotaExceededError`), to exercise the warning, the export offer and the retry.
+    #[wasm_bindgen(js_name = simulateStorageFull)]
+    pub fn simulate_storage_full(&self, n: u32) {
+        if let Some(store) = self.runtime.store.borrow().as_ref() {
+            store.inject_quota_failures(n);
+        }
+    }
+
     /// Unmounts the editor and drops its callbacks.
     pub fn destroy(&self) {
         self.runtime.listeners.clear();
@@ -271,6 +305,11 @@ pub async fn open_task(
         task.labels = labels.clone();
     }
     let store = runtime.store.borrow().clone();
+    // Ops other tabs journal while the task loads are held, then applied unless the load had them.
+    if let Some(sync) = runtime.sync.borrow().as_ref() {
+        sync.hold();
+    }
+    let mut loaded_seq = 0.0;
     if let Some(store) = store {
         match store.load(&task.id).await {
             Ok(Some(loaded)) => {
@@ -279,6 +318,8 @@ pub async fn open_task(
                         "Skipped a journaled edit that no longer applies: {s}"
                     ));
                 }
+                loaded_seq = loaded.seq;
+                runtime.count_for_compaction(&store, &task.id, loaded.replayed as u32);
                 task = loaded.task;
             }
             Ok(None) => {
@@ -292,7 +333,12 @@ pub async fn open_task(
             )),
         }
     }
-    let src = crate::cloud::display_src(runtime, &task.image.src).await;
+    let src = if task.image.src.starts_with(crate::local::IDB_SRC) {
+        crate::local::resolve_src(runtime, &task.image.src).await
+    } else {
+        crate::cloud::display_src(runtime, &task.image.src).await
+    };
+    let task_id = task.id.clone();
     runtime.session.update(|s| {
         let view_size = s.view_size;
         let mut next = Session::new(task, id_prefix);
@@ -300,6 +346,15 @@ pub async fn open_task(
         *s = next;
         s.view_size = view_size;
     });
+    let held = runtime
+        .sync
+        .borrow()
+        .as_ref()
+        .map(|sync| sync.release(&task_id, loaded_seq))
+        .unwrap_or_default();
+    for op in held {
+        crate::sync::receive(runtime, &task_id, &op);
+    }
     crate::view::image::load(Rc::clone(runtime), &src);
     runtime.emit(EventName::Change, &runtime.annotations_js());
     Ok(())
@@ -323,4 +378,46 @@ fn install_cloud_opener(runtime: &Rc<Runtime>, labels: &LabelSet, id_prefix: &st
         });
     });
     *runtime.open_cloud.borrow_mut() = Some(opener);
+}
+
+/// Lets the local datasets view (and a reload after another tab's conflicting edit) open tasks
+/// the way `loadTask` does.
+fn install_task_opener(runtime: &Rc<Runtime>, labels: &LabelSet, id_prefix: &str) {
+    let weak = Rc::downgrade(runtime);
+    let labels = labels.clone();
+    let id_prefix = id_prefix.to_string();
+    let opener: crate::session::TaskOpener = Rc::new(move |task: Task| {
+        let Some(runtime) = weak.upgrade() else {
+            return;
+        };
+        let labels = labels.clone();
+        let id_prefix = id_prefix.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = open_task(&runtime, &labels, &id_prefix, task).await {
+                runtime.fail(e.as_string().unwrap_or_else(|| format!("{e:?}")));
+            }
+        });
+    });
+    *runtime.open_task.borrow_mut() = Some(opener);
+}
+
+/// Writes every queued op in one transaction as soon as the page is hidden or being closed,
+/// instead of one transaction after another, which a closing page may not live to finish.
+fn install_flush_on_hide(runtime: &Rc<Runtime>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let weak = Rc::downgrade(runtime);
+    let flush = Closure::<dyn FnMut()>::new(move || {
+        if let Some(runtime) = weak.upgrade() {
+            runtime.flush_now();
+        }
+    });
+    let _ = window.add_event_listener_with_callback("pagehide", flush.as_ref().unchecked_ref());
+    if let Some(document) = window.document() {
+        let _ = document
+            .add_event_listener_with_callback("visibilitychange", flush.as_ref().unchecked_ref());
+    }
+    // Lives as long as the page: the listeners hold a weak reference to the runtime.
+    flush.forget();
 }

@@ -6,7 +6,7 @@
 //! short read-write transaction, so appends made meanwhile are kept and wait only for the write.
 
 use super::schema::{BY_TASK, JOURNAL, TASKS};
-use super::{Store, StoreError};
+use super::{finish, Store, StoreError};
 use lasso_core::history::Op;
 use lasso_core::model::Task;
 use rexie::{KeyRange, TransactionMode};
@@ -123,7 +123,7 @@ impl Store {
         let row = snapshot_row(task, seq)?;
         let tx = self.db.transaction(&[TASKS], TransactionMode::ReadWrite)?;
         tx.store(TASKS)?.put(&row, None).await?;
-        tx.done().await?;
+        finish(tx).await?;
         Ok(())
     }
 
@@ -136,7 +136,7 @@ impl Store {
             .db
             .transaction(&[JOURNAL], TransactionMode::ReadWrite)?;
         let key = tx.store(JOURNAL)?.add(&row, None).await?;
-        tx.done().await?;
+        finish(tx).await?;
         Ok(key.as_f64().unwrap_or(0.0))
     }
 
@@ -157,7 +157,7 @@ impl Store {
         for row in &rows {
             seqs.push(journal.add(row, None).await?.as_f64().unwrap_or(0.0));
         }
-        tx.done().await?;
+        finish(tx).await?;
         Ok(seqs)
     }
 
@@ -202,7 +202,7 @@ impl Store {
         for key in &replay.keys {
             journal.delete(JsValue::from_f64(*key)).await?;
         }
-        tx.done().await?;
+        finish(tx).await?;
         Ok(Some(Compacted {
             folded: replay.keys.len(),
             seq,

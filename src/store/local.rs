@@ -6,7 +6,7 @@
 //! folder again gives the same task ids and brings them back.
 
 use super::schema::{BY_DATASET, DATASETS, IMAGES};
-use super::{Store, StoreError};
+use super::{finish, Store, StoreError};
 use js_sys::{Object, Reflect};
 use rexie::{KeyRange, TransactionMode};
 use wasm_bindgen::{JsCast, JsValue};
@@ -144,7 +144,7 @@ impl Store {
                 .sum(),
         };
         tx.store(DATASETS)?.put(&dataset_row(&info)?, None).await?;
-        tx.done().await?;
+        finish(tx).await?;
         Ok(info)
     }
 
@@ -195,7 +195,7 @@ impl Store {
             images.delete(key).await?;
         }
         tx.store(DATASETS)?.delete(JsValue::from_str(id)).await?;
-        tx.done().await?;
+        finish(tx).await?;
         Ok(())
     }
 }

@@ -137,3 +137,16 @@ impl Store {
         ))
     }
 }
+
+/// Commits a read-write transaction now (rather than when the event loop idles, so a page that
+/// closes right after an edit has already asked for it) and waits until it is durable. An
+/// aborted transaction is an error: nothing it wrote is kept.
+pub(crate) async fn finish(tx: rexie::Transaction) -> Result<(), StoreError> {
+    match tx.commit().await {
+        Ok(()) => Ok(()),
+        Err(rexie::Error::TransactioncommitFailed) => Err(StoreError::other(
+            "IndexedDB aborted the transaction (often because the disk or the storage quota is full); nothing of it was written",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,7 +1,7 @@
 //! Key/value settings (small JSON values, e.g. the schema version or the last opened dataset).
 
 use super::schema::SETTINGS;
-use super::{Store, StoreError};
+use super::{finish, Store, StoreError};
 use rexie::TransactionMode;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -41,7 +41,7 @@ impl Store {
             .db
             .transaction(&[SETTINGS], TransactionMode::ReadWrite)?;
         tx.store(SETTINGS)?.put(&row, None).await?;
-        tx.done().await?;
+        finish(tx).await?;
         Ok(())
     }
 }

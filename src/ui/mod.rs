@@ -5,6 +5,8 @@ mod attributes;
 pub mod banner;
 mod canvas;
 mod keys;
+mod local;
+mod storage;
 mod uploads;
 
 use crate::session::{Runtime, SaveState, Session};
@@ -217,6 +219,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                 }>{save_text}</span>
                 <uploads::Uploads runtime=Rc::clone(&runtime)/>
             </div>
+            <storage::StorageWarning runtime=Rc::clone(&runtime)/>
             <Show when=move || banner.with(|b| b.is_some())>
                 <div class="lasso-banner" role="alert">
                     <span>{move || banner.get().unwrap_or_default()}</span>
@@ -258,6 +261,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                         />
                     </ul>
                     <attributes::AttributesPanel runtime=Rc::clone(&runtime)/>
+                    <local::LocalDatasets runtime=Rc::clone(&runtime)/>
                 </aside>
             </div>
             <div class="lasso-status">

@@ -1,0 +1,90 @@
+//! "Export everything": every task this browser holds, as one Lasso JSON file, for when storage
+//! fails and the user must take the work out before closing the page.
+//!
+//! The open task is taken from memory (it has edits the journal may lack); the other tasks are
+//! read from IndexedDB when it still answers. The file is `{"format": "lasso", "version": 1,
+//! "tasks": [Task, …]}` where each task is Lasso JSON as `exportAs("lasso")` gives it.
+
+use crate::session::Runtime;
+use lasso_core::model::Task;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Builds the export: the open task plus every stored task, each once, sorted by id. Stored
+/// tasks that cannot be read are named in `problems` instead of being left out silently.
+pub async fn everything(runtime: &Runtime) -> (String, Vec<String>) {
+    let open = runtime.session.with_untracked(|s| s.editor.task().clone());
+    let mut tasks: Vec<Task> = Vec::new();
+    let mut problems = Vec::new();
+    let store = runtime.store.borrow().clone();
+    if let Some(store) = store {
+        match store.task_ids().await {
+            Ok(ids) => {
+                for id in ids.into_iter().filter(|id| *id != open.id) {
+                    match store.load(&id).await {
+                        Ok(Some(loaded)) => tasks.push(loaded.task),
+                        Ok(None) => {}
+                        Err(e) => problems.push(format!("task {id}: {e}")),
+                    }
+                }
+            }
+            Err(e) => problems.push(format!("stored tasks: {e}")),
+        }
+    }
+    if !open.id.is_empty() {
+        tasks.push(open);
+    }
+    tasks.sort_by(|a, b| a.id.cmp(&b.id));
+    let doc = serde_json::json!({ "format": "lasso", "version": 1, "tasks": tasks });
+    let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| {
+        problems.push(format!("cannot write the export: {e}"));
+        String::new()
+    });
+    (text, problems)
+}
+
+/// Offers `text` as a download named `name` (a JSON file).
+pub fn download(name: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("cannot build the export file: {e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|e| format!("cannot offer the export file: {e:?}"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // The download has started from the URL; release it after the click has been handled.
+    let release = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w
+            .set_timeout_with_callback_and_timeout_and_arguments_0(release.unchecked_ref(), 10_000);
+    }
+    Ok(())
+}
+
+/// Builds the export and offers it as a download; problems go to the banner.
+pub async fn offer(runtime: &Runtime) {
+    let (text, problems) = everything(runtime).await;
+    for p in &problems {
+        runtime.fail(format!("Export everything: {p}"));
+    }
+    let stamp = js_sys::Date::new_0()
+        .to_iso_string()
+        .as_string()
+        .unwrap_or_default()
+        .replace([':', '.'], "-");
+    if let Err(e) = download(&format!("lasso-export-{stamp}.json"), &text) {
+        runtime.fail(format!("Export everything: {e}"));
+    }
+}

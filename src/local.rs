@@ -1,0 +1,266 @@
+//! Local folders of images: picking them (directory picker, `<input webkitdirectory>` or a drop),
+//! storing them as blobs in IndexedDB, and opening one of their images as a task.
+//!
+//! The decisions (which files are images, a file's class in a folder-per-class layout, stable
+//! task ids) are `lasso_core::import`'s; this module only moves files between the browser and
+//! the store. An image's task keeps `idb:<task id>` as its source, resolved to an object URL of
+//! the stored blob whenever it is opened, so it works offline and after reloads.
+
+use crate::session::Runtime;
+use crate::store::{DatasetInfo, ImageInfo, NewImage, Store, StoreError};
+use lasso_core::import::{class_from_path, is_image_path, local_task_id, root_name, strip_root};
+use lasso_core::model::{ImageRef, Task};
+use leptos::prelude::*;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::File;
+
+/// The prefix of an image source that names a blob in the local store.
+pub const IDB_SRC: &str = "idb:";
+
+/// A file the user picked, with its path relative to the picked folder's parent
+/// (`pets/cats/a.png`), or just its name when it was picked or dropped on its own.
+pub struct PickedFile {
+    /// Relative path, `/`-separated.
+    pub path: String,
+    /// The file.
+    pub file: File,
+}
+
+#[wasm_bindgen(inline_js = r#"
+export async function lasso_pick_directory() {
+  if (typeof window.showDirectoryPicker !== "function") return null;
+  let root;
+  try {
+    root = await window.showDirectoryPicker();
+  } catch (e) {
+    if (e && e.name === "AbortError") return [];
+    throw e;
+  }
+  const out = [];
+  async function walk(dir, prefix) {
+    for await (const [name, handle] of dir.entries()) {
+      const path = prefix + "/" + name;
+      if (handle.kind === "directory") await walk(handle, path);
+      else out.push([path, await handle.getFile()]);
+    }
+  }
+  await walk(root, root.name);
+  return out;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn lasso_pick_directory() -> Result<JsValue, JsValue>;
+}
+
+/// Whether the browser has a directory picker (`showDirectoryPicker`).
+pub fn has_directory_picker() -> bool {
+    web_sys::window()
+        .map(|w| {
+            js_sys::Reflect::get(&w, &JsValue::from_str("showDirectoryPicker"))
+                .map(|f| f.is_function())
+                .unwrap_or(false)
+        })
+        .unwrap_or(false)
+}
+
+/// Asks for a folder with the directory picker and lists its files (empty if the user
+/// cancelled). Fails when the browser has no picker; use the `webkitdirectory` input then.
+pub async fn pick_directory() -> Result<Vec<PickedFile>, String> {
+    let value = lasso_pick_directory()
+        .await
+        .map_err(|e| format!("the folder could not be read: {e:?}"))?;
+    if value.is_null() {
+        return Err("this browser has no directory picker".into());
+    }
+    let entries: js_sys::Array = value.unchecked_into();
+    Ok(entries
+        .iter()
+        .filter_map(|pair| {
+            let pair: js_sys::Array = pair.unchecked_into();
+            let path = pair.get(0).as_string()?;
+            let file = pair.get(1).dyn_into::<File>().ok()?;
+            Some(PickedFile { path, file })
+        })
+        .collect())
+}
+
+/// The files of an `<input type=file>` or a drop, with their `webkitRelativePath` when the
+/// browser gives one.
+pub fn from_file_list(list: &web_sys::FileList) -> Vec<PickedFile> {
+    (0..list.length())
+        .filter_map(|i| list.get(i))
+        .map(|file| {
+            let relative = js_sys::Reflect::get(&file, &JsValue::from_str("webkitRelativePath"))
+                .ok()
+                .and_then(|v| v.as_string())
+                .filter(|p| !p.is_empty());
+            PickedFile {
+                path: relative.unwrap_or_else(|| file.name()),
+                file,
+            }
+        })
+        .collect()
+}
+
+/// Stores the images among `files` as a local dataset (named after the picked folder, or
+/// `files-<time>` for loose files) and returns it with the number of files skipped as non-images.
+pub async fn import(
+    store: &Store,
+    files: Vec<PickedFile>,
+) -> Result<(DatasetInfo, usize), StoreError> {
+    let dataset = files
+        .iter()
+        .find_map(|f| root_name(&f.path))
+        .unwrap_or_else(|| format!("files-{}", js_sys::Date::now() as u64));
+    let total = files.len();
+    let images: Vec<NewImage> = files
+        .into_iter()
+        .filter(|f| is_image_path(&f.path))
+        .map(|f| {
+            let path = if root_name(&f.path).as_deref() == Some(dataset.as_str()) {
+                strip_root(&f.path)
+            } else {
+                lasso_core::import::normalize(&f.path)
+            };
+            NewImage {
+                info: ImageInfo {
+                    id: local_task_id(&dataset, &path),
+                    dataset: dataset.clone(),
+                    class: class_from_path(&path),
+                    size: f.file.size(),
+                    path,
+                },
+                blob: f.file.into(),
+            }
+        })
+        .collect();
+    if images.is_empty() {
+        return Err(StoreError::other(format!(
+            "no images among the {total} file(s) picked (accepted: {})",
+            lasso_core::import::IMAGE_EXTENSIONS.join(", ")
+        )));
+    }
+    let skipped = total - images.len();
+    let info = store.put_dataset(&dataset, &dataset, images).await?;
+    Ok((info, skipped))
+}
+
+/// The task of a local image: its tag is its folder's class (folder-per-class layouts).
+pub fn task_of(image: &ImageInfo) -> Task {
+    let name = image.path.rsplit('/').next().unwrap_or(&image.path);
+    Task {
+        id: image.id.clone(),
+        image: ImageRef {
+            src: format!("{IDB_SRC}{}", image.id),
+            name: name.to_string(),
+            width: 0,
+            height: 0,
+        },
+        tags: image.class.iter().cloned().collect(),
+        ..Task::default()
+    }
+}
+
+/// Opens a local image in the editor (its stored annotations, if any, come back).
+pub fn open(runtime: &Rc<Runtime>, image: &ImageInfo) {
+    let opener = runtime.open_task.borrow().clone();
+    match opener {
+        Some(open) => open(task_of(image)),
+        None => runtime.fail("This editor cannot open local images yet.".into()),
+    }
+}
+
+/// An object URL for a stored image, for `src` values `idb:<task id>`; other sources are
+/// returned unchanged.
+pub async fn resolve_src(runtime: &Runtime, src: &str) -> String {
+    let Some(id) = src.strip_prefix(IDB_SRC) else {
+        return src.to_string();
+    };
+    let store = runtime.store.borrow().clone();
+    let Some(store) = store else {
+        runtime.fail(format!(
+            "The image {id} is kept in IndexedDB, which is unavailable here."
+        ));
+        return String::new();
+    };
+    match store.image_blob(id).await {
+        Ok(Some(blob)) => web_sys::Url::create_object_url_with_blob(&blob).unwrap_or_default(),
+        Ok(None) => {
+            runtime.fail(format!(
+                "The image {id} is no longer stored in this browser (its dataset was deleted): open its folder again."
+            ));
+            String::new()
+        }
+        Err(e) => {
+            runtime.fail(format!("Could not read the image {id}: {e}"));
+            String::new()
+        }
+    }
+}
+
+/// Reads the list of local datasets into the runtime's signal.
+pub async fn refresh(runtime: &Runtime) {
+    let store = runtime.store.borrow().clone();
+    let Some(store) = store else {
+        return;
+    };
+    match store.datasets().await {
+        Ok(list) => runtime.local_datasets.set(list),
+        Err(e) => runtime.fail(format!("Could not list the local datasets: {e}")),
+    }
+}
+
+/// Imports picked files, reports what happened, refreshes the list and opens the first image.
+pub async fn import_and_open(runtime: &Rc<Runtime>, files: Vec<PickedFile>) {
+    if files.is_empty() {
+        return;
+    }
+    let store = runtime.store.borrow().clone();
+    let Some(store) = store else {
+        runtime.fail(
+            "IndexedDB is unavailable, so local images cannot be kept in this browser.".into(),
+        );
+        return;
+    };
+    match import(&store, files).await {
+        Ok((info, skipped)) => {
+            if skipped > 0 {
+                web_sys::console::info_1(&JsValue::from_str(&format!(
+                    "local dataset {}: skipped {skipped} file(s) that are not images",
+                    info.id
+                )));
+            }
+            refresh(runtime).await;
+            match store.dataset_images(&info.id).await {
+                Ok(images) => {
+                    if let Some(first) = images.first() {
+                        open(runtime, first);
+                    }
+                }
+                Err(e) => runtime.fail(format!("Could not list dataset {}: {e}", info.id)),
+            }
+        }
+        Err(e) if e.is_quota() => runtime.fail(format!(
+            "The browser's storage is full: the folder could not be kept ({e}). Delete a local dataset or free space."
+        )),
+        Err(e) => runtime.fail(format!("Could not open the folder: {e}")),
+    }
+}
+
+/// A size in bytes for people: `812 B`, `4.2 KB`, `13.0 MB`.
+pub fn human_size(bytes: f64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1024.0 {
+        return format!("{bytes:.0} B");
+    }
+    let mut v = bytes / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}

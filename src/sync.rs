@@ -1,0 +1,146 @@
+//! Live sync between tabs that edit tasks in the same database, over a `BroadcastChannel`.
+//!
+//! Each tab appends its own ops to the shared journal; once an append is durable the tab posts
+//! `{tab, task, seq, op}` on the channel named after the database. A tab with that task open
+//! applies the op with `Editor::apply_external` (not an undo step of its own, not journaled
+//! again). The journal stays the single source of truth: if an op does not apply here (both
+//! tabs changed the same shape at once), the tab reloads the task from the journal, which
+//! replays every op of both tabs in the order they became durable. Messages for a task that is
+//! being opened are kept and applied after its load, unless the load already contained them.
+
+use crate::session::Runtime;
+use lasso_core::history::Op;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use web_sys::{BroadcastChannel, MessageEvent};
+
+#[derive(Serialize, Deserialize)]
+struct Message {
+    /// The sending tab, so a tab ignores its own echo.
+    tab: String,
+    task: String,
+    seq: f64,
+    /// The op as JSON.
+    op: String,
+}
+
+/// Ops held while a task is being opened: (task, seq, op); `None` when not holding.
+type Inbox = Rc<RefCell<Option<Vec<(String, f64, Op)>>>>;
+
+/// The channel of one editor and what it knows about the task being opened.
+pub struct TabSync {
+    channel: BroadcastChannel,
+    tab: String,
+    /// Ops received while a task was being opened: (task, seq, op).
+    inbox: Inbox,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl TabSync {
+    /// Joins the channel of database `db` for `runtime`.
+    pub fn start(runtime: &Rc<Runtime>, db: &str) -> Result<TabSync, String> {
+        let channel = BroadcastChannel::new(&format!("lasso:{db}"))
+            .map_err(|e| format!("BroadcastChannel is unavailable: {e:?}"))?;
+        let tab = format!("tab{:x}", (js_sys::Math::random() * 2f64.powi(48)) as u64);
+        let inbox: Inbox = Rc::new(RefCell::new(None));
+        let weak: Weak<Runtime> = Rc::downgrade(runtime);
+        let me = tab.clone();
+        let inbox_in = Rc::clone(&inbox);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            let Some(runtime) = weak.upgrade() else {
+                return;
+            };
+            let Ok(msg) = serde_wasm_bindgen::from_value::<Message>(ev.data()) else {
+                return;
+            };
+            if msg.tab == me {
+                return;
+            }
+            let op = match serde_json::from_str::<Op>(&msg.op) {
+                Ok(op) => op,
+                Err(e) => {
+                    runtime.fail(format!(
+                        "Another tab sent an edit of task {} this version cannot read ({e}); reload to see it.",
+                        msg.task
+                    ));
+                    return;
+                }
+            };
+            if let Some(pending) = inbox_in.borrow_mut().as_mut() {
+                pending.push((msg.task, msg.seq, op));
+                return;
+            }
+            receive(&runtime, &msg.task, &op);
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Ok(TabSync {
+            channel,
+            tab,
+            inbox,
+            _on_message: on_message,
+        })
+    }
+
+    /// Tells the other tabs that `op` of `task` is durable with sequence number `seq`.
+    pub fn post(&self, task: &str, seq: f64, op: &Op) {
+        let Ok(op) = serde_json::to_string(op) else {
+            return;
+        };
+        let msg = Message {
+            tab: self.tab.clone(),
+            task: task.to_string(),
+            seq,
+            op,
+        };
+        if let Ok(value) = serde_wasm_bindgen::to_value(&msg) {
+            // A closed channel only means no other tab listens.
+            let _ = self.channel.post_message(&value);
+        }
+    }
+
+    /// Starts holding incoming ops while a task is loaded from the store.
+    pub fn hold(&self) {
+        *self.inbox.borrow_mut() = Some(Vec::new());
+    }
+
+    /// Stops holding and returns the held ops of `task` the load (up to `seq`) did not contain.
+    pub fn release(&self, task: &str, seq: f64) -> Vec<Op> {
+        let held = self.inbox.borrow_mut().take().unwrap_or_default();
+        held.into_iter()
+            .filter(|(t, s, _)| t == task && *s > seq)
+            .map(|(_, _, op)| op)
+            .collect()
+    }
+}
+
+impl Drop for TabSync {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}
+
+/// Applies another tab's op, or reloads the task from the journal if it does not apply here.
+pub fn receive(runtime: &Rc<Runtime>, task: &str, op: &Op) {
+    if let Err(e) = runtime.apply_external(task, op) {
+        web_sys::console::warn_1(&JsValue::from_str(&format!(
+            "another tab's edit does not apply here ({e}); reloading task {task} from the journal"
+        )));
+        reload(runtime, task);
+    }
+}
+
+/// Opens the task again from its stored copy (snapshot + journal of every tab).
+fn reload(runtime: &Rc<Runtime>, task: &str) {
+    let opener = runtime.open_task.borrow().clone();
+    let current = runtime.session.with_untracked(|s| s.editor.task().clone());
+    match opener {
+        Some(open) if current.id == task => open(current),
+        _ => runtime.fail(format!(
+            "Another tab changed task {task} in a way this tab cannot follow: reload the page."
+        )),
+    }
+}
