@@ -58,6 +58,12 @@ async function start() {
   window.dispatchEvent(new CustomEvent("lasso-ready"));
 }
 
+// The service worker keeps the app shell for offline starts (see sw.js). Registering is
+// best-effort: without it the app still works online.
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register("sw.js").catch((e) => console.warn("Lasso: no offline app shell:", e));
+}
+
 if (window.wasmBindings) {
   start();
 } else {

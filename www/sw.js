@@ -1,0 +1,108 @@
+// Lasso's service worker: keeps the app shell so the app starts with the network off after one
+// visit. Files whose names carry Trunk's content hash (lasso-<hash>.js, lasso-<hash>_bg.wasm,
+// lasso-<hash>.css) never change, so they are served from the cache first; everything else
+// (index.html, app.js, samples, the manifest) goes to the network first and falls back to the
+// cached copy when offline. Only same-origin GET requests are touched: presigned S3 requests and
+// the presign API always go to the network.
+const CACHE = "lasso-shell-v1";
+const HASHED = /-[0-9a-f]{12,}(_bg)?\.(js|wasm|css)$|\/snippets\/[\w-]+-[0-9a-f]{12,}\//;
+const EXTRA = ["app.js", "manifest.webmanifest", "icon-192.png", "icon-512.png", "samples/chelsea.png"];
+
+/** The same-origin files index.html refers to (href/src attributes and Trunk's init call). */
+function shellUrls(html, base) {
+  const urls = new Set([base]);
+  for (const m of html.matchAll(/(?:href|src)=["']([^"']+)["']|['"](\/?[\w./-]+_bg\.wasm)['"]/g)) {
+    const ref = m[1] || m[2];
+    if (!ref || ref.startsWith("data:")) continue;
+    const url = new URL(ref, base);
+    if (url.origin === self.location.origin) urls.add(url.href);
+  }
+  for (const extra of EXTRA) urls.add(new URL(extra, base).href);
+  return urls;
+}
+
+/** Fetches and caches the shell named by `html`, and drops hashed files it no longer names. */
+async function cacheShell(cache, html, base) {
+  const urls = shellUrls(html, base);
+  await Promise.all(
+    [...urls].filter((u) => u !== base).map(async (u) => {
+      if (HASHED.test(new URL(u).pathname) && (await cache.match(u))) return;
+      try {
+        const res = await fetch(u, { cache: "no-cache" });
+        if (res.ok) await cache.put(u, res);
+      } catch {
+        // Offline during install: this file is cached the next time it is fetched.
+      }
+    }),
+  );
+  for (const req of await cache.keys()) {
+    if (HASHED.test(new URL(req.url).pathname) && !urls.has(req.url)) await cache.delete(req);
+  }
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      const base = self.registration.scope;
+      const res = await fetch(base, { cache: "no-cache" });
+      if (res.ok) {
+        await cache.put(base, res.clone());
+        await cacheShell(cache, await res.text(), base);
+      }
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+      await self.clients.claim();
+    })(),
+  );
+});
+
+async function networkFirst(request, key) {
+  const cache = await caches.open(CACHE);
+  try {
+    const res = await fetch(request);
+    if (res.ok) {
+      await cache.put(key, res.clone());
+      if (key === self.registration.scope) {
+        // A new build: fetch its hashed files now, while online.
+        res.clone().text().then((html) => cacheShell(cache, html, key));
+      }
+    }
+    return res;
+  } catch (e) {
+    const cached = await cache.match(key, { ignoreSearch: true });
+    if (cached) return cached;
+    throw e;
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const res = await fetch(request);
+  if (res.ok) await cache.put(request, res.clone());
+  return res;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  const scope = self.registration.scope;
+  if (request.mode === "navigate" || url.href.split(/[?#]/)[0] === scope || url.pathname.endsWith("/index.html")) {
+    event.respondWith(networkFirst(request, scope));
+  } else if (HASHED.test(url.pathname)) {
+    event.respondWith(cacheFirst(request));
+  } else {
+    event.respondWith(networkFirst(request, url.href.split("#")[0]));
+  }
+});
