@@ -1,0 +1,233 @@
+// Nothing is ever lost: closing the page right after an edit, working offline on a local folder,
+// two tabs on one task, and a full disk.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { serveStatic, launch, openApp, dragImage, imageToPage, artifact, ROOT } from "./support.js";
+
+let server, browser;
+before(async () => {
+  server = await serveStatic();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const annotations = (page) => page.evaluate(() => window.lasso.annotations());
+const byId = (list) => [...list].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+/** A small seeded generator (mulberry32), so a failing run can be repeated. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Draws a box at a random place on the 451×300 sample, at least 20 px on each side. */
+async function randomBox(page, rand) {
+  const x0 = 5 + rand() * 380;
+  const y0 = 5 + rand() * 230;
+  await dragImage(page, [x0, y0], [x0 + 20 + rand() * 45, y0 + 20 + rand() * 45]);
+}
+
+async function waitSaved(page) {
+  // Polled on a timer: a tab in the background gets no animation frames.
+  await page.waitForFunction(() => document.querySelector(".lasso-save")?.dataset.state === "saved", null, {
+    polling: 50,
+  });
+}
+
+test("closing the page right after the last mouse-up loses nothing (20 rounds of random edits)", async () => {
+  const seed = Number(process.env.LASSO_SEED || 20261123);
+  const rand = rng(seed);
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  for (let round = 0; round < 20; round++) {
+    const page = await openApp(context, server.url);
+    // What the page showed after its last change, recorded synchronously in the change event
+    // itself (localStorage survives the closed page), so reading it costs the page no time.
+    await page.evaluate(() => {
+      window.lasso.on("change", (list) => localStorage.setItem("expected", JSON.stringify(list)));
+      window.lasso.setTool("box");
+    });
+    await page.locator(".lasso-canvas").focus();
+    const edits = 1 + Math.floor(rand() * 3);
+    for (let i = 0; i < edits; i++) {
+      const r = rand();
+      if (r < 0.6) {
+        await randomBox(page, rand);
+      } else if (r < 0.8) {
+        await page.keyboard.press("Control+z");
+      } else {
+        // Select the first shape from the list and delete it.
+        const item = page.locator(".lasso-item").first();
+        if (await item.count()) {
+          await item.click();
+          await page.locator(".lasso").press("Delete");
+        }
+      }
+    }
+    await randomBox(page, rand);
+    await page.close(); // no waiting after the mouse-up
+    const reopened = await openApp(context, server.url);
+    const expected = JSON.parse(await reopened.evaluate(() => localStorage.getItem("expected")));
+    const got = await annotations(reopened);
+    assert.deepEqual(byId(got), byId(expected), `round ${round} (seed ${seed})`);
+    assert.ok(got.length >= 1, `round ${round}: the last box is there`);
+    assert.deepEqual(reopened.errors, [], `round ${round}: no errors`);
+    await reopened.close();
+  }
+  await context.close();
+});
+
+/** A folder-per-class dataset on disk: pets/cats/a.png, pets/dogs/b.jpg and a non-image. */
+function makeFolder() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lasso-local-"));
+  const root = path.join(dir, "pets");
+  fs.mkdirSync(path.join(root, "cats"), { recursive: true });
+  fs.mkdirSync(path.join(root, "dogs"), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, "www/samples/chelsea.png"), path.join(root, "cats/a.png"));
+  fs.copyFileSync(path.join(ROOT, "www/samples/rocket.jpg"), path.join(root, "dogs/b.jpg"));
+  fs.writeFileSync(path.join(root, "notes.txt"), "not an image");
+  return root;
+}
+
+const openTask = (page) => page.evaluate(() => JSON.parse(window.lasso.exportAs("lasso")));
+
+test("offline after one visit: reload, open a local folder, label, reload, the work is there", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  let page = await openApp(context, server.url);
+  // The service worker has taken over and cached the shell.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
+  await page.waitForFunction(async () => {
+    const keys = await caches.keys();
+    if (!keys.length) return false;
+    const cached = (await (await caches.open(keys[0])).keys()).map((r) => r.url);
+    return cached.some((u) => u.endsWith("_bg.wasm")) && cached.some((u) => u.endsWith("app.js"));
+  });
+  const manifest = await page.evaluate(() => document.querySelector('link[rel="manifest"]')?.href);
+  assert.ok(manifest, "the page links a web manifest");
+
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+  await page.waitForFunction(() => window.lasso.viewport().imageReady);
+
+  // Open a folder through the webkitdirectory input (what the button falls back to).
+  await page.locator(".lasso-folder-input").setInputFiles(makeFolder());
+  await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id === "local:pets/cats/a.png");
+  await page.waitForFunction(() => window.lasso.viewport().imageReady);
+  let task = await openTask(page);
+  assert.deepEqual(task.tags, ["cats"], "the folder names the class");
+  assert.equal(task.image.width, 451);
+  const row = page.locator(".lasso-dataset", { hasText: "pets" });
+  await assert.doesNotReject(row.waitFor());
+  assert.match(await row.innerText(), /2 images/);
+
+  await page.evaluate(() => window.lasso.setTool("box"));
+  await dragImage(page, [40, 50], [200, 180]);
+  await waitSaved(page);
+  await page.screenshot({ path: artifact("offline-local.png") });
+
+  await page.reload();
+  await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+  await page.locator(".lasso-dataset-open", { hasText: "pets" }).click();
+  await page.locator(".lasso-image", { hasText: "cats/a.png" }).click();
+  await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id === "local:pets/cats/a.png");
+  await page.waitForFunction(() => window.lasso.viewport().imageReady);
+  const boxes = await annotations(page);
+  assert.equal(boxes.length, 1);
+  assert.ok(Math.abs(boxes[0].shape.x0 - 40) <= 1 && Math.abs(boxes[0].shape.y1 - 180) <= 1, JSON.stringify(boxes));
+
+  // The other image of the folder, with its own class.
+  await page.locator(".lasso-image", { hasText: "dogs/b.jpg" }).click();
+  await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id === "local:pets/dogs/b.jpg");
+  task = await openTask(page);
+  assert.deepEqual(task.tags, ["dogs"]);
+
+  // Delete the dataset, after confirming.
+  page.once("dialog", (d) => d.accept());
+  await page.locator(".lasso-dataset-delete").click();
+  await page.locator(".lasso-dataset").waitFor({ state: "detached" });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("two tabs on one task see each other's edits live and lose none", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const a = await openApp(context, server.url);
+  const b = await openApp(context, server.url);
+  for (const p of [a, b]) await p.evaluate(() => window.lasso.setTool("box"));
+
+  await dragImage(a, [20, 20], [80, 80]);
+  await b.waitForFunction(() => window.lasso.annotations().length === 1, null, { polling: 50 });
+  await dragImage(b, [100, 20], [160, 80]);
+  await a.waitForFunction(() => window.lasso.annotations().length === 2, null, { polling: 50 });
+
+  // A page that is not in front gets no animation frames, so waits poll on a timer.
+  // Both at once, several times, without waiting for each other.
+  const rand = rng(7);
+  for (let i = 0; i < 4; i++) {
+    await Promise.all([randomBox(a, rand), randomBox(b, rand)]);
+  }
+  await a.waitForFunction(() => window.lasso.annotations().length === 10, null, { polling: 50 });
+  await b.waitForFunction(() => window.lasso.annotations().length === 10, null, { polling: 50 });
+  await waitSaved(a);
+  await waitSaved(b);
+  assert.deepEqual(byId(await annotations(a)), byId(await annotations(b)));
+
+  // Deleting in one tab removes it in the other.
+  await a.locator(".lasso-item").first().click();
+  await a.locator(".lasso").press("Delete");
+  await b.waitForFunction(() => window.lasso.annotations().length === 9, null, { polling: 50 });
+
+  const c = await openApp(context, server.url);
+  assert.deepEqual(byId(await annotations(c)), byId(await annotations(a)));
+  assert.deepEqual([...a.errors, ...b.errors, ...c.errors], []);
+  await context.close();
+});
+
+test("a full disk shows a warning, offers the export, keeps working and saves once space is back", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
+  let page = await openApp(context, server.url);
+  await page.evaluate(() => {
+    window.lasso.setTool("box");
+    window.lasso.simulateStorageFull(2);
+  });
+  await dragImage(page, [20, 20], [80, 80]);
+  const warning = page.locator(".lasso-storage-warning");
+  await warning.waitFor();
+  assert.match(await warning.innerText(), /storage is full/);
+  assert.equal(await page.locator(".lasso-save").getAttribute("data-state"), "failed");
+  await dragImage(page, [100, 20], [160, 80]);
+  assert.equal((await annotations(page)).length, 2, "work continues in memory");
+  await page.screenshot({ path: artifact("storage-full.png") });
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator(".lasso-export-all").click(),
+  ]);
+  const exported = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
+  assert.equal(exported.format, "lasso");
+  const task = exported.tasks.find((t) => t.id === "sample-chelsea");
+  assert.deepEqual(byId(task.annotations), byId(await annotations(page)));
+
+  // Space is back (the simulated failures are used up): the next edit saves everything queued.
+  await dragImage(page, [200, 20], [260, 80]);
+  await waitSaved(page);
+  await warning.waitFor({ state: "detached" });
+  const before = await annotations(page);
+  await page.reload();
+  await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+  assert.deepEqual(byId(await annotations(page)), byId(before));
+  assert.equal(before.length, 3);
+  await context.close();
+});
