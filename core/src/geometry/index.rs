@@ -7,7 +7,7 @@
 //! (they can be selected) but not by vertex and edge queries (they cannot be edited).
 
 use super::convert::{to_geo, GeoShape};
-use super::measure::bounds;
+use super::measure::geo_bounds;
 use crate::model::{Annotation, AnnotationId, Point, Shape, Visibility};
 use crate::raster::{Rle, RunMask};
 use geo::{Contains, Distance, Euclidean, Intersects};
@@ -204,7 +204,8 @@ impl SpatialIndex {
     /// Records an annotation and returns its tree node, or `None` if its shape has no finite
     /// bounds (an empty shape is tracked, keeping its stacking order, but never found).
     fn add_entry(&mut self, a: &Annotation, order: Option<u64>) -> Option<Node> {
-        let rect = bounds(&a.shape)
+        let geometry = to_geo(&a.shape);
+        let rect = geo_bounds(&geometry)
             .map(|b| [b.x0, b.y0, b.x1, b.y1])
             .filter(|r| r.iter().all(|v| v.is_finite()));
         let order = order.unwrap_or_else(|| {
@@ -219,7 +220,7 @@ impl SpatialIndex {
         };
         let entry = Entry {
             id: a.id.clone(),
-            geometry: to_geo(&a.shape),
+            geometry,
             mask,
             rings: rings_of(&a.shape),
             rect,
@@ -531,6 +532,7 @@ pub fn distance_to(shape: &Shape, p: Point) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::measure::bounds;
     use super::*;
     use crate::model::{BoxShape, Keypoint, PolygonShape};
     use proptest::prelude::*;

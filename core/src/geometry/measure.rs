@@ -27,7 +27,12 @@ pub fn area(shape: &Shape) -> f64 {
 
 /// Axis-aligned bounds, or `None` for an empty shape.
 pub fn bounds(shape: &Shape) -> Option<BoxShape> {
-    let rect = match to_geo(shape) {
+    geo_bounds(&to_geo(shape))
+}
+
+/// Axis-aligned bounds of a shape already converted to `geo`.
+pub(crate) fn geo_bounds(geometry: &GeoShape) -> Option<BoxShape> {
+    let rect = match geometry {
         GeoShape::Area(mp) => mp.bounding_rect(),
         GeoShape::Line(l) => l.bounding_rect(),
         GeoShape::Points(p) => p.bounding_rect(),
@@ -90,6 +95,19 @@ pub fn iou(a: &Shape, b: &Shape, width: u32, height: u32) -> f64 {
     let (GeoShape::Area(pa), GeoShape::Area(pb)) = (to_geo(a), to_geo(b)) else {
         return 0.0;
     };
+    // Most pairs in an IoU matrix are far apart: their bounds settle it without boolean ops.
+    let apart = match (pa.bounding_rect(), pb.bounding_rect()) {
+        (Some(ra), Some(rb)) => {
+            ra.max().x <= rb.min().x
+                || rb.max().x <= ra.min().x
+                || ra.max().y <= rb.min().y
+                || rb.max().y <= ra.min().y
+        }
+        _ => true,
+    };
+    if apart {
+        return 0.0;
+    }
     let (pa, pb) = (merge_parts(pa), merge_parts(pb));
     let inter = pa.intersection(&pb).unsigned_area();
     if inter <= 0.0 {
