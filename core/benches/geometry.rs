@@ -53,7 +53,8 @@ fn star(n: usize, cx: f64, cy: f64, radius: f64, seed: u64) -> Shape {
                 let t = i as f64 * std::f64::consts::TAU / n as f64;
                 let wave = 0.15 * (5.0 * t + phase).sin() + 0.05 * (13.0 * t).cos();
                 // Noise stays below the vertex spacing so the outline never crosses itself.
-                let r = radius * (0.8 + wave) + rng.next() * 0.2 * radius * 6.28 / n as f64;
+                let r = radius * (0.8 + wave)
+                    + rng.next() * 0.2 * radius * std::f64::consts::TAU / n as f64;
                 Point::new(cx + r * t.cos(), cy + r * t.sin())
             })
             .collect(),
