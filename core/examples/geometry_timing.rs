@@ -82,10 +82,16 @@ fn main() {
             .map(|p| index.visible_in(p.x, p.y, p.x + 1920.0, p.y + 1080.0).len())
             .sum::<usize>()
     }) / 100.0;
-    let (a, b) = (star(256, 500.0, 500.0, 300.0), star(256, 600.0, 550.0, 300.0));
+    let (a, b) = (
+        star(256, 500.0, 500.0, 300.0),
+        star(256, 600.0, 550.0, 300.0),
+    );
     let polygon_iou = median(9, || (0..20).map(|_| iou(&a, &b, 2000, 2000)).sum::<f64>()) / 20.0;
     println!("index build 100,000 boxes: {:.2} ms", build * 1e3);
     println!("hit test among 100,000 boxes: {:.2} µs", hit * 1e6);
     println!("viewport query 1920×1080: {:.1} µs", viewport * 1e6);
-    println!("IoU of two polygons of 256 vertices: {:.1} µs", polygon_iou * 1e6);
+    println!(
+        "IoU of two polygons of 256 vertices: {:.1} µs",
+        polygon_iou * 1e6
+    );
 }
