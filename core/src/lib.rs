@@ -14,6 +14,7 @@
 
 pub mod cloud;
 pub mod edit;
+pub mod formats;
 pub mod geometry;
 pub mod history;
 pub mod import;

@@ -7,10 +7,10 @@
 //! (they can be selected) but not by vertex and edge queries (they cannot be edited).
 
 use super::convert::{to_geo, GeoShape};
-use super::measure::bounds;
+use super::measure::geo_bounds;
 use crate::model::{Annotation, AnnotationId, Point, Shape, Visibility};
 use crate::raster::{Rle, RunMask};
-use geo::{Contains, Distance, Euclidean};
+use geo::{Contains, Distance, Euclidean, Intersects};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use std::collections::HashMap;
@@ -21,8 +21,9 @@ struct Entry {
     id: AnnotationId,
     geometry: GeoShape,
     mask: Option<RunMask>,
-    vertices: Vec<(usize, usize, Vec<Point>, bool)>,
-    rect: [f64; 4],
+    rings: Vec<Ring>,
+    /// Bounds, or `None` for a shape with nothing to find (it is then not in the tree).
+    rect: Option<[f64; 4]>,
     z: i64,
     order: u64,
     hidden: bool,
@@ -66,45 +67,82 @@ pub struct SpatialIndex {
     next_order: u64,
 }
 
-/// Rings of a shape as (part, ring, points, closed).
-fn rings_of(shape: &Shape) -> Vec<(usize, usize, Vec<Point>, bool)> {
+/// How a ring's points are joined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Join {
+    /// A closed outline: the last point joins the first.
+    Closed,
+    /// An open line.
+    Open,
+    /// Separate points (keypoints): no edges at all.
+    Points,
+}
+
+/// One ring, line or point set of a shape, with the model's index of each vertex (keypoints
+/// that are not placed are left out but keep the numbering of the others).
+struct Ring {
+    part: usize,
+    ring: usize,
+    join: Join,
+    vertices: Vec<(usize, Point)>,
+}
+
+fn numbered(points: &[Point]) -> Vec<(usize, Point)> {
+    points.iter().copied().enumerate().collect()
+}
+
+/// The rings of a shape, in the order and numbering the model uses. Box vertices are numbered
+/// `(x0, y0)`, `(x1, y0)`, `(x1, y1)`, `(x0, y1)`; rotated box vertices follow
+/// [`crate::model::RotatedBox::corners`].
+fn rings_of(shape: &Shape) -> Vec<Ring> {
+    let closed = |part, ring, points: &[Point]| Ring {
+        part,
+        ring,
+        join: Join::Closed,
+        vertices: numbered(points),
+    };
     match shape {
-        Shape::Box(b) => vec![(
+        Shape::Box(b) => vec![closed(
             0,
             0,
-            vec![
+            &[
                 Point::new(b.x0, b.y0),
                 Point::new(b.x1, b.y0),
                 Point::new(b.x1, b.y1),
                 Point::new(b.x0, b.y1),
             ],
-            true,
         )],
-        Shape::RotatedBox(r) => vec![(0, 0, r.corners().to_vec(), true)],
+        Shape::RotatedBox(r) => vec![closed(0, 0, &r.corners())],
         Shape::Polygon(p) => p
             .parts
             .iter()
             .enumerate()
             .flat_map(|(i, part)| {
-                std::iter::once((i, 0, part.exterior.clone(), true)).chain(
+                std::iter::once(closed(i, 0, &part.exterior)).chain(
                     part.holes
                         .iter()
                         .enumerate()
-                        .map(move |(h, ring)| (i, h + 1, ring.clone(), true)),
+                        .map(move |(h, ring)| closed(i, h + 1, ring)),
                 )
             })
             .collect(),
-        Shape::Polyline { points } => vec![(0, 0, points.clone(), false)],
-        Shape::Keypoints { points } => vec![(
-            0,
-            0,
-            points
+        Shape::Polyline { points } => vec![Ring {
+            part: 0,
+            ring: 0,
+            join: Join::Open,
+            vertices: numbered(points),
+        }],
+        Shape::Keypoints { points } => vec![Ring {
+            part: 0,
+            ring: 0,
+            join: Join::Points,
+            vertices: points
                 .iter()
-                .filter(|k| k.visibility != Visibility::NotLabeled)
-                .map(|k| Point::new(k.x, k.y))
+                .enumerate()
+                .filter(|(_, k)| k.visibility != Visibility::NotLabeled)
+                .map(|(i, k)| (i, Point::new(k.x, k.y)))
                 .collect(),
-            false,
-        )],
+        }],
         Shape::Mask(_) => Vec::new(),
     }
 }
@@ -127,11 +165,19 @@ impl SpatialIndex {
         Self::default()
     }
 
-    /// An index over `annotations`, later ones on top at equal `z`.
+    /// An index over `annotations`, later ones on top at equal `z`. If an id occurs twice the
+    /// later annotation replaces the earlier one, as [`SpatialIndex::upsert`] would.
     pub fn from_annotations<'a>(annotations: impl IntoIterator<Item = &'a Annotation>) -> Self {
         let mut index = Self::new();
         let mut nodes = Vec::new();
         for a in annotations {
+            if let Some(&slot) = index.slots.get(&a.id) {
+                // Not yet in the tree: forgetting the entry is enough, its node is dropped below.
+                index.slots.remove(&a.id);
+                index.entries[slot] = None;
+                index.free.push(slot);
+                nodes.retain(|n: &Node| n.data != slot);
+            }
             if let Some(node) = index.add_entry(a, None) {
                 nodes.push(node);
             }
@@ -140,7 +186,7 @@ impl SpatialIndex {
         index
     }
 
-    /// Number of indexed annotations.
+    /// Number of annotations tracked (shapes without finite bounds count but are never found).
     pub fn len(&self) -> usize {
         self.slots.len()
     }
@@ -150,25 +196,34 @@ impl SpatialIndex {
         self.slots.is_empty()
     }
 
+    /// Whether an annotation with this id is indexed.
+    pub fn contains(&self, id: &AnnotationId) -> bool {
+        self.slots.contains_key(id)
+    }
+
+    /// Records an annotation and returns its tree node, or `None` if its shape has no finite
+    /// bounds (an empty shape is tracked, keeping its stacking order, but never found).
     fn add_entry(&mut self, a: &Annotation, order: Option<u64>) -> Option<Node> {
-        let b = bounds(&a.shape)?;
-        if ![b.x0, b.y0, b.x1, b.y1].iter().all(|v| v.is_finite()) {
-            return None;
-        }
+        let geometry = to_geo(&a.shape);
+        let rect = geo_bounds(&geometry)
+            .map(|b| [b.x0, b.y0, b.x1, b.y1])
+            .filter(|r| r.iter().all(|v| v.is_finite()));
         let order = order.unwrap_or_else(|| {
             self.next_order += 1;
             self.next_order
         });
         let mask = match &a.shape {
-            Shape::Mask(m) => Rle::from_model(m).ok().map(|r| RunMask::from_rle(&r)),
+            Shape::Mask(m) if rect.is_some() => {
+                Rle::from_model(m).ok().map(|r| RunMask::from_rle(&r))
+            }
             _ => None,
         };
         let entry = Entry {
             id: a.id.clone(),
-            geometry: to_geo(&a.shape),
+            geometry,
             mask,
-            vertices: rings_of(&a.shape),
-            rect: [b.x0, b.y0, b.x1, b.y1],
+            rings: rings_of(&a.shape),
+            rect,
             z: a.z,
             order,
             hidden: a.hidden,
@@ -185,13 +240,16 @@ impl SpatialIndex {
             }
         };
         self.slots.insert(a.id.clone(), slot);
+        let [x0, y0, x1, y1] = rect?;
         Some(GeomWithData::new(
-            Rectangle::from_corners([b.x0, b.y0], [b.x1, b.y1]),
+            Rectangle::from_corners([x0, y0], [x1, y1]),
             slot,
         ))
     }
 
-    /// Adds an annotation, or replaces the indexed version of it (keeping its stacking order).
+    /// Adds an annotation, or replaces the indexed version of it (keeping its stacking order
+    /// among annotations of equal `z`). A shape without finite bounds (keypoints none of which
+    /// is placed, NaN coordinates) is tracked but never found by a query.
     pub fn upsert(&mut self, a: &Annotation) {
         let order = self
             .slots
@@ -209,8 +267,7 @@ impl SpatialIndex {
         let Some(slot) = self.slots.remove(id) else {
             return;
         };
-        if let Some(entry) = self.entries[slot].take() {
-            let [x0, y0, x1, y1] = entry.rect;
+        if let Some([x0, y0, x1, y1]) = self.entries[slot].take().and_then(|e| e.rect) {
             self.tree.remove(&GeomWithData::new(
                 Rectangle::from_corners([x0, y0], [x1, y1]),
                 slot,
@@ -229,25 +286,16 @@ impl SpatialIndex {
 
     /// The topmost visible annotation whose shape is under `p` or within `tolerance_px` screen
     /// pixels of its outline, line or points, at zoom `scale` (screen pixels per image pixel).
+    ///
+    /// The test is exact for the shape, not its bounds: inside a polygon's exterior and outside
+    /// its holes, or near an edge; near a polyline's segments; near a placed keypoint (the
+    /// skeleton is not part of the shape); on a set pixel of a mask (masks ignore the
+    /// tolerance). Topmost means highest `z`, then latest added. Locked annotations are found
+    /// (they can be selected) and say so in [`Hit::locked`]; hidden ones are not.
     pub fn hit(&self, p: Point, tolerance_px: f64, scale: f64) -> Option<Hit> {
-        let tol = tolerance_px / scale.max(1e-9);
-        let gp = geo::Point::new(p.x, p.y);
+        let tol = image_tolerance(tolerance_px, scale);
         self.near(p, tol)
-            .filter(|e| {
-                if let Some(mask) = &e.mask {
-                    return p.x >= 0.0
-                        && p.y >= 0.0
-                        && mask.contains(p.x.floor() as u32, p.y.floor() as u32);
-                }
-                let inside = match &e.geometry {
-                    GeoShape::Area(mp) => mp.contains(&gp),
-                    _ => false,
-                };
-                inside
-                    || e.vertices.iter().any(|(_, _, ring, closed)| {
-                        ring_distance(p, ring, *closed).is_some_and(|(d, _, _)| d <= tol)
-                    })
-            })
+            .filter(|e| e.covers(p, tol))
             .max_by_key(|e| (e.z, e.order))
             .map(|e| Hit {
                 id: e.id.clone(),
@@ -255,110 +303,218 @@ impl SpatialIndex {
             })
     }
 
+    /// Every visible annotation under `p` (as [`SpatialIndex::hit`] decides), topmost first:
+    /// for cycling through stacked shapes with repeated clicks.
+    pub fn hits(&self, p: Point, tolerance_px: f64, scale: f64) -> Vec<Hit> {
+        let tol = image_tolerance(tolerance_px, scale);
+        let mut found: Vec<&Entry> = self.near(p, tol).filter(|e| e.covers(p, tol)).collect();
+        found.sort_by_key(|e| std::cmp::Reverse((e.z, e.order)));
+        found
+            .into_iter()
+            .map(|e| Hit {
+                id: e.id.clone(),
+                locked: e.locked,
+            })
+            .collect()
+    }
+
     /// Visible annotations whose bounds intersect the rectangle, in drawing order (bottom
-    /// first): what the renderer draws for a viewport.
+    /// first): what the renderer draws for a viewport. Bounds are enough here: drawing a shape
+    /// that falls just outside costs less than testing it exactly.
     pub fn visible_in(&self, x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<AnnotationId> {
         let envelope = AABB::from_corners([x0.min(x1), y0.min(y1)], [x0.max(x1), y0.max(y1)]);
-        let mut found: Vec<&Entry> = self
+        let found = self
+            .tree
+            .locate_in_envelope_intersecting(&envelope)
+            .filter_map(|node| self.entries[node.data].as_ref())
+            .filter(|e| !e.hidden);
+        in_drawing_order(found)
+    }
+
+    /// Visible annotations whose shape itself (not only its bounds) touches the rectangle, in
+    /// drawing order: rubber-band selection in "touch" mode. A rectangle inside a polygon or
+    /// inside a hole's outline counts as touching only where the polygon's area is; masks are
+    /// tested by their set pixels.
+    pub fn touching(&self, x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<AnnotationId> {
+        let (x0, y0, x1, y1) = (x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1));
+        let rect = geo::Rect::new((x0, y0), (x1, y1));
+        let envelope = AABB::from_corners([x0, y0], [x1, y1]);
+        let found = self
             .tree
             .locate_in_envelope_intersecting(&envelope)
             .filter_map(|node| self.entries[node.data].as_ref())
             .filter(|e| !e.hidden)
-            .collect();
-        found.sort_by_key(|e| (e.z, e.order));
-        found.into_iter().map(|e| e.id.clone()).collect()
+            .filter(|e| match &e.mask {
+                Some(mask) => mask_touches(mask, x0, y0, x1, y1),
+                None => match &e.geometry {
+                    GeoShape::Area(mp) => mp.intersects(&rect),
+                    GeoShape::Line(l) => l.intersects(&rect),
+                    GeoShape::Points(mp) => mp.intersects(&rect),
+                },
+            });
+        in_drawing_order(found)
     }
 
-    /// Visible annotations lying wholly inside the rectangle (rubber-band selection).
+    /// Visible annotations lying wholly inside the rectangle, in drawing order: rubber-band
+    /// selection in "enclose" mode.
     pub fn contained_in(&self, x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<AnnotationId> {
         let envelope = AABB::from_corners([x0.min(x1), y0.min(y1)], [x0.max(x1), y0.max(y1)]);
-        let mut found: Vec<&Entry> = self
+        let found = self
             .tree
             .locate_in_envelope(&envelope)
             .filter_map(|node| self.entries[node.data].as_ref())
-            .filter(|e| !e.hidden)
-            .collect();
-        found.sort_by_key(|e| (e.z, e.order));
-        found.into_iter().map(|e| e.id.clone()).collect()
+            .filter(|e| !e.hidden);
+        in_drawing_order(found)
     }
 
     fn editable_near(&self, p: Point, tol: f64) -> impl Iterator<Item = &Entry> {
         self.near(p, tol).filter(|e| !e.locked)
     }
 
-    /// The nearest vertex of an editable annotation within `tolerance_px` screen pixels
-    /// (the topmost annotation wins a tie).
+    /// The nearest vertex of a visible, unlocked annotation within `tolerance_px` screen pixels
+    /// at zoom `scale`; at equal distance the topmost annotation wins. Vertices are numbered as
+    /// in the model (a keypoint's index in its list, a box's corners from top-left clockwise).
     pub fn nearest_vertex(&self, p: Point, tolerance_px: f64, scale: f64) -> Option<VertexHit> {
-        let tol = tolerance_px / scale.max(1e-9);
-        let mut best: Option<(f64, (i64, u64), VertexHit)> = None;
+        let tol = image_tolerance(tolerance_px, scale);
+        let mut best: Option<((i64, u64), VertexHit)> = None;
         for e in self.editable_near(p, tol) {
-            for (part, ring, points, _) in &e.vertices {
-                for (i, v) in points.iter().enumerate() {
-                    let d = ((p.x - v.x).powi(2) + (p.y - v.y).powi(2)).sqrt();
-                    let rank = (e.z, e.order);
-                    let better = best.as_ref().is_none_or(|(bd, br, _)| {
-                        d < *bd - 1e-12 || ((d - *bd).abs() <= 1e-12 && rank > *br)
-                    });
-                    if d <= tol && better {
-                        best = Some((
-                            d,
-                            rank,
-                            VertexHit {
-                                id: e.id.clone(),
-                                part: *part,
-                                ring: *ring,
-                                vertex: i,
-                                distance: d,
-                                at: *v,
-                            },
-                        ));
+            for ring in &e.rings {
+                for &(i, v) in &ring.vertices {
+                    let d = (p.x - v.x).hypot(p.y - v.y);
+                    if d <= tol {
+                        let candidate = VertexHit {
+                            id: e.id.clone(),
+                            part: ring.part,
+                            ring: ring.ring,
+                            vertex: i,
+                            distance: d,
+                            at: v,
+                        };
+                        keep_better(&mut best, (e.z, e.order), candidate);
                     }
                 }
             }
         }
-        best.map(|(_, _, hit)| hit)
+        best.map(|(_, hit)| hit)
     }
 
-    /// The nearest edge of an editable annotation within `tolerance_px` screen pixels, with
-    /// the point on it (where a new vertex would go).
+    /// The nearest edge of a visible, unlocked annotation within `tolerance_px` screen pixels
+    /// at zoom `scale`, with the point on it (where a new vertex would go); at equal distance
+    /// the topmost annotation wins. `vertex` is the edge's first vertex; a closed ring's last
+    /// edge runs from its last vertex back to vertex 0. Keypoints have no edges.
     pub fn nearest_edge(&self, p: Point, tolerance_px: f64, scale: f64) -> Option<VertexHit> {
-        let tol = tolerance_px / scale.max(1e-9);
-        let mut best: Option<VertexHit> = None;
+        let tol = image_tolerance(tolerance_px, scale);
+        let mut best: Option<((i64, u64), VertexHit)> = None;
         for e in self.editable_near(p, tol) {
-            for (part, ring, points, closed) in &e.vertices {
-                if let Some((d, i, at)) = ring_distance(p, points, *closed) {
-                    if d <= tol && best.as_ref().is_none_or(|b| d < b.distance) {
-                        best = Some(VertexHit {
+            for ring in e.rings.iter().filter(|r| r.join != Join::Points) {
+                if let Some((d, i, at)) = ring_distance(p, ring) {
+                    if d <= tol {
+                        let candidate = VertexHit {
                             id: e.id.clone(),
-                            part: *part,
-                            ring: *ring,
+                            part: ring.part,
+                            ring: ring.ring,
                             vertex: i,
                             distance: d,
                             at,
-                        });
+                        };
+                        keep_better(&mut best, (e.z, e.order), candidate);
                     }
                 }
             }
         }
-        best
+        best.map(|(_, hit)| hit)
     }
 }
 
-/// Distance from `p` to a ring or line, with the index of the nearest edge and the nearest
-/// point. Keypoint "lines" are treated point by point by passing `closed = false` with
-/// single-point segments.
-fn ring_distance(p: Point, ring: &[Point], closed: bool) -> Option<(f64, usize, Point)> {
-    match ring.len() {
-        0 => None,
-        1 => Some((segment_nearest(p, ring[0], ring[0]).0, 0, ring[0])),
-        n => {
-            let edges = if closed { n } else { n - 1 };
+impl Entry {
+    /// Whether `p` is on the shape or within `tol` image pixels of its outline or points.
+    fn covers(&self, p: Point, tol: f64) -> bool {
+        if let Some(mask) = &self.mask {
+            // `as u32` saturates; the range check keeps far-away points from landing on an edge.
+            return p.x >= 0.0
+                && p.y >= 0.0
+                && p.x < f64::from(u32::MAX)
+                && p.y < f64::from(u32::MAX)
+                && mask.contains(p.x.floor() as u32, p.y.floor() as u32);
+        }
+        let inside = match &self.geometry {
+            GeoShape::Area(mp) => mp.contains(&geo::Point::new(p.x, p.y)),
+            _ => false,
+        };
+        inside
+            || self
+                .rings
+                .iter()
+                .any(|ring| ring_distance(p, ring).is_some_and(|(d, _, _)| d <= tol))
+    }
+}
+
+/// Image pixels covered by `tolerance_px` screen pixels at zoom `scale`.
+fn image_tolerance(tolerance_px: f64, scale: f64) -> f64 {
+    let scale = if scale.is_finite() && scale > 0.0 {
+        scale
+    } else {
+        1.0
+    };
+    if tolerance_px.is_finite() {
+        tolerance_px.max(0.0) / scale
+    } else {
+        0.0
+    }
+}
+
+/// Replaces `best` with `candidate` if it is nearer, or as near and higher in the stack.
+fn keep_better(best: &mut Option<((i64, u64), VertexHit)>, rank: (i64, u64), candidate: VertexHit) {
+    let better = best.as_ref().is_none_or(|(r, b)| {
+        candidate.distance < b.distance || (candidate.distance == b.distance && rank > *r)
+    });
+    if better {
+        *best = Some((rank, candidate));
+    }
+}
+
+fn in_drawing_order<'a>(entries: impl Iterator<Item = &'a Entry>) -> Vec<AnnotationId> {
+    let mut found: Vec<&Entry> = entries.collect();
+    found.sort_by_key(|e| (e.z, e.order));
+    found.into_iter().map(|e| e.id.clone()).collect()
+}
+
+/// Whether any set pixel of the mask overlaps the rectangle (pixel `(x, y)` is the square
+/// `[x, x+1] × [y, y+1]`).
+fn mask_touches(mask: &RunMask, x0: f64, y0: f64, x1: f64, y1: f64) -> bool {
+    if !(x1 >= 0.0 && y1 >= 0.0) {
+        return false;
+    }
+    // Columns whose square meets [x0, x1]: floor(x0) - 1 < x <= floor(x1), clipped to u32.
+    let first = (x0.max(1.0) - 1.0).ceil().min(f64::from(u32::MAX)) as u32;
+    let last = x1.floor().min(f64::from(mask.width())) as u32;
+    let (top, bottom) = ((y0.max(1.0) - 1.0).ceil(), y1.floor());
+    (first..=last).any(|x| {
+        mask.column(x)
+            .iter()
+            .any(|&(a, b)| f64::from(a) <= bottom && f64::from(b) - 1.0 >= top)
+    })
+}
+
+/// Distance from `p` to a ring, line or point set, with the model index of the nearest edge's
+/// first vertex (or of the nearest point) and the nearest point itself.
+fn ring_distance(p: Point, ring: &Ring) -> Option<(f64, usize, Point)> {
+    let v = &ring.vertices;
+    let nearest = |a: (f64, usize, Point), b: (f64, usize, Point)| if b.0 < a.0 { b } else { a };
+    match (ring.join, v.len()) {
+        (_, 0) => None,
+        (Join::Points, _) | (_, 1) => v
+            .iter()
+            .map(|&(i, q)| ((p.x - q.x).hypot(p.y - q.y), i, q))
+            .reduce(nearest),
+        (join, n) => {
+            let edges = if join == Join::Closed { n } else { n - 1 };
             (0..edges)
-                .map(|i| {
-                    let (d, q) = segment_nearest(p, ring[i], ring[(i + 1) % n]);
-                    (d, i, q)
+                .map(|k| {
+                    let (d, q) = segment_nearest(p, v[k].1, v[(k + 1) % n].1);
+                    (d, v[k].0, q)
                 })
-                .min_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal))
+                .reduce(nearest)
         }
     }
 }
@@ -376,6 +532,7 @@ pub fn distance_to(shape: &Shape, p: Point) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::measure::bounds;
     use super::*;
     use crate::model::{BoxShape, Keypoint, PolygonShape};
     use proptest::prelude::*;
@@ -499,50 +656,337 @@ mod tests {
         assert!(index.hit(Point::new(4.5, 7.2), 0.0, 1.0).is_none());
     }
 
+    #[test]
+    fn keypoints_are_points_not_a_line_and_keep_their_numbers() {
+        let kp = |name: &str, x: f64, y: f64, visibility| Keypoint {
+            name: name.into(),
+            x,
+            y,
+            visibility,
+        };
+        let k = Annotation::new(
+            "k",
+            "face",
+            Shape::Keypoints {
+                points: vec![
+                    kp("ear", 0.0, 0.0, Visibility::NotLabeled),
+                    kp("left_eye", 10.0, 10.0, Visibility::Visible),
+                    kp("right_eye", 30.0, 10.0, Visibility::Occluded),
+                ],
+            },
+        );
+        let index = SpatialIndex::from_annotations([&k]);
+        // Half-way between the eyes is nowhere near either point.
+        assert_eq!(index.hit(Point::new(20.0, 10.0), 2.0, 1.0), None);
+        assert!(index.hit(Point::new(29.0, 10.5), 2.0, 1.0).is_some());
+        let v = index
+            .nearest_vertex(Point::new(29.0, 10.0), 3.0, 1.0)
+            .unwrap();
+        assert_eq!((v.vertex, v.at), (2, Point::new(30.0, 10.0)));
+        assert_eq!(index.nearest_edge(Point::new(20.0, 10.0), 5.0, 1.0), None);
+    }
+
+    #[test]
+    fn a_repeated_id_keeps_only_the_later_shape() {
+        let first = boxed("a", 0.0, 0.0, 10.0, 10.0);
+        let second = boxed("a", 50.0, 50.0, 60.0, 60.0);
+        let mut index = SpatialIndex::from_annotations([&first, &second]);
+        assert_eq!(index.len(), 1);
+        assert_eq!(index.hit(Point::new(5.0, 5.0), 0.0, 1.0), None);
+        index.remove(&first.id);
+        assert!(index.is_empty());
+        assert!(index.visible_in(-100.0, -100.0, 100.0, 100.0).is_empty());
+    }
+
+    #[test]
+    fn touching_tests_the_shape_not_its_bounds() {
+        let diamond = Annotation::new(
+            "d",
+            "sign",
+            Shape::RotatedBox(crate::model::RotatedBox {
+                cx: 50.0,
+                cy: 50.0,
+                w: 40.0,
+                h: 40.0,
+                angle: 45.0,
+            }),
+        );
+        let px: Vec<u8> = (0..100).map(|i| u8::from(i == 99)).collect();
+        let dot = Annotation::new(
+            "m",
+            "dot",
+            Shape::Mask(RunMask::from_row_major(&px, 10, 10).to_rle().to_model()),
+        );
+        let index = SpatialIndex::from_annotations([&diamond, &dot]);
+        // The diamond's bounding box corner region is empty.
+        assert_eq!(index.visible_in(22.0, 22.0, 26.0, 26.0).len(), 1);
+        assert!(index.touching(22.0, 22.0, 26.0, 26.0).is_empty());
+        assert_eq!(index.touching(45.0, 45.0, 46.0, 46.0)[0].0, "d");
+        // The mask's only pixel is (9, 9): the rectangle [0, 8.5]² misses it, [0, 9.2]² meets it.
+        assert!(index.touching(0.0, 0.0, 8.5, 8.5).is_empty());
+        assert_eq!(index.touching(0.0, 0.0, 9.2, 9.2)[0].0, "m");
+        assert!(index.touching(0.0, 0.0, 1e12, 1e12).len() == 2);
+    }
+
+    #[test]
+    fn hits_list_every_stacked_shape_topmost_first() {
+        let mut a = boxed("a", 0.0, 0.0, 10.0, 10.0);
+        a.z = 2;
+        let b = boxed("b", 0.0, 0.0, 10.0, 10.0);
+        let c = boxed("c", 0.0, 0.0, 10.0, 10.0);
+        let index = SpatialIndex::from_annotations([&a, &b, &c]);
+        let ids: Vec<String> = index
+            .hits(Point::new(5.0, 5.0), 0.0, 1.0)
+            .into_iter()
+            .map(|h| h.id.0)
+            .collect();
+        assert_eq!(ids, ["a", "c", "b"]);
+    }
+
+    fn any_shape() -> impl Strategy<Value = Shape> {
+        let point = (0.0f64..100.0, 0.0f64..100.0).prop_map(|(x, y)| Point::new(x, y));
+        prop_oneof![
+            (0.0f64..90.0, 0.0f64..90.0, 0.5f64..20.0, 0.5f64..20.0).prop_map(|(x, y, w, h)| {
+                Shape::Box(BoxShape::from_corners(
+                    Point::new(x, y),
+                    Point::new(x + w, y + h),
+                ))
+            }),
+            (
+                0.0f64..100.0,
+                0.0f64..100.0,
+                0.5f64..20.0,
+                0.5f64..20.0,
+                -180.0f64..180.0
+            )
+                .prop_map(|(cx, cy, w, h, angle)| Shape::RotatedBox(
+                    crate::model::RotatedBox {
+                        cx,
+                        cy,
+                        w,
+                        h,
+                        angle
+                    }
+                )),
+            proptest::collection::vec(point.clone(), 2..6)
+                .prop_map(|points| Shape::Polyline { points }),
+            proptest::collection::vec((point.clone(), 0u8..3), 1..5).prop_map(|ks| {
+                Shape::Keypoints {
+                    points: ks
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (p, v))| Keypoint {
+                            name: format!("k{i}"),
+                            x: p.x,
+                            y: p.y,
+                            visibility: [
+                                Visibility::NotLabeled,
+                                Visibility::Occluded,
+                                Visibility::Visible,
+                            ][usize::from(v)],
+                        })
+                        .collect(),
+                }
+            }),
+            (point, 2.0f64..20.0, 3usize..8).prop_map(|(c, r, n)| {
+                // A regular polygon with a smaller one as its hole.
+                let ring = |radius: f64| {
+                    (0..n)
+                        .map(|i| {
+                            let t = i as f64 * std::f64::consts::TAU / n as f64;
+                            Point::new(c.x + radius * t.cos(), c.y + radius * t.sin())
+                        })
+                        .collect::<Vec<_>>()
+                };
+                let mut p = PolygonShape::simple(ring(r));
+                p.parts[0].holes.push(ring(r / 3.0));
+                Shape::Polygon(p)
+            }),
+        ]
+    }
+
+    fn any_annotation() -> impl Strategy<Value = Annotation> {
+        (any_shape(), -2i64..3, 0u8..8).prop_map(|(shape, z, flags)| {
+            let mut a = Annotation::new("", "thing", shape);
+            a.z = z;
+            a.hidden = flags == 0;
+            a.locked = flags == 1;
+            a
+        })
+    }
+
+    #[derive(Clone, Debug)]
+    enum Edit {
+        Insert(Annotation),
+        Update(usize, Annotation),
+        Remove(usize),
+    }
+
+    fn any_edit() -> impl Strategy<Value = Edit> {
+        prop_oneof![
+            any_annotation().prop_map(Edit::Insert),
+            (any::<usize>(), any_annotation()).prop_map(|(i, a)| Edit::Update(i, a)),
+            any::<usize>().prop_map(Edit::Remove),
+        ]
+    }
+
+    /// The model's vertices of a shape as (part, ring, vertex, point), computed without the index.
+    fn model_vertices(shape: &Shape) -> Vec<(usize, usize, usize, Point)> {
+        let ring = |part, ring, points: &[Point]| {
+            points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (part, ring, i, *p))
+                .collect::<Vec<_>>()
+        };
+        match shape {
+            Shape::Box(b) => ring(
+                0,
+                0,
+                &[
+                    Point::new(b.x0, b.y0),
+                    Point::new(b.x1, b.y0),
+                    Point::new(b.x1, b.y1),
+                    Point::new(b.x0, b.y1),
+                ],
+            ),
+            Shape::RotatedBox(r) => ring(0, 0, &r.corners()),
+            Shape::Polygon(p) => p
+                .parts
+                .iter()
+                .enumerate()
+                .flat_map(|(i, part)| {
+                    let mut v = ring(i, 0, &part.exterior);
+                    for (h, hole) in part.holes.iter().enumerate() {
+                        v.extend(ring(i, h + 1, hole));
+                    }
+                    v
+                })
+                .collect(),
+            Shape::Polyline { points } => ring(0, 0, points),
+            Shape::Keypoints { points } => points
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| k.visibility != Visibility::NotLabeled)
+                .map(|(i, k)| (0, 0, i, Point::new(k.x, k.y)))
+                .collect(),
+            Shape::Mask(_) => Vec::new(),
+        }
+    }
+
+    /// Distance from `p` to the outlines and lines of a shape (not its inside), through `geo`.
+    fn outline_distance(shape: &Shape, p: Point) -> Option<f64> {
+        let gp = geo::Point::new(p.x, p.y);
+        match to_geo(shape) {
+            GeoShape::Area(mp) => {
+                mp.0.iter()
+                    .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
+                    .map(|ring| Euclidean.distance(&gp, ring))
+                    .reduce(f64::min)
+            }
+            GeoShape::Line(l) if l.0.len() >= 2 => Some(Euclidean.distance(&gp, &l)),
+            _ => None,
+        }
+    }
+
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
         #[test]
         fn queries_agree_with_brute_force_after_edits(
-            boxes in proptest::collection::vec((0.0f64..90.0, 0.0f64..90.0, 1.0f64..20.0, 1.0f64..20.0, -2i64..3), 1..40),
-            edits in proptest::collection::vec((any::<usize>(), 0.0f64..90.0, 0.0f64..90.0, any::<bool>()), 0..20),
+            start in proptest::collection::vec(any_annotation(), 0..30),
+            edits in proptest::collection::vec(any_edit(), 0..30),
             probe in (0.0f64..100.0, 0.0f64..100.0),
+            tolerance_px in 0.0f64..8.0,
+            scale in 0.25f64..4.0,
+            half in 1.0f64..30.0,
         ) {
-            let mut annotations: Vec<Annotation> = boxes.iter().enumerate().map(|(i, &(x, y, w, h, z))| {
-                let mut a = boxed(&format!("a{i}"), x, y, x + w, y + h);
-                a.z = z;
-                a
-            }).collect();
+            // The list keeps the index's stacking order: later is higher at equal z.
+            let mut next = 0;
+            let mut fresh = |mut a: Annotation| { next += 1; a.id = AnnotationId(format!("a{next}")); a };
+            let mut annotations: Vec<Annotation> = start.into_iter().map(&mut fresh).collect();
             let mut index = SpatialIndex::from_annotations(annotations.iter());
-            for (k, x, y, delete) in edits {
-                if annotations.is_empty() { break; }
-                let i = k % annotations.len();
-                if delete {
-                    index.remove(&annotations[i].id);
-                    annotations.remove(i);
-                } else {
-                    let a = &mut annotations[i];
-                    a.shape = Shape::Box(BoxShape::from_corners(Point::new(x, y), Point::new(x + 5.0, y + 5.0)));
-                    index.upsert(a);
+            for edit in edits {
+                match edit {
+                    Edit::Insert(a) => {
+                        let a = fresh(a);
+                        index.upsert(&a);
+                        annotations.push(a);
+                    }
+                    Edit::Update(_, _) | Edit::Remove(_) if annotations.is_empty() => {}
+                    Edit::Update(k, a) => {
+                        let i = k % annotations.len();
+                        let id = annotations[i].id.clone();
+                        annotations[i] = Annotation { id, ..a };
+                        index.upsert(&annotations[i]);
+                    }
+                    Edit::Remove(k) => {
+                        let a = annotations.remove(k % annotations.len());
+                        index.remove(&a.id);
+                    }
                 }
             }
             prop_assert_eq!(index.len(), annotations.len());
             let p = Point::new(probe.0, probe.1);
-            // Brute force: the last in list order among the highest z containing p.
-            let expected = annotations.iter().enumerate()
-                .filter(|(_, a)| distance_to(&a.shape, p) <= 0.0)
-                .max_by_key(|(i, a)| (a.z, *i))
-                .map(|(_, a)| a.id.clone());
-            let got = index.hit(p, 0.0, 1.0).map(|h| h.id);
-            // Box edges count as hits for both (distance 0); ties in z resolve by list order.
-            prop_assert_eq!(got, expected);
-            let (x0, y0, x1, y1) = (p.x - 10.0, p.y - 10.0, p.x + 10.0, p.y + 10.0);
-            let mut in_rect: Vec<String> = index.visible_in(x0, y0, x1, y1).into_iter().map(|i| i.0).collect();
-            in_rect.sort();
-            let mut brute: Vec<String> = annotations.iter().filter(|a| {
-                let b = bounds(&a.shape).unwrap();
-                b.x0 <= x1 && b.x1 >= x0 && b.y0 <= y1 && b.y1 >= y0
-            }).map(|a| a.id.0.clone()).collect();
-            brute.sort();
-            prop_assert_eq!(in_rect, brute);
+            let tol = tolerance_px / scale;
+            let visible: Vec<(usize, &Annotation)> =
+                annotations.iter().enumerate().filter(|(_, a)| !a.hidden).collect();
+
+            // Hit test: exact distance to the shape through geo, topmost by (z, list order).
+            let mut under: Vec<(usize, &Annotation)> = visible.iter().copied()
+                .filter(|(_, a)| distance_to(&a.shape, p) <= tol).collect();
+            under.sort_by_key(|(i, a)| std::cmp::Reverse((a.z, *i)));
+            let expected: Vec<String> = under.iter().map(|(_, a)| a.id.0.clone()).collect();
+            let got: Vec<String> = index.hits(p, tolerance_px, scale).into_iter().map(|h| h.id.0).collect();
+            prop_assert_eq!(&got, &expected);
+            prop_assert_eq!(index.hit(p, tolerance_px, scale).map(|h| h.id.0), expected.first().cloned());
+
+            // Nearest vertex and edge among editable shapes.
+            let editable = || visible.iter().filter(|(_, a)| !a.locked);
+            let best_vertex = editable()
+                .flat_map(|(_, a)| model_vertices(&a.shape))
+                .map(|(_, _, _, v)| (p.x - v.x).hypot(p.y - v.y))
+                .filter(|d| *d <= tol)
+                .reduce(f64::min);
+            let vertex = index.nearest_vertex(p, tolerance_px, scale);
+            prop_assert_eq!(vertex.as_ref().map(|v| v.distance), best_vertex);
+            if let Some(v) = vertex {
+                let a = annotations.iter().find(|a| a.id == v.id).unwrap();
+                prop_assert!(model_vertices(&a.shape).contains(&(v.part, v.ring, v.vertex, v.at)));
+            }
+            let best_edge = editable()
+                .filter_map(|(_, a)| outline_distance(&a.shape, p))
+                .filter(|d| *d <= tol)
+                .reduce(f64::min);
+            let edge = index.nearest_edge(p, tolerance_px, scale);
+            prop_assert_eq!(edge.is_some(), best_edge.is_some());
+            if let (Some(e), Some(d)) = (edge, best_edge) {
+                prop_assert!((e.distance - d).abs() < 1e-9, "{} vs {}", e.distance, d);
+                prop_assert!(((e.at.x - p.x).hypot(e.at.y - p.y) - d).abs() < 1e-9);
+            }
+
+            // Rectangle queries, in drawing order (bottom first).
+            let (x0, y0, x1, y1) = (p.x - half, p.y - half, p.x + half, p.y + half);
+            let rect = geo::Rect::new((x0, y0), (x1, y1)).to_polygon();
+            let drawing_order = |keep: &dyn Fn(&Annotation) -> bool| {
+                let mut v: Vec<(usize, &Annotation)> =
+                    visible.iter().copied().filter(|(_, a)| keep(a)).collect();
+                v.sort_by_key(|(i, a)| (a.z, *i));
+                v.into_iter().map(|(_, a)| a.id.clone()).collect::<Vec<_>>()
+            };
+            prop_assert_eq!(index.visible_in(x0, y0, x1, y1), drawing_order(&|a| {
+                bounds(&a.shape).is_some_and(|b| b.x0 <= x1 && b.x1 >= x0 && b.y0 <= y1 && b.y1 >= y0)
+            }));
+            prop_assert_eq!(index.contained_in(x0, y0, x1, y1), drawing_order(&|a| {
+                bounds(&a.shape).is_some_and(|b| b.x0 >= x0 && b.x1 <= x1 && b.y0 >= y0 && b.y1 <= y1)
+            }));
+            prop_assert_eq!(index.touching(x0, y0, x1, y1), drawing_order(&|a| {
+                let g = match to_geo(&a.shape) {
+                    GeoShape::Area(mp) => geo::Geometry::from(mp),
+                    GeoShape::Line(l) => geo::Geometry::from(l),
+                    GeoShape::Points(mp) => geo::Geometry::from(mp),
+                };
+                Euclidean.distance(&g, &geo::Geometry::from(rect.clone())) <= 0.0
+            }));
         }
     }
 }

@@ -7,7 +7,9 @@ use crate::raster::shape_polygon_to_rle;
 use geo::{Area, BooleanOps, BoundingRect, MultiLineString, MultiPolygon};
 
 /// Area in square pixels: geometric for vector shapes, the pixel count for masks, zero for
-/// polylines and keypoints.
+/// polylines and keypoints. A polygon's area is the sum over its parts of exterior minus holes
+/// (so parts that overlap count twice, and an outline that crosses itself gives the magnitude
+/// of its signed area); [`super::repair`] a polygon first when that matters.
 pub fn area(shape: &Shape) -> f64 {
     match shape {
         Shape::Mask(m) => Rle {
@@ -25,7 +27,12 @@ pub fn area(shape: &Shape) -> f64 {
 
 /// Axis-aligned bounds, or `None` for an empty shape.
 pub fn bounds(shape: &Shape) -> Option<BoxShape> {
-    let rect = match to_geo(shape) {
+    geo_bounds(&to_geo(shape))
+}
+
+/// Axis-aligned bounds of a shape already converted to `geo`.
+pub(crate) fn geo_bounds(geometry: &GeoShape) -> Option<BoxShape> {
+    let rect = match geometry {
         GeoShape::Area(mp) => mp.bounding_rect(),
         GeoShape::Line(l) => l.bounding_rect(),
         GeoShape::Points(p) => p.bounding_rect(),
@@ -56,8 +63,12 @@ fn as_mask(shape: &Shape, width: u32, height: u32) -> Option<Rle> {
 }
 
 /// Intersection over union of two shapes, in `[0, 1]`. Vector areas are compared exactly as
-/// geometry; when either is a mask both are compared as masks on a `width × height` image
-/// (pycocotools' rules). Polylines and keypoints have no area: their IoU is 0.
+/// geometry (boxes by arithmetic, everything else with `geo`'s boolean operations, which snap
+/// to a fine grid: results agree with exact arithmetic to about 1e-9); when either is a mask
+/// both are compared as masks on a `width × height` image (pycocotools' rules). Polylines and
+/// keypoints have no area: their IoU with anything is 0, by definition, as is the IoU of two
+/// shapes without area. Overlapping parts of a polygon count once; a polygon whose outline
+/// crosses itself has no well-defined area, so [`super::validate`] and [`super::repair`] it first.
 pub fn iou(a: &Shape, b: &Shape, width: u32, height: u32) -> f64 {
     let is_mask = |s: &Shape| matches!(s, Shape::Mask(_));
     if is_mask(a) || is_mask(b) {
@@ -84,6 +95,20 @@ pub fn iou(a: &Shape, b: &Shape, width: u32, height: u32) -> f64 {
     let (GeoShape::Area(pa), GeoShape::Area(pb)) = (to_geo(a), to_geo(b)) else {
         return 0.0;
     };
+    // Most pairs in an IoU matrix are far apart: their bounds settle it without boolean ops.
+    let apart = match (pa.bounding_rect(), pb.bounding_rect()) {
+        (Some(ra), Some(rb)) => {
+            ra.max().x <= rb.min().x
+                || rb.max().x <= ra.min().x
+                || ra.max().y <= rb.min().y
+                || rb.max().y <= ra.min().y
+        }
+        _ => true,
+    };
+    if apart {
+        return 0.0;
+    }
+    let (pa, pb) = (merge_parts(pa), merge_parts(pb));
     let inter = pa.intersection(&pb).unsigned_area();
     if inter <= 0.0 {
         return 0.0;
@@ -93,6 +118,16 @@ pub fn iou(a: &Shape, b: &Shape, width: u32, height: u32) -> f64 {
         return 0.0;
     }
     (inter / union).clamp(0.0, 1.0)
+}
+
+/// Parts of a polygon may overlap (annotators draw them so); the area they cover counts once.
+/// A single part is left as it is, which is the common case and saves a boolean operation.
+fn merge_parts(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    if mp.0.len() > 1 {
+        geo::unary_union(&mp.0)
+    } else {
+        mp
+    }
 }
 
 /// The part of a shape inside the image `[0, width] × [0, height]`, or `None` if nothing is
@@ -216,6 +251,26 @@ mod tests {
         );
         assert_eq!(iou(&p, &m, 8, 8), 1.0);
         assert_eq!(area(&m), 12.0);
+    }
+
+    #[test]
+    fn overlapping_parts_count_once_in_iou() {
+        let square = |x: f64| crate::model::PolygonPart {
+            exterior: vec![
+                Point::new(x, 0.0),
+                Point::new(x + 10.0, 0.0),
+                Point::new(x + 10.0, 10.0),
+                Point::new(x, 10.0),
+            ],
+            holes: Vec::new(),
+        };
+        let two = Shape::Polygon(PolygonShape {
+            parts: vec![square(0.0), square(5.0)],
+        });
+        assert!((iou(&two, &two, 100, 100) - 1.0).abs() < 1e-9);
+        // The parts cover [0, 15] × [0, 10]: the box [0, 10]² is two thirds of it.
+        let b = rect(0.0, 0.0, 10.0, 10.0);
+        assert!((iou(&two, &b, 100, 100) - 100.0 / 150.0).abs() < 1e-9);
     }
 
     #[test]

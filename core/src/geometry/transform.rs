@@ -282,6 +282,122 @@ mod tests {
         }
     }
 
+    /// Every vertex a shape carries, in image coordinates (keypoints include unplaced ones).
+    fn vertices(shape: &Shape) -> Vec<Point> {
+        match shape {
+            Shape::Box(b) => vec![
+                Point::new(b.x0, b.y0),
+                Point::new(b.x1, b.y0),
+                Point::new(b.x1, b.y1),
+                Point::new(b.x0, b.y1),
+            ],
+            Shape::RotatedBox(r) => r.corners().to_vec(),
+            Shape::Polygon(p) => p
+                .parts
+                .iter()
+                .flat_map(|part| part.exterior.iter().chain(part.holes.iter().flatten()))
+                .copied()
+                .collect(),
+            Shape::Polyline { points } => points.clone(),
+            Shape::Keypoints { points } => points.iter().map(|k| Point::new(k.x, k.y)).collect(),
+            Shape::Mask(_) => Vec::new(),
+        }
+    }
+
+    /// Whether two lists hold the same points in any order, to `eps`.
+    fn same_points(a: &[Point], b: &[Point], eps: f64) -> bool {
+        let mut unused = b.to_vec();
+        a.len() == b.len()
+            && a.iter().all(|p| {
+                let found = unused
+                    .iter()
+                    .position(|q| (p.x - q.x).abs() <= eps && (p.y - q.y).abs() <= eps);
+                found.map(|i| unused.swap_remove(i)).is_some()
+            })
+    }
+
+    fn any_transform() -> impl Strategy<Value = Transform> {
+        let origin = (-50.0f64..150.0, -50.0f64..150.0).prop_map(|(x, y)| Point::new(x, y));
+        let factor = prop_oneof![-3.0f64..-0.2, 0.2f64..3.0];
+        prop_oneof![
+            (-50.0f64..50.0, -50.0f64..50.0).prop_map(|(dx, dy)| Transform::Translate { dx, dy }),
+            (factor.clone(), factor, origin.clone())
+                .prop_map(|(sx, sy, origin)| Transform::Scale { sx, sy, origin }),
+            (-720.0f64..720.0, origin)
+                .prop_map(|(degrees, origin)| Transform::Rotate { degrees, origin }),
+            (1u32..500).prop_map(|width| Transform::FlipHorizontal { width }),
+            (1u32..500).prop_map(|height| Transform::FlipVertical { height }),
+        ]
+    }
+
+    fn any_vector_shape() -> impl Strategy<Value = Shape> {
+        let point = (0.0f64..100.0, 0.0f64..100.0).prop_map(|(x, y)| Point::new(x, y));
+        let points = proptest::collection::vec(point.clone(), 1..7);
+        prop_oneof![
+            (point.clone(), point.clone())
+                .prop_map(|(a, b)| Shape::Box(BoxShape::from_corners(a, b))),
+            (point, 0.5f64..40.0, 0.5f64..40.0, -180.0f64..180.0, 0u8..4).prop_map(
+                |(c, w, h, angle, quarter)| Shape::RotatedBox(RotatedBox {
+                    cx: c.x,
+                    cy: c.y,
+                    w,
+                    h,
+                    // Some boxes sit at exact quarter turns, which uneven scaling accepts.
+                    angle: if quarter == 0 { 90.0 } else { angle },
+                })
+            ),
+            proptest::collection::vec(points.clone(), 1..3).prop_map(|rings| {
+                let mut p = PolygonShape::simple(rings[0].clone());
+                p.parts[0].holes = rings[1..].to_vec();
+                Shape::Polygon(p)
+            }),
+            points.clone().prop_map(|points| Shape::Polyline { points }),
+            points.prop_map(|points| Shape::Keypoints {
+                points: points
+                    .into_iter()
+                    .map(|p| crate::model::Keypoint {
+                        name: "k".into(),
+                        x: p.x,
+                        y: p.y,
+                        visibility: crate::model::Visibility::Visible,
+                    })
+                    .collect(),
+            }),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn every_kind_moves_exactly_like_its_points(shape in any_vector_shape(), t in any_transform()) {
+            match t.apply(&shape) {
+                Ok(moved) => {
+                    let expected: Vec<Point> = vertices(&shape).into_iter().map(|p| t.point(p)).collect();
+                    prop_assert!(same_points(&vertices(&moved), &expected, 1e-6),
+                        "{:?} under {:?} gave {:?}", shape, t, moved);
+                    // A rotated box stays one; a box stays a box unless rotated.
+                    let kind_kept = moved.kind() == shape.kind()
+                        || (matches!(shape, Shape::Box(_)) && matches!(t, Transform::Rotate { .. }));
+                    prop_assert!(kind_kept, "{:?} became {:?}", shape.kind(), moved.kind());
+                }
+                Err(why) => {
+                    // Only an uneven scale of a turned rotated box is refused.
+                    let uneven = matches!(t, Transform::Scale { sx, sy, .. } if sx != sy);
+                    prop_assert!(matches!(shape, Shape::RotatedBox(_)) && uneven, "{}", why);
+                }
+            }
+        }
+
+        #[test]
+        fn scaling_multiplies_area_and_inverts(shape in any_vector_shape(), t in any_transform()) {
+            let Transform::Scale { sx, sy, .. } = t else { return Ok(()) };
+            let Ok(moved) = t.apply(&shape) else { return Ok(()) };
+            let expected = area(&shape) * (sx * sy).abs();
+            prop_assert!((area(&moved) - expected).abs() <= 1e-6 * (1.0 + expected));
+            let back = t.inverse().unwrap().apply(&moved).unwrap();
+            prop_assert!(same_points(&vertices(&back), &vertices(&shape), 1e-6));
+        }
+    }
+
     #[test]
     fn masks_move_by_pixels_and_flip() {
         let px = vec![1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];

@@ -2,6 +2,7 @@
 
 use super::convert::{polygon_from_geo, polygon_to_geo};
 use crate::model::{Point, PolygonShape, Shape};
+use geo::bool_ops::FillRule;
 use geo::{Area, BooleanOps, MultiPolygon, Simplify, SimplifyVwPreserve, Validation};
 use std::fmt;
 
@@ -57,6 +58,12 @@ fn finite(points: &[Point]) -> bool {
 }
 
 /// What is wrong with a shape (empty when nothing is).
+///
+/// Checked: finite coordinates everywhere; boxes and rotated boxes with positive width and
+/// height; polygons with at least one part, every ring of at least 3 points, exteriors not flat,
+/// and no ring crossing itself or another ring, holes inside their exterior (as `geo`'s
+/// validation defines it); polylines of at least 2 distinct points; masks whose runs cover the
+/// image exactly. Only the first problem of a polygon's rings is reported.
 pub fn validate(shape: &Shape) -> Vec<Problem> {
     let mut problems = Vec::new();
     match shape {
@@ -77,6 +84,10 @@ pub fn validate(shape: &Shape) -> Vec<Problem> {
                 problems.push(Problem::Degenerate);
             }
         }
+        Shape::Polygon(p) if p.parts.is_empty() => problems.push(Problem::TooFewPoints {
+            found: 0,
+            needed: 3,
+        }),
         Shape::Polygon(p) => {
             let rings = p
                 .parts
@@ -110,6 +121,8 @@ pub fn validate(shape: &Shape) -> Vec<Problem> {
                     found: points.len(),
                     needed: 2,
                 });
+            } else if points.iter().all(|p| p == &points[0]) {
+                problems.push(Problem::Degenerate);
             }
         }
         Shape::Keypoints { points } => {
@@ -130,36 +143,28 @@ pub fn validate(shape: &Shape) -> Vec<Problem> {
     problems
 }
 
-/// A valid version of a polygon: self-intersections resolved by a boolean union of its parts
-/// (a bow tie becomes two triangles, overlapping parts merge; holes are kept where they are
-/// inside). `None` if nothing with an area is left. Other shapes are returned unchanged.
+/// A valid version of a polygon, or `None` if nothing with an area is left. Other shapes are
+/// returned unchanged.
+///
+/// Each part's exterior is rebuilt from its own crossings with a boolean union under the
+/// non-zero winding rule, so a bow tie becomes two triangles and a loop drawn twice around (a
+/// pentagram, a lasso stroke that overlaps itself) is filled rather than punched; each hole is
+/// rebuilt the same way and subtracted; then the parts are united, so overlapping parts merge.
+/// Rings of fewer than 3 points or with non-finite coordinates are dropped.
 pub fn repair(shape: &Shape) -> Option<Shape> {
     let Shape::Polygon(p) = shape else {
         return Some(shape.clone());
     };
+    let usable = |ring: &Vec<Point>| ring.len() >= 3 && finite(ring);
+    let rebuilt = |ring: &Vec<Point>| {
+        polygon_to_geo(&PolygonShape::simple(ring.clone()))
+            .union_with_fill_rule(&MultiPolygon(Vec::new()), FillRule::NonZero)
+    };
     let mut result = MultiPolygon::<f64>(Vec::new());
-    for part in &p.parts {
-        if part.exterior.len() < 3 || !finite(&part.exterior) {
-            continue;
-        }
-        let single = PolygonShape {
-            parts: vec![crate::model::PolygonPart {
-                exterior: part.exterior.clone(),
-                holes: Vec::new(),
-            }],
-        };
-        // Union with nothing rebuilds the outline from its crossings (non-zero winding).
-        let outline = polygon_to_geo(&single).union(&MultiPolygon(Vec::new()));
-        let holes: Vec<PolygonShape> = part
-            .holes
-            .iter()
-            .filter(|h| h.len() >= 3 && finite(h))
-            .map(|h| PolygonShape::simple(h.clone()))
-            .collect();
-        let mut piece = outline;
-        for hole in holes {
-            let hole = polygon_to_geo(&hole).union(&MultiPolygon(Vec::new()));
-            piece = piece.difference(&hole);
+    for part in p.parts.iter().filter(|part| usable(&part.exterior)) {
+        let mut piece = rebuilt(&part.exterior);
+        for hole in part.holes.iter().filter(|h| usable(h)) {
+            piece = piece.difference(&rebuilt(hole));
         }
         result = result.union(&piece);
     }
@@ -240,7 +245,88 @@ mod tests {
     }
 
     #[test]
+    fn a_pentagram_is_repaired_into_a_filled_star() {
+        let star: Vec<(f64, f64)> = (0..5)
+            .map(|i| {
+                // Every second point of a regular pentagon: the outline crosses itself 5 times.
+                let t = (f64::from(i) * 144.0 - 90.0).to_radians();
+                (50.0 + 40.0 * t.cos(), 50.0 + 40.0 * t.sin())
+            })
+            .collect();
+        let shape = poly(&star);
+        assert!(matches!(validate(&shape).as_slice(), [Problem::Invalid(_)]));
+        let Some(fixed) = repair(&shape) else {
+            panic!("the star has an area")
+        };
+        assert!(validate(&fixed).is_empty(), "{:?}", validate(&fixed));
+        let Shape::Polygon(fixed_polygon) = &fixed else {
+            panic!("{fixed:?}")
+        };
+        // Filled: one part, no hole where the pentagon in the middle is.
+        assert_eq!(fixed_polygon.parts.len(), 1);
+        assert!(fixed_polygon.parts[0].holes.is_empty());
+        // A regular pentagram's filled area: 10 * (1/2) * R * r * sin(36°), r = R * sin18/sin126.
+        let (big, small) = (
+            40.0f64,
+            40.0 * 18f64.to_radians().sin() / 126f64.to_radians().sin(),
+        );
+        let expected = 10.0 * 0.5 * big * small * 36f64.to_radians().sin();
+        assert!(
+            (area(&fixed) - expected).abs() < 1e-6,
+            "{} vs {expected}",
+            area(&fixed)
+        );
+    }
+
+    #[test]
+    fn overlapping_parts_merge_and_holes_stay() {
+        let square = |x: f64, y: f64, s: f64| {
+            vec![
+                Point::new(x, y),
+                Point::new(x + s, y),
+                Point::new(x + s, y + s),
+                Point::new(x, y + s),
+            ]
+        };
+        let shape = Shape::Polygon(PolygonShape {
+            parts: vec![
+                crate::model::PolygonPart {
+                    exterior: square(0.0, 0.0, 10.0),
+                    holes: vec![square(2.0, 2.0, 2.0)],
+                },
+                crate::model::PolygonPart {
+                    exterior: square(5.0, 0.0, 10.0),
+                    holes: Vec::new(),
+                },
+            ],
+        });
+        let Some(fixed) = repair(&shape) else {
+            panic!()
+        };
+        assert!(validate(&fixed).is_empty());
+        assert!(
+            (area(&fixed) - (150.0 - 4.0)).abs() < 1e-9,
+            "{}",
+            area(&fixed)
+        );
+    }
+
+    #[test]
     fn small_problems_are_named() {
+        assert_eq!(
+            validate(&Shape::Polygon(PolygonShape::default())),
+            vec![Problem::TooFewPoints {
+                found: 0,
+                needed: 3
+            }]
+        );
+        let dot = Point::new(3.0, 3.0);
+        assert_eq!(
+            validate(&Shape::Polyline {
+                points: vec![dot, dot, dot]
+            }),
+            vec![Problem::Degenerate]
+        );
         assert_eq!(
             validate(&poly(&[(0.0, 0.0), (1.0, 1.0)])),
             vec![Problem::TooFewPoints {
