@@ -4,6 +4,7 @@
 //! - `serve`: builds the app and serves it on http://127.0.0.1:8080 with sample images;
 //! - `test`: formatting, lints, native tests, browser tests, Python consumer tests, end-to-end;
 //! - `build`: the release build into `dist/`, with its wasm size;
+//! - `bench-journal`: journal append latency at 100 and 100,000 shapes, in headless Chromium;
 //! - `tidy`: checks the architecture rules (core has no web dependency, every module has a doc).
 //!
 //! It uses only the standard library so that it compiles in seconds on a fresh machine.
@@ -15,7 +16,7 @@ mod util;
 use std::process::ExitCode;
 use util::{cmd, Result};
 
-const USAGE: &str = "usage: cargo xtask <setup|serve|test|build|tidy>";
+const USAGE: &str = "usage: cargo xtask <setup|serve|test|build|tidy|bench-journal>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("build") => build_release(),
         Some("tidy") => tidy::run(),
+        Some("bench-journal") => bench_journal(),
         _ => Err(USAGE.into()),
     };
     match result {
@@ -126,18 +128,7 @@ fn test() -> Result<()> {
     util::step("native tests");
     cmd("cargo", &["test", "--workspace", "--exclude", "lasso"]).run()?;
     util::step("browser tests (wasm-bindgen-test in headless Chromium)");
-    cmd(
-        "cargo",
-        &["test", "-p", "lasso", "--target", "wasm32-unknown-unknown"],
-    )
-    .env(
-        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-        "wasm-bindgen-test-runner",
-    )
-    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-    .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-    .env("CARGO_PROFILE_DEV_DEBUG", "0")
-    .run()?;
+    browser_tests(&[]).run()?;
     if util::root().join("tests/python").is_dir() {
         util::step("consumer tests (Python)");
         cmd(".venv/bin/python", &["-m", "pytest", "-q", "tests/python"]).run()?;
@@ -146,6 +137,28 @@ fn test() -> Result<()> {
     cmd("trunk", &["build"]).run()?;
     util::step("end-to-end tests (Playwright, headless Chromium)");
     cmd("node", &["--test", "--test-concurrency=1", "tests/e2e/"]).run()
+}
+
+/// `cargo test` of the web crate in headless Chromium, with `extra` arguments appended.
+fn browser_tests(extra: &[&str]) -> util::Cmd {
+    let mut args = vec!["test", "-p", "lasso", "--target", "wasm32-unknown-unknown"];
+    args.extend_from_slice(extra);
+    cmd("cargo", &args)
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+}
+
+/// Journal append latency at 100 and 100,000 shapes in headless Chromium (median and p95 per
+/// append; see `tests/journal_bench.rs`).
+fn bench_journal() -> Result<()> {
+    setup::run()?;
+    util::step("journal append latency (headless Chromium)");
+    browser_tests(&["--test", "journal_bench", "--", "--nocapture"]).run()
 }
 
 /// The release build, as deployed, with its wasm size.
