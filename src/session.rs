@@ -144,8 +144,8 @@ pub struct Runtime {
     pub sync: RefCell<Option<crate::sync::TabSync>>,
     /// Opens a task the way `loadTask` does (set by `mount`; used by the local datasets view).
     pub open_task: RefCell<Option<TaskOpener>>,
-    /// Journal rows appended since the last compaction (compaction runs every
-    /// [`COMPACT_EVERY`] ops, in the background).
+    /// Journal rows appended since the last compaction (compaction runs in the background
+    /// every [`compaction_threshold`] ops).
     since_compaction: Cell<u32>,
     compacting: Cell<bool>,
     queue: RefCell<VecDeque<(String, Op)>>,
@@ -155,9 +155,22 @@ pub struct Runtime {
 /// Opens a task in the editor (the stored copy if there is one).
 pub type TaskOpener = Rc<dyn Fn(Task)>;
 
-/// How many journal rows a task collects before they are folded into its snapshot. Loading
-/// replays at most about this many ops; compaction costs a snapshot write, so not every op.
+/// How many journal rows a small task collects before they are folded into its snapshot.
+/// Loading replays at most about this many ops; compaction costs a snapshot write, so not
+/// every op (see [`compaction_threshold`] for large tasks).
 pub const COMPACT_EVERY: u32 = 200;
+
+/// Compaction rewrites the whole task, so a large task compacts less often: at least one
+/// journal row per this many shapes, which keeps its cost per op about the same at any size
+/// (a 100,000-shape task compacts every 1,000 ops; replaying those on load is quick next to
+/// reading its snapshot).
+pub const SHAPES_PER_COMPACTED_OP: usize = 100;
+
+/// How many journal rows a task of `shapes` shapes collects before compaction.
+pub fn compaction_threshold(shapes: usize) -> u32 {
+    let scaled = u32::try_from(shapes / SHAPES_PER_COMPACTED_OP).unwrap_or(u32::MAX);
+    scaled.max(COMPACT_EVERY)
+}
 
 impl Runtime {
     /// A runtime around a fresh session.
@@ -302,7 +315,7 @@ impl Runtime {
                     q.push_back((task_id.clone(), op));
                 }
             }
-            self.emit(EventName::Change, &self.annotations_js());
+            self.emit_change();
             self.drain();
         }
         if outcome.selection_changed {
@@ -322,6 +335,14 @@ impl Runtime {
             let json = serde_json::to_string(&s.editor.task().annotations).unwrap_or_default();
             js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
         })
+    }
+
+    /// Tells the host the annotations changed. The detail (every annotation as JSON) costs time
+    /// in proportion to the task, so it is built only when a `change` callback is registered.
+    pub fn emit_change(&self) {
+        if self.listeners.has(EventName::Change) {
+            self.emit(EventName::Change, &self.annotations_js());
+        }
     }
 
     /// Calls the host's callbacks for an event.
@@ -426,7 +447,10 @@ impl Runtime {
     pub fn count_for_compaction(self: &Rc<Self>, store: &Rc<Store>, task_id: &str, n: u32) {
         let since = self.since_compaction.get() + n;
         self.since_compaction.set(since);
-        if since < COMPACT_EVERY || self.compacting.get() {
+        let shapes = self
+            .session
+            .with_untracked(|s| s.editor.task().annotations.len());
+        if since < compaction_threshold(shapes) || self.compacting.get() {
             return;
         }
         self.compacting.set(true);
@@ -488,7 +512,7 @@ impl Runtime {
         self.session
             .update(|s| result = s.editor.apply_external(op));
         let outcome = result.map_err(|e| e.to_string())?;
-        self.emit(EventName::Change, &self.annotations_js());
+        self.emit_change();
         self.after(outcome);
         Ok(true)
     }

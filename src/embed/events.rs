@@ -10,7 +10,11 @@ pub enum EventName {
     Change,
     /// The selection changed; detail: the selected ids.
     Select,
-    /// An op reached IndexedDB; detail: `{seq, pending}`.
+    /// An op is durable: its IndexedDB transaction has completed, so a closed tab or a crashed
+    /// page keeps it. Fired once per op, in edit order, never before the write completes and
+    /// never for edits held in memory after a failed write (those fire when a later write
+    /// succeeds). Detail: `{seq, pending}`: the op's journal sequence number and how many ops
+    /// are still waiting to be written.
     Save,
     /// Results reached S3.
     Upload,
@@ -42,6 +46,12 @@ impl Listeners {
     /// Registers `callback` for `event`.
     pub fn add(&self, event: EventName, callback: js_sys::Function) {
         self.list.borrow_mut().push((event, callback));
+    }
+
+    /// Whether any callback is registered for `event` (so costly details are built only when
+    /// someone listens).
+    pub fn has(&self, event: EventName) -> bool {
+        self.list.borrow().iter().any(|(e, _)| *e == event)
     }
 
     /// Calls every callback of `event` with `detail`. A callback that throws is logged and does

@@ -9,6 +9,11 @@
 //! ```
 //! With `cloud`, every durable edit queues the task's result for `target/<task>/<user>.json`
 //! (see `docs/presign.md`); the queue lives in IndexedDB `<storage>-uploads`.
+//!
+//! `change` fires as soon as an edit is made (in memory); `save` fires for that edit only once
+//! its journal transaction in IndexedDB has completed, i.e. when it survives a closed tab. While
+//! storage fails, edits stay in memory, a warning offers an export, and their `save` events come
+//! when a later write succeeds (see [`events::EventName::Save`]).
 
 mod cloud_api;
 pub mod events;
@@ -356,7 +361,7 @@ pub async fn open_task(
         crate::sync::receive(runtime, &task_id, &op);
     }
     crate::view::image::load(Rc::clone(runtime), &src);
-    runtime.emit(EventName::Change, &runtime.annotations_js());
+    runtime.emit_change();
     Ok(())
 }
 

@@ -88,6 +88,43 @@ test("closing the page right after the last mouse-up loses nothing (20 rounds of
   await context.close();
 });
 
+test("the save event fires only once the op can be read back from IndexedDB", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, server.url);
+  await page.evaluate(() => {
+    window.saves = [];
+    window.changes = 0;
+    window.lasso.on("change", () => window.changes++);
+    // Each save is checked through a connection of its own: the row must already be there.
+    window.lasso.on("save", ({ seq, pending }) => {
+      const changesSoFar = window.changes;
+      const check = new Promise((resolve) => {
+        const req = indexedDB.open("lasso");
+        req.onsuccess = () => {
+          const get = req.result.transaction("journal").objectStore("journal").get(seq);
+          get.onsuccess = () => resolve({ seq, pending, changesSoFar, found: get.result !== undefined });
+          get.onerror = () => resolve({ seq, pending, changesSoFar, found: false });
+        };
+        req.onerror = () => resolve({ seq, pending, changesSoFar, found: false });
+      });
+      window.saves.push(check);
+    });
+    window.lasso.setTool("box");
+  });
+  for (const x of [20, 120, 220]) await dragImage(page, [x, 20], [x + 60, 80]);
+  await page.waitForFunction(() => window.saves.length === 3, null, { polling: 50 });
+  const saves = await page.evaluate(() => Promise.all(window.saves));
+  assert.equal(saves.length, 3);
+  for (const [i, s] of saves.entries()) {
+    assert.ok(s.found, `save ${i} (seq ${s.seq}) is readable from IndexedDB when it fires`);
+    assert.ok(s.changesSoFar >= i + 1, `save ${i} follows its change`);
+  }
+  assert.ok(saves[0].seq < saves[1].seq && saves[1].seq < saves[2].seq, JSON.stringify(saves));
+  assert.equal(saves[2].pending, 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 /** A folder-per-class dataset on disk: pets/cats/a.png, pets/dogs/b.jpg and a non-image. */
 function makeFolder() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lasso-local-"));
