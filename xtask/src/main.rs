@@ -154,11 +154,15 @@ fn browser_tests(extra: &[&str]) -> util::Cmd {
 }
 
 /// Journal append latency at 100 and 100,000 shapes in headless Chromium (median and p95 per
-/// append; see `tests/journal_bench.rs`).
+/// append; see `tests/journal_bench.rs`), then the same through the whole app, from an edit to
+/// its `save` event (`tests/e2e/bench-journal.mjs`).
 fn bench_journal() -> Result<()> {
     setup::run()?;
     util::step("journal append latency (headless Chromium)");
-    browser_tests(&["--test", "journal_bench", "--", "--nocapture"]).run()
+    browser_tests(&["--test", "journal_bench", "--", "--nocapture"]).run()?;
+    util::step("edit to durable save through the app (Playwright, headless Chromium)");
+    cmd("trunk", &["build"]).run()?;
+    cmd("node", &["tests/e2e/bench-journal.mjs"]).run()
 }
 
 /// The release build, as deployed, with its wasm size.
