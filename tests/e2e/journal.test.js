@@ -39,6 +39,24 @@ async function randomBox(page, rand) {
   await dragImage(page, [x0, y0], [x0 + 20 + rand() * 45, y0 + 20 + rand() * 45]);
 }
 
+/**
+ * Drags a random shape (if any) by a random offset with the select tool; true if it did. Unless
+ * it is the `last` edit before closing (which must return right at the mouse-up), it switches
+ * back to the box tool and asserts that a shape moved.
+ */
+async function randomMove(page, rand, last = false) {
+  const list = await annotations(page);
+  if (!list.length) return false;
+  const { x0, y0, x1, y1 } = list[Math.floor(rand() * list.length)].shape;
+  const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
+  await page.evaluate(() => window.lasso.setTool("select"));
+  await dragImage(page, [cx, cy], [cx + 10 + rand() * 30, cy + 10 + rand() * 20]);
+  if (last) return true;
+  await page.evaluate(() => window.lasso.setTool("box"));
+  assert.notDeepEqual(await annotations(page), list, "the drag moved a shape");
+  return true;
+}
+
 async function waitSaved(page) {
   // Polled on a timer: a tab in the background gets no animation frames.
   await page.waitForFunction(() => document.querySelector(".lasso-save")?.dataset.state === "saved", null, {
@@ -46,10 +64,11 @@ async function waitSaved(page) {
   });
 }
 
-test("closing the page right after the last mouse-up loses nothing (20 rounds of random edits)", async () => {
+test("closing the page right after the last mouse-up loses nothing (20 rounds of random boxes, moves, deletes, undos)", async () => {
   const seed = Number(process.env.LASSO_SEED || 20261123);
   const rand = rng(seed);
   const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const done = { moves: 0, lastMoves: 0 };
   for (let round = 0; round < 20; round++) {
     const page = await openApp(context, server.url);
     // What the page showed after its last change, recorded synchronously in the change event
@@ -62,8 +81,10 @@ test("closing the page right after the last mouse-up loses nothing (20 rounds of
     const edits = 1 + Math.floor(rand() * 3);
     for (let i = 0; i < edits; i++) {
       const r = rand();
-      if (r < 0.6) {
+      if (r < 0.45) {
         await randomBox(page, rand);
+      } else if (r < 0.65) {
+        if (await randomMove(page, rand)) done.moves++;
       } else if (r < 0.8) {
         await page.keyboard.press("Control+z");
       } else {
@@ -75,16 +96,20 @@ test("closing the page right after the last mouse-up loses nothing (20 rounds of
         }
       }
     }
-    await randomBox(page, rand);
+    // The last edit is a new box or a move; the page is closed right after its mouse-up.
+    const moved = rand() < 0.4 && (await randomMove(page, rand, true));
+    if (moved) done.lastMoves++;
+    else await randomBox(page, rand);
     await page.close(); // no waiting after the mouse-up
     const reopened = await openApp(context, server.url);
     const expected = JSON.parse(await reopened.evaluate(() => localStorage.getItem("expected")));
     const got = await annotations(reopened);
     assert.deepEqual(byId(got), byId(expected), `round ${round} (seed ${seed})`);
-    assert.ok(got.length >= 1, `round ${round}: the last box is there`);
+    assert.ok(got.length >= 1, `round ${round}: the last shape is there`);
     assert.deepEqual(reopened.errors, [], `round ${round}: no errors`);
     await reopened.close();
   }
+  assert.ok(done.moves > 0 && done.lastMoves > 0, `moves were among the edits: ${JSON.stringify(done)}`);
   await context.close();
 });
 
@@ -226,8 +251,19 @@ test("two tabs on one task see each other's edits live and lose none", async () 
   await a.locator(".lasso").press("Delete");
   await b.waitForFunction(() => window.lasso.annotations().length === 9, null, { polling: 50 });
 
+  await waitSaved(a);
+  await waitSaved(b);
+  const final = byId(await annotations(a));
+  assert.equal(final.length, 9);
+  assert.deepEqual(byId(await annotations(b)), final);
+  // Both tabs reload: each finds every edit of both, as does a third tab.
+  for (const p of [a, b]) {
+    await p.reload();
+    await p.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+    assert.deepEqual(byId(await annotations(p)), final);
+  }
   const c = await openApp(context, server.url);
-  assert.deepEqual(byId(await annotations(c)), byId(await annotations(a)));
+  assert.deepEqual(byId(await annotations(c)), final);
   assert.deepEqual([...a.errors, ...b.errors, ...c.errors], []);
   await context.close();
 });
