@@ -367,8 +367,14 @@ impl Runtime {
             return;
         }
         let Some(store) = self.store.borrow().clone() else {
-            // No IndexedDB: the edits live in the in-memory task; the warning offers an export.
-            self.queue.borrow_mut().clear();
+            // No IndexedDB (yet, while `mount` opens it, or at all, as in private mode): the ops
+            // wait in memory, the in-memory task has them, and the warning offers an export.
+            let pending = self.queue.borrow().len();
+            self.save_state
+                .set(match self.storage_warning.get_untracked() {
+                    Some(why) => SaveState::Failed(why),
+                    None => SaveState::Saving(pending),
+                });
             return;
         };
         *self.draining.borrow_mut() = true;
@@ -390,6 +396,13 @@ impl Runtime {
             }
             *this.draining.borrow_mut() = false;
         });
+    }
+
+    /// Writes the ops that waited for the store to open (called once `mount` has opened it).
+    pub fn resume_saving(self: &Rc<Self>) {
+        if !self.queue.borrow().is_empty() {
+            self.drain();
+        }
     }
 
     /// Everything that follows a durable append: status, `save` event, other tabs, uploads,

@@ -118,11 +118,18 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
                 )),
             }
             install_flush_on_hide(&runtime);
+            runtime.resume_saving();
             crate::local::refresh(&runtime).await;
         }
-        Err(e) => runtime.storage_warning.set(Some(format!(
-            "IndexedDB is unavailable ({e}): edits are kept in memory only. Export everything before closing the page."
-        ))),
+        Err(e) => {
+            let why = format!(
+                "IndexedDB is unavailable ({e}): edits are kept in memory only. Export everything before closing the page."
+            );
+            runtime
+                .save_state
+                .set(crate::session::SaveState::Failed(why.clone()));
+            runtime.storage_warning.set(Some(why));
+        }
     }
     if let Some(config) = cloud_config {
         if let Err(e) = Cloud::start(&runtime, config, &storage).await {

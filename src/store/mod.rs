@@ -101,7 +101,10 @@ impl Store {
         let db = schema::open(name).await.map_err(|e| {
             StoreError::new(
                 StoreErrorKind::Unavailable,
-                format!("cannot open IndexedDB database {name:?}: {e}"),
+                format!(
+                    "cannot open IndexedDB database {name:?}: {}",
+                    StoreError::from(e)
+                ),
             )
         })?;
         let store = Store {

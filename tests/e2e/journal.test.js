@@ -304,3 +304,28 @@ test("a full disk shows a warning, offers the export, keeps working and saves on
   assert.equal(before.length, 3);
   await context.close();
 });
+
+test("without IndexedDB (private mode) a warning shows, work continues in memory and can be exported", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
+  // What a browser that refuses storage does: opening a database throws.
+  await context.addInitScript(() => {
+    IDBFactory.prototype.open = function () {
+      throw new DOMException("The user denied permission to access the database.", "InvalidStateError");
+    };
+  });
+  const page = await openApp(context, server.url);
+  const warning = page.locator(".lasso-storage-warning");
+  await warning.waitFor();
+  assert.match(await warning.innerText(), /IndexedDB is unavailable/);
+  await page.evaluate(() => window.lasso.setTool("box"));
+  await dragImage(page, [20, 20], [80, 80]);
+  await dragImage(page, [100, 20], [160, 80]);
+  assert.equal((await annotations(page)).length, 2, "work continues in memory");
+  assert.equal(await page.locator(".lasso-save").getAttribute("data-state"), "failed", "never shown as saved");
+  await page.screenshot({ path: artifact("no-indexeddb.png") });
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".lasso-export-all").click()]);
+  const exported = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
+  const task = exported.tasks.find((t) => t.id === "sample-chelsea");
+  assert.deepEqual(byId(task.annotations), byId(await annotations(page)));
+  await context.close();
+});
