@@ -177,6 +177,18 @@ test("offline after one visit: reload, open a local folder, label, reload, the w
   });
   const manifest = await page.evaluate(() => document.querySelector('link[rel="manifest"]')?.href);
   assert.ok(manifest, "the page links a web manifest");
+  // Chromium's own verdict: the manifest parses and nothing but the test's incognito profile
+  // stands in the way of installing the app.
+  const cdp = await context.newCDPSession(page);
+  const parsed = await cdp.send("Page.getAppManifest");
+  assert.deepEqual(parsed.errors, []);
+  assert.equal(JSON.parse(parsed.data).short_name, "Lasso");
+  const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+  assert.deepEqual(
+    installabilityErrors.map((e) => e.errorId).filter((id) => id !== "in-incognito"),
+    [],
+    JSON.stringify(installabilityErrors),
+  );
 
   await context.setOffline(true);
   await page.reload();
