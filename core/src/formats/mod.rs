@@ -10,6 +10,8 @@
 //! Every importer is all-or-nothing: it returns a whole [`Dataset`] or a [`FormatError`] naming the
 //! file, the line or JSON path, and what is wrong; it never yields half a dataset.
 
+pub mod coco;
+mod common;
 mod dataset;
 mod error;
 mod files;
@@ -126,9 +128,9 @@ pub fn export(
     dataset: &Dataset,
     options: &ExportOptions,
 ) -> Result<Export, FormatError> {
-    let _ = options;
     match format {
         FormatName::Lasso => lasso_json::export(dataset),
+        FormatName::Coco => coco::export(dataset, options),
         other => Err(FormatError::unsupported(other, "export")),
     }
 }
@@ -137,6 +139,7 @@ pub fn export(
 pub fn import(format: FormatName, files: &DatasetFiles) -> Result<Dataset, FormatError> {
     match format {
         FormatName::Lasso => lasso_json::import(files),
+        FormatName::Coco => coco::import(files),
         other => Err(FormatError::unsupported(other, "import")),
     }
 }

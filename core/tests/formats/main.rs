@@ -1,0 +1,4 @@
+//! Dataset format tests: round trips, bad input, and random input that must never panic.
+
+mod coco;
+mod support;
