@@ -112,10 +112,12 @@ pub(crate) fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(p, _)| p)
 }
 
-/// Joins folder and name with `/` (no leading `/` when the folder is the root).
+/// Joins folder and name with `/` (no stray `/` when either is empty).
 pub(crate) fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() {
         name.to_string()
+    } else if name.is_empty() {
+        dir.to_string()
     } else {
         format!("{dir}/{name}")
     }

@@ -16,6 +16,8 @@ mod dataset;
 mod error;
 mod files;
 pub mod lasso_json;
+pub mod split;
+pub mod yolo;
 
 pub use dataset::{Dataset, DatasetInfo, Split};
 pub use error::FormatError;
@@ -131,6 +133,10 @@ pub fn export(
     match format {
         FormatName::Lasso => lasso_json::export(dataset),
         FormatName::Coco => coco::export(dataset, options),
+        FormatName::Yolo => yolo::export(dataset, yolo::YoloTask::Detect),
+        FormatName::YoloSeg => yolo::export(dataset, yolo::YoloTask::Segment),
+        FormatName::YoloObb => yolo::export(dataset, yolo::YoloTask::Obb),
+        FormatName::YoloPose => yolo::export(dataset, yolo::YoloTask::Pose),
         other => Err(FormatError::unsupported(other, "export")),
     }
 }
@@ -140,6 +146,10 @@ pub fn import(format: FormatName, files: &DatasetFiles) -> Result<Dataset, Forma
     match format {
         FormatName::Lasso => lasso_json::import(files),
         FormatName::Coco => coco::import(files),
+        FormatName::Yolo => yolo::import(files, yolo::YoloTask::Detect),
+        FormatName::YoloSeg => yolo::import(files, yolo::YoloTask::Segment),
+        FormatName::YoloObb => yolo::import(files, yolo::YoloTask::Obb),
+        FormatName::YoloPose => yolo::import(files, yolo::YoloTask::Pose),
         other => Err(FormatError::unsupported(other, "import")),
     }
 }

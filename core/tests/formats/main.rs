@@ -2,3 +2,4 @@
 
 mod coco;
 mod support;
+mod yolo;
