@@ -12,11 +12,13 @@
 
 pub mod coco;
 mod common;
+pub mod csv;
 mod dataset;
 mod error;
 mod files;
 pub mod lasso_json;
 pub mod split;
+pub mod voc;
 pub mod yolo;
 
 pub use dataset::{Dataset, DatasetInfo, Split};
@@ -133,6 +135,8 @@ pub fn export(
     match format {
         FormatName::Lasso => lasso_json::export(dataset),
         FormatName::Coco => coco::export(dataset, options),
+        FormatName::Voc => voc::export(dataset),
+        FormatName::Csv => csv::export(dataset),
         FormatName::Yolo => yolo::export(dataset, yolo::YoloTask::Detect),
         FormatName::YoloSeg => yolo::export(dataset, yolo::YoloTask::Segment),
         FormatName::YoloObb => yolo::export(dataset, yolo::YoloTask::Obb),
@@ -146,6 +150,8 @@ pub fn import(format: FormatName, files: &DatasetFiles) -> Result<Dataset, Forma
     match format {
         FormatName::Lasso => lasso_json::import(files),
         FormatName::Coco => coco::import(files),
+        FormatName::Voc => voc::import(files),
+        FormatName::Csv => csv::import(files),
         FormatName::Yolo => yolo::import(files, yolo::YoloTask::Detect),
         FormatName::YoloSeg => yolo::import(files, yolo::YoloTask::Segment),
         FormatName::YoloObb => yolo::import(files, yolo::YoloTask::Obb),
