@@ -166,10 +166,10 @@ fn data_yaml(
     } else {
         for s in [Split::Train, Split::Valid, Split::Test] {
             let key = common::split_dir(s);
-            // Ultralytics needs `val`: with no validation split it validates on train.
+            // Ultralytics needs `train` and `val`: a missing one names another split's folder.
             let dir = if splits.contains(&s) {
                 Some(key)
-            } else if s == Split::Valid {
+            } else if s != Split::Test {
                 splits.first().map(|f| common::split_dir(*f))
             } else {
                 None
@@ -758,11 +758,14 @@ fn unbox(v: &[f64], w: f64, h: f64) -> Result<BoxShape, String> {
             "box width and height must not be negative ({bw}, {bh})"
         ));
     }
+    // Scaling before halving keeps whole-pixel boxes whole (0.3·20 − 0.4·20/2 = 2 exactly,
+    // where (0.3 − 0.2)·20 = 1.9999999999999996).
+    let (cx, cy, bw, bh) = (cx * w, cy * h, bw * w, bh * h);
     Ok(BoxShape {
-        x0: (cx - bw / 2.0) * w,
-        y0: (cy - bh / 2.0) * h,
-        x1: (cx + bw / 2.0) * w,
-        y1: (cy + bh / 2.0) * h,
+        x0: cx - bw / 2.0,
+        y0: cy - bh / 2.0,
+        x1: cx + bw / 2.0,
+        y1: cy + bh / 2.0,
     })
 }
 
