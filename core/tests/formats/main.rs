@@ -2,6 +2,7 @@
 
 mod coco;
 mod csv;
+mod robust;
 mod support;
 mod voc;
 mod yolo;
