@@ -6,10 +6,16 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let mut files = DatasetFiles::default();
-    files.files.insert("annotations/instances_default.json", data);
+    files
+        .files
+        .insert("annotations/instances_default.json", data);
     files.images.insert(
         "images/x.png".into(),
-        ImageFile { path: "images/x.png".into(), width: 16, height: 12 },
+        ImageFile {
+            path: "images/x.png".into(),
+            width: 16,
+            height: 12,
+        },
     );
     let _ = import(FormatName::Coco, &files);
 });

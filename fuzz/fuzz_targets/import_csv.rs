@@ -9,7 +9,11 @@ fuzz_target!(|data: &[u8]| {
     files.files.insert("_annotations.csv", data);
     files.images.insert(
         "images/x.png".into(),
-        ImageFile { path: "images/x.png".into(), width: 16, height: 12 },
+        ImageFile {
+            path: "images/x.png".into(),
+            width: 16,
+            height: 12,
+        },
     );
     let _ = import(FormatName::Csv, &files);
 });
