@@ -124,3 +124,21 @@ def test_supervision_reads_voc(out):
     )
     assert set(ds.classes) <= set(expected["classes"])
     assert_same_boxes(boxes_by_image(ds), expected, "detect")
+
+
+def test_cli_converts_our_coco_to_yolo_that_supervision_reads(out):
+    """The `lasso` CLI end to end: COCO (RLE masks) → YOLO detect, images copied, boxes kept."""
+    root, expected = out
+    target = os.path.join(root, "cli_yolo")
+    subprocess.run(
+        ["cargo", "run", "-q", "-p", "lasso-cli", "--", "convert", "--from", "coco", "--to", "yolo",
+         os.path.join(root, "coco_rle"), target],
+        cwd=REPO, check=True,
+    )
+    ds = sv.DetectionDataset.from_yolo(
+        images_directory_path=os.path.join(target, "images"),
+        annotations_directory_path=os.path.join(target, "labels"),
+        data_yaml_path=os.path.join(target, "data.yaml"),
+    )
+    assert list(ds.classes) == expected["classes"]
+    assert_same_boxes(boxes_by_image(ds), expected, "detect")
