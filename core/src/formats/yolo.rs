@@ -697,10 +697,9 @@ fn read_labels(
             }
             YoloTask::Obb => {
                 let score = score_at(8)?;
-                (
-                    Shape::RotatedBox(rotated_from_corners(&polygon(&v[..8]))),
-                    score,
-                )
+                let c = polygon(&v[..8]);
+                let corners = [c[0], c[1], c[2], c[3]];
+                (Shape::RotatedBox(rotated_from_corners(&corners)), score)
             }
             YoloTask::Pose => {
                 let (k, d) = meta.kpt_shape.unwrap_or((0, 3));
@@ -771,9 +770,9 @@ fn unbox(v: &[f64], w: f64, h: f64) -> Result<BoxShape, String> {
 
 /// The rotated box whose corners (in our clockwise order from the box's own top-left) are
 /// `c`; corners that are not a rectangle get the rectangle spanned by the first two edges.
-pub fn rotated_from_corners(c: &[Point]) -> RotatedBox {
-    let cx = c.iter().map(|p| p.x).sum::<f64>() / c.len() as f64;
-    let cy = c.iter().map(|p| p.y).sum::<f64>() / c.len() as f64;
+pub fn rotated_from_corners(c: &[Point; 4]) -> RotatedBox {
+    let cx = c.iter().map(|p| p.x).sum::<f64>() / 4.0;
+    let cy = c.iter().map(|p| p.y).sum::<f64>() / 4.0;
     let (dx, dy) = (c[1].x - c[0].x, c[1].y - c[0].y);
     let w = dx.hypot(dy);
     let h = (c[2].x - c[1].x).hypot(c[2].y - c[1].y);

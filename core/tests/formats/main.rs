@@ -2,6 +2,7 @@
 
 mod coco;
 mod csv;
+mod golden;
 mod robust;
 mod support;
 mod voc;

@@ -10,7 +10,8 @@ use proptest::prelude::*;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-fn valid() -> Dataset {
+/// A small dataset with every shape kind (also the golden files' input).
+pub fn valid() -> Dataset {
     let mut ds = Dataset {
         labels: labels(&["a", "b"]),
         ..Default::default()
