@@ -459,9 +459,30 @@ impl Task {
     }
 }
 
+/// Tags typed as one comma-separated text (`"aerial, survey"`): trimmed, empty ones dropped, each
+/// kept once in the order first typed, so a person can type them freely in one field.
+pub fn tags_from_text(text: &str) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_string());
+        }
+    }
+    tags
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_tags_are_trimmed_deduplicated_and_keep_their_order() {
+        assert_eq!(
+            tags_from_text(" aerial,survey , ,aerial,night shot,"),
+            vec!["aerial", "survey", "night shot"]
+        );
+        assert!(tags_from_text(" , ").is_empty());
+    }
 
     #[test]
     fn box_from_corners_normalises() {
