@@ -659,7 +659,7 @@ fn read_file(
             .find(&candidates, &name)
             .map_or_else(|| name.clone(), |f| f.path.clone());
         let id = if prefix_ids {
-            format!("{}/{}", common::stem(path), im.id)
+            format!("{}/{}", path.strip_suffix(".json").unwrap_or(path), im.id)
         } else {
             im.id.to_string()
         };

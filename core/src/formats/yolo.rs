@@ -419,13 +419,16 @@ fn read_meta(files: &DatasetFiles) -> Result<(String, Meta), FormatError> {
         Some(Value::Mapping(map)) => {
             let mut by_id: BTreeMap<usize, String> = BTreeMap::new();
             for (k, v) in map {
-                let id = k.as_u64().ok_or_else(|| {
-                    yaml_err(
-                        &path,
-                        "names",
-                        format!("class ids must be whole numbers, not {k:?}"),
-                    )
-                })?;
+                let id = k
+                    .as_u64()
+                    .or_else(|| k.as_str()?.trim().parse().ok())
+                    .ok_or_else(|| {
+                        yaml_err(
+                            &path,
+                            "names",
+                            format!("class ids must be whole numbers, not {k:?}"),
+                        )
+                    })?;
                 let name = scalar(v).ok_or_else(|| {
                     yaml_err(&path, &format!("names.{id}"), "a class name must be text")
                 })?;

@@ -601,3 +601,41 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn roboflow_split_folders_with_repeating_image_ids_read_as_distinct_tasks() {
+    let json = |name: &str| {
+        format!(
+            r#"{{"images": [{{"id": 0, "file_name": "{name}", "width": 4, "height": 3}}],
+                "categories": [{{"id": 0, "name": "things", "supercategory": "none"}}, {{"id": 1, "name": "cat", "supercategory": "things"}}],
+                "annotations": [{{"id": 0, "image_id": 0, "category_id": 1, "bbox": [0, 0, 2, 2]}}]}}"#
+        )
+    };
+    let mut files = DatasetFiles::default();
+    files
+        .files
+        .insert("train/_annotations.coco.json", json("a.jpg"));
+    files
+        .files
+        .insert("valid/_annotations.coco.json", json("b.jpg"));
+    for p in ["train/a.jpg", "valid/b.jpg"] {
+        files.images.insert(
+            p.into(),
+            lasso_core::formats::ImageFile {
+                path: p.into(),
+                width: 4,
+                height: 3,
+            },
+        );
+    }
+    let ds = import(FormatName::Coco, &files).unwrap();
+    let ids: Vec<&str> = ds.tasks.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["train/_annotations.coco/0", "valid/_annotations.coco/0"]
+    );
+    assert_eq!(ds.tasks[1].image.src, "valid/b.jpg");
+    assert_eq!(ds.splits["valid/_annotations.coco/0"], Split::Valid);
+    assert_eq!(label_names(&ds), ["things", "cat"]);
+    assert_eq!(ds.tasks[0].annotations[0].label, "cat");
+}

@@ -433,3 +433,10 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn names_with_quoted_ids_read() {
+    let files = yolo_files("names:\n  '1': b\n  \"0\": a\n", &[], &["images/x.jpg"]);
+    let ds = import(FormatName::Yolo, &files).unwrap();
+    assert_eq!(label_names(&ds), ["a", "b"]);
+}
