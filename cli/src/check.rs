@@ -2,7 +2,7 @@
 
 use lasso_core::formats::Dataset;
 use lasso_core::geometry::{bounds, iou, validate};
-use lasso_core::model::Task;
+use lasso_core::model::{Shape, Task};
 use std::collections::HashSet;
 
 /// Two objects of the same label overlapping more than this are reported as near duplicates.
@@ -52,6 +52,17 @@ pub fn problems(ds: &Dataset) -> Vec<Problem> {
                     &a.id.0,
                     format!("label {:?} is not in the label set", a.label),
                 );
+            }
+            if let Shape::Mask(m) = &a.shape {
+                if (m.width, m.height) != (t.image.width, t.image.height) {
+                    push(
+                        &a.id.0,
+                        format!(
+                            "mask is {}×{} but the image is {}×{}",
+                            m.width, m.height, t.image.width, t.image.height
+                        ),
+                    );
+                }
             }
             for p in validate(&a.shape) {
                 push(&a.id.0, p.to_string());

@@ -2,7 +2,7 @@
 
 use super::Failure;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use lasso_core::formats::{Dataset, DatasetFiles, Export, ImageFile};
+use lasso_core::formats::{Dataset, DatasetFiles, Export, FormatError, ImageFile};
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -151,6 +151,14 @@ pub fn write(
         }
         Ok(path)
     };
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for (task, rel) in &export.images {
+        if let Some(other) = seen.insert(rel.as_str(), task.as_str()) {
+            return Err(Failure::Format(FormatError::dataset(format!(
+                "the images of tasks {other} and {task} would both be written to {rel}; rename one"
+            ))));
+        }
+    }
     for (rel, bytes) in export.files.iter() {
         let path = target(rel)?;
         std::fs::write(&path, bytes).map_err(io(&path))?;

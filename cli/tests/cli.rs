@@ -177,7 +177,8 @@ fn check_finds_problems_and_exits_1() {
         r#", {"id": 3, "image_id": 1, "category_id": 1, "bbox": [4, 2, 10, 8.1]},
            {"id": 4, "image_id": 1, "category_id": 2, "bbox": [35, 2, 10, 8]},
            {"id": 5, "image_id": 1, "category_id": 2, "bbox": [3, 3, 0, 8]},
-           {"id": 6, "image_id": 2, "category_id": 2, "segmentation": [[1, 1, 8, 8, 8, 1, 1, 8]]}"#,
+           {"id": 6, "image_id": 2, "category_id": 2, "segmentation": [[1, 1, 8, 8, 8, 1, 1, 8]]},
+           {"id": 7, "image_id": 2, "category_id": 2, "segmentation": {"size": [30, 10], "counts": [0, 300]}}"#,
     );
     let out = lasso(&["check", "-f", "coco", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
@@ -223,6 +224,35 @@ fn errors_name_file_and_place_and_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("known formats"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn two_images_bound_for_one_path_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "images/a.png", &png::png(4, 4, |_, _| 0));
+    let json = r#"{"images": [{"id": 1, "file_name": "a.png", "width": 4, "height": 4},
+                              {"id": 2, "file_name": "./a.png", "width": 4, "height": 4}],
+                   "categories": [], "annotations": []}"#;
+    write(
+        dir.path(),
+        "annotations/instances_default.json",
+        json.as_bytes(),
+    );
+    let out = lasso(&[
+        "convert",
+        "--from",
+        "coco",
+        "--to",
+        "yolo",
+        dir.path().to_str().unwrap(),
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("tasks 1 and 2 would both be written to images/a.png"),
         "{}",
         text(&out.stderr)
     );
