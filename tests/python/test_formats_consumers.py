@@ -9,10 +9,9 @@ import tempfile
 
 import numpy as np
 import pytest
+import supervision as sv
 from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
-
-sv = pytest.importorskip("supervision")
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
