@@ -358,6 +358,9 @@ pub struct Label {
     /// Skeleton edges as pairs of indices into `keypoints`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skeleton: Vec<[usize; 2]>,
+    /// A broader class this one belongs to (COCO's `supercategory`), kept so exports round-trip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 impl Label {
@@ -371,6 +374,7 @@ impl Label {
             attributes: Vec::new(),
             keypoints: Vec::new(),
             skeleton: Vec::new(),
+            group: None,
         }
     }
 }
@@ -409,6 +413,20 @@ pub struct ImageRef {
     /// Height in pixels (0 until known).
     #[serde(default)]
     pub height: u32,
+    /// The licence the image is used under, where the dataset names one (COCO `licenses`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<ImageLicense>,
+}
+
+/// A licence an image is distributed under.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+pub struct ImageLicense {
+    /// Licence name, e.g. `CC BY 4.0`.
+    #[serde(default)]
+    pub name: String,
+    /// Where its terms are.
+    #[serde(default)]
+    pub url: String,
 }
 
 /// One image with its label set, annotations and tags: the unit of work.

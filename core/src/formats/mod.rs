@@ -10,10 +10,16 @@
 //! Every importer is all-or-nothing: it returns a whole [`Dataset`] or a [`FormatError`] naming the
 //! file, the line or JSON path, and what is wrong; it never yields half a dataset.
 
+pub mod coco;
+mod common;
+pub mod csv;
 mod dataset;
 mod error;
 mod files;
 pub mod lasso_json;
+pub mod split;
+pub mod voc;
+pub mod yolo;
 
 pub use dataset::{Dataset, DatasetInfo, Split};
 pub use error::FormatError;
@@ -126,9 +132,15 @@ pub fn export(
     dataset: &Dataset,
     options: &ExportOptions,
 ) -> Result<Export, FormatError> {
-    let _ = options;
     match format {
         FormatName::Lasso => lasso_json::export(dataset),
+        FormatName::Coco => coco::export(dataset, options),
+        FormatName::Voc => voc::export(dataset),
+        FormatName::Csv => csv::export(dataset),
+        FormatName::Yolo => yolo::export(dataset, yolo::YoloTask::Detect),
+        FormatName::YoloSeg => yolo::export(dataset, yolo::YoloTask::Segment),
+        FormatName::YoloObb => yolo::export(dataset, yolo::YoloTask::Obb),
+        FormatName::YoloPose => yolo::export(dataset, yolo::YoloTask::Pose),
         other => Err(FormatError::unsupported(other, "export")),
     }
 }
@@ -137,6 +149,13 @@ pub fn export(
 pub fn import(format: FormatName, files: &DatasetFiles) -> Result<Dataset, FormatError> {
     match format {
         FormatName::Lasso => lasso_json::import(files),
+        FormatName::Coco => coco::import(files),
+        FormatName::Voc => voc::import(files),
+        FormatName::Csv => csv::import(files),
+        FormatName::Yolo => yolo::import(files, yolo::YoloTask::Detect),
+        FormatName::YoloSeg => yolo::import(files, yolo::YoloTask::Segment),
+        FormatName::YoloObb => yolo::import(files, yolo::YoloTask::Obb),
+        FormatName::YoloPose => yolo::import(files, yolo::YoloTask::Pose),
         other => Err(FormatError::unsupported(other, "import")),
     }
 }

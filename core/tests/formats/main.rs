@@ -1,0 +1,9 @@
+//! Dataset format tests: round trips, bad input, and random input that must never panic.
+
+mod coco;
+mod csv;
+mod golden;
+mod robust;
+mod support;
+mod voc;
+mod yolo;
