@@ -19,4 +19,5 @@ pub mod geometry;
 pub mod history;
 pub mod model;
 pub mod raster;
+pub mod render_plan;
 pub mod viewport;
