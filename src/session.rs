@@ -136,6 +136,8 @@ pub struct Runtime {
     pub uploads: RwSignal<Option<crate::cloud::UploadStatus>>,
     /// The bucket's task list, for next/previous image.
     pub task_keys: RefCell<TaskKeys>,
+    /// The renderer's index, plan and bitmaps, kept between frames.
+    pub render: RefCell<crate::view::render::RenderState>,
     queue: RefCell<VecDeque<(String, Op)>>,
     draining: RefCell<bool>,
 }
@@ -156,6 +158,7 @@ impl Runtime {
             uploads: RwSignal::new(None),
             open_cloud: RefCell::new(None),
             task_keys: RefCell::new(TaskKeys::default()),
+            render: RefCell::new(Default::default()),
             queue: RefCell::new(VecDeque::new()),
             draining: RefCell::new(false),
         })
@@ -270,6 +273,13 @@ impl Runtime {
     /// Journals committed ops and notifies the host of changes and selection.
     pub fn after(self: &Rc<Self>, outcome: Outcome) {
         if !outcome.committed.is_empty() {
+            // The renderer's index follows the ops (only what they touch is re-indexed).
+            self.session.with_untracked(|s| {
+                self.render
+                    .borrow_mut()
+                    .scene
+                    .sync(s.editor.task(), &outcome.committed)
+            });
             let task_id = self.session.with_untracked(|s| s.editor.task().id.clone());
             {
                 let mut q = self.queue.borrow_mut();

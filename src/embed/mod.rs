@@ -242,6 +242,54 @@ impl LassoEditor {
         o.into()
     }
 
+    /// Sets the view transform (`{scale, offsetX, offsetY}` as [`LassoEditor::viewport`] gives
+    /// it; missing fields keep their value) and redraws on the next frame.
+    #[wasm_bindgen(js_name = setViewport)]
+    pub fn set_viewport(&self, view: JsValue) -> Result<(), JsValue> {
+        let get = |k: &str| {
+            js_sys::Reflect::get(&view, &JsValue::from_str(k))
+                .ok()
+                .and_then(|v| v.as_f64())
+        };
+        self.runtime.session.update(|s| {
+            let (scale, offset) = (s.viewport.scale(), s.viewport.offset());
+            s.viewport = lasso_core::viewport::Viewport::new(
+                get("scale").unwrap_or(scale),
+                lasso_core::model::Point::new(
+                    get("offsetX").unwrap_or(offset.x),
+                    get("offsetY").unwrap_or(offset.y),
+                ),
+            );
+        });
+        Ok(())
+    }
+
+    /// Draws a frame now rather than on the next animation frame, and returns its figures
+    /// (`{shapes, dots, batches, replanned, frames, ms}`); for benchmarks and tests.
+    #[wasm_bindgen(js_name = drawNow)]
+    pub fn draw_now(&self) -> JsValue {
+        crate::view::render::paint(&self.runtime);
+        self.render_stats()
+    }
+
+    /// Figures of the last frame drawn: `{shapes, dots, batches, replanned, frames, ms}`.
+    #[wasm_bindgen(js_name = renderStats)]
+    pub fn render_stats(&self) -> JsValue {
+        let st = self.runtime.render.borrow().stats;
+        let o = js_sys::Object::new();
+        for (k, v) in [
+            ("shapes", JsValue::from_f64(st.shapes as f64)),
+            ("dots", JsValue::from_f64(st.dots as f64)),
+            ("batches", JsValue::from_f64(st.batches as f64)),
+            ("replanned", JsValue::from_bool(st.replanned)),
+            ("frames", JsValue::from_f64(st.frames as f64)),
+            ("ms", JsValue::from_f64(st.ms)),
+        ] {
+            let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);
+        }
+        o.into()
+    }
+
     /// Unmounts the editor and drops its callbacks.
     pub fn destroy(&self) {
         self.runtime.listeners.clear();
@@ -300,6 +348,7 @@ pub async fn open_task(
         *s = next;
         s.view_size = view_size;
     });
+    runtime.render.borrow_mut().invalidate();
     crate::view::image::load(Rc::clone(runtime), &src);
     runtime.emit(EventName::Change, &runtime.annotations_js());
     Ok(())
