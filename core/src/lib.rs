@@ -18,6 +18,7 @@ pub mod formats;
 pub mod geometry;
 pub mod history;
 pub mod model;
+pub mod navigation;
 pub mod raster;
 pub mod render_plan;
 pub mod viewport;

@@ -1467,3 +1467,58 @@ fn convert_mask_to_polygon_and_back_keeps_the_pixels() {
     drag(&mut ed, (70.0, 10.0), (90.0, 30.0));
     assert!(ed.convert_selection().committed.is_empty());
 }
+
+#[test]
+fn zoom_keys_are_shift_digits_and_plain_digits_stay_labels() {
+    let k = Keymap::default();
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    assert_eq!(k.action("0", shift), Some(Action::ZoomActual));
+    assert_eq!(k.action("2", shift), Some(Action::ZoomSelection));
+    assert_eq!(k.action("2", Modifiers::default()), Some(Action::Label(1)));
+    assert_eq!(k.action("0", Modifiers::default()), None);
+}
+
+#[test]
+fn remapped_hotkeys_replace_the_defaults() {
+    let mut k = Keymap::default();
+    k.remap([
+        ("box", vec!["X".to_string()]),
+        ("polygon", vec!["b".to_string(), "shift+p".to_string()]),
+        ("hide", vec![]),
+    ])
+    .unwrap();
+    let none = Modifiers::default();
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    assert_eq!(k.action("x", none), Some(Action::Tool(ToolName::Box)));
+    // The old key of box now belongs to polygon; polygon's own default is gone.
+    assert_eq!(k.action("b", none), Some(Action::Tool(ToolName::Polygon)));
+    assert_eq!(k.action("p", none), None);
+    assert_eq!(k.action("P", shift), Some(Action::Tool(ToolName::Polygon)));
+    assert_eq!(k.action("h", none), None, "hide unbound");
+    // Untouched actions keep their keys.
+    assert_eq!(k.action("v", none), Some(Action::Tool(ToolName::Select)));
+    assert_eq!(k.keys_for(Action::Tool(ToolName::Box)), vec!["x"]);
+    let err = k
+        .remap([
+            ("boxx", vec!["q".to_string()]),
+            ("box", vec!["q".to_string()]),
+        ])
+        .unwrap_err();
+    assert!(err.contains("boxx"), "{err}");
+    assert_eq!(
+        k.action("x", none),
+        Some(Action::Tool(ToolName::Box)),
+        "a failed remap changes nothing"
+    );
+    assert_eq!(Action::from_name("label_3"), Some(Action::Label(2)));
+    assert_eq!(Action::from_name("label_0"), None);
+    for name in keymap::ACTION_NAMES {
+        assert!(Action::from_name(name).is_some(), "{name}");
+    }
+}
