@@ -81,6 +81,30 @@ impl Session {
         );
     }
 
+    /// Zooms to 100 % about the middle of the view.
+    pub fn zoom_actual(&mut self) {
+        let (w, h) = self.view_size;
+        self.viewport = lasso_core::navigation::actual_size(&self.viewport, w, h);
+    }
+
+    /// Zooms so the selected shapes fill the view; false (and nothing changes) when nothing
+    /// with bounds is selected.
+    pub fn zoom_selection(&mut self) -> bool {
+        let task = self.editor.task();
+        let shapes = self
+            .editor
+            .selection()
+            .iter()
+            .filter_map(|id| task.annotations.iter().find(|a| &a.id == id))
+            .map(|a| &a.shape);
+        let Some(bounds) = lasso_core::navigation::bounds_of(shapes) else {
+            return false;
+        };
+        let (w, h) = self.view_size;
+        self.viewport = lasso_core::navigation::zoom_to_bounds(bounds, w, h, FIT_MARGIN_PX * 2.0);
+        true
+    }
+
     /// Image coordinates of a point on the canvas (CSS pixels from its top-left corner).
     pub fn to_image(&self, x: f64, y: f64) -> Point {
         self.viewport.to_image(Point::new(x, y))

@@ -170,6 +170,7 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
                 on:wheel=wheel
                 on:contextmenu=move |ev| ev.prevent_default()
             ></canvas>
+            <super::minimap::Minimap runtime=Rc::clone(&runtime)/>
         </div>
     }
 }

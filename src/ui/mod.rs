@@ -5,6 +5,7 @@ mod attributes;
 pub mod banner;
 mod canvas;
 mod keys;
+mod minimap;
 mod uploads;
 
 use crate::session::{Runtime, SaveState, Session};
@@ -210,6 +211,12 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                         }/>
                 </label>
                 <span class="lasso-zoom" title="Zoom (F fits)">{move || format!("{}%", zoom.get())}</span>
+                <button class="lasso-zoom-fit" title="Fit the image (F)"
+                    on:click=move |_| session.update(|s| s.fit())>"Fit"</button>
+                <button class="lasso-zoom-actual" title="Zoom to 100 % (Shift+0)"
+                    on:click=move |_| session.update(|s| s.zoom_actual())>"100%"</button>
+                <button class="lasso-zoom-selection" title="Zoom to the selection (Shift+2)"
+                    on:click=move |_| session.update(|s| { s.zoom_selection(); })>"Selection"</button>
                 <span class="lasso-save" data-state=move || match save_state.get() {
                     SaveState::Saved => "saved",
                     SaveState::Saving(_) => "saving",
