@@ -69,7 +69,15 @@ pub fn Minimap(runtime: Rc<Runtime>) -> impl IntoView {
     }
     let dragging = Rc::new(Cell::new(false));
     let pan_to = move |ev: &PointerEvent| {
-        let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        // Fractional CSS pixels (offsetX is rounded, a whole minimap pixel is many image pixels).
+        let Some(c) = canvas.get_untracked() else {
+            return;
+        };
+        let r = c.get_bounding_client_rect();
+        let (x, y) = (
+            f64::from(ev.client_x()) - r.left(),
+            f64::from(ev.client_y()) - r.top(),
+        );
         session.update(|s| {
             let image = &s.editor.task().image;
             if let Some(g) = Geometry::new(image.width, image.height, MINIMAP_PX) {
