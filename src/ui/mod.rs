@@ -232,9 +232,9 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                 <button class="lasso-zoom-fit" title="Fit the image (F)"
                     on:click=move |_| session.update(|s| s.fit())>"Fit"</button>
                 <button class="lasso-zoom-actual" title="Zoom to 100 % (Shift+0)"
-                    on:click=move |_| session.update(|s| s.zoom_actual())>"100%"</button>
+                    on:click=move |_| session.update(|s| s.zoom_actual())>"1:1"</button>
                 <button class="lasso-zoom-selection" title="Zoom to the selection (Shift+2)"
-                    on:click=move |_| session.update(|s| { s.zoom_selection(); })>"Selection"</button>
+                    on:click=move |_| session.update(|s| { s.zoom_selection(); })>"Sel"</button>
                 <span class="lasso-save" data-state=move || match save_state.get() {
                     SaveState::Saved => "saved",
                     SaveState::Saving(_) => "saving",
