@@ -200,7 +200,10 @@ export async function runBench(bindings, params) {
     <div id="konva-bench" style="width:${VIEW_W}px;height:${VIEW_H}px"></div>
     <pre id="bench-out" style="color:#ddd"></pre>`;
   const out = document.getElementById("bench-out");
-  const log = (t) => (out.textContent += t + "\n");
+  const log = (t) => {
+    out.textContent += t + "\n";
+    console.log(t);
+  };
   log(`scene: ${boxes} boxes, ${polygons} polygons of ${vertices} vertices on a ${IMAGE}x${IMAGE} image`);
   const annotations = scene(boxes, polygons, vertices);
   const image = await imageUrl();

@@ -8,7 +8,8 @@
 //! - [`plan`] asks the index for the annotations in a region and groups their outlines into
 //!   one [`Batch`] per label colour and stacking level (`z`), so a frame issues one fill and one
 //!   stroke per colour instead of one per shape. Shapes smaller than [`DOT_PX`] on screen become
-//!   one small square each; outlines drop vertices closer than [`SIMPLIFY_PX`] on screen to the
+//!   one small square each, shapes smaller than [`SOLID_PX`] are filled solid without an
+//!   outline; outlines drop vertices closer than [`SIMPLIFY_PX`] on screen to the
 //!   last kept one.
 //! - [`PlanKey`] says when a plan can be reused: the plan covers a region larger than the view
 //!   ([`plan_region`]) at a zoom bucket ([`scale_bucket`]), so panning and zooming within it
@@ -29,6 +30,10 @@ use std::collections::HashMap;
 /// Shapes whose bounds are smaller than this many screen pixels in both directions are drawn
 /// as a square of about that size, without an outline.
 pub const DOT_PX: f64 = 2.0;
+
+/// Closed shapes smaller than this many screen pixels (but not dots) are filled solid without
+/// an outline: at that size the outline would cover them anyway, and strokes cost the most.
+pub const SOLID_PX: f64 = 6.0;
 
 /// Outline vertices closer than this many screen pixels to the previous kept vertex are skipped.
 pub const SIMPLIFY_PX: f64 = 0.75;
@@ -182,6 +187,8 @@ pub struct Batch {
     pub areas: Vec<f64>,
     /// Open lines (polylines): stroked only.
     pub lines: Vec<f64>,
+    /// Small closed outlines (smaller than [`SOLID_PX`] on screen): filled solid, no stroke.
+    pub solids: Vec<f64>,
     /// Squares standing for shapes too small to see (`x, y, w, h` rectangles): filled solid.
     pub dots: Vec<f64>,
 }
@@ -189,7 +196,10 @@ pub struct Batch {
 impl Batch {
     /// Whether the batch draws nothing.
     pub fn is_empty(&self) -> bool {
-        self.areas.is_empty() && self.lines.is_empty() && self.dots.is_empty()
+        self.areas.is_empty()
+            && self.lines.is_empty()
+            && self.dots.is_empty()
+            && self.solids.is_empty()
     }
 }
 
@@ -204,6 +214,8 @@ pub struct RenderPlan {
     pub singles: Vec<AnnotationId>,
     /// How many shapes were drawn as dots.
     pub dots: usize,
+    /// How many shapes were filled solid without an outline.
+    pub solids: usize,
     /// How many annotations the plan covers (drawn in any form).
     pub shapes: usize,
 }
@@ -279,8 +291,10 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
             batches.len() - 1
         });
         let batch = &mut batches[slot];
-        if emit(&a.shape, batch, dot, tol) {
-            out.dots += 1;
+        match emit(&a.shape, batch, dot, SOLID_PX / scale, tol) {
+            Detail::Dot => out.dots += 1,
+            Detail::Solid => out.solids += 1,
+            Detail::Full => {}
         }
     }
     let mut order: Vec<((i64, usize), usize)> = slots.into_iter().collect();
@@ -294,38 +308,56 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
     out
 }
 
-/// Adds a shape to a batch; returns true when it became a dot.
-fn emit(shape: &Shape, batch: &mut Batch, dot: f64, tol: f64) -> bool {
+/// How much of a shape is drawn.
+enum Detail {
+    /// A small square.
+    Dot,
+    /// Filled solid, no outline.
+    Solid,
+    /// Translucent fill and outline.
+    Full,
+}
+
+/// Adds a shape to a batch at the detail its size on screen calls for (`dot` and `solid` are
+/// the thresholds in image pixels).
+fn emit(shape: &Shape, batch: &mut Batch, dot: f64, solid: f64, tol: f64) -> Detail {
     let Some((bx0, by0, bx1, by1)) = crate::edit::hit::bounds(shape) else {
-        return false;
+        return Detail::Full;
     };
-    if bx1 - bx0 < dot && by1 - by0 < dot {
+    let (w, h) = (bx1 - bx0, by1 - by0);
+    if w < dot && h < dot {
         let (cx, cy) = ((bx0 + bx1) / 2.0, (by0 + by1) / 2.0);
         let side = dot / 2.0;
         batch
             .dots
             .extend_from_slice(&[cx - side / 2.0, cy - side / 2.0, side, side]);
-        return true;
+        return Detail::Dot;
     }
+    let small = w < solid && h < solid && !matches!(shape, Shape::Polyline { .. });
+    let out = if small {
+        &mut batch.solids
+    } else {
+        &mut batch.areas
+    };
     match shape {
-        Shape::Box(b) => {
-            batch
-                .areas
-                .extend_from_slice(&[CMD_RECT, b.x0, b.y0, b.width(), b.height()])
-        }
-        Shape::RotatedBox(r) => ring(&mut batch.areas, &r.corners(), tol, Some(true)),
+        Shape::Box(b) => out.extend_from_slice(&[CMD_RECT, b.x0, b.y0, b.width(), b.height()]),
+        Shape::RotatedBox(r) => ring(out, &r.corners(), tol, Some(true)),
         Shape::Polygon(p) => {
             for part in &p.parts {
-                ring(&mut batch.areas, &part.exterior, tol, Some(true));
+                ring(out, &part.exterior, tol, Some(true));
                 for hole in &part.holes {
-                    ring(&mut batch.areas, hole, tol, Some(false));
+                    ring(out, hole, tol, Some(false));
                 }
             }
         }
         Shape::Polyline { points } => ring(&mut batch.lines, points, tol, None),
         Shape::Keypoints { .. } | Shape::Mask(_) => {}
     }
-    false
+    if small {
+        Detail::Solid
+    } else {
+        Detail::Full
+    }
 }
 
 /// Twice the signed area (positive for the direction of a canvas `rect`, y down).

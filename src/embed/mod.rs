@@ -326,7 +326,7 @@ impl LassoEditor {
     }
 
     /// Draws a frame now rather than on the next animation frame, and returns its figures
-    /// (`{shapes, dots, batches, replanned, frames, ms}`); for benchmarks and tests.
+    /// (`{shapes, dots, batches, replanned, rastered, frames, ms}`); for benchmarks and tests.
     #[wasm_bindgen(js_name = drawNow)]
     pub fn draw_now(&self) -> JsValue {
         crate::view::render::paint(&self.runtime);
@@ -343,6 +343,7 @@ impl LassoEditor {
             ("dots", JsValue::from_f64(st.dots as f64)),
             ("batches", JsValue::from_f64(st.batches as f64)),
             ("replanned", JsValue::from_bool(st.replanned)),
+            ("rastered", JsValue::from_bool(st.rastered)),
             ("frames", JsValue::from_f64(st.frames as f64)),
             ("ms", JsValue::from_f64(st.ms)),
         ] {

@@ -16,6 +16,7 @@ use lasso_core::model::{AnnotationId, Keypoint, Label, MaskRle, Point, Shape, Vi
 use lasso_core::render_plan::{self, PlanInput, PlanKey, Scene};
 use leptos::prelude::WithUntracked;
 use std::collections::HashMap;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{
     CanvasRenderingContext2d, CanvasWindingRule, HtmlCanvasElement, HtmlImageElement, Path2d,
@@ -73,6 +74,7 @@ extern "C" {
 struct BuiltBatch {
     color: String,
     areas: Option<Path2d>,
+    solids: Option<Path2d>,
     lines: Option<Path2d>,
     dots: Option<Path2d>,
 }
@@ -110,6 +112,8 @@ pub struct FrameStats {
     pub batches: usize,
     /// Whether this frame made a new plan (rather than reusing the paths).
     pub replanned: bool,
+    /// Whether this frame drew the layer bitmap anew (rather than reusing it).
+    pub rastered: bool,
     /// How many frames have been drawn.
     pub frames: u64,
     /// Milliseconds the last frame took to issue (not counting rasterisation).
@@ -127,6 +131,19 @@ pub struct RenderState {
     pub canvas: Option<HtmlCanvasElement>,
     /// Figures of the last frame.
     pub stats: FrameStats,
+    /// The image halved again and again (level `k` is `1 / 2^(k+1)` of it), for zoomed-out
+    /// frames: drawing a small copy costs far less than scaling the whole image down.
+    pyramid: Vec<HtmlCanvasElement>,
+    /// The image the pyramid was made from.
+    pyramid_of: Option<HtmlImageElement>,
+    /// The planned shapes as a bitmap.
+    layer: Option<Layer>,
+    /// Grows with every new plan.
+    plan_id: u64,
+    /// The layer was drawn at another zoom: redraw it sharp once zooming pauses.
+    pub settle_wanted: bool,
+    /// Redraw the layer sharp in the next frame.
+    pub settle_now: bool,
 }
 
 impl RenderState {
@@ -135,6 +152,69 @@ impl RenderState {
         self.scene = Scene::default();
         self.cached = None;
         self.masks.clear();
+        self.pyramid.clear();
+        self.pyramid_of = None;
+        self.layer = None;
+    }
+
+    /// Draws the image at zoom `scale` from the smallest copy that still has a pixel per
+    /// screen pixel, making the copies on first use.
+    fn draw_image(&mut self, ctx: &CanvasRenderingContext2d, img: &HtmlImageElement, scale: f64) {
+        let (w, h) = (
+            f64::from(img.natural_width()),
+            f64::from(img.natural_height()),
+        );
+        let step = render_plan::mask_step(scale);
+        if step < 2 || w < 2.0 || h < 2.0 {
+            ctx.draw_image_with_html_image_element(img, 0.0, 0.0).ok();
+            return;
+        }
+        if self.pyramid_of.as_ref() != Some(img) {
+            self.pyramid.clear();
+            self.pyramid_of = Some(img.clone());
+        }
+        let level = step.trailing_zeros() as usize; // step = 2^level, level >= 1
+        while self.pyramid.len() < level {
+            let k = self.pyramid.len() + 1;
+            let (lw, lh) = (
+                (w / f64::from(1u32 << k)).ceil().max(1.0),
+                (h / f64::from(1u32 << k)).ceil().max(1.0),
+            );
+            let Some(canvas) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.create_element("canvas").ok())
+                .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+            else {
+                break;
+            };
+            canvas.set_width(lw as u32);
+            canvas.set_height(lh as u32);
+            let Some(c2) = canvas
+                .get_context("2d")
+                .ok()
+                .flatten()
+                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+            else {
+                break;
+            };
+            c2.set_image_smoothing_enabled(true);
+            let drawn = match self.pyramid.last() {
+                Some(prev) => {
+                    c2.draw_image_with_html_canvas_element_and_dw_and_dh(prev, 0.0, 0.0, lw, lh)
+                }
+                None => c2.draw_image_with_html_image_element_and_dw_and_dh(img, 0.0, 0.0, lw, lh),
+            };
+            if drawn.is_err() {
+                break;
+            }
+            self.pyramid.push(canvas);
+        }
+        match self.pyramid.get(level - 1) {
+            Some(copy) => ctx
+                .draw_image_with_html_canvas_element_and_dw_and_dh(copy, 0.0, 0.0, w, h)
+                .ok(),
+            None => ctx.draw_image_with_html_image_element(img, 0.0, 0.0).ok(),
+        };
     }
 }
 
@@ -145,8 +225,40 @@ fn now_ms() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Draws one frame at once on the stage's canvas, sized to the view in device pixels.
-pub fn paint(runtime: &Runtime) {
+/// How long zooming must pause before the stretched layer is redrawn sharp, in milliseconds.
+const SETTLE_MS: i32 = 150;
+
+/// Draws one frame at once on the stage's canvas, sized to the view in device pixels; if the
+/// shapes were drawn from a stretched layer, a sharp frame follows once nothing else is drawn
+/// for [`SETTLE_MS`].
+pub fn paint(runtime: &Rc<Runtime>) {
+    paint_frame(runtime);
+    let (wanted, frames) = {
+        let st = runtime.render.borrow();
+        (st.settle_wanted, st.stats.frames)
+    };
+    if !wanted {
+        return;
+    }
+    let rt = Rc::clone(runtime);
+    let settle = Closure::once_into_js(move || {
+        let due = {
+            let mut st = rt.render.borrow_mut();
+            let due = st.stats.frames == frames && st.settle_wanted;
+            st.settle_now = due;
+            due
+        };
+        if due {
+            paint_frame(&rt);
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(settle.unchecked_ref(), SETTLE_MS)
+            .ok();
+    }
+}
+
+fn paint_frame(runtime: &Runtime) {
     let Some(canvas) = runtime.render.borrow().canvas.clone() else {
         return;
     };
@@ -202,7 +314,7 @@ pub fn draw(
     .ok();
     ctx.set_image_smoothing_enabled(scale < 2.0);
     if let Some(img) = image {
-        ctx.draw_image_with_html_image_element(img, 0.0, 0.0).ok();
+        state.draw_image(ctx, img, scale);
     }
     let overlay = session.editor.overlay(scale);
     let painter = Painter {
@@ -243,6 +355,7 @@ pub fn draw(
                 .map(|b| BuiltBatch {
                     color: b.color.clone(),
                     areas: some(&b.areas, lasso_path),
+                    solids: some(&b.solids, lasso_path),
                     lines: some(&b.lines, lasso_path),
                     dots: some(&b.dots, lasso_rects),
                 })
@@ -256,72 +369,43 @@ pub fn draw(
     let Some(cached) = state.cached.as_ref() else {
         return;
     };
-    // Masks from their bitmaps.
-    let step = render_plan::mask_step(scale);
-    ctx.set_image_smoothing_enabled(false);
-    ctx.set_global_alpha(session.opacity.max(0.15));
-    for id in &cached.masks {
-        let Some(a) = state.scene.annotation(task, id) else {
-            continue;
-        };
-        let Shape::Mask(m) = &a.shape else { continue };
-        let color = task
-            .labels
-            .get(&a.label)
-            .map(|l| l.color.as_str())
-            .unwrap_or("#ffffff");
-        let revision = state.scene.revision(id);
-        let entry = state.masks.get(id);
-        let fresh =
-            entry.is_some_and(|e| e.revision == revision && e.step == step && e.color == color);
-        if !fresh {
-            state
-                .masks
-                .insert(id.clone(), mask_image(m, color, step, revision));
-        }
-        if let Some(MaskImage {
-            canvas: Some(c),
-            x,
-            y,
-            w,
-            h,
-            ..
-        }) = state.masks.get(id)
-        {
-            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(c, *x, *y, *w, *h)
-                .ok();
-        }
+    if replanned {
+        state.plan_id += 1;
     }
-    ctx.set_global_alpha(1.0);
-    ctx.set_image_smoothing_enabled(scale < 2.0);
-    if state.masks.len() > 2 * cached.masks.len() + 64 {
-        let keep: std::collections::HashSet<&AnnotationId> = cached.masks.iter().collect();
-        state.masks.retain(|id, _| keep.contains(id));
+    // The planned shapes live in a layer bitmap of the planned region: panning draws it under a
+    // new transform; zooming draws it stretched and it is redrawn sharp once zooming pauses.
+    let px_scale = scale * dpr;
+    let layer_ok = state
+        .layer
+        .as_ref()
+        .is_some_and(|l| l.plan_id == state.plan_id && l.opacity == session.opacity);
+    let sharp = state
+        .layer
+        .as_ref()
+        .is_some_and(|l| (l.px_scale - px_scale).abs() <= 1e-9 * px_scale);
+    let rastered = !layer_ok || (!sharp && state.settle_now);
+    if rastered {
+        let (iw, ih) = (f64::from(task.image.width), f64::from(task.image.height));
+        state.layer = raster_layer(
+            state.layer.take(),
+            cached,
+            &state.scene,
+            &mut state.masks,
+            task,
+            session.opacity,
+            px_scale,
+            dpr,
+            (iw, ih),
+            state.plan_id,
+        );
     }
-    // Batched outlines: one fill and one stroke per colour.
-    ctx.set_line_width(STROKE_PX / scale);
-    for b in &cached.batches {
-        ctx.set_fill_style_str(&b.color);
-        ctx.set_stroke_style_str(&b.color);
-        if let Some(p) = &b.areas {
-            ctx.set_global_alpha(session.opacity);
-            ctx.fill_with_path_2d(p);
-            ctx.set_global_alpha(1.0);
-            ctx.stroke_with_path(p);
-        }
-        if let Some(p) = &b.lines {
-            ctx.stroke_with_path(p);
-        }
-        if let Some(p) = &b.dots {
-            ctx.fill_with_path_2d(p);
-        }
-    }
-    for id in &cached.singles {
-        if let Some(a) = state.scene.annotation(task, id) {
-            let label = task.labels.get(&a.label);
-            let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
-            painter.shape(&a.shape, color, label, false, false);
-        }
+    state.settle_now = false;
+    state.settle_wanted = !rastered && !sharp;
+    if let Some(l) = &state.layer {
+        ctx.set_image_smoothing_enabled(true);
+        ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&l.canvas, l.x, l.y, l.w, l.h)
+            .ok();
+        ctx.set_image_smoothing_enabled(scale < 2.0);
     }
     // Selected shapes and shapes being edited, one by one on top.
     for id in &exclude {
@@ -357,9 +441,156 @@ pub fn draw(
         dots: cached.dots,
         batches: cached.batches.len(),
         replanned,
+        rastered,
         frames: state.stats.frames + 1,
         ms: now_ms() - started,
     };
+}
+
+/// The planned shapes rasterised over the planned region (clipped to the image).
+struct Layer {
+    canvas: HtmlCanvasElement,
+    plan_id: u64,
+    opacity: f64,
+    /// Layer pixels per image pixel.
+    px_scale: f64,
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+/// Largest side of the layer bitmap, in pixels (a larger region is drawn at a lower scale).
+const MAX_LAYER_PX: f64 = 4096.0;
+
+/// Draws a plan into a layer bitmap (reusing the old layer's canvas).
+#[allow(clippy::too_many_arguments)]
+fn raster_layer(
+    old: Option<Layer>,
+    cached: &Cached,
+    scene: &Scene,
+    masks: &mut HashMap<AnnotationId, MaskImage>,
+    task: &lasso_core::model::Task,
+    opacity: f64,
+    px_scale: f64,
+    dpr: f64,
+    image: (f64, f64),
+    plan_id: u64,
+) -> Option<Layer> {
+    let (mut x0, mut y0, mut x1, mut y1) = cached.key.region;
+    if image.0 > 0.0 && image.1 > 0.0 {
+        x0 = x0.max(0.0);
+        y0 = y0.max(0.0);
+        x1 = x1.min(image.0);
+        y1 = y1.min(image.1);
+    }
+    let (rw, rh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
+    let k = px_scale.min(MAX_LAYER_PX / rw).min(MAX_LAYER_PX / rh);
+    let (lw, lh) = ((rw * k).ceil().max(1.0), (rh * k).ceil().max(1.0));
+    let canvas = match old {
+        Some(l) => l.canvas,
+        None => web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())?,
+    };
+    if canvas.width() != lw as u32 || canvas.height() != lh as u32 {
+        canvas.set_width(lw as u32);
+        canvas.set_height(lh as u32);
+    }
+    let ctx = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())?;
+    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+    ctx.clear_rect(0.0, 0.0, lw, lh);
+    ctx.set_transform(k, 0.0, 0.0, k, -x0 * k, -y0 * k).ok();
+    // Line widths and handles in CSS pixels: the painter's scale is CSS pixels per image pixel.
+    let scale = k / dpr;
+    let painter = Painter {
+        ctx: &ctx,
+        scale,
+        opacity,
+    };
+    // Masks from their bitmaps.
+    let step = render_plan::mask_step(scale);
+    ctx.set_image_smoothing_enabled(false);
+    ctx.set_global_alpha(opacity.max(0.15));
+    for id in &cached.masks {
+        let Some(a) = scene.annotation(task, id) else {
+            continue;
+        };
+        let Shape::Mask(m) = &a.shape else { continue };
+        let color = task
+            .labels
+            .get(&a.label)
+            .map(|l| l.color.as_str())
+            .unwrap_or("#ffffff");
+        let revision = scene.revision(id);
+        let entry = masks.get(id);
+        let fresh =
+            entry.is_some_and(|e| e.revision == revision && e.step == step && e.color == color);
+        if !fresh {
+            masks.insert(id.clone(), mask_image(m, color, step, revision));
+        }
+        if let Some(MaskImage {
+            canvas: Some(c),
+            x,
+            y,
+            w,
+            h,
+            ..
+        }) = masks.get(id)
+        {
+            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(c, *x, *y, *w, *h)
+                .ok();
+        }
+    }
+    ctx.set_global_alpha(1.0);
+    ctx.set_image_smoothing_enabled(scale < 2.0);
+    if masks.len() > 2 * cached.masks.len() + 64 {
+        let keep: std::collections::HashSet<&AnnotationId> = cached.masks.iter().collect();
+        masks.retain(|id, _| keep.contains(id));
+    }
+    // Batched outlines: one fill and one stroke per colour.
+    ctx.set_line_width(STROKE_PX / scale);
+    for b in &cached.batches {
+        ctx.set_fill_style_str(&b.color);
+        ctx.set_stroke_style_str(&b.color);
+        if let Some(p) = &b.areas {
+            ctx.set_global_alpha(opacity);
+            ctx.fill_with_path_2d(p);
+            ctx.set_global_alpha(1.0);
+            ctx.stroke_with_path(p);
+        }
+        if let Some(p) = &b.lines {
+            ctx.stroke_with_path(p);
+        }
+        if let Some(p) = &b.dots {
+            ctx.fill_with_path_2d(p);
+        }
+        if let Some(p) = &b.solids {
+            ctx.fill_with_path_2d(p);
+        }
+    }
+    for id in &cached.singles {
+        if let Some(a) = scene.annotation(task, id) {
+            let label = task.labels.get(&a.label);
+            let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
+            painter.shape(&a.shape, color, label, false, false);
+        }
+    }
+    Some(Layer {
+        canvas,
+        plan_id,
+        opacity,
+        px_scale,
+        x: x0,
+        y: y0,
+        w: lw / k,
+        h: lh / k,
+    })
 }
 
 /// A mask's bitmap on its own canvas (image resolution divided by `step`).

@@ -65,6 +65,18 @@ test("many boxes: only what is in view is planned, colours batched, tiny ones as
     return window.lasso.drawNow();
   });
   assert.equal(stats.replanned, false);
+  assert.equal(stats.rastered, false, "a pan redraws the layer bitmap, not the shapes");
+  // A small zoom stretches the layer, and a sharp frame follows once zooming pauses.
+  stats = await page.evaluate(() => {
+    window.lasso.setViewport({ scale: 8.5, offsetX: -10, offsetY: -5 });
+    return window.lasso.drawNow();
+  });
+  assert.equal(stats.rastered, false);
+  const frames = stats.frames;
+  await page.waitForFunction((n) => {
+    const st = window.lasso.renderStats();
+    return st.frames > n && st.rastered;
+  }, frames);
   stats = await page.evaluate(() => {
     window.lasso.setViewport({ scale: 8, offsetX: -2400, offsetY: -1500 });
     return window.lasso.drawNow();

@@ -151,9 +151,18 @@ fn shapes_smaller_than_a_dot_on_screen_become_dots() {
     // A square of DOT_PX / 2 screen pixels centred on the box.
     assert!((w - DOT_PX / 2.0 / 0.5).abs() < 1e-9 && (w - h).abs() < 1e-9);
     assert!((x + w / 2.0 - 11.5).abs() < 1e-9 && (y + h / 2.0 - 11.5).abs() < 1e-9);
-    // At scale 1 it is 3 screen pixels: a real box.
-    let near = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 1.0);
-    assert_eq!(near.dots, 0);
+    // At scale 1 it is 3 screen pixels: filled solid, no outline.
+    let small = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 1.0);
+    assert_eq!((small.dots, small.solids), (0, 1));
+    assert!(small.batches[0].areas.is_empty());
+    assert_eq!(
+        rings(&small.batches[0].solids),
+        vec![square(11.5, 11.5, 1.5, true)]
+    );
+    // At scale 4 it is 12 screen pixels: fill and outline.
+    let near = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 4.0);
+    assert_eq!((near.dots, near.solids), (0, 0));
+    assert!(near.batches[0].solids.is_empty());
     assert_eq!(
         rings(&near.batches[0].areas),
         vec![square(11.5, 11.5, 1.5, true)]
@@ -197,7 +206,8 @@ fn outlines_drop_vertices_closer_than_the_tolerance_on_screen() {
     let full = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 1.0);
     assert_eq!(rings(&full.batches[0].areas)[0].len(), 50);
     let coarse = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 0.1);
-    let kept = &rings(&coarse.batches[0].areas)[0];
+    // 4 screen pixels across: filled solid, simplified all the same.
+    let kept = &rings(&coarse.batches[0].solids)[0];
     assert!(kept.len() >= 3 && kept.len() < 50, "{}", kept.len());
     let tol = SIMPLIFY_PX / 0.1;
     for w in kept.windows(2) {
