@@ -81,6 +81,30 @@ impl Session {
         );
     }
 
+    /// Zooms to 100 % about the middle of the view.
+    pub fn zoom_actual(&mut self) {
+        let (w, h) = self.view_size;
+        self.viewport = lasso_core::navigation::actual_size(&self.viewport, w, h);
+    }
+
+    /// Zooms so the selected shapes fill the view; false (and nothing changes) when nothing
+    /// with bounds is selected.
+    pub fn zoom_selection(&mut self) -> bool {
+        let task = self.editor.task();
+        let shapes = self
+            .editor
+            .selection()
+            .iter()
+            .filter_map(|id| task.annotations.iter().find(|a| &a.id == id))
+            .map(|a| &a.shape);
+        let Some(bounds) = lasso_core::navigation::bounds_of(shapes) else {
+            return false;
+        };
+        let (w, h) = self.view_size;
+        self.viewport = lasso_core::navigation::zoom_to_bounds(bounds, w, h, FIT_MARGIN_PX * 2.0);
+        true
+    }
+
     /// Image coordinates of a point on the canvas (CSS pixels from its top-left corner).
     pub fn to_image(&self, x: f64, y: f64) -> Point {
         self.viewport.to_image(Point::new(x, y))
@@ -148,6 +172,8 @@ pub struct Runtime {
     /// every [`compaction_threshold`] ops).
     since_compaction: Cell<u32>,
     compacting: Cell<bool>,
+    /// The renderer's index, plan and bitmaps, kept between frames.
+    pub render: RefCell<crate::view::render::RenderState>,
     queue: RefCell<VecDeque<(String, Op)>>,
     draining: RefCell<bool>,
 }
@@ -194,6 +220,7 @@ impl Runtime {
             open_task: RefCell::new(None),
             since_compaction: Cell::new(0),
             compacting: Cell::new(false),
+            render: RefCell::new(Default::default()),
             queue: RefCell::new(VecDeque::new()),
             draining: RefCell::new(false),
         })
@@ -308,6 +335,13 @@ impl Runtime {
     /// Journals committed ops and notifies the host of changes and selection.
     pub fn after(self: &Rc<Self>, outcome: Outcome) {
         if !outcome.committed.is_empty() {
+            // The renderer's index follows the ops (only what they touch is re-indexed).
+            self.session.with_untracked(|s| {
+                self.render
+                    .borrow_mut()
+                    .scene
+                    .sync(s.editor.task(), &outcome.committed)
+            });
             let task_id = self.session.with_untracked(|s| s.editor.task().id.clone());
             {
                 let mut q = self.queue.borrow_mut();
@@ -525,6 +559,13 @@ impl Runtime {
         self.session
             .update(|s| result = s.editor.apply_external(op));
         let outcome = result.map_err(|e| e.to_string())?;
+        // Not committed here (it is already journaled), but the renderer's index must follow it.
+        self.session.with_untracked(|s| {
+            self.render
+                .borrow_mut()
+                .scene
+                .sync(s.editor.task(), std::slice::from_ref(op))
+        });
         self.emit_change();
         self.after(outcome);
         Ok(true)

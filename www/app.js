@@ -46,8 +46,33 @@ function cloudSettings() {
   return null;
 }
 
+/** Loads a classic script; resolves to false when it is missing. */
+function loadScript(src) {
+  return new Promise((resolve) => {
+    const s = document.createElement("script");
+    s.src = src;
+    s.onload = () => resolve(true);
+    s.onerror = () => resolve(false);
+    document.head.appendChild(s);
+  });
+}
+
+/** `?bench`: the renderer benchmark instead of the editor (see bench.js). */
+async function bench(bindings, params) {
+  if (params.get("konva") !== "0") await loadScript("./konva.min.js");
+  const { runBench } = await import("./bench.js");
+  try {
+    await runBench(bindings, params);
+  } catch (e) {
+    window.benchError = String(e && e.stack ? e.stack : e);
+  }
+  document.body.dataset.ready = "true";
+}
+
 async function start() {
   const bindings = window.wasmBindings;
+  const params = new URLSearchParams(location.search);
+  if (params.has("bench")) return bench(bindings, params);
   const element = document.getElementById("app");
   const cloud = cloudSettings();
   const options = { labels: LABELS, task: SAMPLE_TASK };

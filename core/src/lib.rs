@@ -19,5 +19,7 @@ pub mod geometry;
 pub mod history;
 pub mod import;
 pub mod model;
+pub mod navigation;
 pub mod raster;
+pub mod render_plan;
 pub mod viewport;

@@ -4,6 +4,7 @@
 //! ```js
 //! { labels: [{name, color, hotkey}], task: {id, image: {src, width, height}, annotations: []},
 //!   storage: "lasso" /* IndexedDB name */, idPrefix: "alice",
+//!   hotkeys: { box: "x", polygon: ["p", "shift+g"], hide: [] /* unbind */ },
 //!   cloud: { endpoint: "https://presign.example.com", token: "…", user: "alice",
 //!            presign: async (request) => answer /* optional, instead of the endpoint */ } }
 //! ```
@@ -43,6 +44,37 @@ struct MountOptions {
     storage: Option<String>,
     #[serde(default)]
     id_prefix: Option<String>,
+    #[serde(default)]
+    hotkeys: std::collections::BTreeMap<String, HotkeySpec>,
+}
+
+/// The keys of one action in the `hotkeys` option: one key or a list (empty: unbound).
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+enum HotkeySpec {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Applies a `hotkeys` map to the session's keymap; an unknown action name is an error.
+fn remap_hotkeys(
+    runtime: &Runtime,
+    hotkeys: &std::collections::BTreeMap<String, HotkeySpec>,
+) -> Result<(), JsValue> {
+    let bindings: Vec<(&str, Vec<String>)> = hotkeys
+        .iter()
+        .map(|(k, v)| {
+            let keys = match v {
+                HotkeySpec::One(key) => vec![key.clone()],
+                HotkeySpec::Many(keys) => keys.clone(),
+            };
+            (k.as_str(), keys)
+        })
+        .collect();
+    let mut keymap = runtime.session.with_untracked(|s| s.keymap.clone());
+    keymap.remap(bindings).map_err(|e| JsValue::from_str(&e))?;
+    runtime.session.update(|s| s.keymap = keymap);
+    Ok(())
 }
 
 /// Parses a JS value as JSON of type `T`, naming the JSON path of any problem.
@@ -103,6 +135,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         },
         &id_prefix,
     ));
+    remap_hotkeys(&runtime, &options.hotkeys)?;
     let unmount = crate::ui::mount_app(element, Rc::clone(&runtime));
     let storage = options
         .storage
@@ -288,6 +321,83 @@ impl LassoEditor {
         }
     }
 
+    /// Remaps hotkeys as the `hotkeys` mount option does: `{box: "x", polygon: ["p"], hide: []}`.
+    #[wasm_bindgen(js_name = setHotkeys)]
+    pub fn set_hotkeys(&self, hotkeys: JsValue) -> Result<(), JsValue> {
+        let map = from_js("hotkeys", &hotkeys)?;
+        remap_hotkeys(&self.runtime, &map)
+    }
+
+    /// Zooms to 100 % about the middle of the view (`Shift+0`).
+    #[wasm_bindgen(js_name = zoomActual)]
+    pub fn zoom_actual(&self) {
+        self.runtime.session.update(|s| s.zoom_actual());
+    }
+
+    /// Zooms to the selected shapes (`Shift+2`); returns false when nothing is selected.
+    #[wasm_bindgen(js_name = zoomToSelection)]
+    pub fn zoom_to_selection(&self) -> bool {
+        let mut done = false;
+        self.runtime.session.update(|s| done = s.zoom_selection());
+        done
+    }
+
+    /// The active tool's name (as `setTool` takes it).
+    pub fn tool(&self) -> String {
+        self.runtime
+            .session
+            .with_untracked(|s| s.editor.tool().name().as_str().to_string())
+    }
+
+    /// Sets the view transform (`{scale, offsetX, offsetY}` as [`LassoEditor::viewport`] gives
+    /// it; missing fields keep their value) and redraws on the next frame.
+    #[wasm_bindgen(js_name = setViewport)]
+    pub fn set_viewport(&self, view: JsValue) -> Result<(), JsValue> {
+        let get = |k: &str| {
+            js_sys::Reflect::get(&view, &JsValue::from_str(k))
+                .ok()
+                .and_then(|v| v.as_f64())
+        };
+        self.runtime.session.update(|s| {
+            let (scale, offset) = (s.viewport.scale(), s.viewport.offset());
+            s.viewport = lasso_core::viewport::Viewport::new(
+                get("scale").unwrap_or(scale),
+                lasso_core::model::Point::new(
+                    get("offsetX").unwrap_or(offset.x),
+                    get("offsetY").unwrap_or(offset.y),
+                ),
+            );
+        });
+        Ok(())
+    }
+
+    /// Draws a frame now rather than on the next animation frame, and returns its figures
+    /// (`{shapes, dots, batches, replanned, rastered, frames, ms}`); for benchmarks and tests.
+    #[wasm_bindgen(js_name = drawNow)]
+    pub fn draw_now(&self) -> JsValue {
+        crate::view::render::paint(&self.runtime);
+        self.render_stats()
+    }
+
+    /// Figures of the last frame drawn: `{shapes, dots, batches, replanned, frames, ms}`.
+    #[wasm_bindgen(js_name = renderStats)]
+    pub fn render_stats(&self) -> JsValue {
+        let st = self.runtime.render.borrow().stats;
+        let o = js_sys::Object::new();
+        for (k, v) in [
+            ("shapes", JsValue::from_f64(st.shapes as f64)),
+            ("dots", JsValue::from_f64(st.dots as f64)),
+            ("batches", JsValue::from_f64(st.batches as f64)),
+            ("replanned", JsValue::from_bool(st.replanned)),
+            ("rastered", JsValue::from_bool(st.rastered)),
+            ("frames", JsValue::from_f64(st.frames as f64)),
+            ("ms", JsValue::from_f64(st.ms)),
+        ] {
+            let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);
+        }
+        o.into()
+    }
+
     /// Unmounts the editor and drops its callbacks.
     pub fn destroy(&self) {
         self.runtime.listeners.clear();
@@ -367,6 +477,7 @@ pub async fn open_task(
     for op in held {
         crate::sync::receive(runtime, &task_id, &op);
     }
+    runtime.render.borrow_mut().invalidate();
     crate::view::image::load(Rc::clone(runtime), &src);
     runtime.emit_change();
     Ok(())

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, PointerEvent, WheelEvent};
+use web_sys::{HtmlCanvasElement, PointerEvent, WheelEvent};
 
 /// How much one wheel "line" of 100 delta units zooms.
 const WHEEL_ZOOM_PER_100: f64 = 1.25;
@@ -44,7 +44,7 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
             let frame_pending = Rc::clone(&frame_pending);
             let draw = Closure::once_into_js(move || {
                 frame_pending.set(false);
-                paint(&runtime, canvas);
+                render::paint(&runtime);
             });
             if let Some(w) = web_sys::window() {
                 w.request_animation_frame(draw.unchecked_ref()).ok();
@@ -70,6 +70,13 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
         });
         let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
         on_resize.forget();
+        {
+            let runtime = Rc::clone(&runtime);
+            canvas.on_load(move |el| {
+                let el: HtmlCanvasElement = el;
+                runtime.render.borrow_mut().canvas = Some(el);
+            });
+        }
         stage.on_load(move |el| {
             if let Some(o) = &observer {
                 o.observe(&el);
@@ -163,37 +170,7 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
                 on:wheel=wheel
                 on:contextmenu=move |ev| ev.prevent_default()
             ></canvas>
+            <super::minimap::Minimap runtime=Rc::clone(&runtime)/>
         </div>
     }
-}
-
-fn paint(runtime: &Runtime, canvas: NodeRef<leptos::html::Canvas>) {
-    let Some(canvas) = canvas.get_untracked() else {
-        return;
-    };
-    let canvas: HtmlCanvasElement = canvas;
-    let dpr = web_sys::window()
-        .map(|w| w.device_pixel_ratio())
-        .unwrap_or(1.0);
-    runtime.session.with_untracked(|s| {
-        let (w, h) = s.view_size;
-        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
-        if canvas.width() != pw || canvas.height() != ph {
-            canvas.set_width(pw);
-            canvas.set_height(ph);
-        }
-        let style = web_sys::HtmlElement::style(&canvas);
-        style.set_property("width", &format!("{w}px")).ok();
-        style.set_property("height", &format!("{h}px")).ok();
-        let Some(ctx) = canvas
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-        else {
-            return;
-        };
-        let image = runtime.image.borrow();
-        render::draw(&ctx, s, image.as_ref(), dpr);
-    });
 }

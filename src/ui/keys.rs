@@ -34,9 +34,15 @@ pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'sta
             alt: ev.alt_key(),
             ctrl: ev.ctrl_key() || ev.meta_key(),
         };
+        // Shift+digit is named by the digit whatever the layout puts on that key ("!" or "&").
+        let code = ev.code();
+        let key = match code.strip_prefix("Digit") {
+            Some(d) if mods.shift => d.to_string(),
+            _ => ev.key(),
+        };
         let action = runtime
             .session
-            .with_untracked(|s| s.keymap.action(&ev.key(), mods));
+            .with_untracked(|s| s.keymap.action(&key, mods));
         let Some(action) = action else { return };
         ev.prevent_default();
         match action {
@@ -66,6 +72,10 @@ pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'sta
             Action::NextImage => runtime.step_task(1),
             Action::PrevImage => runtime.step_task(-1),
             Action::BrushSize { larger } => runtime.dispatch(|ed| ed.step_brush(larger)),
+            Action::ZoomActual => runtime.session.update(|s| s.zoom_actual()),
+            Action::ZoomSelection => runtime.session.update(|s| {
+                s.zoom_selection();
+            }),
         }
     }
 }

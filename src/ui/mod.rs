@@ -6,6 +6,7 @@ pub mod banner;
 mod canvas;
 mod keys;
 mod local;
+mod minimap;
 mod storage;
 mod uploads;
 
@@ -22,6 +23,9 @@ pub fn mount_app(element: HtmlElement, runtime: Rc<Runtime>) -> Box<dyn std::any
     let handle = leptos::mount::mount_to(element, move || view! { <App runtime=runtime/> });
     Box::new(handle)
 }
+
+/// How many annotations the side list shows (selected ones are always shown).
+const LIST_LIMIT: usize = 500;
 
 /// One row of the annotation list.
 #[derive(Clone, PartialEq)]
@@ -101,23 +105,38 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
     let current_label = Memo::new(move |_| session.with(|s| s.editor.label().to_string()));
     let labels = Memo::new(move |_| session.with(|s| s.editor.task().labels.labels.clone()));
     let zoom = Memo::new(move |_| session.with(|s| (s.viewport.scale() * 100.0).round()));
+    // The list shows the first LIST_LIMIT annotations and any selected one beyond them, so a
+    // task of 100,000 shapes neither builds 100,000 rows nor rebuilds them on every pan.
     let rows = Memo::new(move |_| {
         session.with(|s| {
             let task = s.editor.task();
-            task.annotations
-                .iter()
-                .map(|a| Row {
-                    id: a.id.clone(),
-                    label: a.label.clone(),
-                    color: task
-                        .labels
-                        .get(&a.label)
-                        .map(|l| l.color.clone())
-                        .unwrap_or_default(),
-                    selected: s.editor.selection().contains(&a.id),
-                })
-                .collect::<Vec<_>>()
+            let selection = s.editor.selection();
+            let row = |a: &lasso_core::model::Annotation| Row {
+                id: a.id.clone(),
+                label: a.label.clone(),
+                color: task
+                    .labels
+                    .get(&a.label)
+                    .map(|l| l.color.clone())
+                    .unwrap_or_default(),
+                selected: selection.contains(&a.id),
+            };
+            let mut rows: Vec<Row> = task.annotations.iter().take(LIST_LIMIT).map(row).collect();
+            if task.annotations.len() > LIST_LIMIT {
+                rows.extend(
+                    selection
+                        .iter()
+                        .filter_map(|id| {
+                            task.annotations[LIST_LIMIT..].iter().find(|a| &a.id == id)
+                        })
+                        .map(row),
+                );
+            }
+            rows
         })
+    });
+    let hidden_rows = Memo::new(move |_| {
+        session.with(|s| s.editor.task().annotations.len().saturating_sub(LIST_LIMIT))
     });
     let opacity = Memo::new(move |_| session.with(|s| s.opacity));
     // The pixel under the pointer (pixel (x, y) covers [x, x+1) × [y, y+1)) and a hint for the
@@ -212,6 +231,12 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                         }/>
                 </label>
                 <span class="lasso-zoom" title="Zoom (F fits)">{move || format!("{}%", zoom.get())}</span>
+                <button class="lasso-zoom-fit" title="Fit the image (F)"
+                    on:click=move |_| session.update(|s| s.fit())>"Fit"</button>
+                <button class="lasso-zoom-actual" title="Zoom to 100 % (Shift+0)"
+                    on:click=move |_| session.update(|s| s.zoom_actual())>"1:1"</button>
+                <button class="lasso-zoom-selection" title="Zoom to the selection (Shift+2)"
+                    on:click=move |_| session.update(|s| { s.zoom_selection(); })>"Sel"</button>
                 <span class="lasso-save" data-state=move || match save_state.get() {
                     SaveState::Saved => "saved",
                     SaveState::Saving(_) => "saving",
@@ -260,6 +285,11 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                             }
                         />
                     </ul>
+                    <Show when=move || { hidden_rows.get() > 0 }>
+                        <p class="lasso-list-more">
+                            {move || format!("… and {} more (select on the canvas)", hidden_rows.get())}
+                        </p>
+                    </Show>
                     <attributes::AttributesPanel runtime=Rc::clone(&runtime)/>
                     <local::LocalDatasets runtime=Rc::clone(&runtime)/>
                 </aside>

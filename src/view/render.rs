@@ -1,16 +1,26 @@
 //! Paints the image, the annotations and the interactive overlay on a 2D canvas.
 //!
-//! The painter draws what the core hands it: annotations (with the shapes being moved or
-//! reshaped swapped in from the [`Overlay`]) and the overlay itself (preview, guides, vertices,
-//! handles, rubber band). It decides nothing about shapes. Strokes and handles keep a constant
-//! size on screen by dividing by the zoom scale; shapes outside the visible part of the image are
-//! skipped. The canvas backing store is sized in device pixels so lines stay sharp.
+//! What to draw is decided in the core ([`lasso_core::render_plan`]): the painter asks for a
+//! plan of the region around the view (annotations found through the spatial index, batched
+//! into one path per label colour and stacking level, tiny shapes as dots, outlines simplified
+//! for the zoom), turns each batch into `Path2D`s once, and reuses them while the view pans or
+//! zooms within the planned region and zoom bucket. A frame is then one fill and one stroke per
+//! colour. Masks are drawn from bitmaps cached per mask and zoom step, rebuilt when an op
+//! touches the mask. Selected shapes and shapes being edited are drawn one by one on top, with
+//! handles of a constant screen size. Nothing is drawn unless the session changed (no loop).
 
-use crate::session::Session;
+use crate::session::{Runtime, Session};
 use lasso_core::edit::hit;
 use lasso_core::edit::{Overlay, ToolName};
-use lasso_core::model::{Keypoint, Label, MaskRle, Point, Shape, Visibility};
-use web_sys::{CanvasRenderingContext2d, CanvasWindingRule, HtmlImageElement};
+use lasso_core::model::{AnnotationId, Keypoint, Label, MaskRle, Point, Shape, Visibility};
+use lasso_core::render_plan::{self, PlanInput, PlanKey, Scene};
+use leptos::prelude::WithUntracked;
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    CanvasRenderingContext2d, CanvasWindingRule, HtmlCanvasElement, HtmlImageElement, Path2d,
+};
 
 /// Outline width of shapes, in CSS pixels.
 const STROKE_PX: f64 = 2.0;
@@ -23,13 +33,271 @@ const KEYPOINT_PX: f64 = 5.0;
 /// Radius of the rotate handle, in CSS pixels.
 const ROTATE_PX: f64 = 5.0;
 
+#[wasm_bindgen(inline_js = r#"
+export function lasso_path(cmds) {
+  const p = new Path2D();
+  const n = cmds.length;
+  let i = 0;
+  while (i < n) {
+    const c = cmds[i];
+    if (c === 0) {
+      p.rect(cmds[i + 1], cmds[i + 2], cmds[i + 3], cmds[i + 4]);
+      i += 5;
+    } else {
+      const k = cmds[i + 1];
+      let j = i + 2;
+      p.moveTo(cmds[j], cmds[j + 1]);
+      for (let v = 1; v < k; v++) {
+        j += 2;
+        p.lineTo(cmds[j], cmds[j + 1]);
+      }
+      if (c === 1) p.closePath();
+      i += 2 + 2 * k;
+    }
+  }
+  return p;
+}
+export function lasso_rects(xywh) {
+  const p = new Path2D();
+  for (let i = 0; i + 3 < xywh.length; i += 4) p.rect(xywh[i], xywh[i + 1], xywh[i + 2], xywh[i + 3]);
+  return p;
+}
+"#)]
+extern "C" {
+    /// A `Path2D` from the core's flat path commands (built in JS: one call per batch).
+    fn lasso_path(cmds: &[f64]) -> Path2d;
+    /// A `Path2D` of `x, y, w, h` rectangles.
+    fn lasso_rects(xywh: &[f64]) -> Path2d;
+}
+
+/// One planned batch turned into paths.
+struct BuiltBatch {
+    color: String,
+    areas: Option<Path2d>,
+    solids: Option<Path2d>,
+    lines: Option<Path2d>,
+    dots: Option<Path2d>,
+}
+
+/// The plan in use and the paths built from it.
+struct Cached {
+    key: PlanKey,
+    batches: Vec<BuiltBatch>,
+    masks: Vec<AnnotationId>,
+    singles: Vec<AnnotationId>,
+    shapes: usize,
+    dots: usize,
+}
+
+/// A mask's bitmap: the revision and zoom step it was made for, where it goes in image pixels.
+struct MaskImage {
+    revision: u64,
+    step: u32,
+    color: String,
+    canvas: Option<HtmlCanvasElement>,
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+/// Figures of the last frame, for the benchmark page and tests.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FrameStats {
+    /// Annotations in the plan drawn (all forms).
+    pub shapes: usize,
+    /// Of those, drawn as dots.
+    pub dots: usize,
+    /// Batches (fills/strokes per colour) drawn.
+    pub batches: usize,
+    /// Whether this frame made a new plan (rather than reusing the paths).
+    pub replanned: bool,
+    /// Whether this frame drew the layer bitmap anew (rather than reusing it).
+    pub rastered: bool,
+    /// How many frames have been drawn.
+    pub frames: u64,
+    /// Milliseconds the last frame took to issue (not counting rasterisation).
+    pub ms: f64,
+}
+
+/// The renderer's state between frames: the scene index, the plan in use, mask bitmaps.
+#[derive(Default)]
+pub struct RenderState {
+    /// The task's spatial index, kept in step by [`Runtime::after`].
+    pub scene: Scene,
+    cached: Option<Cached>,
+    masks: HashMap<AnnotationId, MaskImage>,
+    /// The canvas being drawn on (set by the stage).
+    pub canvas: Option<HtmlCanvasElement>,
+    /// Figures of the last frame.
+    pub stats: FrameStats,
+    /// The image halved again and again (level `k` is `1 / 2^(k+1)` of it), for zoomed-out
+    /// frames: drawing a small copy costs far less than scaling the whole image down.
+    pyramid: Vec<HtmlCanvasElement>,
+    /// The image the pyramid was made from.
+    pyramid_of: Option<HtmlImageElement>,
+    /// The planned shapes as a bitmap.
+    layer: Option<Layer>,
+    /// Grows with every new plan.
+    plan_id: u64,
+    /// The layer was drawn at another zoom: redraw it sharp once zooming pauses.
+    pub settle_wanted: bool,
+    /// Redraw the layer sharp in the next frame.
+    pub settle_now: bool,
+}
+
+impl RenderState {
+    /// Forgets the plan and the index (another task was opened).
+    pub fn invalidate(&mut self) {
+        self.scene = Scene::default();
+        self.cached = None;
+        self.masks.clear();
+        self.pyramid.clear();
+        self.pyramid_of = None;
+        self.layer = None;
+    }
+
+    /// Draws the image at zoom `scale` from the smallest copy that still has a pixel per
+    /// screen pixel, making the copies on first use.
+    fn draw_image(&mut self, ctx: &CanvasRenderingContext2d, img: &HtmlImageElement, scale: f64) {
+        let (w, h) = (
+            f64::from(img.natural_width()),
+            f64::from(img.natural_height()),
+        );
+        let step = render_plan::mask_step(scale);
+        if step < 2 || w < 2.0 || h < 2.0 {
+            ctx.draw_image_with_html_image_element(img, 0.0, 0.0).ok();
+            return;
+        }
+        if self.pyramid_of.as_ref() != Some(img) {
+            self.pyramid.clear();
+            self.pyramid_of = Some(img.clone());
+        }
+        let level = step.trailing_zeros() as usize; // step = 2^level, level >= 1
+        while self.pyramid.len() < level {
+            let k = self.pyramid.len() + 1;
+            let (lw, lh) = (
+                (w / f64::from(1u32 << k)).ceil().max(1.0),
+                (h / f64::from(1u32 << k)).ceil().max(1.0),
+            );
+            let Some(canvas) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.create_element("canvas").ok())
+                .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+            else {
+                break;
+            };
+            canvas.set_width(lw as u32);
+            canvas.set_height(lh as u32);
+            let Some(c2) = canvas
+                .get_context("2d")
+                .ok()
+                .flatten()
+                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+            else {
+                break;
+            };
+            c2.set_image_smoothing_enabled(true);
+            let drawn = match self.pyramid.last() {
+                Some(prev) => {
+                    c2.draw_image_with_html_canvas_element_and_dw_and_dh(prev, 0.0, 0.0, lw, lh)
+                }
+                None => c2.draw_image_with_html_image_element_and_dw_and_dh(img, 0.0, 0.0, lw, lh),
+            };
+            if drawn.is_err() {
+                break;
+            }
+            self.pyramid.push(canvas);
+        }
+        match self.pyramid.get(level - 1) {
+            Some(copy) => ctx
+                .draw_image_with_html_canvas_element_and_dw_and_dh(copy, 0.0, 0.0, w, h)
+                .ok(),
+            None => ctx.draw_image_with_html_image_element(img, 0.0, 0.0).ok(),
+        };
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// How long zooming must pause before the stretched layer is redrawn sharp, in milliseconds.
+const SETTLE_MS: i32 = 150;
+
+/// Draws one frame at once on the stage's canvas, sized to the view in device pixels; if the
+/// shapes were drawn from a stretched layer, a sharp frame follows once nothing else is drawn
+/// for [`SETTLE_MS`].
+pub fn paint(runtime: &Rc<Runtime>) {
+    paint_frame(runtime);
+    let (wanted, frames) = {
+        let st = runtime.render.borrow();
+        (st.settle_wanted, st.stats.frames)
+    };
+    if !wanted {
+        return;
+    }
+    let rt = Rc::clone(runtime);
+    let settle = Closure::once_into_js(move || {
+        let due = {
+            let mut st = rt.render.borrow_mut();
+            let due = st.stats.frames == frames && st.settle_wanted;
+            st.settle_now = due;
+            due
+        };
+        if due {
+            paint_frame(&rt);
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(settle.unchecked_ref(), SETTLE_MS)
+            .ok();
+    }
+}
+
+fn paint_frame(runtime: &Runtime) {
+    let Some(canvas) = runtime.render.borrow().canvas.clone() else {
+        return;
+    };
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0);
+    runtime.session.with_untracked(|s| {
+        let (w, h) = s.view_size;
+        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+        if canvas.width() != pw || canvas.height() != ph {
+            canvas.set_width(pw);
+            canvas.set_height(ph);
+        }
+        let style = web_sys::HtmlElement::style(&canvas);
+        style.set_property("width", &format!("{w}px")).ok();
+        style.set_property("height", &format!("{h}px")).ok();
+        let Some(ctx) = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
+        let image = runtime.image.borrow();
+        let mut state = runtime.render.borrow_mut();
+        draw(&ctx, s, image.as_ref(), dpr, &mut state);
+    });
+}
+
 /// Draws everything for one frame. `dpr` is the device pixel ratio.
 pub fn draw(
     ctx: &CanvasRenderingContext2d,
     session: &Session,
     image: Option<&HtmlImageElement>,
     dpr: f64,
+    state: &mut RenderState,
 ) {
+    let started = now_ms();
     let (w, h) = session.view_size;
     ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
     ctx.clear_rect(0.0, 0.0, w * dpr, h * dpr);
@@ -46,7 +314,7 @@ pub fn draw(
     .ok();
     ctx.set_image_smoothing_enabled(scale < 2.0);
     if let Some(img) = image {
-        ctx.draw_image_with_html_image_element(img, 0.0, 0.0).ok();
+        state.draw_image(ctx, img, scale);
     }
     let overlay = session.editor.overlay(scale);
     let painter = Painter {
@@ -56,29 +324,106 @@ pub fn draw(
     };
     let task = session.editor.task();
     let selection = session.editor.selection();
-    let (vx0, vy0, vx1, vy1) = session.viewport.visible_image_rect(w, h);
-    let mut order: Vec<_> = task
-        .annotations
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| !a.hidden)
-        .collect();
-    order.sort_by_key(|(i, a)| (a.z, *i));
-    for (_, a) in order {
+    state.scene.ensure(task);
+    let mut exclude: Vec<AnnotationId> = selection.to_vec();
+    for (id, _) in &overlay.editing {
+        if !exclude.contains(id) {
+            exclude.push(id.clone());
+        }
+    }
+    let visible = session.viewport.visible_image_rect(w, h);
+    let version = state.scene.version();
+    let replanned = !state
+        .cached
+        .as_ref()
+        .is_some_and(|c| c.key.reusable_for(version, &exclude, visible, scale));
+    if replanned {
+        let key = PlanKey::for_view(version, &exclude, visible, scale);
+        let plan = render_plan::plan(&PlanInput {
+            task,
+            scene: &state.scene,
+            exclude: &exclude,
+            region: key.region,
+            scale: render_plan::bucket_scale(key.bucket),
+        });
+        let some = |cmds: &[f64], f: fn(&[f64]) -> Path2d| (!cmds.is_empty()).then(|| f(cmds));
+        state.cached = Some(Cached {
+            key,
+            batches: plan
+                .batches
+                .iter()
+                .map(|b| BuiltBatch {
+                    color: b.color.clone(),
+                    areas: some(&b.areas, lasso_path),
+                    solids: some(&b.solids, lasso_path),
+                    lines: some(&b.lines, lasso_path),
+                    dots: some(&b.dots, lasso_rects),
+                })
+                .collect(),
+            masks: plan.masks,
+            singles: plan.singles,
+            shapes: plan.shapes,
+            dots: plan.dots,
+        });
+    }
+    let Some(cached) = state.cached.as_ref() else {
+        return;
+    };
+    if replanned {
+        state.plan_id += 1;
+    }
+    // The planned shapes live in a layer bitmap of the planned region: panning draws it under a
+    // new transform; zooming draws it stretched and it is redrawn sharp once zooming pauses.
+    let px_scale = scale * dpr;
+    let layer_ok = state
+        .layer
+        .as_ref()
+        .is_some_and(|l| l.plan_id == state.plan_id && l.opacity == session.opacity);
+    let sharp = state
+        .layer
+        .as_ref()
+        .is_some_and(|l| (l.px_scale - px_scale).abs() <= 1e-9 * px_scale);
+    let rastered = !layer_ok || (!sharp && state.settle_now);
+    if rastered {
+        let (iw, ih) = (f64::from(task.image.width), f64::from(task.image.height));
+        state.layer = raster_layer(
+            state.layer.take(),
+            cached,
+            &state.scene,
+            &mut state.masks,
+            task,
+            session.opacity,
+            px_scale,
+            dpr,
+            (iw, ih),
+            state.plan_id,
+        );
+    }
+    state.settle_now = false;
+    state.settle_wanted = !rastered && !sharp;
+    if let Some(l) = &state.layer {
+        ctx.set_image_smoothing_enabled(true);
+        ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&l.canvas, l.x, l.y, l.w, l.h)
+            .ok();
+        ctx.set_image_smoothing_enabled(scale < 2.0);
+    }
+    // Selected shapes and shapes being edited, one by one on top.
+    for id in &exclude {
+        let Some(a) = state.scene.annotation(task, id) else {
+            continue;
+        };
+        if a.hidden {
+            continue;
+        }
         let shape = overlay
             .editing
             .iter()
-            .find(|(id, _)| *id == a.id)
+            .find(|(e, _)| e == id)
             .map(|(_, s)| s)
             .unwrap_or(&a.shape);
-        let visible = hit::bounds(shape)
-            .is_none_or(|(x0, y0, x1, y1)| x1 >= vx0 && x0 <= vx1 && y1 >= vy0 && y0 <= vy1);
-        if !visible {
-            continue;
-        }
         let label = task.labels.get(&a.label);
         let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
-        painter.shape(shape, color, label, selection.contains(&a.id), false);
+        painter.shape(shape, color, label, selection.contains(id), false);
     }
     let label = task.labels.get(session.editor.label());
     let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
@@ -91,6 +436,205 @@ pub fn draw(
         task.image.height,
         eraser,
     );
+    state.stats = FrameStats {
+        shapes: cached.shapes,
+        dots: cached.dots,
+        batches: cached.batches.len(),
+        replanned,
+        rastered,
+        frames: state.stats.frames + 1,
+        ms: now_ms() - started,
+    };
+}
+
+/// The planned shapes rasterised over the planned region (clipped to the image).
+struct Layer {
+    canvas: HtmlCanvasElement,
+    plan_id: u64,
+    opacity: f64,
+    /// Layer pixels per image pixel.
+    px_scale: f64,
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+/// Largest side of the layer bitmap, in pixels (a larger region is drawn at a lower scale).
+const MAX_LAYER_PX: f64 = 4096.0;
+
+/// Draws a plan into a layer bitmap (reusing the old layer's canvas).
+#[allow(clippy::too_many_arguments)]
+fn raster_layer(
+    old: Option<Layer>,
+    cached: &Cached,
+    scene: &Scene,
+    masks: &mut HashMap<AnnotationId, MaskImage>,
+    task: &lasso_core::model::Task,
+    opacity: f64,
+    px_scale: f64,
+    dpr: f64,
+    image: (f64, f64),
+    plan_id: u64,
+) -> Option<Layer> {
+    let (mut x0, mut y0, mut x1, mut y1) = cached.key.region;
+    if image.0 > 0.0 && image.1 > 0.0 {
+        x0 = x0.max(0.0);
+        y0 = y0.max(0.0);
+        x1 = x1.min(image.0);
+        y1 = y1.min(image.1);
+    }
+    let (rw, rh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
+    let k = px_scale.min(MAX_LAYER_PX / rw).min(MAX_LAYER_PX / rh);
+    let (lw, lh) = ((rw * k).ceil().max(1.0), (rh * k).ceil().max(1.0));
+    let canvas = match old {
+        Some(l) => l.canvas,
+        None => web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())?,
+    };
+    if canvas.width() != lw as u32 || canvas.height() != lh as u32 {
+        canvas.set_width(lw as u32);
+        canvas.set_height(lh as u32);
+    }
+    let ctx = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())?;
+    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+    ctx.clear_rect(0.0, 0.0, lw, lh);
+    ctx.set_transform(k, 0.0, 0.0, k, -x0 * k, -y0 * k).ok();
+    // Line widths and handles in CSS pixels: the painter's scale is CSS pixels per image pixel.
+    let scale = k / dpr;
+    let painter = Painter {
+        ctx: &ctx,
+        scale,
+        opacity,
+    };
+    // Masks from their bitmaps.
+    let step = render_plan::mask_step(scale);
+    ctx.set_image_smoothing_enabled(false);
+    ctx.set_global_alpha(opacity.max(0.15));
+    for id in &cached.masks {
+        let Some(a) = scene.annotation(task, id) else {
+            continue;
+        };
+        let Shape::Mask(m) = &a.shape else { continue };
+        let color = task
+            .labels
+            .get(&a.label)
+            .map(|l| l.color.as_str())
+            .unwrap_or("#ffffff");
+        let revision = scene.revision(id);
+        let entry = masks.get(id);
+        let fresh =
+            entry.is_some_and(|e| e.revision == revision && e.step == step && e.color == color);
+        if !fresh {
+            masks.insert(id.clone(), mask_image(m, color, step, revision));
+        }
+        if let Some(MaskImage {
+            canvas: Some(c),
+            x,
+            y,
+            w,
+            h,
+            ..
+        }) = masks.get(id)
+        {
+            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(c, *x, *y, *w, *h)
+                .ok();
+        }
+    }
+    ctx.set_global_alpha(1.0);
+    ctx.set_image_smoothing_enabled(scale < 2.0);
+    if masks.len() > 2 * cached.masks.len() + 64 {
+        let keep: std::collections::HashSet<&AnnotationId> = cached.masks.iter().collect();
+        masks.retain(|id, _| keep.contains(id));
+    }
+    // Batched outlines: one fill and one stroke per colour.
+    ctx.set_line_width(STROKE_PX / scale);
+    for b in &cached.batches {
+        ctx.set_fill_style_str(&b.color);
+        ctx.set_stroke_style_str(&b.color);
+        if let Some(p) = &b.areas {
+            ctx.set_global_alpha(opacity);
+            ctx.fill_with_path_2d(p);
+            ctx.set_global_alpha(1.0);
+            ctx.stroke_with_path(p);
+        }
+        if let Some(p) = &b.lines {
+            ctx.stroke_with_path(p);
+        }
+        if let Some(p) = &b.dots {
+            ctx.fill_with_path_2d(p);
+        }
+        if let Some(p) = &b.solids {
+            ctx.fill_with_path_2d(p);
+        }
+    }
+    for id in &cached.singles {
+        if let Some(a) = scene.annotation(task, id) {
+            let label = task.labels.get(&a.label);
+            let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
+            painter.shape(&a.shape, color, label, false, false);
+        }
+    }
+    Some(Layer {
+        canvas,
+        plan_id,
+        opacity,
+        px_scale,
+        x: x0,
+        y: y0,
+        w: lw / k,
+        h: lh / k,
+    })
+}
+
+/// A mask's bitmap on its own canvas (image resolution divided by `step`).
+fn mask_image(m: &MaskRle, color: &str, step: u32, revision: u64) -> MaskImage {
+    let mut out = MaskImage {
+        revision,
+        step,
+        color: color.to_string(),
+        canvas: None,
+        x: 0.0,
+        y: 0.0,
+        w: 0.0,
+        h: 0.0,
+    };
+    let Some(b) = render_plan::mask_bitmap(m, render_plan::parse_hex_color(color), step) else {
+        return out;
+    };
+    let canvas: Option<HtmlCanvasElement> = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|c| c.dyn_into().ok());
+    let Some(canvas) = canvas else { return out };
+    canvas.set_width(b.width);
+    canvas.set_height(b.height);
+    let ctx = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
+    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(&b.rgba),
+        b.width,
+        b.height,
+    );
+    if let (Some(ctx), Ok(data)) = (ctx, data) {
+        ctx.put_image_data(&data, 0.0, 0.0).ok();
+        let s = f64::from(b.step);
+        out.x = f64::from(b.x);
+        out.y = f64::from(b.y);
+        out.w = f64::from(b.width) * s;
+        out.h = f64::from(b.height) * s;
+        out.canvas = Some(canvas);
+    }
+    out
 }
 
 struct Painter<'a> {

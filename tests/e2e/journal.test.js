@@ -243,6 +243,9 @@ test("two tabs on one task see each other's edits live and lose none", async () 
 
   await dragImage(a, [20, 20], [80, 80]);
   await b.waitForFunction(() => window.lasso.annotations().length === 1, null, { polling: 50 });
+  // ...and draws it: the renderer's index follows the other tab's op too.
+  const drawn = await b.evaluate(() => window.lasso.drawNow());
+  assert.equal(drawn.shapes, 1, `the other tab's box is drawn: ${JSON.stringify(drawn)}`);
   await dragImage(b, [100, 20], [160, 80]);
   await a.waitForFunction(() => window.lasso.annotations().length === 2, null, { polling: 50 });
 

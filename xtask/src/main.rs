@@ -5,6 +5,9 @@
 //! - `test`: formatting, lints, native tests, browser tests, Python consumer tests, end-to-end;
 //! - `build`: the release build into `dist/`, with its wasm size;
 //! - `bench-journal`: journal append latency at 100 and 100,000 shapes, in headless Chromium;
+//! - `bench`: the renderer benchmark (Lasso vs Konva, pan and zoom frame times) in headless
+//!   Chromium; `--criterion` also runs the core's criterion benchmarks, `--serve` only serves
+//!   the page; other `--name value` pairs go to `tests/bench/render.mjs`;
 //! - `tidy`: checks the architecture rules (core has no web dependency, every module has a doc).
 //!
 //! It uses only the standard library so that it compiles in seconds on a fresh machine.
@@ -16,7 +19,7 @@ mod util;
 use std::process::ExitCode;
 use util::{cmd, Result};
 
-const USAGE: &str = "usage: cargo xtask <setup|serve|test|build|tidy|bench-journal>";
+const USAGE: &str = "usage: cargo xtask <setup|serve|test|build|bench|bench-journal|tidy>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(),
         Some("test") => test(),
         Some("build") => build_release(),
+        Some("bench") => bench(&args[1..]),
         Some("tidy") => tidy::run(),
         Some("bench-journal") => bench_journal(),
         _ => Err(USAGE.into()),
@@ -163,6 +167,36 @@ fn bench_journal() -> Result<()> {
     util::step("edit to durable save through the app (Playwright, headless Chromium)");
     cmd("trunk", &["build"]).run()?;
     cmd("node", &["tests/e2e/bench-journal.mjs"]).run()
+}
+
+/// The renderer benchmark: a release build into `target/bench-dist` with Konva beside it, then
+/// `tests/bench/render.mjs` drives it in headless Chromium and prints the table.
+fn bench(args: &[String]) -> Result<()> {
+    setup::run()?;
+    let criterion = args.iter().any(|a| a == "--criterion");
+    let rest: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| *a != "--criterion")
+        .collect();
+    let dist = util::root().join("target/bench-dist");
+    let dist_str = dist.to_string_lossy().to_string();
+    util::step("release build of the benchmark page");
+    cmd("trunk", &["build", "--release", "--dist", &dist_str]).run()?;
+    let konva = util::root().join("node_modules/konva/konva.min.js");
+    if !konva.is_file() {
+        return Err(format!("{} is missing: run `npm ci`", konva.display()).into());
+    }
+    std::fs::copy(&konva, dist.join("konva.min.js"))?;
+    util::step("renderer benchmark (headless Chromium): Lasso and Konva");
+    let mut node_args = vec!["tests/bench/render.mjs"];
+    node_args.extend(rest);
+    cmd("node", &node_args).env("LASSO_DIST", &dist_str).run()?;
+    if criterion {
+        util::step("core criterion benchmarks");
+        cmd("cargo", &["bench", "-p", "lasso-core"]).run()?;
+    }
+    Ok(())
 }
 
 /// The release build, as deployed, with its wasm size.

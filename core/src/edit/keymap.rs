@@ -62,6 +62,78 @@ pub enum Action {
         /// Grow rather than shrink.
         larger: bool,
     },
+    /// Zoom to 100 % (`Shift+0`).
+    ZoomActual,
+    /// Zoom to the selection (`Shift+2`).
+    ZoomSelection,
+}
+
+/// The names of remappable actions, as the `hotkeys` mount option spells them.
+pub const ACTION_NAMES: [&str; 27] = [
+    "select",
+    "box",
+    "rotated_box",
+    "polygon",
+    "polyline",
+    "keypoints",
+    "brush",
+    "eraser",
+    "wand",
+    "delete",
+    "cancel",
+    "finish",
+    "fit",
+    "zoom_100",
+    "zoom_selection",
+    "hide",
+    "lock",
+    "visibility",
+    "next_shape",
+    "next_image",
+    "prev_image",
+    "brush_smaller",
+    "brush_larger",
+    "nudge_left",
+    "nudge_right",
+    "nudge_up",
+    "nudge_down",
+];
+
+impl Action {
+    /// The action a `hotkeys` option name stands for (see [`ACTION_NAMES`]), or `label_<n>`
+    /// for the n-th label (1-based).
+    pub fn from_name(name: &str) -> Option<Action> {
+        if let Some(t) = ToolName::parse(name) {
+            return Some(Action::Tool(t));
+        }
+        if let Some(n) = name.strip_prefix("label_") {
+            return match n.parse::<usize>() {
+                Ok(n) if n >= 1 => Some(Action::Label(n - 1)),
+                _ => None,
+            };
+        }
+        Some(match name {
+            "delete" => Action::Delete,
+            "cancel" => Action::Cancel,
+            "finish" => Action::Finish,
+            "fit" => Action::Fit,
+            "zoom_100" => Action::ZoomActual,
+            "zoom_selection" => Action::ZoomSelection,
+            "hide" => Action::Hide,
+            "lock" => Action::Lock,
+            "visibility" => Action::ToggleVisibility,
+            "next_shape" => Action::Cycle { back: false },
+            "next_image" => Action::NextImage,
+            "prev_image" => Action::PrevImage,
+            "brush_smaller" => Action::BrushSize { larger: false },
+            "brush_larger" => Action::BrushSize { larger: true },
+            "nudge_left" => Action::Nudge { dx: -1, dy: 0 },
+            "nudge_right" => Action::Nudge { dx: 1, dy: 0 },
+            "nudge_up" => Action::Nudge { dx: 0, dy: -1 },
+            "nudge_down" => Action::Nudge { dx: 0, dy: 1 },
+            _ => return None,
+        })
+    }
 }
 
 /// How many pixels Shift+arrow moves, relative to a plain arrow.
@@ -109,6 +181,8 @@ impl Default for Keymap {
         for n in 1..=9 {
             plain.insert(n.to_string(), Action::Label(n - 1));
         }
+        plain.insert("shift+0".to_string(), Action::ZoomActual);
+        plain.insert("shift+2".to_string(), Action::ZoomSelection);
         Self { plain }
     }
 }
@@ -117,6 +191,52 @@ impl Keymap {
     /// Rebinds `key` to `action` (the old binding of `key` is replaced).
     pub fn bind(&mut self, key: &str, action: Action) {
         self.plain.insert(key.to_lowercase(), action);
+    }
+
+    /// Applies the host's remapping: for each action name (see [`Action::from_name`]) the keys
+    /// that trigger it from now on, replacing its default keys; an empty list unbinds it. A key
+    /// taken from another action stops triggering that one. Chords are written `shift+<key>`.
+    /// Unknown action names are an error that names them; nothing is changed then.
+    pub fn remap<'a>(
+        &mut self,
+        bindings: impl IntoIterator<Item = (&'a str, Vec<String>)>,
+    ) -> Result<(), String> {
+        let mut parsed = Vec::new();
+        let mut unknown = Vec::new();
+        for (name, keys) in bindings {
+            match Action::from_name(name) {
+                Some(a) => parsed.push((a, keys)),
+                None => unknown.push(name.to_string()),
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(format!(
+                "hotkeys: unknown action {} (known: {}, label_1 … label_9)",
+                unknown.join(", "),
+                ACTION_NAMES.join(", ")
+            ));
+        }
+        for (action, _) in &parsed {
+            self.plain.retain(|_, a| a != action);
+        }
+        for (action, keys) in parsed {
+            for key in keys {
+                let key = key.trim().to_lowercase();
+                if !key.is_empty() {
+                    self.plain.insert(key, action);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The keys bound to an action, for tooltips (`shift+0`, `b`, …).
+    pub fn keys_for(&self, action: Action) -> Vec<&str> {
+        self.plain
+            .iter()
+            .filter(|(_, a)| **a == action)
+            .map(|(k, _)| k.as_str())
+            .collect()
     }
 
     /// The action for a key press, if any. Ctrl+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo,
@@ -137,6 +257,11 @@ impl Keymap {
         }
         if mods.alt {
             return None;
+        }
+        if mods.shift {
+            if let Some(a) = self.plain.get(&format!("shift+{key}")) {
+                return Some(*a);
+            }
         }
         match self.plain.get(&key).copied()? {
             Action::Nudge { dx, dy } if mods.shift => Some(Action::Nudge {

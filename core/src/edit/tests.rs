@@ -1504,3 +1504,106 @@ fn convert_mask_to_polygon_and_back_keeps_the_pixels() {
     drag(&mut ed, (70.0, 10.0), (90.0, 30.0));
     assert!(ed.convert_selection().committed.is_empty());
 }
+
+#[test]
+fn zoom_keys_are_shift_digits_and_plain_digits_stay_labels() {
+    let k = Keymap::default();
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    assert_eq!(k.action("0", shift), Some(Action::ZoomActual));
+    assert_eq!(k.action("2", shift), Some(Action::ZoomSelection));
+    assert_eq!(k.action("2", Modifiers::default()), Some(Action::Label(1)));
+    assert_eq!(k.action("0", Modifiers::default()), None);
+}
+
+#[test]
+fn remapped_hotkeys_replace_the_defaults() {
+    let mut k = Keymap::default();
+    k.remap([
+        ("box", vec!["X".to_string()]),
+        ("polygon", vec!["b".to_string(), "shift+p".to_string()]),
+        ("hide", vec![]),
+    ])
+    .unwrap();
+    let none = Modifiers::default();
+    let shift = Modifiers {
+        shift: true,
+        ..Modifiers::default()
+    };
+    assert_eq!(k.action("x", none), Some(Action::Tool(ToolName::Box)));
+    // The old key of box now belongs to polygon; polygon's own default is gone.
+    assert_eq!(k.action("b", none), Some(Action::Tool(ToolName::Polygon)));
+    assert_eq!(k.action("p", none), None);
+    assert_eq!(k.action("P", shift), Some(Action::Tool(ToolName::Polygon)));
+    assert_eq!(k.action("h", none), None, "hide unbound");
+    // Untouched actions keep their keys.
+    assert_eq!(k.action("v", none), Some(Action::Tool(ToolName::Select)));
+    assert_eq!(k.keys_for(Action::Tool(ToolName::Box)), vec!["x"]);
+    let err = k
+        .remap([
+            ("boxx", vec!["q".to_string()]),
+            ("box", vec!["q".to_string()]),
+        ])
+        .unwrap_err();
+    assert!(err.contains("boxx"), "{err}");
+    assert_eq!(
+        k.action("x", none),
+        Some(Action::Tool(ToolName::Box)),
+        "a failed remap changes nothing"
+    );
+    assert_eq!(Action::from_name("label_3"), Some(Action::Label(2)));
+    assert_eq!(Action::from_name("label_0"), None);
+    for name in keymap::ACTION_NAMES {
+        assert!(Action::from_name(name).is_some(), "{name}");
+    }
+}
+
+#[test]
+fn select_click_without_drag_selects_and_commits_nothing() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 40.0, 40.0)]);
+    let ops = click(&mut ed, 25.0, 25.0);
+    assert!(ops.is_empty(), "a click moves nothing: {ops:?}");
+    assert_eq!(ed.selection(), &[id("a0")]);
+    // A press that moves less than the drag threshold (in screen pixels) is still a click.
+    let mut small = Vec::new();
+    for e in [
+        ev(PointerKind::Down, 25.0, 25.0),
+        ev(PointerKind::Move, 26.0, 26.0),
+        ev(PointerKind::Up, 26.0, 26.0),
+    ] {
+        small.extend(ed.pointer(e).committed);
+    }
+    assert!(small.is_empty());
+    assert_eq!(shape_of(&ed, "a0"), bx(10.0, 10.0, 40.0, 40.0));
+    assert!(!ed.can_undo());
+}
+
+#[test]
+fn select_resize_dragged_outside_the_image_stops_at_its_edge() {
+    let mut ed = with_shapes(vec![bx(10.0, 10.0, 40.0, 40.0)]);
+    click(&mut ed, 25.0, 25.0);
+    // The bottom-right handle dragged far outside the 100 × 80 image.
+    let ops = drag(&mut ed, (40.0, 40.0), (500.0, 400.0));
+    assert_eq!(ops.len(), 1);
+    assert_eq!(shape_of(&ed, "a0"), bx(10.0, 10.0, 100.0, 80.0));
+    ed.undo().unwrap();
+    assert_eq!(shape_of(&ed, "a0"), bx(10.0, 10.0, 40.0, 40.0));
+}
+
+#[test]
+fn polyline_escape_mid_drawing_and_a_single_vertex_add_nothing() {
+    let mut ed = Editor::new(task(), "s");
+    ed.set_tool(ToolName::Polyline);
+    click(&mut ed, 10.0, 10.0);
+    click(&mut ed, 30.0, 10.0);
+    assert!(ed.tool().is_busy());
+    assert!(ed.cancel().committed.is_empty());
+    assert!(!ed.tool().is_busy());
+    assert!(ed.overlay(1.0).vertices.is_empty());
+    click(&mut ed, 10.0, 10.0);
+    assert!(ed.finish_shape().committed.is_empty());
+    assert!(ed.task().annotations.is_empty());
+    assert!(!ed.can_undo());
+}

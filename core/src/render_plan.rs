@@ -1,0 +1,587 @@
+//! What the renderer draws for a viewport, decided without a canvas.
+//!
+//! The browser's painter only issues canvas calls; this module decides which annotations are
+//! drawn, how they are grouped and how much detail each gets:
+//! - [`Scene`] keeps a [`SpatialIndex`] of the task in step with the ops the editor commits
+//!   (incremental upserts and removals, never a rebuild per frame), and a revision per
+//!   annotation so cached bitmaps of masks know when they are stale.
+//! - [`plan`] asks the index for the annotations in a region and groups their outlines into
+//!   one [`Batch`] per label colour and stacking level (`z`), so a frame issues one fill and one
+//!   stroke per colour instead of one per shape. Shapes smaller than [`DOT_PX`] on screen become
+//!   one small square each, shapes smaller than [`SOLID_PX`] are filled solid without an
+//!   outline; outlines drop vertices closer than [`SIMPLIFY_PX`] on screen to the
+//!   last kept one.
+//! - [`PlanKey`] says when a plan can be reused: the plan covers a region larger than the view
+//!   ([`plan_region`]) at a zoom bucket ([`scale_bucket`]), so panning and zooming within it
+//!   only redraw the same paths under a new transform.
+//! - [`mask_bitmap`] turns a mask's runs into RGBA pixels (optionally reduced by a power of two
+//!   for low zoom), which the painter caches as a bitmap per mask and zoom level.
+//!
+//! Batches fill with the non-zero rule: exterior rings are emitted with positive area (the
+//! direction of `rect`) and holes with negative area, so holes stay open and overlapping shapes
+//! of one colour are filled once. Within one colour and `z` the stacking order of shapes is not
+//! kept (they share one fill); across `z` it is.
+
+use crate::geometry::SpatialIndex;
+use crate::history::Op;
+use crate::model::{Annotation, AnnotationId, MaskRle, Point, Shape, Task};
+use std::collections::HashMap;
+
+/// Shapes whose bounds are smaller than this many screen pixels in both directions are drawn
+/// as a square of about that size, without an outline.
+pub const DOT_PX: f64 = 2.0;
+
+/// Closed shapes smaller than this many screen pixels (but not dots) are filled solid without
+/// an outline: at that size the outline would cover them anyway, and strokes cost the most.
+pub const SOLID_PX: f64 = 6.0;
+
+/// Outline vertices closer than this many screen pixels to the previous kept vertex are skipped.
+pub const SIMPLIFY_PX: f64 = 0.75;
+
+/// Path command: a rectangle `x, y, w, h`.
+pub const CMD_RECT: f64 = 0.0;
+/// Path command: a closed ring `n, x0, y0, … x(n-1), y(n-1)`.
+pub const CMD_RING: f64 = 1.0;
+/// Path command: an open line `n, x0, y0, …`.
+pub const CMD_LINE: f64 = 2.0;
+
+/// The task's annotations as the renderer needs them: a spatial index kept in step with ops.
+#[derive(Default)]
+pub struct Scene {
+    index: SpatialIndex,
+    positions: HashMap<AnnotationId, usize>,
+    revisions: HashMap<AnnotationId, u64>,
+    task_id: String,
+    version: u64,
+}
+
+impl Scene {
+    /// A scene over `task`.
+    pub fn new(task: &Task) -> Self {
+        let mut scene = Self::default();
+        scene.rebuild(task);
+        scene
+    }
+
+    /// Re-indexes the whole task (a task was opened).
+    pub fn rebuild(&mut self, task: &Task) {
+        self.index = SpatialIndex::from_annotations(&task.annotations);
+        self.task_id = task.id.clone();
+        self.revisions.clear();
+        self.reposition(task);
+        self.version += 1;
+    }
+
+    fn reposition(&mut self, task: &Task) {
+        self.positions = task
+            .annotations
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+    }
+
+    /// Whether the scene was built for this task and still counts its annotations; when not,
+    /// [`Scene::ensure`] rebuilds.
+    pub fn matches(&self, task: &Task) -> bool {
+        self.task_id == task.id
+            && self.positions.len() == task.annotations.len()
+            && self.index.len() == task.annotations.len()
+    }
+
+    /// Rebuilds if the scene does not match the task (another task was opened, or ops were
+    /// applied without [`Scene::sync`]). Returns whether it rebuilt.
+    pub fn ensure(&mut self, task: &Task) -> bool {
+        if self.matches(task) {
+            return false;
+        }
+        self.rebuild(task);
+        true
+    }
+
+    /// Brings the scene up to date after `ops` were applied to `task`: only the annotations the
+    /// ops touch are re-indexed.
+    pub fn sync(&mut self, task: &Task, ops: &[Op]) {
+        if ops.is_empty() {
+            return;
+        }
+        if self.task_id != task.id {
+            self.rebuild(task);
+            return;
+        }
+        let mut touched = Vec::new();
+        let mut moved = false;
+        for op in ops {
+            touched_ids(op, &mut touched, &mut moved);
+        }
+        if moved {
+            self.reposition(task);
+        }
+        for id in touched {
+            *self.revisions.entry(id.clone()).or_default() += 1;
+            match self
+                .positions
+                .get(&id)
+                .and_then(|&i| task.annotations.get(i))
+            {
+                Some(a) if a.id == id => self.index.upsert(a),
+                _ => self.index.remove(&id),
+            }
+        }
+        self.version += 1;
+        if !self.matches(task) {
+            self.rebuild(task);
+        }
+    }
+
+    /// Grows whenever anything drawn may have changed.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Grows whenever this annotation changed (for caches of one annotation, like a mask's
+    /// bitmap). Starts at 0.
+    pub fn revision(&self, id: &AnnotationId) -> u64 {
+        self.revisions.get(id).copied().unwrap_or(0)
+    }
+
+    /// The spatial index (also good for hit tests).
+    pub fn index(&self) -> &SpatialIndex {
+        &self.index
+    }
+
+    /// The annotation with this id.
+    pub fn annotation<'a>(&self, task: &'a Task, id: &AnnotationId) -> Option<&'a Annotation> {
+        self.positions
+            .get(id)
+            .and_then(|&i| task.annotations.get(i))
+            .filter(|a| &a.id == id)
+    }
+}
+
+/// The annotations an op touches; `moved` is set when list positions may have shifted.
+fn touched_ids(op: &Op, out: &mut Vec<AnnotationId>, moved: &mut bool) {
+    match op {
+        Op::Add { annotation, .. } | Op::Remove { annotation, .. } => {
+            *moved = true;
+            out.push(annotation.id.clone());
+        }
+        Op::SetShape { id, .. }
+        | Op::Relabel { id, .. }
+        | Op::SetAttribute { id, .. }
+        | Op::SetFlags { id, .. }
+        | Op::MaskStroke { id, .. } => out.push(id.clone()),
+        Op::SetTags { .. } => {}
+        Op::Batch { ops } => ops.iter().for_each(|op| touched_ids(op, out, moved)),
+    }
+}
+
+/// Outlines of one colour at one stacking level, as flat path commands in image pixels.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Batch {
+    /// Stacking level.
+    pub z: i64,
+    /// The label's colour (CSS).
+    pub color: String,
+    /// Closed outlines (boxes, rotated boxes, polygons): filled translucent, then stroked.
+    pub areas: Vec<f64>,
+    /// Open lines (polylines): stroked only.
+    pub lines: Vec<f64>,
+    /// Small closed outlines (smaller than [`SOLID_PX`] on screen): filled solid, no stroke.
+    pub solids: Vec<f64>,
+    /// Squares standing for shapes too small to see (`x, y, w, h` rectangles): filled solid.
+    pub dots: Vec<f64>,
+}
+
+impl Batch {
+    /// Whether the batch draws nothing.
+    pub fn is_empty(&self) -> bool {
+        self.areas.is_empty()
+            && self.lines.is_empty()
+            && self.dots.is_empty()
+            && self.solids.is_empty()
+    }
+}
+
+/// What to draw for a region, bottom first: masks, then batches, then shapes drawn one by one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RenderPlan {
+    /// Masks to draw from their cached bitmaps, in stacking order.
+    pub masks: Vec<AnnotationId>,
+    /// Batched outlines, in stacking order (`z`, then label order).
+    pub batches: Vec<Batch>,
+    /// Annotations drawn one by one (keypoints, with their skeletons), in stacking order.
+    pub singles: Vec<AnnotationId>,
+    /// How many shapes were drawn as dots.
+    pub dots: usize,
+    /// How many shapes were filled solid without an outline.
+    pub solids: usize,
+    /// How many annotations the plan covers (drawn in any form).
+    pub shapes: usize,
+}
+
+/// Everything [`plan`] reads.
+pub struct PlanInput<'a> {
+    /// The task.
+    pub task: &'a Task,
+    /// Its scene.
+    pub scene: &'a Scene,
+    /// Annotations left out of the plan (the painter draws them on top: selected ones and
+    /// those being edited).
+    pub exclude: &'a [AnnotationId],
+    /// The region in image pixels `(x0, y0, x1, y1)`.
+    pub region: (f64, f64, f64, f64),
+    /// Screen pixels per image pixel that level-of-detail decisions assume.
+    pub scale: f64,
+}
+
+/// Plans a region: which annotations, grouped how, in how much detail.
+pub fn plan(input: &PlanInput) -> RenderPlan {
+    let (x0, y0, x1, y1) = input.region;
+    let ids = input.scene.index.visible_in(x0, y0, x1, y1);
+    let scale = if input.scale > 0.0 { input.scale } else { 1.0 };
+    let dot = DOT_PX / scale;
+    let tol = SIMPLIFY_PX / scale;
+    let label_rank: HashMap<&str, usize> = input
+        .task
+        .labels
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.name.as_str(), i))
+        .collect();
+    let mut out = RenderPlan::default();
+    let mut slots: HashMap<(i64, usize), usize> = HashMap::new();
+    let mut batches: Vec<Batch> = Vec::new();
+    for id in &ids {
+        if input.exclude.contains(id) {
+            continue;
+        }
+        let Some(a) = input.scene.annotation(input.task, id) else {
+            continue;
+        };
+        out.shapes += 1;
+        match &a.shape {
+            Shape::Mask(_) => {
+                out.masks.push(a.id.clone());
+                continue;
+            }
+            Shape::Keypoints { .. } => {
+                out.singles.push(a.id.clone());
+                continue;
+            }
+            _ => {}
+        }
+        let rank = label_rank
+            .get(a.label.as_str())
+            .copied()
+            .unwrap_or(usize::MAX);
+        let slot = *slots.entry((a.z, rank)).or_insert_with(|| {
+            let color = input
+                .task
+                .labels
+                .get(&a.label)
+                .map(|l| l.color.clone())
+                .unwrap_or_else(|| "#ffffff".to_string());
+            batches.push(Batch {
+                z: a.z,
+                color,
+                ..Batch::default()
+            });
+            batches.len() - 1
+        });
+        let batch = &mut batches[slot];
+        match emit(&a.shape, batch, dot, SOLID_PX / scale, tol) {
+            Detail::Dot => out.dots += 1,
+            Detail::Solid => out.solids += 1,
+            Detail::Full => {}
+        }
+    }
+    let mut order: Vec<((i64, usize), usize)> = slots.into_iter().collect();
+    order.sort();
+    let mut taken: Vec<Option<Batch>> = batches.into_iter().map(Some).collect();
+    out.batches = order
+        .into_iter()
+        .filter_map(|(_, i)| taken[i].take())
+        .filter(|b| !b.is_empty())
+        .collect();
+    out
+}
+
+/// How much of a shape is drawn.
+enum Detail {
+    /// A small square.
+    Dot,
+    /// Filled solid, no outline.
+    Solid,
+    /// Translucent fill and outline.
+    Full,
+}
+
+/// Adds a shape to a batch at the detail its size on screen calls for (`dot` and `solid` are
+/// the thresholds in image pixels).
+fn emit(shape: &Shape, batch: &mut Batch, dot: f64, solid: f64, tol: f64) -> Detail {
+    let Some((bx0, by0, bx1, by1)) = crate::edit::hit::bounds(shape) else {
+        return Detail::Full;
+    };
+    let (w, h) = (bx1 - bx0, by1 - by0);
+    if w < dot && h < dot {
+        let (cx, cy) = ((bx0 + bx1) / 2.0, (by0 + by1) / 2.0);
+        let side = dot / 2.0;
+        batch
+            .dots
+            .extend_from_slice(&[cx - side / 2.0, cy - side / 2.0, side, side]);
+        return Detail::Dot;
+    }
+    let small = w < solid && h < solid && !matches!(shape, Shape::Polyline { .. });
+    let out = if small {
+        &mut batch.solids
+    } else {
+        &mut batch.areas
+    };
+    match shape {
+        Shape::Box(b) => out.extend_from_slice(&[CMD_RECT, b.x0, b.y0, b.width(), b.height()]),
+        Shape::RotatedBox(r) => ring(out, &r.corners(), tol, Some(true)),
+        Shape::Polygon(p) => {
+            for part in &p.parts {
+                ring(out, &part.exterior, tol, Some(true));
+                for hole in &part.holes {
+                    ring(out, hole, tol, Some(false));
+                }
+            }
+        }
+        Shape::Polyline { points } => ring(&mut batch.lines, points, tol, None),
+        Shape::Keypoints { .. } | Shape::Mask(_) => {}
+    }
+    if small {
+        Detail::Solid
+    } else {
+        Detail::Full
+    }
+}
+
+/// Twice the signed area (positive for the direction of a canvas `rect`, y down).
+fn signed_area2(points: &[Point]) -> f64 {
+    let n = points.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (points[i], points[(i + 1) % n]);
+            a.x * b.y - b.x * a.y
+        })
+        .sum()
+}
+
+/// Appends a ring (`positive`: `Some(true)` exterior, `Some(false)` hole) or, with `None`, an
+/// open line, dropping vertices within `tol` of the last kept one (the last vertex of a line is
+/// always kept).
+fn ring(out: &mut Vec<f64>, points: &[Point], tol: f64, positive: Option<bool>) {
+    let mut kept: Vec<Point> = Vec::with_capacity(points.len());
+    for (i, &p) in points.iter().enumerate() {
+        let last = i + 1 == points.len();
+        match kept.last() {
+            Some(q) if (p.x - q.x).hypot(p.y - q.y) < tol && !(last && positive.is_none()) => {}
+            _ => kept.push(p),
+        }
+    }
+    let closed = positive.is_some();
+    if kept.len() < if closed { 3 } else { 2 } {
+        // Too small to have a shape at this zoom but not a dot: keep the raw outline.
+        kept = points.to_vec();
+        if kept.len() < 2 {
+            return;
+        }
+    }
+    if let Some(want_positive) = positive {
+        if (signed_area2(&kept) > 0.0) != want_positive {
+            kept.reverse();
+        }
+    }
+    out.push(if closed { CMD_RING } else { CMD_LINE });
+    out.push(kept.len() as f64);
+    for p in kept {
+        out.push(p.x);
+        out.push(p.y);
+    }
+}
+
+/// The zoom bucket of a scale: buckets are √2 apart, so a plan made for one bucket is never
+/// more than √2 too detailed or too coarse.
+pub fn scale_bucket(scale: f64) -> i32 {
+    if scale > 0.0 && scale.is_finite() {
+        (scale.log2() * 2.0).floor() as i32
+    } else {
+        0
+    }
+}
+
+/// The lowest scale of a bucket (what level-of-detail choices assume, so they never draw less
+/// than [`DOT_PX`]/[`SIMPLIFY_PX`] promise at any scale in the bucket).
+pub fn bucket_scale(bucket: i32) -> f64 {
+    2f64.powf(f64::from(bucket) / 2.0)
+}
+
+/// The region to plan for a visible rectangle: the visible one grown by half its size on every
+/// side and snapped outwards to a grid of that size, so small pans stay inside it.
+pub fn plan_region(visible: (f64, f64, f64, f64)) -> (f64, f64, f64, f64) {
+    let (x0, y0, x1, y1) = visible;
+    let (w, h) = ((x1 - x0).abs().max(1.0), (y1 - y0).abs().max(1.0));
+    // Grid step: a power of two near half the visible size, so regions repeat while panning.
+    let step = |d: f64| 2f64.powf((d / 2.0).log2().floor());
+    let (sx, sy) = (step(w), step(h));
+    (
+        ((x0.min(x1) - w / 2.0) / sx).floor() * sx,
+        ((y0.min(y1) - h / 2.0) / sy).floor() * sy,
+        ((x0.max(x1) + w / 2.0) / sx).ceil() * sx,
+        ((y0.max(y1) + h / 2.0) / sy).ceil() * sy,
+    )
+}
+
+/// What a plan was made for; a new plan is needed when [`PlanKey::reusable_for`] says no.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanKey {
+    /// [`Scene::version`] at planning time.
+    pub version: u64,
+    /// The excluded annotations.
+    pub exclude: Vec<AnnotationId>,
+    /// The planned region.
+    pub region: (f64, f64, f64, f64),
+    /// The zoom bucket.
+    pub bucket: i32,
+}
+
+impl PlanKey {
+    /// The key of a plan for this view: region from [`plan_region`], bucket from
+    /// [`scale_bucket`].
+    pub fn for_view(
+        version: u64,
+        exclude: &[AnnotationId],
+        visible: (f64, f64, f64, f64),
+        scale: f64,
+    ) -> Self {
+        Self {
+            version,
+            exclude: exclude.to_vec(),
+            region: plan_region(visible),
+            bucket: scale_bucket(scale),
+        }
+    }
+
+    /// Whether a plan made for `self` can draw the view `wanted` describes: same data, same
+    /// exclusions, same zoom bucket, and the visible rectangle inside the planned region.
+    pub fn reusable_for(
+        &self,
+        version: u64,
+        exclude: &[AnnotationId],
+        visible: (f64, f64, f64, f64),
+        scale: f64,
+    ) -> bool {
+        let (x0, y0, x1, y1) = self.region;
+        self.version == version
+            && self.bucket == scale_bucket(scale)
+            && self.exclude == exclude
+            && visible.0 >= x0
+            && visible.1 >= y0
+            && visible.2 <= x1
+            && visible.3 <= y1
+    }
+}
+
+/// A mask as RGBA pixels over its bounding box, `step` image pixels per bitmap pixel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaskBitmap {
+    /// Left edge in image pixels.
+    pub x: u32,
+    /// Top edge in image pixels.
+    pub y: u32,
+    /// Width in bitmap pixels.
+    pub width: u32,
+    /// Height in bitmap pixels.
+    pub height: u32,
+    /// Image pixels per bitmap pixel (a power of two).
+    pub step: u32,
+    /// RGBA, row-major, `width * height * 4` bytes.
+    pub rgba: Vec<u8>,
+}
+
+/// The bitmap step for a zoom: the largest power of two not above `1 / scale` (1 when zoomed
+/// in), so a bitmap pixel is never smaller than a screen pixel by more than half.
+pub fn mask_step(scale: f64) -> u32 {
+    let mut step = 1u32;
+    while scale > 0.0 && f64::from(step * 2) * scale <= 1.0 && step < 1 << 12 {
+        step *= 2;
+    }
+    step
+}
+
+/// Parses `#rgb` or `#rrggbb` (other CSS colours give white).
+pub fn parse_hex_color(color: &str) -> [u8; 3] {
+    let hex = color.trim().trim_start_matches('#');
+    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return [255, 255, 255];
+    }
+    let digit = |i: usize| u8::from_str_radix(hex.get(i..i + 1).unwrap_or("f"), 16).unwrap_or(15);
+    match hex.len() {
+        3 => [digit(0) * 17, digit(1) * 17, digit(2) * 17],
+        6 => [
+            digit(0) * 16 + digit(1),
+            digit(2) * 16 + digit(3),
+            digit(4) * 16 + digit(5),
+        ],
+        _ => [255, 255, 255],
+    }
+}
+
+/// Paints a mask's runs (COCO order: column-major, zeros first) into an opaque bitmap of
+/// `color` over its bounding box; a bitmap pixel is set when any image pixel of its
+/// `step × step` block is, so thin parts stay visible when zoomed out. `None` for an empty mask.
+pub fn mask_bitmap(m: &MaskRle, color: [u8; 3], step: u32) -> Option<MaskBitmap> {
+    let h = u64::from(m.height);
+    let total = h * u64::from(m.width);
+    let step = step.max(1);
+    let mut runs = Vec::new();
+    let (mut x0, mut y0, mut x1, mut y1) = (u64::MAX, u64::MAX, 0u64, 0u64);
+    let mut start = 0u64;
+    for (i, run) in m.counts.iter().enumerate() {
+        let end = (start + u64::from(*run)).min(total);
+        if i % 2 == 1 && end > start {
+            let mut at = start;
+            while at < end {
+                let (x, y) = (at / h, at % h);
+                let len = (h - y).min(end - at);
+                runs.push((x, y, len));
+                x0 = x0.min(x);
+                x1 = x1.max(x + 1);
+                y0 = y0.min(y);
+                y1 = y1.max(y + len);
+                at += len;
+            }
+        }
+        start = end;
+    }
+    if runs.is_empty() {
+        return None;
+    }
+    let s = u64::from(step);
+    let (bx0, by0) = (x0 / s * s, y0 / s * s);
+    let width = (x1 - bx0).div_ceil(s);
+    let height = (y1 - by0).div_ceil(s);
+    let mut rgba = vec![0u8; (width * height * 4) as usize];
+    for (x, y, len) in runs {
+        let col = (x - bx0) / s;
+        for row in (y - by0) / s..=(y + len - 1 - by0) / s {
+            let at = ((row * width + col) * 4) as usize;
+            rgba[at..at + 4].copy_from_slice(&[color[0], color[1], color[2], 255]);
+        }
+    }
+    Some(MaskBitmap {
+        x: bx0 as u32,
+        y: by0 as u32,
+        width: width as u32,
+        height: height as u32,
+        step,
+        rgba,
+    })
+}
+
+#[cfg(test)]
+mod tests;

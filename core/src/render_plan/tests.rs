@@ -1,0 +1,444 @@
+//! Render planning: culling, batching, level of detail, incremental scene updates, plan reuse
+//! and mask bitmaps.
+
+use super::*;
+use crate::history::Flags;
+use crate::model::{BoxShape, ImageRef, Label, LabelSet, PolygonPart, PolygonShape};
+
+fn task(annotations: Vec<Annotation>) -> Task {
+    Task {
+        id: "t".into(),
+        image: ImageRef {
+            src: "x.png".into(),
+            name: "x.png".into(),
+            width: 1000,
+            height: 1000,
+        },
+        labels: LabelSet {
+            labels: vec![Label::new("cat", "#ff0000"), Label::new("dog", "#00ff00")],
+            ..LabelSet::default()
+        },
+        annotations,
+        ..Task::default()
+    }
+}
+
+fn boxed(id: &str, label: &str, x0: f64, y0: f64, x1: f64, y1: f64) -> Annotation {
+    Annotation::new(
+        id,
+        label,
+        Shape::Box(BoxShape::from_corners(
+            Point::new(x0, y0),
+            Point::new(x1, y1),
+        )),
+    )
+}
+
+fn square(cx: f64, cy: f64, r: f64, clockwise: bool) -> Vec<Point> {
+    let mut ring = vec![
+        Point::new(cx - r, cy - r),
+        Point::new(cx + r, cy - r),
+        Point::new(cx + r, cy + r),
+        Point::new(cx - r, cy + r),
+    ];
+    if !clockwise {
+        ring.reverse();
+    }
+    ring
+}
+
+fn plan_of(task: &Task, scene: &Scene, region: (f64, f64, f64, f64), scale: f64) -> RenderPlan {
+    plan(&PlanInput {
+        task,
+        scene,
+        exclude: &[],
+        region,
+        scale,
+    })
+}
+
+/// The rings of a batch's area commands as point lists (rects as 4 points).
+fn rings(cmds: &[f64]) -> Vec<Vec<Point>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < cmds.len() {
+        if cmds[i] == CMD_RECT {
+            let (x, y, w, h) = (cmds[i + 1], cmds[i + 2], cmds[i + 3], cmds[i + 4]);
+            out.push(vec![
+                Point::new(x, y),
+                Point::new(x + w, y),
+                Point::new(x + w, y + h),
+                Point::new(x, y + h),
+            ]);
+            i += 5;
+        } else {
+            let n = cmds[i + 1] as usize;
+            out.push(
+                (0..n)
+                    .map(|k| Point::new(cmds[i + 2 + 2 * k], cmds[i + 3 + 2 * k]))
+                    .collect(),
+            );
+            i += 2 + 2 * n;
+        }
+    }
+    out
+}
+
+#[test]
+fn one_batch_per_colour_and_only_what_the_region_meets() {
+    let t = task(vec![
+        boxed("a", "cat", 10.0, 10.0, 20.0, 20.0),
+        boxed("b", "dog", 30.0, 30.0, 40.0, 40.0),
+        boxed("c", "cat", 50.0, 50.0, 60.0, 60.0),
+        boxed("far", "cat", 900.0, 900.0, 950.0, 950.0),
+    ]);
+    let scene = Scene::new(&t);
+    let p = plan_of(&t, &scene, (0.0, 0.0, 100.0, 100.0), 1.0);
+    assert_eq!(p.shapes, 3);
+    assert_eq!(p.batches.len(), 2);
+    let cat = &p.batches[0];
+    assert_eq!(cat.color, "#ff0000");
+    assert_eq!(rings(&cat.areas).len(), 2, "a and c share one batch");
+    assert_eq!(p.batches[1].color, "#00ff00");
+    assert_eq!(rings(&p.batches[1].areas).len(), 1);
+}
+
+#[test]
+fn batches_follow_z_then_label_order_and_exclusions_and_hidden_are_left_out() {
+    let mut top = boxed("top", "cat", 0.0, 0.0, 10.0, 10.0);
+    top.z = 1;
+    let mut hidden = boxed("hidden", "dog", 0.0, 0.0, 10.0, 10.0);
+    hidden.hidden = true;
+    let t = task(vec![
+        top,
+        boxed("dog", "dog", 0.0, 0.0, 10.0, 10.0),
+        boxed("cat", "cat", 0.0, 0.0, 10.0, 10.0),
+        boxed("sel", "cat", 0.0, 0.0, 10.0, 10.0),
+        hidden,
+    ]);
+    let scene = Scene::new(&t);
+    let exclude = [AnnotationId("sel".into())];
+    let p = plan(&PlanInput {
+        task: &t,
+        scene: &scene,
+        exclude: &exclude,
+        region: (0.0, 0.0, 100.0, 100.0),
+        scale: 1.0,
+    });
+    let order: Vec<(i64, &str, usize)> = p
+        .batches
+        .iter()
+        .map(|b| (b.z, b.color.as_str(), rings(&b.areas).len()))
+        .collect();
+    assert_eq!(
+        order,
+        vec![(0, "#ff0000", 1), (0, "#00ff00", 1), (1, "#ff0000", 1)]
+    );
+    assert_eq!(p.shapes, 3);
+}
+
+#[test]
+fn shapes_smaller_than_a_dot_on_screen_become_dots() {
+    let t = task(vec![boxed("a", "cat", 10.0, 10.0, 13.0, 13.0)]);
+    let scene = Scene::new(&t);
+    // At scale 0.5 the 3-pixel box is 1.5 screen pixels: a dot.
+    let far = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 0.5);
+    assert_eq!(far.dots, 1);
+    let b = &far.batches[0];
+    assert!(b.areas.is_empty());
+    assert_eq!(b.dots.len(), 4);
+    let (x, y, w, h) = (b.dots[0], b.dots[1], b.dots[2], b.dots[3]);
+    // A square of DOT_PX / 2 screen pixels centred on the box.
+    assert!((w - DOT_PX / 2.0 / 0.5).abs() < 1e-9 && (w - h).abs() < 1e-9);
+    assert!((x + w / 2.0 - 11.5).abs() < 1e-9 && (y + h / 2.0 - 11.5).abs() < 1e-9);
+    // At scale 1 it is 3 screen pixels: filled solid, no outline.
+    let small = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 1.0);
+    assert_eq!((small.dots, small.solids), (0, 1));
+    assert!(small.batches[0].areas.is_empty());
+    assert_eq!(
+        rings(&small.batches[0].solids),
+        vec![square(11.5, 11.5, 1.5, true)]
+    );
+    // At scale 4 it is 12 screen pixels: fill and outline.
+    let near = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 4.0);
+    assert_eq!((near.dots, near.solids), (0, 0));
+    assert!(near.batches[0].solids.is_empty());
+    assert_eq!(
+        rings(&near.batches[0].areas),
+        vec![square(11.5, 11.5, 1.5, true)]
+    );
+}
+
+#[test]
+fn exteriors_are_positive_and_holes_negative_whatever_their_input_direction() {
+    for (ext_cw, hole_cw) in [(true, true), (false, false), (true, false), (false, true)] {
+        let poly = Shape::Polygon(PolygonShape {
+            parts: vec![PolygonPart {
+                exterior: square(100.0, 100.0, 50.0, ext_cw),
+                holes: vec![square(100.0, 100.0, 10.0, hole_cw)],
+            }],
+        });
+        let t = task(vec![Annotation::new("p", "cat", poly)]);
+        let scene = Scene::new(&t);
+        let p = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 1.0);
+        let r = rings(&p.batches[0].areas);
+        assert_eq!(r.len(), 2);
+        assert!(signed_area2(&r[0]) > 0.0, "exterior {ext_cw} {hole_cw}");
+        assert!(signed_area2(&r[1]) < 0.0, "hole {ext_cw} {hole_cw}");
+    }
+}
+
+#[test]
+fn outlines_drop_vertices_closer_than_the_tolerance_on_screen() {
+    // A circle of 50 vertices, radius 20: neighbours are about 2.5 pixels apart.
+    let ring: Vec<Point> = (0..50)
+        .map(|i| {
+            let a = std::f64::consts::TAU * f64::from(i) / 50.0;
+            Point::new(500.0 + 20.0 * a.cos(), 500.0 + 20.0 * a.sin())
+        })
+        .collect();
+    let t = task(vec![Annotation::new(
+        "p",
+        "cat",
+        Shape::Polygon(PolygonShape::simple(ring.clone())),
+    )]);
+    let scene = Scene::new(&t);
+    let full = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 1.0);
+    assert_eq!(rings(&full.batches[0].areas)[0].len(), 50);
+    let coarse = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 0.1);
+    // 4 screen pixels across: filled solid, simplified all the same.
+    let kept = &rings(&coarse.batches[0].solids)[0];
+    assert!(kept.len() >= 3 && kept.len() < 50, "{}", kept.len());
+    let tol = SIMPLIFY_PX / 0.1;
+    for w in kept.windows(2) {
+        assert!((w[0].x - w[1].x).hypot(w[0].y - w[1].y) >= tol);
+    }
+    // Every kept vertex is one of the input's.
+    assert!(kept.iter().all(|p| ring.contains(p)));
+}
+
+#[test]
+fn open_lines_keep_their_end_points() {
+    let points: Vec<Point> = (0..20).map(|i| Point::new(f64::from(i), 0.0)).collect();
+    let t = task(vec![Annotation::new(
+        "l",
+        "dog",
+        Shape::Polyline {
+            points: points.clone(),
+        },
+    )]);
+    let scene = Scene::new(&t);
+    let p = plan_of(&t, &scene, (0.0, -10.0, 100.0, 10.0), 0.2);
+    let b = &p.batches[0];
+    assert!(b.areas.is_empty());
+    let line = &rings(&b.lines)[0];
+    assert_eq!(line.first(), points.first());
+    assert_eq!(line.last(), points.last());
+    assert!(line.len() < points.len());
+}
+
+#[test]
+fn masks_and_keypoints_are_listed_for_the_painter_in_stacking_order() {
+    let mask = MaskRle {
+        width: 4,
+        height: 4,
+        counts: vec![5, 2, 9],
+    };
+    let mut low = Annotation::new("m2", "cat", Shape::Mask(mask.clone()));
+    low.z = -1;
+    let t = task(vec![
+        Annotation::new("m1", "cat", Shape::Mask(mask)),
+        Annotation::new(
+            "k",
+            "cat",
+            Shape::Keypoints {
+                points: vec![crate::model::Keypoint {
+                    name: "nose".into(),
+                    x: 1.0,
+                    y: 1.0,
+                    visibility: crate::model::Visibility::Visible,
+                }],
+            },
+        ),
+        low,
+    ]);
+    let scene = Scene::new(&t);
+    let p = plan_of(&t, &scene, (0.0, 0.0, 10.0, 10.0), 1.0);
+    assert_eq!(
+        p.masks,
+        vec![AnnotationId("m2".into()), AnnotationId("m1".into())]
+    );
+    assert_eq!(p.singles, vec![AnnotationId("k".into())]);
+    assert!(p.batches.is_empty());
+}
+
+#[test]
+fn sync_follows_ops_like_a_rebuild() {
+    let mut t = task(vec![
+        boxed("a", "cat", 10.0, 10.0, 20.0, 20.0),
+        boxed("b", "dog", 30.0, 30.0, 40.0, 40.0),
+        boxed("c", "cat", 50.0, 50.0, 60.0, 60.0),
+    ]);
+    let mut scene = Scene::new(&t);
+    let before = scene.version();
+    let b = t.annotations[1].clone();
+    let ops = vec![
+        Op::SetShape {
+            id: AnnotationId("a".into()),
+            before: t.annotations[0].shape.clone(),
+            after: Shape::Box(BoxShape::from_corners(
+                Point::new(700.0, 700.0),
+                Point::new(710.0, 710.0),
+            )),
+        },
+        Op::Remove {
+            annotation: b,
+            index: Some(1),
+        },
+        Op::Add {
+            annotation: boxed("d", "dog", 5.0, 5.0, 8.0, 8.0),
+            index: None,
+        },
+        Op::SetFlags {
+            id: AnnotationId("c".into()),
+            before: Flags::default(),
+            after: Flags {
+                hidden: true,
+                ..Flags::default()
+            },
+        },
+    ];
+    for op in &ops {
+        op.apply(&mut t).unwrap();
+    }
+    scene.sync(&t, &ops);
+    assert!(scene.version() > before);
+    assert!(scene.matches(&t));
+    assert_eq!(scene.revision(&AnnotationId("a".into())), 1);
+    assert_eq!(scene.revision(&AnnotationId("d".into())), 1);
+    assert_eq!(scene.revision(&AnnotationId("zz".into())), 0);
+    let region = (0.0, 0.0, 100.0, 100.0);
+    let incremental = plan_of(&t, &scene, region, 1.0);
+    let fresh = plan_of(&t, &Scene::new(&t), region, 1.0);
+    assert_eq!(incremental, fresh);
+    // Only d is left near the origin: a moved away, b removed, c hidden.
+    assert_eq!(incremental.shapes, 1);
+    assert_eq!(incremental.batches[0].color, "#00ff00");
+    // Undo everything: back to the first plan.
+    for op in ops.iter().rev() {
+        op.invert().apply(&mut t).unwrap();
+    }
+    let undo: Vec<Op> = ops.iter().rev().map(|o| o.invert()).collect();
+    scene.sync(&t, &undo);
+    assert_eq!(
+        plan_of(&t, &scene, region, 1.0),
+        plan_of(&t, &Scene::new(&t), region, 1.0)
+    );
+    assert_eq!(plan_of(&t, &scene, region, 1.0).shapes, 3);
+}
+
+#[test]
+fn ensure_rebuilds_for_another_task_only() {
+    let t = task(vec![boxed("a", "cat", 10.0, 10.0, 20.0, 20.0)]);
+    let mut scene = Scene::new(&t);
+    assert!(!scene.ensure(&t));
+    let mut other = task(vec![]);
+    other.id = "other".into();
+    assert!(scene.ensure(&other));
+    assert_eq!(
+        plan_of(&other, &scene, (0.0, 0.0, 100.0, 100.0), 1.0).shapes,
+        0
+    );
+}
+
+#[test]
+fn plans_are_reused_for_small_pans_and_zooms_in_one_bucket_only() {
+    let visible = (100.0, 100.0, 300.0, 200.0);
+    let key = PlanKey::for_view(3, &[], visible, 1.0);
+    let (x0, y0, x1, y1) = key.region;
+    assert!(
+        x0 <= 0.0 && y0 <= 50.0 && x1 >= 400.0 && y1 >= 250.0,
+        "{:?}",
+        key.region
+    );
+    assert!(key.reusable_for(3, &[], visible, 1.0));
+    assert!(key.reusable_for(3, &[], (150.0, 120.0, 350.0, 220.0), 1.1));
+    assert!(!key.reusable_for(4, &[], visible, 1.0), "data changed");
+    assert!(!key.reusable_for(3, &[AnnotationId("a".into())], visible, 1.0));
+    assert!(!key.reusable_for(3, &[], visible, 1.5), "another bucket");
+    assert!(!key.reusable_for(3, &[], (1000.0, 100.0, 1200.0, 200.0), 1.0));
+}
+
+#[test]
+fn buckets_are_a_square_root_of_two_apart() {
+    for s in [0.01, 0.1, 0.7, 1.0, 1.3, 4.0, 33.0] {
+        let b = scale_bucket(s);
+        assert!(
+            bucket_scale(b) <= s + 1e-12 && s < bucket_scale(b + 1),
+            "{s}"
+        );
+    }
+    assert_eq!(scale_bucket(0.0), 0);
+    assert_eq!(scale_bucket(f64::NAN), 0);
+}
+
+#[test]
+fn mask_bitmaps_hold_exactly_the_set_pixels_over_their_bounds() {
+    // 5 × 4 mask (column-major): pixels (1,1), (1,2), (3,0), (3,3) and column 4 rows 0-1.
+    let (w, h) = (5u32, 4u32);
+    let set = [(1, 1), (1, 2), (3, 0), (3, 3), (4, 0), (4, 1)];
+    let mut flat = vec![0u8; (w * h) as usize];
+    for (x, y) in set {
+        flat[(x * h + y) as usize] = 1;
+    }
+    let mut counts = Vec::new();
+    let mut current = 0u8;
+    let mut run = 0u32;
+    for v in &flat {
+        if *v != current {
+            counts.push(run);
+            run = 0;
+            current = *v;
+        }
+        run += 1;
+    }
+    counts.push(run);
+    let m = MaskRle {
+        width: w,
+        height: h,
+        counts,
+    };
+    let b = mask_bitmap(&m, [10, 20, 30], 1).unwrap();
+    assert_eq!((b.x, b.y, b.width, b.height, b.step), (1, 0, 4, 4, 1));
+    for row in 0..4 {
+        for col in 0..4 {
+            let at = ((row * 4 + col) * 4) as usize;
+            let on = set.contains(&(col + 1, row));
+            let want = if on { [10, 20, 30, 255] } else { [0, 0, 0, 0] };
+            assert_eq!(&b.rgba[at..at + 4], &want, "({col},{row})");
+        }
+    }
+    // Step 2: a block is set when any of its pixels is.
+    let half = mask_bitmap(&m, [1, 2, 3], 2).unwrap();
+    assert_eq!((half.x, half.y, half.width, half.height), (0, 0, 3, 2));
+    let alpha: Vec<u8> = half.rgba.chunks(4).map(|p| p[3]).collect();
+    assert_eq!(alpha, vec![255, 255, 255, 255, 255, 0]);
+    let empty = MaskRle {
+        width: 2,
+        height: 2,
+        counts: vec![4],
+    };
+    assert_eq!(mask_bitmap(&empty, [0, 0, 0], 1), None);
+}
+
+#[test]
+fn mask_steps_and_colours() {
+    assert_eq!(mask_step(2.0), 1);
+    assert_eq!(mask_step(1.0), 1);
+    assert_eq!(mask_step(0.5), 2);
+    assert_eq!(mask_step(0.3), 2);
+    assert_eq!(mask_step(0.25), 4);
+    assert_eq!(parse_hex_color("#e6194b"), [0xe6, 0x19, 0x4b]);
+    assert_eq!(parse_hex_color("#f00"), [255, 0, 0]);
+    assert_eq!(parse_hex_color("red"), [255, 255, 255]);
+}

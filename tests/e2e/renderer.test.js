@@ -1,0 +1,244 @@
+// The renderer and navigation: culled, batched drawing of many shapes (checked in pixels and in
+// the renderer's figures), the benchmark page with a small scene, zoom to 100 % and to the
+// selection, the minimap, and hotkeys that act only in the editor and can be remapped.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { PNG } from "./png.js";
+import { serveStatic, launch, openApp, dragImage, imageToPage, artifact, DIST, ROOT } from "./support.js";
+
+let server, browser;
+before(async () => {
+  // The benchmark page loads Konva from beside it, as `cargo xtask bench` serves it.
+  fs.copyFileSync(path.join(ROOT, "node_modules/konva/konva.min.js"), path.join(DIST, "konva.min.js"));
+  server = await serveStatic();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const annotations = (page) => page.evaluate(() => window.lasso.annotations());
+const isCatRed = (r, g, b) => r > 170 && g < 90 && b < 120;
+const isDogGreen = (r, g, b) => g > 140 && r < 120 && b < 120;
+
+test("many boxes: only what is in view is planned, colours batched, tiny ones as dots", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, server.url);
+  // 40 × 25 grid of 8 px boxes over the 451 × 300 image, alternating cat and dog.
+  await page.evaluate(async () => {
+    const annotations = [];
+    for (let i = 0; i < 40; i++) {
+      for (let j = 0; j < 25; j++) {
+        const x0 = 2 + i * 11;
+        const y0 = 2 + j * 11.5;
+        annotations.push({
+          id: `g${i}-${j}`,
+          label: (i + j) % 2 ? "dog" : "cat",
+          shape: { type: "box", x0, y0, x1: x0 + 8, y1: y0 + 8 },
+        });
+      }
+    }
+    await window.lasso.loadTask({ id: `grid-${Date.now()}`, image: { src: "samples/chelsea.png" }, annotations });
+  });
+  await page.waitForFunction(() => window.lasso.viewport().imageReady);
+  let stats = await page.evaluate(() => window.lasso.drawNow());
+  assert.equal(stats.shapes, 1000, JSON.stringify(stats));
+  assert.equal(stats.batches, 2, "one batch per label colour");
+  assert.equal(stats.dots, 0);
+  const shot = PNG.decode(await page.locator(".lasso-canvas").screenshot({ path: artifact("renderer-grid.png") }));
+  const vp = await page.evaluate(() => window.lasso.viewport());
+  const at = (x, y) => [vp.offsetX + x * vp.scale, vp.offsetY + y * vp.scale];
+  // Box g0-0 (cat) has its outline at x = 2; g1-0 (dog) at x = 13.
+  assert.ok(shot.pixelNear(...at(2, 6), 2, isCatRed), "cat outline drawn");
+  assert.ok(shot.pixelNear(...at(13, 6), 2, isDogGreen), "dog outline drawn");
+
+  // Zoomed in on the top-left corner: far fewer shapes are planned (culling by the index).
+  await page.evaluate(() => window.lasso.setViewport({ scale: 8, offsetX: 0, offsetY: 0 }));
+  stats = await page.evaluate(() => window.lasso.drawNow());
+  assert.ok(stats.shapes > 0 && stats.shapes < 200, `zoomed in: ${JSON.stringify(stats)}`);
+  // A small pan reuses the plan; a far one makes a new plan.
+  stats = await page.evaluate(() => {
+    window.lasso.setViewport({ scale: 8, offsetX: -10, offsetY: -5 });
+    return window.lasso.drawNow();
+  });
+  assert.equal(stats.replanned, false);
+  assert.equal(stats.rastered, false, "a pan redraws the layer bitmap, not the shapes");
+  // A small zoom stretches the layer, and a sharp frame follows once zooming pauses.
+  stats = await page.evaluate(() => {
+    window.lasso.setViewport({ scale: 8.5, offsetX: -10, offsetY: -5 });
+    return window.lasso.drawNow();
+  });
+  assert.equal(stats.rastered, false);
+  const frames = stats.frames;
+  await page.waitForFunction((n) => {
+    const st = window.lasso.renderStats();
+    return st.frames > n && st.rastered;
+  }, frames);
+  stats = await page.evaluate(() => {
+    window.lasso.setViewport({ scale: 8, offsetX: -2400, offsetY: -1500 });
+    return window.lasso.drawNow();
+  });
+  assert.equal(stats.replanned, true);
+  // Zoomed far out, the 8 px boxes are smaller than two screen pixels: dots.
+  stats = await page.evaluate(() => {
+    window.lasso.setViewport({ scale: 0.15, offsetX: 10, offsetY: 10 });
+    return window.lasso.drawNow();
+  });
+  assert.equal(stats.dots, 1000, JSON.stringify(stats));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("benchmark page runs with a small scene, Lasso and Konva side by side", async () => {
+  const context = await browser.newContext({ viewport: { width: 1500, height: 1800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`${server.url}/?bench&boxes=2000&polygons=200&vertices=50&steps=5`);
+  await page.waitForFunction(() => window.benchResult || window.benchError, null, { timeout: 120000 });
+  const { result, error } = await page.evaluate(() => ({ result: window.benchResult, error: window.benchError }));
+  assert.equal(error, undefined);
+  assert.deepEqual(Object.keys(result.scenarios), ["pan, whole image", "pan at 100 %", "zoom, whole image to 8x"]);
+  for (const [name, r] of Object.entries(result.scenarios)) {
+    assert.equal(r.lasso.n, 5, name);
+    assert.ok(r.lasso.median > 0 && r.lasso.p95 >= r.lasso.median, `${name}: ${JSON.stringify(r.lasso)}`);
+    assert.ok(r.konva && r.konva.median > 0, `${name}: konva ran`);
+  }
+  // The whole scene is planned when the whole image is in view.
+  assert.equal(result.scenarios["pan, whole image"].lasso.shapes, 2200);
+  assert.match(result.table, /konva/);
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: artifact("renderer-bench.png") });
+  await context.close();
+});
+
+test("zoom to 100 % and to the selection, by keys and buttons; the minimap pans", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, server.url);
+  await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("b");
+  await dragImage(page, [300, 200], [340, 230]);
+  assert.equal((await annotations(page)).length, 1);
+  const fit = await page.evaluate(() => window.lasso.viewport());
+  assert.equal(await page.locator(".lasso-minimap").isVisible(), false, "no minimap while all is in view");
+
+  // Shift+0: 100 %, the middle of the view stays put.
+  const mid = (v) => [(v.width / 2 - v.offsetX) / v.scale, (v.height / 2 - v.offsetY) / v.scale];
+  await page.keyboard.press("Shift+Digit0");
+  let vp = await page.evaluate(() => window.lasso.viewport());
+  assert.equal(vp.scale, 1);
+  mid(vp).forEach((c, i) => assert.ok(Math.abs(c - mid(fit)[i]) < 0.5, `centre ${mid(vp)} vs ${mid(fit)}`));
+
+  // Shift+2: the selected box fills the view (capped at 800 %), centred.
+  await page.keyboard.press("Shift+Digit2");
+  vp = await page.evaluate(() => window.lasso.viewport());
+  assert.ok(vp.scale > 4, `zoomed to the box: ${vp.scale}`);
+  const [cx, cy] = mid(vp);
+  assert.ok(Math.abs(cx - 320) < 0.5 && Math.abs(cy - 215) < 0.5, `centred on the box: ${cx},${cy}`);
+  // Zoomed in: the minimap shows, with the view outlined around the box.
+  const map = page.locator(".lasso-minimap");
+  await map.waitFor({ state: "visible" });
+  const mapBox = await page.locator(".lasso-minimap-image").boundingBox();
+  const view = await page.locator(".lasso-minimap-view").boundingBox();
+  const mapScale = mapBox.width / 451;
+  assert.ok(Math.abs((view.x + view.width / 2 - mapBox.x) / mapScale - 320) < 6, "outline centred on the box");
+  await page.screenshot({ path: artifact("renderer-minimap.png") });
+
+  // A click on the minimap centres the view there; a drag follows the pointer. Pointer events
+  // come in whole CSS pixels, so the result is as exact as one minimap pixel.
+  const onePixel = 1.2 / mapScale;
+  await page.mouse.click(mapBox.x + 50 * mapScale, mapBox.y + 60 * mapScale);
+  vp = await page.evaluate(() => window.lasso.viewport());
+  let [mx, my] = mid(vp);
+  assert.ok(Math.abs(mx - 50) < onePixel && Math.abs(my - 60) < onePixel, `after click: ${mx},${my}`);
+  await page.mouse.move(mapBox.x + 100 * mapScale, mapBox.y + 100 * mapScale);
+  await page.mouse.down();
+  await page.mouse.move(mapBox.x + 200 * mapScale, mapBox.y + 150 * mapScale, { steps: 5 });
+  await page.mouse.up();
+  vp = await page.evaluate(() => window.lasso.viewport());
+  [mx, my] = mid(vp);
+  assert.ok(Math.abs(mx - 200) < onePixel && Math.abs(my - 150) < onePixel, `after drag: ${mx},${my}`);
+  assert.equal((await annotations(page)).length, 1, "minimap clicks draw nothing");
+
+  // Buttons: Fit hides the minimap; 100% and Selection work like the keys.
+  await page.locator(".lasso-zoom-fit").click();
+  await map.waitFor({ state: "hidden" });
+  await page.locator(".lasso-zoom-actual").click();
+  assert.equal((await page.evaluate(() => window.lasso.viewport())).scale, 1);
+  await page.locator(".lasso-zoom-selection").click();
+  vp = await page.evaluate(() => window.lasso.viewport());
+  assert.ok(vp.scale > 4);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("hotkeys act only in the editor, never while typing in the host page, and can be remapped", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, server.url);
+  await page.evaluate(() => {
+    const input = document.createElement("input");
+    input.id = "host-input";
+    document.body.prepend(input);
+  });
+  await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("v");
+  assert.equal(await page.evaluate(() => window.lasso.tool()), "select");
+
+  // Typing in the host page's input goes to the input, not the editor.
+  await page.locator("#host-input").click();
+  await page.keyboard.type("bob");
+  assert.equal(await page.locator("#host-input").inputValue(), "bob");
+  assert.equal(await page.evaluate(() => window.lasso.tool()), "select");
+  // Nor with the focus on the page body.
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press("b");
+  assert.equal(await page.evaluate(() => window.lasso.tool()), "select");
+
+  // Remapped: x picks the box tool, b no longer does.
+  await page.evaluate(() => window.lasso.setHotkeys({ box: "x" }));
+  await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("b");
+  assert.equal(await page.evaluate(() => window.lasso.tool()), "select");
+  await page.keyboard.press("x");
+  assert.equal(await page.evaluate(() => window.lasso.tool()), "box");
+  // An unknown action is refused with its name.
+  const err = await page.evaluate(() => {
+    try {
+      window.lasso.setHotkeys({ boxx: "q" });
+      return null;
+    } catch (e) {
+      return String(e);
+    }
+  });
+  assert.match(err, /boxx/);
+
+  // The mount option does the same for a new editor.
+  const tool = await page.evaluate(async () => {
+    const host = document.createElement("div");
+    host.style.cssText = "width:600px;height:400px";
+    document.body.append(host);
+    const ed = await window.wasmBindings.mount(host, {
+      labels: [{ name: "cat", color: "#e6194b" }],
+      storage: `lasso-hotkeys-${Date.now()}`,
+      hotkeys: { polygon: ["g"], select: "s" },
+    });
+    const root = host.querySelector(".lasso");
+    root.focus();
+    const press = (key) => root.dispatchEvent(new KeyboardEvent("keydown", { key, code: `Key${key.toUpperCase()}`, bubbles: true }));
+    const seen = [];
+    press("g");
+    seen.push(ed.tool());
+    press("s");
+    seen.push(ed.tool());
+    press("p");
+    seen.push(ed.tool());
+    ed.destroy();
+    return seen;
+  });
+  assert.deepEqual(tool, ["polygon", "select", "select"]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

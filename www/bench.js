@@ -1,0 +1,245 @@
+// The renderer benchmark (`index.html?bench`): one scene of boxes and 50-vertex polygons drawn
+// by Lasso's renderer and by Konva (one Layer of Rect/Line shapes, listening: false) in the same
+// run, with the same pan and zoom steps. A frame is timed from setting the view to the pixels
+// being on the canvas (a one-pixel getImageData forces the canvas to finish drawing).
+//
+// Query parameters: boxes (100000), polygons (10000), vertices (50), steps (60), konva (1 to
+// run Konva too, 0 to skip; needs konva.min.js beside the page). The result is left in
+// `window.benchResult` and shown as a table.
+
+const LABELS = [
+  { name: "car", color: "#e6194b" },
+  { name: "person", color: "#3cb44b" },
+  { name: "sign", color: "#4363d8" },
+  { name: "tree", color: "#f58231" },
+];
+const IMAGE = 4096;
+const VIEW_W = 1280;
+const VIEW_H = 800;
+
+/** A small deterministic PRNG (mulberry32). */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The scene: boxes of 6–40 px and star-like polygons of radius 8–40 px, anywhere. */
+export function scene(boxes, polygons, vertices) {
+  const r = rng(42);
+  const annotations = [];
+  for (let i = 0; i < boxes; i++) {
+    const w = 6 + r() * 34;
+    const h = 6 + r() * 34;
+    const x0 = r() * (IMAGE - w);
+    const y0 = r() * (IMAGE - h);
+    annotations.push({
+      id: `b${i}`,
+      label: LABELS[i % LABELS.length].name,
+      shape: { type: "box", x0, y0, x1: x0 + w, y1: y0 + h },
+    });
+  }
+  for (let i = 0; i < polygons; i++) {
+    const rad = 8 + r() * 32;
+    const cx = rad + r() * (IMAGE - 2 * rad);
+    const cy = rad + r() * (IMAGE - 2 * rad);
+    const exterior = [];
+    for (let k = 0; k < vertices; k++) {
+      const a = (2 * Math.PI * k) / vertices;
+      const rr = rad * (0.7 + 0.3 * r());
+      exterior.push({ x: cx + rr * Math.cos(a), y: cy + rr * Math.sin(a) });
+    }
+    annotations.push({
+      id: `p${i}`,
+      label: LABELS[(i + 1) % LABELS.length].name,
+      shape: { type: "polygon", parts: [{ exterior }] },
+    });
+  }
+  return annotations;
+}
+
+/** A cheap image to draw under the shapes: a gradient with a grid, as a blob URL. */
+async function imageUrl() {
+  const c = document.createElement("canvas");
+  c.width = IMAGE;
+  c.height = IMAGE;
+  const ctx = c.getContext("2d");
+  const g = ctx.createLinearGradient(0, 0, IMAGE, IMAGE);
+  g.addColorStop(0, "#2b3a4a");
+  g.addColorStop(1, "#6a7b5a");
+  ctx.fillStyle = g;
+  ctx.fillRect(0, 0, IMAGE, IMAGE);
+  ctx.strokeStyle = "rgba(255,255,255,0.15)";
+  for (let x = 0; x < IMAGE; x += 256) {
+    ctx.beginPath();
+    ctx.moveTo(x, 0);
+    ctx.lineTo(x, IMAGE);
+    ctx.moveTo(0, x);
+    ctx.lineTo(IMAGE, x);
+    ctx.stroke();
+  }
+  const blob = await new Promise((r) => c.toBlob(r, "image/png"));
+  return { url: URL.createObjectURL(blob), canvas: c };
+}
+
+/** The views of each scenario, as {scale, offsetX, offsetY} (screen = offset + image × scale). */
+export function scenarios(w, h, steps) {
+  const fit = Math.min(w / IMAGE, h / IMAGE);
+  const centred = (scale, cx, cy) => ({ scale, offsetX: w / 2 - cx * scale, offsetY: h / 2 - cy * scale });
+  const list = (f) => Array.from({ length: steps }, (_, i) => f(i));
+  return {
+    "pan, whole image": list((i) => {
+      const v = centred(fit, IMAGE / 2, IMAGE / 2);
+      return { ...v, offsetX: v.offsetX + 4 * i, offsetY: v.offsetY + 2 * i };
+    }),
+    "pan at 100 %": list((i) => centred(1, IMAGE / 2 + 12 * i, IMAGE / 2 + 6 * i)),
+    "zoom, whole image to 8x": list((i) => centred(fit * Math.pow(8, i / (steps - 1)), IMAGE / 2, IMAGE / 2)),
+  };
+}
+
+function summary(times) {
+  const s = [...times].sort((a, b) => a - b);
+  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { median: at(0.5), p95: at(0.95), max: s[s.length - 1], n: s.length };
+}
+
+const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+
+function flush(canvas) {
+  canvas.getContext("2d").getImageData(0, 0, 1, 1);
+}
+
+async function timeLasso(editor, canvas, views) {
+  const times = [];
+  const stats = [];
+  for (const v of views) {
+    const t0 = performance.now();
+    editor.setViewport(v);
+    const st = editor.drawNow();
+    flush(canvas);
+    times.push(performance.now() - t0);
+    stats.push(st);
+    await frame();
+  }
+  return { ...summary(times), replans: stats.filter((s) => s.replanned).length, shapes: stats[0].shapes, dots: stats[0].dots };
+}
+
+function konvaScene(container, w, h, annotations, imageCanvas) {
+  const Konva = window.Konva;
+  const stage = new Konva.Stage({ container, width: w, height: h, listening: false });
+  const layer = new Konva.Layer({ listening: false });
+  stage.add(layer);
+  layer.add(new Konva.Image({ image: imageCanvas, x: 0, y: 0, listening: false }));
+  const color = Object.fromEntries(LABELS.map((l) => [l.name, l.color]));
+  for (const a of annotations) {
+    const c = color[a.label];
+    const common = {
+      stroke: c,
+      fill: c + "33",
+      strokeWidth: 2,
+      strokeScaleEnabled: false,
+      listening: false,
+      perfectDrawEnabled: false,
+      shadowForStrokeEnabled: false,
+    };
+    if (a.shape.type === "box") {
+      const s = a.shape;
+      layer.add(new Konva.Rect({ x: s.x0, y: s.y0, width: s.x1 - s.x0, height: s.y1 - s.y0, ...common }));
+    } else {
+      const points = a.shape.parts[0].exterior.flatMap((p) => [p.x, p.y]);
+      layer.add(new Konva.Line({ points, closed: true, ...common }));
+    }
+  }
+  return { stage, layer };
+}
+
+async function timeKonva(k, views) {
+  const canvas = k.layer.getCanvas()._canvas;
+  const times = [];
+  for (const v of views) {
+    const t0 = performance.now();
+    k.layer.scale({ x: v.scale, y: v.scale });
+    k.layer.position({ x: v.offsetX, y: v.offsetY });
+    k.layer.draw();
+    flush(canvas);
+    times.push(performance.now() - t0);
+    await frame();
+  }
+  return summary(times);
+}
+
+function table(result) {
+  const rows = [["scenario", "renderer", "median ms", "p95 ms", "max ms", "notes"]];
+  for (const [name, r] of Object.entries(result.scenarios)) {
+    rows.push([name, "lasso", r.lasso.median.toFixed(1), r.lasso.p95.toFixed(1), r.lasso.max.toFixed(1),
+      `${r.lasso.shapes} shapes planned, ${r.lasso.dots} as dots, ${r.lasso.replans} replans`]);
+    if (r.konva) {
+      rows.push([name, "konva", r.konva.median.toFixed(1), r.konva.p95.toFixed(1), r.konva.max.toFixed(1),
+        `lasso ${(r.konva.median / Math.max(r.lasso.median, 0.01)).toFixed(1)}x faster (median)`]);
+    }
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n");
+}
+
+/** Runs the benchmark in the page; `bindings` is the wasm module's exports. */
+export async function runBench(bindings, params) {
+  const num = (k, d) => (params.has(k) ? Number(params.get(k)) : d);
+  const boxes = num("boxes", 100000);
+  const polygons = num("polygons", 10000);
+  const vertices = num("vertices", 50);
+  const steps = num("steps", 60);
+  const withKonva = num("konva", 1) === 1 && !!window.Konva;
+  document.body.innerHTML = `
+    <div id="lasso-bench" style="width:${VIEW_W + 120}px;height:${VIEW_H + 60}px"></div>
+    <div id="konva-bench" style="width:${VIEW_W}px;height:${VIEW_H}px"></div>
+    <pre id="bench-out" style="color:#ddd"></pre>`;
+  const out = document.getElementById("bench-out");
+  const log = (t) => {
+    out.textContent += t + "\n";
+    console.log(t);
+  };
+  log(`scene: ${boxes} boxes, ${polygons} polygons of ${vertices} vertices on a ${IMAGE}x${IMAGE} image`);
+  const annotations = scene(boxes, polygons, vertices);
+  const image = await imageUrl();
+  const t0 = performance.now();
+  const editor = await bindings.mount(document.getElementById("lasso-bench"), {
+    labels: LABELS,
+    storage: `lasso-bench-${Date.now()}`,
+    task: {
+      id: `bench-${Date.now()}`,
+      image: { src: image.url, name: "bench.png", width: IMAGE, height: IMAGE },
+      annotations,
+    },
+  });
+  window.lasso = editor;
+  while (!editor.viewport().imageReady) await frame();
+  const loadMs = performance.now() - t0;
+  log(`lasso: loaded in ${loadMs.toFixed(0)} ms`);
+  const canvas = document.querySelector("#lasso-bench .lasso-canvas");
+  const vp = editor.viewport();
+  const views = scenarios(vp.width, vp.height, steps);
+  const result = { boxes, polygons, vertices, steps, loadMs, view: [vp.width, vp.height], scenarios: {} };
+  for (const [name, list] of Object.entries(views)) {
+    result.scenarios[name] = { lasso: await timeLasso(editor, canvas, list) };
+  }
+  if (withKonva) {
+    const k0 = performance.now();
+    const k = konvaScene(document.getElementById("konva-bench"), vp.width, vp.height, annotations, image.canvas);
+    result.konvaLoadMs = performance.now() - k0;
+    log(`konva: built in ${result.konvaLoadMs.toFixed(0)} ms`);
+    for (const [name, list] of Object.entries(views)) {
+      result.scenarios[name].konva = await timeKonva(k, list);
+    }
+    k.stage.destroy();
+  }
+  result.table = table(result);
+  log(result.table);
+  window.benchResult = result;
+  return result;
+}
