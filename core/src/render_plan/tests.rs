@@ -13,6 +13,7 @@ fn task(annotations: Vec<Annotation>) -> Task {
             name: "x.png".into(),
             width: 1000,
             height: 1000,
+            ..ImageRef::default()
         },
         labels: LabelSet {
             labels: vec![Label::new("cat", "#ff0000"), Label::new("dog", "#00ff00")],
