@@ -158,6 +158,7 @@ pub fn task_of(image: &ImageInfo) -> Task {
             name: name.to_string(),
             width: 0,
             height: 0,
+            ..Default::default()
         },
         tags: image.class.iter().cloned().collect(),
         ..Task::default()
