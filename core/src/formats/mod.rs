@@ -13,7 +13,12 @@
 mod dataset;
 mod error;
 mod files;
+mod json_path;
+pub mod label_studio;
 pub mod lasso_json;
+mod palette;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 pub use dataset::{Dataset, DatasetInfo, Split};
 pub use error::FormatError;
@@ -129,6 +134,7 @@ pub fn export(
     let _ = options;
     match format {
         FormatName::Lasso => lasso_json::export(dataset),
+        FormatName::LabelStudio => label_studio::export(dataset),
         other => Err(FormatError::unsupported(other, "export")),
     }
 }
@@ -137,6 +143,7 @@ pub fn export(
 pub fn import(format: FormatName, files: &DatasetFiles) -> Result<Dataset, FormatError> {
     match format {
         FormatName::Lasso => lasso_json::import(files),
+        FormatName::LabelStudio => label_studio::import(files),
         other => Err(FormatError::unsupported(other, "import")),
     }
 }
