@@ -10,6 +10,7 @@
 //! Every importer is all-or-nothing: it returns a whole [`Dataset`] or a [`FormatError`] naming the
 //! file, the line or JSON path, and what is wrong; it never yields half a dataset.
 
+pub mod cvat;
 mod dataset;
 mod error;
 mod files;
@@ -19,6 +20,7 @@ pub mod lasso_json;
 mod palette;
 #[cfg(test)]
 pub(crate) mod test_support;
+mod xml;
 
 pub use dataset::{Dataset, DatasetInfo, Split};
 pub use error::FormatError;
@@ -135,6 +137,7 @@ pub fn export(
     match format {
         FormatName::Lasso => lasso_json::export(dataset),
         FormatName::LabelStudio => label_studio::export(dataset),
+        FormatName::Cvat => cvat::export(dataset),
         other => Err(FormatError::unsupported(other, "export")),
     }
 }
@@ -144,6 +147,7 @@ pub fn import(format: FormatName, files: &DatasetFiles) -> Result<Dataset, Forma
     match format {
         FormatName::Lasso => lasso_json::import(files),
         FormatName::LabelStudio => label_studio::import(files),
+        FormatName::Cvat => cvat::import(files),
         other => Err(FormatError::unsupported(other, "import")),
     }
 }
