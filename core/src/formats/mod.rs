@@ -17,6 +17,7 @@ mod files;
 mod json_path;
 pub mod label_studio;
 pub mod lasso_json;
+pub mod masks;
 mod palette;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -138,6 +139,7 @@ pub fn export(
         FormatName::Lasso => lasso_json::export(dataset),
         FormatName::LabelStudio => label_studio::export(dataset),
         FormatName::Cvat => cvat::export(dataset),
+        FormatName::Masks => masks::export(dataset),
         other => Err(FormatError::unsupported(other, "export")),
     }
 }
@@ -148,6 +150,7 @@ pub fn import(format: FormatName, files: &DatasetFiles) -> Result<Dataset, Forma
         FormatName::Lasso => lasso_json::import(files),
         FormatName::LabelStudio => label_studio::import(files),
         FormatName::Cvat => cvat::import(files),
+        FormatName::Masks => masks::import(files),
         other => Err(FormatError::unsupported(other, "import")),
     }
 }
