@@ -14,6 +14,8 @@ pub mod cvat;
 mod dataset;
 mod error;
 mod files;
+#[cfg(test)]
+mod fuzz_tests;
 mod json_path;
 pub mod label_studio;
 pub mod lasso_json;
