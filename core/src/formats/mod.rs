@@ -21,6 +21,7 @@ pub mod label_studio;
 pub mod lasso_json;
 pub mod masks;
 mod palette;
+pub mod predictions;
 #[cfg(test)]
 pub(crate) mod test_support;
 mod xml;
