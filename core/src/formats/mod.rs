@@ -10,6 +10,7 @@
 //! Every importer is all-or-nothing: it returns a whole [`Dataset`] or a [`FormatError`] naming the
 //! file, the line or JSON path, and what is wrong; it never yields half a dataset.
 
+pub mod archive;
 pub mod cvat;
 mod dataset;
 mod error;
