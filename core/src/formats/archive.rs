@@ -9,7 +9,7 @@ use zip::CompressionMethod;
 
 /// Zips the export's files, then each `(path, bytes)` image, calling `progress(done, total)`
 /// after every entry.
-pub fn zip(
+pub fn to_zip(
     export: &Export,
     images: &[(String, Vec<u8>)],
     mut progress: impl FnMut(usize, usize),
@@ -90,7 +90,7 @@ mod tests {
         .unwrap();
         let images = vec![("images/a.jpg".to_string(), vec![0xFF, 0xD8, 1, 2, 3])];
         let mut seen = Vec::new();
-        let bytes = zip(&out, &images, |d, t| seen.push((d, t))).unwrap();
+        let bytes = to_zip(&out, &images, |d, t| seen.push((d, t))).unwrap();
         assert_eq!(seen, vec![(1, 2), (2, 2)]);
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut xml = String::new();
