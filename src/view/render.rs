@@ -22,6 +22,8 @@ const HANDLE_PX: f64 = 8.0;
 const KEYPOINT_PX: f64 = 5.0;
 /// Radius of the rotate handle, in CSS pixels.
 const ROTATE_PX: f64 = 5.0;
+/// Size of the score text on predictions, in CSS pixels.
+const SCORE_FONT_PX: f64 = 11.0;
 
 /// Draws everything for one frame. `dpr` is the device pixel ratio.
 pub fn draw(
@@ -78,7 +80,18 @@ pub fn draw(
         }
         let label = task.labels.get(&a.label);
         let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
-        painter.shape(shape, color, label, selection.contains(&a.id), false);
+        // Predictions not yet reviewed: dashed outline and their score above them.
+        let score = lasso_core::formats::predictions::score(a);
+        painter.shape(
+            shape,
+            color,
+            label,
+            selection.contains(&a.id),
+            score.is_some(),
+        );
+        if let (Some(score), Some((x0, y0, _, _))) = (score, hit::bounds(shape)) {
+            painter.score(x0, y0, score, color);
+        }
     }
     let label = task.labels.get(session.editor.label());
     let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
@@ -125,7 +138,8 @@ impl Painter<'_> {
         }
     }
 
-    /// Draws one shape in its label colour; `preview` dashes the outline.
+    /// Draws one shape in its label colour; `preview` (a shape being drawn, or a prediction)
+    /// dashes the outline.
     fn shape(
         &self,
         shape: &Shape,
@@ -199,6 +213,22 @@ impl Painter<'_> {
             ctx.stroke();
         }
         self.dash(false);
+    }
+
+    /// A prediction's score as a small tag at the top-left of its bounds.
+    fn score(&self, x: f64, y: f64, score: f64, color: &str) {
+        let ctx = self.ctx;
+        let text = format!("{score:.2}");
+        ctx.set_font(&format!("{}px sans-serif", self.px(SCORE_FONT_PX)));
+        let width = ctx
+            .measure_text(&text)
+            .map(|m| m.width())
+            .unwrap_or(self.px(24.0));
+        let (h, pad) = (self.px(SCORE_FONT_PX + 4.0), self.px(2.0));
+        ctx.set_fill_style_str(color);
+        ctx.fill_rect(x, y - h, width + 2.0 * pad, h);
+        ctx.set_fill_style_str("#ffffff");
+        ctx.fill_text(&text, x + pad, y - pad - self.px(1.0)).ok();
     }
 
     /// Skeleton edges between labelled points, then the points (occluded ones hollow).
