@@ -3,10 +3,10 @@
 //! `lasso_core::formats`; this module only picks files and moves bytes.
 
 use crate::session::Runtime;
-use leptos::prelude::*;
 use lasso_core::formats::{self, archive, predictions, DatasetFiles, ExportOptions, FormatName};
 use lasso_core::history::Op;
 use lasso_core::model::Task;
+use leptos::prelude::*;
 use std::rc::Rc;
 
 /// What a zip export holds.
@@ -100,7 +100,9 @@ fn import_path(format: FormatName) -> &'static str {
 pub fn predictions_op(runtime: &Runtime, text: &str, format: &str) -> Result<(Op, usize), String> {
     let format = parse_format(format)?;
     let mut files = DatasetFiles::default();
-    files.files.insert(import_path(format), text.as_bytes().to_vec());
+    files
+        .files
+        .insert(import_path(format), text.as_bytes().to_vec());
     let task = current_task(runtime);
     files.images.insert(
         format!("images/{}", task.image.name),
@@ -111,8 +113,12 @@ pub fn predictions_op(runtime: &Runtime, text: &str, format: &str) -> Result<(Op
         },
     );
     let dataset = formats::import(format, &files).map_err(|e| e.to_string())?;
-    let found = predictions::for_task(&task, &dataset)
-        .ok_or_else(|| format!("the file has no annotations for the image {:?}", task.image.name))?;
+    let found = predictions::for_task(&task, &dataset).ok_or_else(|| {
+        format!(
+            "the file has no annotations for the image {:?}",
+            task.image.name
+        )
+    })?;
     let count = found.annotations.len();
     let op = predictions::add(&task, found.annotations.clone(), format.as_str())
         .ok_or_else(|| "the file has no annotations for this image".to_string())?;
