@@ -89,6 +89,7 @@ fn dataset(g: &mut Gen) -> Dataset {
                 name: format!("img{i}.jpg"),
                 width: w,
                 height: h,
+                ..Default::default()
             },
             labels: labels.clone(),
             annotations,

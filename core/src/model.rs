@@ -358,6 +358,9 @@ pub struct Label {
     /// Skeleton edges as pairs of indices into `keypoints`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skeleton: Vec<[usize; 2]>,
+    /// A broader class this one belongs to (COCO's `supercategory`), kept so exports round-trip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 impl Label {
@@ -371,6 +374,7 @@ impl Label {
             attributes: Vec::new(),
             keypoints: Vec::new(),
             skeleton: Vec::new(),
+            group: None,
         }
     }
 }
@@ -409,6 +413,20 @@ pub struct ImageRef {
     /// Height in pixels (0 until known).
     #[serde(default)]
     pub height: u32,
+    /// The licence the image is used under, where the dataset names one (COCO `licenses`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<ImageLicense>,
+}
+
+/// A licence an image is distributed under.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+pub struct ImageLicense {
+    /// Licence name, e.g. `CC BY 4.0`.
+    #[serde(default)]
+    pub name: String,
+    /// Where its terms are.
+    #[serde(default)]
+    pub url: String,
 }
 
 /// One image with its label set, annotations and tags: the unit of work.
@@ -441,9 +459,30 @@ impl Task {
     }
 }
 
+/// Tags typed as one comma-separated text (`"aerial, survey"`): trimmed, empty ones dropped, each
+/// kept once in the order first typed, so a person can type them freely in one field.
+pub fn tags_from_text(text: &str) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_string());
+        }
+    }
+    tags
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_tags_are_trimmed_deduplicated_and_keep_their_order() {
+        assert_eq!(
+            tags_from_text(" aerial,survey , ,aerial,night shot,"),
+            vec!["aerial", "survey", "night shot"]
+        );
+        assert!(tags_from_text(" , ").is_empty());
+    }
 
     #[test]
     fn box_from_corners_normalises() {

@@ -92,6 +92,7 @@ pub async fn seed_dir(presigner: &Presigner, dir: &Path) -> Result<Vec<String>, 
                 name: name.clone(),
                 width,
                 height,
+                ..Default::default()
             },
             labels: labels.clone(),
             annotations: Vec::new(),

@@ -471,6 +471,7 @@ pub async fn upload_file(
             name,
             width: 0,
             height: 0,
+            ..Default::default()
         },
         labels,
         annotations: Vec::new(),

@@ -102,6 +102,7 @@ pub fn Uploads(runtime: Rc<Runtime>) -> impl IntoView {
         }
     };
     let runtime = SendWrapper::new(runtime);
+    let tags_input = NodeRef::<leptos::html::Input>::new();
     let on_pick = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -113,13 +114,17 @@ pub fn Uploads(runtime: Rc<Runtime>) -> impl IntoView {
         let runtime = Rc::clone(&runtime);
         let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
         input.set_value("");
+        let tags = tags_input
+            .get_untracked()
+            .map(|t| lasso_core::model::tags_from_text(&t.value()))
+            .unwrap_or_default();
         wasm_bindgen_futures::spawn_local(async move {
             let labels = runtime
                 .session
                 .with_untracked(|s| s.editor.task().labels.clone());
             for file in files {
                 if let Err(e) =
-                    cloud::upload_file(&runtime, &file, labels.clone(), Vec::new()).await
+                    cloud::upload_file(&runtime, &file, labels.clone(), tags.clone()).await
                 {
                     runtime.fail(format!("Cannot queue {}: {e}", file.name()));
                 }
@@ -144,6 +149,8 @@ pub fn Uploads(runtime: Rc<Runtime>) -> impl IntoView {
                     view! { <option value=key.clone()>{name}</option> }
                 }).collect::<Vec<_>>()}
             </select>
+            <input class="lasso-upload-tags" type="text" node_ref=tags_input
+                placeholder="tags for uploads" title="Tags the uploaded images carry, comma-separated"/>
             <label class="lasso-upload-image" title="Upload images to the bucket">
                 "Upload image"
                 <input type="file" accept="image/*" multiple on:change=on_pick.clone()/>

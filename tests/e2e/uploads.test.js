@@ -174,6 +174,7 @@ test("a 50 MB image goes up in parts and resumes after a reload", async () => {
       }
       // Never answered: the reload below cuts it off.
     });
+    await page.locator(".lasso-upload-tags").fill("aerial, survey ,aerial");
     await page.locator(".lasso-upload-image input").setInputFiles(file);
     await eventually("three parts stored", async () => {
       const pending = await page.evaluate(() => window.lasso.pendingUploads());
@@ -203,6 +204,7 @@ test("a 50 MB image goes up in parts and resumes after a reload", async () => {
     const manifest = JSON.parse(s3Get(server, "src/tasks/ortho-scan.json", { withBody: true }).body);
     assert.equal(manifest.image.src, "src/images/ortho-scan.tif");
     assert.equal(manifest.image.name, "ortho scan.tif");
+    assert.deepEqual(manifest.tags, ["aerial", "survey"], "the image carries the tags typed for it");
   } finally {
     await context.close();
     await server.stop();

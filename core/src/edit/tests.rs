@@ -13,6 +13,7 @@ fn task() -> Task {
             name: "x.png".into(),
             width: 100,
             height: 80,
+            ..Default::default()
         },
         labels: LabelSet {
             labels: vec![Label::new("cat", "#f00"), Label::new("dog", "#0f0")],

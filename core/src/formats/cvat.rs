@@ -639,6 +639,7 @@ impl Reader<'_> {
                 name,
                 width,
                 height,
+                ..Default::default()
             },
             labels: LabelSet::default(),
             annotations: anns,

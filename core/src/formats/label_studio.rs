@@ -654,6 +654,7 @@ fn import_task(
             name,
             width,
             height,
+            ..Default::default()
         },
         labels: LabelSet::default(),
         annotations: anns,

@@ -73,6 +73,7 @@ mod tests {
                     name: "a.jpg".into(),
                     width: 64,
                     height: 48,
+                    ..Default::default()
                 },
                 annotations: vec![Annotation::new(
                     "a1",

@@ -639,6 +639,7 @@ pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
                 name,
                 width: w,
                 height: h,
+                ..Default::default()
             },
             labels: LabelSet::default(),
             annotations,
@@ -680,6 +681,7 @@ mod tests {
                 name: name.into(),
                 width: w,
                 height: h,
+                ..Default::default()
             },
             labels: labels(),
             annotations,

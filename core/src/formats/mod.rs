@@ -11,6 +11,9 @@
 //! file, the line or JSON path, and what is wrong; it never yields half a dataset.
 
 pub mod archive;
+pub mod coco;
+mod common;
+pub mod csv;
 pub mod cvat;
 mod dataset;
 mod error;
@@ -23,9 +26,12 @@ pub mod lasso_json;
 pub mod masks;
 mod palette;
 pub mod predictions;
+pub mod split;
 #[cfg(test)]
 pub(crate) mod test_support;
+pub mod voc;
 mod xml;
+pub mod yolo;
 
 pub use dataset::{Dataset, DatasetInfo, Split};
 pub use error::FormatError;
@@ -138,13 +144,18 @@ pub fn export(
     dataset: &Dataset,
     options: &ExportOptions,
 ) -> Result<Export, FormatError> {
-    let _ = options;
     match format {
         FormatName::Lasso => lasso_json::export(dataset),
         FormatName::LabelStudio => label_studio::export(dataset),
         FormatName::Cvat => cvat::export(dataset),
         FormatName::Masks => masks::export(dataset),
-        other => Err(FormatError::unsupported(other, "export")),
+        FormatName::Coco => coco::export(dataset, options),
+        FormatName::Voc => voc::export(dataset),
+        FormatName::Csv => csv::export(dataset),
+        FormatName::Yolo => yolo::export(dataset, yolo::YoloTask::Detect),
+        FormatName::YoloSeg => yolo::export(dataset, yolo::YoloTask::Segment),
+        FormatName::YoloObb => yolo::export(dataset, yolo::YoloTask::Obb),
+        FormatName::YoloPose => yolo::export(dataset, yolo::YoloTask::Pose),
     }
 }
 
@@ -155,7 +166,13 @@ pub fn import(format: FormatName, files: &DatasetFiles) -> Result<Dataset, Forma
         FormatName::LabelStudio => label_studio::import(files),
         FormatName::Cvat => cvat::import(files),
         FormatName::Masks => masks::import(files),
-        other => Err(FormatError::unsupported(other, "import")),
+        FormatName::Coco => coco::import(files),
+        FormatName::Voc => voc::import(files),
+        FormatName::Csv => csv::import(files),
+        FormatName::Yolo => yolo::import(files, yolo::YoloTask::Detect),
+        FormatName::YoloSeg => yolo::import(files, yolo::YoloTask::Segment),
+        FormatName::YoloObb => yolo::import(files, yolo::YoloTask::Obb),
+        FormatName::YoloPose => yolo::import(files, yolo::YoloTask::Pose),
     }
 }
 

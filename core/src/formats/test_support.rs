@@ -106,6 +106,7 @@ pub fn sample_dataset() -> Dataset {
             name: "a.jpg".into(),
             width: 64,
             height: 48,
+            ..Default::default()
         },
         labels: labels.clone(),
         annotations: vec![
@@ -195,6 +196,7 @@ pub fn sample_dataset() -> Dataset {
             name: "sub/b.png".into(),
             width: 100,
             height: 100,
+            ..Default::default()
         },
         labels: labels.clone(),
         annotations: vec![],

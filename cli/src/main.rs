@@ -1,0 +1,189 @@
+//! `lasso`: convert, check and describe annotation datasets from the command line.
+//!
+//! The binary is glue: it reads a dataset folder into memory (`folder`), hands it to
+//! `lasso_core::formats`, and writes what the core returns. Every decision about formats,
+//! geometry and splits is made in the core, so the CLI and the browser export agree.
+
+mod check;
+mod folder;
+mod stats;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use lasso_core::formats::{
+    self, split, Dataset, ExportOptions, FormatError, FormatName, MaskEncoding,
+};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Convert, check and describe computer-vision annotation datasets.
+#[derive(Parser)]
+#[command(name = "lasso", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// How COCO stores masks (`--masks`).
+#[derive(Clone, Copy, ValueEnum)]
+enum Masks {
+    /// Compressed RLE: exact.
+    Rle,
+    /// Polygons traced along pixel edges (masks with holes stay RLE).
+    Polygon,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert a dataset folder from one format to another.
+    Convert {
+        /// Format of IN (lasso, coco, yolo, yolo-seg, yolo-obb, yolo-pose, voc, csv, …).
+        #[arg(long)]
+        from: FormatName,
+        /// Format to write to OUT.
+        #[arg(long)]
+        to: FormatName,
+        /// Dataset folder to read.
+        input: PathBuf,
+        /// Folder to write (created if missing).
+        output: PathBuf,
+        /// How COCO stores masks.
+        #[arg(long, value_enum, default_value = "rle")]
+        masks: Masks,
+        /// Re-split into train,valid,test by these ratios, e.g. 0.8,0.1,0.1.
+        #[arg(long, value_parser = ratios)]
+        split: Option<[f64; 3]>,
+        /// Seed of the split (the same seed gives the same split).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Class counts, objects per image and box sizes.
+    Stats {
+        /// Format of the dataset.
+        #[arg(long, short)]
+        format: FormatName,
+        /// Dataset folder.
+        input: PathBuf,
+    },
+    /// Find degenerate, out-of-image and invalid shapes, unknown labels and near duplicates;
+    /// exits with 1 when there are any.
+    Check {
+        /// Format of the dataset.
+        #[arg(long, short)]
+        format: FormatName,
+        /// Dataset folder.
+        input: PathBuf,
+    },
+}
+
+/// Parses `--split 0.8,0.1,0.1`.
+fn ratios(text: &str) -> Result<[f64; 3], String> {
+    let parts: Vec<&str> = text.split(',').collect();
+    let numbers: Result<Vec<f64>, _> = parts.iter().map(|p| p.trim().parse::<f64>()).collect();
+    match numbers.as_deref() {
+        Ok([a, b, c]) => Ok([*a, *b, *c]),
+        _ => Err(format!(
+            "expected three ratios train,valid,test such as 0.8,0.1,0.1, not {text:?}"
+        )),
+    }
+}
+
+/// A failure the CLI reports: a format error (file, place, message) or an IO error on a path.
+#[derive(Debug)]
+enum Failure {
+    Format(FormatError),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Format(e) => write!(f, "{e}"),
+            Failure::Io(path, e) => write!(f, "{}: {e}", path.display()),
+        }
+    }
+}
+
+impl From<FormatError> for Failure {
+    fn from(e: FormatError) -> Self {
+        Failure::Format(e)
+    }
+}
+
+fn read(format: FormatName, input: &std::path::Path) -> Result<Dataset, Failure> {
+    let files = folder::read(input)?;
+    let bar = folder::spinner(&format!("reading {format}"));
+    let dataset = formats::import(format, &files)?;
+    bar.finish_and_clear();
+    Ok(dataset)
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    match cli.command {
+        Command::Convert {
+            from,
+            to,
+            input,
+            output,
+            masks,
+            split: ratios,
+            seed,
+        } => {
+            let mut dataset = read(from, &input)?;
+            if let Some(r) = ratios {
+                dataset.splits = split::assign(&dataset, r, seed)?;
+            }
+            let options = ExportOptions {
+                masks: match masks {
+                    Masks::Rle => MaskEncoding::Rle,
+                    Masks::Polygon => MaskEncoding::Polygon,
+                },
+            };
+            let bar = folder::spinner(&format!("writing {to}"));
+            let export = formats::export(to, &dataset, &options)?;
+            bar.finish_and_clear();
+            let copied = folder::write(&input, &output, &dataset, &export)?;
+            eprintln!(
+                "lasso: {} images, {} objects → {} ({} annotation files, {} images copied)",
+                dataset.tasks.len(),
+                dataset
+                    .tasks
+                    .iter()
+                    .map(|t| t.annotations.len())
+                    .sum::<usize>(),
+                output.display(),
+                export.files.len(),
+                copied
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats { format, input } => {
+            let dataset = read(format, &input)?;
+            print!("{}", stats::report(&dataset));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { format, input } => {
+            let dataset = read(format, &input)?;
+            let problems = check::problems(&dataset);
+            for p in &problems {
+                println!("{p}");
+            }
+            if problems.is_empty() {
+                eprintln!("lasso: no problems in {} images", dataset.tasks.len());
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("lasso: {} problems", problems.len());
+                Ok(ExitCode::from(1))
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lasso: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

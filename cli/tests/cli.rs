@@ -1,0 +1,229 @@
+//! The `lasso` binary on real folders: convert, stats, check, errors and exit codes.
+
+#[path = "support/png.rs"]
+mod png;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn lasso(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lasso"))
+        .args(args)
+        .output()
+        .expect("run lasso")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn write(root: &Path, rel: &str, bytes: &[u8]) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// A COCO folder: two images (one in a subfolder), a box, a polygon and a near-duplicate box.
+fn coco_folder(root: &Path, extra_annotation: &str) {
+    write(root, "images/a.png", &png::png(40, 20, |x, _| x as u8));
+    write(root, "images/sub/b.png", &png::png(10, 30, |_, y| y as u8));
+    let json = format!(
+        r#"{{"images": [{{"id": 1, "file_name": "a.png", "width": 40, "height": 20}},
+                      {{"id": 2, "file_name": "sub/b.png", "width": 10, "height": 30}}],
+           "categories": [{{"id": 1, "name": "cat"}}, {{"id": 2, "name": "dog"}}],
+           "annotations": [
+             {{"id": 1, "image_id": 1, "category_id": 1, "bbox": [4, 2, 10, 8], "segmentation": [], "area": 80, "iscrowd": 0}},
+             {{"id": 2, "image_id": 2, "category_id": 2, "bbox": [1, 1, 5, 10], "segmentation": [[1, 1, 6, 1, 3, 11]], "area": 20, "iscrowd": 0}}
+             {extra_annotation}
+           ]}}"#
+    );
+    write(root, "annotations/instances_default.json", json.as_bytes());
+}
+
+#[test]
+fn convert_coco_to_yolo_writes_labels_yaml_and_copies_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, output) = (dir.path().join("in"), dir.path().join("out"));
+    coco_folder(&input, "");
+    let out = lasso(&[
+        "convert",
+        "--from",
+        "coco",
+        "--to",
+        "yolo",
+        input.to_str().unwrap(),
+        output.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let label = std::fs::read_to_string(output.join("labels/a.txt")).unwrap();
+    assert_eq!(label, "0 0.225000 0.300000 0.250000 0.400000\n");
+    let label = std::fs::read_to_string(output.join("labels/sub/b.txt")).unwrap();
+    assert_eq!(label, "1 0.350000 0.200000 0.500000 0.333333\n");
+    let yaml = std::fs::read_to_string(output.join("data.yaml")).unwrap();
+    assert!(yaml.contains("names:\n  0: cat\n  1: dog\n"), "{yaml}");
+    assert_eq!(
+        std::fs::read(output.join("images/sub/b.png")).unwrap(),
+        std::fs::read(input.join("images/sub/b.png")).unwrap()
+    );
+    // And back: YOLO reads image sizes from the copied PNGs.
+    let again = dir.path().join("again");
+    let out = lasso(&[
+        "convert",
+        "--from",
+        "yolo",
+        "--to",
+        "coco",
+        output.to_str().unwrap(),
+        again.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let coco: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(again.join("annotations/instances_default.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(coco["images"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        coco["annotations"][0]["bbox"],
+        serde_json::json!([4.0, 2.0, 10.0, 8.0])
+    );
+}
+
+#[test]
+fn split_is_seeded_and_writes_split_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    coco_folder(&input, "");
+    let run = |name: &str, ratios: &str| {
+        let output = dir.path().join(name);
+        let out = lasso(&[
+            "convert",
+            "--from",
+            "coco",
+            "--to",
+            "yolo-seg",
+            "--split",
+            ratios,
+            "--seed",
+            "3",
+            input.to_str().unwrap(),
+            output.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        output
+    };
+    let o = run("o1", "0,1,0");
+    assert!(o.join("labels/val/a.txt").is_file() && o.join("labels/val/sub/b.txt").is_file());
+    assert!(o.join("images/val/sub/b.png").is_file());
+    let yaml = std::fs::read_to_string(o.join("data.yaml")).unwrap();
+    assert!(
+        yaml.contains("train: images/val\nval: images/val\n"),
+        "{yaml}"
+    );
+    let listing = |o: &Path| -> Vec<bool> {
+        ["train", "val", "test"]
+            .iter()
+            .flat_map(|s| {
+                [
+                    o.join("labels").join(s).join("a.txt").is_file(),
+                    o.join("labels").join(s).join("sub/b.txt").is_file(),
+                ]
+            })
+            .collect()
+    };
+    let first = listing(&run("o2", "0.5,0.5,0"));
+    assert_eq!(first.iter().filter(|&&x| x).count(), 2);
+    assert_eq!(listing(&run("o3", "0.5,0.5,0")), first);
+    let out = lasso(&[
+        "convert", "--from", "coco", "--to", "yolo", "--split", "0.5,x", "a", "b",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("three ratios"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn stats_counts_classes_and_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    coco_folder(dir.path(), "");
+    let out = lasso(&["stats", "-f", "coco", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("images   2\nobjects  2\n"), "{s}");
+    assert!(
+        s.contains("cat                            1        1"),
+        "{s}"
+    );
+    assert!(s.contains("box width (px)      min 5.0"), "{s}");
+}
+
+#[test]
+fn check_finds_problems_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    coco_folder(dir.path(), "");
+    let out = lasso(&["check", "-f", "coco", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let bad = dir.path().join("bad");
+    coco_folder(
+        &bad,
+        r#", {"id": 3, "image_id": 1, "category_id": 1, "bbox": [4, 2, 10, 8.1]},
+           {"id": 4, "image_id": 1, "category_id": 2, "bbox": [35, 2, 10, 8]},
+           {"id": 5, "image_id": 1, "category_id": 2, "bbox": [3, 3, 0, 8]},
+           {"id": 6, "image_id": 2, "category_id": 2, "segmentation": [[1, 1, 8, 8, 8, 1, 1, 8]]}"#,
+    );
+    let out = lasso(&["check", "-f", "coco", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("images/a.png: annotation 1: near duplicate of annotation 3"),
+        "{s}"
+    );
+    assert!(s.contains("annotation 4: outside the 40×20 image"), "{s}");
+    assert!(s.contains("annotation 5: the shape has no extent"), "{s}");
+    assert!(
+        s.contains("images/sub/b.png: annotation 6: invalid outline"),
+        "{s}"
+    );
+}
+
+#[test]
+fn errors_name_file_and_place_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    coco_folder(
+        dir.path(),
+        r#", {"id": 9, "image_id": 7, "category_id": 1, "bbox": [0, 0, 1, 1]}"#,
+    );
+    let out = lasso(&[
+        "convert",
+        "--from",
+        "coco",
+        "--to",
+        "voc",
+        dir.path().to_str().unwrap(),
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "lasso: annotations/instances_default.json: $.annotations[2].image_id: image id 7 is not in `images`"
+    );
+    assert!(
+        !dir.path().join("o").exists(),
+        "nothing is written when reading fails"
+    );
+    let out = lasso(&["convert", "--from", "coco", "--to", "nope", "a", "b"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("known formats"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -1,0 +1,990 @@
+//! COCO instances JSON: boxes, polygons, RLE masks, keypoints with skeletons, `iscrowd`, `info`,
+//! `licenses` and each image's licence.
+//!
+//! Layout written: `annotations/instances_default.json` with images under `images/`, or, when the
+//! dataset has splits, one `annotations/instances_<train|val|test>.json` per split with images
+//! under `images/<split>/` (tasks in no split stay in `instances_default.json`). `file_name` is
+//! the image's path relative to its images folder. Reading takes every `*.json` under
+//! `annotations/` (else every `*.json` in the folder), so Roboflow's
+//! `train/_annotations.coco.json` layout reads too.
+//!
+//! How each shape is written:
+//! - boxes: `bbox` `[x, y, w, h]` and, so that `annToMask` works, a one-rectangle polygon
+//!   segmentation; reading turns a segmentation that is exactly the `bbox` rectangle back into a
+//!   box (so an axis-aligned rectangular polygon also reads back as a box);
+//! - rotated boxes: their four corners as a polygon (COCO has no rotation; they read back as
+//!   polygons);
+//! - polygons: one flat `[x0, y0, x1, y1, …]` list per part. COCO polygons cannot hold holes
+//!   (pycocotools merges the listed rings by union), so a polygon with holes is written as a
+//!   compressed RLE of its rasterised area instead, and reads back as a mask;
+//! - masks: compressed RLE (`counts` a string), or with [`MaskEncoding::Polygon`] the outlines
+//!   traced along pixel edges (exact under pycocotools' rasterisation), except masks with holes,
+//!   which stay RLE for the same reason;
+//! - keypoints: `[x, y, v] * n` in the order of the category's `keypoints`, the category's
+//!   skeleton 1-based, `num_keypoints` the placed ones, `bbox` their bounds;
+//! - polylines: COCO has no place for them; they are not written.
+//!
+//! `iscrowd: 1` reads as the attribute `iscrowd = true` and is written back from it; a `score`
+//! marks a prediction; other attributes go in CVAT's `attributes` object. `area` is pycocotools'
+//! mask area for polygons and masks and `w × h` for boxes. Category ids are 1-based positions in
+//! the label set; image and annotation ids are kept when the tasks' and annotations' ids are
+//! distinct numbers, else numbered from 1.
+
+use super::common::{self, finite, join, ImageIndex};
+use super::{
+    Dataset, DatasetFiles, DatasetInfo, Export, ExportOptions, FileTree, FormatError, MaskEncoding,
+    Split,
+};
+use crate::model::{
+    Annotation, AnnotationId, AttributeValue, BoxShape, ImageLicense, ImageRef, Keypoint, Label,
+    MaskRle, Origin, Point, PolygonPart, PolygonShape, Shape, Task, Visibility,
+};
+use crate::raster::{mask_to_polygons, shape_polygon_to_rle, Rle, RunMask};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The attribute that carries COCO's `iscrowd`.
+pub const ISCROWD: &str = "iscrowd";
+
+/// The annotation file written when the dataset has no splits.
+pub const DEFAULT_FILE: &str = "annotations/instances_default.json";
+
+#[derive(Serialize, Deserialize, Default)]
+struct CocoInfo {
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    contributor: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    date_created: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    year: Option<Value>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CocoLicense {
+    id: u64,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    url: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CocoImage {
+    id: u64,
+    file_name: String,
+    width: u32,
+    height: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    license: Option<u64>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CocoCategory {
+    id: u64,
+    name: String,
+    #[serde(default)]
+    supercategory: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    keypoints: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    skeleton: Vec<[u64; 2]>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CocoAnnotation {
+    id: u64,
+    image_id: u64,
+    category_id: u64,
+    #[serde(default)]
+    segmentation: Value,
+    #[serde(default)]
+    area: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bbox: Option<Vec<f64>>,
+    #[serde(default)]
+    iscrowd: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    keypoints: Option<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    num_keypoints: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    attributes: BTreeMap<String, AttributeValue>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CocoFile {
+    #[serde(default)]
+    info: CocoInfo,
+    #[serde(default)]
+    licenses: Vec<CocoLicense>,
+    images: Vec<CocoImage>,
+    #[serde(default)]
+    annotations: Vec<CocoAnnotation>,
+    categories: Vec<CocoCategory>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+/// Writes the dataset as COCO instances JSON (one file per split).
+pub fn export(dataset: &Dataset, options: &ExportOptions) -> Result<Export, FormatError> {
+    let classes = common::classes(dataset);
+    let class_id: HashMap<&str, u64> = classes
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.name.as_str(), i as u64 + 1))
+        .collect();
+    let keypoint_names = keypoint_names(dataset, &classes);
+    let categories: Vec<CocoCategory> = classes
+        .iter()
+        .enumerate()
+        .map(|(i, l)| CocoCategory {
+            id: i as u64 + 1,
+            name: l.name.clone(),
+            supercategory: l.group.clone().unwrap_or_default(),
+            keypoints: keypoint_names[i].clone(),
+            skeleton: l
+                .skeleton
+                .iter()
+                .map(|[a, b]| [*a as u64 + 1, *b as u64 + 1])
+                .collect(),
+        })
+        .collect();
+    let licenses = licenses(dataset);
+    let image_ids = numeric_ids(dataset.tasks.iter().map(|t| t.id.as_str()));
+    let ann_ids = numeric_ids(
+        dataset
+            .tasks
+            .iter()
+            .flat_map(|t| t.annotations.iter().map(|a| a.id.0.as_str())),
+    );
+
+    // Tasks grouped by output file, in task order.
+    let mut groups: BTreeMap<Option<Split>, Vec<usize>> = BTreeMap::new();
+    for (i, task) in dataset.tasks.iter().enumerate() {
+        groups
+            .entry(dataset.splits.get(&task.id).copied())
+            .or_default()
+            .push(i);
+    }
+    let mut files = FileTree::new();
+    let mut images = Vec::new();
+    let ann_offsets: Vec<usize> = dataset
+        .tasks
+        .iter()
+        .scan(0usize, |acc, t| {
+            let start = *acc;
+            *acc += t.annotations.len();
+            Some(start)
+        })
+        .collect();
+    for (split, task_indices) in &groups {
+        let (file, image_dir) = match split {
+            Some(s) => (
+                format!("annotations/instances_{}.json", common::split_dir(*s)),
+                format!("images/{}", common::split_dir(*s)),
+            ),
+            None => (DEFAULT_FILE.to_string(), "images".to_string()),
+        };
+        let mut coco_images = Vec::new();
+        let mut coco_anns = Vec::new();
+        for &ti in task_indices {
+            let task = &dataset.tasks[ti];
+            let image_id = image_ids[ti];
+            let name = image_name(task);
+            images.push((task.id.clone(), join(&image_dir, &name)));
+            coco_images.push(CocoImage {
+                id: image_id,
+                file_name: name,
+                width: task.image.width,
+                height: task.image.height,
+                license: task
+                    .image
+                    .license
+                    .as_ref()
+                    .and_then(|l| licenses.iter().position(|x| x == l))
+                    .map(|i| i as u64 + 1),
+            });
+            for (ai, a) in task.annotations.iter().enumerate() {
+                let id = ann_ids[ann_offsets[ti] + ai];
+                let category = class_id.get(a.label.as_str()).copied().unwrap_or(0);
+                let names = &keypoint_names[category.saturating_sub(1) as usize];
+                if let Some(ann) = annotation(a, task, image_id, id, category, names, options)? {
+                    coco_anns.push(ann);
+                }
+            }
+        }
+        let coco = CocoFile {
+            info: info(&dataset.info),
+            licenses: licenses
+                .iter()
+                .enumerate()
+                .map(|(i, l)| CocoLicense {
+                    id: i as u64 + 1,
+                    name: l.name.clone(),
+                    url: l.url.clone(),
+                })
+                .collect(),
+            images: coco_images,
+            annotations: coco_anns,
+            categories: categories
+                .iter()
+                .map(|c| CocoCategory {
+                    id: c.id,
+                    name: c.name.clone(),
+                    supercategory: c.supercategory.clone(),
+                    keypoints: c.keypoints.clone(),
+                    skeleton: c.skeleton.clone(),
+                })
+                .collect(),
+        };
+        let bytes =
+            serde_json::to_vec(&coco).map_err(|e| FormatError::file(&file, e.to_string()))?;
+        files.insert(file, bytes);
+    }
+    Ok(Export { files, images })
+}
+
+/// The image's file name in the export (its name, else the last part of its source).
+fn image_name(task: &Task) -> String {
+    let name = if task.image.name.is_empty() {
+        common::base_name(&task.image.src).to_string()
+    } else {
+        common::normalise(&task.image.name)
+    };
+    if name.is_empty() {
+        format!("{}.jpg", task.id)
+    } else {
+        name
+    }
+}
+
+/// The ids of the items when they are distinct positive integers, else 1, 2, 3, ….
+fn numeric_ids<'a>(ids: impl Iterator<Item = &'a str> + Clone) -> Vec<u64> {
+    let parsed: Option<Vec<u64>> = ids
+        .clone()
+        .map(|s| s.parse::<u64>().ok().filter(|&n| n > 0))
+        .collect();
+    if let Some(parsed) = parsed {
+        let distinct: HashSet<u64> = parsed.iter().copied().collect();
+        if distinct.len() == parsed.len() {
+            return parsed;
+        }
+    }
+    (1..=ids.count() as u64).collect()
+}
+
+/// Distinct image licences in order of first use.
+fn licenses(dataset: &Dataset) -> Vec<ImageLicense> {
+    let mut out: Vec<ImageLicense> = Vec::new();
+    for t in &dataset.tasks {
+        if let Some(l) = &t.image.license {
+            if !out.contains(l) {
+                out.push(l.clone());
+            }
+        }
+    }
+    out
+}
+
+fn info(info: &DatasetInfo) -> CocoInfo {
+    let year = info
+        .date_created
+        .get(..4)
+        .and_then(|y| y.parse::<u32>().ok())
+        .map(Value::from);
+    CocoInfo {
+        description: info.description.clone(),
+        version: info.version.clone(),
+        contributor: info.contributor.clone(),
+        url: info.url.clone(),
+        date_created: info.date_created.clone(),
+        year,
+    }
+}
+
+/// Each class's keypoint names: the label's own, else the names its keypoint annotations use.
+fn keypoint_names(dataset: &Dataset, classes: &[Label]) -> Vec<Vec<String>> {
+    classes
+        .iter()
+        .map(|l| {
+            if !l.keypoints.is_empty() {
+                return l.keypoints.clone();
+            }
+            let mut names: Vec<String> = Vec::new();
+            for a in dataset.tasks.iter().flat_map(|t| &t.annotations) {
+                if let (true, Shape::Keypoints { points }) = (a.label == l.name, &a.shape) {
+                    for p in points {
+                        if !names.contains(&p.name) {
+                            names.push(p.name.clone());
+                        }
+                    }
+                }
+            }
+            names
+        })
+        .collect()
+}
+
+fn rle_json(rle: &Rle) -> Value {
+    json!({"size": [rle.height, rle.width], "counts": rle.to_compressed()})
+}
+
+fn xywh(b: [f64; 4]) -> Vec<f64> {
+    vec![b[0], b[1], b[2] - b[0], b[3] - b[1]]
+}
+
+fn flat(ring: &[Point]) -> Vec<f64> {
+    ring.iter().flat_map(|p| [p.x, p.y]).collect()
+}
+
+/// One annotation in COCO form, or `None` for shapes COCO cannot hold (polylines).
+fn annotation(
+    a: &Annotation,
+    task: &Task,
+    image_id: u64,
+    id: u64,
+    category_id: u64,
+    keypoint_names: &[String],
+    options: &ExportOptions,
+) -> Result<Option<CocoAnnotation>, FormatError> {
+    let (w, h) = (task.image.width, task.image.height);
+    let where_ = || {
+        format!(
+            "annotation {} of image {} ({})",
+            a.id, task.image.name, task.id
+        )
+    };
+    let mut keypoints = None;
+    let mut num_keypoints = None;
+    let (segmentation, bbox, area) = match &a.shape {
+        Shape::Box(b) => {
+            let poly = vec![b.x0, b.y0, b.x1, b.y0, b.x1, b.y1, b.x0, b.y1];
+            (
+                json!([poly]),
+                xywh([b.x0, b.y0, b.x1, b.y1]),
+                b.width() * b.height(),
+            )
+        }
+        Shape::RotatedBox(r) => {
+            let corners = r.corners();
+            let shape = PolygonShape::simple(corners.to_vec());
+            let area = shape_polygon_to_rle(&shape, h, w).area() as f64;
+            let b = common::point_bounds(&corners).unwrap_or_default();
+            (json!([flat(&corners)]), xywh(b), area)
+        }
+        Shape::Polygon(p) => {
+            let rle = shape_polygon_to_rle(p, h, w);
+            let b = common::point_bounds(p.parts.iter().flat_map(|part| &part.exterior))
+                .unwrap_or_default();
+            if p.parts.iter().any(|part| !part.holes.is_empty()) {
+                (rle_json(&rle), rle.bbox().to_vec(), rle.area() as f64)
+            } else {
+                let rings: Vec<Vec<f64>> =
+                    p.parts.iter().map(|part| flat(&part.exterior)).collect();
+                (json!(rings), xywh(b), rle.area() as f64)
+            }
+        }
+        Shape::Mask(m) => {
+            let rle = Rle::from_model(m)
+                .map_err(|e| FormatError::dataset(format!("{}: {e}", where_())))?;
+            if m.width != w || m.height != h {
+                return Err(FormatError::dataset(format!(
+                    "{}: mask is {}×{} but the image is {w}×{h}",
+                    where_(),
+                    m.width,
+                    m.height
+                )));
+            }
+            let polygons = match options.masks {
+                MaskEncoding::Polygon => {
+                    let parts = mask_to_polygons(&RunMask::from_rle(&rle));
+                    let simple = !parts.is_empty() && parts.iter().all(|p| p.holes.is_empty());
+                    simple.then(|| parts.iter().map(|p| flat(&p.exterior)).collect::<Vec<_>>())
+                }
+                MaskEncoding::Rle => None,
+            };
+            let segmentation = polygons.map_or_else(|| rle_json(&rle), |p| json!(p));
+            (segmentation, rle.bbox().to_vec(), rle.area() as f64)
+        }
+        Shape::Keypoints { points } => {
+            let mut flat_kp = Vec::with_capacity(keypoint_names.len() * 3);
+            let mut placed = Vec::new();
+            for name in keypoint_names {
+                match points.iter().find(|p| &p.name == name) {
+                    Some(p) if p.visibility != Visibility::NotLabeled => {
+                        let v = if p.visibility == Visibility::Visible {
+                            2.0
+                        } else {
+                            1.0
+                        };
+                        flat_kp.extend([p.x, p.y, v]);
+                        placed.push(Point::new(p.x, p.y));
+                    }
+                    _ => flat_kp.extend([0.0, 0.0, 0.0]),
+                }
+            }
+            num_keypoints = Some(placed.len() as u32);
+            keypoints = Some(flat_kp);
+            let b = common::point_bounds(&placed).unwrap_or_default();
+            let bbox = xywh(b);
+            let area = bbox[2] * bbox[3];
+            (json!([]), bbox, area)
+        }
+        Shape::Polyline { .. } => return Ok(None),
+    };
+    for v in bbox.iter().chain(keypoints.iter().flatten()) {
+        if !v.is_finite() {
+            return Err(FormatError::dataset(format!(
+                "{}: a coordinate is not a finite number",
+                where_()
+            )));
+        }
+    }
+    let mut attributes = a.attributes.clone();
+    let iscrowd = match attributes.remove(ISCROWD) {
+        Some(AttributeValue::Bool(b)) => u8::from(b),
+        Some(AttributeValue::Number(n)) => u8::from(n != 0.0),
+        Some(AttributeValue::Text(t)) => u8::from(t == "1" || t == "true"),
+        None => 0,
+    };
+    let score = match &a.origin {
+        Origin::Prediction { score, .. } => Some(*score),
+        Origin::Human => None,
+    };
+    Ok(Some(CocoAnnotation {
+        id,
+        image_id,
+        category_id,
+        segmentation,
+        area,
+        bbox: Some(bbox),
+        iscrowd: json!(iscrowd),
+        keypoints,
+        num_keypoints,
+        score,
+        attributes,
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+/// Reads every COCO annotation file of the folder (see the module docs for which); all or nothing.
+pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
+    let json_files = |under: &str| -> Vec<String> {
+        files
+            .files
+            .paths()
+            .filter(|p| p.ends_with(".json") && p.starts_with(under))
+            .map(str::to_string)
+            .collect()
+    };
+    let mut paths = json_files("annotations/");
+    if paths.is_empty() {
+        paths = json_files("");
+    }
+    if paths.is_empty() {
+        return Err(FormatError::dataset(
+            "no COCO annotation file (*.json) found; expected annotations/instances_*.json",
+        ));
+    }
+    let mut parsed = Vec::new();
+    for path in &paths {
+        parsed.push((path.as_str(), parse(files, path)?));
+    }
+    let index = ImageIndex::new(files);
+    let mut dataset = Dataset::default();
+    let mut label_of_name: HashMap<String, usize> = HashMap::new();
+    // Task ids are the COCO image ids when they are distinct across files.
+    let mut all_ids: Vec<u64> = parsed
+        .iter()
+        .flat_map(|(_, c)| c.images.iter().map(|i| i.id))
+        .collect();
+    let total = all_ids.len();
+    all_ids.sort_unstable();
+    all_ids.dedup();
+    let prefix_ids = all_ids.len() != total;
+    for (path, coco) in parsed {
+        read_file(
+            path,
+            coco,
+            &index,
+            prefix_ids,
+            &mut dataset,
+            &mut label_of_name,
+        )?;
+    }
+    Ok(dataset)
+}
+
+fn parse(files: &DatasetFiles, path: &str) -> Result<CocoFile, FormatError> {
+    let text = files.files.text(path)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let place = e.path().to_string();
+        let inner = e.into_inner();
+        // serde_json's message ends with the line and column, so the path is the place to name.
+        let location = if place == "." || place.is_empty() {
+            format!("line {}, column {}", inner.line(), inner.column())
+        } else {
+            format!("$.{place}")
+        };
+        FormatError::at(path, location, inner.to_string())
+    })
+}
+
+fn read_file(
+    path: &str,
+    coco: CocoFile,
+    index: &ImageIndex<'_>,
+    prefix_ids: bool,
+    dataset: &mut Dataset,
+    label_of_name: &mut HashMap<String, usize>,
+) -> Result<(), FormatError> {
+    let err = |location: String, message: String| FormatError::at(path, location, message);
+    if dataset.info == DatasetInfo::default() {
+        dataset.info = DatasetInfo {
+            description: coco.info.description,
+            version: coco.info.version,
+            contributor: coco.info.contributor,
+            url: coco.info.url,
+            date_created: coco.info.date_created,
+        };
+    }
+    let licenses: HashMap<u64, ImageLicense> = coco
+        .licenses
+        .into_iter()
+        .map(|l| {
+            (
+                l.id,
+                ImageLicense {
+                    name: l.name,
+                    url: l.url,
+                },
+            )
+        })
+        .collect();
+
+    // Categories → labels (merged by name across files).
+    let mut category: HashMap<u64, usize> = HashMap::new();
+    for (i, c) in coco.categories.iter().enumerate() {
+        if category.contains_key(&c.id) {
+            return Err(err(
+                format!("$.categories[{i}].id"),
+                format!("category id {} is used twice", c.id),
+            ));
+        }
+        let n = c.keypoints.len() as u64;
+        let mut skeleton = Vec::with_capacity(c.skeleton.len());
+        for (k, &[a, b]) in c.skeleton.iter().enumerate() {
+            if a == 0 || b == 0 || a > n || b > n {
+                return Err(err(
+                    format!("$.categories[{i}].skeleton[{k}]"),
+                    format!("skeleton edge [{a}, {b}] must name keypoints 1 to {n} (COCO counts from 1)"),
+                ));
+            }
+            skeleton.push([a as usize - 1, b as usize - 1]);
+        }
+        let label_index = match label_of_name.get(&c.name) {
+            Some(&li) => li,
+            None => {
+                let li = dataset.labels.labels.len();
+                let mut label = common::new_label(&c.name, li);
+                label.keypoints = c.keypoints.clone();
+                label.skeleton = skeleton;
+                label.group = (!c.supercategory.is_empty()).then(|| c.supercategory.clone());
+                dataset.labels.labels.push(label);
+                label_of_name.insert(c.name.clone(), li);
+                li
+            }
+        };
+        category.insert(c.id, label_index);
+    }
+
+    // Images → tasks.
+    let split = common::split_of_name(common::stem(path))
+        .or_else(|| common::split_of_name(common::parent(path)));
+    let dir = common::parent(path);
+    let split_folder = common::stem(path)
+        .strip_prefix("instances_")
+        .unwrap_or("")
+        .to_string();
+    let mut task_of_image: HashMap<u64, usize> = HashMap::new();
+    let first_task = dataset.tasks.len();
+    for (i, im) in coco.images.iter().enumerate() {
+        if task_of_image.contains_key(&im.id) {
+            return Err(err(
+                format!("$.images[{i}].id"),
+                format!("image id {} is used twice", im.id),
+            ));
+        }
+        if im.width == 0 || im.height == 0 {
+            return Err(err(
+                format!("$.images[{i}]"),
+                format!("image size {}×{} must be positive", im.width, im.height),
+            ));
+        }
+        let license = match im.license {
+            None => None,
+            Some(id) => match licenses.get(&id) {
+                Some(l) => Some(l.clone()),
+                // COCO files often name licence ids without a `licenses` list: nothing to keep.
+                None if licenses.is_empty() => None,
+                None => {
+                    return Err(err(
+                        format!("$.images[{i}].license"),
+                        format!("licence id {id} is not in `licenses`"),
+                    ))
+                }
+            },
+        };
+        let name = common::normalise(&im.file_name);
+        let candidates = [
+            join(dir, &name),
+            join(&join("images", &split_folder), &name),
+            join("images", &name),
+            name.clone(),
+        ];
+        let src = index
+            .find(&candidates, &name)
+            .map_or_else(|| name.clone(), |f| f.path.clone());
+        let id = if prefix_ids {
+            format!("{}/{}", common::stem(path), im.id)
+        } else {
+            im.id.to_string()
+        };
+        if let Some(s) = split {
+            dataset.splits.insert(id.clone(), s);
+        }
+        task_of_image.insert(im.id, dataset.tasks.len());
+        dataset.tasks.push(Task {
+            id,
+            image: ImageRef {
+                src,
+                name,
+                width: im.width,
+                height: im.height,
+                license,
+            },
+            ..Default::default()
+        });
+    }
+
+    // Annotations.
+    for (i, a) in coco.annotations.into_iter().enumerate() {
+        let place = |field: &str| format!("$.annotations[{i}]{field}");
+        let Some(&ti) = task_of_image.get(&a.image_id) else {
+            return Err(err(
+                place(".image_id"),
+                format!("image id {} is not in `images`", a.image_id),
+            ));
+        };
+        let Some(&li) = category.get(&a.category_id) else {
+            return Err(err(
+                place(".category_id"),
+                format!("category id {} is not in `categories`", a.category_id),
+            ));
+        };
+        debug_assert!(ti >= first_task);
+        let task = &dataset.tasks[ti];
+        let (w, h) = (task.image.width, task.image.height);
+        let label = &dataset.labels.labels[li];
+        let bbox = match &a.bbox {
+            None => None,
+            Some(b) if b.len() != 4 => {
+                return Err(err(
+                    place(".bbox"),
+                    format!(
+                        "bbox has {} numbers; expected [x, y, width, height]",
+                        b.len()
+                    ),
+                ))
+            }
+            Some(b) => {
+                for (k, v) in b.iter().enumerate() {
+                    finite(*v, path, &place(&format!(".bbox[{k}]")))?;
+                }
+                if b[2] < 0.0 || b[3] < 0.0 {
+                    return Err(err(
+                        place(".bbox"),
+                        format!("bbox width and height must not be negative: {b:?}"),
+                    ));
+                }
+                Some([b[0], b[1], b[0] + b[2], b[1] + b[3]])
+            }
+        };
+        let segmentation =
+            read_segmentation(&a.segmentation, bbox, w, h, path, &place(".segmentation"))?;
+        let mut attributes = a.attributes;
+        match &a.iscrowd {
+            Value::Null => {}
+            Value::Bool(b) => {
+                if *b {
+                    attributes.insert(ISCROWD.into(), AttributeValue::Bool(true));
+                }
+            }
+            Value::Number(n) if n.as_u64() == Some(0) || n.as_u64() == Some(1) => {
+                if n.as_u64() == Some(1) {
+                    attributes.insert(ISCROWD.into(), AttributeValue::Bool(true));
+                }
+            }
+            other => {
+                return Err(err(
+                    place(".iscrowd"),
+                    format!("iscrowd must be 0 or 1, not {other}"),
+                ))
+            }
+        }
+        let origin = match a.score {
+            Some(s) => Origin::Prediction {
+                score: finite(s, path, &place(".score"))?,
+                model: String::new(),
+            },
+            None => Origin::Human,
+        };
+        let mut shapes: Vec<(String, Shape)> = Vec::new();
+        let has_keypoints = a.keypoints.as_ref().is_some_and(|k| !k.is_empty());
+        if let (true, Some(kp)) = (has_keypoints, &a.keypoints) {
+            let points = read_keypoints(kp, label, path, &place(".keypoints"))?;
+            shapes.push((a.id.to_string(), Shape::Keypoints { points }));
+            if let Some(Segment::Shape(s)) = segmentation {
+                shapes.push((format!("{}-segmentation", a.id), s));
+            }
+        } else {
+            match segmentation {
+                Some(Segment::Shape(s)) => shapes.push((a.id.to_string(), s)),
+                Some(Segment::Bbox) | None => match bbox {
+                    Some([x0, y0, x1, y1]) => {
+                        shapes.push((a.id.to_string(), Shape::Box(BoxShape { x0, y0, x1, y1 })))
+                    }
+                    None => {
+                        return Err(err(
+                            place(""),
+                            "annotation has neither a segmentation, a bbox nor keypoints".into(),
+                        ))
+                    }
+                },
+            }
+        }
+        let label_name = label.name.clone();
+        let task = &mut dataset.tasks[ti];
+        for (id, shape) in shapes {
+            if task.annotations.iter().any(|x| x.id.0 == id) {
+                return Err(err(
+                    place(".id"),
+                    format!("annotation id {id} is used twice on one image"),
+                ));
+            }
+            task.annotations.push(Annotation {
+                id: AnnotationId(id),
+                label: label_name.clone(),
+                shape,
+                attributes: attributes.clone(),
+                origin: origin.clone(),
+                hidden: false,
+                locked: false,
+                z: 0,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A segmentation read from COCO: a shape, or the `bbox` rectangle (which adds nothing).
+enum Segment {
+    Shape(Shape),
+    Bbox,
+}
+
+fn read_segmentation(
+    value: &Value,
+    bbox: Option<[f64; 4]>,
+    w: u32,
+    h: u32,
+    file: &str,
+    place: &str,
+) -> Result<Option<Segment>, FormatError> {
+    let err = |location: String, message: String| FormatError::at(file, location, message);
+    match value {
+        Value::Null => Ok(None),
+        Value::Array(rings) if rings.is_empty() => Ok(None),
+        Value::Array(rings) => {
+            let mut parts = Vec::new();
+            for (r, ring) in rings.iter().enumerate() {
+                let at = format!("{place}[{r}]");
+                let Some(numbers) = ring.as_array() else {
+                    return Err(err(at, "a polygon must be a list of numbers".into()));
+                };
+                if numbers.len() % 2 != 0 {
+                    return Err(err(
+                        at,
+                        format!(
+                            "a polygon needs x, y pairs; it has {} numbers",
+                            numbers.len()
+                        ),
+                    ));
+                }
+                let mut exterior = Vec::with_capacity(numbers.len() / 2);
+                for (k, pair) in numbers.chunks_exact(2).enumerate() {
+                    let coord = |v: &Value, j: usize| -> Result<f64, FormatError> {
+                        let loc = format!("{at}[{}]", 2 * k + j);
+                        let n = v
+                            .as_f64()
+                            .ok_or_else(|| err(loc.clone(), format!("{v} is not a number")))?;
+                        finite(n, file, &loc)
+                    };
+                    exterior.push(Point::new(coord(&pair[0], 0)?, coord(&pair[1], 1)?));
+                }
+                // Rings of fewer than three points enclose nothing (some public datasets have them).
+                if exterior.len() >= 3 {
+                    parts.push(PolygonPart {
+                        exterior,
+                        holes: Vec::new(),
+                    });
+                }
+            }
+            if parts.is_empty() {
+                return Ok(None);
+            }
+            if let ([only], Some(b)) = (parts.as_slice(), bbox) {
+                if is_rectangle(&only.exterior, b) {
+                    return Ok(Some(Segment::Bbox));
+                }
+            }
+            Ok(Some(Segment::Shape(Shape::Polygon(PolygonShape { parts }))))
+        }
+        Value::Object(map) => {
+            let size = map
+                .get("size")
+                .and_then(Value::as_array)
+                .and_then(|s| match s.as_slice() {
+                    [a, b] => Some((a.as_u64()?, b.as_u64()?)),
+                    _ => None,
+                })
+                .ok_or_else(|| {
+                    err(
+                        format!("{place}.size"),
+                        "RLE needs `size`: [height, width]".into(),
+                    )
+                })?;
+            if size != (u64::from(h), u64::from(w)) {
+                return Err(err(
+                    format!("{place}.size"),
+                    format!(
+                        "RLE size [{}, {}] differs from the image's [height {h}, width {w}]",
+                        size.0, size.1
+                    ),
+                ));
+            }
+            let at = format!("{place}.counts");
+            let rle =
+                match map.get("counts") {
+                    Some(Value::String(s)) => {
+                        Rle::from_compressed(s, h, w).map_err(|e| err(at, e.to_string()))?
+                    }
+                    Some(Value::Array(runs)) => {
+                        let mut counts = Vec::with_capacity(runs.len());
+                        for (k, run) in runs.iter().enumerate() {
+                            let n =
+                                run.as_u64()
+                                    .and_then(|n| u32::try_from(n).ok())
+                                    .ok_or_else(|| {
+                                        err(
+                                format!("{at}[{k}]"),
+                                format!("{run} is not a run length (a whole number below 2^32)"),
+                            )
+                                    })?;
+                            counts.push(n);
+                        }
+                        let rle = Rle {
+                            height: h,
+                            width: w,
+                            counts,
+                        };
+                        rle.check().map_err(|e| err(at, e.to_string()))?;
+                        rle
+                    }
+                    _ => {
+                        return Err(err(
+                            at,
+                            "RLE `counts` must be a string or a list of run lengths".into(),
+                        ))
+                    }
+                };
+            Ok(Some(Segment::Shape(Shape::Mask(MaskRle {
+                width: w,
+                height: h,
+                counts: rle.counts,
+            }))))
+        }
+        other => Err(err(
+            place.to_string(),
+            format!("segmentation must be a list of polygons or an RLE object, not {other}"),
+        )),
+    }
+}
+
+/// Whether `ring` is exactly the rectangle `[x0, y0, x1, y1]` as the exporter writes boxes.
+fn is_rectangle(ring: &[Point], b: [f64; 4]) -> bool {
+    let close = |a: f64, c: f64| (a - c).abs() <= 1e-6 * (1.0 + c.abs());
+    let want = [(b[0], b[1]), (b[2], b[1]), (b[2], b[3]), (b[0], b[3])];
+    ring.len() == 4
+        && ring
+            .iter()
+            .zip(want)
+            .all(|(p, (x, y))| close(p.x, x) && close(p.y, y))
+}
+
+fn read_keypoints(
+    values: &[f64],
+    label: &Label,
+    file: &str,
+    place: &str,
+) -> Result<Vec<Keypoint>, FormatError> {
+    let n = label.keypoints.len();
+    if values.len() != 3 * n {
+        return Err(FormatError::at(
+            file,
+            place,
+            format!(
+                "{} numbers, but category {:?} has {n} keypoints (x, y, v each)",
+                values.len(),
+                label.name
+            ),
+        ));
+    }
+    let mut points = Vec::with_capacity(n);
+    for (k, (xyv, name)) in values.chunks_exact(3).zip(&label.keypoints).enumerate() {
+        let x = finite(xyv[0], file, &format!("{place}[{}]", 3 * k))?;
+        let y = finite(xyv[1], file, &format!("{place}[{}]", 3 * k + 1))?;
+        let visibility = match xyv[2] {
+            0.0 => Visibility::NotLabeled,
+            1.0 => Visibility::Occluded,
+            2.0 => Visibility::Visible,
+            v => {
+                return Err(FormatError::at(
+                    file,
+                    format!("{place}[{}]", 3 * k + 2),
+                    format!("visibility must be 0, 1 or 2, not {v}"),
+                ))
+            }
+        };
+        points.push(Keypoint {
+            name: name.clone(),
+            x,
+            y,
+            visibility,
+        });
+    }
+    Ok(points)
+}
