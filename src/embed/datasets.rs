@@ -18,6 +18,12 @@ pub struct ZipOptions {
     /// Whether to put the image in the archive (when its bytes can be fetched).
     #[serde(default = "yes")]
     pub images: bool,
+    /// Train/valid/test weights; no split when absent.
+    #[serde(default)]
+    pub split: Option<[f64; 3]>,
+    /// Seed of the split (the same seed gives the same split).
+    #[serde(default)]
+    pub seed: u64,
 }
 
 fn yes() -> bool {
@@ -65,8 +71,13 @@ pub async fn export_zip(
 ) -> Result<Vec<u8>, String> {
     let format = parse_format(&options.format)?;
     let task = current_task(runtime);
-    let out = formats::export(format, &archive::single(&task), &ExportOptions::default())
-        .map_err(|e| e.to_string())?;
+    let mut dataset = archive::single(&task);
+    if let Some(ratios) = options.split {
+        dataset.splits =
+            formats::split::assign(&dataset, ratios, options.seed).map_err(|e| e.to_string())?;
+    }
+    let out =
+        formats::export(format, &dataset, &ExportOptions::default()).map_err(|e| e.to_string())?;
     let mut images = Vec::new();
     if options.images {
         for (task_id, path) in &out.images {
@@ -89,29 +100,111 @@ fn import_path(format: FormatName) -> &'static str {
         FormatName::Lasso => formats::lasso_json::FILE,
         FormatName::LabelStudio => formats::label_studio::FILE,
         FormatName::Cvat => formats::cvat::FILE,
-        FormatName::Voc | FormatName::Masks => "annotations.xml",
+        FormatName::Coco => formats::coco::DEFAULT_FILE,
         FormatName::Csv => "annotations.csv",
-        _ => "annotations.json",
+        _ => "annotations.xml",
     }
+}
+
+/// A COCO results list (`[{image_id, category_id, bbox, score, segmentation?}]`, as detectors
+/// write it) as a COCO file about the open image: the results for the task's numeric id, or all
+/// of them when they name one image; categories are the label set's 1-based positions, as our
+/// COCO export numbers them.
+fn coco_results(task: &Task, results: Vec<serde_json::Value>) -> Result<String, String> {
+    let image_of = |r: &serde_json::Value| r.get("image_id").and_then(serde_json::Value::as_u64);
+    let ids: std::collections::BTreeSet<u64> = results.iter().filter_map(image_of).collect();
+    let image_id = match (
+        task.id.parse::<u64>().ok().filter(|id| ids.contains(id)),
+        ids.len(),
+    ) {
+        (Some(id), _) => id,
+        (None, 1) => ids.into_iter().next().unwrap_or(1),
+        (None, n) => {
+            return Err(format!(
+                "the results name {n} images and none is this task's id {:?}",
+                task.id
+            ))
+        }
+    };
+    let annotations: Vec<serde_json::Value> = results
+        .into_iter()
+        .filter(|r| image_of(r) == Some(image_id))
+        .enumerate()
+        .map(|(i, mut r)| {
+            if let Some(o) = r.as_object_mut() {
+                o.entry("id").or_insert(serde_json::json!(i + 1));
+                o.entry("iscrowd").or_insert(serde_json::json!(0));
+            }
+            r
+        })
+        .collect();
+    let categories: Vec<serde_json::Value> = task
+        .labels
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| serde_json::json!({"id": i + 1, "name": l.name}))
+        .collect();
+    let file = serde_json::json!({
+        "images": [{"id": image_id, "file_name": task.image.name,
+                    "width": task.image.width, "height": task.image.height}],
+        "categories": categories,
+        "annotations": annotations,
+    });
+    Ok(file.to_string())
+}
+
+/// The files a prediction file of `format` is read from, beside the open image.
+fn prediction_files(task: &Task, text: &str, format: FormatName) -> Result<DatasetFiles, String> {
+    let mut files = DatasetFiles::default();
+    let image = |path: String| formats::ImageFile {
+        path,
+        width: task.image.width,
+        height: task.image.height,
+    };
+    match format {
+        FormatName::Yolo | FormatName::YoloSeg | FormatName::YoloObb | FormatName::YoloPose => {
+            // The layout of this task's own YOLO export (data.yaml with the label set's class
+            // ids), with the given lines as the image's label file.
+            let mut bare = task.clone();
+            bare.annotations.clear();
+            let out = formats::export(format, &archive::single(&bare), &ExportOptions::default())
+                .map_err(|e| e.to_string())?;
+            for (path, bytes) in out.files.iter() {
+                if !path.ends_with(".txt") {
+                    files.files.insert(path, bytes);
+                }
+            }
+            for (_, path) in &out.images {
+                let labels = path.replacen("images/", "labels/", 1);
+                let stem = labels.rsplit_once('.').map_or(labels.as_str(), |(s, _)| s);
+                files
+                    .files
+                    .insert(format!("{stem}.txt"), text.as_bytes().to_vec());
+                files.images.insert(path.clone(), image(path.clone()));
+            }
+        }
+        _ => {
+            let body = match (format, serde_json::from_str::<serde_json::Value>(text)) {
+                (FormatName::Coco, Ok(serde_json::Value::Array(results))) => {
+                    coco_results(task, results)?
+                }
+                _ => text.to_string(),
+            };
+            files.files.insert(import_path(format), body.into_bytes());
+            let path = format!("images/{}", task.image.name);
+            files.images.insert(path.clone(), image(path));
+        }
+    }
+    Ok(files)
 }
 
 /// Parses `text` as a dataset in `format` and returns the op adding the annotations it holds
 /// for the open task as predictions, with how many there are.
 pub fn predictions_op(runtime: &Runtime, text: &str, format: &str) -> Result<(Op, usize), String> {
     let format = parse_format(format)?;
-    let mut files = DatasetFiles::default();
-    files
-        .files
-        .insert(import_path(format), text.as_bytes().to_vec());
     let task = current_task(runtime);
-    files.images.insert(
-        format!("images/{}", task.image.name),
-        formats::ImageFile {
-            path: format!("images/{}", task.image.name),
-            width: task.image.width,
-            height: task.image.height,
-        },
-    );
+    let files = prediction_files(&task, text, format)?;
     let dataset = formats::import(format, &files).map_err(|e| e.to_string())?;
     let found = predictions::for_task(&task, &dataset).ok_or_else(|| {
         format!(

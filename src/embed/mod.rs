@@ -174,7 +174,8 @@ impl LassoEditor {
         }
     }
 
-    /// The task exported as a zip archive: `{format, images = true}`; resolves to the bytes.
+    /// The task exported as a zip archive: `{format, images = true, split: [train, valid, test]?,
+    /// seed = 0}`; resolves to the bytes.
     #[wasm_bindgen(js_name = exportZip)]
     pub async fn export_zip(&self, options: JsValue) -> Result<js_sys::Uint8Array, JsValue> {
         let options: datasets::ZipOptions = from_js("options", &options)?;

@@ -1,5 +1,5 @@
 //! The export panel: pick a format (every format whose export works for this task), whether to
-//! include the image, then download a zip built in the page (progress shown while it is
+//! include the image and a seeded train/valid/test split, then download a zip built in the page (progress shown while it is
 //! written).
 
 use crate::embed::datasets::{self, ZipOptions};
@@ -48,6 +48,9 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let format = RwSignal::new(String::from("coco"));
     let images = RwSignal::new(true);
     let progress = RwSignal::new(None::<(usize, usize)>);
+    let split = RwSignal::new(false);
+    let ratios = RwSignal::new([0.8f64, 0.1, 0.1]);
+    let seed = RwSignal::new(0u64);
     let formats = Memo::new(move |_| {
         session.with(|s| {
             datasets::exportable(s.editor.task())
@@ -67,6 +70,8 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
         let options = ZipOptions {
             format: chosen.clone(),
             images: images.get_untracked(),
+            split: split.get_untracked().then(|| ratios.get_untracked()),
+            seed: seed.get_untracked(),
         };
         progress.set(Some((0, 1)));
         wasm_bindgen_futures::spawn_local(async move {
@@ -111,6 +116,38 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                         on:change=move |ev| images.set(event_target_checked(&ev))/>
                     "Include the image"
                 </label>
+                <label>
+                    <input type="checkbox" class="lasso-export-split"
+                        prop:checked=move || split.get()
+                        on:change=move |ev| split.set(event_target_checked(&ev))/>
+                    "Split train/valid/test"
+                </label>
+                <Show when=move || split.get()>
+                    <div class="lasso-export-ratios">
+                        {["train", "valid", "test"].into_iter().enumerate().map(|(i, name)| view! {
+                            <label>
+                                {name}
+                                <input type="number" min="0" step="0.05" class=format!("lasso-export-{name}")
+                                    prop:value=move || ratios.get()[i].to_string()
+                                    on:change=move |ev| {
+                                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                            ratios.update(|r| r[i] = v.max(0.0));
+                                        }
+                                    }/>
+                            </label>
+                        }).collect::<Vec<_>>()}
+                        <label>
+                            "seed"
+                            <input type="number" min="0" step="1" class="lasso-export-seed"
+                                prop:value=move || seed.get().to_string()
+                                on:change=move |ev| {
+                                    if let Ok(v) = event_target_value(&ev).parse::<u64>() {
+                                        seed.set(v);
+                                    }
+                                }/>
+                        </label>
+                    </div>
+                </Show>
                 <button class="lasso-export-start"
                     prop:disabled=move || progress.get().is_some()
                     on:click=start.clone()>"Download zip"</button>

@@ -77,6 +77,18 @@ test("a box and a polygon drawn with the mouse survive a Label Studio zip export
   const yoloPoly = read.yolo.find((l) => l.values.length === ours.length);
   ours.forEach((v, i) => near(yoloPoly.values[i], v / (i % 2 ? height : width), `yolo poly[${i}]`));
 
+  // The COCO zip of the same task with a seeded split (all in train), read by pycocotools.
+  const coco = await page.evaluate(async () => Array.from(await window.lasso.exportZip({ format: "coco", split: [1, 0, 0], seed: 7 })));
+  const cocoPath = artifact("export-coco.zip");
+  fs.writeFileSync(cocoPath, Buffer.from(coco));
+  const loaded = JSON.parse(execFileSync(python, [path.join(ROOT, "tests", "e2e", "coco_consumer.py"), cocoPath]).toString());
+  assert.ok(loaded.files.includes("images/train/chelsea.png"), loaded.files.join(", "));
+  const cocoBoxAnn = loaded.annotations.find((a) => Math.abs(a.bbox[0] - b.x0) < 1e-6);
+  assert.equal(cocoBoxAnn.file, "annotations/instances_train.json");
+  [b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0].forEach((v, i) => near(cocoBoxAnn.bbox[i], v, `coco bbox[${i}]`));
+  assert.ok(cocoBoxAnn.mask_area > 0.9 * (b.x1 - b.x0) * (b.y1 - b.y0), `annToMask area ${cocoBoxAnn.mask_area}`);
+  assert.equal(loaded.annotations.length, 2);
+
   // The CVAT export of the same task is one XML file holding both shapes.
   const xml = await page.evaluate(() => window.lasso.exportAs("cvat"));
   assert.match(xml, /<box label="cat"/);
@@ -117,6 +129,18 @@ test("predictions load dashed with their score and are accepted from the review 
   // Each review button was one undo step.
   await page.evaluate(() => window.lasso.undo());
   assert.equal((await annotations(page)).length, 2);
+
+  // COCO results (category ids are label set positions from 1) and YOLO lines with a confidence.
+  const results = [{ image_id: 1, category_id: 3, bbox: [100, 100, 40, 30], score: 0.66 }];
+  assert.equal(await page.evaluate((json) => window.lasso.loadPredictions(json, "coco"), JSON.stringify(results)), 1);
+  assert.equal(await page.evaluate(() => window.lasso.loadPredictions("0 0.5 0.5 0.2 0.1 0.42\n", "yolo")), 1);
+  list = (await annotations(page)).slice(-2);
+  assert.deepEqual(list.map((a) => [a.label, a.origin.kind, a.origin.score]), [["person", "prediction", 0.66], ["cat", "prediction", 0.42]]);
+  const fromCoco = list[0].shape;
+  assert.deepEqual([fromCoco.x0, fromCoco.y0, fromCoco.x1, fromCoco.y1], [100, 100, 140, 130]);
+  const fromYolo = list[1].shape;
+  near(fromYolo.x0, 0.4 * width, "yolo x0", 1e-3);
+  near(fromYolo.y1, 0.55 * height, "yolo y1", 1e-3);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
