@@ -24,7 +24,7 @@
 
 use crate::geometry::SpatialIndex;
 use crate::history::Op;
-use crate::model::{Annotation, AnnotationId, MaskRle, Point, Shape, Task};
+use crate::model::{Annotation, AnnotationId, MaskRle, Origin, Point, Shape, Task};
 use std::collections::HashMap;
 
 /// Shapes whose bounds are smaller than this many screen pixels in both directions are drawn
@@ -210,7 +210,8 @@ pub struct RenderPlan {
     pub masks: Vec<AnnotationId>,
     /// Batched outlines, in stacking order (`z`, then label order).
     pub batches: Vec<Batch>,
-    /// Annotations drawn one by one (keypoints, with their skeletons), in stacking order.
+    /// Annotations drawn one by one (keypoints with their skeletons, and predictions under
+    /// review), in stacking order.
     pub singles: Vec<AnnotationId>,
     /// How many shapes were drawn as dots.
     pub dots: usize,
@@ -267,6 +268,11 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
                 continue;
             }
             Shape::Keypoints { .. } => {
+                out.singles.push(a.id.clone());
+                continue;
+            }
+            // Predictions under review are drawn one by one: dashed, with their score.
+            _ if matches!(a.origin, Origin::Prediction { .. }) => {
                 out.singles.push(a.id.clone());
                 continue;
             }

@@ -106,3 +106,19 @@ pub fn describe(e: JsValue) -> String {
         })
         .unwrap_or_else(|| format!("{e:?}"))
 }
+
+/// Fetches a URL (http, blob: or data:) and returns its bytes; used to put images in an export.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(describe)?;
+    let response: Response = response.dyn_into().map_err(describe)?;
+    if !response.ok() {
+        return Err(format!("{url} answered {}", response.status()));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(describe)?)
+        .await
+        .map_err(describe)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}

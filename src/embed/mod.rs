@@ -17,6 +17,7 @@
 //! when a later write succeeds (see [`events::EventName::Save`]).
 
 mod cloud_api;
+pub mod datasets;
 pub mod events;
 
 use crate::cloud::{Cloud, CloudConfig};
@@ -215,7 +216,8 @@ impl LassoEditor {
         self.runtime.annotations_js()
     }
 
-    /// The task in a dataset format. Supported: `"lasso"` (the task as Lasso JSON).
+    /// The task in a dataset format, as text: `"lasso"` (the task as Lasso JSON) or any format
+    /// name of the CLI whose export is one text file for a task (`"label-studio"`, `"cvat"`, …).
     #[wasm_bindgen(js_name = exportAs)]
     pub fn export_as(&self, format: &str) -> Result<String, JsValue> {
         match format {
@@ -224,10 +226,30 @@ impl LassoEditor {
                 .session
                 .with_untracked(|s| serde_json::to_string_pretty(s.editor.task()))
                 .map_err(|e| JsValue::from_str(&e.to_string())),
-            other => Err(JsValue::from_str(&format!(
-                "exportAs: unknown format {other:?}"
-            ))),
+            other => datasets::export_text(&self.runtime, other)
+                .map_err(|e| JsValue::from_str(&format!("exportAs: {e}"))),
         }
+    }
+
+    /// The task exported as a zip archive: `{format, images = true, split: [train, valid, test]?,
+    /// seed = 0}`; resolves to the bytes.
+    #[wasm_bindgen(js_name = exportZip)]
+    pub async fn export_zip(&self, options: JsValue) -> Result<js_sys::Uint8Array, JsValue> {
+        let options: datasets::ZipOptions = from_js("options", &options)?;
+        let bytes = datasets::export_zip(&self.runtime, &options, |_, _| {})
+            .await
+            .map_err(|e| JsValue::from_str(&format!("exportZip: {e}")))?;
+        Ok(js_sys::Uint8Array::from(bytes.as_slice()))
+    }
+
+    /// Adds the annotations a dataset file (`format`: `"label-studio"`, `"cvat"`, `"lasso"`, …)
+    /// holds for the open image as predictions to review; returns how many were added.
+    #[wasm_bindgen(js_name = loadPredictions)]
+    pub fn load_predictions(&self, json: &str, format: &str) -> Result<usize, JsValue> {
+        let (op, count) = datasets::predictions_op(&self.runtime, json, format)
+            .map_err(|e| JsValue::from_str(&format!("loadPredictions: {e}")))?;
+        datasets::commit(&self.runtime, |_| Some(op));
+        Ok(count)
     }
 
     /// Switches tool by name: `"select"`, `"box"`, `"rotated_box"`, `"polygon"`, `"polyline"`,

@@ -4,9 +4,11 @@
 mod attributes;
 pub mod banner;
 mod canvas;
+mod export;
 mod keys;
 mod local;
 mod minimap;
+mod predictions;
 mod storage;
 mod uploads;
 
@@ -34,6 +36,8 @@ struct Row {
     label: String,
     color: String,
     selected: bool,
+    /// The score, when the annotation is a prediction waiting for review.
+    score: Option<String>,
 }
 
 /// Settings of the mask tools, shown while one of them is active: brush size (`[` `]`) and
@@ -120,6 +124,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     .map(|l| l.color.clone())
                     .unwrap_or_default(),
                 selected: selection.contains(&a.id),
+                score: lasso_core::formats::predictions::score(a).map(|v| format!("{v:.2}")),
             };
             let mut rows: Vec<Row> = task.annotations.iter().take(LIST_LIMIT).map(row).collect();
             if task.annotations.len() > LIST_LIMIT {
@@ -242,6 +247,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     SaveState::Saving(_) => "saving",
                     SaveState::Failed(_) => "failed",
                 }>{save_text}</span>
+                <export::ExportPanel runtime=Rc::clone(&runtime)/>
                 <uploads::Uploads runtime=Rc::clone(&runtime)/>
             </div>
             <storage::StorageWarning runtime=Rc::clone(&runtime)/>
@@ -258,10 +264,29 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     <ul class="lasso-list">
                         <For
                             each=move || rows.get()
-                            key=|r| (r.id.clone(), r.label.clone(), r.selected)
+                            key=|r| (r.id.clone(), r.label.clone(), r.selected, r.score.clone())
                             children=move |r| {
                                 let id = r.id.clone();
                                 let runtime = SendWrapper::new(Rc::clone(&list_runtime));
+                                let review = r.score.clone().map(|score| {
+                                    let (accept_id, reject_id) = (r.id.clone(), r.id.clone());
+                                    let (ra, rr) = (runtime.clone(), runtime.clone());
+                                    view! {
+                                        <span class="lasso-item-score">{score}</span>
+                                        <button class="lasso-item-accept" title="Accept prediction"
+                                            on:click=move |ev| {
+                                                ev.stop_propagation();
+                                                let id = accept_id.clone();
+                                                crate::embed::datasets::commit(&ra, |t| lasso_core::formats::predictions::accept(t, &id));
+                                            }>"✓"</button>
+                                        <button class="lasso-item-reject" title="Reject prediction"
+                                            on:click=move |ev| {
+                                                ev.stop_propagation();
+                                                let id = reject_id.clone();
+                                                crate::embed::datasets::commit(&rr, |t| lasso_core::formats::predictions::reject(t, &id));
+                                            }>"✗"</button>
+                                    }
+                                });
                                 view! {
                                     <li
                                         class="lasso-item"
@@ -280,6 +305,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                                         <span class="lasso-swatch" style:background=r.color.clone()></span>
                                         <span class="lasso-item-label">{r.label.clone()}</span>
                                         <span class="lasso-item-id">{r.id.0.clone()}</span>
+                                        {review}
                                     </li>
                                 }
                             }
@@ -290,6 +316,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                             {move || format!("… and {} more (select on the canvas)", hidden_rows.get())}
                         </p>
                     </Show>
+                    <predictions::PredictionsPanel runtime=Rc::clone(&runtime)/>
                     <attributes::AttributesPanel runtime=Rc::clone(&runtime)/>
                     <local::LocalDatasets runtime=Rc::clone(&runtime)/>
                 </aside>

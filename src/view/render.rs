@@ -32,6 +32,8 @@ const HANDLE_PX: f64 = 8.0;
 const KEYPOINT_PX: f64 = 5.0;
 /// Radius of the rotate handle, in CSS pixels.
 const ROTATE_PX: f64 = 5.0;
+/// Size of the score text on predictions, in CSS pixels.
+const SCORE_FONT_PX: f64 = 11.0;
 
 #[wasm_bindgen(inline_js = r#"
 export function lasso_path(cmds) {
@@ -423,7 +425,9 @@ pub fn draw(
             .unwrap_or(&a.shape);
         let label = task.labels.get(&a.label);
         let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
-        painter.shape(shape, color, label, selection.contains(id), false);
+        let score = lasso_core::formats::predictions::score(a);
+        painter.shape(shape, color, label, selection.contains(id), score.is_some());
+        painter.score_tag(shape, score, color);
     }
     let label = task.labels.get(session.editor.label());
     let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
@@ -578,7 +582,10 @@ fn raster_layer(
         if let Some(a) = scene.annotation(task, id) {
             let label = task.labels.get(&a.label);
             let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
-            painter.shape(&a.shape, color, label, false, false);
+            // Predictions not yet reviewed: dashed outline and their score above them.
+            let score = lasso_core::formats::predictions::score(a);
+            painter.shape(&a.shape, color, label, false, score.is_some());
+            painter.score_tag(&a.shape, score, color);
         }
     }
     Some(Layer {
@@ -743,6 +750,25 @@ impl Painter<'_> {
             ctx.stroke();
         }
         self.dash(false);
+    }
+
+    /// A prediction's score as a small tag at the top-left of its bounds (nothing for others).
+    fn score_tag(&self, shape: &Shape, score: Option<f64>, color: &str) {
+        let (Some(score), Some((x, y, _, _))) = (score, hit::bounds(shape)) else {
+            return;
+        };
+        let ctx = self.ctx;
+        let text = format!("{score:.2}");
+        ctx.set_font(&format!("{}px sans-serif", self.px(SCORE_FONT_PX)));
+        let width = ctx
+            .measure_text(&text)
+            .map(|m| m.width())
+            .unwrap_or(self.px(24.0));
+        let (h, pad) = (self.px(SCORE_FONT_PX + 4.0), self.px(2.0));
+        ctx.set_fill_style_str(color);
+        ctx.fill_rect(x, y - h, width + 2.0 * pad, h);
+        ctx.set_fill_style_str("#ffffff");
+        ctx.fill_text(&text, x + pad, y - pad - self.px(1.0)).ok();
     }
 
     /// Skeleton edges between labelled points, then the points (occluded ones hollow).

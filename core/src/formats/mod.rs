@@ -10,15 +10,27 @@
 //! Every importer is all-or-nothing: it returns a whole [`Dataset`] or a [`FormatError`] naming the
 //! file, the line or JSON path, and what is wrong; it never yields half a dataset.
 
+pub mod archive;
 pub mod coco;
 mod common;
 pub mod csv;
+pub mod cvat;
 mod dataset;
 mod error;
 mod files;
+#[cfg(test)]
+mod fuzz_tests;
+mod json_path;
+pub mod label_studio;
 pub mod lasso_json;
+pub mod masks;
+mod palette;
+pub mod predictions;
 pub mod split;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod voc;
+mod xml;
 pub mod yolo;
 
 pub use dataset::{Dataset, DatasetInfo, Split};
@@ -134,6 +146,9 @@ pub fn export(
 ) -> Result<Export, FormatError> {
     match format {
         FormatName::Lasso => lasso_json::export(dataset),
+        FormatName::LabelStudio => label_studio::export(dataset),
+        FormatName::Cvat => cvat::export(dataset),
+        FormatName::Masks => masks::export(dataset),
         FormatName::Coco => coco::export(dataset, options),
         FormatName::Voc => voc::export(dataset),
         FormatName::Csv => csv::export(dataset),
@@ -141,7 +156,6 @@ pub fn export(
         FormatName::YoloSeg => yolo::export(dataset, yolo::YoloTask::Segment),
         FormatName::YoloObb => yolo::export(dataset, yolo::YoloTask::Obb),
         FormatName::YoloPose => yolo::export(dataset, yolo::YoloTask::Pose),
-        other => Err(FormatError::unsupported(other, "export")),
     }
 }
 
@@ -149,6 +163,9 @@ pub fn export(
 pub fn import(format: FormatName, files: &DatasetFiles) -> Result<Dataset, FormatError> {
     match format {
         FormatName::Lasso => lasso_json::import(files),
+        FormatName::LabelStudio => label_studio::import(files),
+        FormatName::Cvat => cvat::import(files),
+        FormatName::Masks => masks::import(files),
         FormatName::Coco => coco::import(files),
         FormatName::Voc => voc::import(files),
         FormatName::Csv => csv::import(files),
@@ -156,7 +173,6 @@ pub fn import(format: FormatName, files: &DatasetFiles) -> Result<Dataset, Forma
         FormatName::YoloSeg => yolo::import(files, yolo::YoloTask::Segment),
         FormatName::YoloObb => yolo::import(files, yolo::YoloTask::Obb),
         FormatName::YoloPose => yolo::import(files, yolo::YoloTask::Pose),
-        other => Err(FormatError::unsupported(other, "import")),
     }
 }
 

@@ -105,6 +105,30 @@ fn one_batch_per_colour_and_only_what_the_region_meets() {
 }
 
 #[test]
+fn predictions_under_review_are_drawn_one_by_one_and_join_the_batches_once_accepted() {
+    let mut predicted = boxed("p", "cat", 30.0, 30.0, 40.0, 40.0);
+    predicted.origin = Origin::Prediction {
+        score: 0.8,
+        model: "m".into(),
+    };
+    let mut t = task(vec![boxed("a", "cat", 10.0, 10.0, 20.0, 20.0), predicted]);
+    let scene = Scene::new(&t);
+    let p = plan_of(&t, &scene, (0.0, 0.0, 100.0, 100.0), 1.0);
+    assert_eq!(p.shapes, 2);
+    assert_eq!(p.singles, vec![AnnotationId("p".into())]);
+    assert_eq!(
+        rings(&p.batches[0].areas).len(),
+        1,
+        "only the human box is batched"
+    );
+    t.annotations[1].origin = Origin::Human;
+    let scene = Scene::new(&t);
+    let p = plan_of(&t, &scene, (0.0, 0.0, 100.0, 100.0), 1.0);
+    assert!(p.singles.is_empty());
+    assert_eq!(rings(&p.batches[0].areas).len(), 2);
+}
+
+#[test]
 fn batches_follow_z_then_label_order_and_exclusions_and_hidden_are_left_out() {
     let mut top = boxed("top", "cat", 0.0, 0.0, 10.0, 10.0);
     top.z = 1;

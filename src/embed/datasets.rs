@@ -1,0 +1,234 @@
+//! Datasets in and out of the open task: `exportAs` text, zip exports (with the image when it
+//! can be read) and predictions loaded from a dataset file. Formats themselves live in
+//! `lasso_core::formats`; this module only picks files and moves bytes.
+
+use crate::session::Runtime;
+use lasso_core::formats::{self, archive, predictions, DatasetFiles, ExportOptions, FormatName};
+use lasso_core::history::Op;
+use lasso_core::model::Task;
+use leptos::prelude::*;
+use std::rc::Rc;
+
+/// What a zip export holds.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ZipOptions {
+    /// The dataset format, by its CLI name.
+    pub format: String,
+    /// Whether to put the image in the archive (when its bytes can be fetched).
+    #[serde(default = "yes")]
+    pub images: bool,
+    /// Train/valid/test weights; no split when absent.
+    #[serde(default)]
+    pub split: Option<[f64; 3]>,
+    /// Seed of the split (the same seed gives the same split).
+    #[serde(default)]
+    pub seed: u64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn parse_format(name: &str) -> Result<FormatName, String> {
+    name.parse::<FormatName>()
+}
+
+fn current_task(runtime: &Runtime) -> Task {
+    runtime.session.with_untracked(|s| s.editor.task().clone())
+}
+
+/// The formats whose export works for `task`, in the CLI's order.
+pub fn exportable(task: &Task) -> Vec<FormatName> {
+    let ds = archive::single(task);
+    FormatName::ALL
+        .into_iter()
+        .filter(|f| {
+            // A format reports "not supported" when it has no exporter; other errors are about
+            // this task (e.g. an unknown image size) and the format stays listed.
+            match formats::export(*f, &ds, &ExportOptions::default()) {
+                Ok(_) => true,
+                Err(e) => !e.message.contains("not supported"),
+            }
+        })
+        .collect()
+}
+
+/// The open task in `format` as text (`exportAs`).
+pub fn export_text(runtime: &Runtime, format: &str) -> Result<String, String> {
+    let format = parse_format(format)?;
+    let task = current_task(runtime);
+    let out = formats::export(format, &archive::single(&task), &ExportOptions::default())
+        .map_err(|e| e.to_string())?;
+    archive::main_text(format, &out).map_err(|e| e.to_string())
+}
+
+/// The open task exported as a zip archive; `progress(done, total)` is called per entry.
+pub async fn export_zip(
+    runtime: &Rc<Runtime>,
+    options: &ZipOptions,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Vec<u8>, String> {
+    let format = parse_format(&options.format)?;
+    let task = current_task(runtime);
+    let mut dataset = archive::single(&task);
+    if let Some(ratios) = options.split {
+        dataset.splits =
+            formats::split::assign(&dataset, ratios, options.seed).map_err(|e| e.to_string())?;
+    }
+    let out =
+        formats::export(format, &dataset, &ExportOptions::default()).map_err(|e| e.to_string())?;
+    let mut images = Vec::new();
+    if options.images {
+        for (task_id, path) in &out.images {
+            if task_id != &task.id || task.image.src.is_empty() {
+                continue;
+            }
+            let url = crate::cloud::display_src(runtime, &task.image.src).await;
+            let bytes = crate::cloud::http::fetch_bytes(&url)
+                .await
+                .map_err(|e| format!("Could not read the image for the export: {e}"))?;
+            images.push((path.clone(), bytes));
+        }
+    }
+    archive::to_zip(&out, &images, &mut progress).map_err(|e| e.to_string())
+}
+
+/// The file name a single-file import of `format` is read from.
+fn import_path(format: FormatName) -> &'static str {
+    match format {
+        FormatName::Lasso => formats::lasso_json::FILE,
+        FormatName::LabelStudio => formats::label_studio::FILE,
+        FormatName::Cvat => formats::cvat::FILE,
+        FormatName::Coco => formats::coco::DEFAULT_FILE,
+        FormatName::Csv => "annotations.csv",
+        _ => "annotations.xml",
+    }
+}
+
+/// A COCO results list (`[{image_id, category_id, bbox, score, segmentation?}]`, as detectors
+/// write it) as a COCO file about the open image: the results for the task's numeric id, or all
+/// of them when they name one image; categories are the label set's 1-based positions, as our
+/// COCO export numbers them.
+fn coco_results(task: &Task, results: Vec<serde_json::Value>) -> Result<String, String> {
+    let image_of = |r: &serde_json::Value| r.get("image_id").and_then(serde_json::Value::as_u64);
+    let ids: std::collections::BTreeSet<u64> = results.iter().filter_map(image_of).collect();
+    let image_id = match (
+        task.id.parse::<u64>().ok().filter(|id| ids.contains(id)),
+        ids.len(),
+    ) {
+        (Some(id), _) => id,
+        (None, 1) => ids.into_iter().next().unwrap_or(1),
+        (None, n) => {
+            return Err(format!(
+                "the results name {n} images and none is this task's id {:?}",
+                task.id
+            ))
+        }
+    };
+    let annotations: Vec<serde_json::Value> = results
+        .into_iter()
+        .filter(|r| image_of(r) == Some(image_id))
+        .enumerate()
+        .map(|(i, mut r)| {
+            if let Some(o) = r.as_object_mut() {
+                o.entry("id").or_insert(serde_json::json!(i + 1));
+                o.entry("iscrowd").or_insert(serde_json::json!(0));
+            }
+            r
+        })
+        .collect();
+    let categories: Vec<serde_json::Value> = task
+        .labels
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| serde_json::json!({"id": i + 1, "name": l.name}))
+        .collect();
+    let file = serde_json::json!({
+        "images": [{"id": image_id, "file_name": task.image.name,
+                    "width": task.image.width, "height": task.image.height}],
+        "categories": categories,
+        "annotations": annotations,
+    });
+    Ok(file.to_string())
+}
+
+/// The files a prediction file of `format` is read from, beside the open image.
+fn prediction_files(task: &Task, text: &str, format: FormatName) -> Result<DatasetFiles, String> {
+    let mut files = DatasetFiles::default();
+    let image = |path: String| formats::ImageFile {
+        path,
+        width: task.image.width,
+        height: task.image.height,
+    };
+    match format {
+        FormatName::Yolo | FormatName::YoloSeg | FormatName::YoloObb | FormatName::YoloPose => {
+            // The layout of this task's own YOLO export (data.yaml with the label set's class
+            // ids), with the given lines as the image's label file.
+            let mut bare = task.clone();
+            bare.annotations.clear();
+            let out = formats::export(format, &archive::single(&bare), &ExportOptions::default())
+                .map_err(|e| e.to_string())?;
+            for (path, bytes) in out.files.iter() {
+                if !path.ends_with(".txt") {
+                    files.files.insert(path, bytes);
+                }
+            }
+            for (_, path) in &out.images {
+                let labels = path.replacen("images/", "labels/", 1);
+                let stem = labels.rsplit_once('.').map_or(labels.as_str(), |(s, _)| s);
+                files
+                    .files
+                    .insert(format!("{stem}.txt"), text.as_bytes().to_vec());
+                files.images.insert(path.clone(), image(path.clone()));
+            }
+        }
+        _ => {
+            let body = match (format, serde_json::from_str::<serde_json::Value>(text)) {
+                (FormatName::Coco, Ok(serde_json::Value::Array(results))) => {
+                    coco_results(task, results)?
+                }
+                _ => text.to_string(),
+            };
+            files.files.insert(import_path(format), body.into_bytes());
+            let path = format!("images/{}", task.image.name);
+            files.images.insert(path.clone(), image(path));
+        }
+    }
+    Ok(files)
+}
+
+/// Parses `text` as a dataset in `format` and returns the op adding the annotations it holds
+/// for the open task as predictions, with how many there are.
+pub fn predictions_op(runtime: &Runtime, text: &str, format: &str) -> Result<(Op, usize), String> {
+    let format = parse_format(format)?;
+    let task = current_task(runtime);
+    let files = prediction_files(&task, text, format)?;
+    let dataset = formats::import(format, &files).map_err(|e| e.to_string())?;
+    let found = predictions::for_task(&task, &dataset).ok_or_else(|| {
+        format!(
+            "the file has no annotations for the image {:?}",
+            task.image.name
+        )
+    })?;
+    let count = found.annotations.len();
+    let op = predictions::add(&task, found.annotations.clone(), format.as_str())
+        .ok_or_else(|| "the file has no annotations for this image".to_string())?;
+    Ok((op, count))
+}
+
+/// Commits a review op built from the current task; errors go to the banner.
+pub fn commit(runtime: &Rc<Runtime>, build: impl FnOnce(&Task) -> Option<Op>) {
+    let mut failed = None;
+    runtime.dispatch(|ed| match build(ed.task()) {
+        Some(op) => ed.commit(op).unwrap_or_else(|e| {
+            failed = Some(e.to_string());
+            Default::default()
+        }),
+        None => Default::default(),
+    });
+    if let Some(e) = failed {
+        runtime.fail(format!("Could not apply the review: {e}"));
+    }
+}

@@ -1,0 +1,162 @@
+//! The export panel: pick a format (every format whose export works for this task), whether to
+//! include the image and a seeded train/valid/test split, then download a zip built in the page (progress shown while it is
+//! written).
+
+use crate::embed::datasets::{self, ZipOptions};
+use crate::session::Runtime;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+
+/// Hands `bytes` to the browser as a download named `name` through a Blob URL.
+fn download(bytes: &[u8], name: &str) -> Result<(), String> {
+    let describe = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
+    let props = web_sys::BlobPropertyBag::new();
+    props.set_type("application/zip");
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &props).map_err(describe)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(describe)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(describe)?
+        .dyn_into()
+        .map_err(|_| "not an anchor".to_string())?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // The click has started the download; the URL can go once the event loop has moved on.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(w) = web_sys::window() {
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
+    }
+    Ok(())
+}
+
+/// The toolbar's Export button and its panel.
+#[component]
+pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
+    let session = runtime.session;
+    let open = RwSignal::new(false);
+    let format = RwSignal::new(String::from("coco"));
+    let images = RwSignal::new(true);
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let split = RwSignal::new(false);
+    let ratios = RwSignal::new([0.8f64, 0.1, 0.1]);
+    let seed = RwSignal::new(0u64);
+    let formats = Memo::new(move |_| {
+        session.with(|s| {
+            datasets::exportable(s.editor.task())
+                .into_iter()
+                .map(|f| f.as_str().to_string())
+                .collect::<Vec<_>>()
+        })
+    });
+    let runtime = SendWrapper::new(runtime);
+    let start = move |_| {
+        let runtime = Rc::clone(&runtime);
+        let mut chosen = format.get_untracked();
+        let available = formats.get_untracked();
+        if !available.contains(&chosen) {
+            chosen = available.first().cloned().unwrap_or_default();
+        }
+        let options = ZipOptions {
+            format: chosen.clone(),
+            images: images.get_untracked(),
+            split: split.get_untracked().then(|| ratios.get_untracked()),
+            seed: seed.get_untracked(),
+        };
+        progress.set(Some((0, 1)));
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = datasets::export_zip(&runtime, &options, |done, total| {
+                progress.try_set(Some((done, total)));
+            })
+            .await;
+            let name = runtime
+                .session
+                .with_untracked(|s| format!("{}-{chosen}.zip", s.editor.task().id));
+            let outcome = result.and_then(|bytes| download(&bytes, &name));
+            if let Err(e) = outcome {
+                runtime.fail(format!("Export failed: {e}"));
+            }
+            progress.try_set(None);
+        });
+    };
+    view! {
+        <button class="lasso-export-toggle" on:click=move |_| open.update(|o| *o = !*o)>"Export"</button>
+        <Show when=move || open.get()>
+            <div class="lasso-export" role="dialog" aria-label="Export">
+                <label>
+                    "Format "
+                    <select class="lasso-export-format"
+                        on:change=move |ev| format.set(event_target_value(&ev))>
+                        <For
+                            each=move || formats.get()
+                            key=|f| f.clone()
+                            children=move |f| {
+                                let value = f.clone();
+                                let selected = f.clone();
+                                view! {
+                                    <option value=value prop:selected=move || format.get() == selected>{f}</option>
+                                }
+                            }
+                        />
+                    </select>
+                </label>
+                <label>
+                    <input type="checkbox" class="lasso-export-images"
+                        prop:checked=move || images.get()
+                        on:change=move |ev| images.set(event_target_checked(&ev))/>
+                    "Include the image"
+                </label>
+                <label>
+                    <input type="checkbox" class="lasso-export-split"
+                        prop:checked=move || split.get()
+                        on:change=move |ev| split.set(event_target_checked(&ev))/>
+                    "Split train/valid/test"
+                </label>
+                <Show when=move || split.get()>
+                    <div class="lasso-export-ratios">
+                        {["train", "valid", "test"].into_iter().enumerate().map(|(i, name)| view! {
+                            <label>
+                                {name}
+                                <input type="number" min="0" step="0.05" class=format!("lasso-export-{name}")
+                                    prop:value=move || ratios.get()[i].to_string()
+                                    on:change=move |ev| {
+                                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                            ratios.update(|r| r[i] = v.max(0.0));
+                                        }
+                                    }/>
+                            </label>
+                        }).collect::<Vec<_>>()}
+                        <label>
+                            "seed"
+                            <input type="number" min="0" step="1" class="lasso-export-seed"
+                                prop:value=move || seed.get().to_string()
+                                on:change=move |ev| {
+                                    if let Ok(v) = event_target_value(&ev).parse::<u64>() {
+                                        seed.set(v);
+                                    }
+                                }/>
+                        </label>
+                    </div>
+                </Show>
+                <button class="lasso-export-start"
+                    prop:disabled=move || progress.get().is_some()
+                    on:click=start.clone()>"Download zip"</button>
+                <Show when=move || progress.get().is_some()>
+                    <progress class="lasso-export-progress"
+                        prop:max=move || progress.get().map_or(1, |p| p.1).to_string()
+                        prop:value=move || progress.get().map_or(0, |p| p.0).to_string()></progress>
+                </Show>
+            </div>
+        </Show>
+    }
+}

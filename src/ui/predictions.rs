@@ -1,0 +1,65 @@
+//! The prediction review panel: how many predictions wait, a score threshold, "Accept ≥
+//! threshold" and "Reject rest". Each button is one undo step (see
+//! `lasso_core::formats::predictions`); per-item accept and reject sit in the annotation list.
+
+use crate::embed::datasets;
+use crate::session::Runtime;
+use lasso_core::formats::predictions;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::rc::Rc;
+
+/// The review panel; hidden while the task has no predictions.
+#[component]
+pub fn PredictionsPanel(runtime: Rc<Runtime>) -> impl IntoView {
+    let session = runtime.session;
+    let threshold = RwSignal::new(0.5f64);
+    let counts = Memo::new(move |_| {
+        let t = threshold.get();
+        session.with(|s| predictions::counts(s.editor.task(), t))
+    });
+    let accept_runtime = SendWrapper::new(Rc::clone(&runtime));
+    let reject_runtime = SendWrapper::new(Rc::clone(&runtime));
+    view! {
+        <Show when=move || { counts.get().0 > 0 }>
+            <section class="lasso-predictions">
+                <h2>"Predictions"</h2>
+                <p class="lasso-prediction-count">
+                    {move || {
+                        let (n, above) = counts.get();
+                        format!("{n} to review, {above} at or above {:.2}", threshold.get())
+                    }}
+                </p>
+                <label class="lasso-threshold">
+                    "Score ≥ "
+                    <input type="range" min="0" max="1" step="0.05"
+                        prop:value=move || threshold.get().to_string()
+                        on:input=move |ev| {
+                            if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                threshold.set(v.clamp(0.0, 1.0));
+                            }
+                        }/>
+                    <span>{move || format!("{:.2}", threshold.get())}</span>
+                </label>
+                <div class="lasso-review-buttons">
+                    <button class="lasso-accept-above"
+                        on:click={
+                            let runtime = accept_runtime.clone();
+                            move |_| {
+                                let t = threshold.get_untracked();
+                                datasets::commit(&runtime, |task| predictions::accept_at_least(task, t));
+                            }
+                        }>"Accept ≥ threshold"</button>
+                    <button class="lasso-reject-rest"
+                        on:click={
+                            let runtime = reject_runtime.clone();
+                            move |_| {
+                                let t = threshold.get_untracked();
+                                datasets::commit(&runtime, |task| predictions::reject_below(task, t));
+                            }
+                        }>"Reject rest"</button>
+                </div>
+            </section>
+        </Show>
+    }
+}
