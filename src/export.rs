@@ -13,6 +13,18 @@ use wasm_bindgen::JsCast;
 /// Builds the export: the open task plus every stored task, each once, sorted by id. Stored
 /// tasks that cannot be read are named in `problems` instead of being left out silently.
 pub async fn everything(runtime: &Runtime) -> (String, Vec<String>) {
+    let (tasks, mut problems) = every_task(runtime).await;
+    let doc = serde_json::json!({ "format": "lasso", "version": 1, "tasks": tasks });
+    let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| {
+        problems.push(format!("cannot write the export: {e}"));
+        String::new()
+    });
+    (text, problems)
+}
+
+/// Every task this browser holds, the open one as it is in memory, sorted by id, with the
+/// problems met reading the others (each named by its task).
+pub async fn every_task(runtime: &Runtime) -> (Vec<Task>, Vec<String>) {
     let open = runtime.session.with_untracked(|s| s.editor.task().clone());
     let mut tasks: Vec<Task> = Vec::new();
     let mut problems = Vec::new();
@@ -35,12 +47,7 @@ pub async fn everything(runtime: &Runtime) -> (String, Vec<String>) {
         tasks.push(open);
     }
     tasks.sort_by(|a, b| a.id.cmp(&b.id));
-    let doc = serde_json::json!({ "format": "lasso", "version": 1, "tasks": tasks });
-    let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| {
-        problems.push(format!("cannot write the export: {e}"));
-        String::new()
-    });
-    (text, problems)
+    (tasks, problems)
 }
 
 /// Offers `text` as a download named `name` (a JSON file).

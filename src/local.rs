@@ -150,7 +150,9 @@ pub async fn import(
 
 /// The task of a local image: its tag is its folder's class (folder-per-class layouts).
 pub fn task_of(image: &ImageInfo) -> Task {
-    let name = image.path.rsplit('/').next().unwrap_or(&image.path);
+    // The path inside the opened folder (`cats/1.jpg`), not only the file name, so that
+    // `cats/1.jpg` and `dogs/1.jpg` stay two files in an export.
+    let name = image.path.as_str();
     Task {
         id: image.id.clone(),
         image: ImageRef {

@@ -24,6 +24,9 @@ pub struct ZipOptions {
     /// Seed of the split (the same seed gives the same split).
     #[serde(default)]
     pub seed: u64,
+    /// Every image this browser holds rather than only the open one.
+    #[serde(default)]
+    pub all: bool,
 }
 
 fn yes() -> bool {
@@ -63,35 +66,79 @@ pub fn export_text(runtime: &Runtime, format: &str) -> Result<String, String> {
     archive::main_text(format, &out).map_err(|e| e.to_string())
 }
 
-/// The open task exported as a zip archive; `progress(done, total)` is called per entry.
+/// The open task (or, with `all`, every task this browser holds) exported as a zip archive;
+/// `progress(done, total)` is called per image read and per archive entry. Images whose size is
+/// not known yet (never opened) are read to learn it.
 pub async fn export_zip(
     runtime: &Rc<Runtime>,
     options: &ZipOptions,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Vec<u8>, String> {
     let format = parse_format(&options.format)?;
-    let task = current_task(runtime);
-    let mut dataset = archive::single(&task);
+    let mut tasks = if options.all {
+        let (tasks, problems) = crate::export::every_task(runtime).await;
+        if let Some(problem) = problems.first() {
+            return Err(format!("Could not read every stored task: {problem}"));
+        }
+        tasks
+    } else {
+        vec![current_task(runtime)]
+    };
+    let mut bytes_of: std::collections::HashMap<String, Vec<u8>> = Default::default();
+    let total = tasks.len();
+    for (done, task) in tasks.iter_mut().enumerate() {
+        progress(done, total);
+        let unknown_size = task.image.width == 0 || task.image.height == 0;
+        if task.image.src.is_empty() || !(options.images || unknown_size) {
+            continue;
+        }
+        let bytes = image_bytes(runtime, &task.image.src)
+            .await
+            .map_err(|e| format!("Could not read the image of task {}: {e}", task.id))?;
+        if unknown_size {
+            let size = imagesize::blob_size(&bytes).map_err(|e| {
+                format!(
+                    "Could not read the size of the image of task {}: {e}",
+                    task.id
+                )
+            })?;
+            task.image.width = u32::try_from(size.width).unwrap_or(0);
+            task.image.height = u32::try_from(size.height).unwrap_or(0);
+        }
+        if options.images {
+            bytes_of.insert(task.id.clone(), bytes);
+        }
+    }
+    let mut dataset = archive::many(tasks);
     if let Some(ratios) = options.split {
         dataset.splits =
             formats::split::assign(&dataset, ratios, options.seed).map_err(|e| e.to_string())?;
     }
     let out =
         formats::export(format, &dataset, &ExportOptions::default()).map_err(|e| e.to_string())?;
-    let mut images = Vec::new();
-    if options.images {
-        for (task_id, path) in &out.images {
-            if task_id != &task.id || task.image.src.is_empty() {
-                continue;
-            }
-            let url = crate::cloud::display_src(runtime, &task.image.src).await;
-            let bytes = crate::cloud::http::fetch_bytes(&url)
-                .await
-                .map_err(|e| format!("Could not read the image for the export: {e}"))?;
-            images.push((path.clone(), bytes));
-        }
-    }
+    let images: Vec<(String, Vec<u8>)> = out
+        .images
+        .iter()
+        .filter_map(|(task_id, path)| bytes_of.remove(task_id).map(|b| (path.clone(), b)))
+        .collect();
     archive::to_zip(&out, &images, &mut progress).map_err(|e| e.to_string())
+}
+
+/// The bytes of an image: kept in IndexedDB (local folders), in the bucket, or at a URL.
+async fn image_bytes(runtime: &Rc<Runtime>, src: &str) -> Result<Vec<u8>, String> {
+    let url = if src.starts_with(crate::local::IDB_SRC) {
+        crate::local::resolve_src(runtime, src).await
+    } else {
+        crate::cloud::display_src(runtime, src).await
+    };
+    if url.is_empty() {
+        return Err(format!("{src} cannot be read in this browser"));
+    }
+    let bytes = crate::cloud::http::fetch_bytes(&url).await;
+    if url.starts_with("blob:") {
+        web_sys::Url::revoke_object_url(&url).ok();
+    }
+    bytes
 }
 
 /// The file name a single-file import of `format` is read from.

@@ -51,6 +51,7 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let split = RwSignal::new(false);
     let ratios = RwSignal::new([0.8f64, 0.1, 0.1]);
     let seed = RwSignal::new(0u64);
+    let all = RwSignal::new(false);
     let formats = Memo::new(move |_| {
         session.with(|s| {
             datasets::exportable(s.editor.task())
@@ -72,6 +73,7 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
             images: images.get_untracked(),
             split: split.get_untracked().then(|| ratios.get_untracked()),
             seed: seed.get_untracked(),
+            all: all.get_untracked(),
         };
         progress.set(Some((0, 1)));
         wasm_bindgen_futures::spawn_local(async move {
@@ -79,9 +81,13 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                 progress.try_set(Some((done, total)));
             })
             .await;
-            let name = runtime
-                .session
-                .with_untracked(|s| format!("{}-{chosen}.zip", s.editor.task().id));
+            let name = if all.get_untracked() {
+                format!("lasso-dataset-{chosen}.zip")
+            } else {
+                runtime
+                    .session
+                    .with_untracked(|s| format!("{}-{chosen}.zip", s.editor.task().id))
+            };
             let outcome = result.and_then(|bytes| download(&bytes, &name));
             if let Err(e) = outcome {
                 runtime.fail(format!("Export failed: {e}"));
@@ -114,7 +120,13 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                     <input type="checkbox" class="lasso-export-images"
                         prop:checked=move || images.get()
                         on:change=move |ev| images.set(event_target_checked(&ev))/>
-                    "Include the image"
+                    "Include the images"
+                </label>
+                <label title="Every image labelled in this browser (local folders and opened tasks), not only this one">
+                    <input type="checkbox" class="lasso-export-all"
+                        prop:checked=move || all.get()
+                        on:change=move |ev| all.set(event_target_checked(&ev))/>
+                    "Every image in this browser"
                 </label>
                 <label>
                     <input type="checkbox" class="lasso-export-split"

@@ -2,6 +2,7 @@
 // two tabs on one task, and a full disk.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -165,7 +166,7 @@ function makeFolder() {
 const openTask = (page) => page.evaluate(() => JSON.parse(window.lasso.exportAs("lasso")));
 
 test("offline after one visit: reload, open a local folder, label, reload, the work is there", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
   let page = await openApp(context, server.url);
   // The service worker has taken over and cached the shell.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
@@ -226,6 +227,27 @@ test("offline after one visit: reload, open a local folder, label, reload, the w
   await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id === "local:pets/dogs/b.jpg");
   task = await openTask(page);
   assert.deepEqual(task.tags, ["dogs"]);
+
+  // Label the dog too, then export every image of this browser as one COCO zip, still offline;
+  // pycocotools reads it and finds each box on its own image, the images inside.
+  await page.waitForFunction(() => window.lasso.viewport().imageReady);
+  await page.evaluate(() => window.lasso.setTool("box"));
+  await dragImage(page, [30, 30], [120, 100]);
+  await waitSaved(page);
+  await page.click(".lasso-export-toggle");
+  await page.selectOption(".lasso-export-format", "coco");
+  await page.check(".lasso-export-all");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click(".lasso-export-start")]);
+  assert.equal(download.suggestedFilename(), "lasso-dataset-coco.zip");
+  const zipPath = artifact("export-local-all.zip");
+  await download.saveAs(zipPath);
+  const python = path.join(ROOT, ".venv", "bin", "python");
+  const read = JSON.parse(execFileSync(python, [path.join(ROOT, "tests", "e2e", "coco_consumer.py"), zipPath]).toString());
+  for (const f of ["images/cats/a.png", "images/dogs/b.jpg"]) assert.ok(read.files.includes(f), `${f} in ${read.files}`);
+  const onImage = Object.fromEntries(read.annotations.map((a) => [a.image, a.bbox]));
+  assert.deepEqual(Object.keys(onImage).sort(), ["cats/a.png", "dogs/b.jpg"]);
+  assert.ok(Math.abs(onImage["cats/a.png"][0] - 40) <= 1 && Math.abs(onImage["dogs/b.jpg"][2] - 90) <= 1, JSON.stringify(onImage));
+  await page.click(".lasso-export-toggle");
 
   // Delete the dataset, after confirming.
   page.once("dialog", (d) => d.accept());

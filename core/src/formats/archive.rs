@@ -73,9 +73,55 @@ pub fn single(task: &crate::model::Task) -> Dataset {
     }
 }
 
+/// A dataset of several tasks (all the images of a browser, say). Their label sets are merged by
+/// label name, first seen first, so class ids follow the first task's order; tags likewise.
+pub fn many(tasks: Vec<crate::model::Task>) -> Dataset {
+    let mut labels = crate::model::LabelSet::default();
+    for task in &tasks {
+        for label in &task.labels.labels {
+            if labels.get(&label.name).is_none() {
+                labels.labels.push(label.clone());
+            }
+        }
+        for tag in &task.labels.tags {
+            if !labels.tags.contains(tag) {
+                labels.tags.push(tag.clone());
+            }
+        }
+        labels.multi_tag |= task.labels.multi_tag;
+    }
+    Dataset {
+        labels,
+        tasks,
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_tasks_share_one_label_set_merged_by_name_in_first_seen_order() {
+        use crate::model::{Label, LabelSet, Task};
+        let task = |id: &str, names: &[&str], tags: &[&str]| Task {
+            id: id.into(),
+            labels: LabelSet {
+                labels: names.iter().map(|n| Label::new(*n, "#123456")).collect(),
+                tags: tags.iter().map(|t| t.to_string()).collect(),
+                multi_tag: false,
+            },
+            ..Default::default()
+        };
+        let ds = many(vec![
+            task("a", &["cat", "dog"], &["day"]),
+            task("b", &["dog", "bird"], &["night", "day"]),
+        ]);
+        let names: Vec<&str> = ds.labels.labels.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["cat", "dog", "bird"]);
+        assert_eq!(ds.labels.tags, ["day", "night"]);
+        assert_eq!(ds.tasks.len(), 2);
+    }
     use crate::formats::test_support::sample_dataset;
     use crate::formats::{export, ExportOptions};
     use std::io::Read as _;
