@@ -429,6 +429,26 @@ impl ClassTable {
             .clone()
     }
 
+    /// Adds a class of that name at an unused value unless one of that name exists already.
+    /// Values come from the class map, which may hold any `u32`, so the free value is searched
+    /// for rather than taken as `max + 1` (which could overflow).
+    fn ensure_named(&mut self, name: &str) {
+        if self.by_value.values().any(|l| l.name == name) {
+            return;
+        }
+        let after_max = self
+            .by_value
+            .keys()
+            .max()
+            .map_or(Some(1), |m| m.checked_add(1));
+        let value = after_max.or_else(|| (1..=u32::MAX).find(|v| !self.by_value.contains_key(v)));
+        if let Some(value) = value {
+            let n = self.by_value.len();
+            self.by_value
+                .insert(value, Label::new(name.to_string(), palette::color(n)));
+        }
+    }
+
     fn value_of_color(&self, rgb: [u8; 3]) -> Option<u32> {
         if rgb == [0, 0, 0] {
             return Some(0);
@@ -575,14 +595,7 @@ pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
                 }
                 let (label, id) = match table.get(&(s.clone(), v)) {
                     Some((class, id)) => {
-                        let known = classes.by_value.values().any(|l| &l.name == class);
-                        if !known {
-                            let value = classes.by_value.keys().max().map_or(1, |m| m + 1);
-                            let n = classes.by_value.len();
-                            classes
-                                .by_value
-                                .insert(value, Label::new(class.clone(), palette::color(n)));
-                        }
+                        classes.ensure_named(class);
                         (class.clone(), id.clone())
                     }
                     None => {
@@ -874,6 +887,35 @@ mod tests {
         assert_eq!(back.tasks[0].annotations[0].shape, a.shape);
         assert_eq!(back.tasks[0].annotations[0].label, "dog");
         assert_eq!(back.labels.labels[1].color, "#3cb44b");
+    }
+
+    #[test]
+    fn a_class_map_index_at_u32_max_leaves_room_for_new_classes() {
+        let mut files = DatasetFiles::default();
+        files
+            .files
+            .insert(CLASS_MAP, "index,name,r,g,b\n4294967295,big,1,2,3\n");
+        files
+            .files
+            .insert(INSTANCES, "image,instance,class,id\nm,1,cat,a\n");
+        let gray = [0u8, 1, 1, 0];
+        files.files.insert(
+            "SegmentationObject/m.png",
+            encode_png(
+                2,
+                2,
+                png::ColorType::Grayscale,
+                png::BitDepth::Eight,
+                None,
+                &gray,
+                "m",
+            )
+            .unwrap(),
+        );
+        let back = import(&files).unwrap();
+        let names: Vec<&str> = back.labels.labels.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["cat", "big"]);
+        assert_eq!(back.tasks[0].annotations[0].label, "cat");
     }
 
     #[test]
