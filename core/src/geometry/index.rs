@@ -201,6 +201,15 @@ impl SpatialIndex {
         self.slots.contains_key(id)
     }
 
+    /// The indexed bounds `(x0, y0, x1, y1)` of an annotation (hidden ones too), or `None`
+    /// when it is not tracked or has no finite bounds; the renderer uses it to know which part
+    /// of its bitmap an op leaves stale.
+    pub fn bounds(&self, id: &AnnotationId) -> Option<(f64, f64, f64, f64)> {
+        let slot = *self.slots.get(id)?;
+        let [x0, y0, x1, y1] = self.entries.get(slot)?.as_ref()?.rect?;
+        Some((x0, y0, x1, y1))
+    }
+
     /// Records an annotation and returns its tree node, or `None` if its shape has no finite
     /// bounds (an empty shape is tracked, keeping its stacking order, but never found).
     fn add_entry(&mut self, a: &Annotation, order: Option<u64>) -> Option<Node> {

@@ -13,6 +13,7 @@ fn task(annotations: Vec<Annotation>) -> Task {
             name: "x.png".into(),
             width: 1000,
             height: 1000,
+            license: None,
         },
         labels: LabelSet {
             labels: vec![Label::new("cat", "#ff0000"), Label::new("dog", "#00ff00")],
@@ -441,4 +442,82 @@ fn mask_steps_and_colours() {
     assert_eq!(parse_hex_color("#e6194b"), [0xe6, 0x19, 0x4b]);
     assert_eq!(parse_hex_color("#f00"), [255, 0, 0]);
     assert_eq!(parse_hex_color("red"), [255, 255, 255]);
+}
+
+#[test]
+fn dirty_region_is_the_union_of_old_and_new_bounds_of_what_ops_touch() {
+    let mut t = task(vec![
+        boxed("a", "cat", 10.0, 10.0, 20.0, 20.0),
+        boxed("b", "dog", 30.0, 30.0, 40.0, 40.0),
+    ]);
+    let mut scene = Scene::new(&t);
+    assert_eq!(scene.take_dirty(), Some(Dirty::All));
+    assert_eq!(scene.take_dirty(), None);
+    let since = scene.version();
+    let moved = Op::SetShape {
+        id: AnnotationId("a".into()),
+        before: t.annotations[0].shape.clone(),
+        after: Shape::Box(BoxShape::from_corners(
+            Point::new(100.0, 110.0),
+            Point::new(120.0, 130.0),
+        )),
+    };
+    moved.apply(&mut t).unwrap();
+    scene.sync(&t, std::slice::from_ref(&moved));
+    assert_eq!(
+        scene.take_dirty(),
+        Some(Dirty::Region {
+            since,
+            rect: (10.0, 10.0, 120.0, 130.0)
+        })
+    );
+    // Two syncs before a frame: the regions add up and `since` stays the first version.
+    let since = scene.version();
+    let add = Op::Add {
+        annotation: boxed("c", "cat", 200.0, 5.0, 210.0, 15.0),
+        index: None,
+    };
+    add.apply(&mut t).unwrap();
+    scene.sync(&t, std::slice::from_ref(&add));
+    let remove = Op::Remove {
+        annotation: t.annotations[1].clone(),
+        index: Some(1),
+    };
+    remove.apply(&mut t).unwrap();
+    scene.sync(&t, std::slice::from_ref(&remove));
+    assert_eq!(
+        scene.take_dirty(),
+        Some(Dirty::Region {
+            since,
+            rect: (30.0, 5.0, 210.0, 40.0)
+        })
+    );
+    // Another task: everything.
+    t.id = "other".into();
+    scene.sync(&t, std::slice::from_ref(&add.invert()));
+    assert_eq!(scene.take_dirty(), Some(Dirty::All));
+}
+
+#[test]
+fn dirty_layer_rect_pads_rounds_outwards_and_clips_to_the_layer() {
+    // Layer origin (100, 50) in image pixels, 2 layer pixels per image pixel, 400 × 300 pixels.
+    let r = dirty_layer_rect((110.2, 60.0, 120.0, 70.6), 1.0, (100.0, 50.0), 2.0, (400.0, 300.0));
+    assert_eq!(r, Some((18.0, 18.0, 24.0, 26.0)));
+    // Sticking out on the left/top: clipped at 0.
+    let r = dirty_layer_rect((90.0, 40.0, 101.0, 51.0), 0.0, (100.0, 50.0), 2.0, (400.0, 300.0));
+    assert_eq!(r, Some((0.0, 0.0, 2.0, 2.0)));
+    // Entirely off the layer or empty: nothing to redraw.
+    assert_eq!(
+        dirty_layer_rect((500.0, 0.0, 600.0, 10.0), 1.0, (100.0, 50.0), 2.0, (400.0, 300.0)),
+        None
+    );
+    assert_eq!(
+        dirty_layer_rect((f64::NAN, 0.0, 1.0, 1.0), 1.0, (0.0, 0.0), 1.0, (10.0, 10.0)),
+        None
+    );
+    assert_eq!(
+        union_rect(Some((0.0, 5.0, 1.0, 6.0)), Some((-1.0, 7.0, 0.5, 9.0))),
+        Some((-1.0, 5.0, 1.0, 9.0))
+    );
+    assert_eq!(union_rect(None, Some((1.0, 1.0, 2.0, 2.0))), Some((1.0, 1.0, 2.0, 2.0)));
 }
