@@ -501,23 +501,50 @@ fn dirty_region_is_the_union_of_old_and_new_bounds_of_what_ops_touch() {
 #[test]
 fn dirty_layer_rect_pads_rounds_outwards_and_clips_to_the_layer() {
     // Layer origin (100, 50) in image pixels, 2 layer pixels per image pixel, 400 × 300 pixels.
-    let r = dirty_layer_rect((110.2, 60.0, 120.0, 70.6), 1.0, (100.0, 50.0), 2.0, (400.0, 300.0));
+    let r = dirty_layer_rect(
+        (110.2, 60.0, 120.0, 70.6),
+        1.0,
+        (100.0, 50.0),
+        2.0,
+        (400.0, 300.0),
+    );
     assert_eq!(r, Some((18.0, 18.0, 24.0, 26.0)));
     // Sticking out on the left/top: clipped at 0.
-    let r = dirty_layer_rect((90.0, 40.0, 101.0, 51.0), 0.0, (100.0, 50.0), 2.0, (400.0, 300.0));
+    let r = dirty_layer_rect(
+        (90.0, 40.0, 101.0, 51.0),
+        0.0,
+        (100.0, 50.0),
+        2.0,
+        (400.0, 300.0),
+    );
     assert_eq!(r, Some((0.0, 0.0, 2.0, 2.0)));
     // Entirely off the layer or empty: nothing to redraw.
     assert_eq!(
-        dirty_layer_rect((500.0, 0.0, 600.0, 10.0), 1.0, (100.0, 50.0), 2.0, (400.0, 300.0)),
+        dirty_layer_rect(
+            (500.0, 0.0, 600.0, 10.0),
+            1.0,
+            (100.0, 50.0),
+            2.0,
+            (400.0, 300.0)
+        ),
         None
     );
     assert_eq!(
-        dirty_layer_rect((f64::NAN, 0.0, 1.0, 1.0), 1.0, (0.0, 0.0), 1.0, (10.0, 10.0)),
+        dirty_layer_rect(
+            (f64::NAN, 0.0, 1.0, 1.0),
+            1.0,
+            (0.0, 0.0),
+            1.0,
+            (10.0, 10.0)
+        ),
         None
     );
     assert_eq!(
         union_rect(Some((0.0, 5.0, 1.0, 6.0)), Some((-1.0, 7.0, 0.5, 9.0))),
         Some((-1.0, 5.0, 1.0, 9.0))
     );
-    assert_eq!(union_rect(None, Some((1.0, 1.0, 2.0, 2.0))), Some((1.0, 1.0, 2.0, 2.0)));
+    assert_eq!(
+        union_rect(None, Some((1.0, 1.0, 2.0, 2.0))),
+        Some((1.0, 1.0, 2.0, 2.0))
+    );
 }
