@@ -477,6 +477,90 @@ fn ring(out: &mut Vec<f64>, points: &[Point], tol: f64, positive: Option<bool>) 
     }
 }
 
+/// Flat path commands as SVG path data, at most `chunk` subpaths per string: the browser
+/// parses one string into a `Path2D` far faster than it takes one script call per vertex.
+/// Coordinates keep three decimals (a thousandth of an image pixel).
+pub fn svg_paths(cmds: &[f64], chunk: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut s = String::new();
+    let mut count = 0;
+    let mut i = 0;
+    while i < cmds.len() {
+        if count >= chunk.max(1) {
+            out.push(std::mem::take(&mut s));
+            count = 0;
+        }
+        let arg = |k: usize| cmds.get(i + k).copied().unwrap_or(0.0);
+        if arg(0) == CMD_RECT {
+            let (x, y, w, h) = (arg(1), arg(2), arg(3), arg(4));
+            s.push('M');
+            number(&mut s, x);
+            s.push(' ');
+            number(&mut s, y);
+            s.push('h');
+            number(&mut s, w);
+            s.push('v');
+            number(&mut s, h);
+            s.push('h');
+            number(&mut s, -w);
+            s.push('Z');
+            i += 5;
+        } else {
+            let closed = arg(0) == CMD_RING;
+            let n = arg(1).max(0.0) as usize;
+            for v in 0..n {
+                s.push(if v == 0 { 'M' } else { 'L' });
+                number(&mut s, arg(2 + 2 * v));
+                s.push(' ');
+                number(&mut s, arg(3 + 2 * v));
+            }
+            if closed {
+                s.push('Z');
+            }
+            i += 2 + 2 * n;
+        }
+        count += 1;
+    }
+    if !s.is_empty() {
+        out.push(s);
+    }
+    out
+}
+
+/// Rectangles `x, y, w, h` as SVG path data, at most `chunk` per string (see [`svg_paths`]).
+pub fn svg_rects(xywh: &[f64], chunk: usize) -> Vec<String> {
+    let cmds: Vec<f64> = xywh
+        .chunks_exact(4)
+        .flat_map(|r| [CMD_RECT, r[0], r[1], r[2], r[3]])
+        .collect();
+    svg_paths(&cmds, chunk)
+}
+
+/// Appends a number with at most three decimals and no trailing zeros.
+fn number(s: &mut String, v: f64) {
+    use std::fmt::Write;
+    let m = (v * 1000.0).round();
+    if !m.is_finite() || m.abs() >= 9.0e15 {
+        s.push('0');
+        return;
+    }
+    let m = m as i64;
+    if m < 0 {
+        s.push('-');
+    }
+    let m = m.unsigned_abs();
+    let _ = write!(s, "{}", m / 1000);
+    let mut frac = m % 1000;
+    if frac != 0 {
+        let mut digits = 3;
+        while frac % 10 == 0 {
+            frac /= 10;
+            digits -= 1;
+        }
+        let _ = write!(s, ".{frac:0digits$}");
+    }
+}
+
 /// The zoom bucket of a scale: buckets are √2 apart, so a plan made for one bucket is never
 /// more than √2 too detailed or too coarse.
 pub fn scale_bucket(scale: f64) -> i32 {

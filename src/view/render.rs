@@ -35,77 +35,20 @@ const ROTATE_PX: f64 = 5.0;
 
 /// Subpaths per `Path2D`: filling one path of ~100,000 subpaths costs far more than filling
 /// fifty paths of 2,000 (the rasteriser's work grows faster than linearly with path size).
-const CHUNK_SUBPATHS: u32 = 2000;
+const CHUNK_SUBPATHS: usize = 2000;
 
-#[wasm_bindgen(inline_js = r#"
-export function lasso_paths(cmds, chunk) {
-  const out = [];
-  let p = new Path2D();
-  let count = 0;
-  const n = cmds.length;
-  let i = 0;
-  while (i < n) {
-    if (count >= chunk) {
-      out.push(p);
-      p = new Path2D();
-      count = 0;
-    }
-    const c = cmds[i];
-    if (c === 0) {
-      p.rect(cmds[i + 1], cmds[i + 2], cmds[i + 3], cmds[i + 4]);
-      i += 5;
-    } else {
-      const k = cmds[i + 1];
-      let j = i + 2;
-      p.moveTo(cmds[j], cmds[j + 1]);
-      for (let v = 1; v < k; v++) {
-        j += 2;
-        p.lineTo(cmds[j], cmds[j + 1]);
-      }
-      if (c === 1) p.closePath();
-      i += 2 + 2 * k;
-    }
-    count++;
-  }
-  if (count > 0) out.push(p);
-  return out;
-}
-export function lasso_rect_paths(xywh, chunk) {
-  const out = [];
-  let p = new Path2D();
-  let count = 0;
-  for (let i = 0; i + 3 < xywh.length; i += 4) {
-    if (count >= chunk) {
-      out.push(p);
-      p = new Path2D();
-      count = 0;
-    }
-    p.rect(xywh[i], xywh[i + 1], xywh[i + 2], xywh[i + 3]);
-    count++;
-  }
-  if (count > 0) out.push(p);
-  return out;
-}
-"#)]
-extern "C" {
-    /// `Path2D`s of at most `chunk` subpaths each from the core's flat path commands (built in
-    /// JS: one call per batch, the commands cross as one `Float64Array`).
-    fn lasso_paths(cmds: &[f64], chunk: u32) -> js_sys::Array;
-    /// `Path2D`s of at most `chunk` `x, y, w, h` rectangles each.
-    fn lasso_rect_paths(xywh: &[f64], chunk: u32) -> js_sys::Array;
-}
-
-/// The paths of flat commands, in chunks of [`CHUNK_SUBPATHS`].
+/// The paths of flat commands (`rects`: `x, y, w, h` rectangles), in chunks of
+/// [`CHUNK_SUBPATHS`], each parsed by the browser from SVG path data (one call per chunk
+/// instead of one per vertex).
 fn paths(cmds: &[f64], rects: bool) -> Vec<Path2d> {
-    if cmds.is_empty() {
-        return Vec::new();
-    }
-    let array = if rects {
-        lasso_rect_paths(cmds, CHUNK_SUBPATHS)
+    let data = if rects {
+        render_plan::svg_rects(cmds, CHUNK_SUBPATHS)
     } else {
-        lasso_paths(cmds, CHUNK_SUBPATHS)
+        render_plan::svg_paths(cmds, CHUNK_SUBPATHS)
     };
-    array.iter().map(|p| p.unchecked_into::<Path2d>()).collect()
+    data.iter()
+        .filter_map(|d| Path2d::new_with_path_string(d).ok())
+        .collect()
 }
 
 /// One planned batch turned into paths.

@@ -548,3 +548,31 @@ fn dirty_layer_rect_pads_rounds_outwards_and_clips_to_the_layer() {
         Some((1.0, 1.0, 2.0, 2.0))
     );
 }
+
+#[test]
+fn svg_path_data_follows_the_commands_in_chunks() {
+    let cmds = [
+        CMD_RECT, 1.0, 2.5, 3.0, 4.0, // a rectangle
+        CMD_RING, 3.0, 0.0, 0.0, 10.0, 0.0, -0.0005, 7.1234, // a closed triangle
+        CMD_LINE, 2.0, -1.25, 0.5, 2.0, 3.0, // an open line
+    ];
+    assert_eq!(
+        svg_paths(&cmds, 100),
+        vec!["M1 2.5h3v4h-3ZM0 0L10 0L-0.001 7.123ZM-1.25 0.5L2 3".to_string()]
+    );
+    assert_eq!(
+        svg_paths(&cmds, 2),
+        vec![
+            "M1 2.5h3v4h-3ZM0 0L10 0L-0.001 7.123Z".to_string(),
+            "M-1.25 0.5L2 3".to_string()
+        ]
+    );
+    assert_eq!(
+        svg_rects(&[0.0, 0.0, 1.0, 1.0, 5.0, 5.0, 0.25, 0.5], 1),
+        vec![
+            "M0 0h1v1h-1Z".to_string(),
+            "M5 5h0.25v0.5h-0.25Z".to_string()
+        ]
+    );
+    assert!(svg_paths(&[], 10).is_empty());
+}
