@@ -553,7 +553,7 @@ fn number(s: &mut String, v: f64) {
     let mut frac = m % 1000;
     if frac != 0 {
         let mut digits = 3;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
         }
