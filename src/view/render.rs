@@ -422,6 +422,7 @@ pub fn draw(
     // The planned shapes live in a layer bitmap of the planned region: panning draws it under a
     // new transform; zooming draws it stretched and it is redrawn sharp once zooming pauses.
     let rastered = replanned || need_raster;
+    let mut patched_shapes = None;
     let (iw, ih) = (f64::from(task.image.width), f64::from(task.image.height));
     if rastered {
         let t0 = now_ms();
@@ -457,6 +458,21 @@ pub fn draw(
         );
         timing.redrawn = redrawn;
         timing.redrawn_px = area;
+        // The plan's count after the edit, for the figures: counted, not planned again.
+        let (x0, y0, x1, y1) = cached.key.region;
+        let index = state.scene.index();
+        let excluded = exclude
+            .iter()
+            .filter(|id| {
+                index
+                    .bounds(id)
+                    .is_some_and(|b| b.0 <= x1 && b.2 >= x0 && b.1 <= y1 && b.3 >= y0)
+            })
+            .count();
+        let shapes = index
+            .count_visible_in(x0, y0, x1, y1)
+            .saturating_sub(excluded);
+        patched_shapes = Some(shapes);
     }
     state.settle_now = false;
     state.settle_wanted = !rastered && !sharp;
@@ -510,9 +526,12 @@ pub fn draw(
         redrawn: timing.redrawn,
         redrawn_px: timing.redrawn_px,
     };
+    if let (Some(n), Some(c)) = (patched_shapes, state.cached.as_mut()) {
+        c.shapes = n;
+        state.stats.shapes = n;
+    }
 }
 
-/// The planned shapes rasterised over the planned region (clipped to the image).
 /// Where one frame's time went (see [`FrameStats`]).
 #[derive(Default)]
 struct Timing {

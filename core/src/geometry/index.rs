@@ -340,6 +340,17 @@ impl SpatialIndex {
         in_drawing_order(found)
     }
 
+    /// How many visible annotations' bounds intersect the rectangle (what
+    /// [`SpatialIndex::visible_in`] would return, counted without collecting or sorting).
+    pub fn count_visible_in(&self, x0: f64, y0: f64, x1: f64, y1: f64) -> usize {
+        let envelope = AABB::from_corners([x0.min(x1), y0.min(y1)], [x0.max(x1), y0.max(y1)]);
+        self.tree
+            .locate_in_envelope_intersecting(&envelope)
+            .filter_map(|node| self.entries[node.data].as_ref())
+            .filter(|e| !e.hidden)
+            .count()
+    }
+
     /// Visible annotations whose shape itself (not only its bounds) touches the rectangle, in
     /// drawing order: rubber-band selection in "touch" mode. A rectangle inside a polygon or
     /// inside a hole's outline counts as touching only where the polygon's area is; masks are

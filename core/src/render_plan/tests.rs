@@ -492,6 +492,10 @@ fn dirty_region_is_the_union_of_old_and_new_bounds_of_what_ops_touch() {
             rect: (30.0, 5.0, 210.0, 40.0)
         })
     );
+    // The renderer counts a region's annotations after a partial redraw without planning it.
+    let index = scene.index();
+    assert_eq!(index.count_visible_in(0.0, 0.0, 1000.0, 1000.0), 2);
+    assert_eq!(index.count_visible_in(0.0, 0.0, 150.0, 150.0), 1);
     // Another task: everything.
     t.id = "other".into();
     scene.sync(&t, std::slice::from_ref(&add.invert()));
