@@ -126,7 +126,70 @@ async function timeLasso(editor, canvas, views) {
     stats.push(st);
     await frame();
   }
-  return { ...summary(times), replans: stats.filter((s) => s.replanned).length, shapes: stats[0].shapes, dots: stats[0].dots };
+  const raster = stats.map((s, i) => ({ s, t: times[i] })).filter((x) => x.s.rastered);
+  const first = stats[0];
+  return {
+    ...summary(times),
+    replans: stats.filter((s) => s.replanned).length,
+    shapes: first.shapes,
+    dots: first.dots,
+    // The first frame of the view plans and rasterises the layer: where its time went.
+    firstMs: times[0],
+    planMs: first.planMs,
+    pathMs: first.pathMs,
+    drawMs: first.drawMs,
+    rasterMedian: raster.length ? summary(raster.map((x) => x.t)).median : 0,
+    rasters: raster.length,
+  };
+}
+
+/** Pointer events on the canvas at CSS pixel `(x, y)` of it. */
+function pointer(canvas, type, x, y, buttons) {
+  const r = canvas.getBoundingClientRect();
+  canvas.dispatchEvent(
+    new PointerEvent(type, {
+      clientX: r.left + x,
+      clientY: r.top + y,
+      pointerId: 1,
+      pointerType: "mouse",
+      isPrimary: true,
+      button: type === "pointermove" ? -1 : 0,
+      buttons,
+      bubbles: true,
+    }),
+  );
+}
+
+/** Draws a box with the box tool, then times undo/redo of it, each with its frame. */
+async function timeEdits(editor, canvas, view, steps) {
+  editor.setViewport(view);
+  editor.drawNow();
+  flush(canvas);
+  editor.setTool("box");
+  pointer(canvas, "pointerdown", 300, 300, 1);
+  for (let k = 1; k <= 5; k++) pointer(canvas, "pointermove", 300 + 10 * k, 300 + 8 * k, 1);
+  pointer(canvas, "pointerup", 350, 340, 0);
+  editor.drawNow();
+  flush(canvas);
+  const times = [];
+  const stats = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    if (i % 2 === 0) editor.undo();
+    else editor.redo();
+    const st = editor.drawNow();
+    flush(canvas);
+    times.push(performance.now() - t0);
+    stats.push(st);
+    await frame();
+  }
+  const partial = stats.filter((s) => s.partial);
+  return {
+    ...summary(times),
+    partial: partial.length,
+    redrawn: partial.length ? Math.max(...partial.map((s) => s.redrawn)) : 0,
+    rastered: stats.filter((s) => s.rastered).length,
+  };
 }
 
 function konvaScene(container, w, h, annotations, imageCanvas) {
@@ -176,12 +239,20 @@ async function timeKonva(k, views) {
 function table(result) {
   const rows = [["scenario", "renderer", "median ms", "p95 ms", "max ms", "notes"]];
   for (const [name, r] of Object.entries(result.scenarios)) {
-    rows.push([name, "lasso", r.lasso.median.toFixed(1), r.lasso.p95.toFixed(1), r.lasso.max.toFixed(1),
-      `${r.lasso.shapes} shapes planned, ${r.lasso.dots} as dots, ${r.lasso.replans} replans`]);
+    const l = r.lasso;
+    rows.push([name, "lasso", l.median.toFixed(1), l.p95.toFixed(1), l.max.toFixed(1),
+      `${l.shapes} shapes planned, ${l.dots} as dots, ${l.replans} replans, ${l.rasters} rasters ` +
+      `(median ${l.rasterMedian.toFixed(0)} ms); first frame ${l.firstMs.toFixed(0)} ms = plan ` +
+      `${l.planMs.toFixed(0)} + paths ${l.pathMs.toFixed(0)} + draw calls ${l.drawMs.toFixed(0)} + raster`]);
     if (r.konva) {
       rows.push([name, "konva", r.konva.median.toFixed(1), r.konva.p95.toFixed(1), r.konva.max.toFixed(1),
         `lasso ${(r.konva.median / Math.max(r.lasso.median, 0.01)).toFixed(1)}x faster (median)`]);
     }
+  }
+  if (result.edits) {
+    const e = result.edits;
+    rows.push(["edit (undo/redo) + frame, whole image", "lasso", e.median.toFixed(1), e.p95.toFixed(1), e.max.toFixed(1),
+      `${e.partial} of ${e.n} partial redraws (at most ${e.redrawn} shapes redrawn), ${e.rastered} full`]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n");
@@ -228,6 +299,7 @@ export async function runBench(bindings, params) {
   for (const [name, list] of Object.entries(views)) {
     result.scenarios[name] = { lasso: await timeLasso(editor, canvas, list) };
   }
+  result.edits = await timeEdits(editor, canvas, views["pan, whole image"][0], Math.min(steps, 20));
   if (withKonva) {
     const k0 = performance.now();
     const k = konvaScene(document.getElementById("konva-bench"), vp.width, vp.height, annotations, image.canvas);

@@ -53,6 +53,56 @@ pub struct Scene {
     revisions: HashMap<AnnotationId, u64>,
     task_id: String,
     version: u64,
+    dirty: Option<Dirty>,
+}
+
+/// What changed in a scene since [`Scene::take_dirty`] was last called.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dirty {
+    /// Only annotations within this rectangle `(x0, y0, x1, y1)` of image pixels changed (the
+    /// union of their bounds before and after); the scene was at version `since` before.
+    Region {
+        /// [`Scene::version`] before the first change.
+        since: u64,
+        /// The union of the touched annotations' old and new bounds.
+        rect: (f64, f64, f64, f64),
+    },
+    /// Everything may have changed (the scene was rebuilt).
+    All,
+}
+
+/// The smallest rectangle holding both (either may be absent).
+pub fn union_rect(
+    a: Option<(f64, f64, f64, f64)>,
+    b: Option<(f64, f64, f64, f64)>,
+) -> Option<(f64, f64, f64, f64)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3))),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The pixels of a layer bitmap to redraw for a dirty rectangle of image pixels: the rectangle
+/// grown by `pad` image pixels on every side (outlines reach past the bounds), mapped through
+/// `layer = (image - origin) × k`, rounded outwards to whole pixels and clipped to the layer's
+/// `size`. Returns `(x, y, w, h)` in layer pixels, or `None` when nothing of it is on the layer.
+pub fn dirty_layer_rect(
+    rect: (f64, f64, f64, f64),
+    pad: f64,
+    origin: (f64, f64),
+    k: f64,
+    size: (f64, f64),
+) -> Option<(f64, f64, f64, f64)> {
+    let inputs = [rect.0, rect.1, rect.2, rect.3, pad, origin.0, origin.1, k];
+    if !inputs.iter().all(|v| v.is_finite()) {
+        return None;
+    }
+    let to = |v: f64, o: f64| (v - o) * k;
+    let x0 = to(rect.0 - pad, origin.0).floor().max(0.0);
+    let y0 = to(rect.1 - pad, origin.1).floor().max(0.0);
+    let x1 = to(rect.2 + pad, origin.0).ceil().min(size.0);
+    let y1 = to(rect.3 + pad, origin.1).ceil().min(size.1);
+    (x1 > x0 && y1 > y0).then_some((x0, y0, x1 - x0, y1 - y0))
 }
 
 impl Scene {
@@ -70,6 +120,23 @@ impl Scene {
         self.revisions.clear();
         self.reposition(task);
         self.version += 1;
+        self.dirty = Some(Dirty::All);
+    }
+
+    /// What changed since the last call (and forgets it): `None` when nothing did.
+    pub fn take_dirty(&mut self) -> Option<Dirty> {
+        self.dirty.take()
+    }
+
+    fn mark(&mut self, since: u64, rect: Option<(f64, f64, f64, f64)>) {
+        self.dirty = match self.dirty.take() {
+            Some(Dirty::All) => Some(Dirty::All),
+            Some(Dirty::Region { since, rect: old }) => Some(Dirty::Region {
+                since,
+                rect: union_rect(Some(old), rect).unwrap_or(old),
+            }),
+            None => rect.map(|rect| Dirty::Region { since, rect }),
+        };
     }
 
     fn reposition(&mut self, task: &Task) {
@@ -117,8 +184,11 @@ impl Scene {
         if moved {
             self.reposition(task);
         }
+        let since = self.version;
+        let mut rect = None;
         for id in touched {
             *self.revisions.entry(id.clone()).or_default() += 1;
+            rect = union_rect(rect, self.index.bounds(&id));
             match self
                 .positions
                 .get(&id)
@@ -127,8 +197,11 @@ impl Scene {
                 Some(a) if a.id == id => self.index.upsert(a),
                 _ => self.index.remove(&id),
             }
+            rect = union_rect(rect, self.index.bounds(&id));
         }
         self.version += 1;
+        // A change with nothing to draw (e.g. tags) still counts, with an empty region.
+        self.mark(since, rect.or(Some((0.0, 0.0, 0.0, 0.0))));
         if !self.matches(task) {
             self.rebuild(task);
         }
@@ -407,6 +480,90 @@ fn ring(out: &mut Vec<f64>, points: &[Point], tol: f64, positive: Option<bool>) 
     for p in kept {
         out.push(p.x);
         out.push(p.y);
+    }
+}
+
+/// Flat path commands as SVG path data, at most `chunk` subpaths per string: the browser
+/// parses one string into a `Path2D` far faster than it takes one script call per vertex.
+/// Coordinates keep three decimals (a thousandth of an image pixel).
+pub fn svg_paths(cmds: &[f64], chunk: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut s = String::new();
+    let mut count = 0;
+    let mut i = 0;
+    while i < cmds.len() {
+        if count >= chunk.max(1) {
+            out.push(std::mem::take(&mut s));
+            count = 0;
+        }
+        let arg = |k: usize| cmds.get(i + k).copied().unwrap_or(0.0);
+        if arg(0) == CMD_RECT {
+            let (x, y, w, h) = (arg(1), arg(2), arg(3), arg(4));
+            s.push('M');
+            number(&mut s, x);
+            s.push(' ');
+            number(&mut s, y);
+            s.push('h');
+            number(&mut s, w);
+            s.push('v');
+            number(&mut s, h);
+            s.push('h');
+            number(&mut s, -w);
+            s.push('Z');
+            i += 5;
+        } else {
+            let closed = arg(0) == CMD_RING;
+            let n = arg(1).max(0.0) as usize;
+            for v in 0..n {
+                s.push(if v == 0 { 'M' } else { 'L' });
+                number(&mut s, arg(2 + 2 * v));
+                s.push(' ');
+                number(&mut s, arg(3 + 2 * v));
+            }
+            if closed {
+                s.push('Z');
+            }
+            i += 2 + 2 * n;
+        }
+        count += 1;
+    }
+    if !s.is_empty() {
+        out.push(s);
+    }
+    out
+}
+
+/// Rectangles `x, y, w, h` as SVG path data, at most `chunk` per string (see [`svg_paths`]).
+pub fn svg_rects(xywh: &[f64], chunk: usize) -> Vec<String> {
+    let cmds: Vec<f64> = xywh
+        .chunks_exact(4)
+        .flat_map(|r| [CMD_RECT, r[0], r[1], r[2], r[3]])
+        .collect();
+    svg_paths(&cmds, chunk)
+}
+
+/// Appends a number with at most three decimals and no trailing zeros.
+fn number(s: &mut String, v: f64) {
+    use std::fmt::Write;
+    let m = (v * 1000.0).round();
+    if !m.is_finite() || m.abs() >= 9.0e15 {
+        s.push('0');
+        return;
+    }
+    let m = m as i64;
+    if m < 0 {
+        s.push('-');
+    }
+    let m = m.unsigned_abs();
+    let _ = write!(s, "{}", m / 1000);
+    let mut frac = m % 1000;
+    if frac != 0 {
+        let mut digits = 3;
+        while frac.is_multiple_of(10) {
+            frac /= 10;
+            digits -= 1;
+        }
+        let _ = write!(s, ".{frac:0digits$}");
     }
 }
 

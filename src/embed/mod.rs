@@ -401,7 +401,9 @@ impl LassoEditor {
         self.render_stats()
     }
 
-    /// Figures of the last frame drawn: `{shapes, dots, batches, replanned, frames, ms}`.
+    /// Figures of the last frame drawn: `{shapes, dots, batches, replanned, rastered, frames,
+    /// ms, planMs, pathMs, drawMs, partial, redrawn, redrawnPx}` (`partial`: only a dirty
+    /// rectangle of `redrawnPx` layer pixels was redrawn, with `redrawn` annotations in it).
     #[wasm_bindgen(js_name = renderStats)]
     pub fn render_stats(&self) -> JsValue {
         let st = self.runtime.render.borrow().stats;
@@ -414,6 +416,12 @@ impl LassoEditor {
             ("rastered", JsValue::from_bool(st.rastered)),
             ("frames", JsValue::from_f64(st.frames as f64)),
             ("ms", JsValue::from_f64(st.ms)),
+            ("planMs", JsValue::from_f64(st.plan_ms)),
+            ("pathMs", JsValue::from_f64(st.path_ms)),
+            ("drawMs", JsValue::from_f64(st.draw_ms)),
+            ("partial", JsValue::from_bool(st.partial)),
+            ("redrawn", JsValue::from_f64(st.redrawn as f64)),
+            ("redrawnPx", JsValue::from_f64(st.redrawn_px)),
         ] {
             let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);
         }

@@ -13,7 +13,7 @@ use crate::session::{Runtime, Session};
 use lasso_core::edit::hit;
 use lasso_core::edit::{Overlay, ToolName};
 use lasso_core::model::{AnnotationId, Keypoint, Label, MaskRle, Point, Shape, Visibility};
-use lasso_core::render_plan::{self, PlanInput, PlanKey, Scene};
+use lasso_core::render_plan::{self, Dirty, PlanInput, PlanKey, Scene};
 use leptos::prelude::WithUntracked;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -35,50 +35,45 @@ const ROTATE_PX: f64 = 5.0;
 /// Size of the score text on predictions, in CSS pixels.
 const SCORE_FONT_PX: f64 = 11.0;
 
-#[wasm_bindgen(inline_js = r#"
-export function lasso_path(cmds) {
-  const p = new Path2D();
-  const n = cmds.length;
-  let i = 0;
-  while (i < n) {
-    const c = cmds[i];
-    if (c === 0) {
-      p.rect(cmds[i + 1], cmds[i + 2], cmds[i + 3], cmds[i + 4]);
-      i += 5;
+/// Subpaths per `Path2D`: filling one path of ~100,000 subpaths costs far more than filling
+/// fifty paths of 2,000 (the rasteriser's work grows faster than linearly with path size).
+const CHUNK_SUBPATHS: usize = 2000;
+
+/// The paths of flat commands (`rects`: `x, y, w, h` rectangles), in chunks of
+/// [`CHUNK_SUBPATHS`], each parsed by the browser from SVG path data (one call per chunk
+/// instead of one per vertex).
+fn paths(cmds: &[f64], rects: bool) -> Vec<Path2d> {
+    let data = if rects {
+        render_plan::svg_rects(cmds, CHUNK_SUBPATHS)
     } else {
-      const k = cmds[i + 1];
-      let j = i + 2;
-      p.moveTo(cmds[j], cmds[j + 1]);
-      for (let v = 1; v < k; v++) {
-        j += 2;
-        p.lineTo(cmds[j], cmds[j + 1]);
-      }
-      if (c === 1) p.closePath();
-      i += 2 + 2 * k;
-    }
-  }
-  return p;
-}
-export function lasso_rects(xywh) {
-  const p = new Path2D();
-  for (let i = 0; i + 3 < xywh.length; i += 4) p.rect(xywh[i], xywh[i + 1], xywh[i + 2], xywh[i + 3]);
-  return p;
-}
-"#)]
-extern "C" {
-    /// A `Path2D` from the core's flat path commands (built in JS: one call per batch).
-    fn lasso_path(cmds: &[f64]) -> Path2d;
-    /// A `Path2D` of `x, y, w, h` rectangles.
-    fn lasso_rects(xywh: &[f64]) -> Path2d;
+        render_plan::svg_paths(cmds, CHUNK_SUBPATHS)
+    };
+    data.iter()
+        .filter_map(|d| Path2d::new_with_path_string(d).ok())
+        .collect()
 }
 
 /// One planned batch turned into paths.
 struct BuiltBatch {
     color: String,
-    areas: Option<Path2d>,
-    solids: Option<Path2d>,
-    lines: Option<Path2d>,
-    dots: Option<Path2d>,
+    areas: Vec<Path2d>,
+    solids: Vec<Path2d>,
+    lines: Vec<Path2d>,
+    dots: Vec<Path2d>,
+}
+
+/// The plan's batches turned into paths.
+fn build_batches(batches: &[render_plan::Batch]) -> Vec<BuiltBatch> {
+    batches
+        .iter()
+        .map(|b| BuiltBatch {
+            color: b.color.clone(),
+            areas: paths(&b.areas, false),
+            solids: paths(&b.solids, false),
+            lines: paths(&b.lines, false),
+            dots: paths(&b.dots, true),
+        })
+        .collect()
 }
 
 /// The plan in use and the paths built from it.
@@ -89,6 +84,9 @@ struct Cached {
     singles: Vec<AnnotationId>,
     shapes: usize,
     dots: usize,
+    /// The layer was patched after edits: the paths no longer match the scene, so a full
+    /// redraw of the layer must plan anew.
+    stale: bool,
 }
 
 /// A mask's bitmap: the revision and zoom step it was made for, where it goes in image pixels.
@@ -120,6 +118,19 @@ pub struct FrameStats {
     pub frames: u64,
     /// Milliseconds the last frame took to issue (not counting rasterisation).
     pub ms: f64,
+    /// Of those, milliseconds spent planning in the core (full plan or dirty region).
+    pub plan_ms: f64,
+    /// Milliseconds spent building `Path2D`s from the plan.
+    pub path_ms: f64,
+    /// Milliseconds spent issuing the layer's fills, strokes and mask bitmaps.
+    pub draw_ms: f64,
+    /// Whether this frame only redrew a dirty rectangle of the layer (after edits or a
+    /// selection change) rather than all of it.
+    pub partial: bool,
+    /// Annotations drawn again in that rectangle (0 when not partial).
+    pub redrawn: usize,
+    /// The redrawn rectangle's area in layer pixels (0 when not partial).
+    pub redrawn_px: f64,
 }
 
 /// The renderer's state between frames: the scene index, the plan in use, mask bitmaps.
@@ -335,12 +346,56 @@ pub fn draw(
     }
     let visible = session.viewport.visible_image_rect(w, h);
     let version = state.scene.version();
-    let replanned = !state
-        .cached
+    let mut timing = Timing::default();
+    // Edits and selection changes since the last frame: when the layer still fits the view,
+    // only the stale rectangle of it is redrawn.
+    let dirty = state.scene.take_dirty();
+    let layer_ok = state
+        .layer
         .as_ref()
-        .is_some_and(|c| c.key.reusable_for(version, &exclude, visible, scale));
+        .is_some_and(|l| l.plan_id == state.plan_id && l.opacity == session.opacity);
+    let mut patch: Option<(f64, f64, f64, f64)> = None;
+    if let Some(c) = state.cached.as_mut().filter(|_| layer_ok) {
+        let since = match &dirty {
+            None => Some((version, None)),
+            Some(Dirty::Region { since, rect }) => Some((*since, Some(*rect))),
+            Some(Dirty::All) => None,
+        };
+        if let Some((since, rect)) = since {
+            let same_view =
+                c.key.version == since && c.key.reusable_for(since, &c.key.exclude, visible, scale);
+            if same_view {
+                let mut rect = rect;
+                for id in c.key.exclude.iter().filter(|id| !exclude.contains(id)) {
+                    rect = render_plan::union_rect(rect, state.scene.index().bounds(id));
+                }
+                for id in exclude.iter().filter(|id| !c.key.exclude.contains(id)) {
+                    rect = render_plan::union_rect(rect, state.scene.index().bounds(id));
+                }
+                if c.key.version != version || c.key.exclude != exclude {
+                    c.key.version = version;
+                    c.key.exclude = exclude.clone();
+                    c.stale = true;
+                    patch = rect;
+                }
+            }
+        }
+    }
+    let px_scale = scale * dpr;
+    let sharp = state
+        .layer
+        .as_ref()
+        .is_some_and(|l| (l.px_scale - px_scale).abs() <= 1e-9 * px_scale);
+    let need_raster = !layer_ok || (!sharp && state.settle_now);
+    let replanned = match state.cached.as_ref() {
+        Some(c) => {
+            !c.key.reusable_for(version, &exclude, visible, scale) || (need_raster && c.stale)
+        }
+        None => true,
+    };
     if replanned {
         let key = PlanKey::for_view(version, &exclude, visible, scale);
+        let t0 = now_ms();
         let plan = render_plan::plan(&PlanInput {
             task,
             scene: &state.scene,
@@ -348,46 +403,31 @@ pub fn draw(
             region: key.region,
             scale: render_plan::bucket_scale(key.bucket),
         });
-        let some = |cmds: &[f64], f: fn(&[f64]) -> Path2d| (!cmds.is_empty()).then(|| f(cmds));
+        let t1 = now_ms();
+        let batches = build_batches(&plan.batches);
+        timing.plan_ms = t1 - t0;
+        timing.path_ms = now_ms() - t1;
         state.cached = Some(Cached {
             key,
-            batches: plan
-                .batches
-                .iter()
-                .map(|b| BuiltBatch {
-                    color: b.color.clone(),
-                    areas: some(&b.areas, lasso_path),
-                    solids: some(&b.solids, lasso_path),
-                    lines: some(&b.lines, lasso_path),
-                    dots: some(&b.dots, lasso_rects),
-                })
-                .collect(),
+            batches,
             masks: plan.masks,
             singles: plan.singles,
             shapes: plan.shapes,
             dots: plan.dots,
+            stale: false,
         });
+        state.plan_id += 1;
     }
     let Some(cached) = state.cached.as_ref() else {
         return;
     };
-    if replanned {
-        state.plan_id += 1;
-    }
     // The planned shapes live in a layer bitmap of the planned region: panning draws it under a
     // new transform; zooming draws it stretched and it is redrawn sharp once zooming pauses.
-    let px_scale = scale * dpr;
-    let layer_ok = state
-        .layer
-        .as_ref()
-        .is_some_and(|l| l.plan_id == state.plan_id && l.opacity == session.opacity);
-    let sharp = state
-        .layer
-        .as_ref()
-        .is_some_and(|l| (l.px_scale - px_scale).abs() <= 1e-9 * px_scale);
-    let rastered = !layer_ok || (!sharp && state.settle_now);
+    let rastered = replanned || need_raster;
+    let mut patched_shapes = None;
+    let (iw, ih) = (f64::from(task.image.width), f64::from(task.image.height));
     if rastered {
-        let (iw, ih) = (f64::from(task.image.width), f64::from(task.image.height));
+        let t0 = now_ms();
         state.layer = raster_layer(
             state.layer.take(),
             cached,
@@ -400,6 +440,41 @@ pub fn draw(
             (iw, ih),
             state.plan_id,
         );
+        timing.draw_ms = now_ms() - t0;
+    } else if let (Some(rect), Some(layer)) = (patch, state.layer.as_ref()) {
+        timing.partial = true;
+        let (redrawn, area) = patch_layer(
+            layer,
+            rect,
+            &PlanInput {
+                task,
+                scene: &state.scene,
+                exclude: &exclude,
+                region: rect,
+                scale: render_plan::bucket_scale(cached.key.bucket),
+            },
+            &mut state.masks,
+            session.opacity,
+            dpr,
+            &mut timing,
+        );
+        timing.redrawn = redrawn;
+        timing.redrawn_px = area;
+        // The plan's count after the edit, for the figures: counted, not planned again.
+        let (x0, y0, x1, y1) = cached.key.region;
+        let index = state.scene.index();
+        let excluded = exclude
+            .iter()
+            .filter(|id| {
+                index
+                    .bounds(id)
+                    .is_some_and(|b| b.0 <= x1 && b.2 >= x0 && b.1 <= y1 && b.3 >= y0)
+            })
+            .count();
+        let shapes = index
+            .count_visible_in(x0, y0, x1, y1)
+            .saturating_sub(excluded);
+        patched_shapes = Some(shapes);
     }
     state.settle_now = false;
     state.settle_wanted = !rastered && !sharp;
@@ -448,7 +523,28 @@ pub fn draw(
         rastered,
         frames: state.stats.frames + 1,
         ms: now_ms() - started,
+        plan_ms: timing.plan_ms,
+        path_ms: timing.path_ms,
+        draw_ms: timing.draw_ms,
+        partial: timing.partial,
+        redrawn: timing.redrawn,
+        redrawn_px: timing.redrawn_px,
     };
+    if let (Some(n), Some(c)) = (patched_shapes, state.cached.as_mut()) {
+        c.shapes = n;
+        state.stats.shapes = n;
+    }
+}
+
+/// Where one frame's time went (see [`FrameStats`]).
+#[derive(Default)]
+struct Timing {
+    plan_ms: f64,
+    path_ms: f64,
+    draw_ms: f64,
+    partial: bool,
+    redrawn: usize,
+    redrawn_px: f64,
 }
 
 /// The planned shapes rasterised over the planned region (clipped to the image).
@@ -456,8 +552,10 @@ struct Layer {
     canvas: HtmlCanvasElement,
     plan_id: u64,
     opacity: f64,
-    /// Layer pixels per image pixel.
+    /// Layer pixels per image pixel wanted for the view.
     px_scale: f64,
+    /// Layer pixels per image pixel actually used (lower for a very large region).
+    k: f64,
     x: f64,
     y: f64,
     w: f64,
@@ -502,18 +600,135 @@ fn raster_layer(
         canvas.set_width(lw as u32);
         canvas.set_height(lh as u32);
     }
-    let ctx = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())?;
+    let ctx = context(&canvas)?;
     ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
     ctx.clear_rect(0.0, 0.0, lw, lh);
     ctx.set_transform(k, 0.0, 0.0, k, -x0 * k, -y0 * k).ok();
-    // Line widths and handles in CSS pixels: the painter's scale is CSS pixels per image pixel.
+    paint_planned(
+        &ctx,
+        &cached.batches,
+        &cached.masks,
+        &cached.singles,
+        scene,
+        masks,
+        task,
+        opacity,
+        k / dpr,
+    );
+    if masks.len() > 2 * cached.masks.len() + 64 {
+        let keep: std::collections::HashSet<&AnnotationId> = cached.masks.iter().collect();
+        masks.retain(|id, _| keep.contains(id));
+    }
+    Some(Layer {
+        canvas,
+        plan_id,
+        opacity,
+        px_scale,
+        k,
+        x: x0,
+        y: y0,
+        w: lw / k,
+        h: lh / k,
+    })
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+}
+
+/// Redraws only the part of the layer a change left stale: the layer pixels of `rect` (image
+/// pixels, padded by the outline width) are cleared and, clipped to them, the annotations whose
+/// bounds meet them are planned and drawn again in stacking order. `input.region` is replaced
+/// by the padded rectangle. Returns how many annotations were drawn and the pixels redrawn.
+#[allow(clippy::too_many_arguments)]
+fn patch_layer(
+    layer: &Layer,
+    rect: (f64, f64, f64, f64),
+    input: &PlanInput,
+    masks: &mut HashMap<AnnotationId, MaskImage>,
+    opacity: f64,
+    dpr: f64,
+    timing: &mut Timing,
+) -> (usize, f64) {
+    let k = layer.k;
     let scale = k / dpr;
+    // Outlines reach half a (selected) stroke past the bounds; dots may be a bit larger.
+    let pad = (SELECTED_STROKE_PX + DOT_PAD_PX) / scale;
+    let size = (
+        f64::from(layer.canvas.width()),
+        f64::from(layer.canvas.height()),
+    );
+    let Some((px, py, pw, ph)) =
+        render_plan::dirty_layer_rect(rect, pad, (layer.x, layer.y), k, size)
+    else {
+        return (0, 0.0);
+    };
+    let Some(ctx) = context(&layer.canvas) else {
+        return (0, 0.0);
+    };
+    // The cleared pixels in image coordinates, grown by `pad` again: shapes whose outline
+    // reaches into the cleared pixels are drawn again too.
+    let region = (
+        layer.x + px / k - pad,
+        layer.y + py / k - pad,
+        layer.x + (px + pw) / k + pad,
+        layer.y + (py + ph) / k + pad,
+    );
+    let t0 = now_ms();
+    let plan = render_plan::plan(&PlanInput { region, ..*input });
+    let t1 = now_ms();
+    let batches = build_batches(&plan.batches);
+    let t2 = now_ms();
+    ctx.save();
+    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+    ctx.clear_rect(px, py, pw, ph);
+    ctx.begin_path();
+    ctx.rect(px, py, pw, ph);
+    ctx.clip();
+    ctx.set_transform(k, 0.0, 0.0, k, -layer.x * k, -layer.y * k)
+        .ok();
+    paint_planned(
+        &ctx,
+        &batches,
+        &plan.masks,
+        &plan.singles,
+        input.scene,
+        masks,
+        input.task,
+        opacity,
+        scale,
+    );
+    ctx.restore();
+    timing.plan_ms = t1 - t0;
+    timing.path_ms = t2 - t1;
+    timing.draw_ms = now_ms() - t2;
+    (plan.shapes, pw * ph)
+}
+
+/// Extra padding of a redrawn rectangle, in CSS pixels, for dots and anti-aliasing.
+const DOT_PAD_PX: f64 = 3.0;
+
+/// Issues the planned masks, batches (one fill and one stroke per colour and chunk) and single
+/// shapes, on a context already transformed to image pixels at `scale` CSS pixels per image
+/// pixel.
+#[allow(clippy::too_many_arguments)]
+fn paint_planned(
+    ctx: &CanvasRenderingContext2d,
+    batches: &[BuiltBatch],
+    planned_masks: &[AnnotationId],
+    singles: &[AnnotationId],
+    scene: &Scene,
+    masks: &mut HashMap<AnnotationId, MaskImage>,
+    task: &lasso_core::model::Task,
+    opacity: f64,
+    scale: f64,
+) {
     let painter = Painter {
-        ctx: &ctx,
+        ctx,
         scale,
         opacity,
     };
@@ -521,7 +736,7 @@ fn raster_layer(
     let step = render_plan::mask_step(scale);
     ctx.set_image_smoothing_enabled(false);
     ctx.set_global_alpha(opacity.max(0.15));
-    for id in &cached.masks {
+    for id in planned_masks {
         let Some(a) = scene.annotation(task, id) else {
             continue;
         };
@@ -553,32 +768,25 @@ fn raster_layer(
     }
     ctx.set_global_alpha(1.0);
     ctx.set_image_smoothing_enabled(scale < 2.0);
-    if masks.len() > 2 * cached.masks.len() + 64 {
-        let keep: std::collections::HashSet<&AnnotationId> = cached.masks.iter().collect();
-        masks.retain(|id, _| keep.contains(id));
-    }
-    // Batched outlines: one fill and one stroke per colour.
+    // Batched outlines: one fill and one stroke per colour and chunk.
     ctx.set_line_width(STROKE_PX / scale);
-    for b in &cached.batches {
+    for b in batches {
         ctx.set_fill_style_str(&b.color);
         ctx.set_stroke_style_str(&b.color);
-        if let Some(p) = &b.areas {
+        for p in &b.areas {
             ctx.set_global_alpha(opacity);
             ctx.fill_with_path_2d(p);
             ctx.set_global_alpha(1.0);
             ctx.stroke_with_path(p);
         }
-        if let Some(p) = &b.lines {
+        for p in &b.lines {
             ctx.stroke_with_path(p);
         }
-        if let Some(p) = &b.dots {
-            ctx.fill_with_path_2d(p);
-        }
-        if let Some(p) = &b.solids {
+        for p in b.dots.iter().chain(&b.solids) {
             ctx.fill_with_path_2d(p);
         }
     }
-    for id in &cached.singles {
+    for id in singles {
         if let Some(a) = scene.annotation(task, id) {
             let label = task.labels.get(&a.label);
             let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
@@ -588,16 +796,6 @@ fn raster_layer(
             painter.score_tag(&a.shape, score, color);
         }
     }
-    Some(Layer {
-        canvas,
-        plan_id,
-        opacity,
-        px_scale,
-        x: x0,
-        y: y0,
-        w: lw / k,
-        h: lh / k,
-    })
 }
 
 /// A mask's bitmap on its own canvas (image resolution divided by `step`).

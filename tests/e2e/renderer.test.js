@@ -92,6 +92,63 @@ test("many boxes: only what is in view is planned, colours batched, tiny ones as
   await context.close();
 });
 
+test("an edit among 100,000 shapes redraws only the rectangle it touched", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, server.url);
+  // 100,000 tiny boxes packed over the left part of the image; the right part stays empty.
+  await page.evaluate(async () => {
+    const annotations = [];
+    for (let i = 0; i < 100000; i++) {
+      const x0 = (i % 400) * 0.5;
+      const y0 = Math.floor(i / 400) * 1.1;
+      annotations.push({ id: `t${i}`, label: i % 2 ? "dog" : "cat", shape: { type: "box", x0, y0, x1: x0 + 0.4, y1: y0 + 0.4 } });
+    }
+    await window.lasso.loadTask({ id: `dense-${Date.now()}`, image: { src: "samples/chelsea.png" }, annotations });
+  });
+  await page.waitForFunction(() => window.lasso.viewport().imageReady);
+  let stats = await page.evaluate(() => window.lasso.drawNow());
+  assert.equal(stats.shapes, 100000, JSON.stringify(stats));
+  const vp = await page.evaluate(() => window.lasso.viewport());
+  const at = (x, y) => [vp.offsetX + x * vp.scale, vp.offsetY + y * vp.scale];
+  const canvas = page.locator(".lasso-canvas");
+  const redAt = async (x, y, name) => {
+    const shot = PNG.decode(await canvas.screenshot({ path: artifact(name) }));
+    return shot.pixelNear(...at(x, y), 1, isCatRed);
+  };
+  await page.evaluate(() => window.lasso.setTool("box"));
+  await dragImage(page, [300, 100], [380, 180]);
+  assert.equal((await annotations(page)).length, 100001);
+  // Drawing the box selects it (drawn on top of the layer): a partial redraw, not a full one.
+  stats = await page.evaluate(() => window.lasso.drawNow());
+  assert.equal(stats.rastered, false, JSON.stringify(stats));
+  // Deselect: the box goes back into the layer, redrawn alone in its rectangle.
+  await page.keyboard.press("Escape");
+  stats = await page.evaluate(() => window.lasso.drawNow());
+  assert.ok(await redAt(300, 140, "renderer-edit-drawn.png"), "the new box is drawn");
+  // Undo: only the box's rectangle is cleared and redrawn, with nothing else in it.
+  stats = await page.evaluate(() => {
+    window.lasso.undo();
+    return window.lasso.drawNow();
+  });
+  assert.equal(stats.partial, true, JSON.stringify(stats));
+  assert.equal(stats.rastered, false);
+  assert.ok(stats.redrawn < 10, `redrawn after undo: ${JSON.stringify(stats)}`);
+  assert.equal(stats.shapes, 100000, "the plan still covers everything else");
+  assert.ok(!(await redAt(300, 140, "renderer-edit-undone.png")), "the undone box is gone");
+  // The dense shapes next to it are still on the layer.
+  const shot = PNG.decode(await canvas.screenshot());
+  assert.ok(shot.pixelNear(...at(100, 50), 3, (r, g, b) => isCatRed(r, g, b) || isDogGreen(r, g, b)), "dense shapes kept");
+  // Redo: the box comes back through a partial redraw too.
+  stats = await page.evaluate(() => {
+    window.lasso.redo();
+    return window.lasso.drawNow();
+  });
+  assert.equal(stats.partial, true);
+  assert.equal(stats.rastered, false);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("benchmark page runs with a small scene, Lasso and Konva side by side", async () => {
   const context = await browser.newContext({ viewport: { width: 1500, height: 1800 } });
   const page = await context.newPage();

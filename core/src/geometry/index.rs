@@ -201,6 +201,15 @@ impl SpatialIndex {
         self.slots.contains_key(id)
     }
 
+    /// The indexed bounds `(x0, y0, x1, y1)` of an annotation (hidden ones too), or `None`
+    /// when it is not tracked or has no finite bounds; the renderer uses it to know which part
+    /// of its bitmap an op leaves stale.
+    pub fn bounds(&self, id: &AnnotationId) -> Option<(f64, f64, f64, f64)> {
+        let slot = *self.slots.get(id)?;
+        let [x0, y0, x1, y1] = self.entries.get(slot)?.as_ref()?.rect?;
+        Some((x0, y0, x1, y1))
+    }
+
     /// Records an annotation and returns its tree node, or `None` if its shape has no finite
     /// bounds (an empty shape is tracked, keeping its stacking order, but never found).
     fn add_entry(&mut self, a: &Annotation, order: Option<u64>) -> Option<Node> {
@@ -329,6 +338,17 @@ impl SpatialIndex {
             .filter_map(|node| self.entries[node.data].as_ref())
             .filter(|e| !e.hidden);
         in_drawing_order(found)
+    }
+
+    /// How many visible annotations' bounds intersect the rectangle (what
+    /// [`SpatialIndex::visible_in`] would return, counted without collecting or sorting).
+    pub fn count_visible_in(&self, x0: f64, y0: f64, x1: f64, y1: f64) -> usize {
+        let envelope = AABB::from_corners([x0.min(x1), y0.min(y1)], [x0.max(x1), y0.max(y1)]);
+        self.tree
+            .locate_in_envelope_intersecting(&envelope)
+            .filter_map(|node| self.entries[node.data].as_ref())
+            .filter(|e| !e.hidden)
+            .count()
     }
 
     /// Visible annotations whose shape itself (not only its bounds) touches the rectangle, in

@@ -467,3 +467,140 @@ fn mask_steps_and_colours() {
     assert_eq!(parse_hex_color("#f00"), [255, 0, 0]);
     assert_eq!(parse_hex_color("red"), [255, 255, 255]);
 }
+
+#[test]
+fn dirty_region_is_the_union_of_old_and_new_bounds_of_what_ops_touch() {
+    let mut t = task(vec![
+        boxed("a", "cat", 10.0, 10.0, 20.0, 20.0),
+        boxed("b", "dog", 30.0, 30.0, 40.0, 40.0),
+    ]);
+    let mut scene = Scene::new(&t);
+    assert_eq!(scene.take_dirty(), Some(Dirty::All));
+    assert_eq!(scene.take_dirty(), None);
+    let since = scene.version();
+    let moved = Op::SetShape {
+        id: AnnotationId("a".into()),
+        before: t.annotations[0].shape.clone(),
+        after: Shape::Box(BoxShape::from_corners(
+            Point::new(100.0, 110.0),
+            Point::new(120.0, 130.0),
+        )),
+    };
+    moved.apply(&mut t).unwrap();
+    scene.sync(&t, std::slice::from_ref(&moved));
+    assert_eq!(
+        scene.take_dirty(),
+        Some(Dirty::Region {
+            since,
+            rect: (10.0, 10.0, 120.0, 130.0)
+        })
+    );
+    // Two syncs before a frame: the regions add up and `since` stays the first version.
+    let since = scene.version();
+    let add = Op::Add {
+        annotation: boxed("c", "cat", 200.0, 5.0, 210.0, 15.0),
+        index: None,
+    };
+    add.apply(&mut t).unwrap();
+    scene.sync(&t, std::slice::from_ref(&add));
+    let remove = Op::Remove {
+        annotation: t.annotations[1].clone(),
+        index: Some(1),
+    };
+    remove.apply(&mut t).unwrap();
+    scene.sync(&t, std::slice::from_ref(&remove));
+    assert_eq!(
+        scene.take_dirty(),
+        Some(Dirty::Region {
+            since,
+            rect: (30.0, 5.0, 210.0, 40.0)
+        })
+    );
+    // The renderer counts a region's annotations after a partial redraw without planning it.
+    let index = scene.index();
+    assert_eq!(index.count_visible_in(0.0, 0.0, 1000.0, 1000.0), 2);
+    assert_eq!(index.count_visible_in(0.0, 0.0, 150.0, 150.0), 1);
+    // Another task: everything.
+    t.id = "other".into();
+    scene.sync(&t, std::slice::from_ref(&add.invert()));
+    assert_eq!(scene.take_dirty(), Some(Dirty::All));
+}
+
+#[test]
+fn dirty_layer_rect_pads_rounds_outwards_and_clips_to_the_layer() {
+    // Layer origin (100, 50) in image pixels, 2 layer pixels per image pixel, 400 × 300 pixels.
+    let r = dirty_layer_rect(
+        (110.2, 60.0, 120.0, 70.6),
+        1.0,
+        (100.0, 50.0),
+        2.0,
+        (400.0, 300.0),
+    );
+    assert_eq!(r, Some((18.0, 18.0, 24.0, 26.0)));
+    // Sticking out on the left/top: clipped at 0.
+    let r = dirty_layer_rect(
+        (90.0, 40.0, 101.0, 51.0),
+        0.0,
+        (100.0, 50.0),
+        2.0,
+        (400.0, 300.0),
+    );
+    assert_eq!(r, Some((0.0, 0.0, 2.0, 2.0)));
+    // Entirely off the layer or empty: nothing to redraw.
+    assert_eq!(
+        dirty_layer_rect(
+            (500.0, 0.0, 600.0, 10.0),
+            1.0,
+            (100.0, 50.0),
+            2.0,
+            (400.0, 300.0)
+        ),
+        None
+    );
+    assert_eq!(
+        dirty_layer_rect(
+            (f64::NAN, 0.0, 1.0, 1.0),
+            1.0,
+            (0.0, 0.0),
+            1.0,
+            (10.0, 10.0)
+        ),
+        None
+    );
+    assert_eq!(
+        union_rect(Some((0.0, 5.0, 1.0, 6.0)), Some((-1.0, 7.0, 0.5, 9.0))),
+        Some((-1.0, 5.0, 1.0, 9.0))
+    );
+    assert_eq!(
+        union_rect(None, Some((1.0, 1.0, 2.0, 2.0))),
+        Some((1.0, 1.0, 2.0, 2.0))
+    );
+}
+
+#[test]
+fn svg_path_data_follows_the_commands_in_chunks() {
+    let cmds = [
+        CMD_RECT, 1.0, 2.5, 3.0, 4.0, // a rectangle
+        CMD_RING, 3.0, 0.0, 0.0, 10.0, 0.0, -0.0005, 7.1234, // a closed triangle
+        CMD_LINE, 2.0, -1.25, 0.5, 2.0, 3.0, // an open line
+    ];
+    assert_eq!(
+        svg_paths(&cmds, 100),
+        vec!["M1 2.5h3v4h-3ZM0 0L10 0L-0.001 7.123ZM-1.25 0.5L2 3".to_string()]
+    );
+    assert_eq!(
+        svg_paths(&cmds, 2),
+        vec![
+            "M1 2.5h3v4h-3ZM0 0L10 0L-0.001 7.123Z".to_string(),
+            "M-1.25 0.5L2 3".to_string()
+        ]
+    );
+    assert_eq!(
+        svg_rects(&[0.0, 0.0, 1.0, 1.0, 5.0, 5.0, 0.25, 0.5], 1),
+        vec![
+            "M0 0h1v1h-1Z".to_string(),
+            "M5 5h0.25v0.5h-0.25Z".to_string()
+        ]
+    );
+    assert!(svg_paths(&[], 10).is_empty());
+}
