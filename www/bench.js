@@ -14,6 +14,8 @@ const LABELS = [
   { name: "tree", color: "#f58231" },
 ];
 const IMAGE = 4096;
+/** The stage's pause before a stretched layer is redrawn sharp (`SETTLE_MS` in the renderer). */
+const SETTLE_MS = 150;
 const VIEW_W = 1280;
 const VIEW_H = 800;
 
@@ -126,6 +128,11 @@ async function timeLasso(editor, canvas, views) {
     stats.push(st);
     await frame();
   }
+  return lassoFigures(times, stats);
+}
+
+/** The figures of a run of frames (see `timeLasso`). */
+function lassoFigures(times, stats) {
   const raster = stats.map((s, i) => ({ s, t: times[i] })).filter((x) => x.s.rastered);
   const first = stats[0];
   return {
@@ -140,6 +147,63 @@ async function timeLasso(editor, canvas, views) {
     drawMs: first.drawMs,
     rasterMedian: raster.length ? summary(raster.map((x) => x.t)).median : 0,
     rasters: raster.length,
+  };
+}
+
+/** Mouse-wheel zoom about the canvas centre from `view` to 8× it in `steps` wheel events, as a
+ * person zooms; each step is timed with its frame, then the sharp frame that follows once the
+ * wheel pauses. Returns the figures and the views the wheel produced (for Konva). */
+async function timeWheel(editor, canvas, view, steps) {
+  editor.setViewport(view);
+  editor.drawNow();
+  flush(canvas);
+  await new Promise((r) => setTimeout(r, 300));
+  const r = canvas.getBoundingClientRect();
+  // The stage zooms by 1.25 per 100 px of wheel delta.
+  const deltaY = (-100 * Math.log(8)) / (steps - 1) / Math.log(1.25);
+  const times = [];
+  const stats = [];
+  const views = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    if (i > 0) {
+      canvas.dispatchEvent(new WheelEvent("wheel", {
+        clientX: r.left + r.width / 2,
+        clientY: r.top + r.height / 2,
+        deltaY,
+        deltaMode: 0,
+        bubbles: true,
+        cancelable: true,
+      }));
+    }
+    const st = editor.drawNow();
+    flush(canvas);
+    times.push(performance.now() - t0);
+    stats.push(st);
+    const vp = editor.viewport();
+    views.push({ scale: vp.scale, offsetX: vp.offsetX, offsetY: vp.offsetY });
+    await frame();
+  }
+  const last = editor.renderStats().frames;
+  const t1 = performance.now();
+  const sharp = () => {
+    const st = editor.renderStats();
+    return st.frames > last && st.rastered;
+  };
+  while (!sharp() && performance.now() - t1 < 10000) {
+    await new Promise((res) => setTimeout(res, 5));
+  }
+  flush(canvas);
+  const settle = editor.renderStats();
+  return {
+    figures: {
+      ...lassoFigures(times, stats),
+      zoomed: views[views.length - 1].scale / views[0].scale,
+      settleMs: performance.now() - t1,
+      settleRastered: settle.rastered,
+      settleShapes: settle.shapes,
+    },
+    views,
   };
 }
 
@@ -243,7 +307,9 @@ function table(result) {
     rows.push([name, "lasso", l.median.toFixed(1), l.p95.toFixed(1), l.max.toFixed(1),
       `${l.shapes} shapes planned, ${l.dots} as dots, ${l.replans} replans, ${l.rasters} rasters ` +
       `(median ${l.rasterMedian.toFixed(0)} ms); first frame ${l.firstMs.toFixed(0)} ms = plan ` +
-      `${l.planMs.toFixed(0)} + paths ${l.pathMs.toFixed(0)} + draw calls ${l.drawMs.toFixed(0)} + raster`]);
+      `${l.planMs.toFixed(0)} + paths ${l.pathMs.toFixed(0)} + draw calls ${l.drawMs.toFixed(0)} + raster` +
+      (l.settleMs === undefined ? "" : `; sharp frame ${l.settleMs.toFixed(0)} ms after the last step ` +
+        `(a ${SETTLE_MS} ms pause included, ${l.settleShapes} shapes, rastered: ${l.settleRastered})`)]);
     if (r.konva) {
       rows.push([name, "konva", r.konva.median.toFixed(1), r.konva.p95.toFixed(1), r.konva.max.toFixed(1),
         `lasso ${(r.konva.median / Math.max(r.lasso.median, 0.01)).toFixed(1)}x faster (median)`]);
@@ -299,6 +365,10 @@ export async function runBench(bindings, params) {
   for (const [name, list] of Object.entries(views)) {
     result.scenarios[name] = { lasso: await timeLasso(editor, canvas, list) };
   }
+  const wheelName = "zoom by mouse wheel, whole image to 8x";
+  const wheel = await timeWheel(editor, canvas, views["pan, whole image"][0], steps);
+  result.scenarios[wheelName] = { lasso: wheel.figures };
+  views[wheelName] = wheel.views;
   result.edits = await timeEdits(editor, canvas, views["pan, whole image"][0], Math.min(steps, 20));
   if (withKonva) {
     const k0 = performance.now();

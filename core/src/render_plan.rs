@@ -629,6 +629,24 @@ impl PlanKey {
         }
     }
 
+    /// Whether a bitmap of a plan made for `self` can stand in, stretched, for the view while a
+    /// zoom gesture goes on: same data and exclusions and the visible rectangle inside the
+    /// planned region, at any zoom bucket (the sharp plan follows once the gesture pauses).
+    pub fn stretchable_for(
+        &self,
+        version: u64,
+        exclude: &[AnnotationId],
+        visible: (f64, f64, f64, f64),
+    ) -> bool {
+        let (x0, y0, x1, y1) = self.region;
+        self.version == version
+            && self.exclude == exclude
+            && visible.0 >= x0
+            && visible.1 >= y0
+            && visible.2 <= x1
+            && visible.3 <= y1
+    }
+
     /// Whether a plan made for `self` can draw the view `wanted` describes: same data, same
     /// exclusions, same zoom bucket, and the visible rectangle inside the planned region.
     pub fn reusable_for(
@@ -638,14 +656,7 @@ impl PlanKey {
         visible: (f64, f64, f64, f64),
         scale: f64,
     ) -> bool {
-        let (x0, y0, x1, y1) = self.region;
-        self.version == version
-            && self.bucket == scale_bucket(scale)
-            && self.exclude == exclude
-            && visible.0 >= x0
-            && visible.1 >= y0
-            && visible.2 <= x1
-            && visible.3 <= y1
+        self.bucket == scale_bucket(scale) && self.stretchable_for(version, exclude, visible)
     }
 }
 

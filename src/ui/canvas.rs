@@ -143,6 +143,7 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
         let runtime = Rc::clone(&runtime);
         move |_: web_sys::MouseEvent| runtime.dispatch(|ed| ed.double_click())
     };
+    let wheel_runtime = Rc::clone(&runtime);
     let wheel = move |ev: WheelEvent| {
         ev.prevent_default();
         let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
@@ -153,6 +154,7 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
             _ => 1.0,
         };
         let factor = WHEEL_ZOOM_PER_100.powf(-ev.delta_y() * unit / 100.0);
+        wheel_runtime.render.borrow_mut().wheel_at = Some(render::now_ms());
         session.update(|s| s.viewport = s.viewport.zoom_about(Point::new(x, y), factor));
     };
 

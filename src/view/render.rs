@@ -157,6 +157,10 @@ pub struct RenderState {
     pub settle_wanted: bool,
     /// Redraw the layer sharp in the next frame.
     pub settle_now: bool,
+    /// When the last wheel or pinch zoom step came ([`now_ms`]): during such a gesture (steps
+    /// less than [`SETTLE_MS`] apart) a layer that still covers the view is stretched, even
+    /// across zoom buckets, and planned anew once the gesture pauses.
+    pub wheel_at: Option<f64>,
 }
 
 impl RenderState {
@@ -231,7 +235,8 @@ impl RenderState {
     }
 }
 
-fn now_ms() -> f64 {
+/// Milliseconds since the page started (`performance.now()`), 0 where it is missing.
+pub fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now())
@@ -389,7 +394,16 @@ pub fn draw(
     let need_raster = !layer_ok || (!sharp && state.settle_now);
     let replanned = match state.cached.as_ref() {
         Some(c) => {
-            !c.key.reusable_for(version, &exclude, visible, scale) || (need_raster && c.stale)
+            // Mid-gesture, a layer that covers the view is stretched rather than replanned.
+            let zooming = state
+                .wheel_at
+                .is_some_and(|t| started - t < f64::from(SETTLE_MS));
+            let stretch = zooming
+                && !state.settle_now
+                && layer_ok
+                && c.key.stretchable_for(version, &exclude, visible);
+            (!c.key.reusable_for(version, &exclude, visible, scale) && !stretch)
+                || (need_raster && c.stale)
         }
         None => true,
     };

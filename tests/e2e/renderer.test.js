@@ -88,6 +88,37 @@ test("many boxes: only what is in view is planned, colours batched, tiny ones as
     return window.lasso.drawNow();
   });
   assert.equal(stats.dots, 1000, JSON.stringify(stats));
+  await page.waitForTimeout(400);
+
+  // Turning the mouse wheel stretches the layer, even across zoom buckets (no new plan mid
+  // gesture); once the wheel pauses, the view is planned and drawn sharp.
+  const wheel = await page.evaluate(() => {
+    const canvas = document.querySelector(".lasso-canvas");
+    const r = canvas.getBoundingClientRect();
+    const scale0 = window.lasso.viewport().scale;
+    const frames = [];
+    for (let i = 0; i < 6; i++) {
+      canvas.dispatchEvent(new WheelEvent("wheel", {
+        clientX: r.left + 40, clientY: r.top + 40, deltaY: -100, bubbles: true, cancelable: true,
+      }));
+      frames.push(window.lasso.drawNow());
+    }
+    return { frames, zoomed: window.lasso.viewport().scale / scale0 };
+  });
+  assert.ok(wheel.zoomed > 3.5 && wheel.zoomed < 4.2, `six wheel steps of 1.25: ${wheel.zoomed}`);
+  for (const f of wheel.frames) {
+    assert.equal(f.replanned, false, JSON.stringify(f));
+    assert.equal(f.rastered, false, JSON.stringify(f));
+    assert.equal(f.dots, 1000, "the stretched plan of the zoomed-out view");
+  }
+  const last = wheel.frames[wheel.frames.length - 1].frames;
+  await page.waitForFunction((n) => {
+    const st = window.lasso.renderStats();
+    return st.frames > n && st.rastered;
+  }, last);
+  stats = await page.evaluate(() => window.lasso.renderStats());
+  assert.equal(stats.replanned, true, JSON.stringify(stats));
+  assert.equal(stats.dots, 0, `boxes are big enough to draw once sharp: ${JSON.stringify(stats)}`);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
@@ -158,7 +189,12 @@ test("benchmark page runs with a small scene, Lasso and Konva side by side", asy
   await page.waitForFunction(() => window.benchResult || window.benchError, null, { timeout: 120000 });
   const { result, error } = await page.evaluate(() => ({ result: window.benchResult, error: window.benchError }));
   assert.equal(error, undefined);
-  assert.deepEqual(Object.keys(result.scenarios), ["pan, whole image", "pan at 100 %", "zoom, whole image to 8x"]);
+  assert.deepEqual(Object.keys(result.scenarios), [
+    "pan, whole image", "pan at 100 %", "zoom, whole image to 8x", "zoom by mouse wheel, whole image to 8x",
+  ]);
+  const wheel = result.scenarios["zoom by mouse wheel, whole image to 8x"].lasso;
+  assert.ok(Math.abs(wheel.zoomed - 8) < 0.01, `the wheel zoomed 8x: ${wheel.zoomed}`);
+  assert.equal(wheel.settleRastered, true, "a sharp frame follows the wheel");
   for (const [name, r] of Object.entries(result.scenarios)) {
     assert.equal(r.lasso.n, 5, name);
     assert.ok(r.lasso.median > 0 && r.lasso.p95 >= r.lasso.median, `${name}: ${JSON.stringify(r.lasso)}`);

@@ -392,6 +392,14 @@ fn plans_are_reused_for_small_pans_and_zooms_in_one_bucket_only() {
     assert!(!key.reusable_for(3, &[AnnotationId("a".into())], visible, 1.0));
     assert!(!key.reusable_for(3, &[], visible, 1.5), "another bucket");
     assert!(!key.reusable_for(3, &[], (1000.0, 100.0, 1200.0, 200.0), 1.0));
+    // While zooming, the bitmap of another bucket may stand in if it covers the view.
+    assert!(key.stretchable_for(3, &[], (200.0, 150.0, 250.0, 180.0)));
+    assert!(!key.stretchable_for(4, &[], visible), "data changed");
+    assert!(!key.stretchable_for(3, &[AnnotationId("a".into())], visible));
+    assert!(
+        !key.stretchable_for(3, &[], (1000.0, 100.0, 1200.0, 200.0)),
+        "view outside"
+    );
 }
 
 #[test]
