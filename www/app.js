@@ -75,7 +75,7 @@ async function start() {
   if (params.has("bench")) return bench(bindings, params);
   const element = document.getElementById("app");
   const cloud = cloudSettings();
-  const options = { labels: LABELS, task: SAMPLE_TASK };
+  const options = { labels: LABELS, tags: ["indoor", "outdoor", "blurry"], multiTag: true, task: SAMPLE_TASK };
   if (cloud) options.cloud = cloud;
   const editor = await bindings.mount(element, options);
   window.lasso = editor;

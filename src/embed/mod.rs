@@ -2,7 +2,9 @@
 //!
 //! Options (all optional):
 //! ```js
-//! { labels: [{name, color, hotkey}], task: {id, image: {src, width, height}, annotations: []},
+//! { labels: [{name, color, hotkey}], tags: ["day", "night"] /* whole-image tags */,
+//!   multiTag: false /* several tags at once */,
+//!   task: {id, image: {src, width, height}, annotations: []},
 //!   storage: "lasso" /* IndexedDB name */, idPrefix: "alice",
 //!   hotkeys: { box: "x", polygon: ["p", "shift+g"], hide: [] /* unbind */ },
 //!   cloud: { endpoint: "https://presign.example.com", token: "…", user: "alice",
@@ -39,6 +41,10 @@ use web_sys::HtmlElement;
 struct MountOptions {
     #[serde(default)]
     labels: Vec<Label>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    multi_tag: bool,
     #[serde(default)]
     task: Option<serde_json::Value>,
     #[serde(default)]
@@ -127,7 +133,8 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
     let id_prefix = options.id_prefix.clone().unwrap_or_else(random_prefix);
     let labels = LabelSet {
         labels: options.labels.clone(),
-        ..LabelSet::default()
+        tags: options.tags.clone(),
+        multi_tag: options.multi_tag,
     };
     let runtime = Runtime::new(Session::new(
         Task {
@@ -454,7 +461,11 @@ pub async fn open_task(
         return Err(JsValue::from_str("task: missing \"id\""));
     }
     if task.labels.labels.is_empty() {
-        task.labels = labels.clone();
+        task.labels.labels = labels.labels.clone();
+    }
+    if task.labels.tags.is_empty() {
+        task.labels.tags = labels.tags.clone();
+        task.labels.multi_tag = labels.multi_tag;
     }
     let store = runtime.store.borrow().clone();
     // Ops other tabs journal while the task loads are held, then applied unless the load had them.

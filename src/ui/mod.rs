@@ -6,6 +6,7 @@ pub mod banner;
 mod canvas;
 mod export;
 mod keys;
+mod labels;
 mod local;
 mod minimap;
 mod predictions;
@@ -260,6 +261,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
             <div class="lasso-main">
                 <canvas::Stage runtime=Rc::clone(&runtime) root=root/>
                 <aside class="lasso-side">
+                    <labels::ClassesPanel runtime=Rc::clone(&runtime)/>
                     <h2>"Annotations"</h2>
                     <ul class="lasso-list">
                         <For

@@ -101,3 +101,32 @@ test("brush paints a mask, eraser clears part of it, undo/redo, magic wand adds 
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test("with 'exclusive' on, a brush stroke of one label takes its pixels from the other masks, in one step", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, server.url);
+  await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("m");
+  await dragImage(page, [50, 50], [150, 50]);
+  // Deselect (select tool, click on empty image), then paint a dog mask across the cat one.
+  await page.keyboard.press("v");
+  const empty = await imageToPage(page, 400, 250);
+  await page.mouse.click(empty.x, empty.y);
+  await page.keyboard.press("m");
+  await page.keyboard.press("2");
+  await page.locator(".lasso-exclusive input").check();
+  await page.locator(".lasso").focus();
+  await dragImage(page, [100, 30], [100, 70]);
+  let [cat, dog] = await masks(page);
+  assert.equal(cat.label, "cat");
+  assert.equal(dog.label, "dog");
+  assert.ok(maskHas(dog.shape, 100, 50) && maskHas(dog.shape, 100, 35), "the dog stroke is painted");
+  assert.ok(!maskHas(cat.shape, 100, 50), "and taken from the cat mask");
+  assert.ok(maskHas(cat.shape, 60, 50) && maskHas(cat.shape, 140, 50), "the rest of the cat mask is kept");
+  await page.keyboard.press("Control+z");
+  const after = await masks(page);
+  assert.equal(after.length, 1, "one undo removes the dog stroke…");
+  assert.ok(maskHas(after[0].shape, 100, 50), "…and gives the cat its pixels back");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

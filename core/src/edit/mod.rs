@@ -694,6 +694,108 @@ impl Editor {
         self.set_flags(|f| f.locked = lock)
     }
 
+    /// Hides every annotation of `label`, or shows them all when all are hidden already (one
+    /// undo step; the flags are stored with the annotations, so it survives a reload).
+    pub fn toggle_label_hidden(&mut self, label: &str) -> Outcome {
+        let hide = !self.label_all(label, |a| a.hidden);
+        self.set_label_flags(label, |f| f.hidden = hide)
+    }
+
+    /// Locks every annotation of `label` against edits, or unlocks them when all are locked.
+    pub fn toggle_label_locked(&mut self, label: &str) -> Outcome {
+        let lock = !self.label_all(label, |a| a.locked);
+        self.set_label_flags(label, |f| f.locked = lock)
+    }
+
+    /// Whether `label` has annotations and all of them satisfy `test` (e.g. are hidden).
+    pub fn label_all(&self, label: &str, test: impl Fn(&Annotation) -> bool) -> bool {
+        let mut of_label = self.task.annotations.iter().filter(|a| a.label == label);
+        let mut any = false;
+        let all = of_label.all(|a| {
+            any = true;
+            test(a)
+        });
+        any && all
+    }
+
+    fn set_label_flags(&mut self, label: &str, change: impl Fn(&mut Flags)) -> Outcome {
+        let ops = self
+            .task
+            .annotations
+            .iter()
+            .filter(|a| a.label == label)
+            .map(|a| {
+                let before = Flags::of(a);
+                let mut after = before;
+                change(&mut after);
+                Op::SetFlags {
+                    id: a.id.clone(),
+                    before,
+                    after,
+                }
+            })
+            .filter(|op| !op.is_noop())
+            .collect();
+        // Hidden shapes cannot stay selected (locked ones can: their panel unlocks them).
+        let label_ids: Vec<AnnotationId> = self
+            .task
+            .annotations
+            .iter()
+            .filter(|a| a.label == label)
+            .map(|a| a.id.clone())
+            .collect();
+        let mut outcome = self.finish(ToolOutput {
+            ops,
+            ..ToolOutput::default()
+        });
+        let before = self.selection.len();
+        let task = &self.task;
+        self.selection
+            .retain(|id| !label_ids.contains(id) || task.annotation(id).is_some_and(|a| !a.hidden));
+        if self.selection.len() != before {
+            outcome.selection_changed = true;
+            outcome.redraw = true;
+        }
+        outcome
+    }
+
+    /// Sets or clears a whole-image tag of the label set (one undo step). With single-choice
+    /// tags, choosing one replaces the others and choosing the chosen one clears it; a name
+    /// that is not one of the label set's tags changes nothing.
+    pub fn toggle_tag(&mut self, tag: &str) -> Outcome {
+        if !self.task.labels.tags.iter().any(|t| t == tag) {
+            return Outcome::default();
+        }
+        let before = self.task.tags.clone();
+        let chosen = before.iter().any(|t| t == tag);
+        let after: Vec<String> = if self.task.labels.multi_tag {
+            // Kept in the label set's order, so the stored list does not depend on click order.
+            self.task
+                .labels
+                .tags
+                .iter()
+                .filter(|t| {
+                    if *t == tag {
+                        !chosen
+                    } else {
+                        before.contains(t)
+                    }
+                })
+                .cloned()
+                .collect()
+        } else if chosen {
+            Vec::new()
+        } else {
+            vec![tag.to_string()]
+        };
+        let mut outcome = self.finish(ToolOutput {
+            ops: vec![Op::SetTags { before, after }],
+            ..ToolOutput::default()
+        });
+        outcome.redraw = true;
+        outcome
+    }
+
     /// Draws the selection above every other annotation.
     pub fn bring_forward(&mut self) -> Outcome {
         let top = self.others_z().max().unwrap_or(0);

@@ -1607,3 +1607,93 @@ fn polyline_escape_mid_drawing_and_a_single_vertex_add_nothing() {
     assert!(ed.task().annotations.is_empty());
     assert!(!ed.can_undo());
 }
+
+#[test]
+fn label_hide_and_lock_act_on_every_shape_of_the_label_as_one_step() {
+    let mut ed = Editor::new(task(), "s");
+    drag(&mut ed, (10.0, 10.0), (20.0, 20.0));
+    drag(&mut ed, (30.0, 30.0), (40.0, 40.0));
+    ed.set_label("dog");
+    drag(&mut ed, (50.0, 50.0), (60.0, 60.0));
+    let dog = ed.selection()[0].clone();
+    ed.select(vec![ed.task().annotations[0].id.clone(), dog.clone()]);
+    assert!(!ed.label_all("cat", |a| a.hidden));
+    assert!(
+        !ed.label_all("bird", |a| a.hidden),
+        "a label without shapes"
+    );
+
+    let out = ed.toggle_label_hidden("cat");
+    assert_eq!(out.committed.len(), 1, "one undo step");
+    let flags = |ed: &Editor| -> Vec<(String, bool, bool)> {
+        ed.task()
+            .annotations
+            .iter()
+            .map(|a| (a.label.clone(), a.hidden, a.locked))
+            .collect()
+    };
+    assert_eq!(
+        flags(&ed),
+        [
+            ("cat".into(), true, false),
+            ("cat".into(), true, false),
+            ("dog".into(), false, false)
+        ]
+    );
+    assert!(ed.label_all("cat", |a| a.hidden));
+    assert_eq!(
+        ed.selection(),
+        std::slice::from_ref(&dog),
+        "hidden shapes leave the selection"
+    );
+    assert!(out.selection_changed);
+
+    ed.toggle_label_locked("dog");
+    assert_eq!(flags(&ed)[2], ("dog".into(), false, true));
+    assert_eq!(ed.selection(), [dog], "a locked shape stays selected");
+    // Toggling again shows them all, even if only some were hidden.
+    let first = ed.task().annotations[0].id.clone();
+    ed.select(vec![first]);
+    ed.toggle_label_hidden("cat");
+    assert!(!ed.label_all("cat", |a| a.hidden));
+    ed.undo().unwrap();
+    assert!(ed.label_all("cat", |a| a.hidden));
+    ed.undo().unwrap();
+    ed.undo().unwrap();
+    assert!(flags(&ed).iter().all(|(_, h, l)| !h && !l));
+    assert!(ed.toggle_label_hidden("bird").committed.is_empty());
+}
+
+#[test]
+fn tags_single_choice_replace_multi_choice_toggle_and_unknown_ones_are_ignored() {
+    let mut t = task();
+    t.labels.tags = vec!["day".into(), "night".into(), "blurry".into()];
+    let mut ed = Editor::new(t.clone(), "s");
+    assert_eq!(ed.toggle_tag("night").committed.len(), 1);
+    assert_eq!(ed.task().tags, ["night"]);
+    ed.toggle_tag("day");
+    assert_eq!(ed.task().tags, ["day"], "single choice replaces");
+    ed.toggle_tag("day");
+    assert!(
+        ed.task().tags.is_empty(),
+        "choosing the chosen one clears it"
+    );
+    assert!(ed.toggle_tag("rainy").committed.is_empty());
+    ed.undo().unwrap();
+    assert_eq!(ed.task().tags, ["day"]);
+
+    t.labels.multi_tag = true;
+    let mut ed = Editor::new(t, "s");
+    ed.toggle_tag("blurry");
+    ed.toggle_tag("day");
+    assert_eq!(
+        ed.task().tags,
+        ["day", "blurry"],
+        "in the label set's order"
+    );
+    ed.toggle_tag("blurry");
+    assert_eq!(ed.task().tags, ["day"]);
+    ed.undo().unwrap();
+    ed.undo().unwrap();
+    assert_eq!(ed.task().tags, ["blurry"]);
+}

@@ -1,0 +1,143 @@
+//! The classes panel: whole-image tags of the label set (single or multiple choice), and per
+//! class the number of shapes with switches that hide or lock all of them at once. Every change
+//! goes through the core editor as one op, so it is journaled and undoable.
+
+use crate::session::Runtime;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::rc::Rc;
+
+/// One class row: name, colour, shape count and whether all its shapes are hidden / locked.
+#[derive(Clone, PartialEq)]
+struct ClassRow {
+    name: String,
+    color: String,
+    count: usize,
+    hidden: bool,
+    locked: bool,
+}
+
+/// The tags of the label set and which of them the image has.
+#[derive(Clone, PartialEq)]
+struct Tags {
+    choices: Vec<String>,
+    chosen: Vec<String>,
+    multi: bool,
+}
+
+/// The panel in the side bar, above the annotation list.
+#[component]
+pub fn ClassesPanel(runtime: Rc<Runtime>) -> impl IntoView {
+    let session = runtime.session;
+    let classes = Memo::new(move |_| {
+        session.with(|s| {
+            let task = s.editor.task();
+            let mut rows: Vec<ClassRow> = task
+                .labels
+                .labels
+                .iter()
+                .map(|l| ClassRow {
+                    name: l.name.clone(),
+                    color: l.color.clone(),
+                    count: 0,
+                    hidden: true,
+                    locked: true,
+                })
+                .collect();
+            // One pass over the shapes, however many there are.
+            for a in &task.annotations {
+                if let Some(r) = rows.iter_mut().find(|r| r.name == a.label) {
+                    r.count += 1;
+                    r.hidden &= a.hidden;
+                    r.locked &= a.locked;
+                }
+            }
+            for r in rows.iter_mut().filter(|r| r.count == 0) {
+                r.hidden = false;
+                r.locked = false;
+            }
+            rows
+        })
+    });
+    let tags = Memo::new(move |_| {
+        session.with(|s| {
+            let task = s.editor.task();
+            Tags {
+                choices: task.labels.tags.clone(),
+                chosen: task.tags.clone(),
+                multi: task.labels.multi_tag,
+            }
+        })
+    });
+    let tag_rt = SendWrapper::new(Rc::clone(&runtime));
+    let class_rt = SendWrapper::new(Rc::clone(&runtime));
+    let tag_view = move || {
+        let t = tags.get();
+        if t.choices.is_empty() {
+            return None;
+        }
+        let hint = if t.multi { "any number" } else { "one at most" };
+        let buttons = t
+            .choices
+            .iter()
+            .map(|name| {
+                let on = t.chosen.contains(name);
+                let rt = tag_rt.clone();
+                let tag = name.clone();
+                view! {
+                    <button class="lasso-tag" class:active=on data-tag=name.clone()
+                        aria-pressed=on.to_string()
+                        on:click=move |_| rt.dispatch(|ed| ed.toggle_tag(&tag))>
+                        {name.clone()}
+                    </button>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <div class="lasso-tags" data-multi=t.multi.to_string()>
+                <h2>"Image tags " <small>{format!("({hint})")}</small></h2>
+                {buttons}
+            </div>
+        })
+    };
+    let class_view = move || {
+        classes
+            .get()
+            .into_iter()
+            .map(|r| {
+                let (hide_rt, lock_rt) = (class_rt.clone(), class_rt.clone());
+                let (hide_name, lock_name) = (r.name.clone(), r.name.clone());
+                let what = if r.hidden { "Show" } else { "Hide" };
+                let lock_what = if r.locked { "Unlock" } else { "Lock" };
+                view! {
+                    <li class="lasso-class" data-label=r.name.clone()>
+                        <span class="lasso-swatch" style:background=r.color.clone()></span>
+                        <span class="lasso-class-name">{r.name.clone()}</span>
+                        <span class="lasso-class-count">{r.count}</span>
+                        <button class="lasso-label-hide" class:active=r.hidden
+                            aria-pressed=r.hidden.to_string()
+                            title=format!("{what} every {} shape", r.name)
+                            disabled=r.count == 0
+                            on:click=move |_| hide_rt.dispatch(|ed| ed.toggle_label_hidden(&hide_name))>
+                            {if r.hidden { "hidden" } else { "hide" }}
+                        </button>
+                        <button class="lasso-label-lock" class:active=r.locked
+                            aria-pressed=r.locked.to_string()
+                            title=format!("{lock_what} every {} shape", r.name)
+                            disabled=r.count == 0
+                            on:click=move |_| lock_rt.dispatch(|ed| ed.toggle_label_locked(&lock_name))>
+                            {if r.locked { "locked" } else { "lock" }}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="lasso-classes-panel">
+            {tag_view}
+            <h2>"Classes"</h2>
+            <ul class="lasso-classes">{class_view}</ul>
+        </section>
+    }
+}
