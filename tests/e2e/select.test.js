@@ -165,3 +165,61 @@ test("whole-image tags: chosen with a click, undone with Ctrl+Z, kept over a rel
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test("a polygon closed by double-click, a hole drawn into it with Alt, and its stacking order by keys", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, server.url);
+  await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("p");
+  for (const [x, y] of [[40, 40], [200, 40], [200, 200]]) await clickImage(page, x, y);
+  const last = await imageToPage(page, 40, 200);
+  await page.mouse.dblclick(last.x, last.y);
+  let [poly] = await annotations(page);
+  assert.equal(poly.shape.type, "polygon");
+  assert.equal(poly.shape.parts[0].exterior.length, 4, JSON.stringify(poly.shape));
+
+  // With the polygon selected, Alt at the first click makes the ring a hole of it.
+  await page.keyboard.down("Alt");
+  await clickImage(page, 80, 80);
+  await page.keyboard.up("Alt");
+  for (const [x, y] of [[150, 80], [150, 150], [80, 150]]) await clickImage(page, x, y);
+  await page.keyboard.press("Enter");
+  let list = await annotations(page);
+  assert.equal(list.length, 1, "no new shape: a hole");
+  const holes = list[0].shape.parts[0].holes ?? [];
+  assert.equal(holes.length, 1, JSON.stringify(list[0].shape));
+  assert.equal(holes[0].length, 4);
+  // The hole is not filled: its middle shows the bare image, the polygon's body is tinted.
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("v");
+  await clickImage(page, 420, 20);
+  const png = await shot(page, "select-polygon-hole.png");
+  const red = (c) => c[0] - c[1];
+  const plainShot = await (async () => {
+    await page.locator(".lasso-opacity input").fill("0");
+    const s = await shot(page);
+    await page.locator(".lasso-opacity input").fill("0.3");
+    return s;
+  })();
+  const tint = async (x, y) => red(await colourAt(page, png, x, y)) - red(await colourAt(page, plainShot, x, y));
+  assert.ok((await tint(60, 120)) > 15, `the polygon body is tinted (${await tint(60, 120)})`);
+  assert.ok(Math.abs(await tint(115, 115)) < 6, `the hole is not (${await tint(115, 115)})`);
+
+  // A box drawn over it is on top; Ctrl+] brings the polygon forward, Ctrl+[ sends it back.
+  await page.locator(".lasso").focus(); // away from the slider, whose keys are its own
+  await page.keyboard.press("b");
+  await dragImage(page, [150, 150], [260, 260]);
+  const zOf = async () => Object.fromEntries((await annotations(page)).map((a) => [a.shape.type, a.z ?? 0]));
+  await page.keyboard.press("v");
+  await clickImage(page, 60, 120);
+  let z = await zOf();
+  assert.ok(z.polygon <= z.box, JSON.stringify(z));
+  await page.keyboard.press("Control+]");
+  z = await zOf();
+  assert.ok(z.polygon > z.box, `brought forward: ${JSON.stringify(z)}`);
+  await page.keyboard.press("Control+[");
+  z = await zOf();
+  assert.ok(z.polygon < z.box, `sent back: ${JSON.stringify(z)}`);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
