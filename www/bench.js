@@ -248,8 +248,15 @@ async function timeEdits(editor, canvas, view, steps) {
     await frame();
   }
   const partial = stats.filter((s) => s.partial);
+  const median = (key) => summary(stats.map((s) => s[key])).median;
   return {
     ...summary(times),
+    // Where an edit's time goes: the frame itself (issue, plan, paths, draw calls) vs the rest
+    // (the edit, the journal hand-off, the panels).
+    frameMs: median("ms"),
+    planMs: median("planMs"),
+    pathMs: median("pathMs"),
+    drawMs: median("drawMs"),
     partial: partial.length,
     redrawn: partial.length ? Math.max(...partial.map((s) => s.redrawn)) : 0,
     rastered: stats.filter((s) => s.rastered).length,
@@ -318,7 +325,9 @@ function table(result) {
   if (result.edits) {
     const e = result.edits;
     rows.push(["edit (undo/redo) + frame, whole image", "lasso", e.median.toFixed(1), e.p95.toFixed(1), e.max.toFixed(1),
-      `${e.partial} of ${e.n} partial redraws (at most ${e.redrawn} shapes redrawn), ${e.rastered} full`]);
+      `${e.partial} of ${e.n} partial redraws (at most ${e.redrawn} shapes redrawn), ${e.rastered} full; ` +
+      `frame ${e.frameMs.toFixed(1)} ms median (plan ${e.planMs.toFixed(1)}, paths ${e.pathMs.toFixed(1)}, ` +
+      `draw calls ${e.drawMs.toFixed(1)})`]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n");

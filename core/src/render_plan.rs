@@ -66,9 +66,27 @@ pub enum Dirty {
         since: u64,
         /// The union of the touched annotations' old and new bounds.
         rect: (f64, f64, f64, f64),
+        /// Per touched annotation, its bounds as a visible shape before and after (`None`:
+        /// absent or hidden), so a plan's count can follow without querying the index again.
+        changes: Vec<Change>,
     },
     /// Everything may have changed (the scene was rebuilt).
     All,
+}
+
+/// A touched annotation's visible bounds before and after the change.
+pub type Change = (Option<(f64, f64, f64, f64)>, Option<(f64, f64, f64, f64)>);
+
+/// How the number of visible shapes whose bounds meet `region` changes with `changes` (the
+/// same closed-rectangle test as the index's region queries).
+pub fn count_delta(changes: &[Change], region: (f64, f64, f64, f64)) -> isize {
+    let meets = |b: &Option<(f64, f64, f64, f64)>| {
+        b.is_some_and(|b| b.0 <= region.2 && b.2 >= region.0 && b.1 <= region.3 && b.3 >= region.1)
+    };
+    changes
+        .iter()
+        .map(|(before, after)| isize::from(meets(after)) - isize::from(meets(before)))
+        .sum()
 }
 
 /// The smallest rectangle holding both (either may be absent).
@@ -128,15 +146,76 @@ impl Scene {
         self.dirty.take()
     }
 
-    fn mark(&mut self, since: u64, rect: Option<(f64, f64, f64, f64)>) {
+    fn mark(&mut self, since: u64, rect: Option<(f64, f64, f64, f64)>, changes: Vec<Change>) {
         self.dirty = match self.dirty.take() {
             Some(Dirty::All) => Some(Dirty::All),
-            Some(Dirty::Region { since, rect: old }) => Some(Dirty::Region {
+            Some(Dirty::Region {
                 since,
-                rect: union_rect(Some(old), rect).unwrap_or(old),
+                rect: old,
+                changes: mut all,
+            }) => {
+                all.extend(changes);
+                Some(Dirty::Region {
+                    since,
+                    rect: union_rect(Some(old), rect).unwrap_or(old),
+                    changes: all,
+                })
+            }
+            None => rect.map(|rect| Dirty::Region {
+                since,
+                rect,
+                changes,
             }),
-            None => rect.map(|rect| Dirty::Region { since, rect }),
         };
+    }
+
+    /// Brings the positions up to date after adds and removes: entries before the first index
+    /// the ops touched cannot have moved, so only the list from there on is read again (an
+    /// append or the undo of one costs one entry, not the whole task).
+    fn reposition_after(&mut self, task: &Task, ops: &[Op]) {
+        let mut first = usize::MAX;
+        let mut len = self.positions.len();
+        let mut removed = Vec::new();
+        for op in ops {
+            self.first_moved(op, &mut first, &mut len, &mut removed);
+        }
+        for id in &removed {
+            self.positions.remove(id);
+        }
+        for (i, a) in task.annotations.iter().enumerate().skip(first) {
+            self.positions.insert(a.id.clone(), i);
+        }
+    }
+
+    /// The lowest list index `op` inserts at or removes from, given the list length before it
+    /// (`len`, kept up to date). A remove below every earlier change is where it was before all
+    /// of them, so its recorded position is exact there and a safe bound otherwise.
+    fn first_moved(
+        &self,
+        op: &Op,
+        first: &mut usize,
+        len: &mut usize,
+        removed: &mut Vec<AnnotationId>,
+    ) {
+        match op {
+            Op::Add { index, .. } => {
+                let at = index.filter(|&i| i <= *len).unwrap_or(*len);
+                *first = (*first).min(at);
+                *len += 1;
+            }
+            Op::Remove { annotation, .. } => {
+                let at = self.positions.get(&annotation.id).copied().unwrap_or(0);
+                *first = (*first).min(at);
+                *len = len.saturating_sub(1);
+                removed.push(annotation.id.clone());
+            }
+            Op::Batch { ops } => {
+                for op in ops {
+                    self.first_moved(op, first, len, removed);
+                }
+            }
+            _ => {}
+        }
     }
 
     fn reposition(&mut self, task: &Task) {
@@ -182,13 +261,15 @@ impl Scene {
             touched_ids(op, &mut touched, &mut moved);
         }
         if moved {
-            self.reposition(task);
+            self.reposition_after(task, ops);
         }
         let since = self.version;
         let mut rect = None;
+        let mut changes = Vec::with_capacity(touched.len());
         for id in touched {
             *self.revisions.entry(id.clone()).or_default() += 1;
             rect = union_rect(rect, self.index.bounds(&id));
+            let before = self.index.visible_bounds(&id);
             match self
                 .positions
                 .get(&id)
@@ -198,10 +279,11 @@ impl Scene {
                 _ => self.index.remove(&id),
             }
             rect = union_rect(rect, self.index.bounds(&id));
+            changes.push((before, self.index.visible_bounds(&id)));
         }
         self.version += 1;
         // A change with nothing to draw (e.g. tags) still counts, with an empty region.
-        self.mark(since, rect.or(Some((0.0, 0.0, 0.0, 0.0))));
+        self.mark(since, rect.or(Some((0.0, 0.0, 0.0, 0.0))), changes);
         if !self.matches(task) {
             self.rebuild(task);
         }

@@ -83,6 +83,9 @@ struct Cached {
     masks: Vec<AnnotationId>,
     singles: Vec<AnnotationId>,
     shapes: usize,
+    /// Visible shapes whose bounds meet the planned region, excluded ones too (kept up to date
+    /// through partial redraws, so the figures need no query of the whole index).
+    visible_in_region: usize,
     dots: usize,
     /// The layer was patched after edits: the paths no longer match the scene, so a full
     /// redraw of the layer must plan anew.
@@ -355,6 +358,10 @@ pub fn draw(
     // Edits and selection changes since the last frame: when the layer still fits the view,
     // only the stale rectangle of it is redrawn.
     let dirty = state.scene.take_dirty();
+    let changes: &[render_plan::Change] = match &dirty {
+        Some(Dirty::Region { changes, .. }) => changes,
+        _ => &[],
+    };
     let layer_ok = state
         .layer
         .as_ref()
@@ -363,7 +370,7 @@ pub fn draw(
     if let Some(c) = state.cached.as_mut().filter(|_| layer_ok) {
         let since = match &dirty {
             None => Some((version, None)),
-            Some(Dirty::Region { since, rect }) => Some((*since, Some(*rect))),
+            Some(Dirty::Region { since, rect, .. }) => Some((*since, Some(*rect))),
             Some(Dirty::All) => None,
         };
         if let Some((since, rect)) = since {
@@ -421,12 +428,15 @@ pub fn draw(
         let batches = build_batches(&plan.batches);
         timing.plan_ms = t1 - t0;
         timing.path_ms = now_ms() - t1;
+        let visible_in_region =
+            plan.shapes + excluded_in(state.scene.index(), &exclude, key.region);
         state.cached = Some(Cached {
             key,
             batches,
             masks: plan.masks,
             singles: plan.singles,
             shapes: plan.shapes,
+            visible_in_region,
             dots: plan.dots,
             stale: false,
         });
@@ -474,21 +484,14 @@ pub fn draw(
         );
         timing.redrawn = redrawn;
         timing.redrawn_px = area;
-        // The plan's count after the edit, for the figures: counted, not planned again.
-        let (x0, y0, x1, y1) = cached.key.region;
-        let index = state.scene.index();
-        let excluded = exclude
-            .iter()
-            .filter(|id| {
-                index
-                    .bounds(id)
-                    .is_some_and(|b| b.0 <= x1 && b.2 >= x0 && b.1 <= y1 && b.3 >= y0)
-            })
-            .count();
-        let shapes = index
-            .count_visible_in(x0, y0, x1, y1)
-            .saturating_sub(excluded);
-        patched_shapes = Some(shapes);
+        // The plan's count after the edit, for the figures: followed through the changes, not
+        // planned or counted again.
+        let region = cached.key.region;
+        let visible = cached
+            .visible_in_region
+            .saturating_add_signed(render_plan::count_delta(changes, region));
+        let shapes = visible.saturating_sub(excluded_in(state.scene.index(), &exclude, region));
+        patched_shapes = Some((visible, shapes));
     }
     state.settle_now = false;
     state.settle_wanted = !rastered && !sharp;
@@ -544,10 +547,24 @@ pub fn draw(
         redrawn: timing.redrawn,
         redrawn_px: timing.redrawn_px,
     };
-    if let (Some(n), Some(c)) = (patched_shapes, state.cached.as_mut()) {
+    if let (Some((visible, n)), Some(c)) = (patched_shapes, state.cached.as_mut()) {
+        c.visible_in_region = visible;
         c.shapes = n;
         state.stats.shapes = n;
     }
+}
+
+/// How many of the excluded (selected or edited) shapes are visible with bounds meeting `region`.
+fn excluded_in(
+    index: &lasso_core::geometry::SpatialIndex,
+    exclude: &[AnnotationId],
+    region: (f64, f64, f64, f64),
+) -> usize {
+    let changes: Vec<render_plan::Change> = exclude
+        .iter()
+        .map(|id| (None, index.visible_bounds(id)))
+        .collect();
+    usize::try_from(render_plan::count_delta(&changes, region)).unwrap_or(0)
 }
 
 /// Where one frame's time went (see [`FrameStats`]).

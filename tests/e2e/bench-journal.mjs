@@ -4,7 +4,7 @@
 // has completed and the page has had the time to hear it). Prints median and p95 per op. The
 // write itself is handed to IndexedDB within the call; what grows with the task is the main
 // thread's redraw after each edit, which delays the completion event. Not a test (no timing is
-// asserted); run with `cargo xtask bench-journal`, which builds dist/ first.
+// asserted); run with `cargo xtask bench-journal`, which makes a release build first.
 import { serveStatic, launch, openApp, dragImage } from "./support.js";
 
 const OPS = Number(process.env.LASSO_BENCH_OPS || 100);

@@ -159,14 +159,20 @@ fn browser_tests(extra: &[&str]) -> util::Cmd {
 
 /// Journal append latency at 100 and 100,000 shapes in headless Chromium (median and p95 per
 /// append; see `tests/journal_bench.rs`), then the same through the whole app, from an edit to
-/// its `save` event (`tests/e2e/bench-journal.mjs`).
+/// its `save` event (`tests/e2e/bench-journal.mjs`, on a release build as users get it).
 fn bench_journal() -> Result<()> {
     setup::run()?;
     util::step("journal append latency (headless Chromium)");
     browser_tests(&["--test", "journal_bench", "--", "--nocapture"]).run()?;
-    util::step("edit to durable save through the app (Playwright, headless Chromium)");
-    cmd("trunk", &["build"]).run()?;
-    cmd("node", &["tests/e2e/bench-journal.mjs"]).run()
+    util::step(
+        "edit to durable save through the app (release build, Playwright, headless Chromium)",
+    );
+    let dist = util::root().join("target/bench-dist");
+    let dist_str = dist.to_string_lossy().to_string();
+    cmd("trunk", &["build", "--release", "--dist", &dist_str]).run()?;
+    cmd("node", &["tests/e2e/bench-journal.mjs"])
+        .env("LASSO_DIST", &dist_str)
+        .run()
 }
 
 /// The renderer benchmark: a release build into `target/bench-dist` with Konva beside it, then

@@ -340,15 +340,13 @@ impl SpatialIndex {
         in_drawing_order(found)
     }
 
-    /// How many visible annotations' bounds intersect the rectangle (what
-    /// [`SpatialIndex::visible_in`] would return, counted without collecting or sorting).
-    pub fn count_visible_in(&self, x0: f64, y0: f64, x1: f64, y1: f64) -> usize {
-        let envelope = AABB::from_corners([x0.min(x1), y0.min(y1)], [x0.max(x1), y0.max(y1)]);
-        self.tree
-            .locate_in_envelope_intersecting(&envelope)
-            .filter_map(|node| self.entries[node.data].as_ref())
-            .filter(|e| !e.hidden)
-            .count()
+    /// The bounds of an annotation as [`SpatialIndex::bounds`], but `None` when it is hidden
+    /// (what region queries of visible shapes would find it by).
+    pub fn visible_bounds(&self, id: &AnnotationId) -> Option<(f64, f64, f64, f64)> {
+        let slot = *self.slots.get(id)?;
+        let e = self.entries.get(slot)?.as_ref()?;
+        let [x0, y0, x1, y1] = e.rect.filter(|_| !e.hidden)?;
+        Some((x0, y0, x1, y1))
     }
 
     /// Visible annotations whose shape itself (not only its bounds) touches the rectangle, in

@@ -500,7 +500,11 @@ fn dirty_region_is_the_union_of_old_and_new_bounds_of_what_ops_touch() {
         scene.take_dirty(),
         Some(Dirty::Region {
             since,
-            rect: (10.0, 10.0, 120.0, 130.0)
+            rect: (10.0, 10.0, 120.0, 130.0),
+            changes: vec![(
+                Some((10.0, 10.0, 20.0, 20.0)),
+                Some((100.0, 110.0, 120.0, 130.0))
+            )],
         })
     );
     // Two syncs before a frame: the regions add up and `since` stays the first version.
@@ -517,17 +521,42 @@ fn dirty_region_is_the_union_of_old_and_new_bounds_of_what_ops_touch() {
     };
     remove.apply(&mut t).unwrap();
     scene.sync(&t, std::slice::from_ref(&remove));
+    let changes = vec![
+        (None, Some((200.0, 5.0, 210.0, 15.0))),
+        (Some((30.0, 30.0, 40.0, 40.0)), None),
+    ];
     assert_eq!(
         scene.take_dirty(),
         Some(Dirty::Region {
             since,
-            rect: (30.0, 5.0, 210.0, 40.0)
+            rect: (30.0, 5.0, 210.0, 40.0),
+            changes: changes.clone(),
         })
     );
-    // The renderer counts a region's annotations after a partial redraw without planning it.
+    // A plan's count follows the changes without querying the index: over the whole image one
+    // shape came and one went; over the left part only one went; the rectangle's edge counts.
+    assert_eq!(count_delta(&changes, (0.0, 0.0, 1000.0, 1000.0)), 0);
+    assert_eq!(count_delta(&changes, (0.0, 0.0, 150.0, 150.0)), -1);
+    assert_eq!(count_delta(&changes, (210.0, 15.0, 300.0, 300.0)), 1);
+    // Hiding is leaving the count; the region still covers where it was drawn.
+    let hide = Op::SetFlags {
+        id: AnnotationId("c".into()),
+        before: Flags::default(),
+        after: Flags {
+            hidden: true,
+            ..Flags::default()
+        },
+    };
+    hide.apply(&mut t).unwrap();
+    scene.sync(&t, std::slice::from_ref(&hide));
+    let Some(Dirty::Region { rect, changes, .. }) = scene.take_dirty() else {
+        panic!("a region");
+    };
+    assert_eq!(rect, (200.0, 5.0, 210.0, 15.0));
+    assert_eq!(changes, vec![(Some((200.0, 5.0, 210.0, 15.0)), None)]);
+    // Counting the index afresh agrees with the running count.
     let index = scene.index();
-    assert_eq!(index.count_visible_in(0.0, 0.0, 1000.0, 1000.0), 2);
-    assert_eq!(index.count_visible_in(0.0, 0.0, 150.0, 150.0), 1);
+    assert_eq!(index.visible_in(0.0, 0.0, 1000.0, 1000.0).len(), 1);
     // Another task: everything.
     t.id = "other".into();
     scene.sync(&t, std::slice::from_ref(&add.invert()));
@@ -611,4 +640,65 @@ fn svg_path_data_follows_the_commands_in_chunks() {
         ]
     );
     assert!(svg_paths(&[], 10).is_empty());
+}
+
+/// A random edit of a list of `len` annotations: add (at a position or at the end) or remove
+/// (by a number that picks an existing annotation).
+#[derive(Clone, Debug)]
+enum ListEdit {
+    Add(Option<usize>),
+    Remove(usize),
+}
+
+fn list_edit() -> impl proptest::strategy::Strategy<Value = ListEdit> {
+    use proptest::prelude::*;
+    prop_oneof![
+        proptest::option::of(0usize..40).prop_map(ListEdit::Add),
+        (0usize..1000).prop_map(ListEdit::Remove),
+    ]
+}
+
+proptest::proptest! {
+    /// Positions kept up to date incrementally after adds and removes (single or in batches,
+    /// at any index, as undo puts them back) equal those of a scene built from scratch.
+    #[test]
+    fn incremental_positions_equal_a_rebuild(
+        start in 0usize..30,
+        rounds in proptest::collection::vec(proptest::collection::vec(list_edit(), 1..6), 1..8),
+    ) {
+        let mut t = task(
+            (0..start)
+                .map(|i| boxed(&format!("s{i}"), "cat", i as f64, 0.0, i as f64 + 1.0, 1.0))
+                .collect(),
+        );
+        let mut scene = Scene::new(&t);
+        let mut next = 0;
+        for (r, edits) in rounds.iter().enumerate() {
+            let mut ops = Vec::new();
+            for e in edits {
+                let op = match e {
+                    ListEdit::Add(index) => {
+                        next += 1;
+                        Op::Add {
+                            annotation: boxed(&format!("n{next}"), "dog", 5.0, 5.0, 9.0, 9.0),
+                            index: *index,
+                        }
+                    }
+                    ListEdit::Remove(k) if !t.annotations.is_empty() => {
+                        let i = k % t.annotations.len();
+                        Op::Remove { annotation: t.annotations[i].clone(), index: Some(i) }
+                    }
+                    ListEdit::Remove(_) => continue,
+                };
+                op.apply(&mut t).unwrap();
+                ops.push(op);
+            }
+            // Odd rounds go in as one batch (one undo step), even ones op by op.
+            let ops = if r % 2 == 1 { vec![Op::Batch { ops }] } else { ops };
+            scene.sync(&t, &ops);
+            let fresh = Scene::new(&t);
+            proptest::prop_assert_eq!(&scene.positions, &fresh.positions);
+            proptest::prop_assert!(scene.matches(&t));
+        }
+    }
 }
