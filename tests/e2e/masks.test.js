@@ -98,6 +98,15 @@ test("brush paints a mask, eraser clears part of it, undo/redo, magic wand adds 
   const wand = all[1].shape;
   assert.ok(maskHas(wand, 300, 250), "the clicked pixel is in the region");
   assert.ok(wand.counts.reduce((s, c, i) => s + (i % 2 ? c : 0), 0) > 10, "the region is more than a few pixels");
+  // Shift-click adds another region to the same mask.
+  assert.ok(!maskHas(wand, 20, 20), "the far corner is not in the first region");
+  const corner = await imageToPage(page, 20, 20);
+  await page.keyboard.down("Shift");
+  await page.mouse.click(corner.x, corner.y);
+  await page.keyboard.up("Shift");
+  const grown = await masks(page);
+  assert.equal(grown.length, 2, "no new mask");
+  assert.ok(maskHas(grown[1].shape, 20, 20) && maskHas(grown[1].shape, 300, 250), "both regions in one mask");
   assert.deepEqual(page.errors, []);
   await context.close();
 });
