@@ -719,23 +719,10 @@ impl Editor {
     }
 
     fn set_label_flags(&mut self, label: &str, change: impl Fn(&mut Flags)) -> Outcome {
-        let ops = self
-            .task
-            .annotations
-            .iter()
-            .filter(|a| a.label == label)
-            .map(|a| {
-                let before = Flags::of(a);
-                let mut after = before;
-                change(&mut after);
-                Op::SetFlags {
-                    id: a.id.clone(),
-                    before,
-                    after,
-                }
-            })
-            .filter(|op| !op.is_noop())
-            .collect();
+        let ops = flag_ops(
+            self.task.annotations.iter().filter(|a| a.label == label),
+            change,
+        );
         // Hidden shapes cannot stay selected (locked ones can: their panel unlocks them).
         let label_ids: Vec<AnnotationId> = self
             .task
@@ -823,20 +810,7 @@ impl Editor {
     }
 
     fn set_flags(&mut self, change: impl Fn(&mut Flags)) -> Outcome {
-        let ops = self
-            .selected_annotations()
-            .map(|a| {
-                let before = Flags::of(a);
-                let mut after = before;
-                change(&mut after);
-                Op::SetFlags {
-                    id: a.id.clone(),
-                    before,
-                    after,
-                }
-            })
-            .filter(|op| !op.is_noop())
-            .collect();
+        let ops = flag_ops(self.selected_annotations(), change);
         self.finish(ToolOutput {
             ops,
             ..ToolOutput::default()
@@ -1191,6 +1165,26 @@ fn check_attribute(kind: &AttributeKind, v: &AttributeValue) -> Result<(), Strin
         }
         (kind, v) => Err(format!("{v:?} is not a value of a {kind:?} attribute")),
     }
+}
+
+/// `SetFlags` ops that apply `change` to the flags of each annotation, leaving out no-ops.
+fn flag_ops<'a>(
+    annotations: impl Iterator<Item = &'a Annotation>,
+    change: impl Fn(&mut Flags),
+) -> Vec<Op> {
+    annotations
+        .map(|a| {
+            let before = Flags::of(a);
+            let mut after = before;
+            change(&mut after);
+            Op::SetFlags {
+                id: a.id.clone(),
+                before,
+                after,
+            }
+        })
+        .filter(|op| !op.is_noop())
+        .collect()
 }
 
 #[cfg(test)]
