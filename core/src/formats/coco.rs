@@ -200,7 +200,7 @@ pub fn export(dataset: &Dataset, options: &ExportOptions) -> Result<Export, Form
         for &ti in task_indices {
             let task = &dataset.tasks[ti];
             let image_id = image_ids[ti];
-            let name = image_name(task);
+            let name = common::export_image_name(task);
             images.push((task.id.clone(), join(&image_dir, &name)));
             coco_images.push(CocoImage {
                 id: image_id,
@@ -252,20 +252,6 @@ pub fn export(dataset: &Dataset, options: &ExportOptions) -> Result<Export, Form
         files.insert(file, bytes);
     }
     Ok(Export { files, images })
-}
-
-/// The image's file name in the export (its name, else the last part of its source).
-fn image_name(task: &Task) -> String {
-    let name = if task.image.name.is_empty() {
-        common::base_name(&task.image.src).to_string()
-    } else {
-        common::normalise(&task.image.name)
-    };
-    if name.is_empty() {
-        format!("{}.jpg", task.id)
-    } else {
-        name
-    }
 }
 
 /// The ids of the items when they are distinct positive integers, else 1, 2, 3, ….

@@ -1,8 +1,10 @@
 //! Small pieces several formats share: class lists, label colours, split folder names, finding
-//! an image file by the name an annotation file gives it, and reading numbers safely.
+//! an image file by the name an annotation file gives it, file names and main files, box bounds
+//! of shapes, and reading numbers safely.
 
 use super::{Dataset, DatasetFiles, FormatError, ImageFile, Split};
-use crate::model::{Label, Point};
+use crate::model::{Label, Point, Shape, Task};
+use crate::raster::Rle;
 use std::collections::{BTreeMap, HashSet};
 
 /// Colours given to classes read from formats that store none (a 20-colour qualitative palette).
@@ -101,10 +103,83 @@ pub(crate) fn base_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// The file name without its last extension.
+/// The file name without its last extension (a name that only starts with a dot, such as
+/// `.hidden`, has none).
 pub(crate) fn stem(path: &str) -> &str {
     let base = base_name(path);
-    base.rsplit_once('.').map_or(base, |(s, _)| s)
+    match base.rfind('.') {
+        Some(i) if i > 0 => &base[..i],
+        _ => base,
+    }
+}
+
+/// The path without the last extension of its file name (folders kept).
+pub(crate) fn without_ext(path: &str) -> &str {
+    match path.rsplit_once('.') {
+        Some((s, ext)) if !ext.contains('/') => s,
+        _ => path,
+    }
+}
+
+/// The image's file name in an export: its name, else the last part of its source, cleaned of
+/// `./` and backslashes; `<task id>.jpg` when both are empty.
+pub(crate) fn export_image_name(task: &Task) -> String {
+    let name = normalise(if task.image.name.is_empty() {
+        base_name(&task.image.src)
+    } else {
+        &task.image.name
+    });
+    if name.is_empty() {
+        format!("{}.jpg", task.id)
+    } else {
+        name
+    }
+}
+
+/// The axis-aligned box of a shape as box formats (VOC, CSV) write it, or `None` for shapes
+/// without area (polylines, keypoints, empty masks).
+pub(crate) fn box_bounds(shape: &Shape) -> Option<[f64; 4]> {
+    match shape {
+        Shape::Box(b) => Some([b.x0, b.y0, b.x1, b.y1]),
+        Shape::RotatedBox(r) => point_bounds(&r.corners()),
+        Shape::Polygon(p) => point_bounds(p.parts.iter().flat_map(|x| &x.exterior)),
+        Shape::Mask(m) => {
+            let rle = Rle::from_model(m).ok()?;
+            (rle.area() > 0).then(|| {
+                let [x, y, w, h] = rle.bbox();
+                [x, y, x + w, y + h]
+            })
+        }
+        Shape::Polyline { .. } | Shape::Keypoints { .. } => None,
+    }
+}
+
+/// The one annotation file of a single-file format: `preferred` when present, else the only
+/// `.ext` file at the root; none or several is an error that says what to do.
+pub(crate) fn main_file(
+    files: &DatasetFiles,
+    preferred: &str,
+    ext: &str,
+) -> Result<String, FormatError> {
+    if files.files.get(preferred).is_some() {
+        return Ok(preferred.to_string());
+    }
+    let suffix = format!(".{ext}");
+    let found: Vec<&str> = files
+        .files
+        .paths()
+        .filter(|p| p.ends_with(&suffix) && !p.contains('/'))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.to_string()),
+        [] => Err(FormatError::dataset(format!(
+            "no {preferred} (or other {suffix} file) found"
+        ))),
+        many => Err(FormatError::dataset(format!(
+            "several {suffix} files ({}); name the annotations file {preferred}",
+            many.join(", ")
+        ))),
+    }
 }
 
 /// The folder of a `/`-separated path (empty at the root).
@@ -154,4 +229,85 @@ pub(crate) fn point_bounds<'p>(points: impl IntoIterator<Item = &'p Point>) -> O
         b = [b[0].min(p.x), b[1].min(p.y), b[2].max(p.x), b[3].max(p.y)];
     }
     Some(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BoxShape, ImageRef, MaskRle, PolygonShape};
+
+    #[test]
+    fn names_and_extensions() {
+        assert_eq!(stem("a/b/cat.01.png"), "cat.01");
+        assert_eq!(stem(".hidden"), ".hidden");
+        assert_eq!(without_ext("images/train/x.jpg"), "images/train/x");
+        assert_eq!(without_ext("a.b/noext"), "a.b/noext");
+        let mut task = Task {
+            id: "t7".into(),
+            image: ImageRef {
+                src: "https://host/data/./img.png".into(),
+                ..ImageRef::default()
+            },
+            ..Task::default()
+        };
+        assert_eq!(export_image_name(&task), "img.png");
+        task.image.name = ".\\cats\\a.jpg".into();
+        assert_eq!(export_image_name(&task), "cats/a.jpg");
+        task.image = ImageRef::default();
+        assert_eq!(export_image_name(&task), "t7.jpg");
+    }
+
+    #[test]
+    fn box_bounds_of_each_shape_kind() {
+        let b = Shape::Box(BoxShape::from_corners(
+            Point::new(3.0, 1.0),
+            Point::new(1.0, 4.0),
+        ));
+        assert_eq!(box_bounds(&b), Some([1.0, 1.0, 3.0, 4.0]));
+        let p = Shape::Polygon(PolygonShape::simple(vec![
+            Point::new(2.0, 2.0),
+            Point::new(5.0, 2.0),
+            Point::new(4.0, 6.0),
+        ]));
+        assert_eq!(box_bounds(&p), Some([2.0, 2.0, 5.0, 6.0]));
+        // A 2 × 3 mask with pixel (1, 2) set (column-major runs, zeros first).
+        let m = Shape::Mask(MaskRle {
+            width: 2,
+            height: 3,
+            counts: vec![5, 1],
+        });
+        assert_eq!(box_bounds(&m), Some([1.0, 2.0, 2.0, 3.0]));
+        let empty = Shape::Mask(MaskRle {
+            width: 2,
+            height: 3,
+            counts: vec![6],
+        });
+        assert_eq!(box_bounds(&empty), None);
+    }
+
+    #[test]
+    fn main_file_prefers_its_name_then_the_only_file_and_says_what_to_do_otherwise() {
+        let mut files = DatasetFiles::default();
+        let e = main_file(&files, "annotations.xml", "xml").unwrap_err();
+        assert!(e.message.contains("no annotations.xml"), "{e}");
+        files.files.insert("sub/inner.xml", "<a/>");
+        files.files.insert("mine.xml", "<a/>");
+        assert_eq!(
+            main_file(&files, "annotations.xml", "xml").unwrap(),
+            "mine.xml"
+        );
+        files.files.insert("other.xml", "<a/>");
+        let e = main_file(&files, "annotations.xml", "xml").unwrap_err();
+        assert!(e.message.contains("mine.xml, other.xml"), "{e}");
+        assert!(
+            e.message
+                .contains("name the annotations file annotations.xml"),
+            "{e}"
+        );
+        files.files.insert("annotations.xml", "<a/>");
+        assert_eq!(
+            main_file(&files, "annotations.xml", "xml").unwrap(),
+            "annotations.xml"
+        );
+    }
 }

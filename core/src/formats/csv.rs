@@ -10,7 +10,6 @@
 use super::common::{self, join, ImageIndex};
 use super::{Dataset, DatasetFiles, Export, FileTree, FormatError, Split};
 use crate::model::{Annotation, BoxShape, ImageRef, Shape, Task};
-use crate::raster::Rle;
 use std::collections::HashMap;
 
 /// The file name of the annotations in each folder.
@@ -27,22 +26,6 @@ fn folder(split: Option<Split>) -> &'static str {
         Some(Split::Train) => "train",
         Some(Split::Valid) => "valid",
         Some(Split::Test) => "test",
-    }
-}
-
-fn bounds(shape: &Shape) -> Option<[f64; 4]> {
-    match shape {
-        Shape::Box(b) => Some([b.x0, b.y0, b.x1, b.y1]),
-        Shape::RotatedBox(r) => common::point_bounds(&r.corners()),
-        Shape::Polygon(p) => common::point_bounds(p.parts.iter().flat_map(|x| &x.exterior)),
-        Shape::Mask(m) => {
-            let rle = Rle::from_model(m).ok()?;
-            (rle.area() > 0).then(|| {
-                let [x, y, w, h] = rle.bbox();
-                [x, y, x + w, y + h]
-            })
-        }
-        Shape::Polyline { .. } | Shape::Keypoints { .. } => None,
     }
 }
 
@@ -68,7 +51,9 @@ pub fn export(dataset: &Dataset) -> Result<Export, FormatError> {
             }
         };
         for a in &t.annotations {
-            let Some(b) = bounds(&a.shape) else { continue };
+            let Some(b) = common::box_bounds(&a.shape) else {
+                continue;
+            };
             if !b.iter().all(|v| v.is_finite()) {
                 return Err(FormatError::dataset(format!(
                     "annotation {} of {}: a coordinate is not a finite number",

@@ -24,7 +24,9 @@
 //! not kept. CVAT for video (`<track>`) files are refused with a message saying so.
 
 use super::xml::{self, escape, Element};
-use super::{palette, Dataset, DatasetFiles, DatasetInfo, Export, FileTree, FormatError, Split};
+use super::{
+    common, palette, Dataset, DatasetFiles, DatasetInfo, Export, FileTree, FormatError, Split,
+};
 use crate::model::{
     Annotation, AttributeDef, AttributeKind, AttributeValue, BoxShape, ImageRef, Keypoint, Label,
     LabelSet, MaskRle, Origin, Point, PolygonPart, PolygonShape, RotatedBox, Shape, Task,
@@ -375,19 +377,7 @@ pub fn decode_mask(
 
 /// Reads `annotations.xml` (or the only `.xml` file at the root).
 pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
-    let file = if files.files.get(FILE).is_some() {
-        FILE.to_string()
-    } else {
-        let xmls: Vec<&str> = files
-            .files
-            .paths()
-            .filter(|p| p.ends_with(".xml") && !p.contains('/'))
-            .collect();
-        match xmls.as_slice() {
-            [one] => one.to_string(),
-            _ => return Err(FormatError::dataset(format!("no {FILE} found"))),
-        }
-    };
+    let file = common::main_file(files, FILE, "xml")?;
     let file = file.as_str();
     let root = xml::parse(files.files.text(file)?, file)?;
     if root.name != "annotations" {

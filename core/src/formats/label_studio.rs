@@ -28,7 +28,7 @@
 //! written in draw order).
 
 use super::json_path::{At, Child};
-use super::{palette, Dataset, DatasetFiles, Export, FileTree, FormatError};
+use super::{common, palette, Dataset, DatasetFiles, Export, FileTree, FormatError};
 use crate::model::{
     Annotation, AttributeValue, BoxShape, ImageRef, Keypoint, Label, LabelSet, MaskRle, Origin,
     Point, PolygonPart, PolygonShape, RotatedBox, Shape, Task, Visibility,
@@ -426,29 +426,7 @@ fn read_label_config(xml: &str) -> LabelConfig {
 
 /// Reads Label Studio tasks: `label_studio.json`, or the only `.json` file of the folder.
 pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
-    let file = if files.files.get(FILE).is_some() {
-        FILE.to_string()
-    } else {
-        let jsons: Vec<&str> = files
-            .files
-            .paths()
-            .filter(|p| p.ends_with(".json") && !p.contains('/'))
-            .collect();
-        match jsons.as_slice() {
-            [one] => one.to_string(),
-            [] => {
-                return Err(FormatError::dataset(format!(
-                    "no {FILE} (or other .json tasks file) found"
-                )))
-            }
-            many => {
-                return Err(FormatError::dataset(format!(
-                    "several .json files ({}); name the tasks file {FILE}",
-                    many.join(", ")
-                )))
-            }
-        }
-    };
+    let file = common::main_file(files, FILE, "json")?;
     let text = files.files.text(&file)?;
     let value: Value = serde_json::from_str(text).map_err(|e| FormatError::json(&file, &e))?;
     let LabelConfig {

@@ -20,7 +20,7 @@
 //! grayscale PNGs give values directly; RGB(A) PNGs are mapped through the class colours. The
 //! value 255 in 8-bit masks is VOC's "void" border unless a class has that index, and is skipped.
 
-use super::{palette, Dataset, DatasetFiles, Export, FileTree, FormatError};
+use super::{common, palette, Dataset, DatasetFiles, Export, FileTree, FormatError};
 use crate::model::PolygonShape;
 use crate::model::{Annotation, ImageRef, Label, LabelSet, MaskRle, Origin, Shape, Task};
 use crate::raster::{shape_polygon_to_rle, Rle, RunMask};
@@ -40,14 +40,6 @@ pub const INSTANCES: &str = "instances.csv";
 
 /// Masks larger than this many pixels are refused (a guard against hostile PNG headers).
 const MAX_PIXELS: u64 = 1 << 28;
-
-fn stem(name: &str) -> &str {
-    let file = name.rsplit('/').next().unwrap_or(name);
-    match file.rfind('.') {
-        Some(i) if i > 0 => &file[..i],
-        _ => file,
-    }
-}
 
 /// The pixel set of a shape, or `None` for shapes without area.
 fn shape_pixels(shape: &Shape, w: u32, h: u32) -> Option<RunMask> {
@@ -133,7 +125,7 @@ pub fn export(dataset: &Dataset) -> Result<Export, FormatError> {
     let mut stems = std::collections::HashSet::new();
     for task in &dataset.tasks {
         let (w, h) = (task.image.width, task.image.height);
-        let s = stem(&task.image.name).to_string();
+        let s = common::stem(&task.image.name).to_string();
         if !stems.insert(s.clone()) {
             return Err(FormatError::dataset(format!(
                 "two images are named {s:?} (without extension); mask files would collide"
@@ -543,7 +535,7 @@ pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
     };
     let mut tasks = Vec::new();
     for path in main {
-        let s = stem(path).to_string();
+        let s = common::stem(path).to_string();
         let decoded = decode_png(files.files.get(path).unwrap_or_default(), path)?;
         let (w, h) = (decoded.width, decoded.height);
         let class_path = format!("{CLASS_DIR}/{s}.png");
@@ -635,7 +627,7 @@ pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
         let image = files
             .images
             .values()
-            .find(|f| stem(&f.path) == s)
+            .find(|f| common::stem(&f.path) == s)
             .map(|f| f.path.clone());
         let name = match &image {
             Some(p) => p

@@ -13,7 +13,6 @@
 use super::common::{self, join, ImageIndex};
 use super::{Dataset, DatasetFiles, Export, FileTree, FormatError, Split};
 use crate::model::{Annotation, AttributeValue, BoxShape, ImageRef, Shape, Task};
-use crate::raster::Rle;
 use quick_xml::escape::escape;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -64,43 +63,6 @@ struct VocAnnotation {
 // ---------------------------------------------------------------------------------------------
 // Export
 
-fn image_name(t: &Task) -> String {
-    let name = common::normalise(if t.image.name.is_empty() {
-        common::base_name(&t.image.src)
-    } else {
-        &t.image.name
-    });
-    if name.is_empty() {
-        format!("{}.jpg", t.id)
-    } else {
-        name
-    }
-}
-
-fn strip_ext(path: &str) -> &str {
-    match path.rsplit_once('.') {
-        Some((s, ext)) if !ext.contains('/') => s,
-        _ => path,
-    }
-}
-
-/// The axis-aligned bounds VOC writes for a shape, if it has any.
-fn bounds(shape: &Shape) -> Option<[f64; 4]> {
-    match shape {
-        Shape::Box(b) => Some([b.x0, b.y0, b.x1, b.y1]),
-        Shape::RotatedBox(r) => common::point_bounds(&r.corners()),
-        Shape::Polygon(p) => common::point_bounds(p.parts.iter().flat_map(|x| &x.exterior)),
-        Shape::Mask(m) => {
-            let rle = Rle::from_model(m).ok()?;
-            (rle.area() > 0).then(|| {
-                let [x, y, w, h] = rle.bbox();
-                [x, y, x + w, y + h]
-            })
-        }
-        Shape::Polyline { .. } | Shape::Keypoints { .. } => None,
-    }
-}
-
 fn flag(a: &Annotation, name: &str) -> u8 {
     match a.attributes.get(name) {
         Some(AttributeValue::Bool(b)) => u8::from(*b),
@@ -116,8 +78,8 @@ pub fn export(dataset: &Dataset) -> Result<Export, FormatError> {
     let mut images = Vec::new();
     let mut lists: HashMap<Split, String> = HashMap::new();
     for t in &dataset.tasks {
-        let name = image_name(t);
-        let id = strip_ext(&name).to_string();
+        let name = common::export_image_name(t);
+        let id = common::without_ext(&name).to_string();
         images.push((t.id.clone(), join("JPEGImages", &name)));
         if let Some(s) = dataset.splits.get(&t.id) {
             let list = lists.entry(*s).or_default();
@@ -132,7 +94,7 @@ pub fn export(dataset: &Dataset) -> Result<Export, FormatError> {
             t.image.width, t.image.height
         );
         for a in &t.annotations {
-            let Some([x0, y0, x1, y1]) = bounds(&a.shape) else {
+            let Some([x0, y0, x1, y1]) = common::box_bounds(&a.shape) else {
                 continue;
             };
             if ![x0, y0, x1, y1].iter().all(|v| v.is_finite()) {
@@ -239,7 +201,7 @@ pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
         let doc: VocAnnotation = quick_xml::de::from_str(text)
             .map_err(|e| FormatError::at(path, "annotation", e.to_string()))?;
         let rel = path.strip_prefix("Annotations/").unwrap_or(path);
-        let id = strip_ext(rel).to_string();
+        let id = common::without_ext(rel).to_string();
         let name = if doc.filename.trim().is_empty() {
             format!("{id}.jpg")
         } else {

@@ -75,9 +75,12 @@ pub fn export(dataset: &Dataset, task: YoloTask) -> Result<Export, FormatError> 
             }
         }
         let sub = split.map_or("", common::split_dir);
-        let name = image_name(t);
+        let name = common::export_image_name(t);
         images.push((t.id.clone(), join(&join("images", sub), &name)));
-        let label_path = join(&join("labels", sub), &format!("{}.txt", strip_ext(&name)));
+        let label_path = join(
+            &join("labels", sub),
+            &format!("{}.txt", common::without_ext(&name)),
+        );
         let mut text = String::new();
         for a in &t.annotations {
             let class = class_id.get(a.label.as_str()).copied().unwrap_or(0);
@@ -92,26 +95,6 @@ pub fn export(dataset: &Dataset, task: YoloTask) -> Result<Export, FormatError> 
         data_yaml(&classes, &used_splits, task, &kpt_names, kpt_count),
     );
     Ok(Export { files, images })
-}
-
-fn image_name(t: &Task) -> String {
-    let name = common::normalise(if t.image.name.is_empty() {
-        common::base_name(&t.image.src)
-    } else {
-        &t.image.name
-    });
-    if name.is_empty() {
-        format!("{}.jpg", t.id)
-    } else {
-        name
-    }
-}
-
-fn strip_ext(path: &str) -> &str {
-    match path.rsplit_once('.') {
-        Some((s, ext)) if !ext.contains('/') => s,
-        _ => path,
-    }
 }
 
 fn keypoint_names(dataset: &Dataset, classes: &[Label]) -> BTreeMap<usize, Vec<String>> {
@@ -522,7 +505,7 @@ fn label_path(image: &str) -> Option<String> {
     let mut out: Vec<&str> = segments.clone();
     out[at] = "labels";
     let joined = out.join("/");
-    Some(format!("{}.txt", strip_ext(&joined)))
+    Some(format!("{}.txt", common::without_ext(&joined)))
 }
 
 fn split_of(path: &str) -> Option<Split> {
@@ -582,7 +565,7 @@ pub fn import(files: &DatasetFiles, task: YoloTask) -> Result<Dataset, FormatErr
                 .to_string(),
             None => rel.clone(),
         };
-        let id = strip_ext(&rel).to_string();
+        let id = common::without_ext(&rel).to_string();
         let annotations = match files.files.get(&lp) {
             None => Vec::new(),
             Some(_) => {
