@@ -32,31 +32,21 @@ pub fn ClassesPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let classes = Memo::new(move |_| {
         session.with(|s| {
             let task = s.editor.task();
-            let mut rows: Vec<ClassRow> = task
-                .labels
-                .labels
-                .iter()
-                .map(|l| ClassRow {
-                    name: l.name.clone(),
-                    color: l.color.clone(),
-                    count: 0,
-                    hidden: true,
-                    locked: true,
+            s.editor
+                .label_states()
+                .into_iter()
+                .map(|st| ClassRow {
+                    color: task
+                        .labels
+                        .get(&st.name)
+                        .map(|l| l.color.clone())
+                        .unwrap_or_default(),
+                    name: st.name,
+                    count: st.count,
+                    hidden: st.hidden,
+                    locked: st.locked,
                 })
-                .collect();
-            // One pass over the shapes, however many there are.
-            for a in &task.annotations {
-                if let Some(r) = rows.iter_mut().find(|r| r.name == a.label) {
-                    r.count += 1;
-                    r.hidden &= a.hidden;
-                    r.locked &= a.locked;
-                }
-            }
-            for r in rows.iter_mut().filter(|r| r.count == 0) {
-                r.hidden = false;
-                r.locked = false;
-            }
-            rows
+                .collect::<Vec<_>>()
         })
     });
     let tags = Memo::new(move |_| {

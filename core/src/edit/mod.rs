@@ -274,6 +274,19 @@ pub struct Context<'a> {
     pub selection: &'a [AnnotationId],
 }
 
+/// A class's annotations at a glance (see [`Editor::label_states`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelState {
+    /// The class name.
+    pub name: String,
+    /// How many annotations have it.
+    pub count: usize,
+    /// It has annotations and all are hidden.
+    pub hidden: bool,
+    /// It has annotations and all are locked.
+    pub locked: bool,
+}
+
 /// An editing session over one task: the task, its history, the current tool, label and selection.
 #[derive(Clone, Debug)]
 pub struct Editor {
@@ -705,6 +718,44 @@ impl Editor {
     pub fn toggle_label_locked(&mut self, label: &str) -> Outcome {
         let lock = !self.label_all(label, |a| a.locked);
         self.set_label_flags(label, |f| f.locked = lock)
+    }
+
+    /// Per class of the label set, in its order: how many annotations it has and whether all
+    /// of them are hidden / locked (false for a class without any) — what the classes panel
+    /// shows, in one pass over the task.
+    pub fn label_states(&self) -> Vec<LabelState> {
+        let mut states: Vec<LabelState> = self
+            .task
+            .labels
+            .labels
+            .iter()
+            .map(|l| LabelState {
+                name: l.name.clone(),
+                count: 0,
+                hidden: true,
+                locked: true,
+            })
+            .collect();
+        let slot: std::collections::HashMap<&str, usize> = self
+            .task
+            .labels
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.name.as_str(), i))
+            .collect();
+        for a in &self.task.annotations {
+            if let Some(st) = slot.get(a.label.as_str()).and_then(|&i| states.get_mut(i)) {
+                st.count += 1;
+                st.hidden &= a.hidden;
+                st.locked &= a.locked;
+            }
+        }
+        for st in states.iter_mut().filter(|st| st.count == 0) {
+            st.hidden = false;
+            st.locked = false;
+        }
+        states
     }
 
     /// Whether `label` has annotations and all of them satisfy `test` (e.g. are hidden).

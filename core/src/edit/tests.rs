@@ -1650,6 +1650,16 @@ fn label_hide_and_lock_act_on_every_shape_of_the_label_as_one_step() {
 
     ed.toggle_label_locked("dog");
     assert_eq!(flags(&ed)[2], ("dog".into(), false, true));
+    let state = |name: &str, count, hidden, locked| LabelState {
+        name: name.into(),
+        count,
+        hidden,
+        locked,
+    };
+    assert_eq!(
+        ed.label_states(),
+        [state("cat", 2, true, false), state("dog", 1, false, true)]
+    );
     assert_eq!(ed.selection(), [dog], "a locked shape stays selected");
     // Toggling again shows them all, even if only some were hidden.
     let first = ed.task().annotations[0].id.clone();
