@@ -34,7 +34,7 @@ pub async fn every_task(runtime: &Runtime) -> (Vec<Task>, Vec<String>) {
             Ok(ids) => {
                 for id in ids.into_iter().filter(|id| *id != open.id) {
                     match store.load(&id).await {
-                        Ok(Some(loaded)) => tasks.push(loaded.task),
+                        Ok(Some(loaded)) => tasks.push(loaded.document.into_task()),
                         Ok(None) => {}
                         Err(e) => problems.push(format!("task {id}: {e}")),
                     }

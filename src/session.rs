@@ -44,8 +44,8 @@ pub struct Session {
 pub const DEFAULT_OPACITY: f64 = 0.2;
 
 impl Session {
-    /// A session over `task` before the view has a size.
-    pub fn new(task: Task, id_prefix: &str) -> Self {
+    /// A session over a task (or a document already indexed) before the view has a size.
+    pub fn new(task: impl Into<lasso_core::document::Document>, id_prefix: &str) -> Self {
         Self {
             editor: Editor::new(task, id_prefix),
             viewport: Viewport::IDENTITY,
@@ -335,13 +335,8 @@ impl Runtime {
     /// Journals committed ops and notifies the host of changes and selection.
     pub fn after(self: &Rc<Self>, outcome: Outcome) {
         if !outcome.committed.is_empty() {
-            // The renderer's index follows the ops (only what they touch is re-indexed).
-            self.session.with_untracked(|s| {
-                self.render
-                    .borrow_mut()
-                    .scene
-                    .sync(s.editor.task(), &outcome.committed)
-            });
+            // The document's indexes followed the ops as they were applied; the renderer
+            // catches up from its change log on the next frame.
             let task_id = self.session.with_untracked(|s| s.editor.task().id.clone());
             {
                 let mut q = self.queue.borrow_mut();
@@ -559,13 +554,7 @@ impl Runtime {
         self.session
             .update(|s| result = s.editor.apply_external(op));
         let outcome = result.map_err(|e| e.to_string())?;
-        // Not committed here (it is already journaled), but the renderer's index must follow it.
-        self.session.with_untracked(|s| {
-            self.render
-                .borrow_mut()
-                .scene
-                .sync(s.editor.task(), std::slice::from_ref(op))
-        });
+        // Not committed here (it is already journaled); the document's indexes followed it.
         self.emit_change();
         self.after(outcome);
         Ok(true)

@@ -71,7 +71,7 @@ async fn measure(n: usize) -> Vec<f64> {
     let t1 = now_ms();
     let loaded = store.load(&task.id).await.unwrap().unwrap();
     let t2 = now_ms();
-    assert_eq!(loaded.task.annotations.len(), n);
+    assert_eq!(loaded.task().annotations.len(), n);
 
     let mut samples = Vec::with_capacity(APPENDS);
     for i in 0..APPENDS {
@@ -83,7 +83,7 @@ async fn measure(n: usize) -> Vec<f64> {
         } else {
             // Each move touches a different shape, so its `before` is the stored one.
             let at = (i / 2) % n;
-            let before = loaded.task.annotations[at].shape.clone();
+            let before = loaded.task().annotations[at].shape.clone();
             Op::SetShape {
                 id: AnnotationId(format!("s{at}")),
                 before,
@@ -100,7 +100,7 @@ async fn measure(n: usize) -> Vec<f64> {
     let t4 = now_ms();
     assert_eq!(compacted.map(|c| c.folded), Some(APPENDS));
     let after = store.load(&task.id).await.unwrap().unwrap();
-    assert_eq!(after.task.annotations.len(), n + APPENDS / 2);
+    assert_eq!(after.task().annotations.len(), n + APPENDS / 2);
     assert_eq!(after.replayed, 0);
 
     samples.sort_by(|a, b| a.total_cmp(b));

@@ -6,6 +6,7 @@
 //! enough to undo itself (the old value as well as the new) and why applying an op checks its
 //! preconditions instead of trusting them: a journal written by another tab may no longer match.
 
+use crate::document::Document;
 use crate::model::{Annotation, AnnotationId, AttributeValue, MaskRle, Shape, Task};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -201,70 +202,69 @@ impl Op {
         }
     }
 
-    /// Applies the op to `task`. On error the task is unchanged (a failing batch is rolled back).
-    pub fn apply(&self, task: &mut Task) -> Result<(), ApplyError> {
+    /// Applies the op to a document, updating its indexes in the same step. On error the
+    /// document's task is unchanged (a failing batch is rolled back). Every applied op, even
+    /// one that fails, starts a new [`Document::revision`].
+    pub fn apply(&self, doc: &mut Document) -> Result<(), ApplyError> {
+        doc.begin_revision();
+        self.apply_in(doc)
+    }
+
+    /// Applies the op to a plain task (indexing it first): for callers that hold no
+    /// document, such as checks on a copy. Prefer [`Op::apply`] on a kept document.
+    pub fn apply_to_task(&self, task: &mut Task) -> Result<(), ApplyError> {
+        let mut doc = Document::new(std::mem::take(task));
+        let result = self.apply(&mut doc);
+        *task = doc.into_task();
+        result
+    }
+
+    fn apply_in(&self, doc: &mut Document) -> Result<(), ApplyError> {
         match self {
-            Op::Add { annotation, index } => {
-                if task.position(&annotation.id).is_some() {
-                    return Err(ApplyError::DuplicateId(annotation.id.clone()));
-                }
-                let at = index
-                    .filter(|&i| i <= task.annotations.len())
-                    .unwrap_or(task.annotations.len());
-                task.annotations.insert(at, annotation.clone());
-                Ok(())
-            }
-            Op::Remove { annotation, .. } => {
-                let i = find(task, &annotation.id)?;
-                task.annotations.remove(i);
-                Ok(())
-            }
-            Op::SetShape { id, before, after } => {
-                let a = find_mut(task, id)?;
+            Op::Add { annotation, index } => doc.insert(*index, annotation.clone()),
+            Op::Remove { annotation, .. } => doc.remove(&annotation.id).map(|_| ()),
+            Op::SetShape { id, before, after } => doc.modify(id, |a| {
                 check(&a.shape == before, id, "shape")?;
                 a.shape = after.clone();
                 Ok(())
-            }
-            Op::Relabel { id, before, after } => {
-                let a = find_mut(task, id)?;
+            }),
+            Op::Relabel { id, before, after } => doc.modify(id, |a| {
                 check(&a.label == before, id, "label")?;
                 a.label = after.clone();
                 Ok(())
-            }
+            }),
             Op::SetAttribute {
                 id,
                 key,
                 before,
                 after,
-            } => {
-                let a = find_mut(task, id)?;
+            } => doc.modify(id, |a| {
                 check(a.attributes.get(key) == before.as_ref(), id, "attribute")?;
                 match after {
                     Some(v) => a.attributes.insert(key.clone(), v.clone()),
                     None => a.attributes.remove(key),
                 };
                 Ok(())
-            }
-            Op::SetFlags { id, before, after } => {
-                let a = find_mut(task, id)?;
+            }),
+            Op::SetFlags { id, before, after } => doc.modify(id, |a| {
                 check(&Flags::of(a) == before, id, "flags")?;
                 a.hidden = after.hidden;
                 a.locked = after.locked;
                 a.z = after.z;
                 Ok(())
-            }
+            }),
             Op::SetTags { before, after } => {
-                if &task.tags != before {
+                let tags = doc.tags_mut();
+                if tags != before {
                     return Err(ApplyError::Conflict {
                         id: String::new(),
                         field: "tags",
                     });
                 }
-                task.tags = after.clone();
+                *tags = after.clone();
                 Ok(())
             }
-            Op::MaskStroke { id, added, removed } => {
-                let a = find_mut(task, id)?;
+            Op::MaskStroke { id, added, removed } => doc.modify(id, |a| {
                 let Shape::Mask(mask) = &a.shape else {
                     return Err(ApplyError::Conflict {
                         id: id.0.clone(),
@@ -278,13 +278,13 @@ impl Op {
                     })?;
                 a.shape = Shape::Mask(updated);
                 Ok(())
-            }
+            }),
             Op::Batch { ops } => {
                 for (done, op) in ops.iter().enumerate() {
-                    if let Err(e) = op.apply(task) {
+                    if let Err(e) = op.apply_in(doc) {
                         for undo in ops[..done].iter().rev() {
                             // Undoing ops that were just applied cannot conflict.
-                            let _ = undo.invert().apply(task);
+                            let _ = undo.invert().apply_in(doc);
                         }
                         return Err(e);
                     }
@@ -345,16 +345,6 @@ pub fn mask_stroke(id: &AnnotationId, before: &MaskRle, after: &MaskRle) -> Opti
     })
 }
 
-fn find(task: &Task, id: &AnnotationId) -> Result<usize, ApplyError> {
-    task.position(id)
-        .ok_or_else(|| ApplyError::NoSuchAnnotation(id.clone()))
-}
-
-fn find_mut<'t>(task: &'t mut Task, id: &AnnotationId) -> Result<&'t mut Annotation, ApplyError> {
-    let i = find(task, id)?;
-    Ok(&mut task.annotations[i])
-}
-
 fn check(ok: bool, id: &AnnotationId, field: &'static str) -> Result<(), ApplyError> {
     if ok {
         Ok(())
@@ -379,9 +369,9 @@ impl History {
         Self::default()
     }
 
-    /// Applies `op` to `task` and records it as one undo step; clears the redo stack.
+    /// Applies `op` to the document and records it as one undo step; clears the redo stack.
     /// No-ops are applied but not recorded.
-    pub fn commit(&mut self, task: &mut Task, op: Op) -> Result<&Op, ApplyError> {
+    pub fn commit(&mut self, task: &mut Document, op: Op) -> Result<&Op, ApplyError> {
         op.apply(task)?;
         if op.is_noop() {
             return Ok(self.undo.last().unwrap_or(&NOOP));
@@ -392,7 +382,7 @@ impl History {
     }
 
     /// Undoes the last step; returns the op that was applied to do it (for the journal).
-    pub fn undo(&mut self, task: &mut Task) -> Result<Option<Op>, ApplyError> {
+    pub fn undo(&mut self, task: &mut Document) -> Result<Option<Op>, ApplyError> {
         let Some(op) = self.undo.pop() else {
             return Ok(None);
         };
@@ -406,7 +396,7 @@ impl History {
     }
 
     /// Redoes the last undone step; returns the op that was applied.
-    pub fn redo(&mut self, task: &mut Task) -> Result<Option<Op>, ApplyError> {
+    pub fn redo(&mut self, task: &mut Document) -> Result<Option<Op>, ApplyError> {
         let Some(op) = self.redo.pop() else {
             return Ok(None);
         };
@@ -449,7 +439,7 @@ mod tests {
 
     #[test]
     fn undo_redo_round_trip() {
-        let mut task = Task::default();
+        let mut task = Document::default();
         let mut h = History::new();
         h.commit(
             &mut task,
@@ -467,11 +457,11 @@ mod tests {
             },
         )
         .unwrap();
-        let after_two = task.clone();
+        let after_two = task.task().clone();
         h.undo(&mut task).unwrap();
-        assert_eq!(task.annotations.len(), 1);
+        assert_eq!(task.task().annotations.len(), 1);
         h.redo(&mut task).unwrap();
-        assert_eq!(task, after_two);
+        assert_eq!(task.task(), &after_two);
     }
 
     #[test]
@@ -481,7 +471,7 @@ mod tests {
             annotation: boxed("a", 0.0),
             index: None,
         }
-        .apply(&mut task)
+        .apply_to_task(&mut task)
         .unwrap();
         let before = task.clone();
         let bad = Op::Batch {
@@ -497,7 +487,7 @@ mod tests {
             ],
         };
         assert_eq!(
-            bad.apply(&mut task),
+            bad.apply_to_task(&mut task),
             Err(ApplyError::DuplicateId(AnnotationId("a".into())))
         );
         assert_eq!(task, before);
@@ -510,7 +500,7 @@ mod tests {
             annotation: boxed("a", 0.0),
             index: None,
         }
-        .apply(&mut task)
+        .apply_to_task(&mut task)
         .unwrap();
         let op = Op::SetShape {
             id: AnnotationId("a".into()),
@@ -518,7 +508,7 @@ mod tests {
             after: boxed("x", 1.0).shape,
         };
         assert!(matches!(
-            op.apply(&mut task),
+            op.apply_to_task(&mut task),
             Err(ApplyError::Conflict { .. })
         ));
     }
@@ -656,15 +646,22 @@ mod properties {
             let mut ops = Vec::new();
             for (kind, k) in kinds {
                 let op = op_for(&working, kind, k);
-                op.apply(&mut working).unwrap();
+                op.apply_to_task(&mut working).unwrap();
                 ops.push(op);
             }
             let batch = Op::Batch { ops };
-            let mut task = original.clone();
-            batch.apply(&mut task).unwrap();
-            prop_assert_eq!(&task, &working);
-            batch.invert().apply(&mut task).unwrap();
-            prop_assert_eq!(&task, &original);
+            let mut doc = Document::new(original.clone());
+            batch.apply(&mut doc).unwrap();
+            prop_assert_eq!(doc.task(), &working);
+            batch.invert().apply(&mut doc).unwrap();
+            prop_assert_eq!(doc.task(), &original);
+            // The indexes followed: the same answers as a document built afresh.
+            let fresh = Document::new(original.clone());
+            for a in &original.annotations {
+                prop_assert_eq!(doc.position(&a.id), fresh.position(&a.id));
+                prop_assert_eq!(doc.label_tally(&a.label), fresh.label_tally(&a.label));
+                prop_assert_eq!(doc.index().bounds(&a.id), fresh.index().bounds(&a.id));
+            }
             // And each op survives the journal's JSON form unchanged.
             let json = serde_json::to_string(&batch).unwrap();
             prop_assert_eq!(serde_json::from_str::<Op>(&json).unwrap(), batch);
@@ -685,7 +682,7 @@ mod properties {
         };
         let snapshot = t.clone();
         if before.counts.len() > 1 {
-            assert!(op.apply(&mut t).is_err());
+            assert!(op.apply_to_task(&mut t).is_err());
             assert_eq!(t, snapshot);
         }
     }

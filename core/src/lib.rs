@@ -13,11 +13,13 @@
 #![deny(missing_docs)]
 
 pub mod cloud;
+pub mod document;
 pub mod edit;
 pub mod formats;
 pub mod geometry;
 pub mod history;
 pub mod import;
+pub mod journal;
 pub mod model;
 pub mod navigation;
 pub mod raster;

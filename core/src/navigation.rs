@@ -32,7 +32,8 @@ pub fn actual_size(v: &Viewport, view_w: f64, view_h: f64) -> Viewport {
 pub fn bounds_of<'a>(shapes: impl IntoIterator<Item = &'a Shape>) -> Option<(f64, f64, f64, f64)> {
     shapes
         .into_iter()
-        .filter_map(crate::edit::hit::bounds)
+        .filter_map(crate::geometry::bounds)
+        .map(|b| (b.x0, b.y0, b.x1, b.y1))
         .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)))
 }
 

@@ -2,9 +2,9 @@
 //!
 //! The browser's painter only issues canvas calls; this module decides which annotations are
 //! drawn, how they are grouped and how much detail each gets:
-//! - [`Scene`] keeps a [`SpatialIndex`] of the task in step with the ops the editor commits
-//!   (incremental upserts and removals, never a rebuild per frame), and a revision per
-//!   annotation so cached bitmaps of masks know when they are stale.
+//! - [`Scene`] follows a [`Document`] (whose spatial index, positions and per-annotation
+//!   revisions the ops keep up to date) and turns its change log into the regions a frame must
+//!   redraw.
 //! - [`plan`] asks the index for the annotations in a region and groups their outlines into
 //!   one [`Batch`] per label colour and stacking level (`z`), so a frame issues one fill and one
 //!   stroke per colour instead of one per shape. Shapes smaller than [`DOT_PX`] on screen become
@@ -22,9 +22,8 @@
 //! of one colour are filled once. Within one colour and `z` the stacking order of shapes is not
 //! kept (they share one fill); across `z` it is.
 
-use crate::geometry::SpatialIndex;
-use crate::history::Op;
-use crate::model::{Annotation, AnnotationId, MaskRle, Origin, Point, Shape, Task};
+use crate::document::Document;
+use crate::model::{AnnotationId, MaskRle, Origin, Point, Shape};
 use std::collections::HashMap;
 
 /// Shapes whose bounds are smaller than this many screen pixels in both directions are drawn
@@ -45,13 +44,14 @@ pub const CMD_RING: f64 = 1.0;
 /// Path command: an open line `n, x0, y0, …`.
 pub const CMD_LINE: f64 = 2.0;
 
-/// The task's annotations as the renderer needs them: a spatial index kept in step with ops.
+/// What the renderer has seen of a document: which document and revision it last caught up
+/// with, and what changed since its last frame. The document itself answers every question
+/// about the annotations (index, positions, revisions); the scene only turns its change log
+/// into regions to redraw.
 #[derive(Default)]
 pub struct Scene {
-    index: SpatialIndex,
-    positions: HashMap<AnnotationId, usize>,
-    revisions: HashMap<AnnotationId, u64>,
-    task_id: String,
+    /// `(identity, revision)` of the document last caught up with.
+    seen: Option<(u64, u64)>,
     version: u64,
     dirty: Option<Dirty>,
 }
@@ -124,21 +124,42 @@ pub fn dirty_layer_rect(
 }
 
 impl Scene {
-    /// A scene over `task`.
-    pub fn new(task: &Task) -> Self {
+    /// A scene that has caught up with `doc` (everything is dirty).
+    pub fn new(doc: &Document) -> Self {
         let mut scene = Self::default();
-        scene.rebuild(task);
+        scene.update(doc);
         scene
     }
 
-    /// Re-indexes the whole task (a task was opened).
-    pub fn rebuild(&mut self, task: &Task) {
-        self.index = SpatialIndex::from_annotations(&task.annotations);
-        self.task_id = task.id.clone();
-        self.revisions.clear();
-        self.reposition(task);
+    /// Catches up with the document: what its change log says was touched since the last
+    /// call becomes a dirty region; another document, or a log that no longer reaches back,
+    /// makes everything dirty. Returns whether anything changed.
+    pub fn update(&mut self, doc: &Document) -> bool {
+        let now = (doc.identity(), doc.revision());
+        if self.seen == Some(now) {
+            return false;
+        }
+        let since = self.version;
         self.version += 1;
-        self.dirty = Some(Dirty::All);
+        let changes = match self.seen {
+            Some((identity, revision)) if identity == now.0 => doc.changes_since(revision),
+            _ => None,
+        };
+        match changes {
+            Some(changes) => {
+                let mut rect = None;
+                let mut list = Vec::new();
+                for c in changes {
+                    rect = union_rect(union_rect(rect, c.before), c.after);
+                    list.push((c.visible_before, c.visible_after));
+                }
+                // A change with nothing to draw (e.g. tags) still counts, with an empty region.
+                self.mark(since, rect.or(Some((0.0, 0.0, 0.0, 0.0))), list);
+            }
+            None => self.dirty = Some(Dirty::All),
+        }
+        self.seen = Some(now);
+        true
     }
 
     /// What changed since the last call (and forgets it): `None` when nothing did.
@@ -169,165 +190,9 @@ impl Scene {
         };
     }
 
-    /// Brings the positions up to date after adds and removes: entries before the first index
-    /// the ops touched cannot have moved, so only the list from there on is read again (an
-    /// append or the undo of one costs one entry, not the whole task).
-    fn reposition_after(&mut self, task: &Task, ops: &[Op]) {
-        let mut first = usize::MAX;
-        let mut len = self.positions.len();
-        let mut removed = Vec::new();
-        for op in ops {
-            self.first_moved(op, &mut first, &mut len, &mut removed);
-        }
-        for id in &removed {
-            self.positions.remove(id);
-        }
-        for (i, a) in task.annotations.iter().enumerate().skip(first) {
-            self.positions.insert(a.id.clone(), i);
-        }
-    }
-
-    /// The lowest list index `op` inserts at or removes from, given the list length before it
-    /// (`len`, kept up to date). A remove below every earlier change is where it was before all
-    /// of them, so its recorded position is exact there and a safe bound otherwise.
-    fn first_moved(
-        &self,
-        op: &Op,
-        first: &mut usize,
-        len: &mut usize,
-        removed: &mut Vec<AnnotationId>,
-    ) {
-        match op {
-            Op::Add { index, .. } => {
-                let at = index.filter(|&i| i <= *len).unwrap_or(*len);
-                *first = (*first).min(at);
-                *len += 1;
-            }
-            Op::Remove { annotation, .. } => {
-                let at = self.positions.get(&annotation.id).copied().unwrap_or(0);
-                *first = (*first).min(at);
-                *len = len.saturating_sub(1);
-                removed.push(annotation.id.clone());
-            }
-            Op::Batch { ops } => {
-                for op in ops {
-                    self.first_moved(op, first, len, removed);
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn reposition(&mut self, task: &Task) {
-        self.positions = task
-            .annotations
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.clone(), i))
-            .collect();
-    }
-
-    /// Whether the scene was built for this task and still counts its annotations; when not,
-    /// [`Scene::ensure`] rebuilds.
-    pub fn matches(&self, task: &Task) -> bool {
-        self.task_id == task.id
-            && self.positions.len() == task.annotations.len()
-            && self.index.len() == task.annotations.len()
-    }
-
-    /// Rebuilds if the scene does not match the task (another task was opened, or ops were
-    /// applied without [`Scene::sync`]). Returns whether it rebuilt.
-    pub fn ensure(&mut self, task: &Task) -> bool {
-        if self.matches(task) {
-            return false;
-        }
-        self.rebuild(task);
-        true
-    }
-
-    /// Brings the scene up to date after `ops` were applied to `task`: only the annotations the
-    /// ops touch are re-indexed.
-    pub fn sync(&mut self, task: &Task, ops: &[Op]) {
-        if ops.is_empty() {
-            return;
-        }
-        if self.task_id != task.id {
-            self.rebuild(task);
-            return;
-        }
-        let mut touched = Vec::new();
-        let mut moved = false;
-        for op in ops {
-            touched_ids(op, &mut touched, &mut moved);
-        }
-        if moved {
-            self.reposition_after(task, ops);
-        }
-        let since = self.version;
-        let mut rect = None;
-        let mut changes = Vec::with_capacity(touched.len());
-        for id in touched {
-            *self.revisions.entry(id.clone()).or_default() += 1;
-            rect = union_rect(rect, self.index.bounds(&id));
-            let before = self.index.visible_bounds(&id);
-            match self
-                .positions
-                .get(&id)
-                .and_then(|&i| task.annotations.get(i))
-            {
-                Some(a) if a.id == id => self.index.upsert(a),
-                _ => self.index.remove(&id),
-            }
-            rect = union_rect(rect, self.index.bounds(&id));
-            changes.push((before, self.index.visible_bounds(&id)));
-        }
-        self.version += 1;
-        // A change with nothing to draw (e.g. tags) still counts, with an empty region.
-        self.mark(since, rect.or(Some((0.0, 0.0, 0.0, 0.0))), changes);
-        if !self.matches(task) {
-            self.rebuild(task);
-        }
-    }
-
     /// Grows whenever anything drawn may have changed.
     pub fn version(&self) -> u64 {
         self.version
-    }
-
-    /// Grows whenever this annotation changed (for caches of one annotation, like a mask's
-    /// bitmap). Starts at 0.
-    pub fn revision(&self, id: &AnnotationId) -> u64 {
-        self.revisions.get(id).copied().unwrap_or(0)
-    }
-
-    /// The spatial index (also good for hit tests).
-    pub fn index(&self) -> &SpatialIndex {
-        &self.index
-    }
-
-    /// The annotation with this id.
-    pub fn annotation<'a>(&self, task: &'a Task, id: &AnnotationId) -> Option<&'a Annotation> {
-        self.positions
-            .get(id)
-            .and_then(|&i| task.annotations.get(i))
-            .filter(|a| &a.id == id)
-    }
-}
-
-/// The annotations an op touches; `moved` is set when list positions may have shifted.
-fn touched_ids(op: &Op, out: &mut Vec<AnnotationId>, moved: &mut bool) {
-    match op {
-        Op::Add { annotation, .. } | Op::Remove { annotation, .. } => {
-            *moved = true;
-            out.push(annotation.id.clone());
-        }
-        Op::SetShape { id, .. }
-        | Op::Relabel { id, .. }
-        | Op::SetAttribute { id, .. }
-        | Op::SetFlags { id, .. }
-        | Op::MaskStroke { id, .. } => out.push(id.clone()),
-        Op::SetTags { .. } => {}
-        Op::Batch { ops } => ops.iter().for_each(|op| touched_ids(op, out, moved)),
     }
 }
 
@@ -378,10 +243,8 @@ pub struct RenderPlan {
 
 /// Everything [`plan`] reads.
 pub struct PlanInput<'a> {
-    /// The task.
-    pub task: &'a Task,
-    /// Its scene.
-    pub scene: &'a Scene,
+    /// The document: its task and spatial index.
+    pub doc: &'a Document,
     /// Annotations left out of the plan (the painter draws them on top: selected ones and
     /// those being edited).
     pub exclude: &'a [AnnotationId],
@@ -394,12 +257,13 @@ pub struct PlanInput<'a> {
 /// Plans a region: which annotations, grouped how, in how much detail.
 pub fn plan(input: &PlanInput) -> RenderPlan {
     let (x0, y0, x1, y1) = input.region;
-    let ids = input.scene.index.visible_in(x0, y0, x1, y1);
+    let ids = input.doc.index().visible_in(x0, y0, x1, y1);
     let scale = if input.scale > 0.0 { input.scale } else { 1.0 };
     let dot = DOT_PX / scale;
     let tol = SIMPLIFY_PX / scale;
     let label_rank: HashMap<&str, usize> = input
-        .task
+        .doc
+        .task()
         .labels
         .labels
         .iter()
@@ -413,7 +277,7 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
         if input.exclude.contains(id) {
             continue;
         }
-        let Some(a) = input.scene.annotation(input.task, id) else {
+        let Some(a) = input.doc.annotation(id) else {
             continue;
         };
         out.shapes += 1;
@@ -439,7 +303,8 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
             .unwrap_or(usize::MAX);
         let slot = *slots.entry((a.z, rank)).or_insert_with(|| {
             let color = input
-                .task
+                .doc
+                .task()
                 .labels
                 .get(&a.label)
                 .map(|l| l.color.clone())
@@ -482,7 +347,9 @@ enum Detail {
 /// Adds a shape to a batch at the detail its size on screen calls for (`dot` and `solid` are
 /// the thresholds in image pixels).
 fn emit(shape: &Shape, batch: &mut Batch, dot: f64, solid: f64, tol: f64) -> Detail {
-    let Some((bx0, by0, bx1, by1)) = crate::edit::hit::bounds(shape) else {
+    let Some((bx0, by0, bx1, by1)) =
+        crate::geometry::bounds(shape).map(|b| (b.x0, b.y0, b.x1, b.y1))
+    else {
         return Detail::Full;
     };
     let (w, h) = (bx1 - bx0, by1 - by0);

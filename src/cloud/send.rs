@@ -118,7 +118,8 @@ async fn body_of(runtime: &Rc<Runtime>, job: &Job) -> Result<(JsValue, u64), Fai
                 .await
                 .map_err(|e| fatal(format!("Cannot read task {task_id}: {e}")))?
                 .ok_or_else(|| fatal(format!("Task {task_id} is not stored in this browser")))?;
-            serde_json::to_string_pretty(&loaded.task).map_err(|e| fatal(e.to_string()))?
+            serde_json::to_string_pretty(loaded.document.task())
+                .map_err(|e| fatal(e.to_string()))?
         }
     };
     let size = json.len() as u64;

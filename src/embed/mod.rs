@@ -473,6 +473,7 @@ pub async fn open_task(
         sync.hold();
     }
     let mut loaded_seq = 0.0;
+    let mut stored = None;
     if let Some(store) = store {
         match store.load(&task.id).await {
             Ok(Some(loaded)) => {
@@ -483,7 +484,7 @@ pub async fn open_task(
                 }
                 loaded_seq = loaded.seq;
                 runtime.count_for_compaction(&store, &task.id, loaded.replayed as u32);
-                task = loaded.task;
+                stored = Some(loaded.document);
             }
             Ok(None) => {
                 if let Err(e) = store.put_snapshot(&task, 0.0).await {
@@ -496,6 +497,9 @@ pub async fn open_task(
             )),
         }
     }
+    // The stored copy arrives indexed by its replay; a new task is indexed here.
+    let document = stored.unwrap_or_else(|| task.into());
+    let task = document.task();
     let src = if task.image.src.starts_with(crate::local::IDB_SRC) {
         crate::local::resolve_src(runtime, &task.image.src).await
     } else {
@@ -504,7 +508,7 @@ pub async fn open_task(
     let task_id = task.id.clone();
     runtime.session.update(|s| {
         let view_size = s.view_size;
-        let mut next = Session::new(task, id_prefix);
+        let mut next = Session::new(document, id_prefix);
         next.carry_over(s);
         *s = next;
         s.view_size = view_size;

@@ -7,7 +7,9 @@
 
 use super::schema::{BY_TASK, JOURNAL, TASKS};
 use super::{finish, Store, StoreError};
+use lasso_core::document::Document;
 use lasso_core::history::Op;
+use lasso_core::journal::{self, Entry};
 use lasso_core::model::Task;
 use rexie::{KeyRange, TransactionMode};
 use serde::{Deserialize, Serialize};
@@ -16,10 +18,13 @@ use wasm_bindgen::JsValue;
 #[derive(Serialize, Deserialize)]
 struct SnapshotRow {
     id: String,
-    /// The task as Lasso JSON.
+    /// The task in the journal format `v` (see `lasso_core::journal`).
     task: String,
     /// The journal sequence number up to which the snapshot already includes ops.
     seq: f64,
+    /// The journal format that wrote `task` (absent in rows written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    v: Option<u32>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -28,14 +33,18 @@ struct JournalRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     seq: Option<f64>,
     task: String,
-    /// The op as JSON.
+    /// The op in the journal format `v`.
     op: String,
+    /// The journal format that wrote `op` (absent in rows written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    v: Option<u32>,
 }
 
 /// What loading a task found.
 pub struct Loaded {
-    /// The task with every journaled op applied.
-    pub task: Task,
+    /// The task with every journaled op applied, indexed by the replay (the editor takes it
+    /// as it is, so a large task is indexed once).
+    pub document: Document,
     /// Ops that could not be applied (kept in the journal, reported to the user).
     pub skipped: Vec<String>,
     /// The highest sequence number folded into `task` (snapshot or journal).
@@ -51,6 +60,13 @@ pub struct Compacted {
     pub folded: usize,
     /// The snapshot's new sequence number.
     pub seq: f64,
+}
+
+impl Loaded {
+    /// The loaded task.
+    pub fn task(&self) -> &Task {
+        self.document.task()
+    }
 }
 
 /// A task's snapshot and journal as read in one transaction.
@@ -74,11 +90,8 @@ impl Store {
             return Ok(None);
         };
         let row: SnapshotRow = serde_wasm_bindgen::from_value(row)?;
-        let mut task: Task = serde_json::from_str(&row.task).map_err(|e| {
-            StoreError::other(format!(
-                "stored snapshot of task {task_id} is unreadable: {e}"
-            ))
-        })?;
+        let task = journal::decode_snapshot(row.v, &row.task)
+            .map_err(|e| StoreError::other(format!("stored snapshot of task {task_id} is {e}")))?;
         let range = KeyRange::only(&JsValue::from_str(task_id))
             .map_err(|e| StoreError::other(format!("bad task id {task_id:?}: {e}")))?;
         let entries = tx
@@ -86,34 +99,28 @@ impl Store {
             .index(BY_TASK)?
             .get_all(Some(range), None)
             .await?;
-        let mut skipped = Vec::new();
-        let mut keys = Vec::new();
-        let mut seq = row.seq;
         // The index orders entries of one task by primary key, i.e. in journal order.
-        for value in entries {
-            let entry: JournalRow = serde_wasm_bindgen::from_value(value)?;
-            let entry_seq = entry.seq.unwrap_or(0.0);
-            if entry_seq <= row.seq {
-                // Folded into the snapshot by a compaction that has not deleted it yet.
-                continue;
-            }
-            keys.push(entry_seq);
-            seq = seq.max(entry_seq);
-            let applied = serde_json::from_str::<Op>(&entry.op)
-                .map_err(|e| e.to_string())
-                .and_then(|op| op.apply(&mut task).map_err(|e| e.to_string()));
-            if let Err(e) = applied {
-                skipped.push(format!("journal entry {entry_seq}: {e}"));
-            }
-        }
+        let rows = entries
+            .into_iter()
+            .map(serde_wasm_bindgen::from_value::<JournalRow>)
+            .collect::<Result<Vec<_>, _>>()?;
+        let replayed = journal::replay(
+            task,
+            row.seq,
+            rows.iter().map(|r| Entry {
+                seq: r.seq.unwrap_or(0.0),
+                version: r.v,
+                op: &r.op,
+            }),
+        );
         Ok(Some(Replay {
             loaded: Loaded {
-                task,
-                skipped,
-                seq,
-                replayed: keys.len(),
+                document: replayed.document,
+                skipped: replayed.skipped,
+                seq: replayed.seq,
+                replayed: replayed.replayed.len(),
             },
-            keys,
+            keys: replayed.replayed,
         }))
     }
 
@@ -172,7 +179,7 @@ impl Store {
             return Ok(None);
         }
         let seq = replay.loaded.seq;
-        let row = snapshot_row(&replay.loaded.task, seq)?;
+        let row = snapshot_row(replay.loaded.document.task(), seq)?;
         let tx = self
             .db
             .transaction(&[TASKS, JOURNAL], TransactionMode::ReadWrite)?;
@@ -205,22 +212,24 @@ impl Store {
 }
 
 fn snapshot_row(task: &Task, seq: f64) -> Result<JsValue, StoreError> {
-    let json = serde_json::to_string(task)
+    let json = journal::encode_snapshot(task)
         .map_err(|e| StoreError::other(format!("task {}: {e}", task.id)))?;
     Ok(serde_wasm_bindgen::to_value(&SnapshotRow {
         id: task.id.clone(),
         task: json,
         seq,
+        v: Some(journal::FORMAT),
     })?)
 }
 
 fn journal_row(task_id: &str, op: &Op) -> Result<JsValue, StoreError> {
-    let json = serde_json::to_string(op)
+    let json = journal::encode_op(op)
         .map_err(|e| StoreError::other(format!("op of task {task_id}: {e}")))?;
     Ok(serde_wasm_bindgen::to_value(&JournalRow {
         seq: None,
         task: task_id.to_string(),
         op: json,
+        v: Some(journal::FORMAT),
     })?)
 }
 

@@ -10,7 +10,7 @@
 //! handles of a constant screen size. Nothing is drawn unless the session changed (no loop).
 
 use crate::session::{Runtime, Session};
-use lasso_core::edit::hit;
+use lasso_core::document::Document;
 use lasso_core::edit::{Overlay, ToolName};
 use lasso_core::model::{AnnotationId, Keypoint, Label, MaskRle, Point, Shape, Visibility};
 use lasso_core::render_plan::{self, Dirty, PlanInput, PlanKey, Scene};
@@ -343,9 +343,10 @@ pub fn draw(
         scale,
         opacity: session.opacity,
     };
-    let task = session.editor.task();
+    let doc = session.editor.document();
+    let task = doc.task();
     let selection = session.editor.selection();
-    state.scene.ensure(task);
+    state.scene.update(doc);
     let mut exclude: Vec<AnnotationId> = selection.to_vec();
     for (id, _) in &overlay.editing {
         if !exclude.contains(id) {
@@ -379,10 +380,10 @@ pub fn draw(
             if same_view {
                 let mut rect = rect;
                 for id in c.key.exclude.iter().filter(|id| !exclude.contains(id)) {
-                    rect = render_plan::union_rect(rect, state.scene.index().bounds(id));
+                    rect = render_plan::union_rect(rect, doc.index().bounds(id));
                 }
                 for id in exclude.iter().filter(|id| !c.key.exclude.contains(id)) {
-                    rect = render_plan::union_rect(rect, state.scene.index().bounds(id));
+                    rect = render_plan::union_rect(rect, doc.index().bounds(id));
                 }
                 if c.key.version != version || c.key.exclude != exclude {
                     c.key.version = version;
@@ -418,8 +419,7 @@ pub fn draw(
         let key = PlanKey::for_view(version, &exclude, visible, scale);
         let t0 = now_ms();
         let plan = render_plan::plan(&PlanInput {
-            task,
-            scene: &state.scene,
+            doc,
             exclude: &exclude,
             region: key.region,
             scale: render_plan::bucket_scale(key.bucket),
@@ -428,8 +428,7 @@ pub fn draw(
         let batches = build_batches(&plan.batches);
         timing.plan_ms = t1 - t0;
         timing.path_ms = now_ms() - t1;
-        let visible_in_region =
-            plan.shapes + excluded_in(state.scene.index(), &exclude, key.region);
+        let visible_in_region = plan.shapes + excluded_in(doc.index(), &exclude, key.region);
         state.cached = Some(Cached {
             key,
             batches,
@@ -455,9 +454,8 @@ pub fn draw(
         state.layer = raster_layer(
             state.layer.take(),
             cached,
-            &state.scene,
+            doc,
             &mut state.masks,
-            task,
             session.opacity,
             px_scale,
             dpr,
@@ -471,8 +469,7 @@ pub fn draw(
             layer,
             rect,
             &PlanInput {
-                task,
-                scene: &state.scene,
+                doc,
                 exclude: &exclude,
                 region: rect,
                 scale: render_plan::bucket_scale(cached.key.bucket),
@@ -490,7 +487,7 @@ pub fn draw(
         let visible = cached
             .visible_in_region
             .saturating_add_signed(render_plan::count_delta(changes, region));
-        let shapes = visible.saturating_sub(excluded_in(state.scene.index(), &exclude, region));
+        let shapes = visible.saturating_sub(excluded_in(doc.index(), &exclude, region));
         patched_shapes = Some((visible, shapes));
     }
     state.settle_now = false;
@@ -503,7 +500,7 @@ pub fn draw(
     }
     // Selected shapes and shapes being edited, one by one on top.
     for id in &exclude {
-        let Some(a) = state.scene.annotation(task, id) else {
+        let Some(a) = doc.annotation(id) else {
             continue;
         };
         if a.hidden {
@@ -601,9 +598,8 @@ const MAX_LAYER_PX: f64 = 4096.0;
 fn raster_layer(
     old: Option<Layer>,
     cached: &Cached,
-    scene: &Scene,
+    doc: &Document,
     masks: &mut HashMap<AnnotationId, MaskImage>,
-    task: &lasso_core::model::Task,
     opacity: f64,
     px_scale: f64,
     dpr: f64,
@@ -640,9 +636,8 @@ fn raster_layer(
         &cached.batches,
         &cached.masks,
         &cached.singles,
-        scene,
+        doc,
         masks,
-        task,
         opacity,
         k / dpr,
     );
@@ -727,9 +722,8 @@ fn patch_layer(
         &batches,
         &plan.masks,
         &plan.singles,
-        input.scene,
+        input.doc,
         masks,
-        input.task,
         opacity,
         scale,
     );
@@ -752,12 +746,12 @@ fn paint_planned(
     batches: &[BuiltBatch],
     planned_masks: &[AnnotationId],
     singles: &[AnnotationId],
-    scene: &Scene,
+    doc: &Document,
     masks: &mut HashMap<AnnotationId, MaskImage>,
-    task: &lasso_core::model::Task,
     opacity: f64,
     scale: f64,
 ) {
+    let task = doc.task();
     let painter = Painter {
         ctx,
         scale,
@@ -768,7 +762,7 @@ fn paint_planned(
     ctx.set_image_smoothing_enabled(false);
     ctx.set_global_alpha(opacity.max(0.15));
     for id in planned_masks {
-        let Some(a) = scene.annotation(task, id) else {
+        let Some(a) = doc.annotation(id) else {
             continue;
         };
         let Shape::Mask(m) = &a.shape else { continue };
@@ -777,7 +771,7 @@ fn paint_planned(
             .get(&a.label)
             .map(|l| l.color.as_str())
             .unwrap_or("#ffffff");
-        let revision = scene.revision(id);
+        let revision = doc.annotation_revision(id);
         let entry = masks.get(id);
         let fresh =
             entry.is_some_and(|e| e.revision == revision && e.step == step && e.color == color);
@@ -818,7 +812,7 @@ fn paint_planned(
         }
     }
     for id in singles {
-        if let Some(a) = scene.annotation(task, id) {
+        if let Some(a) = doc.annotation(id) {
             let label = task.labels.get(&a.label);
             let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
             // Predictions not yet reviewed: dashed outline and their score above them.
@@ -960,7 +954,8 @@ impl Painter<'_> {
                 ctx.fill();
                 ctx.set_global_alpha(1.0);
                 if selected {
-                    if let Some((x0, y0, x1, y1)) = hit::bounds(shape) {
+                    if let Some(b) = lasso_core::geometry::bounds(shape) {
+                        let (x0, y0, x1, y1) = (b.x0, b.y0, b.x1, b.y1);
                         self.dash(true);
                         ctx.set_line_width(self.px(1.0));
                         ctx.stroke_rect(x0, y0, x1 - x0, y1 - y0);
@@ -983,9 +978,10 @@ impl Painter<'_> {
 
     /// A prediction's score as a small tag at the top-left of its bounds (nothing for others).
     fn score_tag(&self, shape: &Shape, score: Option<f64>, color: &str) {
-        let (Some(score), Some((x, y, _, _))) = (score, hit::bounds(shape)) else {
+        let (Some(score), Some(b)) = (score, lasso_core::geometry::bounds(shape)) else {
             return;
         };
+        let (x, y) = (b.x0, b.y0);
         let ctx = self.ctx;
         let text = format!("{score:.2}");
         ctx.set_font(&format!("{}px sans-serif", self.px(SCORE_FONT_PX)));

@@ -13,6 +13,7 @@ pub mod poly_tool;
 pub mod select_tool;
 pub mod shape_edit;
 
+use crate::document::Document;
 use crate::history::{ApplyError, Flags, History, Op};
 use crate::model::{Annotation, AnnotationId, AttributeKind, AttributeValue, Point, Shape, Task};
 use serde::{Deserialize, Serialize};
@@ -266,7 +267,9 @@ pub struct Outcome {
 
 /// Everything a tool may read while handling an event.
 pub struct Context<'a> {
-    /// The task being edited.
+    /// The document being edited (the task and its indexes).
+    pub doc: &'a Document,
+    /// The task being edited (`doc.task()`).
     pub task: &'a Task,
     /// The current label.
     pub label: &'a str,
@@ -290,7 +293,7 @@ pub struct LabelState {
 /// An editing session over one task: the task, its history, the current tool, label and selection.
 #[derive(Clone, Debug)]
 pub struct Editor {
-    task: Task,
+    doc: Document,
     history: History,
     tool: Tool,
     label: String,
@@ -306,15 +309,19 @@ pub struct Editor {
 impl Editor {
     /// Starts editing `task`. New annotation ids are `"{id_prefix}-{n}"`; give each session a
     /// unique prefix so ids from two tabs or annotators never collide.
-    pub fn new(task: Task, id_prefix: impl Into<String>) -> Self {
-        let label = task
+    ///
+    /// A document already indexed (a task loaded from the journal) is taken as it is.
+    pub fn new(task: impl Into<Document>, id_prefix: impl Into<String>) -> Self {
+        let doc: Document = task.into();
+        let label = doc
+            .task()
             .labels
             .labels
             .first()
             .map(|l| l.name.clone())
             .unwrap_or_default();
         Self {
-            task,
+            doc,
             history: History::new(),
             tool: Tool::new(ToolName::Box),
             label,
@@ -331,16 +338,17 @@ impl Editor {
     /// Records the image's size in pixels once it is decoded, when the task did not give one.
     /// The size is image metadata, not an edit, so it is not journaled.
     pub fn set_image_size(&mut self, width: u32, height: u32) {
-        let image = &mut self.task.image;
-        if image.width == 0 || image.height == 0 {
-            image.width = width;
-            image.height = height;
-        }
+        self.doc.set_image_size(width, height);
     }
 
     /// The task as it stands.
     pub fn task(&self) -> &Task {
-        &self.task
+        self.doc.task()
+    }
+
+    /// The task with its indexes (spatial index, id map, revisions, label tallies).
+    pub fn document(&self) -> &Document {
+        &self.doc
     }
 
     /// The active tool.
@@ -377,7 +385,7 @@ impl Editor {
 
     /// Picks the label new shapes get. Returns false (and changes nothing) for an unknown label.
     pub fn set_label(&mut self, name: &str) -> bool {
-        if self.task.labels.get(name).is_none() {
+        if self.doc.task().labels.get(name).is_none() {
             return false;
         }
         self.label = name.to_string();
@@ -386,7 +394,7 @@ impl Editor {
 
     /// Picks the `n`-th label (0-based), as the `1`–`9` keys do.
     pub fn set_label_index(&mut self, n: usize) -> bool {
-        match self.task.labels.labels.get(n) {
+        match self.doc.task().labels.labels.get(n) {
             Some(l) => {
                 self.label = l.name.clone();
                 true
@@ -399,7 +407,7 @@ impl Editor {
     pub fn select(&mut self, ids: Vec<AnnotationId>) -> bool {
         let ids: Vec<_> = ids
             .into_iter()
-            .filter(|id| self.task.position(id).is_some())
+            .filter(|id| self.doc.position(id).is_some())
             .collect();
         let changed = ids != self.selection;
         self.selection = ids;
@@ -411,7 +419,7 @@ impl Editor {
         loop {
             let id = AnnotationId(format!("{}-{}", self.id_prefix, self.next_id));
             self.next_id += 1;
-            if self.task.position(&id).is_none() {
+            if self.doc.position(&id).is_none() {
                 return id;
             }
         }
@@ -420,9 +428,9 @@ impl Editor {
     /// The shape being drawn, if a gesture is in progress.
     pub fn preview(&self) -> Option<Shape> {
         match &self.tool {
-            Tool::Box(t) => t.preview(&self.task).map(Shape::Box),
+            Tool::Box(t) => t.preview(self.doc.task()).map(Shape::Box),
             Tool::RotatedBox(t) => t
-                .preview(&self.task)
+                .preview(self.doc.task())
                 .map(|b| box_tool::BoxKind::Rotated.shape(b)),
             Tool::Polygon(t) | Tool::Polyline(t) => t.preview(),
             Tool::Keypoints(t) => t.preview(),
@@ -468,7 +476,7 @@ impl Editor {
                     .find(|(e, _)| e == id)
                     .map(|(_, s)| s.clone())
                     .or_else(|| {
-                        self.task
+                        self.doc
                             .annotation(id)
                             .filter(|a| !a.locked && !a.hidden)
                             .map(|a| a.shape.clone())
@@ -503,8 +511,8 @@ impl Editor {
     /// `p` moved inside the image (unchanged while the image size is unknown).
     pub fn clamp_to_image(&self, p: Point) -> Point {
         let (w, h) = (
-            f64::from(self.task.image.width),
-            f64::from(self.task.image.height),
+            f64::from(self.doc.task().image.width),
+            f64::from(self.doc.task().image.height),
         );
         if w <= 0.0 || h <= 0.0 {
             return p;
@@ -518,7 +526,8 @@ impl Editor {
         self.cursor = Some(ev.pos);
         let out = {
             let ctx = Context {
-                task: &self.task,
+                doc: &self.doc,
+                task: self.doc.task(),
                 label: &self.label,
                 selection: &self.selection,
             };
@@ -547,7 +556,8 @@ impl Editor {
     pub fn finish_shape(&mut self) -> Outcome {
         let out = {
             let ctx = Context {
-                task: &self.task,
+                doc: &self.doc,
+                task: self.doc.task(),
                 label: &self.label,
                 selection: &self.selection,
             };
@@ -581,7 +591,7 @@ impl Editor {
             Tool::Select(t) => {
                 if let Some((id, v)) = t.selected_vertex(&self.selection) {
                     t.clear_vertex();
-                    let out = select_tool::remove_vertex_op(&self.task, &id, v);
+                    let out = select_tool::remove_vertex_op(self.doc.task(), &id, v);
                     let mut outcome = self.finish(out);
                     outcome.redraw = true;
                     return outcome;
@@ -608,7 +618,7 @@ impl Editor {
                 let Some((id, v)) = t.selected_vertex(&self.selection) else {
                     return Outcome::default();
                 };
-                let Some(a) = self.task.annotation(&id).filter(|a| !a.locked) else {
+                let Some(a) = self.doc.annotation(&id).filter(|a| !a.locked) else {
                     return Outcome::default();
                 };
                 let Shape::Keypoints { points } = &a.shape else {
@@ -649,7 +659,7 @@ impl Editor {
             .filter(|a| !a.locked)
             .map(|a| (a.id.clone(), a.shape.clone()))
             .collect();
-        let (dx, dy) = select_tool::clamp_delta(&self.task, &shapes, dx, dy);
+        let (dx, dy) = select_tool::clamp_delta(self.doc.task(), &shapes, dx, dy);
         let ops = shapes
             .into_iter()
             .filter_map(|(id, before)| {
@@ -666,7 +676,8 @@ impl Editor {
     /// Selects the next visible annotation in drawing order (`Tab`), or the previous one.
     pub fn cycle(&mut self, back: bool) -> Outcome {
         let mut order: Vec<(usize, &Annotation)> = self
-            .task
+            .doc
+            .task()
             .annotations
             .iter()
             .enumerate()
@@ -722,45 +733,33 @@ impl Editor {
 
     /// Per class of the label set, in its order: how many annotations it has and whether all
     /// of them are hidden / locked (false for a class without any) — what the classes panel
-    /// shows, in one pass over the task.
+    /// shows, read from the document's label tallies (no pass over the task).
     pub fn label_states(&self) -> Vec<LabelState> {
-        let mut states: Vec<LabelState> = self
-            .task
+        self.doc
+            .task()
             .labels
             .labels
             .iter()
-            .map(|l| LabelState {
-                name: l.name.clone(),
-                count: 0,
-                hidden: true,
-                locked: true,
+            .map(|l| {
+                let t = self.doc.label_tally(&l.name);
+                LabelState {
+                    name: l.name.clone(),
+                    count: t.count,
+                    hidden: t.count > 0 && t.hidden == t.count,
+                    locked: t.count > 0 && t.locked == t.count,
+                }
             })
-            .collect();
-        let slot: std::collections::HashMap<&str, usize> = self
-            .task
-            .labels
-            .labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.name.as_str(), i))
-            .collect();
-        for a in &self.task.annotations {
-            if let Some(st) = slot.get(a.label.as_str()).and_then(|&i| states.get_mut(i)) {
-                st.count += 1;
-                st.hidden &= a.hidden;
-                st.locked &= a.locked;
-            }
-        }
-        for st in states.iter_mut().filter(|st| st.count == 0) {
-            st.hidden = false;
-            st.locked = false;
-        }
-        states
+            .collect()
     }
 
     /// Whether `label` has annotations and all of them satisfy `test` (e.g. are hidden).
     pub fn label_all(&self, label: &str, test: impl Fn(&Annotation) -> bool) -> bool {
-        let mut of_label = self.task.annotations.iter().filter(|a| a.label == label);
+        let mut of_label = self
+            .doc
+            .task()
+            .annotations
+            .iter()
+            .filter(|a| a.label == label);
         let mut any = false;
         let all = of_label.all(|a| {
             any = true;
@@ -771,12 +770,17 @@ impl Editor {
 
     fn set_label_flags(&mut self, label: &str, change: impl Fn(&mut Flags)) -> Outcome {
         let ops = flag_ops(
-            self.task.annotations.iter().filter(|a| a.label == label),
+            self.doc
+                .task()
+                .annotations
+                .iter()
+                .filter(|a| a.label == label),
             change,
         );
         // Hidden shapes cannot stay selected (locked ones can: their panel unlocks them).
         let label_ids: Vec<AnnotationId> = self
-            .task
+            .doc
+            .task()
             .annotations
             .iter()
             .filter(|a| a.label == label)
@@ -787,7 +791,7 @@ impl Editor {
             ..ToolOutput::default()
         });
         let before = self.selection.len();
-        let task = &self.task;
+        let task = self.doc.task();
         self.selection
             .retain(|id| !label_ids.contains(id) || task.annotation(id).is_some_and(|a| !a.hidden));
         if self.selection.len() != before {
@@ -801,14 +805,15 @@ impl Editor {
     /// tags, choosing one replaces the others and choosing the chosen one clears it; a name
     /// that is not one of the label set's tags changes nothing.
     pub fn toggle_tag(&mut self, tag: &str) -> Outcome {
-        if !self.task.labels.tags.iter().any(|t| t == tag) {
+        if !self.doc.task().labels.tags.iter().any(|t| t == tag) {
             return Outcome::default();
         }
-        let before = self.task.tags.clone();
+        let before = self.doc.task().tags.clone();
         let chosen = before.iter().any(|t| t == tag);
-        let after: Vec<String> = if self.task.labels.multi_tag {
+        let after: Vec<String> = if self.doc.task().labels.multi_tag {
             // Kept in the label set's order, so the stored list does not depend on click order.
-            self.task
+            self.doc
+                .task()
                 .labels
                 .tags
                 .iter()
@@ -847,7 +852,8 @@ impl Editor {
     }
 
     fn others_z(&self) -> impl Iterator<Item = i64> + '_ {
-        self.task
+        self.doc
+            .task()
             .annotations
             .iter()
             .filter(|a| !self.selection.contains(&a.id))
@@ -857,7 +863,7 @@ impl Editor {
     fn selected_annotations(&self) -> impl Iterator<Item = &Annotation> + '_ {
         self.selection
             .iter()
-            .filter_map(|id| self.task.annotation(id))
+            .filter_map(|id| self.doc.annotation(id))
     }
 
     fn set_flags(&mut self, change: impl Fn(&mut Flags)) -> Outcome {
@@ -875,7 +881,7 @@ impl Editor {
             return false;
         }
         self.clipboard = Clipboard {
-            task_id: self.task.id.clone(),
+            task_id: self.doc.task().id.clone(),
             annotations,
         };
         true
@@ -885,7 +891,7 @@ impl Editor {
     /// Into the task they came from, copies are offset by [`PASTE_OFFSET`]; into another task
     /// they keep their place. A label the task lacks becomes the current label.
     pub fn paste(&mut self) -> Outcome {
-        let same_task = self.clipboard.task_id == self.task.id;
+        let same_task = self.clipboard.task_id == self.doc.task().id;
         let offset = if same_task { PASTE_OFFSET } else { 0.0 };
         let ops = self
             .clipboard
@@ -896,7 +902,7 @@ impl Editor {
                 copy.id = AnnotationId(String::new());
                 copy.hidden = false;
                 copy.locked = false;
-                if self.task.labels.get(&copy.label).is_none() {
+                if self.doc.task().labels.get(&copy.label).is_none() {
                     copy.label = self.label.clone();
                 }
                 if let Some(moved) = shape_edit::translate(&copy.shape, offset, offset) {
@@ -918,7 +924,7 @@ impl Editor {
     /// Converts the selected masks to polygons (traced along pixel edges, so they rasterise
     /// back to the same pixels) and the selected polygons to masks, as one step.
     pub fn convert_selection(&mut self) -> Outcome {
-        let (w, h) = (self.task.image.width, self.task.image.height);
+        let (w, h) = (self.doc.task().image.width, self.doc.task().image.height);
         let ops = self
             .selected_annotations()
             .filter(|a| !a.locked)
@@ -1004,14 +1010,16 @@ impl Editor {
         value: Option<AttributeValue>,
     ) -> Result<Outcome, String> {
         let a = self
-            .task
+            .doc
+            .task()
             .annotation(id)
             .ok_or_else(|| format!("no annotation with id {id}"))?;
         if a.locked {
             return Err(format!("annotation {id} is locked"));
         }
         let def = self
-            .task
+            .doc
+            .task()
             .labels
             .get(&a.label)
             .and_then(|l| l.attributes.iter().find(|d| d.name == key))
@@ -1034,7 +1042,8 @@ impl Editor {
     /// What tools read: the task, the current label and the selection.
     fn context(&self) -> Context<'_> {
         Context {
-            task: &self.task,
+            doc: &self.doc,
+            task: self.doc.task(),
             label: &self.label,
             selection: &self.selection,
         }
@@ -1063,10 +1072,10 @@ impl Editor {
         // Each remove records where its annotation sits once the earlier ones are gone, so
         // undo rebuilds the list in its original order.
         let mut remaining: Vec<&AnnotationId> =
-            self.task.annotations.iter().map(|a| &a.id).collect();
+            self.doc.task().annotations.iter().map(|a| &a.id).collect();
         let mut ops: Vec<Op> = Vec::new();
         for id in &self.selection {
-            let Some(a) = self.task.annotation(id).filter(|a| !a.locked) else {
+            let Some(a) = self.doc.annotation(id).filter(|a| !a.locked) else {
                 continue;
             };
             let index = remaining.iter().position(|r| *r == id);
@@ -1093,19 +1102,19 @@ impl Editor {
 
     /// Undoes the last step.
     pub fn undo(&mut self) -> Result<Outcome, ApplyError> {
-        let op = self.history.undo(&mut self.task)?;
+        let op = self.history.undo(&mut self.doc)?;
         Ok(self.after_history(op))
     }
 
     /// Redoes the last undone step.
     pub fn redo(&mut self) -> Result<Outcome, ApplyError> {
-        let op = self.history.redo(&mut self.task)?;
+        let op = self.history.redo(&mut self.doc)?;
         Ok(self.after_history(op))
     }
 
     /// Commits an op built outside the tools (e.g. by the JS API) as one undo step.
     pub fn commit(&mut self, op: Op) -> Result<Outcome, ApplyError> {
-        self.history.commit(&mut self.task, op.clone())?;
+        self.history.commit(&mut self.doc, op.clone())?;
         self.prune_selection();
         Ok(Outcome {
             committed: vec![op],
@@ -1117,7 +1126,7 @@ impl Editor {
     /// Applies an op made elsewhere (another tab's journaled edit) without recording it as an
     /// undo step of this session and without reporting it as committed (it is already journaled).
     pub fn apply_external(&mut self, op: &Op) -> Result<Outcome, ApplyError> {
-        op.apply(&mut self.task)?;
+        op.apply(&mut self.doc)?;
         let before = self.selection.len();
         self.prune_selection();
         Ok(Outcome {
@@ -1138,7 +1147,7 @@ impl Editor {
     }
 
     fn prune_selection(&mut self) {
-        let task = &self.task;
+        let task = self.doc.task();
         self.selection.retain(|id| task.position(id).is_some());
     }
 
@@ -1153,7 +1162,7 @@ impl Editor {
         if let Some(mut op) = op {
             // Tools leave new ids empty; the editor names them so ids stay unique.
             self.assign_ids(&mut op, &mut added);
-            if self.history.commit(&mut self.task, op.clone()).is_ok() {
+            if self.history.commit(&mut self.doc, op.clone()).is_ok() {
                 outcome.committed.push(op);
                 outcome.redraw = true;
             } else {

@@ -9,11 +9,12 @@
 //! ```
 //! What lies under the press is found in this order: the rotate handle, the eight resize
 //! handles, a vertex, an edge of the single selected unlocked shape, then the topmost shape
-//! ([`hit::topmost_at`], the seam for a spatial index), then empty image. Tolerances are screen
-//! pixels turned into image pixels with the event's zoom, so handles work alike at every zoom.
+//! (the document's spatial index, [`crate::geometry::SpatialIndex::hit`]), then empty image.
+//! Tolerances are screen pixels turned into image pixels with the event's zoom, so handles work
+//! alike at every zoom.
 
 use super::box_tool::MIN_BOX_SIDE;
-use super::hit::{self, dist, topmost_at};
+use super::hit::dist;
 use super::shape_edit::{self, VertexRef};
 use super::{Context, PointerEvent, PointerKind, ToolOutput, DRAG_THRESHOLD_PX};
 use crate::history::Op;
@@ -202,7 +203,7 @@ impl SelectTool {
         target: Target,
     ) -> ToolOutput {
         let reshape = |id: AnnotationId, grip: Grip| {
-            ctx.task.annotation(&id).map(|a| SelectState::Reshaping {
+            ctx.doc.annotation(&id).map(|a| SelectState::Reshaping {
                 id,
                 original: a.shape.clone(),
                 current: a.shape.clone(),
@@ -245,7 +246,7 @@ impl SelectTool {
         self.vertex = None;
         let originals = ids
             .iter()
-            .filter_map(|id| ctx.task.annotation(id))
+            .filter_map(|id| ctx.doc.annotation(id))
             .filter(|a| !a.locked && shape_edit::translate(&a.shape, 0.0, 0.0).is_some())
             .map(|a| (a.id.clone(), a.shape.clone()))
             .collect();
@@ -327,7 +328,7 @@ impl SelectTool {
                 } else {
                     Vec::new()
                 };
-                for id in hit::inside_rect(ctx.task, b.x0, b.y0, b.x1, b.y1) {
+                for id in ctx.doc.index().contained_in(b.x0, b.y0, b.x1, b.y1) {
                     if !ids.contains(&id) {
                         ids.push(id);
                     }
@@ -354,7 +355,7 @@ impl SelectTool {
                 ToolOutput::default()
             }
             Target::Edge(id, v, p) => {
-                let Some(a) = ctx.task.annotation(&id) else {
+                let Some(a) = ctx.doc.annotation(&id) else {
                     return ToolOutput::default();
                 };
                 let Some(after) = shape_edit::insert_vertex(&a.shape, v, p) else {
@@ -423,7 +424,7 @@ fn target_at(ctx: &Context<'_>, ev: PointerEvent) -> Target {
     let grab = ev.image_tolerance(HANDLE_TOLERANCE_PX);
     let tol = ev.image_tolerance(HIT_TOLERANCE_PX);
     if let [id] = ctx.selection {
-        if let Some(a) = ctx.task.annotation(id).filter(|a| !a.locked && !a.hidden) {
+        if let Some(a) = ctx.doc.annotation(id).filter(|a| !a.locked && !a.hidden) {
             let shape = &a.shape;
             if let Some((_, h)) = shape_edit::rotate_handle(shape, ev.scale) {
                 if dist(h, p) <= grab {
@@ -451,8 +452,8 @@ fn target_at(ctx: &Context<'_>, ev: PointerEvent) -> Target {
             }
         }
     }
-    match topmost_at(ctx.task, p, tol) {
-        Some(id) => Target::Shape(id),
+    match ctx.doc.index().hit(p, HIT_TOLERANCE_PX, ev.scale) {
+        Some(hit) => Target::Shape(hit.id),
         None => Target::Empty,
     }
 }
@@ -467,7 +468,8 @@ pub(crate) fn clamp_delta(
     let (w, h) = (f64::from(task.image.width), f64::from(task.image.height));
     let Some((x0, y0, x1, y1)) = shapes
         .iter()
-        .filter_map(|(_, s)| hit::bounds(s))
+        .filter_map(|(_, s)| crate::geometry::bounds(s))
+        .map(|b| (b.x0, b.y0, b.x1, b.y1))
         .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)))
     else {
         return (dx, dy);

@@ -691,16 +691,16 @@ fn hit_tests_cover_every_shape_kind() {
             ])],
         }],
     });
-    assert!(hit::shape_hit(&poly, Point::new(5.0, 5.0), tol));
+    assert!(crate::geometry::covers(&poly, Point::new(5.0, 5.0), tol));
     assert!(
-        !hit::shape_hit(&poly, Point::new(20.0, 20.0), tol),
+        !crate::geometry::covers(&poly, Point::new(20.0, 20.0), tol),
         "inside the hole"
     );
     assert!(
-        hit::shape_hit(&poly, Point::new(20.0, 11.0), tol),
+        crate::geometry::covers(&poly, Point::new(20.0, 11.0), tol),
         "on the hole's edge"
     );
-    assert!(!hit::shape_hit(&poly, Point::new(45.0, 20.0), tol));
+    assert!(!crate::geometry::covers(&poly, Point::new(45.0, 20.0), tol));
     let rot = Shape::RotatedBox(RotatedBox {
         cx: 50.0,
         cy: 50.0,
@@ -708,13 +708,13 @@ fn hit_tests_cover_every_shape_kind() {
         h: 4.0,
         angle: 90.0,
     });
-    assert!(hit::shape_hit(&rot, Point::new(50.0, 65.0), tol));
-    assert!(!hit::shape_hit(&rot, Point::new(65.0, 50.0), tol));
+    assert!(crate::geometry::covers(&rot, Point::new(50.0, 65.0), tol));
+    assert!(!crate::geometry::covers(&rot, Point::new(65.0, 50.0), tol));
     let line = Shape::Polyline {
         points: pts(&[(0.0, 0.0), (10.0, 0.0)]),
     };
-    assert!(hit::shape_hit(&line, Point::new(5.0, 1.5), tol));
-    assert!(!hit::shape_hit(&line, Point::new(5.0, 3.0), tol));
+    assert!(crate::geometry::covers(&line, Point::new(5.0, 1.5), tol));
+    assert!(!crate::geometry::covers(&line, Point::new(5.0, 3.0), tol));
     let kp = Shape::Keypoints {
         points: vec![
             Keypoint {
@@ -731,9 +731,9 @@ fn hit_tests_cover_every_shape_kind() {
             },
         ],
     };
-    assert!(hit::shape_hit(&kp, Point::new(6.0, 6.0), tol));
+    assert!(crate::geometry::covers(&kp, Point::new(6.0, 6.0), tol));
     assert!(
-        !hit::shape_hit(&kp, Point::new(20.0, 5.0), tol),
+        !crate::geometry::covers(&kp, Point::new(20.0, 5.0), tol),
         "unlabelled points are not there"
     );
     // 3×2 mask, column-major: pixel (1,0) and (1,1) set.
@@ -742,10 +742,11 @@ fn hit_tests_cover_every_shape_kind() {
         height: 2,
         counts: vec![2, 2, 2],
     });
-    assert!(hit::shape_hit(&mask, Point::new(1.5, 0.5), tol));
-    assert!(!hit::shape_hit(&mask, Point::new(0.5, 0.5), tol));
-    assert_eq!(hit::bounds(&mask), Some((1.0, 0.0, 2.0, 2.0)));
-    assert_eq!(hit::bounds(&rot).map(|b| b.1.round()), Some(30.0));
+    assert!(crate::geometry::covers(&mask, Point::new(1.5, 0.5), tol));
+    assert!(!crate::geometry::covers(&mask, Point::new(0.5, 0.5), tol));
+    let bounds = |s: &Shape| crate::geometry::bounds(s).map(|b| (b.x0, b.y0, b.x1, b.y1));
+    assert_eq!(bounds(&mask), Some((1.0, 0.0, 2.0, 2.0)));
+    assert_eq!(bounds(&rot).map(|b| b.1.round()), Some(30.0));
 }
 
 fn pose_task() -> Task {

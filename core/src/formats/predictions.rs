@@ -129,7 +129,7 @@ pub fn review_all(task: &Task, threshold: f64) -> Option<Op> {
     // as it will be.
     let mut after = task.clone();
     for op in &ops {
-        op.apply(&mut after).ok()?;
+        op.apply_to_task(&mut after).ok()?;
     }
     ops.extend(accept_ops(&after, |a| {
         score(a).is_some_and(|s| s >= threshold)
@@ -191,6 +191,7 @@ pub fn for_task<'d>(task: &Task, dataset: &'d super::Dataset) -> Option<&'d Task
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Document;
     use crate::history::History;
     use crate::model::{BoxShape, Shape};
 
@@ -226,6 +227,18 @@ mod tests {
         }
     }
 
+    fn commit(h: &mut History, t: &mut Task, op: Op) {
+        let mut doc = Document::new(std::mem::take(t));
+        h.commit(&mut doc, op).unwrap();
+        *t = doc.into_task();
+    }
+
+    fn undo(h: &mut History, t: &mut Task) {
+        let mut doc = Document::new(std::mem::take(t));
+        h.undo(&mut doc).unwrap();
+        *t = doc.into_task();
+    }
+
     fn ids(t: &Task) -> Vec<&str> {
         t.annotations.iter().map(|a| a.id.0.as_str()).collect()
     }
@@ -236,7 +249,7 @@ mod tests {
         let before = t.clone();
         let mut h = History::new();
         let op = accept(&t, &AnnotationId("c".into())).unwrap();
-        h.commit(&mut t, op).unwrap();
+        commit(&mut h, &mut t, op);
         assert_eq!(ids(&t), ["a", "h", "b", "c", "d"]);
         let c = &t.annotations[3];
         assert_eq!(c.origin, Origin::Human);
@@ -249,7 +262,7 @@ mod tests {
             Some(&AttributeValue::Text("m".into()))
         );
         assert!(accept(&t, &AnnotationId("h".into())).is_none());
-        h.undo(&mut t).unwrap();
+        undo(&mut h, &mut t);
         assert_eq!(t, before);
     }
 
@@ -260,20 +273,20 @@ mod tests {
         assert_eq!(counts(&t, 0.5), (4, 2));
         let mut h = History::new();
         let op = reject_below(&t, 0.5).unwrap();
-        h.commit(&mut t, op).unwrap();
+        commit(&mut h, &mut t, op);
         assert_eq!(ids(&t), ["a", "h", "c"]);
         let op = accept_at_least(&t, 0.5).unwrap();
-        h.commit(&mut t, op).unwrap();
+        commit(&mut h, &mut t, op);
         assert_eq!(pending(&t).count(), 0);
-        h.undo(&mut t).unwrap();
-        h.undo(&mut t).unwrap();
+        undo(&mut h, &mut t);
+        undo(&mut h, &mut t);
         assert_eq!(t, before);
 
         let op = review_all(&t, 0.4).unwrap();
-        h.commit(&mut t, op).unwrap();
+        commit(&mut h, &mut t, op);
         assert_eq!(ids(&t), ["a", "h", "c"]);
         assert!(t.annotations.iter().all(|a| a.origin == Origin::Human));
-        h.undo(&mut t).unwrap();
+        undo(&mut h, &mut t);
         assert_eq!(t, before);
         assert!(reject_below(&t, 0.0).is_none());
     }
@@ -288,7 +301,7 @@ mod tests {
         let mut after = t.clone();
         add(&t, incoming, "coco-results")
             .unwrap()
-            .apply(&mut after)
+            .apply_to_task(&mut after)
             .unwrap();
         let added = &after.annotations[5..];
         assert_eq!(added[0].id.0, "a-p1");

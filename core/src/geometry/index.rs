@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 type Node = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
+#[derive(Clone)]
 struct Entry {
     id: AnnotationId,
     geometry: GeoShape,
@@ -56,9 +57,10 @@ pub struct VertexHit {
     pub at: Point,
 }
 
-/// The index. Keep it in step with the task by calling [`SpatialIndex::upsert`] and
+/// The index. [`crate::document::Document`] keeps one in step with its task (every op goes
+/// through it); a standalone index is kept in step by calling [`SpatialIndex::upsert`] and
 /// [`SpatialIndex::remove`] for the annotations each op touches.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct SpatialIndex {
     tree: RTree<Node>,
     entries: Vec<Option<Entry>>,
@@ -80,6 +82,7 @@ enum Join {
 
 /// One ring, line or point set of a shape, with the model's index of each vertex (keypoints
 /// that are not placed are left out but keep the numbering of the others).
+#[derive(Clone)]
 struct Ring {
     part: usize,
     ring: usize,
@@ -271,6 +274,51 @@ impl SpatialIndex {
         }
     }
 
+    /// Adds or replaces an annotation with an explicit stacking `order` among annotations of
+    /// equal `z` (higher is on top). The document gives its list order this way, so the index
+    /// stacks shapes exactly as the task lists them.
+    pub fn upsert_ordered(&mut self, a: &Annotation, order: u64) {
+        self.remove(&a.id);
+        self.next_order = self.next_order.max(order);
+        if let Some(node) = self.add_entry(a, Some(order)) {
+            self.tree.insert(node);
+        }
+    }
+
+    /// An index over `(annotation, order)` pairs (see [`SpatialIndex::upsert_ordered`]), built
+    /// in bulk. Ids must be unique.
+    pub fn from_ordered<'a>(annotations: impl IntoIterator<Item = (&'a Annotation, u64)>) -> Self {
+        let mut index = Self::new();
+        let mut nodes = Vec::new();
+        for (a, order) in annotations {
+            index.next_order = index.next_order.max(order);
+            if let Some(node) = index.add_entry(a, Some(order)) {
+                nodes.push(node);
+            }
+        }
+        index.tree = RTree::bulk_load(nodes);
+        index
+    }
+
+    /// The stacking order of an indexed annotation among those of equal `z`.
+    pub fn order(&self, id: &AnnotationId) -> Option<u64> {
+        let slot = *self.slots.get(id)?;
+        Some(self.entries.get(slot)?.as_ref()?.order)
+    }
+
+    /// Changes an indexed annotation's stacking order (the tree does not depend on it).
+    pub fn set_order(&mut self, id: &AnnotationId, order: u64) {
+        if let Some(e) = self
+            .slots
+            .get(id)
+            .and_then(|&slot| self.entries.get_mut(slot))
+            .and_then(Option::as_mut)
+        {
+            e.order = order;
+            self.next_order = self.next_order.max(order);
+        }
+    }
+
     /// Removes an annotation (no-op if absent).
     pub fn remove(&mut self, id: &AnnotationId) {
         let Some(slot) = self.slots.remove(id) else {
@@ -442,6 +490,32 @@ impl SpatialIndex {
         }
         best.map(|(_, hit)| hit)
     }
+}
+
+/// Whether `p` is on `shape` or within `tol` image pixels of its outline, line or points (a
+/// mask: whether `p`'s pixel is set): the one definition of a hit, which the index applies to
+/// the shapes near the pointer.
+pub fn covers(shape: &Shape, p: Point, tol: f64) -> bool {
+    let geometry = to_geo(shape);
+    let mask = match shape {
+        Shape::Mask(m) => Rle::from_model(m).ok().map(|r| RunMask::from_rle(&r)),
+        _ => None,
+    };
+    if matches!(shape, Shape::Mask(_)) && mask.is_none() {
+        return false;
+    }
+    Entry {
+        id: AnnotationId(String::new()),
+        geometry,
+        mask,
+        rings: rings_of(shape),
+        rect: None,
+        z: 0,
+        order: 0,
+        hidden: false,
+        locked: false,
+    }
+    .covers(p, tol)
 }
 
 impl Entry {

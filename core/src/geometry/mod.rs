@@ -9,7 +9,7 @@ pub mod transform;
 pub mod validity;
 
 pub use convert::{to_geo, GeoShape};
-pub use index::{Hit, SpatialIndex, VertexHit};
+pub use index::{covers, Hit, SpatialIndex, VertexHit};
 pub use measure::{area, bounds, clip_to_image, iou};
 pub use transform::Transform;
 pub use validity::{repair, simplify, simplify_preserving, validate, Problem};

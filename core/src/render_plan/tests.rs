@@ -2,8 +2,10 @@
 //! and mask bitmaps.
 
 use super::*;
-use crate::history::Flags;
-use crate::model::{BoxShape, ImageRef, Label, LabelSet, PolygonPart, PolygonShape};
+use crate::history::{Flags, Op};
+use crate::model::{
+    Annotation, BoxShape, ImageRef, Label, LabelSet, PolygonPart, PolygonShape, Task,
+};
 
 fn task(annotations: Vec<Annotation>) -> Task {
     Task {
@@ -48,10 +50,9 @@ fn square(cx: f64, cy: f64, r: f64, clockwise: bool) -> Vec<Point> {
     ring
 }
 
-fn plan_of(task: &Task, scene: &Scene, region: (f64, f64, f64, f64), scale: f64) -> RenderPlan {
+fn plan_of(doc: &Document, region: (f64, f64, f64, f64), scale: f64) -> RenderPlan {
     plan(&PlanInput {
-        task,
-        scene,
+        doc,
         exclude: &[],
         region,
         scale,
@@ -93,8 +94,8 @@ fn one_batch_per_colour_and_only_what_the_region_meets() {
         boxed("c", "cat", 50.0, 50.0, 60.0, 60.0),
         boxed("far", "cat", 900.0, 900.0, 950.0, 950.0),
     ]);
-    let scene = Scene::new(&t);
-    let p = plan_of(&t, &scene, (0.0, 0.0, 100.0, 100.0), 1.0);
+    let doc = Document::new(t.clone());
+    let p = plan_of(&doc, (0.0, 0.0, 100.0, 100.0), 1.0);
     assert_eq!(p.shapes, 3);
     assert_eq!(p.batches.len(), 2);
     let cat = &p.batches[0];
@@ -112,8 +113,8 @@ fn predictions_under_review_are_drawn_one_by_one_and_join_the_batches_once_accep
         model: "m".into(),
     };
     let mut t = task(vec![boxed("a", "cat", 10.0, 10.0, 20.0, 20.0), predicted]);
-    let scene = Scene::new(&t);
-    let p = plan_of(&t, &scene, (0.0, 0.0, 100.0, 100.0), 1.0);
+    let doc = Document::new(t.clone());
+    let p = plan_of(&doc, (0.0, 0.0, 100.0, 100.0), 1.0);
     assert_eq!(p.shapes, 2);
     assert_eq!(p.singles, vec![AnnotationId("p".into())]);
     assert_eq!(
@@ -122,8 +123,8 @@ fn predictions_under_review_are_drawn_one_by_one_and_join_the_batches_once_accep
         "only the human box is batched"
     );
     t.annotations[1].origin = Origin::Human;
-    let scene = Scene::new(&t);
-    let p = plan_of(&t, &scene, (0.0, 0.0, 100.0, 100.0), 1.0);
+    let doc = Document::new(t.clone());
+    let p = plan_of(&doc, (0.0, 0.0, 100.0, 100.0), 1.0);
     assert!(p.singles.is_empty());
     assert_eq!(rings(&p.batches[0].areas).len(), 2);
 }
@@ -141,11 +142,10 @@ fn batches_follow_z_then_label_order_and_exclusions_and_hidden_are_left_out() {
         boxed("sel", "cat", 0.0, 0.0, 10.0, 10.0),
         hidden,
     ]);
-    let scene = Scene::new(&t);
+    let doc = Document::new(t.clone());
     let exclude = [AnnotationId("sel".into())];
     let p = plan(&PlanInput {
-        task: &t,
-        scene: &scene,
+        doc: &doc,
         exclude: &exclude,
         region: (0.0, 0.0, 100.0, 100.0),
         scale: 1.0,
@@ -165,9 +165,9 @@ fn batches_follow_z_then_label_order_and_exclusions_and_hidden_are_left_out() {
 #[test]
 fn shapes_smaller_than_a_dot_on_screen_become_dots() {
     let t = task(vec![boxed("a", "cat", 10.0, 10.0, 13.0, 13.0)]);
-    let scene = Scene::new(&t);
+    let doc = Document::new(t.clone());
     // At scale 0.5 the 3-pixel box is 1.5 screen pixels: a dot.
-    let far = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 0.5);
+    let far = plan_of(&doc, (0.0, 0.0, 1000.0, 1000.0), 0.5);
     assert_eq!(far.dots, 1);
     let b = &far.batches[0];
     assert!(b.areas.is_empty());
@@ -177,7 +177,7 @@ fn shapes_smaller_than_a_dot_on_screen_become_dots() {
     assert!((w - DOT_PX / 2.0 / 0.5).abs() < 1e-9 && (w - h).abs() < 1e-9);
     assert!((x + w / 2.0 - 11.5).abs() < 1e-9 && (y + h / 2.0 - 11.5).abs() < 1e-9);
     // At scale 1 it is 3 screen pixels: filled solid, no outline.
-    let small = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 1.0);
+    let small = plan_of(&doc, (0.0, 0.0, 1000.0, 1000.0), 1.0);
     assert_eq!((small.dots, small.solids), (0, 1));
     assert!(small.batches[0].areas.is_empty());
     assert_eq!(
@@ -185,7 +185,7 @@ fn shapes_smaller_than_a_dot_on_screen_become_dots() {
         vec![square(11.5, 11.5, 1.5, true)]
     );
     // At scale 4 it is 12 screen pixels: fill and outline.
-    let near = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 4.0);
+    let near = plan_of(&doc, (0.0, 0.0, 1000.0, 1000.0), 4.0);
     assert_eq!((near.dots, near.solids), (0, 0));
     assert!(near.batches[0].solids.is_empty());
     assert_eq!(
@@ -204,8 +204,8 @@ fn exteriors_are_positive_and_holes_negative_whatever_their_input_direction() {
             }],
         });
         let t = task(vec![Annotation::new("p", "cat", poly)]);
-        let scene = Scene::new(&t);
-        let p = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 1.0);
+        let doc = Document::new(t.clone());
+        let p = plan_of(&doc, (0.0, 0.0, 1000.0, 1000.0), 1.0);
         let r = rings(&p.batches[0].areas);
         assert_eq!(r.len(), 2);
         assert!(signed_area2(&r[0]) > 0.0, "exterior {ext_cw} {hole_cw}");
@@ -227,10 +227,10 @@ fn outlines_drop_vertices_closer_than_the_tolerance_on_screen() {
         "cat",
         Shape::Polygon(PolygonShape::simple(ring.clone())),
     )]);
-    let scene = Scene::new(&t);
-    let full = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 1.0);
+    let doc = Document::new(t.clone());
+    let full = plan_of(&doc, (0.0, 0.0, 1000.0, 1000.0), 1.0);
     assert_eq!(rings(&full.batches[0].areas)[0].len(), 50);
-    let coarse = plan_of(&t, &scene, (0.0, 0.0, 1000.0, 1000.0), 0.1);
+    let coarse = plan_of(&doc, (0.0, 0.0, 1000.0, 1000.0), 0.1);
     // 4 screen pixels across: filled solid, simplified all the same.
     let kept = &rings(&coarse.batches[0].solids)[0];
     assert!(kept.len() >= 3 && kept.len() < 50, "{}", kept.len());
@@ -252,8 +252,8 @@ fn open_lines_keep_their_end_points() {
             points: points.clone(),
         },
     )]);
-    let scene = Scene::new(&t);
-    let p = plan_of(&t, &scene, (0.0, -10.0, 100.0, 10.0), 0.2);
+    let doc = Document::new(t.clone());
+    let p = plan_of(&doc, (0.0, -10.0, 100.0, 10.0), 0.2);
     let b = &p.batches[0];
     assert!(b.areas.is_empty());
     let line = &rings(&b.lines)[0];
@@ -287,8 +287,8 @@ fn masks_and_keypoints_are_listed_for_the_painter_in_stacking_order() {
         ),
         low,
     ]);
-    let scene = Scene::new(&t);
-    let p = plan_of(&t, &scene, (0.0, 0.0, 10.0, 10.0), 1.0);
+    let doc = Document::new(t.clone());
+    let p = plan_of(&doc, (0.0, 0.0, 10.0, 10.0), 1.0);
     assert_eq!(
         p.masks,
         vec![AnnotationId("m2".into()), AnnotationId("m1".into())]
@@ -298,13 +298,14 @@ fn masks_and_keypoints_are_listed_for_the_painter_in_stacking_order() {
 }
 
 #[test]
-fn sync_follows_ops_like_a_rebuild() {
-    let mut t = task(vec![
+fn the_document_follows_ops_like_a_rebuild() {
+    let t = task(vec![
         boxed("a", "cat", 10.0, 10.0, 20.0, 20.0),
         boxed("b", "dog", 30.0, 30.0, 40.0, 40.0),
         boxed("c", "cat", 50.0, 50.0, 60.0, 60.0),
     ]);
-    let mut scene = Scene::new(&t);
+    let mut doc = Document::new(t.clone());
+    let mut scene = Scene::new(&doc);
     let before = scene.version();
     let b = t.annotations[1].clone();
     let ops = vec![
@@ -334,46 +335,46 @@ fn sync_follows_ops_like_a_rebuild() {
         },
     ];
     for op in &ops {
-        op.apply(&mut t).unwrap();
+        op.apply(&mut doc).unwrap();
     }
-    scene.sync(&t, &ops);
+    assert!(scene.update(&doc));
     assert!(scene.version() > before);
-    assert!(scene.matches(&t));
-    assert_eq!(scene.revision(&AnnotationId("a".into())), 1);
-    assert_eq!(scene.revision(&AnnotationId("d".into())), 1);
-    assert_eq!(scene.revision(&AnnotationId("zz".into())), 0);
+    assert_eq!(doc.index().len(), doc.task().annotations.len());
+    assert!(doc.annotation_revision(&AnnotationId("a".into())) > 0);
+    assert!(doc.annotation_revision(&AnnotationId("d".into())) > 0);
+    assert_eq!(doc.annotation_revision(&AnnotationId("zz".into())), 0);
     let region = (0.0, 0.0, 100.0, 100.0);
-    let incremental = plan_of(&t, &scene, region, 1.0);
-    let fresh = plan_of(&t, &Scene::new(&t), region, 1.0);
+    let incremental = plan_of(&doc, region, 1.0);
+    let fresh = plan_of(&Document::new(doc.task().clone()), region, 1.0);
     assert_eq!(incremental, fresh);
     // Only d is left near the origin: a moved away, b removed, c hidden.
     assert_eq!(incremental.shapes, 1);
     assert_eq!(incremental.batches[0].color, "#00ff00");
     // Undo everything: back to the first plan.
     for op in ops.iter().rev() {
-        op.invert().apply(&mut t).unwrap();
+        op.invert().apply(&mut doc).unwrap();
     }
-    let undo: Vec<Op> = ops.iter().rev().map(|o| o.invert()).collect();
-    scene.sync(&t, &undo);
+    assert!(scene.update(&doc));
     assert_eq!(
-        plan_of(&t, &scene, region, 1.0),
-        plan_of(&t, &Scene::new(&t), region, 1.0)
+        plan_of(&doc, region, 1.0),
+        plan_of(&Document::new(doc.task().clone()), region, 1.0)
     );
-    assert_eq!(plan_of(&t, &scene, region, 1.0).shapes, 3);
+    assert_eq!(plan_of(&doc, region, 1.0).shapes, 3);
+    assert_eq!(doc.task(), &t);
 }
 
 #[test]
-fn ensure_rebuilds_for_another_task_only() {
+fn a_scene_catches_up_only_when_the_document_changed_or_is_another() {
     let t = task(vec![boxed("a", "cat", 10.0, 10.0, 20.0, 20.0)]);
-    let mut scene = Scene::new(&t);
-    assert!(!scene.ensure(&t));
+    let doc = Document::new(t);
+    let mut scene = Scene::new(&doc);
+    assert!(!scene.update(&doc));
     let mut other = task(vec![]);
     other.id = "other".into();
-    assert!(scene.ensure(&other));
-    assert_eq!(
-        plan_of(&other, &scene, (0.0, 0.0, 100.0, 100.0), 1.0).shapes,
-        0
-    );
+    let other = Document::new(other);
+    assert!(scene.update(&other));
+    assert_eq!(scene.take_dirty(), Some(Dirty::All));
+    assert_eq!(plan_of(&other, (0.0, 0.0, 100.0, 100.0), 1.0).shapes, 0);
 }
 
 #[test]
@@ -478,11 +479,12 @@ fn mask_steps_and_colours() {
 
 #[test]
 fn dirty_region_is_the_union_of_old_and_new_bounds_of_what_ops_touch() {
-    let mut t = task(vec![
+    let t = task(vec![
         boxed("a", "cat", 10.0, 10.0, 20.0, 20.0),
         boxed("b", "dog", 30.0, 30.0, 40.0, 40.0),
     ]);
-    let mut scene = Scene::new(&t);
+    let mut doc = Document::new(t.clone());
+    let mut scene = Scene::new(&doc);
     assert_eq!(scene.take_dirty(), Some(Dirty::All));
     assert_eq!(scene.take_dirty(), None);
     let since = scene.version();
@@ -494,8 +496,8 @@ fn dirty_region_is_the_union_of_old_and_new_bounds_of_what_ops_touch() {
             Point::new(120.0, 130.0),
         )),
     };
-    moved.apply(&mut t).unwrap();
-    scene.sync(&t, std::slice::from_ref(&moved));
+    moved.apply(&mut doc).unwrap();
+    scene.update(&doc);
     assert_eq!(
         scene.take_dirty(),
         Some(Dirty::Region {
@@ -507,20 +509,20 @@ fn dirty_region_is_the_union_of_old_and_new_bounds_of_what_ops_touch() {
             )],
         })
     );
-    // Two syncs before a frame: the regions add up and `since` stays the first version.
+    // Two catch-ups before a frame: the regions add up and `since` stays the first version.
     let since = scene.version();
     let add = Op::Add {
         annotation: boxed("c", "cat", 200.0, 5.0, 210.0, 15.0),
         index: None,
     };
-    add.apply(&mut t).unwrap();
-    scene.sync(&t, std::slice::from_ref(&add));
+    add.apply(&mut doc).unwrap();
+    scene.update(&doc);
     let remove = Op::Remove {
-        annotation: t.annotations[1].clone(),
+        annotation: doc.task().annotations[1].clone(),
         index: Some(1),
     };
-    remove.apply(&mut t).unwrap();
-    scene.sync(&t, std::slice::from_ref(&remove));
+    remove.apply(&mut doc).unwrap();
+    scene.update(&doc);
     let changes = vec![
         (None, Some((200.0, 5.0, 210.0, 15.0))),
         (Some((30.0, 30.0, 40.0, 40.0)), None),
@@ -547,19 +549,20 @@ fn dirty_region_is_the_union_of_old_and_new_bounds_of_what_ops_touch() {
             ..Flags::default()
         },
     };
-    hide.apply(&mut t).unwrap();
-    scene.sync(&t, std::slice::from_ref(&hide));
+    hide.apply(&mut doc).unwrap();
+    scene.update(&doc);
     let Some(Dirty::Region { rect, changes, .. }) = scene.take_dirty() else {
         panic!("a region");
     };
     assert_eq!(rect, (200.0, 5.0, 210.0, 15.0));
     assert_eq!(changes, vec![(Some((200.0, 5.0, 210.0, 15.0)), None)]);
     // Counting the index afresh agrees with the running count.
-    let index = scene.index();
+    let index = doc.index();
     assert_eq!(index.visible_in(0.0, 0.0, 1000.0, 1000.0).len(), 1);
     // Another task: everything.
-    t.id = "other".into();
-    scene.sync(&t, std::slice::from_ref(&add.invert()));
+    let mut other = doc.task().clone();
+    other.id = "other".into();
+    scene.update(&Document::new(other));
     assert_eq!(scene.take_dirty(), Some(Dirty::All));
 }
 
@@ -659,21 +662,24 @@ fn list_edit() -> impl proptest::strategy::Strategy<Value = ListEdit> {
 }
 
 proptest::proptest! {
-    /// Positions kept up to date incrementally after adds and removes (single or in batches,
-    /// at any index, as undo puts them back) equal those of a scene built from scratch.
+    /// Positions and stacking kept up to date incrementally after adds and removes (single or
+    /// in batches, at any index, as undo puts them back) equal those of a document built from
+    /// scratch: every id maps to its list position, and the index stacks in list order.
     #[test]
     fn incremental_positions_equal_a_rebuild(
         start in 0usize..30,
         rounds in proptest::collection::vec(proptest::collection::vec(list_edit(), 1..6), 1..8),
     ) {
-        let mut t = task(
+        let t = task(
             (0..start)
                 .map(|i| boxed(&format!("s{i}"), "cat", i as f64, 0.0, i as f64 + 1.0, 1.0))
                 .collect(),
         );
-        let mut scene = Scene::new(&t);
+        let mut doc = Document::new(t);
         let mut next = 0;
         for (r, edits) in rounds.iter().enumerate() {
+            // Each op is made against the list as the ops before it left it.
+            let mut working = doc.task().clone();
             let mut ops = Vec::new();
             for e in edits {
                 let op = match e {
@@ -684,21 +690,35 @@ proptest::proptest! {
                             index: *index,
                         }
                     }
-                    ListEdit::Remove(k) if !t.annotations.is_empty() => {
-                        let i = k % t.annotations.len();
-                        Op::Remove { annotation: t.annotations[i].clone(), index: Some(i) }
+                    ListEdit::Remove(k) if !working.annotations.is_empty() => {
+                        let i = k % working.annotations.len();
+                        Op::Remove { annotation: working.annotations[i].clone(), index: Some(i) }
                     }
                     ListEdit::Remove(_) => continue,
                 };
-                op.apply(&mut t).unwrap();
+                op.apply_to_task(&mut working).unwrap();
                 ops.push(op);
             }
             // Odd rounds go in as one batch (one undo step), even ones op by op.
-            let ops = if r % 2 == 1 { vec![Op::Batch { ops }] } else { ops };
-            scene.sync(&t, &ops);
-            let fresh = Scene::new(&t);
-            proptest::prop_assert_eq!(&scene.positions, &fresh.positions);
-            proptest::prop_assert!(scene.matches(&t));
+            if r % 2 == 1 {
+                Op::Batch { ops }.apply(&mut doc).unwrap();
+            } else {
+                for op in &ops {
+                    op.apply(&mut doc).unwrap();
+                }
+            }
+            proptest::prop_assert_eq!(doc.task(), &working);
+            let fresh = Document::new(doc.task().clone());
+            for (i, a) in doc.task().annotations.iter().enumerate() {
+                proptest::prop_assert_eq!(doc.position(&a.id), Some(i));
+                proptest::prop_assert_eq!(fresh.position(&a.id), Some(i));
+            }
+            let all = (-1e9, -1e9, 1e9, 1e9);
+            proptest::prop_assert_eq!(
+                doc.index().visible_in(all.0, all.1, all.2, all.3),
+                fresh.index().visible_in(all.0, all.1, all.2, all.3)
+            );
+            proptest::prop_assert_eq!(doc.index().len(), doc.task().annotations.len());
         }
     }
 }
