@@ -5,14 +5,14 @@
 //! read from IndexedDB when it still answers. The file is `{"format": "lasso", "version": 1,
 //! "tasks": [Task, …]}` where each task is Lasso JSON as `exportAs("lasso")` gives it.
 
-use crate::session::Runtime;
+use crate::state::Shared;
 use lasso_core::model::Task;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// Builds the export: the open task plus every stored task, each once, sorted by id. Stored
 /// tasks that cannot be read are named in `problems` instead of being left out silently.
-pub async fn everything(runtime: &Runtime) -> (String, Vec<String>) {
+pub async fn everything(runtime: &Shared) -> (String, Vec<String>) {
     let (tasks, mut problems) = every_task(runtime).await;
     let doc = serde_json::json!({ "format": "lasso", "version": 1, "tasks": tasks });
     let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| {
@@ -24,7 +24,7 @@ pub async fn everything(runtime: &Runtime) -> (String, Vec<String>) {
 
 /// Every task this browser holds, the open one as it is in memory, sorted by id, with the
 /// problems met reading the others (each named by its task).
-pub async fn every_task(runtime: &Runtime) -> (Vec<Task>, Vec<String>) {
+pub async fn every_task(runtime: &Shared) -> (Vec<Task>, Vec<String>) {
     let open = runtime.session.with_untracked(|s| s.editor.task().clone());
     let mut tasks: Vec<Task> = Vec::new();
     let mut problems = Vec::new();
@@ -81,7 +81,7 @@ pub fn download(name: &str, text: &str) -> Result<(), String> {
 }
 
 /// Builds the export and offers it as a download; problems go to the banner.
-pub async fn offer(runtime: &Runtime) {
+pub async fn offer(runtime: &Shared) {
     let (text, problems) = everything(runtime).await;
     for p in &problems {
         runtime.fail(format!("Export everything: {p}"));

@@ -1,23 +1,36 @@
 //! Lasso web component (wasm32): thin adapters between the browser and `lasso-core`.
 //!
-//! - [`embed`]: the JS API (`mount`, the `Editor` handle, events) that host pages use;
-//! - [`session`]: the reactive state of one mounted editor and the one place edits are dispatched;
-//! - [`store`]: IndexedDB, where every op is journaled before it counts as saved;
-//! - [`view`]: canvas painting;
-//! - [`sync`]: live sync of ops between tabs; [`export`]: "export everything";
-//! - [`local`]: local folders of images opened into IndexedDB;
-//! - [`ui`]: Leptos components that wire DOM events to the session.
+//! Modules, each depending only on those listed before it (`xtask tidy` checks that no two
+//! import each other):
+//! - [`events`]: the host's event names and callbacks; [`store`]: IndexedDB, where every op is
+//!   journaled before it counts as saved;
+//! - [`state`]: the reactive session and what every adapter may share (image, store, banner);
+//! - [`view`]: canvas painting; [`local`]: local folders of images kept in IndexedDB;
+//!   [`export`]: "export everything"; [`sync`]: live sync of ops between tabs; [`cloud`]:
+//!   uploads through presigned URLs;
+//! - [`app`]: the controller: the one place edits are dispatched, the journal writer, opening
+//!   tasks; [`datasets`]: exports and predictions of the open task;
+//! - [`ui`]: Leptos components that wire DOM events to the controller;
+//! - [`embed`]: the JS API (`mount`, the `Editor` handle) that host pages use.
 //!
 //! All decisions about shapes, tools and history are made in `lasso-core`; this crate only
 //! translates events and state.
 #![cfg(target_arch = "wasm32")]
 #![deny(missing_docs)]
+// Errors are values: nothing outside tests may abort on bad input (also checked by `xtask tidy`).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
+pub mod app;
 pub mod cloud;
+pub mod datasets;
 pub mod embed;
+pub mod events;
 pub mod export;
 pub mod local;
-pub mod session;
+pub mod state;
 pub mod store;
 pub mod sync;
 pub mod ui;

@@ -6,12 +6,11 @@
 //! the store. An image's task keeps `idb:<task id>` as its source, resolved to an object URL of
 //! the stored blob whenever it is opened, so it works offline and after reloads.
 
-use crate::session::Runtime;
+use crate::state::Shared;
 use crate::store::{DatasetInfo, ImageInfo, NewImage, Store, StoreError};
 use lasso_core::import::{class_from_path, is_image_path, local_task_id, root_name, strip_root};
 use lasso_core::model::{ImageRef, Task};
 use leptos::prelude::*;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::File;
@@ -167,18 +166,9 @@ pub fn task_of(image: &ImageInfo) -> Task {
     }
 }
 
-/// Opens a local image in the editor (its stored annotations, if any, come back).
-pub fn open(runtime: &Rc<Runtime>, image: &ImageInfo) {
-    let opener = runtime.open_task.borrow().clone();
-    match opener {
-        Some(open) => open(task_of(image)),
-        None => runtime.fail("This editor cannot open local images yet.".into()),
-    }
-}
-
 /// An object URL for a stored image, for `src` values `idb:<task id>`; other sources are
 /// returned unchanged.
-pub async fn resolve_src(runtime: &Runtime, src: &str) -> String {
+pub async fn resolve_src(runtime: &Shared, src: &str) -> String {
     let Some(id) = src.strip_prefix(IDB_SRC) else {
         return src.to_string();
     };
@@ -205,7 +195,7 @@ pub async fn resolve_src(runtime: &Runtime, src: &str) -> String {
 }
 
 /// Reads the list of local datasets into the runtime's signal.
-pub async fn refresh(runtime: &Runtime) {
+pub async fn refresh(runtime: &Shared) {
     let store = runtime.store.borrow().clone();
     let Some(store) = store else {
         return;
@@ -216,17 +206,18 @@ pub async fn refresh(runtime: &Runtime) {
     }
 }
 
-/// Imports picked files, reports what happened, refreshes the list and opens the first image.
-pub async fn import_and_open(runtime: &Rc<Runtime>, files: Vec<PickedFile>) {
+/// Imports picked files, reports what happened, refreshes the list and returns the first
+/// image (for the caller to open).
+pub async fn import_picked(runtime: &Shared, files: Vec<PickedFile>) -> Option<ImageInfo> {
     if files.is_empty() {
-        return;
+        return None;
     }
     let store = runtime.store.borrow().clone();
     let Some(store) = store else {
         runtime.fail(
             "IndexedDB is unavailable, so local images cannot be kept in this browser.".into(),
         );
-        return;
+        return None;
     };
     match import(&store, files).await {
         Ok((info, skipped)) => {
@@ -238,18 +229,23 @@ pub async fn import_and_open(runtime: &Rc<Runtime>, files: Vec<PickedFile>) {
             }
             refresh(runtime).await;
             match store.dataset_images(&info.id).await {
-                Ok(images) => {
-                    if let Some(first) = images.first() {
-                        open(runtime, first);
-                    }
+                Ok(images) => images.into_iter().next(),
+                Err(e) => {
+                    runtime.fail(format!("Could not list dataset {}: {e}", info.id));
+                    None
                 }
-                Err(e) => runtime.fail(format!("Could not list dataset {}: {e}", info.id)),
             }
         }
-        Err(e) if e.is_quota() => runtime.fail(format!(
-            "The browser's storage is full: the folder could not be kept ({e}). Delete a local dataset or free space."
-        )),
-        Err(e) => runtime.fail(format!("Could not open the folder: {e}")),
+        Err(e) if e.is_quota() => {
+            runtime.fail(format!(
+                "The browser's storage is full: the folder could not be kept ({e}). Delete a local dataset or free space."
+            ));
+            None
+        }
+        Err(e) => {
+            runtime.fail(format!("Could not open the folder: {e}"));
+            None
+        }
     }
 }
 

@@ -2,15 +2,14 @@
 //!
 //! Each tab appends its own ops to the shared journal; once an append is durable the tab posts
 //! `{tab, task, seq, op}` on the channel named after the database. A tab with that task open
-//! applies the op with `Editor::apply_external` (not an undo step of its own, not journaled
-//! again). The journal stays the single source of truth: if an op does not apply here (both
+//! hands the op to the app controller (through the `Deliver` callback it gave), which applies it with
+//! `Editor::apply_external` (not an undo step of its own, not journaled again). The journal stays the single source of truth: if an op does not apply here (both
 //! tabs changed the same shape at once), the tab reloads the task from the journal, which
 //! replays every op of both tabs in the order they became durable. Messages for a task that is
 //! being opened are kept and applied after its load, unless the load already contained them.
 
-use crate::session::Runtime;
+use crate::state::Shared;
 use lasso_core::history::Op;
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -27,6 +26,9 @@ struct Message {
     op: String,
 }
 
+/// Where ops from other tabs go once they are not held: the app controller applies them.
+pub type Deliver = Rc<dyn Fn(&str, &Op)>;
+
 /// Ops held while a task is being opened: (task, seq, op); `None` when not holding.
 type Inbox = Rc<RefCell<Option<Vec<(String, f64, Op)>>>>;
 
@@ -40,17 +42,18 @@ pub struct TabSync {
 }
 
 impl TabSync {
-    /// Joins the channel of database `db` for `runtime`.
-    pub fn start(runtime: &Rc<Runtime>, db: &str) -> Result<TabSync, String> {
+    /// Joins the channel of database `db`; ops from other tabs go to `deliver` (or are held
+    /// while a task opens), unreadable ones are reported through `shared`.
+    pub fn start(shared: &Rc<Shared>, db: &str, deliver: Deliver) -> Result<TabSync, String> {
         let channel = BroadcastChannel::new(&format!("lasso:{db}"))
             .map_err(|e| format!("BroadcastChannel is unavailable: {e:?}"))?;
         let tab = format!("tab{:x}", (js_sys::Math::random() * 2f64.powi(48)) as u64);
         let inbox: Inbox = Rc::new(RefCell::new(None));
-        let weak: Weak<Runtime> = Rc::downgrade(runtime);
+        let weak: Weak<Shared> = Rc::downgrade(shared);
         let me = tab.clone();
         let inbox_in = Rc::clone(&inbox);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-            let Some(runtime) = weak.upgrade() else {
+            let Some(shared) = weak.upgrade() else {
                 return;
             };
             let Ok(msg) = serde_wasm_bindgen::from_value::<Message>(ev.data()) else {
@@ -62,7 +65,7 @@ impl TabSync {
             let op = match serde_json::from_str::<Op>(&msg.op) {
                 Ok(op) => op,
                 Err(e) => {
-                    runtime.fail(format!(
+                    shared.fail(format!(
                         "Another tab sent an edit of task {} this version cannot read ({e}); reload to see it.",
                         msg.task
                     ));
@@ -73,7 +76,7 @@ impl TabSync {
                 pending.push((msg.task, msg.seq, op));
                 return;
             }
-            receive(&runtime, &msg.task, &op);
+            deliver(&msg.task, &op);
         });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         Ok(TabSync {
@@ -120,27 +123,5 @@ impl Drop for TabSync {
     fn drop(&mut self) {
         self.channel.set_onmessage(None);
         self.channel.close();
-    }
-}
-
-/// Applies another tab's op, or reloads the task from the journal if it does not apply here.
-pub fn receive(runtime: &Rc<Runtime>, task: &str, op: &Op) {
-    if let Err(e) = runtime.apply_external(task, op) {
-        web_sys::console::warn_1(&JsValue::from_str(&format!(
-            "another tab's edit does not apply here ({e}); reloading task {task} from the journal"
-        )));
-        reload(runtime, task);
-    }
-}
-
-/// Opens the task again from its stored copy (snapshot + journal of every tab).
-fn reload(runtime: &Rc<Runtime>, task: &str) {
-    let opener = runtime.open_task.borrow().clone();
-    let current = runtime.session.with_untracked(|s| s.editor.task().clone());
-    match opener {
-        Some(open) if current.id == task => open(current),
-        _ => runtime.fail(format!(
-            "Another tab changed task {task} in a way this tab cannot follow: reload the page."
-        )),
     }
 }

@@ -414,7 +414,7 @@ async fn settings_round_trip() {
 
 #[wasm_bindgen_test]
 fn large_tasks_compact_less_often_so_each_op_pays_about_the_same() {
-    use lasso::session::{compaction_threshold, COMPACT_EVERY};
+    use lasso::app::journal::{compaction_threshold, COMPACT_EVERY};
     assert_eq!(compaction_threshold(0), COMPACT_EVERY);
     assert_eq!(compaction_threshold(10_000), COMPACT_EVERY);
     assert_eq!(compaction_threshold(100_000), 1_000);

@@ -4,6 +4,12 @@
 //! `lasso_core::formats`, and writes what the core returns. Every decision about formats,
 //! geometry and splits is made in the core, so the CLI and the browser export agree.
 
+// Errors are values: nothing outside tests may abort on bad input (also checked by `xtask tidy`).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 mod check;
 mod folder;
 mod stats;

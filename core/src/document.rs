@@ -4,7 +4,7 @@
 //! Tools ask "what is under the pointer?", panels ask "how many cars?", the renderer asks
 //! "what is in this rectangle, and what changed since my last frame?". Each answer lives here
 //! once: an id → position map, the spatial index ([`SpatialIndex`]), a revision per annotation,
-//! per-label tallies and a log of the bounds each op touched. [`crate::history::Op::apply`] is the only way
+//! per-label tallies and a log of the bounds each op touched. `Op::apply` (in `history`) is the only way
 //! to change a document, and it updates all of them in the same step, so nothing else has to
 //! keep a copy in step by hand.
 //!
@@ -14,7 +14,6 @@
 //! delete) renumbers nothing in the common case.
 
 use crate::geometry::SpatialIndex;
-use crate::history::ApplyError;
 use crate::model::{Annotation, AnnotationId, Task};
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -57,6 +56,39 @@ pub struct LabelTally {
     /// Of them, locked.
     pub locked: usize,
 }
+
+/// Why an op could not be applied. The task is left unchanged.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApplyError {
+    /// An `Add` for an id that already exists.
+    DuplicateId(AnnotationId),
+    /// The op names an annotation that does not exist.
+    NoSuchAnnotation(AnnotationId),
+    /// The task's current value is not the op's `before`: the op belongs to another history.
+    Conflict {
+        /// Which annotation (empty for task-level values such as tags).
+        id: String,
+        /// What differed.
+        field: &'static str,
+    },
+}
+
+impl fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApplyError::DuplicateId(id) => write!(f, "annotation {id} already exists"),
+            ApplyError::NoSuchAnnotation(id) => write!(f, "no annotation with id {id}"),
+            ApplyError::Conflict { id, field } => {
+                write!(
+                    f,
+                    "the {field} of annotation {id:?} is not what the edit expected"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ApplyError {}
 
 static NEXT_DOCUMENT: AtomicU64 = AtomicU64::new(1);
 
@@ -224,7 +256,7 @@ impl Document {
         }
     }
 
-    /// Starts a new revision: called once per top-level op by [`crate::history::Op::apply`].
+    /// Starts a new revision: called once per top-level op by `Op::apply` (in `history`).
     pub(crate) fn begin_revision(&mut self) {
         self.revision += 1;
     }

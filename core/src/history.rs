@@ -9,7 +9,6 @@
 use crate::document::Document;
 use crate::model::{Annotation, AnnotationId, AttributeValue, MaskRle, Shape, Task};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// One edit of a task.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -116,38 +115,7 @@ impl Flags {
     }
 }
 
-/// Why an op could not be applied. The task is left unchanged.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ApplyError {
-    /// An `Add` for an id that already exists.
-    DuplicateId(AnnotationId),
-    /// The op names an annotation that does not exist.
-    NoSuchAnnotation(AnnotationId),
-    /// The task's current value is not the op's `before`: the op belongs to another history.
-    Conflict {
-        /// Which annotation (empty for task-level values such as tags).
-        id: String,
-        /// What differed.
-        field: &'static str,
-    },
-}
-
-impl fmt::Display for ApplyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ApplyError::DuplicateId(id) => write!(f, "annotation {id} already exists"),
-            ApplyError::NoSuchAnnotation(id) => write!(f, "no annotation with id {id}"),
-            ApplyError::Conflict { id, field } => {
-                write!(
-                    f,
-                    "the {field} of annotation {id:?} is not what the edit expected"
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for ApplyError {}
+pub use crate::document::ApplyError;
 
 impl Op {
     /// The op that undoes this one.

@@ -11,6 +11,11 @@
 //! - every change to a document is an [`history::Op`]; nothing mutates a [`model::Task`] otherwise;
 //! - errors are values; nothing here panics on user input.
 #![deny(missing_docs)]
+// Errors are values: nothing outside tests may abort on bad input (also checked by `xtask tidy`).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod cloud;
 pub mod document;

@@ -11,6 +11,11 @@
 //! [`store`] (the local S3-compatible store), [`seed`] (sample data), [`dev`] (both servers
 //! together). With the `lambda` feature, [`lambda`] runs the API as an AWS Lambda.
 #![deny(missing_docs)]
+// Errors are values: nothing outside tests may abort on bad input (also checked by `xtask tidy`).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod api;
 pub mod auth;

@@ -1,6 +1,12 @@
 //! The `lasso-server` command: `dev` (local store + presign API), `presign` (a real bucket),
 //! and `lambda` (with the `lambda` feature).
 
+// Errors are values: nothing outside tests may abort on bad input (also checked by `xtask tidy`).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;

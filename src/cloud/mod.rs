@@ -10,8 +10,8 @@ pub mod http;
 pub mod queue;
 mod send;
 
-use crate::embed::events::EventName;
-use crate::session::Runtime;
+use crate::events::EventName;
+use crate::state::Shared;
 use http::Credentials;
 use lasso_core::cloud::{result_key, PresignAnswer, PresignRequest};
 use leptos::prelude::*;
@@ -109,38 +109,39 @@ fn now_ms() -> f64 {
 }
 
 impl Cloud {
-    /// Opens the queue (database `<storage>-uploads`) and starts draining it.
+    /// Opens the queue (database `<storage>-uploads`) and starts draining it; `status` is the
+    /// signal the upload status line shows.
     pub async fn start(
-        runtime: &Rc<Runtime>,
+        shared: &Rc<Shared>,
         config: CloudConfig,
         storage: &str,
+        status: RwSignal<Option<UploadStatus>>,
     ) -> Result<Rc<Cloud>, String> {
         let queue = Queue::open(&format!("{storage}-uploads")).await?;
         let cloud = Rc::new(Cloud {
             config,
             queue,
-            status: Status(runtime.uploads),
+            status: Status(status),
             draining: Cell::new(false),
             again: Cell::new(false),
             fresh: Cell::new(true),
             timer: Cell::new(None),
             keep_alive: RefCell::new(Vec::new()),
         });
-        runtime.uploads.set(Some(UploadStatus::default()));
-        *runtime.cloud.borrow_mut() = Some(Rc::clone(&cloud));
+        status.set(Some(UploadStatus::default()));
         // Coming back online drains at once instead of waiting for the backoff timer.
         if let Some(window) = web_sys::window() {
-            let weak = Rc::downgrade(runtime);
+            let (weak, weak_cloud) = (Rc::downgrade(shared), Rc::downgrade(&cloud));
             let on_online = Closure::<dyn FnMut()>::new(move || {
-                if let Some(rt) = weak.upgrade() {
-                    kick(&rt);
+                if let (Some(shared), Some(cloud)) = (weak.upgrade(), weak_cloud.upgrade()) {
+                    kick(&shared, &cloud);
                 }
             });
             let _ = window
                 .add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
             cloud.keep_alive.borrow_mut().push(on_online);
         }
-        kick(runtime);
+        kick(shared, &cloud);
         Ok(cloud)
     }
 
@@ -228,14 +229,8 @@ impl Cloud {
     }
 }
 
-/// The cloud of a runtime, if configured.
-pub fn of(runtime: &Rc<Runtime>) -> Option<Rc<Cloud>> {
-    runtime.cloud.borrow().clone()
-}
-
 /// Starts draining the queue now (or notes that another pass is needed).
-pub fn kick(runtime: &Rc<Runtime>) {
-    let Some(cloud) = of(runtime) else { return };
+pub fn kick(shared: &Rc<Shared>, cloud: &Rc<Cloud>) {
     if let Some(id) = cloud.timer.take() {
         if let Some(w) = web_sys::window() {
             w.clear_timeout_with_handle(id);
@@ -246,24 +241,24 @@ pub fn kick(runtime: &Rc<Runtime>) {
         return;
     }
     cloud.draining.set(true);
-    let runtime = Rc::clone(runtime);
+    let (shared, cloud) = (Rc::clone(shared), Rc::clone(cloud));
     wasm_bindgen_futures::spawn_local(async move {
-        let next_due = drain(&runtime, &cloud).await;
+        let next_due = drain(&shared, &cloud).await;
         cloud.draining.set(false);
         if let Some(delay) = next_due {
-            schedule(&runtime, &cloud, delay);
+            schedule(&shared, &cloud, delay);
         }
     });
 }
 
-fn schedule(runtime: &Rc<Runtime>, cloud: &Rc<Cloud>, delay_ms: f64) {
+fn schedule(shared: &Rc<Shared>, cloud: &Rc<Cloud>, delay_ms: f64) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let weak = Rc::downgrade(runtime);
+    let (weak, weak_cloud) = (Rc::downgrade(shared), Rc::downgrade(cloud));
     let callback = Closure::once_into_js(move || {
-        if let Some(rt) = weak.upgrade() {
-            kick(&rt);
+        if let (Some(shared), Some(cloud)) = (weak.upgrade(), weak_cloud.upgrade()) {
+            kick(&shared, &cloud);
         }
     });
     let delay = delay_ms.clamp(0.0, 3_600_000.0) as i32;
@@ -275,7 +270,7 @@ fn schedule(runtime: &Rc<Runtime>, cloud: &Rc<Cloud>, delay_ms: f64) {
 }
 
 /// Sends every due job; returns the delay until the next one is due, if any remain.
-async fn drain(runtime: &Rc<Runtime>, cloud: &Rc<Cloud>) -> Option<f64> {
+async fn drain(runtime: &Shared, cloud: &Rc<Cloud>) -> Option<f64> {
     loop {
         cloud.again.set(false);
         let jobs = match cloud.queue.all().await {
@@ -365,10 +360,7 @@ fn is_object_key(src: &str) -> bool {
 
 /// The URL to load a task's image from: a presigned `GET` when `src` is an object key and the
 /// cloud is configured, `src` itself otherwise.
-pub async fn display_src(runtime: &Rc<Runtime>, src: &str) -> String {
-    let Some(cloud) = of(runtime) else {
-        return src.to_string();
-    };
+pub async fn display_src(runtime: &Shared, cloud: &Cloud, src: &str) -> String {
     if !is_object_key(src) {
         return src.to_string();
     }
@@ -445,14 +437,14 @@ pub async fn list_tasks(cloud: &Cloud) -> Result<String, String> {
 /// `src/tasks/<name>.json` (with `labels` and `tags`); returns the image key once both records
 /// are durable.
 pub async fn upload_file(
-    runtime: &Rc<Runtime>,
+    shared: &Rc<Shared>,
+    cloud: &Rc<Cloud>,
     file: &web_sys::File,
     labels: lasso_core::model::LabelSet,
     tags: Vec<String>,
 ) -> Result<String, String> {
     use lasso_core::cloud::key_segment;
     use lasso_core::model::{ImageRef, Task};
-    let cloud = of(runtime).ok_or("this editor was mounted without options.cloud")?;
     let name = file.name();
     let segment = key_segment(&name);
     let key = format!("src/images/{segment}");
@@ -486,6 +478,6 @@ pub async fn upload_file(
             &manifest,
         )
         .await?;
-    kick(runtime);
+    kick(shared, cloud);
     Ok(key)
 }

@@ -3,7 +3,7 @@
 use super::http::{self, Credentials, Reply};
 use super::queue::{Job, JobMeta};
 use super::Cloud;
-use crate::session::Runtime;
+use crate::state::Shared;
 use lasso_core::cloud::failure::Endpoint;
 use lasso_core::cloud::protocol::{MultipartAnswer, PresignAnswer, PresignRequest};
 use lasso_core::cloud::{classify, Failure, FailureKind, MultipartPlan};
@@ -101,7 +101,7 @@ pub async fn presign(cloud: &Cloud, request: &PresignRequest) -> Result<PresignA
 }
 
 /// The body of a job: the task's current Lasso JSON for results, the stored body otherwise.
-async fn body_of(runtime: &Rc<Runtime>, job: &Job) -> Result<(JsValue, u64), Failure> {
+async fn body_of(runtime: &Shared, job: &Job) -> Result<(JsValue, u64), Failure> {
     let Some(task_id) = &job.meta.task else {
         return Ok((job.body.clone(), job.meta.size));
     };
@@ -129,7 +129,7 @@ async fn body_of(runtime: &Rc<Runtime>, job: &Job) -> Result<(JsValue, u64), Fai
 /// Sends one job; on success returns its metadata (for removal), on failure the metadata to
 /// keep (with multipart progress) and why.
 pub async fn run_job(
-    runtime: &Rc<Runtime>,
+    runtime: &Shared,
     cloud: &Rc<Cloud>,
     job: Job,
 ) -> Result<JobMeta, (JobMeta, Failure)> {

@@ -1,12 +1,8 @@
 //! The cloud part of the JS API: upload images, list and open tasks from the bucket, and see
 //! what is still queued.
 
-use super::{from_js, parse_json, LassoEditor};
+use super::{from_js, LassoEditor};
 use crate::cloud;
-use crate::session::Runtime;
-use lasso_core::model::LabelSet;
-use lasso_core::model::Task;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 fn no_cloud() -> JsValue {
@@ -29,15 +25,22 @@ impl LassoEditor {
         } else {
             from_js("tags", &tags)?
         };
-        cloud::upload_file(&self.runtime, &file, self.labels.clone(), tags)
-            .await
-            .map_err(|e| JsValue::from_str(&e))
+        let cloud = self.runtime.cloud().ok_or_else(no_cloud)?;
+        cloud::upload_file(
+            &self.runtime.shared,
+            &cloud,
+            &file,
+            self.labels.clone(),
+            tags,
+        )
+        .await
+        .map_err(|e| JsValue::from_str(&e))
     }
 
     /// The uploads still queued: `[{key, size, attempts, error, partsDone, partCount}]`.
     #[wasm_bindgen(js_name = pendingUploads)]
     pub async fn pending_uploads(&self) -> Result<JsValue, JsValue> {
-        let cloud = cloud::of(&self.runtime).ok_or_else(no_cloud)?;
+        let cloud = self.runtime.cloud().ok_or_else(no_cloud)?;
         let jobs = cloud.pending().await.map_err(|e| JsValue::from_str(&e))?;
         let list: Vec<serde_json::Value> = jobs
             .iter()
@@ -58,13 +61,13 @@ impl LassoEditor {
     /// Tries every queued upload now instead of waiting for its backoff.
     #[wasm_bindgen(js_name = syncUploads)]
     pub fn sync_uploads(&self) {
-        cloud::kick(&self.runtime);
+        self.runtime.kick_uploads();
     }
 
     /// The task manifests in the bucket (`GET /tasks` of the presign endpoint).
     #[wasm_bindgen(js_name = cloudTasks)]
     pub async fn cloud_tasks(&self) -> Result<JsValue, JsValue> {
-        let cloud = cloud::of(&self.runtime).ok_or_else(no_cloud)?;
+        let cloud = self.runtime.cloud().ok_or_else(no_cloud)?;
         let text = cloud::list_tasks(&cloud)
             .await
             .map_err(|e| JsValue::from_str(&e))?;
@@ -75,25 +78,8 @@ impl LassoEditor {
     /// if this browser has one).
     #[wasm_bindgen(js_name = openCloudTask)]
     pub async fn open_cloud_task(&self, key: String) -> Result<(), JsValue> {
-        open_cloud_key(&self.runtime, &self.labels, &self.id_prefix, &key).await
+        crate::app::open::open_cloud_key(&self.runtime, &key)
+            .await
+            .map_err(|e| JsValue::from_str(&e))
     }
-}
-
-/// Reads the manifest at `key` through a presigned `GET` and opens it.
-pub async fn open_cloud_key(
-    runtime: &Rc<Runtime>,
-    labels: &LabelSet,
-    id_prefix: &str,
-    key: &str,
-) -> Result<(), JsValue> {
-    let cloud = cloud::of(runtime).ok_or_else(no_cloud)?;
-    let text = cloud::get_text(&cloud, key)
-        .await
-        .map_err(|e| JsValue::from_str(&format!("Cannot read the task {key}: {e}")))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| JsValue::from_str(&format!("Task {key} is not JSON: {e}")))?;
-    let task: Task = parse_json(&format!("task {key}"), value)?;
-    super::open_task(runtime, labels, id_prefix, task).await?;
-    runtime.task_keys.borrow_mut().current = Some(key.to_string());
-    Ok(())
 }

@@ -19,13 +19,13 @@
 //! when a later write succeeds (see [`events::EventName::Save`]).
 
 mod cloud_api;
-pub mod datasets;
-pub mod events;
 
-use crate::cloud::{Cloud, CloudConfig};
-use crate::session::{Runtime, Session};
+use crate::app::Runtime;
+use crate::cloud::CloudConfig;
+use crate::datasets;
+use crate::events::EventName;
+use crate::state::Session;
 use crate::store::Store;
-use events::EventName;
 use lasso_core::edit::ToolName;
 use lasso_core::model::{Label, LabelSet, Task};
 use leptos::prelude::*;
@@ -143,6 +143,10 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         },
         &id_prefix,
     ));
+    *runtime.defaults.borrow_mut() = crate::app::MountDefaults {
+        labels: labels.clone(),
+        id_prefix,
+    };
     remap_hotkeys(&runtime, &options.hotkeys)?;
     let unmount = crate::ui::mount_app(element, Rc::clone(&runtime));
     let storage = options
@@ -152,7 +156,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
     match Store::open(&storage).await {
         Ok(store) => {
             *runtime.store.borrow_mut() = Some(Rc::new(store));
-            match crate::sync::TabSync::start(&runtime, &storage) {
+            match crate::sync::TabSync::start(&runtime.shared, &storage, deliver_from_tabs(&runtime)) {
                 Ok(sync) => *runtime.sync.borrow_mut() = Some(sync),
                 Err(e) => runtime.fail(format!(
                     "{e}: edits made in another tab on the same task appear here only after a reload."
@@ -160,7 +164,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
             }
             install_flush_on_hide(&runtime);
             runtime.resume_saving();
-            crate::local::refresh(&runtime).await;
+            crate::local::refresh(&runtime.shared).await;
         }
         Err(e) => {
             let why = format!(
@@ -168,23 +172,20 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
             );
             runtime
                 .save_state
-                .set(crate::session::SaveState::Failed(why.clone()));
+                .set(crate::state::SaveState::Failed(why.clone()));
             runtime.storage_warning.set(Some(why));
         }
     }
     if let Some(config) = cloud_config {
-        if let Err(e) = Cloud::start(&runtime, config, &storage).await {
+        if let Err(e) = crate::app::start_cloud(&runtime, config, &storage).await {
             runtime.fail(format!(
                 "Uploads are unavailable ({e}): your work is kept in this browser only."
             ));
         }
     }
-    install_cloud_opener(&runtime, &labels, &id_prefix);
-    install_task_opener(&runtime, &labels, &id_prefix);
     let editor = LassoEditor {
         runtime,
         labels,
-        id_prefix,
         unmount: RefCell::new(Some(unmount)),
     };
     if let Some(task) = options.task {
@@ -204,7 +205,6 @@ fn random_prefix() -> String {
 pub struct LassoEditor {
     runtime: Rc<Runtime>,
     labels: LabelSet,
-    id_prefix: String,
     unmount: RefCell<Option<Box<dyn std::any::Any>>>,
 }
 
@@ -404,7 +404,7 @@ impl LassoEditor {
     /// (`{shapes, dots, batches, replanned, rastered, frames, ms}`); for benchmarks and tests.
     #[wasm_bindgen(js_name = drawNow)]
     pub fn draw_now(&self) -> JsValue {
-        crate::view::render::paint(&self.runtime);
+        crate::view::render::paint(&self.runtime.shared, &self.runtime.render);
         self.render_stats()
     }
 
@@ -445,128 +445,20 @@ impl LassoEditor {
 impl LassoEditor {
     /// Opens a parsed task (see `loadTask`).
     async fn open(&self, task: Task) -> Result<(), JsValue> {
-        open_task(&self.runtime, &self.labels, &self.id_prefix, task).await
+        crate::app::open::open_task(&self.runtime, task)
+            .await
+            .map_err(|e| JsValue::from_str(&e))
     }
 }
 
-/// Opens `task` in the editor: the stored copy (with every journaled edit) if this browser has
-/// one, otherwise the task itself, which is then stored. Tasks without labels get `labels`.
-pub async fn open_task(
-    runtime: &Rc<Runtime>,
-    labels: &LabelSet,
-    id_prefix: &str,
-    mut task: Task,
-) -> Result<(), JsValue> {
-    if task.id.is_empty() {
-        return Err(JsValue::from_str("task: missing \"id\""));
-    }
-    if task.labels.labels.is_empty() {
-        task.labels.labels = labels.labels.clone();
-    }
-    if task.labels.tags.is_empty() {
-        task.labels.tags = labels.tags.clone();
-        task.labels.multi_tag = labels.multi_tag;
-    }
-    let store = runtime.store.borrow().clone();
-    // Ops other tabs journal while the task loads are held, then applied unless the load had them.
-    if let Some(sync) = runtime.sync.borrow().as_ref() {
-        sync.hold();
-    }
-    let mut loaded_seq = 0.0;
-    let mut stored = None;
-    if let Some(store) = store {
-        match store.load(&task.id).await {
-            Ok(Some(loaded)) => {
-                for s in &loaded.skipped {
-                    runtime.fail(format!(
-                        "Skipped a journaled edit that no longer applies: {s}"
-                    ));
-                }
-                loaded_seq = loaded.seq;
-                runtime.count_for_compaction(&store, &task.id, loaded.replayed as u32);
-                stored = Some(loaded.document);
-            }
-            Ok(None) => {
-                if let Err(e) = store.put_snapshot(&task, 0.0).await {
-                    runtime.fail(format!("Could not store task {}: {e}", task.id));
-                }
-            }
-            Err(e) => runtime.fail(format!(
-                "Could not read task {} from IndexedDB: {e}",
-                task.id
-            )),
+/// Hands ops that other tabs made durable to the controller (held while a task opens).
+fn deliver_from_tabs(runtime: &Rc<Runtime>) -> crate::sync::Deliver {
+    let weak = Rc::downgrade(runtime);
+    Rc::new(move |task: &str, op: &lasso_core::history::Op| {
+        if let Some(runtime) = weak.upgrade() {
+            crate::app::open::receive(&runtime, task, op);
         }
-    }
-    // The stored copy arrives indexed by its replay; a new task is indexed here.
-    let document = stored.unwrap_or_else(|| task.into());
-    let task = document.task();
-    let src = if task.image.src.starts_with(crate::local::IDB_SRC) {
-        crate::local::resolve_src(runtime, &task.image.src).await
-    } else {
-        crate::cloud::display_src(runtime, &task.image.src).await
-    };
-    let task_id = task.id.clone();
-    runtime.session.update(|s| {
-        let view_size = s.view_size;
-        let mut next = Session::new(document, id_prefix);
-        next.carry_over(s);
-        *s = next;
-        s.view_size = view_size;
-    });
-    let held = runtime
-        .sync
-        .borrow()
-        .as_ref()
-        .map(|sync| sync.release(&task_id, loaded_seq))
-        .unwrap_or_default();
-    for op in held {
-        crate::sync::receive(runtime, &task_id, &op);
-    }
-    runtime.render.borrow_mut().invalidate();
-    crate::view::image::load(Rc::clone(runtime), &src);
-    runtime.emit_change();
-    Ok(())
-}
-
-/// Lets the UI's task picker open bucket tasks the way `openCloudTask` does.
-fn install_cloud_opener(runtime: &Rc<Runtime>, labels: &LabelSet, id_prefix: &str) {
-    let weak = Rc::downgrade(runtime);
-    let labels = labels.clone();
-    let id_prefix = id_prefix.to_string();
-    let opener: Rc<dyn Fn(String)> = Rc::new(move |key: String| {
-        let Some(runtime) = weak.upgrade() else {
-            return;
-        };
-        let labels = labels.clone();
-        let id_prefix = id_prefix.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = cloud_api::open_cloud_key(&runtime, &labels, &id_prefix, &key).await {
-                runtime.fail(e.as_string().unwrap_or_else(|| format!("{e:?}")));
-            }
-        });
-    });
-    *runtime.open_cloud.borrow_mut() = Some(opener);
-}
-
-/// Lets the local datasets view (and a reload after another tab's conflicting edit) open tasks
-/// the way `loadTask` does.
-fn install_task_opener(runtime: &Rc<Runtime>, labels: &LabelSet, id_prefix: &str) {
-    let weak = Rc::downgrade(runtime);
-    let labels = labels.clone();
-    let id_prefix = id_prefix.to_string();
-    let opener: crate::session::TaskOpener = Rc::new(move |task: Task| {
-        let Some(runtime) = weak.upgrade() else {
-            return;
-        };
-        let labels = labels.clone();
-        let id_prefix = id_prefix.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = open_task(&runtime, &labels, &id_prefix, task).await {
-                runtime.fail(e.as_string().unwrap_or_else(|| format!("{e:?}")));
-            }
-        });
-    });
-    *runtime.open_task.borrow_mut() = Some(opener);
+    })
 }
 
 /// Writes every queued op in one transaction as soon as the page is hidden or being closed,

@@ -1,7 +1,7 @@
 //! The attributes panel: the single selected annotation's attributes as its label defines them,
 //! and its hidden/locked switches. Every change goes through the core editor as one op.
 
-use crate::session::Runtime;
+use crate::app::Runtime;
 use lasso_core::edit::Outcome;
 use lasso_core::model::{AnnotationId, AttributeDef, AttributeKind, AttributeValue, ShapeKind};
 use leptos::prelude::*;

@@ -1,6 +1,6 @@
 //! The drawing stage: the canvas, its pointer and wheel events, its size, and redraws on demand.
 
-use crate::session::Runtime;
+use crate::app::Runtime;
 use crate::view::render;
 use lasso_core::edit::{Modifiers, PointerKind};
 use lasso_core::model::Point;
@@ -44,7 +44,7 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
             let frame_pending = Rc::clone(&frame_pending);
             let draw = Closure::once_into_js(move || {
                 frame_pending.set(false);
-                render::paint(&runtime);
+                render::paint(&runtime.shared, &runtime.render);
             });
             if let Some(w) = web_sys::window() {
                 w.request_animation_frame(draw.unchecked_ref()).ok();

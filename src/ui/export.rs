@@ -2,8 +2,8 @@
 //! include the image and a seeded train/valid/test split, then download a zip built in the page (progress shown while it is
 //! written).
 
-use crate::embed::datasets::{self, ZipOptions};
-use crate::session::Runtime;
+use crate::app::Runtime;
+use crate::datasets::{self, ZipOptions};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;

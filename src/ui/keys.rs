@@ -1,7 +1,7 @@
 //! Keyboard: hotkeys act only while the editor has focus and never while the user types in a
 //! text field.
 
-use crate::session::Runtime;
+use crate::app::Runtime;
 use lasso_core::edit::{Action, Modifiers};
 use leptos::prelude::*;
 use std::rc::Rc;

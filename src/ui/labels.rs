@@ -2,7 +2,7 @@
 //! class the number of shapes with switches that hide or lock all of them at once. Every change
 //! goes through the core editor as one op, so it is journaled and undoable.
 
-use crate::session::Runtime;
+use crate::app::Runtime;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;

@@ -2,8 +2,8 @@
 //! files, drop images on it, list the stored datasets with their sizes, open an image, delete a
 //! dataset after confirmation. All work is done by [`crate::local`].
 
+use crate::app::Runtime;
 use crate::local;
-use crate::session::Runtime;
 use crate::store::ImageInfo;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -28,7 +28,9 @@ pub fn LocalDatasets(runtime: Rc<Runtime>) -> impl IntoView {
         move |files: Vec<local::PickedFile>| {
             let runtime = Rc::clone(&rt);
             wasm_bindgen_futures::spawn_local(async move {
-                local::import_and_open(&runtime, files).await;
+                if let Some(first) = local::import_picked(&runtime, files).await {
+                    crate::app::open::open_in_background(&runtime, local::task_of(&first));
+                }
             });
         }
     };
@@ -116,7 +118,7 @@ pub fn LocalDatasets(runtime: Rc<Runtime>) -> impl IntoView {
     };
     let open_image = {
         let rt = rt.clone();
-        move |image: ImageInfo| local::open(&rt, &image)
+        move |image: ImageInfo| crate::app::open::open_in_background(&rt, local::task_of(&image))
     };
     view! {
         <section class="lasso-local"

@@ -2,7 +2,7 @@
 //! image sits in a corner of the stage with the visible part outlined; pressing or dragging on
 //! it centres the view there. The geometry is the core's [`lasso_core::navigation::Minimap`].
 
-use crate::session::Runtime;
+use crate::app::Runtime;
 use lasso_core::navigation::Minimap as Geometry;
 use leptos::prelude::*;
 use std::cell::Cell;

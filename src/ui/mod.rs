@@ -13,7 +13,8 @@ mod predictions;
 mod storage;
 mod uploads;
 
-use crate::session::{Runtime, SaveState, Session};
+use crate::app::Runtime;
+use crate::state::{SaveState, Session};
 use lasso_core::edit::ToolName;
 use lasso_core::model::AnnotationId;
 use leptos::prelude::*;
@@ -279,13 +280,13 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                                             on:click=move |ev| {
                                                 ev.stop_propagation();
                                                 let id = accept_id.clone();
-                                                crate::embed::datasets::commit(&ra, |t| lasso_core::formats::predictions::accept(t, &id));
+                                                crate::datasets::commit(&ra, |t| lasso_core::formats::predictions::accept(t, &id));
                                             }>"✓"</button>
                                         <button class="lasso-item-reject" title="Reject prediction"
                                             on:click=move |ev| {
                                                 ev.stop_propagation();
                                                 let id = reject_id.clone();
-                                                crate::embed::datasets::commit(&rr, |t| lasso_core::formats::predictions::reject(t, &id));
+                                                crate::datasets::commit(&rr, |t| lasso_core::formats::predictions::reject(t, &id));
                                             }>"✗"</button>
                                     }
                                 });

@@ -2,8 +2,8 @@
 //! threshold" and "Reject rest". Each button is one undo step (see
 //! `lasso_core::formats::predictions`); per-item accept and reject sit in the annotation list.
 
-use crate::embed::datasets;
-use crate::session::Runtime;
+use crate::app::Runtime;
+use crate::datasets;
 use lasso_core::formats::predictions;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;

@@ -1,7 +1,7 @@
 //! The storage warning: shown while edits cannot reach IndexedDB (full disk, private mode), with
 //! the offer to export everything at once, so nothing is lost when the page closes.
 
-use crate::session::Runtime;
+use crate::app::Runtime;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;

@@ -1,7 +1,7 @@
 //! The upload status line and the "upload image" picker, shown when a cloud is configured.
 
+use crate::app::Runtime;
 use crate::cloud::{self, UploadStatus};
-use crate::session::Runtime;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;
@@ -43,7 +43,7 @@ struct Listing {
 
 /// Fetches the bucket's task list into `tasks`.
 fn refresh_tasks(runtime: &Rc<Runtime>, tasks: RwSignal<Vec<String>>) {
-    let Some(cloud) = cloud::of(runtime) else {
+    let Some(cloud) = runtime.cloud() else {
         return;
     };
     let runtime = Rc::clone(runtime);
@@ -95,10 +95,7 @@ pub fn Uploads(runtime: Rc<Runtime>) -> impl IntoView {
             if key.is_empty() {
                 return;
             }
-            let opener = runtime.open_cloud.borrow().clone();
-            if let Some(open) = opener {
-                open(key);
-            }
+            crate::app::open::open_cloud_key_in_background(&runtime, key);
         }
     };
     let runtime = SendWrapper::new(runtime);
@@ -122,9 +119,14 @@ pub fn Uploads(runtime: Rc<Runtime>) -> impl IntoView {
             let labels = runtime
                 .session
                 .with_untracked(|s| s.editor.task().labels.clone());
+            let Some(cloud) = runtime.cloud() else {
+                runtime.fail("This editor was mounted without options.cloud.".into());
+                return;
+            };
             for file in files {
                 if let Err(e) =
-                    cloud::upload_file(&runtime, &file, labels.clone(), tags.clone()).await
+                    cloud::upload_file(&runtime.shared, &cloud, &file, labels.clone(), tags.clone())
+                        .await
                 {
                     runtime.fail(format!("Cannot queue {}: {e}", file.name()));
                 }

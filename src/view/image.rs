@@ -1,6 +1,6 @@
 //! Loads the task's image into an `<img>` element the renderer can draw.
 
-use crate::session::Runtime;
+use crate::state::Shared;
 use leptos::prelude::*;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -8,7 +8,7 @@ use web_sys::HtmlImageElement;
 
 /// Starts loading `src`; on load records the natural size in the task if it was unknown, fits
 /// the view and redraws. A failure is reported in the banner, naming the URL.
-pub fn load(runtime: Rc<Runtime>, src: &str) {
+pub fn load(runtime: Rc<Shared>, src: &str) {
     if src.is_empty() {
         return;
     }

@@ -9,18 +9,25 @@
 //! touches the mask. Selected shapes and shapes being edited are drawn one by one on top, with
 //! handles of a constant screen size. Nothing is drawn unless the session changed (no loop).
 
-use crate::session::{Runtime, Session};
+use crate::state::{Session, Shared};
 use lasso_core::document::Document;
 use lasso_core::edit::{Overlay, ToolName};
 use lasso_core::model::{AnnotationId, Keypoint, Label, MaskRle, Point, Shape, Visibility};
 use lasso_core::render_plan::{self, Dirty, PlanInput, PlanKey, Scene};
 use leptos::prelude::WithUntracked;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{
     CanvasRenderingContext2d, CanvasWindingRule, HtmlCanvasElement, HtmlImageElement, Path2d,
 };
+
+mod layer;
+use layer::{patch_layer, raster_layer};
+
+mod painter;
+use painter::Painter;
 
 /// Outline width of shapes, in CSS pixels.
 const STROKE_PX: f64 = 2.0;
@@ -139,7 +146,7 @@ pub struct FrameStats {
 /// The renderer's state between frames: the scene index, the plan in use, mask bitmaps.
 #[derive(Default)]
 pub struct RenderState {
-    /// The task's spatial index, kept in step by [`Runtime::after`].
+    /// What the renderer has seen of the document (its change log since the last frame).
     pub scene: Scene,
     cached: Option<Cached>,
     masks: HashMap<AnnotationId, MaskImage>,
@@ -252,25 +259,25 @@ const SETTLE_MS: i32 = 150;
 /// Draws one frame at once on the stage's canvas, sized to the view in device pixels; if the
 /// shapes were drawn from a stretched layer, a sharp frame follows once nothing else is drawn
 /// for [`SETTLE_MS`].
-pub fn paint(runtime: &Rc<Runtime>) {
-    paint_frame(runtime);
+pub fn paint(shared: &Rc<Shared>, render: &Rc<RefCell<RenderState>>) {
+    paint_frame(shared, render);
     let (wanted, frames) = {
-        let st = runtime.render.borrow();
+        let st = render.borrow();
         (st.settle_wanted, st.stats.frames)
     };
     if !wanted {
         return;
     }
-    let rt = Rc::clone(runtime);
+    let (shared, render) = (Rc::clone(shared), Rc::clone(render));
     let settle = Closure::once_into_js(move || {
         let due = {
-            let mut st = rt.render.borrow_mut();
+            let mut st = render.borrow_mut();
             let due = st.stats.frames == frames && st.settle_wanted;
             st.settle_now = due;
             due
         };
         if due {
-            paint_frame(&rt);
+            paint_frame(&shared, &render);
         }
     });
     if let Some(w) = web_sys::window() {
@@ -279,8 +286,8 @@ pub fn paint(runtime: &Rc<Runtime>) {
     }
 }
 
-fn paint_frame(runtime: &Runtime) {
-    let Some(canvas) = runtime.render.borrow().canvas.clone() else {
+fn paint_frame(runtime: &Shared, render: &RefCell<RenderState>) {
+    let Some(canvas) = render.borrow().canvas.clone() else {
         return;
     };
     let dpr = web_sys::window()
@@ -305,7 +312,7 @@ fn paint_frame(runtime: &Runtime) {
             return;
         };
         let image = runtime.image.borrow();
-        let mut state = runtime.render.borrow_mut();
+        let mut state = render.borrow_mut();
         draw(&ctx, s, image.as_ref(), dpr, &mut state);
     });
 }
@@ -588,591 +595,6 @@ struct Layer {
     y: f64,
     w: f64,
     h: f64,
-}
-
-/// Largest side of the layer bitmap, in pixels (a larger region is drawn at a lower scale).
-const MAX_LAYER_PX: f64 = 4096.0;
-
-/// Draws a plan into a layer bitmap (reusing the old layer's canvas).
-#[allow(clippy::too_many_arguments)]
-fn raster_layer(
-    old: Option<Layer>,
-    cached: &Cached,
-    doc: &Document,
-    masks: &mut HashMap<AnnotationId, MaskImage>,
-    opacity: f64,
-    px_scale: f64,
-    dpr: f64,
-    image: (f64, f64),
-    plan_id: u64,
-) -> Option<Layer> {
-    let (mut x0, mut y0, mut x1, mut y1) = cached.key.region;
-    if image.0 > 0.0 && image.1 > 0.0 {
-        x0 = x0.max(0.0);
-        y0 = y0.max(0.0);
-        x1 = x1.min(image.0);
-        y1 = y1.min(image.1);
-    }
-    let (rw, rh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
-    let k = px_scale.min(MAX_LAYER_PX / rw).min(MAX_LAYER_PX / rh);
-    let (lw, lh) = ((rw * k).ceil().max(1.0), (rh * k).ceil().max(1.0));
-    let canvas = match old {
-        Some(l) => l.canvas,
-        None => web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.create_element("canvas").ok())
-            .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())?,
-    };
-    if canvas.width() != lw as u32 || canvas.height() != lh as u32 {
-        canvas.set_width(lw as u32);
-        canvas.set_height(lh as u32);
-    }
-    let ctx = context(&canvas)?;
-    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
-    ctx.clear_rect(0.0, 0.0, lw, lh);
-    ctx.set_transform(k, 0.0, 0.0, k, -x0 * k, -y0 * k).ok();
-    paint_planned(
-        &ctx,
-        &cached.batches,
-        &cached.masks,
-        &cached.singles,
-        doc,
-        masks,
-        opacity,
-        k / dpr,
-    );
-    if masks.len() > 2 * cached.masks.len() + 64 {
-        let keep: std::collections::HashSet<&AnnotationId> = cached.masks.iter().collect();
-        masks.retain(|id, _| keep.contains(id));
-    }
-    Some(Layer {
-        canvas,
-        plan_id,
-        opacity,
-        px_scale,
-        k,
-        x: x0,
-        y: y0,
-        w: lw / k,
-        h: lh / k,
-    })
-}
-
-fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
-    canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-}
-
-/// Redraws only the part of the layer a change left stale: the layer pixels of `rect` (image
-/// pixels, padded by the outline width) are cleared and, clipped to them, the annotations whose
-/// bounds meet them are planned and drawn again in stacking order. `input.region` is replaced
-/// by the padded rectangle. Returns how many annotations were drawn and the pixels redrawn.
-#[allow(clippy::too_many_arguments)]
-fn patch_layer(
-    layer: &Layer,
-    rect: (f64, f64, f64, f64),
-    input: &PlanInput,
-    masks: &mut HashMap<AnnotationId, MaskImage>,
-    opacity: f64,
-    dpr: f64,
-    timing: &mut Timing,
-) -> (usize, f64) {
-    let k = layer.k;
-    let scale = k / dpr;
-    // Outlines reach half a (selected) stroke past the bounds; dots may be a bit larger.
-    let pad = (SELECTED_STROKE_PX + DOT_PAD_PX) / scale;
-    let size = (
-        f64::from(layer.canvas.width()),
-        f64::from(layer.canvas.height()),
-    );
-    let Some((px, py, pw, ph)) =
-        render_plan::dirty_layer_rect(rect, pad, (layer.x, layer.y), k, size)
-    else {
-        return (0, 0.0);
-    };
-    let Some(ctx) = context(&layer.canvas) else {
-        return (0, 0.0);
-    };
-    // The cleared pixels in image coordinates, grown by `pad` again: shapes whose outline
-    // reaches into the cleared pixels are drawn again too.
-    let region = (
-        layer.x + px / k - pad,
-        layer.y + py / k - pad,
-        layer.x + (px + pw) / k + pad,
-        layer.y + (py + ph) / k + pad,
-    );
-    let t0 = now_ms();
-    let plan = render_plan::plan(&PlanInput { region, ..*input });
-    let t1 = now_ms();
-    let batches = build_batches(&plan.batches);
-    let t2 = now_ms();
-    ctx.save();
-    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
-    ctx.clear_rect(px, py, pw, ph);
-    ctx.begin_path();
-    ctx.rect(px, py, pw, ph);
-    ctx.clip();
-    ctx.set_transform(k, 0.0, 0.0, k, -layer.x * k, -layer.y * k)
-        .ok();
-    paint_planned(
-        &ctx,
-        &batches,
-        &plan.masks,
-        &plan.singles,
-        input.doc,
-        masks,
-        opacity,
-        scale,
-    );
-    ctx.restore();
-    timing.plan_ms = t1 - t0;
-    timing.path_ms = t2 - t1;
-    timing.draw_ms = now_ms() - t2;
-    (plan.shapes, pw * ph)
-}
-
-/// Extra padding of a redrawn rectangle, in CSS pixels, for dots and anti-aliasing.
-const DOT_PAD_PX: f64 = 3.0;
-
-/// Issues the planned masks, batches (one fill and one stroke per colour and chunk) and single
-/// shapes, on a context already transformed to image pixels at `scale` CSS pixels per image
-/// pixel.
-#[allow(clippy::too_many_arguments)]
-fn paint_planned(
-    ctx: &CanvasRenderingContext2d,
-    batches: &[BuiltBatch],
-    planned_masks: &[AnnotationId],
-    singles: &[AnnotationId],
-    doc: &Document,
-    masks: &mut HashMap<AnnotationId, MaskImage>,
-    opacity: f64,
-    scale: f64,
-) {
-    let task = doc.task();
-    let painter = Painter {
-        ctx,
-        scale,
-        opacity,
-    };
-    // Masks from their bitmaps.
-    let step = render_plan::mask_step(scale);
-    ctx.set_image_smoothing_enabled(false);
-    ctx.set_global_alpha(opacity.max(0.15));
-    for id in planned_masks {
-        let Some(a) = doc.annotation(id) else {
-            continue;
-        };
-        let Shape::Mask(m) = &a.shape else { continue };
-        let color = task
-            .labels
-            .get(&a.label)
-            .map(|l| l.color.as_str())
-            .unwrap_or("#ffffff");
-        let revision = doc.annotation_revision(id);
-        let entry = masks.get(id);
-        let fresh =
-            entry.is_some_and(|e| e.revision == revision && e.step == step && e.color == color);
-        if !fresh {
-            masks.insert(id.clone(), mask_image(m, color, step, revision));
-        }
-        if let Some(MaskImage {
-            canvas: Some(c),
-            x,
-            y,
-            w,
-            h,
-            ..
-        }) = masks.get(id)
-        {
-            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(c, *x, *y, *w, *h)
-                .ok();
-        }
-    }
-    ctx.set_global_alpha(1.0);
-    ctx.set_image_smoothing_enabled(scale < 2.0);
-    // Batched outlines: one fill and one stroke per colour and chunk.
-    ctx.set_line_width(STROKE_PX / scale);
-    for b in batches {
-        ctx.set_fill_style_str(&b.color);
-        ctx.set_stroke_style_str(&b.color);
-        for p in &b.areas {
-            ctx.set_global_alpha(opacity);
-            ctx.fill_with_path_2d(p);
-            ctx.set_global_alpha(1.0);
-            ctx.stroke_with_path(p);
-        }
-        for p in &b.lines {
-            ctx.stroke_with_path(p);
-        }
-        for p in b.dots.iter().chain(&b.solids) {
-            ctx.fill_with_path_2d(p);
-        }
-    }
-    for id in singles {
-        if let Some(a) = doc.annotation(id) {
-            let label = task.labels.get(&a.label);
-            let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
-            // Predictions not yet reviewed: dashed outline and their score above them.
-            let score = lasso_core::formats::predictions::score(a);
-            painter.shape(&a.shape, color, label, false, score.is_some());
-            painter.score_tag(&a.shape, score, color);
-        }
-    }
-}
-
-/// A mask's bitmap on its own canvas (image resolution divided by `step`).
-fn mask_image(m: &MaskRle, color: &str, step: u32, revision: u64) -> MaskImage {
-    let mut out = MaskImage {
-        revision,
-        step,
-        color: color.to_string(),
-        canvas: None,
-        x: 0.0,
-        y: 0.0,
-        w: 0.0,
-        h: 0.0,
-    };
-    let Some(b) = render_plan::mask_bitmap(m, render_plan::parse_hex_color(color), step) else {
-        return out;
-    };
-    let canvas: Option<HtmlCanvasElement> = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("canvas").ok())
-        .and_then(|c| c.dyn_into().ok());
-    let Some(canvas) = canvas else { return out };
-    canvas.set_width(b.width);
-    canvas.set_height(b.height);
-    let ctx = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
-    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-        wasm_bindgen::Clamped(&b.rgba),
-        b.width,
-        b.height,
-    );
-    if let (Some(ctx), Ok(data)) = (ctx, data) {
-        ctx.put_image_data(&data, 0.0, 0.0).ok();
-        let s = f64::from(b.step);
-        out.x = f64::from(b.x);
-        out.y = f64::from(b.y);
-        out.w = f64::from(b.width) * s;
-        out.h = f64::from(b.height) * s;
-        out.canvas = Some(canvas);
-    }
-    out
-}
-
-struct Painter<'a> {
-    ctx: &'a CanvasRenderingContext2d,
-    scale: f64,
-    opacity: f64,
-}
-
-impl Painter<'_> {
-    /// `px` CSS pixels in image units.
-    fn px(&self, px: f64) -> f64 {
-        px / self.scale
-    }
-
-    fn dash(&self, on: bool) {
-        let pattern = if on {
-            js_sys::Array::of2(&self.px(6.0).into(), &self.px(4.0).into())
-        } else {
-            js_sys::Array::new()
-        };
-        self.ctx.set_line_dash(&pattern).ok();
-    }
-
-    fn ring(&self, ring: &[Point], closed: bool) {
-        let Some(first) = ring.first() else { return };
-        self.ctx.move_to(first.x, first.y);
-        for p in &ring[1..] {
-            self.ctx.line_to(p.x, p.y);
-        }
-        if closed {
-            self.ctx.close_path();
-        }
-    }
-
-    /// Draws one shape in its label colour; `preview` dashes the outline.
-    fn shape(
-        &self,
-        shape: &Shape,
-        color: &str,
-        label: Option<&Label>,
-        selected: bool,
-        preview: bool,
-    ) {
-        let ctx = self.ctx;
-        ctx.set_stroke_style_str(color);
-        ctx.set_fill_style_str(color);
-        ctx.set_line_width(self.px(if selected {
-            SELECTED_STROKE_PX
-        } else {
-            STROKE_PX
-        }));
-        self.dash(preview);
-        ctx.begin_path();
-        let fill = match shape {
-            Shape::Box(b) => {
-                ctx.rect(b.x0, b.y0, b.width(), b.height());
-                true
-            }
-            Shape::RotatedBox(r) => {
-                self.ring(&r.corners(), true);
-                true
-            }
-            Shape::Polygon(poly) => {
-                for part in &poly.parts {
-                    self.ring(&part.exterior, true);
-                    for hole in &part.holes {
-                        self.ring(hole, true);
-                    }
-                }
-                true
-            }
-            Shape::Polyline { points } => {
-                self.ring(points, false);
-                false
-            }
-            Shape::Keypoints { points } => {
-                self.keypoints(points, label, color);
-                false
-            }
-            Shape::Mask(m) => {
-                mask_runs(ctx, m);
-                ctx.set_global_alpha(if selected {
-                    (self.opacity + 0.25).min(1.0)
-                } else {
-                    self.opacity.max(0.15)
-                });
-                ctx.fill();
-                ctx.set_global_alpha(1.0);
-                if selected {
-                    if let Some(b) = lasso_core::geometry::bounds(shape) {
-                        let (x0, y0, x1, y1) = (b.x0, b.y0, b.x1, b.y1);
-                        self.dash(true);
-                        ctx.set_line_width(self.px(1.0));
-                        ctx.stroke_rect(x0, y0, x1 - x0, y1 - y0);
-                        self.dash(false);
-                    }
-                }
-                return;
-            }
-        };
-        if fill {
-            ctx.set_global_alpha(self.opacity);
-            ctx.fill_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
-            ctx.set_global_alpha(1.0);
-        }
-        if !matches!(shape, Shape::Keypoints { .. }) {
-            ctx.stroke();
-        }
-        self.dash(false);
-    }
-
-    /// A prediction's score as a small tag at the top-left of its bounds (nothing for others).
-    fn score_tag(&self, shape: &Shape, score: Option<f64>, color: &str) {
-        let (Some(score), Some(b)) = (score, lasso_core::geometry::bounds(shape)) else {
-            return;
-        };
-        let (x, y) = (b.x0, b.y0);
-        let ctx = self.ctx;
-        let text = format!("{score:.2}");
-        ctx.set_font(&format!("{}px sans-serif", self.px(SCORE_FONT_PX)));
-        let width = ctx
-            .measure_text(&text)
-            .map(|m| m.width())
-            .unwrap_or(self.px(24.0));
-        let (h, pad) = (self.px(SCORE_FONT_PX + 4.0), self.px(2.0));
-        ctx.set_fill_style_str(color);
-        ctx.fill_rect(x, y - h, width + 2.0 * pad, h);
-        ctx.set_fill_style_str("#ffffff");
-        ctx.fill_text(&text, x + pad, y - pad - self.px(1.0)).ok();
-    }
-
-    /// Skeleton edges between labelled points, then the points (occluded ones hollow).
-    fn keypoints(&self, points: &[Keypoint], label: Option<&Label>, color: &str) {
-        let ctx = self.ctx;
-        let placed = |i: usize| {
-            points
-                .get(i)
-                .filter(|k| k.visibility != Visibility::NotLabeled)
-        };
-        ctx.begin_path();
-        for [a, b] in label.map(|l| l.skeleton.as_slice()).unwrap_or(&[]) {
-            if let (Some(a), Some(b)) = (placed(*a), placed(*b)) {
-                ctx.move_to(a.x, a.y);
-                ctx.line_to(b.x, b.y);
-            }
-        }
-        ctx.stroke();
-        for k in points {
-            if k.visibility == Visibility::NotLabeled {
-                continue;
-            }
-            ctx.begin_path();
-            ctx.arc(k.x, k.y, self.px(KEYPOINT_PX), 0.0, std::f64::consts::TAU)
-                .ok();
-            // Visible points are filled; occluded ones are rings in the label colour.
-            ctx.set_line_width(self.px(1.5));
-            if k.visibility == Visibility::Visible {
-                ctx.set_fill_style_str(color);
-                ctx.fill();
-                ctx.set_stroke_style_str("#ffffff");
-            } else {
-                ctx.set_fill_style_str("rgba(255,255,255,0.6)");
-                ctx.fill();
-                ctx.set_stroke_style_str(color);
-            }
-            ctx.stroke();
-            ctx.set_stroke_style_str(color);
-        }
-    }
-
-    /// A square handle of constant screen size, white with a dark outline (or filled with
-    /// `fill`).
-    fn handle(&self, p: Point, fill: &str) {
-        let s = self.px(HANDLE_PX);
-        let ctx = self.ctx;
-        ctx.set_fill_style_str(fill);
-        ctx.fill_rect(p.x - s / 2.0, p.y - s / 2.0, s, s);
-        ctx.set_stroke_style_str("#1a1a1a");
-        ctx.set_line_width(self.px(1.0));
-        ctx.stroke_rect(p.x - s / 2.0, p.y - s / 2.0, s, s);
-    }
-
-    /// The brush stroke being painted (a round-capped band of the brush's width) and the brush
-    /// outline at the pointer.
-    fn brush(&self, o: &Overlay, color: &str, eraser: bool) {
-        let ctx = self.ctx;
-        let Some((at, radius)) = o.brush else { return };
-        if let Some(first) = o.brush_path.first() {
-            ctx.begin_path();
-            ctx.move_to(first.x, first.y);
-            for p in &o.brush_path[1..] {
-                ctx.line_to(p.x, p.y);
-            }
-            ctx.line_to(at.x, at.y);
-            ctx.set_line_cap("round");
-            ctx.set_line_join("round");
-            ctx.set_line_width(2.0 * radius);
-            ctx.set_global_alpha(0.5);
-            ctx.set_stroke_style_str(if eraser { "#ffffff" } else { color });
-            ctx.stroke();
-            ctx.set_global_alpha(1.0);
-            ctx.set_line_cap("butt");
-            ctx.set_line_join("miter");
-        }
-        ctx.begin_path();
-        ctx.arc(at.x, at.y, radius, 0.0, std::f64::consts::TAU).ok();
-        ctx.set_line_width(self.px(1.0));
-        ctx.set_stroke_style_str("#000000");
-        ctx.stroke();
-        self.dash(true);
-        ctx.set_stroke_style_str("#ffffff");
-        ctx.stroke();
-        self.dash(false);
-    }
-
-    fn overlay(
-        &self,
-        o: &Overlay,
-        color: &str,
-        label: Option<&Label>,
-        image_w: u32,
-        image_h: u32,
-        eraser: bool,
-    ) {
-        let ctx = self.ctx;
-        if let Some(g) = o.guides {
-            let (w, h) = (f64::from(image_w), f64::from(image_h));
-            ctx.begin_path();
-            ctx.move_to(0.0, g.y);
-            ctx.line_to(w, g.y);
-            ctx.move_to(g.x, 0.0);
-            ctx.line_to(g.x, h);
-            ctx.set_line_width(self.px(1.0));
-            ctx.set_stroke_style_str("rgba(0,0,0,0.6)");
-            ctx.stroke();
-            self.dash(true);
-            ctx.set_stroke_style_str("rgba(255,255,255,0.9)");
-            ctx.stroke();
-            self.dash(false);
-        }
-        if let Some(shape) = &o.preview {
-            self.shape(shape, color, label, false, true);
-        }
-        for (i, v) in o.vertices.iter().enumerate() {
-            // The first vertex is where a click closes a polygon: drawn in the label colour.
-            self.handle(*v, if i == 0 { color } else { "#ffffff" });
-        }
-        if let Some(b) = &o.rubber_band {
-            ctx.set_fill_style_str("rgba(80,150,255,0.15)");
-            ctx.fill_rect(b.x0, b.y0, b.width(), b.height());
-            ctx.set_stroke_style_str("#5096ff");
-            ctx.set_line_width(self.px(1.0));
-            self.dash(true);
-            ctx.stroke_rect(b.x0, b.y0, b.width(), b.height());
-            self.dash(false);
-        }
-        if let Some((stem, knob)) = o.rotate_handle {
-            ctx.begin_path();
-            ctx.move_to(stem.x, stem.y);
-            ctx.line_to(knob.x, knob.y);
-            ctx.set_stroke_style_str("#1a1a1a");
-            ctx.set_line_width(self.px(1.0));
-            ctx.stroke();
-            ctx.begin_path();
-            ctx.arc(
-                knob.x,
-                knob.y,
-                self.px(ROTATE_PX),
-                0.0,
-                std::f64::consts::TAU,
-            )
-            .ok();
-            ctx.set_fill_style_str("#ffffff");
-            ctx.fill();
-            ctx.stroke();
-        }
-        for h in &o.handles {
-            self.handle(*h, "#ffffff");
-        }
-        if let Some(v) = o.selected_vertex {
-            self.handle(v, "#5096ff");
-        }
-        self.brush(o, color, eraser);
-    }
-}
-
-/// Adds one rectangle per run of set pixels (COCO order: column-major, zeros first) to the
-/// current path, so a mask fills with one call whatever its size.
-fn mask_runs(ctx: &CanvasRenderingContext2d, m: &MaskRle) {
-    let h = u64::from(m.height);
-    if h == 0 {
-        return;
-    }
-    let total = h * u64::from(m.width);
-    let mut start = 0u64;
-    for (i, run) in m.counts.iter().enumerate() {
-        let end = (start + u64::from(*run)).min(total);
-        if i % 2 == 1 {
-            let mut at = start;
-            while at < end {
-                let (x, y) = (at / h, at % h);
-                let len = (h - y).min(end - at);
-                ctx.rect(x as f64, y as f64, 1.0, len as f64);
-                at += len;
-            }
-        }
-        start = end;
-    }
 }
 
 /// The RGBA pixels of a decoded image, read through an off-screen canvas (for the magic wand).

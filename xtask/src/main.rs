@@ -1,16 +1,25 @@
 //! `cargo xtask`: the project's build system.
 //!
 //! - `setup`: installs every tool the build and tests need, idempotently (quick when present);
-//! - `serve`: builds the app and serves it on http://127.0.0.1:8080 with sample images;
+//! - `serve`: builds the app as users get it (release: optimised, LTO, wasm-opt) and serves it
+//!   on http://127.0.0.1:8080 with sample images; `--dev` serves a debug build that rebuilds
+//!   in seconds on change;
 //! - `test`: formatting, lints, native tests, browser tests, Python consumer tests, end-to-end;
 //! - `build`: the release build into `dist/`, with its wasm size;
 //! - `bench-journal`: journal append latency at 100 and 100,000 shapes, in headless Chromium;
 //! - `bench`: the renderer benchmark (Lasso vs Konva, pan and zoom frame times) in headless
 //!   Chromium; `--criterion` also runs the core's criterion benchmarks, `--serve` only serves
 //!   the page; other `--name value` pairs go to `tests/bench/render.mjs`;
-//! - `tidy`: checks the architecture rules (core has no web dependency, every module has a doc).
+//! - `tidy`: checks the invariants of ARCHITECTURE.md (layers, IO, cycles, file length, panics,
+//!   module docs); its own tests plant each violation.
 //!
 //! It uses only the standard library so that it compiles in seconds on a fresh machine.
+
+// Errors are values: nothing outside tests may abort on bad input (also checked by `xtask tidy`).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod setup;
 mod tidy;
@@ -25,7 +34,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(),
-        Some("serve") => serve(),
+        Some("serve") => serve(args.iter().any(|a| a == "--dev")),
         Some("test") => test(),
         Some("build") => build_release(),
         Some("bench") => bench(&args[1..]),
@@ -42,9 +51,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds the app in debug mode and serves it, rebuilding on change, with the local S3 store
-/// and presign API (`lasso-server dev`) beside it so uploads work with nothing else to set up.
-fn serve() -> Result<()> {
+/// Builds the app and serves it, rebuilding on change, with the local S3 store and presign API
+/// (`lasso-server dev`) beside it so uploads work with nothing else to set up. The build is the
+/// release one users get (a debug build is several times slower to draw and edit) unless `dev`.
+fn serve(dev: bool) -> Result<()> {
     setup::run()?;
     util::step("build lasso-server");
     cmd(
@@ -79,12 +89,16 @@ fn serve() -> Result<()> {
         ],
     )
     .spawn()?;
-    util::step("serve on http://127.0.0.1:8080");
-    let served = cmd(
-        "trunk",
-        &["serve", "--port", "8080", "--address", "127.0.0.1"],
-    )
-    .run();
+    util::step(if dev {
+        "serve a debug build on http://127.0.0.1:8080"
+    } else {
+        "serve the release build on http://127.0.0.1:8080 (`cargo xtask serve --dev` for a debug build)"
+    });
+    let mut trunk_args = vec!["serve", "--port", "8080", "--address", "127.0.0.1"];
+    if !dev {
+        trunk_args.push("--release");
+    }
+    let served = cmd("trunk", &trunk_args).run();
     // Ctrl+C reaches both; make sure the store is gone when trunk stops for another reason.
     let _ = server.kill();
     let _ = server.wait();

@@ -2,7 +2,7 @@
 //! can be read) and predictions loaded from a dataset file. Formats themselves live in
 //! `lasso_core::formats`; this module only picks files and moves bytes.
 
-use crate::session::Runtime;
+use crate::app::Runtime;
 use lasso_core::formats::{self, archive, predictions, DatasetFiles, ExportOptions, FormatName};
 use lasso_core::history::Op;
 use lasso_core::model::Task;
@@ -129,7 +129,7 @@ async fn image_bytes(runtime: &Rc<Runtime>, src: &str) -> Result<Vec<u8>, String
     let url = if src.starts_with(crate::local::IDB_SRC) {
         crate::local::resolve_src(runtime, src).await
     } else {
-        crate::cloud::display_src(runtime, src).await
+        runtime.display_src(src).await
     };
     if url.is_empty() {
         return Err(format!("{src} cannot be read in this browser"));

@@ -1,0 +1,276 @@
+//! The app controller of one mounted editor: the single path every edit takes, and what
+//! follows it (journal, host events, uploads, other tabs).
+//!
+//! [`Runtime`] sits above every adapter: it owns the journal queue ([`journal`]), the cloud
+//! and tab-sync handles and the renderer's state, and opens tasks ([`open`]). The adapters
+//! below it (`view`, `cloud`, `sync`, `local`, `export`) see only [`Shared`] and what they are
+//! handed, so no module below imports this one.
+
+pub mod journal;
+pub mod open;
+
+use crate::cloud::{Cloud, UploadStatus};
+use crate::events::EventName;
+use crate::state::{SaveState, Session, Shared};
+use crate::sync::TabSync;
+use crate::view::render::RenderState;
+use lasso_core::edit::{Editor, Modifiers, Outcome, PointerEvent, PointerKind};
+use lasso_core::history::Op;
+use lasso_core::model::LabelSet;
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::ops::Deref;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+
+/// The bucket's task list and which of its tasks is open, for `PageDown`/`PageUp`.
+#[derive(Clone, Debug, Default)]
+pub struct TaskKeys {
+    /// Manifest keys in list order.
+    pub keys: Vec<String>,
+    /// The key of the open task, when it came from the list.
+    pub current: Option<String>,
+}
+
+/// What `mount` was given that every opened task inherits.
+#[derive(Clone, Debug, Default)]
+pub struct MountDefaults {
+    /// Labels and tags for tasks that bring none.
+    pub labels: LabelSet,
+    /// Prefix of new annotation ids (unique per person and tab).
+    pub id_prefix: String,
+}
+
+/// One mounted editor: the shared state plus what only the controller touches.
+pub struct Runtime {
+    /// The state the adapters below share (session, image, store, banner, host events).
+    pub shared: Rc<Shared>,
+    /// Journal state shown in the toolbar.
+    pub save_state: RwSignal<SaveState>,
+    /// Space is held: a left drag pans.
+    pub space_held: Cell<bool>,
+    /// Last pointer position over the canvas, CSS pixels.
+    pub cursor: Cell<Option<(f64, f64)>>,
+    /// Uploads to the user's bucket, when configured.
+    pub cloud: RefCell<Option<Rc<Cloud>>>,
+    /// What the upload status line shows (`None` without a cloud).
+    pub uploads: RwSignal<Option<UploadStatus>>,
+    /// The bucket's task list, for next/previous image.
+    pub task_keys: RefCell<TaskKeys>,
+    /// Why edits are not reaching IndexedDB, if they are not; the UI then offers an export.
+    pub storage_warning: RwSignal<Option<String>>,
+    /// Live sync with other tabs on the same database (see [`crate::sync`]).
+    pub sync: RefCell<Option<TabSync>>,
+    /// What every opened task inherits from the mount options.
+    pub defaults: RefCell<MountDefaults>,
+    /// The renderer's plan and bitmaps, kept between frames.
+    pub render: Rc<RefCell<RenderState>>,
+    journal: journal::JournalQueue,
+}
+
+/// Starts uploads for `runtime` (mount option `cloud`): the queue opens and drains, and the
+/// status line shows it.
+pub async fn start_cloud(
+    runtime: &Rc<Runtime>,
+    config: crate::cloud::CloudConfig,
+    storage: &str,
+) -> Result<(), String> {
+    let cloud = Cloud::start(&runtime.shared, config, storage, runtime.uploads).await?;
+    *runtime.cloud.borrow_mut() = Some(cloud);
+    Ok(())
+}
+
+impl Runtime {
+    /// The uploads of this editor, when mounted with `cloud`.
+    pub fn cloud(&self) -> Option<Rc<Cloud>> {
+        self.cloud.borrow().clone()
+    }
+
+    /// The image address to load: bucket keys through a presigned `GET` when a cloud is set,
+    /// anything else as it is.
+    pub async fn display_src(&self, src: &str) -> String {
+        match self.cloud() {
+            Some(cloud) => crate::cloud::display_src(&self.shared, &cloud, src).await,
+            None => src.to_string(),
+        }
+    }
+
+    /// Starts the upload drain loop now, when a cloud is configured.
+    pub fn kick_uploads(&self) {
+        let cloud = self.cloud.borrow().clone();
+        if let Some(cloud) = cloud {
+            crate::cloud::kick(&self.shared, &cloud);
+        }
+    }
+}
+
+impl Deref for Runtime {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
+}
+
+impl Runtime {
+    /// A runtime around a fresh session.
+    pub fn new(session: Session) -> Rc<Self> {
+        Rc::new(Self {
+            shared: Shared::new(session),
+            save_state: RwSignal::new(SaveState::Saved),
+            space_held: Cell::new(false),
+            cursor: Cell::new(None),
+            cloud: RefCell::new(None),
+            uploads: RwSignal::new(None),
+            task_keys: RefCell::new(TaskKeys::default()),
+            storage_warning: RwSignal::new(None),
+            sync: RefCell::new(None),
+            defaults: RefCell::new(MountDefaults::default()),
+            render: Rc::new(RefCell::new(RenderState::default())),
+            journal: journal::JournalQueue::default(),
+        })
+    }
+
+    /// Runs `f` on the core editor and then does everything its outcome asks for.
+    pub fn dispatch(self: &Rc<Self>, f: impl FnOnce(&mut Editor) -> Outcome) {
+        let mut outcome = Outcome::default();
+        self.session.update(|s| outcome = f(&mut s.editor));
+        self.after(outcome);
+    }
+
+    /// Hands a pointer event in canvas CSS pixels to the active tool.
+    pub fn pointer(self: &Rc<Self>, kind: PointerKind, x: f64, y: f64, mods: Modifiers) {
+        if kind == PointerKind::Down {
+            self.load_pixels_for_wand();
+        }
+        let (pos, scale) = self
+            .session
+            .with_untracked(|s| (s.to_image(x, y), s.viewport.scale()));
+        let mut outcome = Outcome::default();
+        self.session.update(|s| {
+            s.pointer = Some(pos);
+            outcome = s.editor.pointer(PointerEvent {
+                kind,
+                pos,
+                mods,
+                scale,
+            });
+        });
+        self.after(outcome);
+    }
+
+    /// Opens the next (`delta` = 1) or previous (-1) task of the bucket's task list. Each
+    /// task's edits are journaled, so its work is there when it is opened again. Without a task
+    /// list (no bucket configured) nothing happens.
+    pub fn step_task(self: &Rc<Self>, delta: isize) {
+        let next = {
+            let list = self.task_keys.borrow();
+            let at = list
+                .current
+                .as_ref()
+                .and_then(|c| list.keys.iter().position(|k| k == c));
+            let n = list.keys.len() as isize;
+            let i = match at {
+                Some(i) => i as isize + delta,
+                None if delta > 0 => 0,
+                None => n - 1,
+            };
+            (0..n).contains(&i).then(|| list.keys[i as usize].clone())
+        };
+        if let Some(key) = next {
+            open::open_cloud_key_in_background(self, key);
+        }
+    }
+
+    /// The magic wand reads the image's pixels; they are copied out of the image the first
+    /// time the wand is used on it.
+    fn load_pixels_for_wand(&self) {
+        let needed = self.session.with_untracked(|s| {
+            s.image_ready
+                && s.editor.tool().name() == lasso_core::edit::ToolName::Wand
+                && !s.editor.has_pixels()
+        });
+        if !needed {
+            return;
+        }
+        let Some(img) = self.image.borrow().clone() else {
+            return;
+        };
+        match crate::view::render::image_pixels(&img) {
+            Ok((width, height, rgba)) => self.session.update(|s| {
+                s.editor.set_pixels(lasso_core::edit::mask_tool::Pixels {
+                    width,
+                    height,
+                    rgba: std::sync::Arc::new(rgba),
+                })
+            }),
+            Err(e) => self.fail(format!("The magic wand cannot work on this image: {e}")),
+        }
+    }
+
+    /// Undoes the last step; a step that no longer applies is reported, not lost.
+    pub fn undo(self: &Rc<Self>) {
+        self.history(true);
+    }
+
+    /// Redoes the last undone step.
+    pub fn redo(self: &Rc<Self>) {
+        self.history(false);
+    }
+
+    fn history(self: &Rc<Self>, undo: bool) {
+        let mut result = Ok(Outcome::default());
+        self.session.update(|s| {
+            result = if undo {
+                s.editor.undo()
+            } else {
+                s.editor.redo()
+            };
+        });
+        match result {
+            Ok(outcome) => self.after(outcome),
+            Err(e) => self.fail(format!(
+                "Could not {}: {e}",
+                if undo { "undo" } else { "redo" }
+            )),
+        }
+    }
+
+    /// Journals committed ops and notifies the host of changes and selection.
+    pub fn after(self: &Rc<Self>, outcome: Outcome) {
+        if !outcome.committed.is_empty() {
+            // The document's indexes followed the ops as they were applied; the renderer
+            // catches up from its change log on the next frame.
+            let task_id = self.session.with_untracked(|s| s.editor.task().id.clone());
+            self.emit_change();
+            self.journal_ops(&task_id, outcome.committed);
+        }
+        if outcome.selection_changed {
+            let ids: Vec<String> = self
+                .session
+                .with_untracked(|s| s.editor.selection().iter().map(|id| id.0.clone()).collect());
+            self.emit(
+                EventName::Select,
+                &serde_wasm_bindgen::to_value(&ids).unwrap_or(JsValue::NULL),
+            );
+        }
+    }
+
+    /// Applies an op another tab journaled for the task open here (see [`crate::sync`]).
+    pub fn apply_external(self: &Rc<Self>, task_id: &str, op: &Op) -> Result<bool, String> {
+        let open = self
+            .session
+            .with_untracked(|s| s.editor.task().id == task_id);
+        if !open {
+            return Ok(false);
+        }
+        let mut result = Ok(Outcome::default());
+        self.session
+            .update(|s| result = s.editor.apply_external(op));
+        let outcome = result.map_err(|e| e.to_string())?;
+        // Not committed here (it is already journaled); the document's indexes followed it.
+        self.emit_change();
+        self.after(outcome);
+        Ok(true)
+    }
+}

@@ -1,0 +1,138 @@
+//! Opening tasks: a task given by the host or the local datasets view, a manifest from the
+//! bucket, and the reload that follows another tab's edit this tab cannot apply.
+
+use super::{MountDefaults, Runtime};
+use crate::state::Session;
+use lasso_core::history::Op;
+use lasso_core::model::Task;
+use leptos::prelude::*;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+
+/// Opens `task` in the editor: the stored copy (with every journaled edit) if this browser has
+/// one, otherwise the task itself, which is then stored. Tasks without labels get `labels`.
+pub async fn open_task(runtime: &Rc<Runtime>, mut task: Task) -> Result<(), String> {
+    if task.id.is_empty() {
+        return Err("task: missing \"id\"".into());
+    }
+    let MountDefaults { labels, id_prefix } = runtime.defaults.borrow().clone();
+    if task.labels.labels.is_empty() {
+        task.labels.labels = labels.labels.clone();
+    }
+    if task.labels.tags.is_empty() {
+        task.labels.tags = labels.tags.clone();
+        task.labels.multi_tag = labels.multi_tag;
+    }
+    let store = runtime.store.borrow().clone();
+    // Ops other tabs journal while the task loads are held, then applied unless the load had them.
+    if let Some(sync) = runtime.sync.borrow().as_ref() {
+        sync.hold();
+    }
+    let mut loaded_seq = 0.0;
+    let mut stored = None;
+    if let Some(store) = store {
+        match store.load(&task.id).await {
+            Ok(Some(loaded)) => {
+                for s in &loaded.skipped {
+                    runtime.fail(format!(
+                        "Skipped a journaled edit that no longer applies: {s}"
+                    ));
+                }
+                loaded_seq = loaded.seq;
+                runtime.count_for_compaction(&store, &task.id, loaded.replayed as u32);
+                stored = Some(loaded.document);
+            }
+            Ok(None) => {
+                if let Err(e) = store.put_snapshot(&task, 0.0).await {
+                    runtime.fail(format!("Could not store task {}: {e}", task.id));
+                }
+            }
+            Err(e) => runtime.fail(format!(
+                "Could not read task {} from IndexedDB: {e}",
+                task.id
+            )),
+        }
+    }
+    // The stored copy arrives indexed by its replay; a new task is indexed here.
+    let document = stored.unwrap_or_else(|| task.into());
+    let task = document.task();
+    let src = if task.image.src.starts_with(crate::local::IDB_SRC) {
+        crate::local::resolve_src(&runtime.shared, &task.image.src).await
+    } else {
+        runtime.display_src(&task.image.src).await
+    };
+    let task_id = task.id.clone();
+    runtime.session.update(|s| {
+        let view_size = s.view_size;
+        let mut next = Session::new(document, &id_prefix);
+        next.carry_over(s);
+        *s = next;
+        s.view_size = view_size;
+    });
+    let held = runtime
+        .sync
+        .borrow()
+        .as_ref()
+        .map(|sync| sync.release(&task_id, loaded_seq))
+        .unwrap_or_default();
+    for op in held {
+        receive(runtime, &task_id, &op);
+    }
+    runtime.render.borrow_mut().invalidate();
+    crate::view::image::load(Rc::clone(&runtime.shared), &src);
+    runtime.emit_change();
+    Ok(())
+}
+
+/// Opens `task` without waiting; a failure is reported in the banner and to the host.
+pub fn open_in_background(runtime: &Rc<Runtime>, task: Task) {
+    let runtime = Rc::clone(runtime);
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = open_task(&runtime, task).await {
+            runtime.fail(e);
+        }
+    });
+}
+
+/// Reads the manifest at `key` through a presigned `GET` and opens it.
+pub async fn open_cloud_key(runtime: &Rc<Runtime>, key: &str) -> Result<(), String> {
+    let cloud = runtime
+        .cloud()
+        .ok_or("this editor was mounted without options.cloud")?;
+    let text = crate::cloud::get_text(&cloud, key)
+        .await
+        .map_err(|e| format!("Cannot read the task {key}: {e}"))?;
+    let mut json = serde_json::Deserializer::from_str(&text);
+    let task: Task = serde_path_to_error::deserialize(&mut json)
+        .map_err(|e| format!("task {key}: invalid value at {}: {}", e.path(), e.inner()))?;
+    open_task(runtime, task).await?;
+    runtime.task_keys.borrow_mut().current = Some(key.to_string());
+    Ok(())
+}
+
+/// Opens the manifest at `key` without waiting (the task picker, next/previous image).
+pub fn open_cloud_key_in_background(runtime: &Rc<Runtime>, key: String) {
+    let runtime = Rc::clone(runtime);
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = open_cloud_key(&runtime, &key).await {
+            runtime.fail(e);
+        }
+    });
+}
+
+/// Applies another tab's op, or reloads the task from the journal if it does not apply here.
+pub fn receive(runtime: &Rc<Runtime>, task: &str, op: &Op) {
+    if let Err(e) = runtime.apply_external(task, op) {
+        web_sys::console::warn_1(&JsValue::from_str(&format!(
+            "another tab's edit does not apply here ({e}); reloading task {task} from the journal"
+        )));
+        let current = runtime.session.with_untracked(|s| s.editor.task().clone());
+        if current.id == task {
+            open_in_background(runtime, current);
+        } else {
+            runtime.fail(format!(
+                "Another tab changed task {task} in a way this tab cannot follow: reload the page."
+            ));
+        }
+    }
+}

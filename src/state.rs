@@ -1,0 +1,180 @@
+//! The state every adapter reads: the reactive [`Session`] (the core editor, the viewport) and
+//! [`Shared`], the handles that the view, storage, cloud and sync modules may use without
+//! knowing about the app controller above them.
+//!
+//! Nothing here decides anything: `Session` is plain data over `lasso-core`, and `Shared`
+//! only reports (the banner, host events) and holds what cannot live in a signal.
+
+use crate::events::{EventName, Listeners};
+use crate::store::Store;
+use lasso_core::edit::{Editor, Keymap};
+use lasso_core::model::Point;
+use lasso_core::viewport::Viewport;
+use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use web_sys::HtmlImageElement;
+
+/// Room left around the image when it is fitted to the view, in CSS pixels.
+pub const FIT_MARGIN_PX: f64 = 16.0;
+
+/// The reactive state of one editor.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The core editing session (task, history, tool, label, selection).
+    pub editor: Editor,
+    /// Image → screen transform.
+    pub viewport: Viewport,
+    /// Size of the drawing area in CSS pixels.
+    pub view_size: (f64, f64),
+    /// Whether the image has loaded and been drawn once.
+    pub image_ready: bool,
+    /// Which key does what.
+    pub keymap: Keymap,
+    /// Opacity of shape fills, 0–1 (the toolbar's slider).
+    pub opacity: f64,
+    /// The image pixel under the pointer, for the status bar.
+    pub pointer: Option<Point>,
+}
+
+/// Fill opacity before the user moves the slider.
+pub const DEFAULT_OPACITY: f64 = 0.2;
+
+impl Session {
+    /// A session over a task (or a document already indexed) before the view has a size.
+    pub fn new(task: impl Into<lasso_core::document::Document>, id_prefix: &str) -> Self {
+        Self {
+            editor: Editor::new(task, id_prefix),
+            viewport: Viewport::IDENTITY,
+            view_size: (0.0, 0.0),
+            image_ready: false,
+            keymap: Keymap::default(),
+            opacity: DEFAULT_OPACITY,
+            pointer: None,
+        }
+    }
+
+    /// Keeps what belongs to the person rather than the image when another task is opened:
+    /// the tool, the label if the new task has it, the clipboard, the fill opacity and keymap.
+    pub fn carry_over(&mut self, old: &Session) {
+        self.editor.set_tool(old.editor.tool().name());
+        self.editor.set_label(old.editor.label());
+        self.editor.set_clipboard(old.editor.clipboard().clone());
+        self.editor
+            .set_mask_options(old.editor.mask_options().clone());
+        self.opacity = old.opacity;
+        self.keymap = old.keymap.clone();
+    }
+
+    /// Fits the whole image into the view.
+    pub fn fit(&mut self) {
+        let image = &self.editor.task().image;
+        self.viewport = Viewport::fit(
+            f64::from(image.width),
+            f64::from(image.height),
+            self.view_size.0,
+            self.view_size.1,
+            FIT_MARGIN_PX,
+        );
+    }
+
+    /// Zooms to 100 % about the middle of the view.
+    pub fn zoom_actual(&mut self) {
+        let (w, h) = self.view_size;
+        self.viewport = lasso_core::navigation::actual_size(&self.viewport, w, h);
+    }
+
+    /// Zooms so the selected shapes fill the view; false (and nothing changes) when nothing
+    /// with bounds is selected.
+    pub fn zoom_selection(&mut self) -> bool {
+        let task = self.editor.task();
+        let shapes = self
+            .editor
+            .selection()
+            .iter()
+            .filter_map(|id| task.annotations.iter().find(|a| &a.id == id))
+            .map(|a| &a.shape);
+        let Some(bounds) = lasso_core::navigation::bounds_of(shapes) else {
+            return false;
+        };
+        let (w, h) = self.view_size;
+        self.viewport = lasso_core::navigation::zoom_to_bounds(bounds, w, h, FIT_MARGIN_PX * 2.0);
+        true
+    }
+
+    /// Image coordinates of a point on the canvas (CSS pixels from its top-left corner).
+    pub fn to_image(&self, x: f64, y: f64) -> Point {
+        self.viewport.to_image(Point::new(x, y))
+    }
+}
+
+/// Whether the latest edits have reached IndexedDB.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveState {
+    /// Everything is journaled.
+    Saved,
+    /// Some ops are still being written.
+    Saving(usize),
+    /// Journaling failed; edits live in memory only. The message says why.
+    Failed(String),
+}
+
+/// What the adapters below the app controller share: the reactive session, the image, the
+/// store, and the two ways to tell people something (the banner and the host's events).
+pub struct Shared {
+    /// The reactive session.
+    pub session: RwSignal<Session>,
+    /// A message shown in the error banner.
+    pub banner: RwSignal<Option<String>>,
+    /// The image being labelled.
+    pub image: RefCell<Option<HtmlImageElement>>,
+    /// IndexedDB, when available.
+    pub store: RefCell<Option<Rc<Store>>>,
+    /// Host callbacks by event.
+    pub listeners: Listeners,
+    /// The local datasets in IndexedDB, as listed in the side panel.
+    pub local_datasets: RwSignal<Vec<crate::store::DatasetInfo>>,
+}
+
+impl Shared {
+    /// Shared state around a fresh session.
+    pub fn new(session: Session) -> Rc<Self> {
+        Rc::new(Self {
+            session: RwSignal::new(session),
+            banner: RwSignal::new(None),
+            image: RefCell::new(None),
+            store: RefCell::new(None),
+            listeners: Listeners::default(),
+            local_datasets: RwSignal::new(Vec::new()),
+        })
+    }
+
+    /// The current annotations as Lasso JSON (a JS array).
+    pub fn annotations_js(&self) -> JsValue {
+        self.session.with_untracked(|s| {
+            let json = serde_json::to_string(&s.editor.task().annotations).unwrap_or_default();
+            js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
+        })
+    }
+
+    /// Tells the host the annotations changed. The detail (every annotation as JSON) costs time
+    /// in proportion to the task, so it is built only when a `change` callback is registered.
+    pub fn emit_change(&self) {
+        if self.listeners.has(EventName::Change) {
+            self.emit(EventName::Change, &self.annotations_js());
+        }
+    }
+
+    /// Calls the host's callbacks for an event.
+    pub fn emit(&self, event: EventName, detail: &JsValue) {
+        self.listeners.emit(event, detail);
+    }
+
+    /// Reports an error to the host and in the banner.
+    pub fn fail(&self, message: String) {
+        web_sys::console::error_1(&JsValue::from_str(&message));
+        self.banner.set(Some(message.clone()));
+        self.emit(EventName::Error, &JsValue::from_str(&message));
+    }
+}

@@ -1,0 +1,280 @@
+//! The layer bitmap: planned shapes rasterised over the planned region, patched where edits left it stale, masks cached as bitmaps per zoom step.
+
+use super::*;
+
+/// Largest side of the layer bitmap, in pixels (a larger region is drawn at a lower scale).
+const MAX_LAYER_PX: f64 = 4096.0;
+
+/// Draws a plan into a layer bitmap (reusing the old layer's canvas).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn raster_layer(
+    old: Option<Layer>,
+    cached: &Cached,
+    doc: &Document,
+    masks: &mut HashMap<AnnotationId, MaskImage>,
+    opacity: f64,
+    px_scale: f64,
+    dpr: f64,
+    image: (f64, f64),
+    plan_id: u64,
+) -> Option<Layer> {
+    let (mut x0, mut y0, mut x1, mut y1) = cached.key.region;
+    if image.0 > 0.0 && image.1 > 0.0 {
+        x0 = x0.max(0.0);
+        y0 = y0.max(0.0);
+        x1 = x1.min(image.0);
+        y1 = y1.min(image.1);
+    }
+    let (rw, rh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
+    let k = px_scale.min(MAX_LAYER_PX / rw).min(MAX_LAYER_PX / rh);
+    let (lw, lh) = ((rw * k).ceil().max(1.0), (rh * k).ceil().max(1.0));
+    let canvas = match old {
+        Some(l) => l.canvas,
+        None => web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())?,
+    };
+    if canvas.width() != lw as u32 || canvas.height() != lh as u32 {
+        canvas.set_width(lw as u32);
+        canvas.set_height(lh as u32);
+    }
+    let ctx = context(&canvas)?;
+    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+    ctx.clear_rect(0.0, 0.0, lw, lh);
+    ctx.set_transform(k, 0.0, 0.0, k, -x0 * k, -y0 * k).ok();
+    paint_planned(
+        &ctx,
+        &cached.batches,
+        &cached.masks,
+        &cached.singles,
+        doc,
+        masks,
+        opacity,
+        k / dpr,
+    );
+    if masks.len() > 2 * cached.masks.len() + 64 {
+        let keep: std::collections::HashSet<&AnnotationId> = cached.masks.iter().collect();
+        masks.retain(|id, _| keep.contains(id));
+    }
+    Some(Layer {
+        canvas,
+        plan_id,
+        opacity,
+        px_scale,
+        k,
+        x: x0,
+        y: y0,
+        w: lw / k,
+        h: lh / k,
+    })
+}
+
+pub(super) fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+}
+
+/// Redraws only the part of the layer a change left stale: the layer pixels of `rect` (image
+/// pixels, padded by the outline width) are cleared and, clipped to them, the annotations whose
+/// bounds meet them are planned and drawn again in stacking order. `input.region` is replaced
+/// by the padded rectangle. Returns how many annotations were drawn and the pixels redrawn.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn patch_layer(
+    layer: &Layer,
+    rect: (f64, f64, f64, f64),
+    input: &PlanInput,
+    masks: &mut HashMap<AnnotationId, MaskImage>,
+    opacity: f64,
+    dpr: f64,
+    timing: &mut Timing,
+) -> (usize, f64) {
+    let k = layer.k;
+    let scale = k / dpr;
+    // Outlines reach half a (selected) stroke past the bounds; dots may be a bit larger.
+    let pad = (SELECTED_STROKE_PX + DOT_PAD_PX) / scale;
+    let size = (
+        f64::from(layer.canvas.width()),
+        f64::from(layer.canvas.height()),
+    );
+    let Some((px, py, pw, ph)) =
+        render_plan::dirty_layer_rect(rect, pad, (layer.x, layer.y), k, size)
+    else {
+        return (0, 0.0);
+    };
+    let Some(ctx) = context(&layer.canvas) else {
+        return (0, 0.0);
+    };
+    // The cleared pixels in image coordinates, grown by `pad` again: shapes whose outline
+    // reaches into the cleared pixels are drawn again too.
+    let region = (
+        layer.x + px / k - pad,
+        layer.y + py / k - pad,
+        layer.x + (px + pw) / k + pad,
+        layer.y + (py + ph) / k + pad,
+    );
+    let t0 = now_ms();
+    let plan = render_plan::plan(&PlanInput { region, ..*input });
+    let t1 = now_ms();
+    let batches = build_batches(&plan.batches);
+    let t2 = now_ms();
+    ctx.save();
+    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+    ctx.clear_rect(px, py, pw, ph);
+    ctx.begin_path();
+    ctx.rect(px, py, pw, ph);
+    ctx.clip();
+    ctx.set_transform(k, 0.0, 0.0, k, -layer.x * k, -layer.y * k)
+        .ok();
+    paint_planned(
+        &ctx,
+        &batches,
+        &plan.masks,
+        &plan.singles,
+        input.doc,
+        masks,
+        opacity,
+        scale,
+    );
+    ctx.restore();
+    timing.plan_ms = t1 - t0;
+    timing.path_ms = t2 - t1;
+    timing.draw_ms = now_ms() - t2;
+    (plan.shapes, pw * ph)
+}
+
+/// Extra padding of a redrawn rectangle, in CSS pixels, for dots and anti-aliasing.
+const DOT_PAD_PX: f64 = 3.0;
+
+/// Issues the planned masks, batches (one fill and one stroke per colour and chunk) and single
+/// shapes, on a context already transformed to image pixels at `scale` CSS pixels per image
+/// pixel.
+#[allow(clippy::too_many_arguments)]
+fn paint_planned(
+    ctx: &CanvasRenderingContext2d,
+    batches: &[BuiltBatch],
+    planned_masks: &[AnnotationId],
+    singles: &[AnnotationId],
+    doc: &Document,
+    masks: &mut HashMap<AnnotationId, MaskImage>,
+    opacity: f64,
+    scale: f64,
+) {
+    let task = doc.task();
+    let painter = Painter {
+        ctx,
+        scale,
+        opacity,
+    };
+    // Masks from their bitmaps.
+    let step = render_plan::mask_step(scale);
+    ctx.set_image_smoothing_enabled(false);
+    ctx.set_global_alpha(opacity.max(0.15));
+    for id in planned_masks {
+        let Some(a) = doc.annotation(id) else {
+            continue;
+        };
+        let Shape::Mask(m) = &a.shape else { continue };
+        let color = task
+            .labels
+            .get(&a.label)
+            .map(|l| l.color.as_str())
+            .unwrap_or("#ffffff");
+        let revision = doc.annotation_revision(id);
+        let entry = masks.get(id);
+        let fresh =
+            entry.is_some_and(|e| e.revision == revision && e.step == step && e.color == color);
+        if !fresh {
+            masks.insert(id.clone(), mask_image(m, color, step, revision));
+        }
+        if let Some(MaskImage {
+            canvas: Some(c),
+            x,
+            y,
+            w,
+            h,
+            ..
+        }) = masks.get(id)
+        {
+            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(c, *x, *y, *w, *h)
+                .ok();
+        }
+    }
+    ctx.set_global_alpha(1.0);
+    ctx.set_image_smoothing_enabled(scale < 2.0);
+    // Batched outlines: one fill and one stroke per colour and chunk.
+    ctx.set_line_width(STROKE_PX / scale);
+    for b in batches {
+        ctx.set_fill_style_str(&b.color);
+        ctx.set_stroke_style_str(&b.color);
+        for p in &b.areas {
+            ctx.set_global_alpha(opacity);
+            ctx.fill_with_path_2d(p);
+            ctx.set_global_alpha(1.0);
+            ctx.stroke_with_path(p);
+        }
+        for p in &b.lines {
+            ctx.stroke_with_path(p);
+        }
+        for p in b.dots.iter().chain(&b.solids) {
+            ctx.fill_with_path_2d(p);
+        }
+    }
+    for id in singles {
+        if let Some(a) = doc.annotation(id) {
+            let label = task.labels.get(&a.label);
+            let color = label.map(|l| l.color.as_str()).unwrap_or("#ffffff");
+            // Predictions not yet reviewed: dashed outline and their score above them.
+            let score = lasso_core::formats::predictions::score(a);
+            painter.shape(&a.shape, color, label, false, score.is_some());
+            painter.score_tag(&a.shape, score, color);
+        }
+    }
+}
+
+/// A mask's bitmap on its own canvas (image resolution divided by `step`).
+fn mask_image(m: &MaskRle, color: &str, step: u32, revision: u64) -> MaskImage {
+    let mut out = MaskImage {
+        revision,
+        step,
+        color: color.to_string(),
+        canvas: None,
+        x: 0.0,
+        y: 0.0,
+        w: 0.0,
+        h: 0.0,
+    };
+    let Some(b) = render_plan::mask_bitmap(m, render_plan::parse_hex_color(color), step) else {
+        return out;
+    };
+    let canvas: Option<HtmlCanvasElement> = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|c| c.dyn_into().ok());
+    let Some(canvas) = canvas else { return out };
+    canvas.set_width(b.width);
+    canvas.set_height(b.height);
+    let ctx = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
+    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(&b.rgba),
+        b.width,
+        b.height,
+    );
+    if let (Some(ctx), Ok(data)) = (ctx, data) {
+        ctx.put_image_data(&data, 0.0, 0.0).ok();
+        let s = f64::from(b.step);
+        out.x = f64::from(b.x);
+        out.y = f64::from(b.y);
+        out.w = f64::from(b.width) * s;
+        out.h = f64::from(b.height) * s;
+        out.canvas = Some(canvas);
+    }
+    out
+}
