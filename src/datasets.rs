@@ -41,20 +41,13 @@ fn current_task(runtime: &Runtime) -> Task {
     runtime.session.with_untracked(|s| s.editor.task().clone())
 }
 
-/// The formats whose export works for `task`, in the CLI's order.
-pub fn exportable(task: &Task) -> Vec<FormatName> {
-    let ds = archive::single(task);
-    FormatName::ALL
-        .into_iter()
-        .filter(|f| {
-            // A format reports "not supported" when it has no exporter; other errors are about
-            // this task (e.g. an unknown image size) and the format stays listed.
-            match formats::export(*f, &ds, &ExportOptions::default()) {
-                Ok(_) => true,
-                Err(e) => !e.message.contains("not supported"),
-            }
-        })
-        .collect()
+/// What exporting `task` as `format` (a name) would not keep, one line each (see
+/// `formats::registry::losses`); empty when everything is kept or the name is unknown.
+pub fn losses(task: &Task, format: &str) -> Vec<String> {
+    match parse_format(format) {
+        Ok(f) => formats::registry::losses(formats::registry::get(f), task),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// The open task in `format` as text (`exportAs`).
@@ -259,6 +252,10 @@ pub fn predictions_op(runtime: &Runtime, text: &str, format: &str) -> Result<(Op
             task.image.name
         )
     })?;
+    for (i, a) in found.annotations.iter().enumerate() {
+        lasso_core::validate::shape(&format!("predictions[{i}].shape"), &a.shape)
+            .map_err(|e| format!("the predictions cannot be loaded: {e}"))?;
+    }
     let count = found.annotations.len();
     let op = predictions::add(&task, found.annotations.clone(), format.as_str())
         .ok_or_else(|| "the file has no annotations for this image".to_string())?;

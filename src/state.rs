@@ -7,8 +7,8 @@
 
 use crate::events::{EventName, Listeners};
 use crate::store::Store;
-use lasso_core::edit::{Editor, Keymap};
-use lasso_core::model::Point;
+use lasso_core::edit::{Editor, Keymap, Overlay};
+use lasso_core::model::{AnnotationId, Point};
 use lasso_core::viewport::Viewport;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -34,8 +34,6 @@ pub struct Session {
     pub keymap: Keymap,
     /// Opacity of shape fills, 0–1 (the toolbar's slider).
     pub opacity: f64,
-    /// The image pixel under the pointer, for the status bar.
-    pub pointer: Option<Point>,
 }
 
 /// Fill opacity before the user moves the slider.
@@ -51,7 +49,6 @@ impl Session {
             image_ready: false,
             keymap: Keymap::default(),
             opacity: DEFAULT_OPACITY,
-            pointer: None,
         }
     }
 
@@ -88,12 +85,12 @@ impl Session {
     /// Zooms so the selected shapes fill the view; false (and nothing changes) when nothing
     /// with bounds is selected.
     pub fn zoom_selection(&mut self) -> bool {
-        let task = self.editor.task();
+        let doc = self.editor.document();
         let shapes = self
             .editor
             .selection()
             .iter()
-            .filter_map(|id| task.annotations.iter().find(|a| &a.id == id))
+            .filter_map(|id| doc.annotation(id))
             .map(|a| &a.shape);
         let Some(bounds) = lasso_core::navigation::bounds_of(shapes) else {
             return false;
@@ -120,11 +117,82 @@ pub enum SaveState {
     Failed(String),
 }
 
+/// What the canvas draws from: a frame is due exactly when this changes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drawn {
+    /// The document's identity and revision.
+    pub doc: (u64, u64),
+    /// The selected ids.
+    pub selection: Vec<AnnotationId>,
+    /// What the active tool shows (preview, handles, guides, brush).
+    pub overlay: Overlay,
+    /// Image → screen transform and the view's size.
+    pub view: (Viewport, (f64, f64)),
+    /// Fill opacity.
+    pub opacity: f64,
+    /// Whether the image has loaded.
+    pub image_ready: bool,
+}
+
+/// Signals derived from the session, each as fine as what reads it: a pointer move that only
+/// moves the pointer wakes the status bar, not the panels that count the document's shapes.
+/// Each is a memo over the session, cheap to recompute (identity and revision numbers, the
+/// selection, the overlay) and notifying its readers only when its value changes.
+///
+/// Read them (`get`, `with`) rather than only `track` them: a memo is lazy, and only reading it
+/// evaluates it and so subscribes it to the session.
+#[derive(Clone, Copy)]
+pub struct Watch {
+    /// The document's identity and revision: changes exactly when annotations or tags change or
+    /// another task opens. Panels that read the task track this, not the session.
+    pub doc: Memo<(u64, u64)>,
+    /// The selected ids.
+    pub selection: Memo<Vec<AnnotationId>>,
+    /// Everything a frame is drawn from.
+    pub drawn: Memo<Drawn>,
+}
+
+impl Watch {
+    /// The derived signals of `session`.
+    pub fn new(session: RwSignal<Session>) -> Self {
+        let doc = Memo::new(move |_| {
+            session.with(|s| {
+                let d = s.editor.document();
+                (d.identity(), d.revision())
+            })
+        });
+        let selection = Memo::new(move |_| session.with(|s| s.editor.selection().to_vec()));
+        let drawn = Memo::new(move |_| {
+            session.with(|s| {
+                let d = s.editor.document();
+                Drawn {
+                    doc: (d.identity(), d.revision()),
+                    selection: s.editor.selection().to_vec(),
+                    overlay: s.editor.overlay(s.viewport.scale()),
+                    view: (s.viewport, s.view_size),
+                    opacity: s.opacity,
+                    image_ready: s.image_ready,
+                }
+            })
+        });
+        Self {
+            doc,
+            selection,
+            drawn,
+        }
+    }
+}
+
 /// What the adapters below the app controller share: the reactive session, the image, the
 /// store, and the two ways to tell people something (the banner and the host's events).
 pub struct Shared {
     /// The reactive session.
     pub session: RwSignal<Session>,
+    /// Derived signals of the session, as fine as their readers.
+    pub watch: Watch,
+    /// The image pixel under the pointer, for the status bar (apart from the session, so that
+    /// moving the pointer wakes only what shows it).
+    pub pointer: RwSignal<Option<Point>>,
     /// A message shown in the error banner.
     pub banner: RwSignal<Option<String>>,
     /// The image being labelled.
@@ -140,8 +208,11 @@ pub struct Shared {
 impl Shared {
     /// Shared state around a fresh session.
     pub fn new(session: Session) -> Rc<Self> {
+        let session = RwSignal::new(session);
         Rc::new(Self {
-            session: RwSignal::new(session),
+            session,
+            watch: Watch::new(session),
+            pointer: RwSignal::new(None),
             banner: RwSignal::new(None),
             image: RefCell::new(None),
             store: RefCell::new(None),

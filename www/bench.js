@@ -263,6 +263,42 @@ async function timeEdits(editor, canvas, view, steps) {
   };
 }
 
+/** Every microtask queued so far (Leptos runs its effects in microtasks) has run. */
+async function microtasksDone() {
+  for (let i = 0; i < 8; i++) await null;
+}
+
+/** Moves the pointer across the whole image with tool `tool` (no button held), as a person
+ * hovers. Each move is charged the main-thread time it causes: the event handler and the
+ * reactive updates it triggers, plus the frame's own work when it asked for a frame (the wait
+ * for vsync is not counted). */
+async function timeHover(editor, canvas, view, steps, tool) {
+  editor.setViewport(view);
+  editor.drawNow();
+  flush(canvas);
+  editor.setTool(tool);
+  await frame();
+  await frame();
+  const r = canvas.getBoundingClientRect();
+  const times = [];
+  const handlers = [];
+  let frames = 0;
+  for (let i = 0; i < steps; i++) {
+    const before = editor.renderStats().frames;
+    const t0 = performance.now();
+    pointer(canvas, "pointermove", 40 + ((r.width - 80) * i) / steps, 40 + ((r.height - 80) * i) / steps, 0);
+    await microtasksDone();
+    const handler = performance.now() - t0;
+    await frame();
+    const st = editor.renderStats();
+    const drew = st.frames > before;
+    frames += drew ? 1 : 0;
+    handlers.push(handler);
+    times.push(handler + (drew ? st.ms : 0));
+  }
+  return { ...summary(times), handlerMedian: summary(handlers).median, frames, tool };
+}
+
 function konvaScene(container, w, h, annotations, imageCanvas) {
   const Konva = window.Konva;
   const stage = new Konva.Stage({ container, width: w, height: h, listening: false });
@@ -329,6 +365,11 @@ function table(result) {
       `frame ${e.frameMs.toFixed(1)} ms median (plan ${e.planMs.toFixed(1)}, paths ${e.pathMs.toFixed(1)}, ` +
       `draw calls ${e.drawMs.toFixed(1)})`]);
   }
+  for (const h of result.hovers || []) {
+    rows.push([`hover (${h.tool} tool), whole image`, "lasso", h.median.toFixed(2), h.p95.toFixed(2), h.max.toFixed(2),
+      `per pointer move: handler + reactive updates ${h.handlerMedian.toFixed(2)} ms median, ` +
+      `${h.frames} of ${h.n} moves drew a frame`]);
+  }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n");
 }
@@ -379,6 +420,10 @@ export async function runBench(bindings, params) {
   result.scenarios[wheelName] = { lasso: wheel.figures };
   views[wheelName] = wheel.views;
   result.edits = await timeEdits(editor, canvas, views["pan, whole image"][0], Math.min(steps, 20));
+  result.hovers = [];
+  for (const tool of ["select", "box"]) {
+    result.hovers.push(await timeHover(editor, canvas, views["pan, whole image"][0], steps, tool));
+  }
   if (withKonva) {
     const k0 = performance.now();
     const k = konvaScene(document.getElementById("konva-bench"), vp.width, vp.height, annotations, image.canvas);

@@ -23,10 +23,19 @@ use std::process::ExitCode;
 
 /// Convert, check and describe computer-vision annotation datasets.
 #[derive(Parser)]
-#[command(name = "lasso", version, about)]
+#[command(name = "lasso", version, about, after_help = formats_help())]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// The formats, one line each, from the core's registry (the one list the browser shares).
+fn formats_help() -> String {
+    let mut out = String::from("Formats:\n");
+    for f in formats::registry::all() {
+        out.push_str(&format!("  {:<13} {}\n", f.name().as_str(), f.describe()));
+    }
+    out
 }
 
 /// How COCO stores masks (`--masks`).
@@ -42,7 +51,7 @@ enum Masks {
 enum Command {
     /// Convert a dataset folder from one format to another.
     Convert {
-        /// Format of IN (lasso, coco, yolo, yolo-seg, yolo-obb, yolo-pose, voc, csv, …).
+        /// Format of IN (see the list below).
         #[arg(long)]
         from: FormatName,
         /// Format to write to OUT.

@@ -29,4 +29,5 @@ pub mod model;
 pub mod navigation;
 pub mod raster;
 pub mod render_plan;
+pub mod validate;
 pub mod viewport;

@@ -23,6 +23,8 @@
 //! kept (they share one fill); across `z` it is.
 
 use crate::document::Document;
+
+pub mod frame;
 use crate::model::{AnnotationId, MaskRle, Origin, Point, Shape};
 use std::collections::HashMap;
 

@@ -147,8 +147,10 @@ impl Runtime {
             .session
             .with_untracked(|s| (s.to_image(x, y), s.viewport.scale()));
         let mut outcome = Outcome::default();
+        if self.pointer.get_untracked() != Some(pos) {
+            self.pointer.set(Some(pos));
+        }
         self.session.update(|s| {
-            s.pointer = Some(pos);
             outcome = s.editor.pointer(PointerEvent {
                 kind,
                 pos,
@@ -238,6 +240,9 @@ impl Runtime {
 
     /// Journals committed ops and notifies the host of changes and selection.
     pub fn after(self: &Rc<Self>, outcome: Outcome) {
+        if let Some(why) = &outcome.refused {
+            self.fail(why.clone());
+        }
         if !outcome.committed.is_empty() {
             // The document's indexes followed the ops as they were applied; the renderer
             // catches up from its change log on the next frame.

@@ -15,6 +15,9 @@ pub async fn open_task(runtime: &Rc<Runtime>, mut task: Task) -> Result<(), Stri
     if task.id.is_empty() {
         return Err("task: missing \"id\"".into());
     }
+    // Checked before anything indexes or stores it: a NaN coordinate or a mask too large to
+    // hold is refused by the field that holds it, and the open task stays as it was.
+    lasso_core::validate::task(&task).map_err(|e| format!("task {:?}: {e}", task.id))?;
     let MountDefaults { labels, id_prefix } = runtime.defaults.borrow().clone();
     if task.labels.labels.is_empty() {
         task.labels.labels = labels.labels.clone();

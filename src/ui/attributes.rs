@@ -53,13 +53,16 @@ fn parse_value(
 #[component]
 pub fn AttributesPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let session = runtime.session;
+    let watch = runtime.watch;
     let selected = Memo::new(move |_| {
-        session.with(|s| {
+        watch.doc.with(|_| ());
+        watch.selection.with(|_| ());
+        session.with_untracked(|s| {
             let [id] = s.editor.selection() else {
                 return None;
             };
             let task = s.editor.task();
-            let a = task.annotation(id)?;
+            let a = s.editor.document().annotation(id)?;
             let defs = task
                 .labels
                 .get(&a.label)

@@ -31,12 +31,15 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
     let panning: Rc<Cell<Option<(f64, f64)>>> = Rc::new(Cell::new(None));
     let frame_pending = Rc::new(Cell::new(false));
 
-    // Redraw whenever the session changes, at most once per animation frame.
+    // Redraw whenever something drawn changes (not on every session change: a pointer move
+    // that changes nothing on screen draws nothing), at most once per animation frame.
     {
         let runtime = Rc::clone(&runtime);
         let frame_pending = Rc::clone(&frame_pending);
+        let drawn = runtime.watch.drawn;
         Effect::new(move |_| {
-            session.track();
+            // Reading (not only tracking) evaluates the memo, which is what subscribes it to the session.
+            drawn.with(|_| ());
             if frame_pending.replace(true) {
                 return;
             }
@@ -133,7 +136,7 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
     let leave = {
         let runtime = Rc::clone(&runtime);
         move |_: PointerEvent| {
-            runtime.session.update(|s| s.pointer = None);
+            runtime.pointer.set(None);
             runtime.dispatch(|ed| ed.pointer_left());
         }
     };
@@ -143,6 +146,38 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
         let runtime = Rc::clone(&runtime);
         move |_: web_sys::MouseEvent| runtime.dispatch(|ed| ed.double_click())
     };
+    // A gesture whose pointer is gone (cancelled by the browser, capture lost, the window left)
+    // ends without committing, and a pan stops.
+    let interrupt = {
+        let runtime = Rc::clone(&runtime);
+        let panning = Rc::clone(&panning);
+        move |_: PointerEvent| {
+            panning.set(None);
+            runtime.dispatch(|ed| ed.interrupt());
+        }
+    };
+    {
+        let weak = Rc::downgrade(&runtime);
+        let panning = Rc::clone(&panning);
+        let on_blur = Closure::<dyn FnMut()>::new(move || {
+            panning.set(None);
+            if let Some(runtime) = weak.upgrade() {
+                runtime.dispatch(|ed| ed.interrupt());
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            w.add_event_listener_with_callback("blur", on_blur.as_ref().unchecked_ref())
+                .ok();
+        }
+        // Removed with the stage, so a destroyed editor leaves no listener behind.
+        let on_blur = send_wrapper::SendWrapper::new(on_blur);
+        on_cleanup(move || {
+            if let Some(w) = web_sys::window() {
+                w.remove_event_listener_with_callback("blur", on_blur.as_ref().unchecked_ref())
+                    .ok();
+            }
+        });
+    }
     let wheel_runtime = Rc::clone(&runtime);
     let wheel = move |ev: WheelEvent| {
         ev.prevent_default();
@@ -166,7 +201,8 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
                 on:pointerdown=down
                 on:pointermove=moved
                 on:pointerup=up
-                on:pointercancel=move |_| {}
+                on:pointercancel=interrupt.clone()
+                on:lostpointercapture=interrupt.clone()
                 on:pointerleave=leave
                 on:dblclick=dblclick
                 on:wheel=wheel

@@ -52,13 +52,17 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let ratios = RwSignal::new([0.8f64, 0.1, 0.1]);
     let seed = RwSignal::new(0u64);
     let all = RwSignal::new(false);
+    // Every format can be written; what one cannot keep of this task is said beside it.
     let formats = Memo::new(move |_| {
-        session.with(|s| {
-            datasets::exportable(s.editor.task())
-                .into_iter()
-                .map(|f| f.as_str().to_string())
-                .collect::<Vec<_>>()
-        })
+        lasso_core::formats::registry::all()
+            .map(|f| f.name().as_str().to_string())
+            .collect::<Vec<_>>()
+    });
+    let doc = runtime.watch.doc;
+    let losses = Memo::new(move |_| {
+        doc.with(|_| ());
+        let chosen = format.get();
+        session.with_untracked(|s| datasets::losses(s.editor.task(), &chosen))
     });
     let runtime = SendWrapper::new(runtime);
     let start = move |_| {
@@ -116,6 +120,11 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                         />
                     </select>
                 </label>
+                <Show when=move || !losses.get().is_empty()>
+                    <ul class="lasso-export-losses" aria-label="Not kept by this format">
+                        {move || losses.get().into_iter().map(|l| view! { <li>{l}</li> }).collect::<Vec<_>>()}
+                    </ul>
+                </Show>
                 <label>
                     <input type="checkbox" class="lasso-export-images"
                         prop:checked=move || images.get()

@@ -29,8 +29,10 @@ struct Tags {
 #[component]
 pub fn ClassesPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let session = runtime.session;
+    let doc = runtime.watch.doc;
     let classes = Memo::new(move |_| {
-        session.with(|s| {
+        doc.with(|_| ());
+        session.with_untracked(|s| {
             let task = s.editor.task();
             s.editor
                 .label_states()
@@ -50,7 +52,8 @@ pub fn ClassesPanel(runtime: Rc<Runtime>) -> impl IntoView {
         })
     });
     let tags = Memo::new(move |_| {
-        session.with(|s| {
+        doc.with(|_| ());
+        session.with_untracked(|s| {
             let task = s.editor.task();
             Tags {
                 choices: task.labels.tags.clone(),

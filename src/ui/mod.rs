@@ -107,14 +107,20 @@ fn tool_text(t: ToolName) -> (&'static str, &'static str) {
 #[component]
 fn App(runtime: Rc<Runtime>) -> impl IntoView {
     let session = runtime.session;
+    let watch = runtime.watch;
     let tool = Memo::new(move |_| session.with(|s| s.editor.tool().name()));
     let current_label = Memo::new(move |_| session.with(|s| s.editor.label().to_string()));
-    let labels = Memo::new(move |_| session.with(|s| s.editor.task().labels.labels.clone()));
+    let labels = Memo::new(move |_| {
+        watch.doc.with(|_| ());
+        session.with_untracked(|s| s.editor.task().labels.labels.clone())
+    });
     let zoom = Memo::new(move |_| session.with(|s| (s.viewport.scale() * 100.0).round()));
     // The list shows the first LIST_LIMIT annotations and any selected one beyond them, so a
     // task of 100,000 shapes neither builds 100,000 rows nor rebuilds them on every pan.
     let rows = Memo::new(move |_| {
-        session.with(|s| {
+        watch.doc.with(|_| ());
+        watch.selection.with(|_| ());
+        session.with_untracked(|s| {
             let task = s.editor.task();
             let selection = s.editor.selection();
             let row = |a: &lasso_core::model::Annotation| Row {
@@ -134,7 +140,10 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     selection
                         .iter()
                         .filter_map(|id| {
-                            task.annotations[LIST_LIMIT..].iter().find(|a| &a.id == id)
+                            let doc = s.editor.document();
+                            doc.position(id)
+                                .filter(|&i| i >= LIST_LIMIT)
+                                .and_then(|_| doc.annotation(id))
                         })
                         .map(row),
                 );
@@ -143,32 +152,34 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
         })
     });
     let hidden_rows = Memo::new(move |_| {
-        session.with(|s| s.editor.task().annotations.len().saturating_sub(LIST_LIMIT))
+        watch.doc.with(|_| ());
+        session.with_untracked(|s| s.editor.task().annotations.len().saturating_sub(LIST_LIMIT))
     });
     let opacity = Memo::new(move |_| session.with(|s| s.opacity));
     // The pixel under the pointer (pixel (x, y) covers [x, x+1) × [y, y+1)) and a hint for the
     // keypoint placed next.
-    let status = Memo::new(move |_| {
-        session.with(|s| {
+    let pointer = runtime.pointer;
+    let coords = Memo::new(move |_| {
+        watch.doc.with(|_| ());
+        let p = pointer.get();
+        session.with_untracked(|s| {
             let image = &s.editor.task().image;
-            let coords = s
-                .pointer
-                .filter(|p| {
-                    p.x >= 0.0
-                        && p.y >= 0.0
-                        && p.x < f64::from(image.width)
-                        && p.y < f64::from(image.height)
-                })
-                .map(|p| format!("x {} y {}", p.x.floor(), p.y.floor()))
-                .unwrap_or_default();
-            let hint = s
-                .editor
-                .overlay(s.viewport.scale())
-                .next_keypoint
-                .map(|n| format!("next keypoint: {n} (Shift-click: occluded, I: cycle visibility)"))
-                .unwrap_or_default();
-            (coords, hint)
+            p.filter(|p| {
+                p.x >= 0.0
+                    && p.y >= 0.0
+                    && p.x < f64::from(image.width)
+                    && p.y < f64::from(image.height)
+            })
+            .map(|p| format!("x {} y {}", p.x.floor(), p.y.floor()))
+            .unwrap_or_default()
         })
+    });
+    let hint = Memo::new(move |_| {
+        watch
+            .drawn
+            .with(|d| d.overlay.next_keypoint.clone())
+            .map(|n| format!("next keypoint: {n} (Shift-click: occluded, I: cycle visibility)"))
+            .unwrap_or_default()
     });
     let save_state = runtime.save_state;
     let save_text = move || match save_state.get() {
@@ -325,8 +336,8 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                 </aside>
             </div>
             <div class="lasso-status">
-                <span class="lasso-coords">{move || status.get().0}</span>
-                <span class="lasso-hint">{move || status.get().1}</span>
+                <span class="lasso-coords">{move || coords.get()}</span>
+                <span class="lasso-hint">{move || hint.get()}</span>
             </div>
         </div>
     }

@@ -14,9 +14,11 @@ use std::rc::Rc;
 pub fn PredictionsPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let session = runtime.session;
     let threshold = RwSignal::new(0.5f64);
+    let doc = runtime.watch.doc;
     let counts = Memo::new(move |_| {
         let t = threshold.get();
-        session.with(|s| predictions::counts(s.editor.task(), t))
+        doc.with(|_| ());
+        session.with_untracked(|s| predictions::counts(s.editor.task(), t))
     });
     let accept_runtime = SendWrapper::new(Rc::clone(&runtime));
     let reject_runtime = SendWrapper::new(Rc::clone(&runtime));

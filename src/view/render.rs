@@ -13,6 +13,7 @@ use crate::state::{Session, Shared};
 use lasso_core::document::Document;
 use lasso_core::edit::{Overlay, ToolName};
 use lasso_core::model::{AnnotationId, Keypoint, Label, MaskRle, Point, Shape, Visibility};
+use lasso_core::render_plan::frame::{self, FrameInput, LastFrame};
 use lasso_core::render_plan::{self, Dirty, PlanInput, PlanKey, Scene};
 use leptos::prelude::WithUntracked;
 use std::cell::RefCell;
@@ -370,58 +371,42 @@ pub fn draw(
         Some(Dirty::Region { changes, .. }) => changes,
         _ => &[],
     };
-    let layer_ok = state
-        .layer
-        .as_ref()
-        .is_some_and(|l| l.plan_id == state.plan_id && l.opacity == session.opacity);
-    let mut patch: Option<(f64, f64, f64, f64)> = None;
-    if let Some(c) = state.cached.as_mut().filter(|_| layer_ok) {
-        let since = match &dirty {
-            None => Some((version, None)),
-            Some(Dirty::Region { since, rect, .. }) => Some((*since, Some(*rect))),
-            Some(Dirty::All) => None,
-        };
-        if let Some((since, rect)) = since {
-            let same_view =
-                c.key.version == since && c.key.reusable_for(since, &c.key.exclude, visible, scale);
-            if same_view {
-                let mut rect = rect;
-                for id in c.key.exclude.iter().filter(|id| !exclude.contains(id)) {
-                    rect = render_plan::union_rect(rect, doc.index().bounds(id));
-                }
-                for id in exclude.iter().filter(|id| !c.key.exclude.contains(id)) {
-                    rect = render_plan::union_rect(rect, doc.index().bounds(id));
-                }
-                if c.key.version != version || c.key.exclude != exclude {
-                    c.key.version = version;
-                    c.key.exclude = exclude.clone();
-                    c.stale = true;
-                    patch = rect;
-                }
-            }
-        }
-    }
     let px_scale = scale * dpr;
-    let sharp = state
-        .layer
-        .as_ref()
-        .is_some_and(|l| (l.px_scale - px_scale).abs() <= 1e-9 * px_scale);
-    let need_raster = !layer_ok || (!sharp && state.settle_now);
-    let replanned = match state.cached.as_ref() {
-        Some(c) => {
-            // Mid-gesture, a layer that covers the view is stretched rather than replanned.
-            let zooming = state
+    // What to do with the kept plan and layer is decided in the core (`render_plan::frame`);
+    // this function only carries it out.
+    let last = state.cached.as_ref().map(|c| LastFrame {
+        key: c.key.clone(),
+        stale: c.stale,
+        layer_ok: state
+            .layer
+            .as_ref()
+            .is_some_and(|l| l.plan_id == state.plan_id && l.opacity == session.opacity),
+        sharp: state
+            .layer
+            .as_ref()
+            .is_some_and(|l| (l.px_scale - px_scale).abs() <= 1e-9 * px_scale),
+    });
+    let decision = frame::decide(
+        last.as_ref(),
+        &FrameInput {
+            dirty: dirty.as_ref(),
+            version,
+            exclude: &exclude,
+            visible,
+            scale,
+            zooming: state
                 .wheel_at
-                .is_some_and(|t| started - t < f64::from(SETTLE_MS));
-            let stretch = zooming
-                && !state.settle_now
-                && layer_ok
-                && c.key.stretchable_for(version, &exclude, visible);
-            (!c.key.reusable_for(version, &exclude, visible, scale) && !stretch)
-                || (need_raster && c.stale)
-        }
-        None => true,
-    };
+                .is_some_and(|t| started - t < f64::from(SETTLE_MS)),
+            settle_now: state.settle_now,
+        },
+        |id| doc.index().bounds(id),
+    );
+    let sharp = last.as_ref().is_some_and(|l| l.sharp);
+    if let (Some(c), Some(key)) = (state.cached.as_mut(), decision.key.clone()) {
+        c.key = key;
+        c.stale = decision.stale;
+    }
+    let replanned = decision.replan;
     if replanned {
         let key = PlanKey::for_view(version, &exclude, visible, scale);
         let t0 = now_ms();
@@ -453,7 +438,7 @@ pub fn draw(
     };
     // The planned shapes live in a layer bitmap of the planned region: panning draws it under a
     // new transform; zooming draws it stretched and it is redrawn sharp once zooming pauses.
-    let rastered = replanned || need_raster;
+    let rastered = decision.raster;
     let mut patched_shapes = None;
     let (iw, ih) = (f64::from(task.image.width), f64::from(task.image.height));
     if rastered {
@@ -470,7 +455,7 @@ pub fn draw(
             state.plan_id,
         );
         timing.draw_ms = now_ms() - t0;
-    } else if let (Some(rect), Some(layer)) = (patch, state.layer.as_ref()) {
+    } else if let (Some(rect), Some(layer)) = (decision.patch, state.layer.as_ref()) {
         timing.partial = true;
         let (redrawn, area) = patch_layer(
             layer,

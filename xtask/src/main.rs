@@ -154,7 +154,9 @@ fn test() -> Result<()> {
     util::step("build the app for end-to-end tests");
     cmd("trunk", &["build"]).run()?;
     util::step("end-to-end tests (Playwright, headless Chromium)");
-    cmd("node", &["--test", "--test-concurrency=1", "tests/e2e/"]).run()
+    // Files are independent (each serves its own pages and starts its own servers on free
+    // ports), so two run at once: one per core.
+    cmd("node", &["--test", "--test-concurrency=2", "tests/e2e/"]).run()
 }
 
 /// `cargo test` of the web crate in headless Chromium, with `extra` arguments appended.

@@ -19,6 +19,9 @@ use crate::history::{ApplyError, Flags, History, Op};
 use crate::model::{Annotation, AnnotationId, AttributeKind, AttributeValue, Point, Shape, Task};
 use serde::{Deserialize, Serialize};
 
+mod tool;
+pub use tool::{Tool, ToolName};
+
 pub use keymap::{Action, Keymap};
 
 /// How far (in screen pixels) the pointer must move after a press before a click becomes a drag.
@@ -67,136 +70,6 @@ impl PointerEvent {
             px / self.scale
         } else {
             px
-        }
-    }
-}
-
-/// The tools, by the names the JS API's `setTool` accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ToolName {
-    /// Select and edit.
-    Select,
-    /// Axis-aligned box.
-    Box,
-    /// Rotated box.
-    RotatedBox,
-    /// Polygon.
-    Polygon,
-    /// Polyline.
-    Polyline,
-    /// Keypoints (with the label's skeleton).
-    Keypoints,
-    /// Mask brush.
-    Brush,
-    /// Mask eraser.
-    Eraser,
-    /// Magic wand (mask of a similar-coloured region).
-    Wand,
-}
-
-impl ToolName {
-    /// Every tool, in toolbar order.
-    pub const ALL: [ToolName; 9] = [
-        ToolName::Select,
-        ToolName::Box,
-        ToolName::RotatedBox,
-        ToolName::Polygon,
-        ToolName::Polyline,
-        ToolName::Keypoints,
-        ToolName::Brush,
-        ToolName::Eraser,
-        ToolName::Wand,
-    ];
-
-    /// Parses a tool name as used by `setTool` (`"select"`, `"box"`, `"rotated_box"`, ...).
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == name)
-    }
-
-    /// The name `setTool` accepts.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Select => "select",
-            Self::Box => "box",
-            Self::RotatedBox => "rotated_box",
-            Self::Polygon => "polygon",
-            Self::Polyline => "polyline",
-            Self::Keypoints => "keypoints",
-            Self::Brush => "brush",
-            Self::Eraser => "eraser",
-            Self::Wand => "wand",
-        }
-    }
-
-    /// Whether the tool draws boxes (and so shows crosshair guides).
-    pub fn draws_boxes(&self) -> bool {
-        matches!(self, Self::Box | Self::RotatedBox)
-    }
-}
-
-/// The active tool and its state.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Tool {
-    /// Select/edit tool.
-    Select(select_tool::SelectTool),
-    /// Box tool.
-    Box(box_tool::BoxTool),
-    /// Rotated-box tool (the box gesture, making a rotated box).
-    RotatedBox(box_tool::BoxTool),
-    /// Polygon tool.
-    Polygon(poly_tool::PolyTool),
-    /// Polyline tool.
-    Polyline(poly_tool::PolyTool),
-    /// Keypoints tool.
-    Keypoints(keypoint_tool::KeypointTool),
-    /// Brush tool.
-    Brush(mask_tool::BrushTool),
-    /// Eraser tool.
-    Eraser(mask_tool::BrushTool),
-    /// Magic wand (no state between clicks).
-    Wand,
-}
-
-impl Tool {
-    fn new(name: ToolName) -> Self {
-        match name {
-            ToolName::Select => Tool::Select(Default::default()),
-            ToolName::Box => Tool::Box(Default::default()),
-            ToolName::RotatedBox => Tool::RotatedBox(Default::default()),
-            ToolName::Polygon => Tool::Polygon(Default::default()),
-            ToolName::Polyline => Tool::Polyline(Default::default()),
-            ToolName::Keypoints => Tool::Keypoints(Default::default()),
-            ToolName::Brush => Tool::Brush(Default::default()),
-            ToolName::Eraser => Tool::Eraser(Default::default()),
-            ToolName::Wand => Tool::Wand,
-        }
-    }
-
-    /// The tool's name.
-    pub fn name(&self) -> ToolName {
-        match self {
-            Tool::Select(_) => ToolName::Select,
-            Tool::Box(_) => ToolName::Box,
-            Tool::RotatedBox(_) => ToolName::RotatedBox,
-            Tool::Polygon(_) => ToolName::Polygon,
-            Tool::Polyline(_) => ToolName::Polyline,
-            Tool::Keypoints(_) => ToolName::Keypoints,
-            Tool::Brush(_) => ToolName::Brush,
-            Tool::Eraser(_) => ToolName::Eraser,
-            Tool::Wand => ToolName::Wand,
-        }
-    }
-
-    /// Whether a gesture or a shape is in progress (Esc would cancel it).
-    pub fn is_busy(&self) -> bool {
-        match self {
-            Tool::Select(t) => t.is_busy(),
-            Tool::Box(t) | Tool::RotatedBox(t) => !matches!(t, box_tool::BoxTool::Idle),
-            Tool::Polygon(t) | Tool::Polyline(t) => t.is_busy(),
-            Tool::Keypoints(t) => t.is_busy(),
-            Tool::Brush(t) | Tool::Eraser(t) => t.is_busy(),
-            Tool::Wand => false,
         }
     }
 }
@@ -264,6 +137,9 @@ pub struct Outcome {
     pub selection_changed: bool,
     /// Whether anything visible changed (task, selection or preview).
     pub redraw: bool,
+    /// An edit that could not be applied (the document is unchanged): the caller tells the
+    /// person; it is never dropped silently.
+    pub refused: Option<String>,
 }
 
 /// Everything a tool may read while handling an event.
@@ -656,6 +532,21 @@ impl Editor {
         }
     }
 
+    /// The pointer was lost mid-gesture (the browser cancelled it, capture was lost, the window
+    /// lost focus): a held gesture ends as if it never started, committing nothing (its
+    /// preview is dropped, the document is as before the press); a polygon being drawn by
+    /// clicks is kept.
+    pub fn interrupt(&mut self) -> Outcome {
+        if !self.tool.holds_pointer() {
+            return Outcome::default();
+        }
+        self.tool = Tool::new(self.tool.name());
+        Outcome {
+            redraw: true,
+            ..Outcome::default()
+        }
+    }
+
     /// Deletes the selected annotations as one undo step.
     pub fn delete_selection(&mut self) -> Outcome {
         // Each remove records where its annotation sits once the earlier ones are gone, so
@@ -709,6 +600,7 @@ impl Editor {
             committed: vec![op],
             selection_changed: false,
             redraw: true,
+            refused: None,
         })
     }
 
@@ -722,6 +614,7 @@ impl Editor {
             committed: Vec::new(),
             selection_changed: before != self.selection.len(),
             redraw: true,
+            refused: None,
         })
     }
 
@@ -732,6 +625,7 @@ impl Editor {
             redraw: op.is_some(),
             selection_changed: before != self.selection.len(),
             committed: op.into_iter().collect(),
+            refused: None,
         }
     }
 
@@ -751,11 +645,15 @@ impl Editor {
         if let Some(mut op) = op {
             // Tools leave new ids empty; the editor names them so ids stay unique.
             self.assign_ids(&mut op, &mut added);
-            if self.history.commit(&mut self.doc, op.clone()).is_ok() {
-                outcome.committed.push(op);
-                outcome.redraw = true;
-            } else {
-                added.clear();
+            match self.history.commit(&mut self.doc, op.clone()) {
+                Ok(_) => {
+                    outcome.committed.push(op);
+                    outcome.redraw = true;
+                }
+                Err(e) => {
+                    added.clear();
+                    outcome.refused = Some(format!("The edit could not be applied: {e}"));
+                }
             }
         }
         let select = if out.select_added && !added.is_empty() {

@@ -1708,3 +1708,142 @@ fn tags_single_choice_replace_multi_choice_toggle_and_unknown_ones_are_ignored()
     ed.undo().unwrap();
     assert_eq!(ed.task().tags, ["blurry"]);
 }
+
+/// One row of [`interrupt_table`]: a tool, the events before the pointer is lost, whether
+/// something held was under way, and whether the tool is still busy after the interrupt.
+struct InterruptCase {
+    tool: ToolName,
+    events: Vec<PointerEvent>,
+    held: bool,
+    busy_after: bool,
+}
+
+/// Replays each case, interrupts, and checks the tool's state, that nothing was committed and
+/// that the document is what it was before the press; then the same tool draws again.
+fn check_interrupts(cases: Vec<InterruptCase>) {
+    for case in cases {
+        let mut ed = Editor::new(task(), "s");
+        // One box to select, move or resize.
+        drag(&mut ed, (40.0, 40.0), (60.0, 60.0));
+        let before = ed.task().clone();
+        let revision = ed.document().revision();
+        ed.set_tool(case.tool);
+        let mut committed = Vec::new();
+        for e in &case.events {
+            committed.extend(ed.pointer(*e).committed);
+        }
+        assert!(
+            committed.is_empty(),
+            "{:?}: committed before the interrupt",
+            case.tool
+        );
+        assert_eq!(ed.tool().holds_pointer(), case.held, "{:?}", case.tool);
+        let out = ed.interrupt();
+        assert!(out.committed.is_empty(), "{:?}", case.tool);
+        assert_eq!(ed.tool().is_busy(), case.busy_after, "{:?}", case.tool);
+        assert_eq!(ed.task(), &before, "{:?}: the document changed", case.tool);
+        assert_eq!(ed.document().revision(), revision, "{:?}", case.tool);
+        assert!(ed.preview().is_none() || case.busy_after, "{:?}", case.tool);
+    }
+}
+
+#[test]
+fn interrupt_table() {
+    let down = |x, y| ev(PointerKind::Down, x, y);
+    let mv = |x, y| ev(PointerKind::Move, x, y);
+    check_interrupts(vec![
+        // A box being dragged is dropped.
+        InterruptCase {
+            tool: ToolName::Box,
+            events: vec![down(10.0, 10.0), mv(20.0, 20.0), mv(30.0, 25.0)],
+            held: true,
+            busy_after: false,
+        },
+        InterruptCase {
+            tool: ToolName::RotatedBox,
+            events: vec![down(10.0, 10.0), mv(30.0, 25.0)],
+            held: true,
+            busy_after: false,
+        },
+        // A shape being moved goes back where it was.
+        InterruptCase {
+            tool: ToolName::Select,
+            events: vec![down(50.0, 50.0), mv(55.0, 55.0), mv(70.0, 65.0)],
+            held: true,
+            busy_after: false,
+        },
+        // A rubber band disappears.
+        InterruptCase {
+            tool: ToolName::Select,
+            events: vec![down(5.0, 5.0), mv(20.0, 20.0)],
+            held: true,
+            busy_after: false,
+        },
+        // A polygon drawn by clicks survives losing the pointer between clicks.
+        InterruptCase {
+            tool: ToolName::Polygon,
+            events: vec![
+                down(10.0, 10.0),
+                ev(PointerKind::Up, 10.0, 10.0),
+                down(30.0, 10.0),
+                ev(PointerKind::Up, 30.0, 10.0),
+            ],
+            held: false,
+            busy_after: true,
+        },
+        // Nothing under way: nothing happens.
+        InterruptCase {
+            tool: ToolName::Box,
+            events: vec![mv(10.0, 10.0)],
+            held: false,
+            busy_after: false,
+        },
+    ]);
+}
+
+#[test]
+fn after_an_interrupt_the_next_drag_draws_normally() {
+    let mut ed = Editor::new(task(), "s");
+    ed.pointer(ev(PointerKind::Down, 10.0, 10.0));
+    ed.pointer(ev(PointerKind::Move, 40.0, 30.0));
+    ed.interrupt();
+    // The release of the lost gesture arrives late: it must not draw anything.
+    assert!(ed
+        .pointer(ev(PointerKind::Up, 40.0, 30.0))
+        .committed
+        .is_empty());
+    assert_eq!(drag(&mut ed, (20.0, 20.0), (50.0, 40.0)).len(), 1);
+    assert_eq!(
+        only_box(&ed),
+        BoxShape {
+            x0: 20.0,
+            y0: 20.0,
+            x1: 50.0,
+            y1: 40.0
+        }
+    );
+}
+
+#[test]
+fn a_tool_edit_that_no_longer_applies_is_reported_not_dropped() {
+    let mut ed = Editor::new(task(), "s");
+    let ghost = Annotation::new(
+        "ghost",
+        "cat",
+        Shape::Box(BoxShape::from_corners(
+            Point::new(1.0, 1.0),
+            Point::new(5.0, 5.0),
+        )),
+    );
+    let out = ed.finish(ToolOutput {
+        ops: vec![Op::Remove {
+            annotation: ghost,
+            index: None,
+        }],
+        ..ToolOutput::default()
+    });
+    assert!(out.committed.is_empty());
+    let why = out.refused.expect("the refusal is reported");
+    assert!(why.contains("ghost"), "{why}");
+    assert!(!ed.can_undo());
+}

@@ -2,10 +2,13 @@
 //! give a dataset or an error that names a file.
 
 use super::test_support::sample_dataset;
-use super::{export, import, DatasetFiles, ExportOptions, FileTree, FormatName};
+use super::{export, import, registry, DatasetFiles, ExportOptions, FileTree, FormatName};
 use proptest::prelude::*;
 
-const FORMATS: [FormatName; 3] = [FormatName::LabelStudio, FormatName::Cvat, FormatName::Masks];
+/// Every format of the registry: a format added there is fuzzed here without a change.
+fn formats() -> Vec<FormatName> {
+    registry::all().map(|f| f.name()).collect()
+}
 
 /// The files of the sample dataset exported in `format`.
 fn valid(format: FormatName) -> FileTree {
@@ -77,15 +80,15 @@ fn check(format: FormatName, files: &DatasetFiles) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_exports_never_panic(
-        which in 0usize..3,
+        which in 0usize..FormatName::ALL.len(),
         file_pick in any::<usize>(),
         edits in prop::collection::vec(edit(), 1..6),
     ) {
-        let format = FORMATS[which];
+        let format = formats()[which];
         let tree = valid(format);
         let paths: Vec<String> = tree.paths().map(str::to_string).collect();
         let target = &paths[file_pick % paths.len()];
@@ -103,11 +106,20 @@ proptest! {
     }
 
     #[test]
-    fn random_bytes_never_panic(which in 0usize..3, bytes in prop::collection::vec(any::<u8>(), 0..400)) {
-        let format = FORMATS[which];
-        for path in ["label_studio.json", "annotations.xml", "SegmentationClass/a.png", "class_map.csv", "SegmentationObject/a.png", "instances.csv"] {
+    fn random_bytes_never_panic(which in 0usize..FormatName::ALL.len(), bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let format = formats()[which];
+        // Where each format looks (a folder as the main file stands for one XML file in it),
+        // and the image and label files of the layouts.
+        let mut paths: Vec<String> = registry::all()
+            .map(|f| match f.main_file() {
+                folder if folder.ends_with('/') => format!("{folder}a.xml"),
+                file => file.to_string(),
+            })
+            .collect();
+        paths.extend(["labels/a.txt", "images/a.png", "SegmentationClass/a.png", "SegmentationObject/a.png", "instances.csv"].map(String::from));
+        for path in &paths {
             let mut files = DatasetFiles::default();
-            files.files.insert(path, bytes.clone());
+            files.files.insert(path.as_str(), bytes.clone());
             check(format, &files);
         }
     }

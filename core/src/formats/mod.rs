@@ -26,6 +26,7 @@ pub mod lasso_json;
 pub mod masks;
 mod palette;
 pub mod predictions;
+pub mod registry;
 pub mod split;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -36,6 +37,7 @@ pub mod yolo;
 pub use dataset::{Dataset, DatasetInfo, Split};
 pub use error::FormatError;
 pub use files::{DatasetFiles, Export, FileTree, ImageFile};
+pub use registry::{Fidelity, Format};
 
 use std::fmt;
 use std::str::FromStr;
@@ -144,36 +146,12 @@ pub fn export(
     dataset: &Dataset,
     options: &ExportOptions,
 ) -> Result<Export, FormatError> {
-    match format {
-        FormatName::Lasso => lasso_json::export(dataset),
-        FormatName::LabelStudio => label_studio::export(dataset),
-        FormatName::Cvat => cvat::export(dataset),
-        FormatName::Masks => masks::export(dataset),
-        FormatName::Coco => coco::export(dataset, options),
-        FormatName::Voc => voc::export(dataset),
-        FormatName::Csv => csv::export(dataset),
-        FormatName::Yolo => yolo::export(dataset, yolo::YoloTask::Detect),
-        FormatName::YoloSeg => yolo::export(dataset, yolo::YoloTask::Segment),
-        FormatName::YoloObb => yolo::export(dataset, yolo::YoloTask::Obb),
-        FormatName::YoloPose => yolo::export(dataset, yolo::YoloTask::Pose),
-    }
+    registry::get(format).export(dataset, options)
 }
 
 /// Reads a dataset in `format` from its files; all or nothing.
 pub fn import(format: FormatName, files: &DatasetFiles) -> Result<Dataset, FormatError> {
-    match format {
-        FormatName::Lasso => lasso_json::import(files),
-        FormatName::LabelStudio => label_studio::import(files),
-        FormatName::Cvat => cvat::import(files),
-        FormatName::Masks => masks::import(files),
-        FormatName::Coco => coco::import(files),
-        FormatName::Voc => voc::import(files),
-        FormatName::Csv => csv::import(files),
-        FormatName::Yolo => yolo::import(files, yolo::YoloTask::Detect),
-        FormatName::YoloSeg => yolo::import(files, yolo::YoloTask::Segment),
-        FormatName::YoloObb => yolo::import(files, yolo::YoloTask::Obb),
-        FormatName::YoloPose => yolo::import(files, yolo::YoloTask::Pose),
-    }
+    registry::get(format).import(files)
 }
 
 #[cfg(test)]

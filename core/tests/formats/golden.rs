@@ -3,7 +3,7 @@
 //! `LASSO_UPDATE_GOLDEN=1 cargo test -p lasso-core --test formats golden`.
 
 use super::robust::valid;
-use lasso_core::formats::{export, ExportOptions, FormatName, MaskEncoding, Split};
+use lasso_core::formats::{export, registry, ExportOptions, FormatName, MaskEncoding, Split};
 use std::path::PathBuf;
 
 #[test]
@@ -16,29 +16,33 @@ fn exports_match_the_golden_files() {
     let polygon = ExportOptions {
         masks: MaskEncoding::Polygon,
     };
-    let cases = [
-        ("coco", FormatName::Coco, ExportOptions::default()),
-        ("coco-polygon", FormatName::Coco, polygon),
-        ("yolo", FormatName::Yolo, ExportOptions::default()),
-        ("yolo-seg", FormatName::YoloSeg, ExportOptions::default()),
-        ("yolo-obb", FormatName::YoloObb, ExportOptions::default()),
-        ("yolo-pose", FormatName::YoloPose, ExportOptions::default()),
-        ("voc", FormatName::Voc, ExportOptions::default()),
-        ("csv", FormatName::Csv, ExportOptions::default()),
-    ];
+    // Every format of the registry under its name, and COCO once more with polygon masks.
+    let mut cases: Vec<(String, FormatName, ExportOptions)> = registry::all()
+        .map(|f| (f.name().to_string(), f.name(), ExportOptions::default()))
+        .collect();
+    cases.push(("coco-polygon".into(), FormatName::Coco, polygon));
     let mut stale = Vec::new();
+    let mut missing = Vec::new();
     for (dir, format, options) in cases {
         let out = export(format, &ds, &options).unwrap();
         for (path, bytes) in out.files.iter() {
-            let golden = root.join(dir).join(path);
+            let golden = root.join(&dir).join(path);
             if update {
                 std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
                 std::fs::write(&golden, bytes).unwrap();
-            } else if std::fs::read(&golden).ok().as_deref() != Some(bytes) {
-                stale.push(format!("{dir}/{path}"));
+            } else {
+                match std::fs::read(&golden) {
+                    Err(_) => missing.push(format!("{dir}/{path}")),
+                    Ok(b) if b != bytes => stale.push(format!("{dir}/{path}")),
+                    Ok(_) => {}
+                }
             }
         }
     }
+    assert!(
+        missing.is_empty(),
+        "no golden file for {missing:?}: write them with LASSO_UPDATE_GOLDEN=1 and review them"
+    );
     assert!(
         stale.is_empty(),
         "exports differ from golden files {stale:?}; if intended, refresh with LASSO_UPDATE_GOLDEN=1"
