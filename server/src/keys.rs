@@ -1,12 +1,7 @@
 //! Object keys and the per-user policy that says who may read or write which key.
 //!
-//! Keys arrive from the network, so they are checked strictly and never repaired: a key that
-//! is not already in its one canonical form is refused. The canonical form is a `/`-separated
-//! list of segments made only of ASCII letters, digits, `-`, `_` and `.`, where no segment is
-//! empty or starts with a dot. That single rule refuses, without special cases, every way to
-//! climb out of a prefix: `..` and `.` segments, absolute keys (`/a`), empty segments (`a//b`),
-//! backslashes, percent-encoding (`%2e%2e`), control characters (NUL) and Unicode look-alikes
-//! (fullwidth solidus U+FF0F, two-dot leader U+2025), since none of those characters is allowed.
+//! Keys arrive from the network, so they are checked strictly and never repaired, by the rule
+//! `lasso_core::cloud::keys` states once for the client and this server alike.
 //!
 //! Bucket layout (see docs/presign.md):
 //! - `src/…` images and task manifests: everyone signed in may read; only uploaders may write.
@@ -15,12 +10,9 @@
 
 use crate::error::ApiError;
 
-/// Longest key accepted, in bytes (S3 allows 1,024; we keep room for prefixes added later).
-pub const MAX_KEY_LEN: usize = 512;
-/// Longest single segment accepted, in bytes.
-pub const MAX_SEGMENT_LEN: usize = 128;
-/// Most segments a key may have.
-pub const MAX_SEGMENTS: usize = 16;
+pub use lasso_core::cloud::keys::{
+    check_segment, MAX_KEY_LEN, MAX_SEGMENT as MAX_SEGMENT_LEN, MAX_SEGMENTS,
+};
 
 /// A key that passed [`ObjectKey::parse`]: canonical, bounded, and free of escapes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -29,27 +21,7 @@ pub struct ObjectKey(String);
 impl ObjectKey {
     /// Checks `raw` and returns it as a key, or says exactly why it was refused.
     pub fn parse(raw: &str) -> Result<ObjectKey, ApiError> {
-        if raw.is_empty() {
-            return Err(ApiError::BadRequest("key is empty".into()));
-        }
-        if raw.len() > MAX_KEY_LEN {
-            return Err(ApiError::BadRequest(format!(
-                "key is {} bytes long, the limit is {MAX_KEY_LEN}",
-                raw.len()
-            )));
-        }
-        let segments: Vec<&str> = raw.split('/').collect();
-        if segments.len() > MAX_SEGMENTS {
-            return Err(ApiError::BadRequest(format!(
-                "key has {} segments, the limit is {MAX_SEGMENTS}",
-                segments.len()
-            )));
-        }
-        for (i, seg) in segments.iter().enumerate() {
-            check_segment(seg).map_err(|why| {
-                ApiError::BadRequest(format!("key segment {} is invalid: {why}", i + 1))
-            })?;
-        }
+        lasso_core::cloud::keys::check_key(raw).map_err(ApiError::BadRequest)?;
         Ok(ObjectKey(raw.to_owned()))
     }
 
@@ -68,30 +40,6 @@ impl std::fmt::Display for ObjectKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-/// Checks one path segment (also used for user names and task ids).
-pub fn check_segment(seg: &str) -> Result<(), String> {
-    if seg.is_empty() {
-        return Err("empty segment (leading, trailing or doubled '/')".into());
-    }
-    if seg.len() > MAX_SEGMENT_LEN {
-        return Err(format!("segment longer than {MAX_SEGMENT_LEN} bytes"));
-    }
-    if seg.starts_with('.') {
-        return Err("segment starts with '.' ('.', '..' and hidden names are refused)".into());
-    }
-    if let Some(c) = seg.chars().find(|c| !is_key_char(*c)) {
-        return Err(format!(
-            "character {:?} (U+{:04X}) is not allowed; use ASCII letters, digits, '-', '_' and '.'",
-            c, c as u32
-        ));
-    }
-    Ok(())
-}
-
-fn is_key_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
 }
 
 /// What a request wants to do with a key.

@@ -13,166 +13,19 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
-use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, MAX_PARTS};
 use crate::error::ApiError;
 use crate::keys::{authorize, Access, ObjectKey, User};
 use crate::xml;
 
-/// HTTP method of a presigned single-object request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum PresignMethod {
-    /// Upload.
-    Put,
-    /// Download.
-    Get,
-}
-
-/// `POST /presign` request body.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct PresignRequest {
-    /// Object key, e.g. `target/task-1/alice.json`.
-    pub key: String,
-    /// `PUT` or `GET`.
-    pub method: PresignMethod,
-    /// Content type of the upload (required for `PUT`).
-    #[serde(default)]
-    pub content_type: Option<String>,
-    /// Exact size of the upload in bytes (required for `PUT`).
-    #[serde(default)]
-    pub size: Option<u64>,
-}
-
-/// A presigned request the client sends as is.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-pub struct PresignedRequest {
-    /// The URL, including the signature.
-    pub url: String,
-    /// `PUT` or `GET`.
-    pub method: PresignMethod,
-    /// Headers the client must send unchanged (they are part of the signature).
-    pub headers: BTreeMap<String, String>,
-    /// When the URL stops working (RFC 3339, UTC).
-    pub expires_at: String,
-}
-
-/// `POST /multipart/create` request body.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct MultipartCreateRequest {
-    /// Object key.
-    pub key: String,
-    /// Content type of the whole object.
-    pub content_type: String,
-    /// Total size in bytes.
-    pub size: u64,
-}
-
-/// One presigned part upload.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-pub struct PartUrl {
-    /// Part number, from 1.
-    pub number: u16,
-    /// Exact size of this part (signed into the URL as `content-length`).
-    pub size: u64,
-    /// Presigned `PUT` URL.
-    pub url: String,
-}
-
-/// `POST /multipart/create` response, and `POST /multipart/parts` response.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-pub struct MultipartUpload {
-    /// Object key.
-    pub key: String,
-    /// S3 upload id.
-    pub upload_id: String,
-    /// Size of every part but the last.
-    pub part_size: u64,
-    /// Total number of parts.
-    pub part_count: u16,
-    /// Parts already stored (only from `/multipart/parts`).
-    #[serde(default)]
-    pub uploaded: Vec<UploadedPart>,
-    /// Presigned URLs for the parts still to send.
-    pub parts: Vec<PartUrl>,
-    /// When the part URLs stop working (RFC 3339, UTC).
-    pub expires_at: String,
-}
-
-/// A part S3 already holds.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-pub struct UploadedPart {
-    /// Part number, from 1.
-    pub number: u16,
-    /// ETag S3 gave the part, if the store reports it.
-    #[serde(default)]
-    pub etag: Option<String>,
-    /// Size in bytes.
-    pub size: u64,
-}
-
-/// `POST /multipart/parts` request body: the upload to resume.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct MultipartPartsRequest {
-    /// Object key.
-    pub key: String,
-    /// S3 upload id.
-    pub upload_id: String,
-    /// Total size in bytes, as given to `create`.
-    pub size: u64,
-}
-
-/// One finished part in `POST /multipart/complete`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct CompletedPart {
-    /// Part number, from 1, in order.
-    pub number: u16,
-    /// The `ETag` header S3 returned for the part.
-    pub etag: String,
-}
-
-/// `POST /multipart/complete` request body.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct MultipartCompleteRequest {
-    /// Object key.
-    pub key: String,
-    /// S3 upload id.
-    pub upload_id: String,
-    /// All parts, numbered 1..=n in order.
-    pub parts: Vec<CompletedPart>,
-}
-
-/// `POST /multipart/complete` response.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-pub struct MultipartCompleted {
-    /// Object key.
-    pub key: String,
-    /// ETag of the assembled object.
-    pub etag: String,
-}
-
-/// `POST /multipart/abort` request body.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct MultipartAbortRequest {
-    /// Object key.
-    pub key: String,
-    /// S3 upload id.
-    pub upload_id: String,
-}
-
-/// One task manifest in `GET /tasks`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-pub struct TaskEntry {
-    /// Manifest key under `src/`.
-    pub key: String,
-    /// Size in bytes.
-    pub size: u64,
-    /// Last modification time as S3 reports it.
-    pub last_modified: String,
-    /// Presigned `GET` URL of the manifest.
-    pub url: String,
-}
+// The wire model is the core's, shared with the browser client (one definition per field).
+pub use lasso_core::cloud::protocol::{
+    AbortRequest as MultipartAbortRequest, CompleteRequest as MultipartCompleteRequest,
+    CompletedPart, Method as PresignMethod, MultipartAnswer as MultipartUpload, MultipartCompleted,
+    MultipartCreateRequest, MultipartPartsRequest, PartUrl, PresignAnswer as PresignedRequest,
+    PresignRequest, StoredPart as UploadedPart, TaskEntry,
+};
 
 /// Signs URLs for one bucket under one [`Config`].
 #[derive(Debug, Clone)]
@@ -353,7 +206,7 @@ impl Presigner {
                 .insert("content-length", len.to_string());
             let url = action.sign_with_time(self.expiry(), &now);
             parts.push(PartUrl {
-                number,
+                number: u32::from(number),
                 size: len,
                 url: url.to_string(),
             });
@@ -394,7 +247,7 @@ impl Presigner {
             key: key.to_string(),
             upload_id,
             part_size,
-            part_count,
+            part_count: u32::from(part_count),
             uploaded: Vec::new(),
             parts,
             expires_at: self.expires_at(now),
@@ -443,14 +296,17 @@ impl Presigner {
         }
         // Keep only parts that match this upload's layout; a part of the wrong size is resent.
         uploaded.retain(|p| {
-            p.number >= 1 && p.number <= count && {
+            p.number >= 1 && p.number <= u32::from(count) && {
                 let start = u64::from(p.number - 1) * part_size;
                 p.size == part_size.min(req.size - start)
             }
         });
         uploaded.sort_by_key(|p| p.number);
         uploaded.dedup_by_key(|p| p.number);
-        let done: Vec<u16> = uploaded.iter().map(|p| p.number).collect();
+        let done: Vec<u16> = uploaded
+            .iter()
+            .filter_map(|p| u16::try_from(p.number).ok())
+            .collect();
         let now = Timestamp::now();
         let (part_size, part_count, parts) =
             self.part_urls(&key, &req.upload_id, req.size, &done, now)?;
@@ -458,7 +314,7 @@ impl Presigner {
             key: key.to_string(),
             upload_id: req.upload_id.clone(),
             part_size,
-            part_count,
+            part_count: u32::from(part_count),
             uploaded,
             parts,
             expires_at: self.expires_at(now),
@@ -481,7 +337,7 @@ impl Presigner {
             )));
         }
         for (i, p) in req.parts.iter().enumerate() {
-            if usize::from(p.number) != i + 1 {
+            if usize::try_from(p.number).ok() != Some(i + 1) {
                 return Err(ApiError::BadRequest(format!(
                     "parts must be numbered 1..=n in order; entry {} has number {}",
                     i + 1,

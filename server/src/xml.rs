@@ -80,7 +80,7 @@ pub fn parse_list_parts(s: &str) -> Result<PartsPage, ApiError> {
             .parts
             .into_iter()
             .map(|p| UploadedPart {
-                number: p.number,
+                number: u32::from(p.number),
                 etag: p.etag.filter(|e| !e.is_empty()),
                 size: p.size,
             })

@@ -5,7 +5,9 @@ use super::queue::{Job, JobMeta};
 use super::Cloud;
 use crate::state::Shared;
 use lasso_core::cloud::failure::Endpoint;
-use lasso_core::cloud::protocol::{MultipartAnswer, PresignAnswer, PresignRequest};
+use lasso_core::cloud::protocol::{
+    MultipartAnswer, MultipartCreateRequest, MultipartPartsRequest, PresignAnswer, PresignRequest,
+};
 use lasso_core::cloud::{classify, Failure, FailureKind, MultipartPlan};
 use leptos::prelude::*;
 use serde::Serialize;
@@ -161,7 +163,7 @@ async fn single(cloud: &Cloud, meta: &JobMeta, body: &JsValue) -> Result<(), Fai
         let answer = presign(cloud, &request).await?;
         let headers: Vec<(String, String)> = answer.headers.into_iter().collect();
         let reply = http::send(
-            &answer.method,
+            answer.method.as_str(),
             &answer.url,
             &headers,
             Some(body),
@@ -180,20 +182,6 @@ async fn single(cloud: &Cloud, meta: &JobMeta, body: &JsValue) -> Result<(), Fai
         }
     }
     Err(last.unwrap_or_else(|| fatal("upload failed".into())))
-}
-
-#[derive(Serialize)]
-struct CreateBody<'a> {
-    key: &'a str,
-    content_type: &'a str,
-    size: u64,
-}
-
-#[derive(Serialize)]
-struct PartsBody<'a> {
-    key: &'a str,
-    upload_id: &'a str,
-    size: u64,
 }
 
 async fn multipart(
@@ -226,9 +214,9 @@ async fn multipart_once(
                 post(
                     cloud,
                     "/multipart/create",
-                    &CreateBody {
-                        key: &meta.key,
-                        content_type: &meta.content_type,
+                    &MultipartCreateRequest {
+                        key: meta.key.clone(),
+                        content_type: meta.content_type.clone(),
                         size: meta.size,
                     },
                 )
@@ -238,9 +226,9 @@ async fn multipart_once(
                 post(
                     cloud,
                     "/multipart/parts",
-                    &PartsBody {
-                        key: &plan.key,
-                        upload_id: &plan.upload_id,
+                    &MultipartPartsRequest {
+                        key: plan.key.clone(),
+                        upload_id: plan.upload_id.clone(),
                         size: meta.size,
                     },
                 )

@@ -1,13 +1,23 @@
-//! Object keys the client writes to, in the form the presign protocol accepts.
+//! Object keys in the form the presign protocol accepts: the one statement of the rule, which
+//! the client uses to build keys and `lasso-server` to check them.
 //!
 //! The protocol checks keys and never repairs them (see `docs/presign.md`): each `/`-separated
-//! segment is 1–128 characters of `A–Z a–z 0–9 - _ .` not starting with `.`. So the client checks
-//! ids it is given and maps free-form file names to that form itself.
+//! segment is 1–128 characters of `A–Z a–z 0–9 - _ .` not starting with `.`; a key has at most
+//! 16 segments and 512 bytes. That single rule refuses, without special cases, every way to
+//! climb out of a prefix: `..` and `.` segments, absolute keys (`/a`), empty segments (`a//b`),
+//! backslashes, percent-encoding (`%2e%2e`), control characters and Unicode look-alikes. So
+//! the client checks ids it is given and maps free-form file names to that form itself.
 
 use std::fmt;
 
-/// Longest segment the protocol accepts.
+/// Longest segment the protocol accepts, in bytes.
 pub const MAX_SEGMENT: usize = 128;
+
+/// Longest key accepted, in bytes (S3 allows 1,024; room is kept for prefixes added later).
+pub const MAX_KEY_LEN: usize = 512;
+
+/// Most segments a key may have.
+pub const MAX_SEGMENTS: usize = 16;
 
 /// Why a key cannot be built.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,14 +40,57 @@ impl fmt::Display for KeyError {
 
 impl std::error::Error for KeyError {}
 
+fn is_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
+/// Checks one key segment (also user names and task ids), saying exactly why it is refused.
+pub fn check_segment(seg: &str) -> Result<(), String> {
+    if seg.is_empty() {
+        return Err("empty segment (leading, trailing or doubled '/')".into());
+    }
+    if seg.len() > MAX_SEGMENT {
+        return Err(format!("segment longer than {MAX_SEGMENT} bytes"));
+    }
+    if seg.starts_with('.') {
+        return Err("segment starts with '.' ('.', '..' and hidden names are refused)".into());
+    }
+    if let Some(c) = seg.chars().find(|c| !is_key_char(*c)) {
+        return Err(format!(
+            "character {:?} (U+{:04X}) is not allowed; use ASCII letters, digits, '-', '_' and '.'",
+            c, c as u32
+        ));
+    }
+    Ok(())
+}
+
 /// Whether `segment` is one valid key segment.
 pub fn is_valid_segment(segment: &str) -> bool {
-    !segment.is_empty()
-        && segment.len() <= MAX_SEGMENT
-        && !segment.starts_with('.')
-        && segment
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    check_segment(segment).is_ok()
+}
+
+/// Checks a whole key, saying exactly why it is refused.
+pub fn check_key(raw: &str) -> Result<(), String> {
+    if raw.is_empty() {
+        return Err("key is empty".into());
+    }
+    if raw.len() > MAX_KEY_LEN {
+        return Err(format!(
+            "key is {} bytes long, the limit is {MAX_KEY_LEN}",
+            raw.len()
+        ));
+    }
+    let segments: Vec<&str> = raw.split('/').collect();
+    if segments.len() > MAX_SEGMENTS {
+        return Err(format!(
+            "key has {} segments, the limit is {MAX_SEGMENTS}",
+            segments.len()
+        ));
+    }
+    for (i, seg) in segments.iter().enumerate() {
+        check_segment(seg).map_err(|why| format!("key segment {} is invalid: {why}", i + 1))?;
+    }
+    Ok(())
 }
 
 fn checked<'a>(what: &'static str, value: &'a str) -> Result<&'a str, KeyError> {

@@ -1,7 +1,36 @@
-//! Request and answer bodies of `POST /presign` and the multipart calls, as JSON.
+//! The wire model of the presign protocol (`docs/presign.md`): request and answer bodies of
+//! `POST /presign`, the multipart calls and `GET /tasks`, as JSON. The one definition the
+//! browser client and `lasso-server` both use, so the two cannot drift apart.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt;
+
+/// The HTTP method a presigned URL is signed for (`"PUT"`, `"GET"` on the wire).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// Upload an object.
+    Put,
+    /// Download an object.
+    Get,
+}
+
+impl Method {
+    /// The method's name as HTTP spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Put => "PUT",
+            Method::Get => "GET",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// `POST /presign` body: permission to send `method` to `key`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -9,7 +38,7 @@ pub struct PresignRequest {
     /// Object key in the bucket, already in the key form the protocol requires.
     pub key: String,
     /// `PUT` or `GET`.
-    pub method: String,
+    pub method: Method,
     /// Content type of the body (required for `PUT`, signed into the URL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
@@ -23,7 +52,7 @@ impl PresignRequest {
     pub fn put(key: &str, content_type: &str, size: u64) -> Self {
         Self {
             key: key.to_string(),
-            method: "PUT".into(),
+            method: Method::Put,
             content_type: Some(content_type.to_string()),
             size: Some(size),
         }
@@ -33,7 +62,7 @@ impl PresignRequest {
     pub fn get(key: &str) -> Self {
         Self {
             key: key.to_string(),
-            method: "GET".into(),
+            method: Method::Get,
             content_type: None,
             size: None,
         }
@@ -46,7 +75,7 @@ pub struct PresignAnswer {
     /// The presigned URL.
     pub url: String,
     /// The method the URL is signed for.
-    pub method: String,
+    pub method: Method,
     /// Headers to send exactly as given (they are part of the signature).
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
@@ -127,6 +156,59 @@ pub struct ApiError {
     pub error: String,
     /// What is wrong, for people.
     pub message: String,
+}
+
+/// `POST /multipart/create` body: start a multipart upload of `size` bytes of `content_type`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MultipartCreateRequest {
+    /// Object key.
+    pub key: String,
+    /// Content type of the whole object.
+    pub content_type: String,
+    /// Exact size of the whole object in bytes.
+    pub size: u64,
+}
+
+/// `POST /multipart/parts` body: what the store holds of an upload, and URLs for the rest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MultipartPartsRequest {
+    /// Object key.
+    pub key: String,
+    /// The upload, as `create` answered it.
+    pub upload_id: String,
+    /// Exact size of the whole object in bytes (the part layout follows from it).
+    pub size: u64,
+}
+
+/// `POST /multipart/complete` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MultipartCompleted {
+    /// Object key.
+    pub key: String,
+    /// The object's ETag.
+    pub etag: String,
+}
+
+/// `POST /multipart/abort` body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AbortRequest {
+    /// Object key.
+    pub key: String,
+    /// The upload to abandon.
+    pub upload_id: String,
+}
+
+/// One task manifest, as `GET /tasks` lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskEntry {
+    /// The manifest's key (`src/tasks/<task>.json`).
+    pub key: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// When it last changed (RFC 3339).
+    pub last_modified: String,
+    /// A presigned `GET` URL of it.
+    pub url: String,
 }
 
 #[cfg(test)]
