@@ -48,7 +48,7 @@ impl Editor {
     /// removes that vertex; otherwise deletes the selection.
     pub fn delete(&mut self) -> Outcome {
         let removed = match &mut self.tool {
-            Tool::Polygon(t) | Tool::Polyline(t) => t.remove_last(),
+            Tool::Line(t) => t.state.remove_last(),
             Tool::Keypoints(t) => t.remove_last(),
             Tool::Select(t) => {
                 if let Some((id, v)) = t.selected_vertex(&self.selection) {

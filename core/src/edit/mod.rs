@@ -20,7 +20,7 @@ use crate::model::{Annotation, AnnotationId, AttributeKind, AttributeValue, Poin
 use serde::{Deserialize, Serialize};
 
 mod tool;
-pub use tool::{Tool, ToolName};
+pub use tool::{BoxDrawing, LineDrawing, Painting, Tool, ToolBehavior, ToolName, Wand};
 
 pub use keymap::{Action, Keymap};
 
@@ -152,6 +152,12 @@ pub struct Context<'a> {
     pub label: &'a str,
     /// The current selection.
     pub selection: &'a [AnnotationId],
+    /// Brush radius, exclusive painting and wand tolerance.
+    pub mask: &'a mask_tool::MaskOptions,
+    /// The image's pixels, once loaded (the magic wand reads them).
+    pub pixels: Option<&'a mask_tool::Pixels>,
+    /// Screen pixels per image pixel (handle sizes).
+    pub scale: f64,
 }
 
 /// A class's annotations at a glance (see [`Editor::label_states`]).
@@ -304,15 +310,11 @@ impl Editor {
 
     /// The shape being drawn, if a gesture is in progress.
     pub fn preview(&self) -> Option<Shape> {
-        match &self.tool {
-            Tool::Box(t) => t.preview(self.doc.task()).map(Shape::Box),
-            Tool::RotatedBox(t) => t
-                .preview(self.doc.task())
-                .map(|b| box_tool::BoxKind::Rotated.shape(b)),
-            Tool::Polygon(t) | Tool::Polyline(t) => t.preview(),
-            Tool::Keypoints(t) => t.preview(),
-            Tool::Select(_) | Tool::Brush(_) | Tool::Eraser(_) | Tool::Wand => None,
-        }
+        let mut overlay = Overlay::default();
+        self.tool
+            .behavior()
+            .overlay(&self.context_at(1.0), &mut overlay);
+        overlay.preview
     }
 
     /// Everything the interactive layer draws for the active tool, at zoom `scale` (screen
@@ -323,56 +325,16 @@ impl Editor {
         } else {
             None
         };
-        let vertices = match &self.tool {
-            Tool::Polygon(t) | Tool::Polyline(t) => t.vertices().to_vec(),
-            Tool::Keypoints(t) => t.vertices(),
-            _ => Vec::new(),
-        };
-        let next_keypoint = match &self.tool {
-            Tool::Keypoints(t) => t.next_name(&self.context()),
-            _ => None,
-        };
         let mut overlay = Overlay {
-            preview: self.preview(),
             guides,
-            vertices,
-            next_keypoint,
             ..Overlay::default()
         };
-        if let Tool::Brush(t) | Tool::Eraser(t) = &self.tool {
+        if matches!(self.tool, Tool::Paint(_)) {
             overlay.brush = self.cursor.map(|c| (c, self.mask_options.radius));
-            overlay.brush_path = t.path().to_vec();
         }
-        if let Tool::Select(t) = &self.tool {
-            overlay.editing = t.editing();
-            overlay.rubber_band = t.rubber_band();
-            if let [id] = self.selection.as_slice() {
-                let shape = overlay
-                    .editing
-                    .iter()
-                    .find(|(e, _)| e == id)
-                    .map(|(_, s)| s.clone())
-                    .or_else(|| {
-                        self.doc
-                            .annotation(id)
-                            .filter(|a| !a.locked && !a.hidden)
-                            .map(|a| a.shape.clone())
-                    });
-                if let Some(shape) = shape {
-                    overlay.handles = match shape_edit::resize_handles(&shape) {
-                        Some(h) => h.to_vec(),
-                        None => shape_edit::vertices(&shape)
-                            .into_iter()
-                            .map(|(_, p)| p)
-                            .collect(),
-                    };
-                    overlay.rotate_handle = shape_edit::rotate_handle(&shape, scale);
-                    overlay.selected_vertex = t
-                        .selected_vertex(&self.selection)
-                        .and_then(|(_, v)| shape_edit::vertex_position(&shape, v));
-                }
-            }
-        }
+        self.tool
+            .behavior()
+            .overlay(&self.context_at(scale), &mut overlay);
         overlay
     }
 
@@ -407,22 +369,11 @@ impl Editor {
                 task: self.doc.task(),
                 label: &self.label,
                 selection: &self.selection,
+                mask: &self.mask_options,
+                pixels: self.pixels.as_ref(),
+                scale: ev.scale,
             };
-            match &mut self.tool {
-                Tool::Select(t) => t.pointer(&ctx, ev),
-                Tool::Box(t) => t.pointer(&ctx, ev),
-                Tool::RotatedBox(t) => t.pointer_as(&ctx, ev, box_tool::BoxKind::Rotated),
-                Tool::Polygon(t) => t.pointer(&ctx, ev, poly_tool::PolyKind::Polygon),
-                Tool::Polyline(t) => t.pointer(&ctx, ev, poly_tool::PolyKind::Polyline),
-                Tool::Keypoints(t) => t.pointer(&ctx, ev),
-                Tool::Brush(t) => t.pointer(&ctx, ev, mask_tool::Paint::Brush, &self.mask_options),
-                Tool::Eraser(t) => {
-                    t.pointer(&ctx, ev, mask_tool::Paint::Eraser, &self.mask_options)
-                }
-                Tool::Wand => {
-                    mask_tool::wand_click(&ctx, ev, self.pixels.as_ref(), &self.mask_options)
-                }
-            }
+            self.tool.behavior_mut().pointer(&ctx, ev)
         };
         let mut outcome = self.finish(out);
         outcome.redraw |= before != self.overlay(ev.scale);
@@ -431,19 +382,21 @@ impl Editor {
 
     /// Finishes the shape in progress (`Enter`, double-click).
     pub fn finish_shape(&mut self) -> Outcome {
+        // Only shapes drawn by clicks are finished by a key.
+        if !matches!(self.tool, Tool::Line(_) | Tool::Keypoints(_)) {
+            return Outcome::default();
+        }
         let out = {
             let ctx = Context {
                 doc: &self.doc,
                 task: self.doc.task(),
                 label: &self.label,
                 selection: &self.selection,
+                mask: &self.mask_options,
+                pixels: self.pixels.as_ref(),
+                scale: 1.0,
             };
-            match &mut self.tool {
-                Tool::Polygon(t) => t.finish(&ctx, poly_tool::PolyKind::Polygon),
-                Tool::Polyline(t) => t.finish(&ctx, poly_tool::PolyKind::Polyline),
-                Tool::Keypoints(t) => t.finish(&ctx),
-                _ => return Outcome::default(),
-            }
+            self.tool.behavior_mut().finish(&ctx)
         };
         let mut outcome = self.finish(out);
         outcome.redraw = true;
@@ -504,20 +457,23 @@ impl Editor {
         self.clipboard = clipboard;
     }
 
-    /// What tools read: the task, the current label and the selection.
-    fn context(&self) -> Context<'_> {
+    /// What tools read, at zoom `scale`.
+    fn context_at(&self, scale: f64) -> Context<'_> {
         Context {
             doc: &self.doc,
             task: self.doc.task(),
             label: &self.label,
             selection: &self.selection,
+            mask: &self.mask_options,
+            pixels: self.pixels.as_ref(),
+            scale,
         }
     }
 
     /// Cancels the gesture in progress, or else clears the selection (`Esc`).
     pub fn cancel(&mut self) -> Outcome {
         let busy = self.tool.is_busy();
-        self.tool = Tool::new(self.tool.name());
+        self.tool.reset();
         if busy {
             return Outcome {
                 redraw: true,
@@ -540,7 +496,7 @@ impl Editor {
         if !self.tool.holds_pointer() {
             return Outcome::default();
         }
-        self.tool = Tool::new(self.tool.name());
+        self.tool.reset();
         Outcome {
             redraw: true,
             ..Outcome::default()
@@ -691,3 +647,6 @@ impl Editor {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tool_tables;

@@ -67,41 +67,268 @@ impl ToolName {
     }
 }
 
+/// What every tool does, whatever its state: the one interface the editor dispatches through.
+/// A tool is a state machine (a state enum per tool, see the tool modules) that owns its own
+/// parameters (which kind of box or line it draws, whether it paints or erases); it turns
+/// events into ops and never mutates the document itself.
+///
+/// Cancel and interrupt are the same for every tool: the state is thrown away
+/// ([`Tool::reset`]), which is exact because nothing is committed before a gesture completes.
+pub trait ToolBehavior {
+    /// Handles a pointer event.
+    fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput;
+    /// `Enter` or a double-click: completes a shape drawn by clicks.
+    fn finish(&mut self, _ctx: &Context<'_>) -> ToolOutput {
+        ToolOutput::default()
+    }
+    /// In the middle of something that `Esc` cancels.
+    fn is_busy(&self) -> bool;
+    /// The name of the state the tool is in (`idle`, `pointing`, `dragging`…), for tests that
+    /// replay events and check the path of states.
+    fn state(&self) -> &'static str;
+    /// In a gesture that lasts while a button is held (a drag, a rubber band, a stroke): what
+    /// losing the pointer must end. Drawing by clicks is not held.
+    fn holds_pointer(&self) -> bool {
+        false
+    }
+    /// Adds what the tool shows to the overlay: the shape being drawn, its vertices, shapes
+    /// being edited, the brush's path.
+    fn overlay(&self, _ctx: &Context<'_>, _overlay: &mut Overlay) {}
+}
+
+/// The box tools: axis-aligned or rotated boxes dragged out corner to corner.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoxDrawing {
+    /// Which kind of box the drag makes.
+    pub kind: box_tool::BoxKind,
+    /// Where the gesture is.
+    pub state: box_tool::BoxTool,
+}
+
+impl ToolBehavior for BoxDrawing {
+    fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput {
+        self.state.pointer_as(ctx, ev, self.kind)
+    }
+    fn is_busy(&self) -> bool {
+        !matches!(self.state, box_tool::BoxTool::Idle)
+    }
+    fn state(&self) -> &'static str {
+        match self.state {
+            box_tool::BoxTool::Idle => "idle",
+            box_tool::BoxTool::Pointing { .. } => "pointing",
+            box_tool::BoxTool::Dragging { .. } => "dragging",
+        }
+    }
+    fn holds_pointer(&self) -> bool {
+        self.is_busy()
+    }
+    fn overlay(&self, ctx: &Context<'_>, overlay: &mut Overlay) {
+        overlay.preview = self.state.preview(ctx.task).map(|b| self.kind.shape(b));
+    }
+}
+
+/// The polygon and polyline tools: vertices placed by clicks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineDrawing {
+    /// Closed polygon or open line.
+    pub kind: poly_tool::PolyKind,
+    /// The vertices placed so far.
+    pub state: poly_tool::PolyTool,
+}
+
+impl ToolBehavior for LineDrawing {
+    fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput {
+        self.state.pointer(ctx, ev, self.kind)
+    }
+    fn finish(&mut self, ctx: &Context<'_>) -> ToolOutput {
+        self.state.finish(ctx, self.kind)
+    }
+    fn is_busy(&self) -> bool {
+        self.state.is_busy()
+    }
+    fn state(&self) -> &'static str {
+        match self.state {
+            poly_tool::PolyTool::Idle => "idle",
+            poly_tool::PolyTool::Drawing { .. } => "drawing",
+        }
+    }
+    fn overlay(&self, _ctx: &Context<'_>, overlay: &mut Overlay) {
+        overlay.preview = self.state.preview();
+        overlay.vertices = self.state.vertices().to_vec();
+    }
+}
+
+impl ToolBehavior for keypoint_tool::KeypointTool {
+    fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput {
+        keypoint_tool::KeypointTool::pointer(self, ctx, ev)
+    }
+    fn finish(&mut self, ctx: &Context<'_>) -> ToolOutput {
+        keypoint_tool::KeypointTool::finish(self, ctx)
+    }
+    fn is_busy(&self) -> bool {
+        keypoint_tool::KeypointTool::is_busy(self)
+    }
+    fn state(&self) -> &'static str {
+        match self {
+            keypoint_tool::KeypointTool::Idle => "idle",
+            keypoint_tool::KeypointTool::Placing { .. } => "placing",
+        }
+    }
+    fn overlay(&self, ctx: &Context<'_>, overlay: &mut Overlay) {
+        overlay.preview = self.preview();
+        overlay.vertices = self.vertices();
+        overlay.next_keypoint = self.next_name(ctx);
+    }
+}
+
+/// The brush and the eraser: strokes painted into a mask.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Painting {
+    /// Paint or erase.
+    pub paint: mask_tool::Paint,
+    /// The stroke under way.
+    pub state: mask_tool::BrushTool,
+}
+
+impl ToolBehavior for Painting {
+    fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput {
+        self.state.pointer(ctx, ev, self.paint, ctx.mask)
+    }
+    fn is_busy(&self) -> bool {
+        self.state.is_busy()
+    }
+    fn state(&self) -> &'static str {
+        match self.state {
+            mask_tool::BrushTool::Idle => "idle",
+            mask_tool::BrushTool::Painting { .. } => "painting",
+        }
+    }
+    fn holds_pointer(&self) -> bool {
+        self.is_busy()
+    }
+    fn overlay(&self, _ctx: &Context<'_>, overlay: &mut Overlay) {
+        overlay.brush_path = self.state.path().to_vec();
+    }
+}
+
+/// The magic wand: one click fills a region of similar colour (no state between clicks).
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Wand;
+
+impl ToolBehavior for Wand {
+    fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput {
+        mask_tool::wand_click(ctx, ev, ctx.pixels, ctx.mask)
+    }
+    fn is_busy(&self) -> bool {
+        false
+    }
+    fn state(&self) -> &'static str {
+        "idle"
+    }
+}
+
+impl ToolBehavior for select_tool::SelectTool {
+    fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput {
+        select_tool::SelectTool::pointer(self, ctx, ev)
+    }
+    fn is_busy(&self) -> bool {
+        select_tool::SelectTool::is_busy(self)
+    }
+    fn state(&self) -> &'static str {
+        use select_tool::SelectState;
+        match self.state {
+            SelectState::Idle => "idle",
+            SelectState::Pointing { .. } => "pointing",
+            SelectState::Moving { .. } => "moving",
+            SelectState::Reshaping { .. } => "reshaping",
+            SelectState::RubberBand { .. } => "rubber band",
+        }
+    }
+    fn holds_pointer(&self) -> bool {
+        select_tool::SelectTool::is_busy(self)
+    }
+    fn overlay(&self, ctx: &Context<'_>, overlay: &mut Overlay) {
+        overlay.editing = self.editing();
+        overlay.rubber_band = self.rubber_band();
+        let [id] = ctx.selection else {
+            return;
+        };
+        let shape = overlay
+            .editing
+            .iter()
+            .find(|(e, _)| e == id)
+            .map(|(_, s)| s.clone())
+            .or_else(|| {
+                ctx.doc
+                    .annotation(id)
+                    .filter(|a| !a.locked && !a.hidden)
+                    .map(|a| a.shape.clone())
+            });
+        if let Some(shape) = shape {
+            overlay.handles = match shape_edit::resize_handles(&shape) {
+                Some(h) => h.to_vec(),
+                None => shape_edit::vertices(&shape)
+                    .into_iter()
+                    .map(|(_, p)| p)
+                    .collect(),
+            };
+            overlay.rotate_handle = shape_edit::rotate_handle(&shape, ctx.scale);
+            overlay.selected_vertex = self
+                .selected_vertex(ctx.selection)
+                .and_then(|(_, v)| shape_edit::vertex_position(&shape, v));
+        }
+    }
+}
+
 /// The active tool and its state.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tool {
     /// Select/edit tool.
     Select(select_tool::SelectTool),
-    /// Box tool.
-    Box(box_tool::BoxTool),
-    /// Rotated-box tool (the box gesture, making a rotated box).
-    RotatedBox(box_tool::BoxTool),
-    /// Polygon tool.
-    Polygon(poly_tool::PolyTool),
-    /// Polyline tool.
-    Polyline(poly_tool::PolyTool),
+    /// Box or rotated-box tool.
+    Box(BoxDrawing),
+    /// Polygon or polyline tool.
+    Line(LineDrawing),
     /// Keypoints tool.
     Keypoints(keypoint_tool::KeypointTool),
-    /// Brush tool.
-    Brush(mask_tool::BrushTool),
-    /// Eraser tool.
-    Eraser(mask_tool::BrushTool),
-    /// Magic wand (no state between clicks).
-    Wand,
+    /// Brush or eraser.
+    Paint(Painting),
+    /// Magic wand.
+    Wand(Wand),
 }
 
 impl Tool {
     pub(super) fn new(name: ToolName) -> Self {
+        use box_tool::BoxKind;
+        use poly_tool::PolyKind;
+        let boxes = |kind| {
+            Tool::Box(BoxDrawing {
+                kind,
+                state: Default::default(),
+            })
+        };
+        let lines = |kind| {
+            Tool::Line(LineDrawing {
+                kind,
+                state: Default::default(),
+            })
+        };
+        let paint = |paint| {
+            Tool::Paint(Painting {
+                paint,
+                state: Default::default(),
+            })
+        };
         match name {
             ToolName::Select => Tool::Select(Default::default()),
-            ToolName::Box => Tool::Box(Default::default()),
-            ToolName::RotatedBox => Tool::RotatedBox(Default::default()),
-            ToolName::Polygon => Tool::Polygon(Default::default()),
-            ToolName::Polyline => Tool::Polyline(Default::default()),
+            ToolName::Box => boxes(BoxKind::Axis),
+            ToolName::RotatedBox => boxes(BoxKind::Rotated),
+            ToolName::Polygon => lines(PolyKind::Polygon),
+            ToolName::Polyline => lines(PolyKind::Polyline),
             ToolName::Keypoints => Tool::Keypoints(Default::default()),
-            ToolName::Brush => Tool::Brush(Default::default()),
-            ToolName::Eraser => Tool::Eraser(Default::default()),
-            ToolName::Wand => Tool::Wand,
+            ToolName::Brush => paint(mask_tool::Paint::Brush),
+            ToolName::Eraser => paint(mask_tool::Paint::Eraser),
+            ToolName::Wand => Tool::Wand(Wand),
         }
     }
 
@@ -109,39 +336,60 @@ impl Tool {
     pub fn name(&self) -> ToolName {
         match self {
             Tool::Select(_) => ToolName::Select,
-            Tool::Box(_) => ToolName::Box,
-            Tool::RotatedBox(_) => ToolName::RotatedBox,
-            Tool::Polygon(_) => ToolName::Polygon,
-            Tool::Polyline(_) => ToolName::Polyline,
+            Tool::Box(t) => match t.kind {
+                box_tool::BoxKind::Axis => ToolName::Box,
+                box_tool::BoxKind::Rotated => ToolName::RotatedBox,
+            },
+            Tool::Line(t) => match t.kind {
+                poly_tool::PolyKind::Polygon => ToolName::Polygon,
+                poly_tool::PolyKind::Polyline => ToolName::Polyline,
+            },
             Tool::Keypoints(_) => ToolName::Keypoints,
-            Tool::Brush(_) => ToolName::Brush,
-            Tool::Eraser(_) => ToolName::Eraser,
-            Tool::Wand => ToolName::Wand,
+            Tool::Paint(t) => match t.paint {
+                mask_tool::Paint::Brush => ToolName::Brush,
+                mask_tool::Paint::Eraser => ToolName::Eraser,
+            },
+            Tool::Wand(_) => ToolName::Wand,
         }
     }
 
-    /// Whether a gesture or a shape is in progress (Esc would cancel it).
-    /// Whether a gesture that lasts while a button is held is under way (a drag, a rubber band,
-    /// a brush stroke): what losing the pointer must end. Multi-click drawing (polygons,
-    /// keypoints) is not held and survives it.
-    pub fn holds_pointer(&self) -> bool {
+    /// The tool behind the common interface.
+    pub fn behavior(&self) -> &dyn ToolBehavior {
         match self {
-            Tool::Select(t) => t.is_busy(),
-            Tool::Box(t) | Tool::RotatedBox(t) => !matches!(t, box_tool::BoxTool::Idle),
-            Tool::Brush(t) | Tool::Eraser(t) => t.is_busy(),
-            Tool::Polygon(_) | Tool::Polyline(_) | Tool::Keypoints(_) | Tool::Wand => false,
+            Tool::Select(t) => t,
+            Tool::Box(t) => t,
+            Tool::Line(t) => t,
+            Tool::Keypoints(t) => t,
+            Tool::Paint(t) => t,
+            Tool::Wand(t) => t,
         }
+    }
+
+    /// The tool behind the common interface, to hand it an event.
+    pub fn behavior_mut(&mut self) -> &mut dyn ToolBehavior {
+        match self {
+            Tool::Select(t) => t,
+            Tool::Box(t) => t,
+            Tool::Line(t) => t,
+            Tool::Keypoints(t) => t,
+            Tool::Paint(t) => t,
+            Tool::Wand(t) => t,
+        }
+    }
+
+    /// Throws the state away: what cancel and interrupt do (nothing was committed yet).
+    pub fn reset(&mut self) {
+        *self = Tool::new(self.name());
+    }
+
+    /// Whether a gesture that lasts while a button is held is under way (see
+    /// [`ToolBehavior::holds_pointer`]).
+    pub fn holds_pointer(&self) -> bool {
+        self.behavior().holds_pointer()
     }
 
     /// Whether the tool is in the middle of something (`Esc` cancels it).
     pub fn is_busy(&self) -> bool {
-        match self {
-            Tool::Select(t) => t.is_busy(),
-            Tool::Box(t) | Tool::RotatedBox(t) => !matches!(t, box_tool::BoxTool::Idle),
-            Tool::Polygon(t) | Tool::Polyline(t) => t.is_busy(),
-            Tool::Keypoints(t) => t.is_busy(),
-            Tool::Brush(t) | Tool::Eraser(t) => t.is_busy(),
-            Tool::Wand => false,
-        }
+        self.behavior().is_busy()
     }
 }
