@@ -390,6 +390,17 @@ fn emit(shape: &Shape, batch: &mut Batch, dot: f64, solid: f64, tol: f64) -> Det
     }
 }
 
+/// The path commands of one shape at full detail, exactly as [`plan`] emits them into its
+/// batches (closed outlines with exteriors positive and holes negative, to fill with the
+/// non-zero rule; open lines apart): the painter draws selected shapes and shapes being edited
+/// from these, so a shape looks the same on top as in the layer. Keypoints and masks have
+/// none (they are drawn as points and bitmaps).
+pub fn shape_commands(shape: &Shape) -> Batch {
+    let mut batch = Batch::default();
+    emit(shape, &mut batch, 0.0, 0.0, 0.0);
+    batch
+}
+
 /// Twice the signed area (positive for the direction of a canvas `rect`, y down).
 fn signed_area2(points: &[Point]) -> f64 {
     let n = points.len();

@@ -20,9 +20,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{
-    CanvasRenderingContext2d, CanvasWindingRule, HtmlCanvasElement, HtmlImageElement, Path2d,
-};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlImageElement, Path2d};
 
 mod layer;
 use layer::{patch_layer, raster_layer};

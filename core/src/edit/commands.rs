@@ -44,73 +44,38 @@ impl Editor {
         }))
     }
 
+    /// Hands `key` to the active tool; `None` when the tool leaves it to the editor.
+    fn tool_key(&mut self, key: ToolKey) -> Option<Outcome> {
+        let out = {
+            let ctx = Context {
+                doc: &self.doc,
+                task: self.doc.task(),
+                label: &self.label,
+                selection: &self.selection,
+                mask: &self.mask_options,
+                pixels: self.pixels.as_ref(),
+                scale: 1.0,
+            };
+            self.tool.behavior_mut().key(&ctx, key)
+        }?;
+        let mut outcome = self.finish(out);
+        outcome.redraw = true;
+        Some(outcome)
+    }
+
     /// `Delete`/`Backspace`: while drawing, removes the last vertex; with a vertex selected,
     /// removes that vertex; otherwise deletes the selection.
     pub fn delete(&mut self) -> Outcome {
-        let removed = match &mut self.tool {
-            Tool::Line(t) => t.state.remove_last(),
-            Tool::Keypoints(t) => t.remove_last(),
-            Tool::Select(t) => {
-                if let Some((id, v)) = t.selected_vertex(&self.selection) {
-                    t.clear_vertex();
-                    let out = select_tool::remove_vertex_op(self.doc.task(), &id, v);
-                    let mut outcome = self.finish(out);
-                    outcome.redraw = true;
-                    return outcome;
-                }
-                false
-            }
-            _ => false,
-        };
-        if removed {
-            return Outcome {
-                redraw: true,
-                ..Outcome::default()
-            };
+        match self.tool_key(ToolKey::RemoveLast) {
+            Some(outcome) => outcome,
+            None => self.delete_selection(),
         }
-        self.delete_selection()
     }
 
     /// Cycles a keypoint's visibility (`I`): the last placed point while placing keypoints, the
     /// selected keypoint (one op) while editing.
     pub fn toggle_visibility(&mut self) -> Outcome {
-        let changed = match &mut self.tool {
-            Tool::Keypoints(t) => t.toggle_last(),
-            Tool::Select(t) => {
-                let Some((id, v)) = t.selected_vertex(&self.selection) else {
-                    return Outcome::default();
-                };
-                let Some(a) = self.doc.annotation(&id).filter(|a| !a.locked) else {
-                    return Outcome::default();
-                };
-                let Shape::Keypoints { points } = &a.shape else {
-                    return Outcome::default();
-                };
-                let mut points = points.clone();
-                let Some(k) = points.get_mut(v.index) else {
-                    return Outcome::default();
-                };
-                k.visibility = keypoint_tool::next_visibility(k.visibility);
-                if k.visibility == crate::model::Visibility::NotLabeled {
-                    t.clear_vertex();
-                    (k.x, k.y) = (0.0, 0.0);
-                }
-                let op = Op::SetShape {
-                    id,
-                    before: a.shape.clone(),
-                    after: Shape::Keypoints { points },
-                };
-                return self.finish(ToolOutput {
-                    ops: vec![op],
-                    ..ToolOutput::default()
-                });
-            }
-            _ => false,
-        };
-        Outcome {
-            redraw: changed,
-            ..Outcome::default()
-        }
+        self.tool_key(ToolKey::CycleVisibility).unwrap_or_default()
     }
 
     /// Moves the selected unlocked shapes by `(dx, dy)` image pixels (arrow keys), kept inside
@@ -253,9 +218,9 @@ impl Editor {
             ..ToolOutput::default()
         });
         let before = self.selection.len();
-        let task = self.doc.task();
+        let doc = &self.doc;
         self.selection
-            .retain(|id| !label_ids.contains(id) || task.annotation(id).is_some_and(|a| !a.hidden));
+            .retain(|id| !label_ids.contains(id) || doc.annotation(id).is_some_and(|a| !a.hidden));
         if self.selection.len() != before {
             outcome.selection_changed = true;
             outcome.redraw = true;

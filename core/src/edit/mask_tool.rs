@@ -151,7 +151,7 @@ impl BrushTool {
 /// The one unlocked, visible mask selected, if any.
 fn selected_mask<'t>(ctx: &Context<'t>) -> Option<&'t Annotation> {
     let [id] = ctx.selection else { return None };
-    ctx.task
+    ctx.doc
         .annotation(id)
         .filter(|a| !a.locked && !a.hidden && matches!(a.shape, Shape::Mask(_)))
 }

@@ -20,7 +20,7 @@ use crate::model::{Annotation, AnnotationId, AttributeKind, AttributeValue, Poin
 use serde::{Deserialize, Serialize};
 
 mod tool;
-pub use tool::{BoxDrawing, LineDrawing, Painting, Tool, ToolBehavior, ToolName, Wand};
+pub use tool::{BoxDrawing, LineDrawing, Painting, Tool, ToolBehavior, ToolKey, ToolName, Wand};
 
 pub use keymap::{Action, Keymap};
 
@@ -586,8 +586,8 @@ impl Editor {
     }
 
     fn prune_selection(&mut self) {
-        let task = self.doc.task();
-        self.selection.retain(|id| task.position(id).is_some());
+        let doc = &self.doc;
+        self.selection.retain(|id| doc.contains(id));
     }
 
     fn finish(&mut self, out: ToolOutput) -> Outcome {

@@ -221,7 +221,7 @@ fn added(ctx: &Context<'_>, shape: Shape) -> ToolOutput {
 }
 
 fn add_hole(ctx: &Context<'_>, target: HoleTarget, ring: Vec<Point>) -> ToolOutput {
-    let Some(a) = ctx.task.annotation(&target.id) else {
+    let Some(a) = ctx.doc.annotation(&target.id) else {
         return ToolOutput::default();
     };
     let Shape::Polygon(poly) = &a.shape else {
@@ -249,7 +249,7 @@ fn add_hole(ctx: &Context<'_>, target: HoleTarget, ring: Vec<Point>) -> ToolOutp
 /// The selected polygon (exactly one, unlocked) and the part whose exterior contains `p`.
 fn hole_target(ctx: &Context<'_>, p: Point) -> Option<HoleTarget> {
     let [id] = ctx.selection else { return None };
-    let a = ctx.task.annotation(id)?;
+    let a = ctx.doc.annotation(id)?;
     if a.locked || a.hidden {
         return None;
     }

@@ -17,6 +17,7 @@ use super::box_tool::MIN_BOX_SIDE;
 use super::hit::dist;
 use super::shape_edit::{self, VertexRef};
 use super::{Context, PointerEvent, PointerKind, ToolOutput, DRAG_THRESHOLD_PX};
+use crate::document::Document;
 use crate::history::Op;
 use crate::model::{AnnotationId, BoxShape, Point, Shape, Task};
 
@@ -349,7 +350,7 @@ impl SelectTool {
             Target::Vertex(id, v) => {
                 if ev.mods.alt {
                     self.vertex = None;
-                    return remove_vertex_op(ctx.task, &id, v);
+                    return remove_vertex_op(ctx.doc, &id, v);
                 }
                 self.vertex = Some((id, v));
                 ToolOutput::default()
@@ -401,8 +402,8 @@ impl SelectTool {
 
 /// The op that removes vertex `v` of annotation `id` (none if the shape would become invalid or
 /// the annotation is locked).
-pub fn remove_vertex_op(task: &Task, id: &AnnotationId, v: VertexRef) -> ToolOutput {
-    let Some(a) = task.annotation(id).filter(|a| !a.locked) else {
+pub fn remove_vertex_op(doc: &Document, id: &AnnotationId, v: VertexRef) -> ToolOutput {
+    let Some(a) = doc.annotation(id).filter(|a| !a.locked) else {
         return ToolOutput::default();
     };
     match shape_edit::remove_vertex(&a.shape, v) {

@@ -67,6 +67,15 @@ impl ToolName {
     }
 }
 
+/// A key a tool may take before the editor's own command for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToolKey {
+    /// `Delete`/`Backspace`: the last vertex or point placed, or the selected vertex.
+    RemoveLast,
+    /// `I`: cycle a keypoint's visibility.
+    CycleVisibility,
+}
+
 /// What every tool does, whatever its state: the one interface the editor dispatches through.
 /// A tool is a state machine (a state enum per tool, see the tool modules) that owns its own
 /// parameters (which kind of box or line it draws, whether it paints or erases); it turns
@@ -80,6 +89,11 @@ pub trait ToolBehavior {
     /// `Enter` or a double-click: completes a shape drawn by clicks.
     fn finish(&mut self, _ctx: &Context<'_>) -> ToolOutput {
         ToolOutput::default()
+    }
+    /// A key the tool handles in its current state (`Some`, with the ops it makes, possibly
+    /// none), or `None` to let the editor's command have it.
+    fn key(&mut self, _ctx: &Context<'_>, _key: ToolKey) -> Option<ToolOutput> {
+        None
     }
     /// In the middle of something that `Esc` cancels.
     fn is_busy(&self) -> bool;
@@ -143,6 +157,9 @@ impl ToolBehavior for LineDrawing {
     fn finish(&mut self, ctx: &Context<'_>) -> ToolOutput {
         self.state.finish(ctx, self.kind)
     }
+    fn key(&mut self, _ctx: &Context<'_>, key: ToolKey) -> Option<ToolOutput> {
+        (key == ToolKey::RemoveLast && self.state.remove_last()).then(ToolOutput::default)
+    }
     fn is_busy(&self) -> bool {
         self.state.is_busy()
     }
@@ -164,6 +181,13 @@ impl ToolBehavior for keypoint_tool::KeypointTool {
     }
     fn finish(&mut self, ctx: &Context<'_>) -> ToolOutput {
         keypoint_tool::KeypointTool::finish(self, ctx)
+    }
+    fn key(&mut self, _ctx: &Context<'_>, key: ToolKey) -> Option<ToolOutput> {
+        let changed = match key {
+            ToolKey::RemoveLast => self.remove_last(),
+            ToolKey::CycleVisibility => self.toggle_last(),
+        };
+        changed.then(ToolOutput::default)
     }
     fn is_busy(&self) -> bool {
         keypoint_tool::KeypointTool::is_busy(self)
@@ -230,6 +254,36 @@ impl ToolBehavior for Wand {
 impl ToolBehavior for select_tool::SelectTool {
     fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput {
         select_tool::SelectTool::pointer(self, ctx, ev)
+    }
+    fn key(&mut self, ctx: &Context<'_>, key: ToolKey) -> Option<ToolOutput> {
+        let (id, v) = self.selected_vertex(ctx.selection)?;
+        match key {
+            ToolKey::RemoveLast => {
+                self.clear_vertex();
+                Some(select_tool::remove_vertex_op(ctx.doc, &id, v))
+            }
+            ToolKey::CycleVisibility => {
+                let a = ctx.doc.annotation(&id).filter(|a| !a.locked)?;
+                let Shape::Keypoints { points } = &a.shape else {
+                    return None;
+                };
+                let mut points = points.clone();
+                let k = points.get_mut(v.index)?;
+                k.visibility = keypoint_tool::next_visibility(k.visibility);
+                if k.visibility == crate::model::Visibility::NotLabeled {
+                    self.clear_vertex();
+                    (k.x, k.y) = (0.0, 0.0);
+                }
+                Some(ToolOutput {
+                    ops: vec![Op::SetShape {
+                        id,
+                        before: a.shape.clone(),
+                        after: Shape::Keypoints { points },
+                    }],
+                    ..ToolOutput::default()
+                })
+            }
+        }
     }
     fn is_busy(&self) -> bool {
         select_tool::SelectTool::is_busy(self)

@@ -722,3 +722,33 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_shape_drawn_on_top_has_the_commands_the_plan_gives_it() {
+    let mut poly = PolygonShape::simple(square(50.0, 50.0, 20.0, true));
+    poly.parts[0].holes.push(square(50.0, 50.0, 5.0, false));
+    let shapes = [
+        boxed("b", "cat", 10.0, 10.0, 30.0, 40.0).shape,
+        Shape::Polygon(poly),
+        Shape::Polyline {
+            points: vec![
+                Point::new(0.0, 0.0),
+                Point::new(90.0, 5.0),
+                Point::new(95.0, 95.0),
+            ],
+        },
+    ];
+    for shape in shapes {
+        let doc = Document::new(task(vec![Annotation::new("s", "cat", shape.clone())]));
+        // At a large zoom the plan keeps every vertex, as the full-detail commands do.
+        let planned = plan_of(&doc, (-10.0, -10.0, 200.0, 200.0), 1000.0);
+        let batch = &planned.batches[0];
+        let own = shape_commands(&shape);
+        assert_eq!(
+            (&own.areas, &own.lines),
+            (&batch.areas, &batch.lines),
+            "{shape:?}"
+        );
+        assert!(own.dots.is_empty() && own.solids.is_empty());
+    }
+}

@@ -15,6 +15,7 @@ impl Painter<'_> {
         px / self.scale
     }
 
+    /// Dashes (`on`) or solid lines from now on.
     pub(super) fn dash(&self, on: bool) {
         let pattern = if on {
             js_sys::Array::of2(&self.px(6.0).into(), &self.px(4.0).into())
@@ -22,17 +23,6 @@ impl Painter<'_> {
             js_sys::Array::new()
         };
         self.ctx.set_line_dash(&pattern).ok();
-    }
-
-    pub(super) fn ring(&self, ring: &[Point], closed: bool) {
-        let Some(first) = ring.first() else { return };
-        self.ctx.move_to(first.x, first.y);
-        for p in &ring[1..] {
-            self.ctx.line_to(p.x, p.y);
-        }
-        if closed {
-            self.ctx.close_path();
-        }
     }
 
     /// Draws one shape in its label colour; `preview` dashes the outline.
@@ -54,31 +44,11 @@ impl Painter<'_> {
         }));
         self.dash(preview);
         ctx.begin_path();
-        let fill = match shape {
-            Shape::Box(b) => {
-                ctx.rect(b.x0, b.y0, b.width(), b.height());
-                true
-            }
-            Shape::RotatedBox(r) => {
-                self.ring(&r.corners(), true);
-                true
-            }
-            Shape::Polygon(poly) => {
-                for part in &poly.parts {
-                    self.ring(&part.exterior, true);
-                    for hole in &part.holes {
-                        self.ring(hole, true);
-                    }
-                }
-                true
-            }
-            Shape::Polyline { points } => {
-                self.ring(points, false);
-                false
-            }
+        match shape {
             Shape::Keypoints { points } => {
                 self.keypoints(points, label, color);
-                false
+                self.dash(false);
+                return;
             }
             Shape::Mask(m) => {
                 mask_runs(ctx, m);
@@ -100,14 +70,18 @@ impl Painter<'_> {
                 }
                 return;
             }
-        };
-        if fill {
-            ctx.set_global_alpha(self.opacity);
-            ctx.fill_with_canvas_winding_rule(CanvasWindingRule::Evenodd);
-            ctx.set_global_alpha(1.0);
+            _ => {}
         }
-        if !matches!(shape, Shape::Keypoints { .. }) {
-            ctx.stroke();
+        // Outlines come from the same path commands the plan batches are made of.
+        let cmds = render_plan::shape_commands(shape);
+        for path in paths(&cmds.areas, false) {
+            ctx.set_global_alpha(self.opacity);
+            ctx.fill_with_path_2d(&path);
+            ctx.set_global_alpha(1.0);
+            ctx.stroke_with_path(&path);
+        }
+        for path in paths(&cmds.lines, false) {
+            ctx.stroke_with_path(&path);
         }
         self.dash(false);
     }
