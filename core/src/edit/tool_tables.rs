@@ -19,6 +19,8 @@ enum Step {
     Cancel,
     /// The pointer is lost (cancelled, capture lost, window blurred).
     Interrupt,
+    /// `Delete`.
+    Delete,
 }
 
 /// One row: the tool, what is in the task and selected first, the steps, the state after each
@@ -109,6 +111,7 @@ fn check(rows: &[Row]) {
                 Step::Finish => ed.finish_shape(),
                 Step::Cancel => ed.cancel(),
                 Step::Interrupt => ed.interrupt(),
+                Step::Delete => ed.delete(),
             };
             assert!(out.refused.is_none(), "{}: {:?}", row.name, out.refused);
             ops.extend(out.committed.iter().map(op_kind));
@@ -124,7 +127,7 @@ fn check(rows: &[Row]) {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
-use Step::{Cancel, Down, Finish, Interrupt, Move, Up};
+use Step::{Cancel, Delete, Down, Finish, Interrupt, Move, Up};
 
 #[test]
 fn box_tools() {
@@ -221,6 +224,26 @@ fn line_tools() {
             ops: &["add"],
         },
         Row {
+            name: "Delete takes back the last vertex, not the selection",
+            tool: ToolName::Polyline,
+            boxes: &[("a", [150.0, 10.0, 190.0, 40.0])],
+            selected: &["a"],
+            steps: &[
+                Down(10.0, 10.0),
+                Up(10.0, 10.0),
+                Down(60.0, 10.0),
+                Up(60.0, 10.0),
+                Delete,
+                Down(60.0, 60.0),
+                Up(60.0, 60.0),
+                Finish,
+            ],
+            path: &[
+                "drawing", "drawing", "drawing", "drawing", "drawing", "drawing", "drawing", "idle",
+            ],
+            ops: &["add"],
+        },
+        Row {
             name: "Esc drops the line being drawn",
             tool: ToolName::Polyline,
             boxes: &[],
@@ -271,6 +294,27 @@ fn select_tool() {
             ops: &[],
         },
         Row {
+            name: "a click on empty image, then Delete, deletes nothing",
+            tool: ToolName::Select,
+            boxes: &[("a", [20.0, 20.0, 60.0, 60.0])],
+            selected: &["a"],
+            steps: &[Down(150.0, 80.0), Up(150.0, 80.0), Delete],
+            path: &["pointing", "idle", "idle"],
+            ops: &[],
+        },
+        Row {
+            name: "Delete removes the selected box as one step",
+            tool: ToolName::Select,
+            boxes: &[
+                ("a", [20.0, 20.0, 60.0, 60.0]),
+                ("b", [100.0, 20.0, 120.0, 60.0]),
+            ],
+            selected: &["a", "b"],
+            steps: &[Delete],
+            path: &["idle"],
+            ops: &["batch(remove, remove)"],
+        },
+        Row {
             name: "a drag on empty image is a rubber band",
             tool: ToolName::Select,
             boxes: &[("a", [20.0, 20.0, 60.0, 60.0])],
@@ -280,6 +324,25 @@ fn select_tool() {
             ops: &[],
         },
     ]);
+}
+
+#[test]
+fn keypoint_tool() {
+    check(&[Row {
+        name: "points placed by clicks, Enter keeps them as one annotation",
+        tool: ToolName::Keypoints,
+        boxes: &[],
+        selected: &[],
+        steps: &[
+            Down(10.0, 10.0),
+            Up(10.0, 10.0),
+            Down(20.0, 30.0),
+            Up(20.0, 30.0),
+            Finish,
+        ],
+        path: &["placing", "placing", "placing", "placing", "idle"],
+        ops: &["add"],
+    }]);
 }
 
 #[test]
