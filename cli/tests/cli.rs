@@ -257,3 +257,20 @@ fn two_images_bound_for_one_path_are_refused() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn help_lists_every_format_of_the_registry() {
+    let out = lasso(&["--help"]);
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for f in lasso_core::formats::registry::all() {
+        let line = help
+            .lines()
+            .find(|l| {
+                l.trim_start()
+                    .starts_with(&format!("{} ", f.name().as_str()))
+            })
+            .unwrap_or_else(|| panic!("{} is not listed in:\n{help}", f.name()));
+        assert!(line.contains(f.describe()), "{line}");
+    }
+}

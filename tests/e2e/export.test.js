@@ -49,7 +49,14 @@ test("a box and a polygon drawn with the mouse survive a Label Studio zip export
   await page.click(".lasso-export-toggle");
   const options = await page.locator(".lasso-export-format option").allTextContents();
   for (const f of ["lasso", "cvat", "label-studio", "masks"]) assert.ok(options.includes(f), `${f} in ${options}`);
+  // The panel says what a format would not keep of this task: YOLO detect turns the polygon
+  // into its bounding box; Label Studio keeps both shapes.
+  await page.selectOption(".lasso-export-format", "yolo");
+  await page.waitForSelector(".lasso-export-losses li");
+  const losses = await page.locator(".lasso-export-losses li").allTextContents();
+  assert.deepEqual(losses, ["1 polygon: each written as its bounding box"]);
   await page.selectOption(".lasso-export-format", "label-studio");
+  await page.waitForSelector(".lasso-export-losses", { state: "detached" });
   const [download] = await Promise.all([page.waitForEvent("download"), page.click(".lasso-export-start")]);
   assert.match(download.suggestedFilename(), /label-studio\.zip$/);
   const zipPath = artifact("export-label-studio.zip");
