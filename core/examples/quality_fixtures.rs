@@ -1,0 +1,106 @@
+//! Writes generated agreement cases with lasso-core's answers, for
+//! `tests/python/test_quality_references.py` to compare with scipy, scikit-learn and
+//! statsmodels: IoU matrices with the matched count and total IoU, pairs of raters' answers
+//! with Cohen's kappa, count tables with Fleiss' kappa.
+//!
+//! Usage: `cargo run -p lasso-core --example quality_fixtures -- OUT.json`
+
+use lasso_core::quality::{cohen_kappa, fleiss_kappa, match_by_iou};
+use serde_json::json;
+
+/// xorshift64*: the same cases on every run.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn main() {
+    let out = std::env::args()
+        .nth(1)
+        .expect("usage: quality_fixtures OUT.json");
+    let mut g = Gen(0x9E37_79B9_7F4A_7C15);
+    let mut matchings = Vec::new();
+    for case in 0..300 {
+        let (rows, cols) = (g.below(12) as usize, g.below(12) as usize);
+        // Sparse overlaps, some exact ties (quarter steps) and some continuous values.
+        let iou: Vec<Vec<f64>> = (0..rows)
+            .map(|_| {
+                (0..cols)
+                    .map(|_| match g.below(4) {
+                        0 | 1 => 0.0,
+                        2 if case % 3 == 0 => g.below(5) as f64 / 4.0,
+                        _ => g.unit(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let threshold = [0.3, 0.5, 0.75][case % 3];
+        let m = match_by_iou(&iou, threshold);
+        matchings.push(json!({
+            "iou": iou,
+            "threshold": threshold,
+            "matched": m.len(),
+            "total": m.iter().map(|x| x.iou).sum::<f64>(),
+        }));
+    }
+    let mut cohen = Vec::new();
+    for case in 0..200 {
+        let n = 2 + g.below(60) as usize;
+        let k = 2 + g.below(4);
+        let a: Vec<u64> = (0..n).map(|_| g.below(k)).collect();
+        // Raters who mostly agree, and some who answer at random.
+        let b: Vec<u64> = a
+            .iter()
+            .map(|&x| {
+                if case % 4 != 0 && g.below(3) > 0 {
+                    x
+                } else {
+                    g.below(k)
+                }
+            })
+            .collect();
+        let kappa = cohen_kappa(&a, &b).expect("equal lengths");
+        cohen.push(
+            json!({"a": a, "b": b, "kappa": if kappa.is_nan() { None } else { Some(kappa) }}),
+        );
+    }
+    let mut fleiss = Vec::new();
+    for _ in 0..200 {
+        let items = 1 + g.below(30) as usize;
+        let raters = 2 + g.below(6) as usize;
+        let cats = 2 + g.below(4) as usize;
+        let table: Vec<Vec<usize>> = (0..items)
+            .map(|_| {
+                let mut row = vec![0; cats];
+                let favourite = g.below(cats as u64) as usize;
+                for _ in 0..raters {
+                    let pick = if g.below(2) == 0 {
+                        favourite
+                    } else {
+                        g.below(cats as u64) as usize
+                    };
+                    row[pick] += 1;
+                }
+                row
+            })
+            .collect();
+        let kappa = fleiss_kappa(&table).expect("rectangular, equal raters");
+        fleiss.push(
+            json!({"table": table, "kappa": if kappa.is_nan() { None } else { Some(kappa) }}),
+        );
+    }
+    let doc = json!({"matchings": matchings, "cohen": cohen, "fleiss": fleiss});
+    std::fs::write(out, serde_json::to_string(&doc).expect("JSON")).expect("write fixtures");
+}

@@ -1,0 +1,13 @@
+//! Agreement between annotators: matching their shapes one to one, and chance-corrected
+//! agreement on categorical answers (kappa).
+//!
+//! The figures are the ones the libraries people already trust report, on the same inputs:
+//! matching is scipy's `linear_sum_assignment` (the same Jonker–Volgenant solver), Cohen's kappa
+//! is scikit-learn's `cohen_kappa_score`, Fleiss' kappa is statsmodels' `fleiss_kappa`
+//! (`tests/python/test_quality_references.py` compares them on generated cases).
+
+pub mod kappa;
+pub mod matching;
+
+pub use kappa::{cohen_kappa, fleiss_kappa};
+pub use matching::{match_annotations, match_by_iou, Match, PairStats};
