@@ -1,11 +1,12 @@
 //! Writes generated agreement cases with lasso-core's answers, for
 //! `tests/python/test_quality_references.py` to compare with scipy, scikit-learn and
 //! statsmodels: IoU matrices with the matched count and total IoU, pairs of raters' answers
-//! with Cohen's kappa, count tables with Fleiss' kappa.
+//! with Cohen's kappa, count tables with Fleiss' kappa, raters × items answers with gaps and
+//! Krippendorff's alpha.
 //!
 //! Usage: `cargo run -p lasso-core --example quality_fixtures -- OUT.json`
 
-use lasso_core::quality::{cohen_kappa, fleiss_kappa, match_by_iou};
+use lasso_core::quality::{cohen_kappa, fleiss_kappa, krippendorff_alpha, match_by_iou};
 use serde_json::json;
 
 /// xorshift64*: the same cases on every run.
@@ -101,6 +102,30 @@ fn main() {
             json!({"table": table, "kappa": if kappa.is_nan() { None } else { Some(kappa) }}),
         );
     }
-    let doc = json!({"matchings": matchings, "cohen": cohen, "fleiss": fleiss});
+    let mut alpha = Vec::new();
+    while alpha.len() < 150 {
+        let raters = 2 + g.below(4) as usize;
+        let items = 3 + g.below(30) as usize;
+        let cats = 2 + g.below(4);
+        let truth: Vec<u64> = (0..items).map(|_| g.below(cats)).collect();
+        let data: Vec<Vec<Option<u64>>> = (0..raters)
+            .map(|_| {
+                truth
+                    .iter()
+                    .map(|&t| match g.below(10) {
+                        0 | 1 => None,
+                        2 | 3 => Some(g.below(cats)),
+                        _ => Some(t),
+                    })
+                    .collect()
+            })
+            .collect();
+        // Cases with no disagreement possible (one category seen) are undefined; skip them.
+        match krippendorff_alpha(&data) {
+            Some(a) if a.is_finite() => alpha.push(json!({"data": data, "alpha": a})),
+            _ => continue,
+        }
+    }
+    let doc = json!({"matchings": matchings, "cohen": cohen, "fleiss": fleiss, "alpha": alpha});
     std::fs::write(out, serde_json::to_string(&doc).expect("JSON")).expect("write fixtures");
 }

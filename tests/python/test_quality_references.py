@@ -1,13 +1,15 @@
 """lasso-core's agreement figures against the libraries people compute them with, on a few
 hundred generated cases: matchings against scipy's linear_sum_assignment (same matched count and
 total IoU), Cohen's kappa against scikit-learn's cohen_kappa_score and Fleiss' kappa against
-statsmodels' fleiss_kappa (within 1e-12)."""
+statsmodels' fleiss_kappa and Krippendorff's alpha (nominal, with missing answers) against the
+krippendorff package (within 1e-12)."""
 import json
 import math
 import os
 import subprocess
 import tempfile
 
+import krippendorff
 import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
@@ -33,6 +35,7 @@ def test_enough_cases(fixtures):
     assert len(fixtures["matchings"]) >= 300
     assert len(fixtures["cohen"]) >= 200
     assert len(fixtures["fleiss"]) >= 200
+    assert len(fixtures["alpha"]) >= 150
 
 
 def test_matchings_equal_linear_sum_assignment(fixtures):
@@ -69,3 +72,10 @@ def test_fleiss_kappa_equals_statsmodels(fixtures):
             assert math.isnan(theirs), case
         else:
             assert abs(case["kappa"] - theirs) <= 1e-12, (case, theirs)
+
+
+def test_krippendorff_alpha_equals_the_krippendorff_package(fixtures):
+    for case in fixtures["alpha"]:
+        data = np.array([[np.nan if v is None else v for v in row] for row in case["data"]], dtype=float)
+        theirs = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+        assert abs(case["alpha"] - theirs) <= 1e-12, (case, theirs)

@@ -3,7 +3,8 @@
 //! Cohen's kappa for two raters, as scikit-learn's `cohen_kappa_score` computes it (observed
 //! agreement against the agreement expected from each rater's own category frequencies), and
 //! Fleiss' kappa for any number of raters per item, as statsmodels' `fleiss_kappa` computes it
-//! from a table of counts (items × categories).
+//! from a table of counts (items × categories), and Krippendorff's alpha for nominal answers
+//! where some raters did not answer some items, as the `krippendorff` package computes it.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -64,6 +65,68 @@ pub fn fleiss_kappa(table: &[Vec<usize>]) -> Option<f64> {
         })
         .sum();
     Some((p_mean - p_e) / (1.0 - p_e))
+}
+
+/// Krippendorff's alpha for nominal answers: `data[r][u]` is rater `r`'s answer on item `u`, or
+/// `None` where the rater gave none. Items with fewer than two answers carry no information and
+/// are left out. `None` when the rows differ in length or no item has two answers; NaN when
+/// every answer is the same category (no disagreement is possible).
+pub fn krippendorff_alpha<T: Eq + Hash>(data: &[Vec<Option<T>>]) -> Option<f64> {
+    let items = data.first()?.len();
+    if data.iter().any(|r| r.len() != items) {
+        return None;
+    }
+    let mut categories: HashMap<&T, usize> = HashMap::new();
+    for v in data.iter().flatten().flatten() {
+        let next = categories.len();
+        categories.entry(v).or_insert(next);
+    }
+    let k = categories.len();
+    // The coincidence matrix: each ordered pair of answers from different raters on one item,
+    // weighted 1 / (answers on the item - 1).
+    let mut o = vec![0.0f64; k * k];
+    let mut any = false;
+    for u in 0..items {
+        let mut counts = vec![0usize; k];
+        let mut m = 0usize;
+        for row in data {
+            if let Some(v) = &row[u] {
+                counts[categories[v]] += 1;
+                m += 1;
+            }
+        }
+        if m < 2 {
+            continue;
+        }
+        any = true;
+        let w = 1.0 / (m - 1) as f64;
+        for c in 0..k {
+            for d in 0..k {
+                let pairs = if c == d {
+                    counts[c] * counts[c].saturating_sub(1)
+                } else {
+                    counts[c] * counts[d]
+                };
+                o[c * k + d] += pairs as f64 * w;
+            }
+        }
+    }
+    if !any {
+        return None;
+    }
+    let n_c: Vec<f64> = (0..k).map(|c| (0..k).map(|d| o[c * k + d]).sum()).collect();
+    let n: f64 = n_c.iter().sum();
+    let mut observed = 0.0;
+    let mut expected = 0.0;
+    for c in 0..k {
+        for d in 0..k {
+            if c != d {
+                observed += o[c * k + d];
+                expected += n_c[c] * n_c[d];
+            }
+        }
+    }
+    Some(1.0 - (n - 1.0) * observed / expected)
 }
 
 #[cfg(test)]

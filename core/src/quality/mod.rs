@@ -3,11 +3,12 @@
 //!
 //! The figures are the ones the libraries people already trust report, on the same inputs:
 //! matching is scipy's `linear_sum_assignment` (the same Jonker–Volgenant solver), Cohen's kappa
-//! is scikit-learn's `cohen_kappa_score`, Fleiss' kappa is statsmodels' `fleiss_kappa`
+//! is scikit-learn's `cohen_kappa_score`, Fleiss' kappa is statsmodels' `fleiss_kappa`,
+//! Krippendorff's alpha is the `krippendorff` package's `alpha` (nominal)
 //! (`tests/python/test_quality_references.py` compares them on generated cases).
 
 pub mod kappa;
 pub mod matching;
 
-pub use kappa::{cohen_kappa, fleiss_kappa};
+pub use kappa::{cohen_kappa, fleiss_kappa, krippendorff_alpha};
 pub use matching::{match_annotations, match_by_iou, Match, PairStats};
