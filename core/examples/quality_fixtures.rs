@@ -2,11 +2,14 @@
 //! `tests/python/test_quality_references.py` to compare with scipy, scikit-learn and
 //! statsmodels: IoU matrices with the matched count and total IoU, pairs of raters' answers
 //! with Cohen's kappa, count tables with Fleiss' kappa, raters × items answers with gaps and
-//! Krippendorff's alpha.
+//! Krippendorff's alpha, keypoint sets with their OKS.
 //!
 //! Usage: `cargo run -p lasso-core --example quality_fixtures -- OUT.json`
 
-use lasso_core::quality::{cohen_kappa, fleiss_kappa, krippendorff_alpha, match_by_iou};
+use lasso_core::model::{Keypoint, Visibility};
+use lasso_core::quality::{
+    cohen_kappa, fleiss_kappa, krippendorff_alpha, match_by_iou, oks, COCO_SIGMAS,
+};
 use serde_json::json;
 
 /// xorshift64*: the same cases on every run.
@@ -126,6 +129,64 @@ fn main() {
             _ => continue,
         }
     }
-    let doc = json!({"matchings": matchings, "cohen": cohen, "fleiss": fleiss, "alpha": alpha});
+    let mut oks_cases = Vec::new();
+    for case in 0..200 {
+        let point = |g: &mut Gen, v: Visibility| Keypoint {
+            name: String::new(),
+            x: g.unit() * 200.0,
+            y: g.unit() * 200.0,
+            visibility: v,
+        };
+        let reference: Vec<Keypoint> = (0..17)
+            .map(|_| {
+                // Every tenth case has no labelled reference point (COCO's box rule).
+                let v = match (case % 10, g.below(4)) {
+                    (0, _) => Visibility::NotLabeled,
+                    (_, 0) => Visibility::NotLabeled,
+                    (_, 1) => Visibility::Occluded,
+                    _ => Visibility::Visible,
+                };
+                point(&mut g, v)
+            })
+            .collect();
+        let spread = [1.0, 5.0, 20.0][case % 3];
+        let candidate: Vec<Keypoint> = reference
+            .iter()
+            .map(|r| Keypoint {
+                name: String::new(),
+                x: r.x + (g.unit() - 0.5) * spread,
+                y: r.y + (g.unit() - 0.5) * spread,
+                visibility: Visibility::Visible,
+            })
+            .collect();
+        let bbox = [
+            g.unit() * 100.0,
+            g.unit() * 100.0,
+            1.0 + g.unit() * 80.0,
+            1.0 + g.unit() * 80.0,
+        ];
+        let area = bbox[2] * bbox[3] * (0.3 + g.unit() * 0.7);
+        let value = oks(&reference, &candidate, area, bbox, &COCO_SIGMAS).expect("17 points");
+        let flat = |pts: &[Keypoint]| -> Vec<f64> {
+            pts.iter()
+                .flat_map(|p| {
+                    let v = match p.visibility {
+                        Visibility::NotLabeled => 0.0,
+                        Visibility::Occluded => 1.0,
+                        Visibility::Visible => 2.0,
+                    };
+                    [p.x, p.y, v]
+                })
+                .collect()
+        };
+        oks_cases.push(json!({
+            "gt": flat(&reference),
+            "dt": flat(&candidate),
+            "bbox": bbox,
+            "area": area,
+            "oks": value,
+        }));
+    }
+    let doc = json!({"matchings": matchings, "cohen": cohen, "fleiss": fleiss, "alpha": alpha, "oks": oks_cases});
     std::fs::write(out, serde_json::to_string(&doc).expect("JSON")).expect("write fixtures");
 }

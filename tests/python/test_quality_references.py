@@ -2,7 +2,8 @@
 hundred generated cases: matchings against scipy's linear_sum_assignment (same matched count and
 total IoU), Cohen's kappa against scikit-learn's cohen_kappa_score and Fleiss' kappa against
 statsmodels' fleiss_kappa and Krippendorff's alpha (nominal, with missing answers) against the
-krippendorff package (within 1e-12)."""
+krippendorff package (within 1e-12), and keypoint similarity against pycocotools'
+COCOeval.computeOks."""
 import json
 import math
 import os
@@ -10,6 +11,8 @@ import subprocess
 import tempfile
 
 import krippendorff
+from pycocotools.coco import COCO
+from pycocotools.cocoeval import COCOeval
 import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
@@ -79,3 +82,23 @@ def test_krippendorff_alpha_equals_the_krippendorff_package(fixtures):
         data = np.array([[np.nan if v is None else v for v in row] for row in case["data"]], dtype=float)
         theirs = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
         assert abs(case["alpha"] - theirs) <= 1e-12, (case, theirs)
+
+
+def test_oks_equals_cocoeval(fixtures):
+    assert len(fixtures["oks"]) >= 200
+    for case in fixtures["oks"]:
+        gt = COCO()
+        gt.dataset = {
+            "info": {},
+            "images": [{"id": 1, "width": 400, "height": 400}],
+            "categories": [{"id": 1, "name": "person", "keypoints": [str(i) for i in range(17)]}],
+            "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "keypoints": case["gt"],
+                             "num_keypoints": sum(1 for v in case["gt"][2::3] if v > 0),
+                             "bbox": case["bbox"], "area": case["area"], "iscrowd": 0}],
+        }
+        gt.createIndex()
+        dt = gt.loadRes([{"image_id": 1, "category_id": 1, "keypoints": case["dt"], "score": 1.0}])
+        ev = COCOeval(gt, dt, "keypoints")
+        ev._prepare()
+        theirs = ev.computeOks(1, 1)[0][0]
+        assert abs(case["oks"] - theirs) <= 1e-12, (case, theirs)

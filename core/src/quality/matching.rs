@@ -8,7 +8,7 @@
 //! `scipy.optimize.linear_sum_assignment(iou, maximize=True)` finds, by the same algorithm.
 
 use crate::geometry::iou;
-use crate::model::Annotation;
+use crate::model::{Annotation, Shape};
 
 /// One matched pair: index in the first list, index in the second, and their IoU.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -58,7 +58,10 @@ pub fn match_by_iou(iou: &[Vec<f64>], threshold: f64) -> Vec<Match> {
 }
 
 /// Matches two annotators' annotations of one image (`width` × `height`, for masks): same
-/// label, IoU ≥ `threshold`, maximum total IoU.
+/// label, similarity ≥ `threshold`, maximum total similarity. Similarity is IoU, except between
+/// two keypoint sets of one skeleton, where it is OKS ([`super::oks`], the first annotator's
+/// points as reference, the area and box of its labelled points, COCO's sigmas for 17-point
+/// skeletons).
 pub fn match_annotations(
     a: &[Annotation],
     b: &[Annotation],
@@ -71,16 +74,37 @@ pub fn match_annotations(
         .map(|x| {
             b.iter()
                 .map(|y| {
-                    if x.label == y.label {
-                        iou(&x.shape, &y.shape, width, height)
-                    } else {
+                    if x.label != y.label {
                         0.0
+                    } else {
+                        similarity(&x.shape, &y.shape, width, height)
                     }
                 })
                 .collect()
         })
         .collect();
     match_by_iou(&matrix, threshold)
+}
+
+/// IoU, or OKS between keypoint sets of the same length.
+fn similarity(x: &Shape, y: &Shape, width: u32, height: u32) -> f64 {
+    match (x, y) {
+        (Shape::Keypoints { points: g }, Shape::Keypoints { points: d }) if g.len() == d.len() => {
+            let Some(b) = crate::geometry::bounds(x) else {
+                return 0.0;
+            };
+            let (w, h) = (b.x1 - b.x0, b.y1 - b.y0);
+            super::oks::oks(
+                g,
+                d,
+                w * h,
+                [b.x0, b.y0, w, h],
+                &super::oks::sigmas_for(g.len()),
+            )
+            .unwrap_or(0.0)
+        }
+        _ => iou(x, y, width, height),
+    }
 }
 
 /// Agreement of one pair of annotators (or one class of theirs): the second scored against the
@@ -148,7 +172,7 @@ fn ratio(part: usize, whole: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{BoxShape, Point, Shape};
+    use crate::model::{BoxShape, Point};
     use proptest::prelude::*;
 
     fn boxed(label: &str, x: f64, y: f64, s: f64) -> Annotation {

@@ -1,5 +1,5 @@
-//! Agreement between annotators: matching their shapes one to one, and chance-corrected
-//! agreement on categorical answers (kappa).
+//! Agreement between annotators: matching their shapes one to one (IoU, and OKS for
+//! keypoints), and chance-corrected agreement on categorical answers (kappa, alpha).
 //!
 //! The figures are the ones the libraries people already trust report, on the same inputs:
 //! matching is scipy's `linear_sum_assignment` (the same Jonker–Volgenant solver), Cohen's kappa
@@ -9,6 +9,8 @@
 
 pub mod kappa;
 pub mod matching;
+pub mod oks;
 
 pub use kappa::{cohen_kappa, fleiss_kappa, krippendorff_alpha};
 pub use matching::{match_annotations, match_by_iou, Match, PairStats};
+pub use oks::{oks, sigmas_for, COCO_SIGMAS};
