@@ -152,44 +152,15 @@ fn add(id: &str, x: f64) -> Op {
 
 /// Writes a database exactly as schema version 1 did (the walking skeleton's layout).
 async fn write_v1_database(name: &str, task: &Task, ops: &[Op]) {
-    use rexie::{Index, ObjectStore, Rexie, TransactionMode};
-    let db = Rexie::builder(name)
-        .version(1)
-        .add_object_store(ObjectStore::new("tasks").key_path("id"))
-        .add_object_store(
-            ObjectStore::new("journal")
-                .key_path("seq")
-                .auto_increment(true)
-                .add_index(Index::new("by_task", "task")),
-        )
-        .build()
-        .await
-        .unwrap();
-    let tx = db
-        .transaction(&["tasks", "journal"], TransactionMode::ReadWrite)
-        .unwrap();
-    let snapshot = serde_json::json!({
-        "id": task.id, "task": serde_json::to_string(task).unwrap(), "seq": 0.0
+    let rows: Vec<serde_json::Value> = ops
+        .iter()
+        .map(|op| serde_json::json!({"task": task.id, "op": serde_json::to_string(op).unwrap()}))
+        .collect();
+    let fixture = serde_json::json!({
+        "snapshot": {"id": task.id, "task": serde_json::to_string(task).unwrap(), "seq": 0.0},
+        "journal": rows,
     });
-    tx.store("tasks")
-        .unwrap()
-        .put(
-            &snapshot
-                .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-                .unwrap(),
-            None,
-        )
-        .await
-        .unwrap();
-    for op in ops {
-        let row = serde_json::json!({"task": task.id, "op": serde_json::to_string(op).unwrap()});
-        let row = row
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .unwrap();
-        tx.store("journal").unwrap().add(&row, None).await.unwrap();
-    }
-    tx.done().await.unwrap();
-    db.close();
+    write_golden_database(name, &fixture).await;
 }
 
 use serde::Serialize;
@@ -421,8 +392,9 @@ fn large_tasks_compact_less_often_so_each_op_pays_about_the_same() {
     assert_eq!(compaction_threshold(1_000_000), 10_000);
 }
 
-/// Writes the rows of a golden journal (`core/tests/journal/golden/`) into a version 1 database
-/// exactly as the release named in the fixture stored them, sequence numbers included.
+/// Writes a snapshot row and journal rows (`{snapshot, journal}` as in the golden journals of
+/// `core/tests/journal/golden/`) into a version 1 database exactly as they are, sequence numbers
+/// included where the rows have them.
 async fn write_golden_database(name: &str, fixture: &serde_json::Value) {
     use rexie::{Index, ObjectStore, Rexie, TransactionMode};
     let db = Rexie::builder(name)

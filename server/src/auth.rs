@@ -1,7 +1,7 @@
 //! Who is asking: the [`Authenticator`] trait and the built-in bearer-token implementation.
 //!
 //! Hosts that already have sessions (cookies, OIDC, an API gateway) implement the trait and
-//! hand it to [`crate::api::router`]; the presigner only needs a [`User`] back.
+//! hand it to the router (`api::router`); the presigner only needs a [`User`] back.
 
 use std::collections::HashMap;
 use std::future::Future;

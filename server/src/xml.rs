@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::presign::UploadedPart;
+use lasso_core::cloud::protocol::StoredPart as UploadedPart;
 
 fn parse<'de, T: Deserialize<'de>>(what: &str, s: &'de str) -> Result<T, ApiError> {
     quick_xml::de::from_str(s)

@@ -46,18 +46,7 @@ impl Editor {
 
     /// Hands `key` to the active tool; `None` when the tool leaves it to the editor.
     fn tool_key(&mut self, key: ToolKey) -> Option<Outcome> {
-        let out = {
-            let ctx = Context {
-                doc: &self.doc,
-                task: self.doc.task(),
-                label: &self.label,
-                selection: &self.selection,
-                mask: &self.mask_options,
-                pixels: self.pixels.as_ref(),
-                scale: 1.0,
-            };
-            self.tool.behavior_mut().key(&ctx, key)
-        }?;
+        let out = self.with_tool(1.0, |tool, ctx| tool.key(ctx, key))?;
         let mut outcome = self.finish(out);
         outcome.redraw = true;
         Some(outcome)

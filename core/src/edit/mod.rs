@@ -363,18 +363,7 @@ impl Editor {
     pub fn pointer(&mut self, ev: PointerEvent) -> Outcome {
         let before = self.overlay(ev.scale);
         self.cursor = Some(ev.pos);
-        let out = {
-            let ctx = Context {
-                doc: &self.doc,
-                task: self.doc.task(),
-                label: &self.label,
-                selection: &self.selection,
-                mask: &self.mask_options,
-                pixels: self.pixels.as_ref(),
-                scale: ev.scale,
-            };
-            self.tool.behavior_mut().pointer(&ctx, ev)
-        };
+        let out = self.with_tool(ev.scale, |tool, ctx| tool.pointer(ctx, ev));
         let mut outcome = self.finish(out);
         outcome.redraw |= before != self.overlay(ev.scale);
         outcome
@@ -386,18 +375,7 @@ impl Editor {
         if !matches!(self.tool, Tool::Line(_) | Tool::Keypoints(_)) {
             return Outcome::default();
         }
-        let out = {
-            let ctx = Context {
-                doc: &self.doc,
-                task: self.doc.task(),
-                label: &self.label,
-                selection: &self.selection,
-                mask: &self.mask_options,
-                pixels: self.pixels.as_ref(),
-                scale: 1.0,
-            };
-            self.tool.behavior_mut().finish(&ctx)
-        };
+        let out = self.with_tool(1.0, |tool, ctx| tool.finish(ctx));
         let mut outcome = self.finish(out);
         outcome.redraw = true;
         outcome
@@ -455,6 +433,25 @@ impl Editor {
     /// Replaces the clipboard (e.g. with the one of the previously open task).
     pub fn set_clipboard(&mut self, clipboard: Clipboard) {
         self.clipboard = clipboard;
+    }
+
+    /// Runs `f` on the active tool with what tools read (borrowed field by field, so the tool
+    /// can be mutable while the document is read).
+    pub(super) fn with_tool<R>(
+        &mut self,
+        scale: f64,
+        f: impl FnOnce(&mut dyn ToolBehavior, &Context<'_>) -> R,
+    ) -> R {
+        let ctx = Context {
+            doc: &self.doc,
+            task: self.doc.task(),
+            label: &self.label,
+            selection: &self.selection,
+            mask: &self.mask_options,
+            pixels: self.pixels.as_ref(),
+            scale,
+        };
+        f(self.tool.behavior_mut(), &ctx)
     }
 
     /// What tools read, at zoom `scale`.
