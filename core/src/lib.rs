@@ -30,5 +30,6 @@ pub mod navigation;
 pub mod quality;
 pub mod raster;
 pub mod render_plan;
+pub mod team;
 pub mod validate;
 pub mod viewport;

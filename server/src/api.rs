@@ -10,31 +10,25 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde::de::DeserializeOwned;
+use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::Authenticator;
-use crate::error::ApiError;
-use crate::keys::User;
+use crate::handler::{body, reply, user, AppState, Shared};
 use crate::presign::Presigner;
+use crate::team::Team;
 
 /// Largest request body accepted (a complete request for 10,000 parts fits).
 const MAX_BODY: usize = 1024 * 1024;
 
-struct AppState {
-    presigner: Presigner,
-    auth: Arc<dyn Authenticator>,
-}
-
-type Shared = State<Arc<AppState>>;
-
 /// Builds the API router: `/presign`, `/multipart/{create,parts,complete,abort}`, `/tasks`,
-/// `/healthz`, with CORS for the configured origins.
+/// the team routes under `/projects` (`team_api`), `/healthz`, with CORS for the configured
+/// origins.
 pub fn router(presigner: Presigner, auth: Arc<dyn Authenticator>) -> Router {
     let cors = cors_layer(&presigner.config().cors_origins);
-    let state = Arc::new(AppState { presigner, auth });
-    Router::new()
+    let team = Team::new(presigner.clone());
+    let state = Arc::new(AppState::new(presigner, team, auth));
+    crate::team_api::routes()
         .route("/presign", post(presign))
         .route("/multipart/create", post(multipart_create))
         .route("/multipart/parts", post(multipart_parts))
@@ -49,7 +43,7 @@ pub fn router(presigner: Presigner, auth: Arc<dyn Authenticator>) -> Router {
 
 fn cors_layer(origins: &[String]) -> CorsLayer {
     let base = CorsLayer::new()
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .max_age(std::time::Duration::from_secs(600));
     let list: Vec<HeaderValue> = origins
@@ -65,26 +59,12 @@ fn cors_layer(origins: &[String]) -> CorsLayer {
     }
 }
 
-async fn user(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
-    state.auth.authenticate(headers).await
-}
-
-fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))
-}
-
-fn reply<T: serde::Serialize>(r: Result<T, ApiError>) -> Response {
-    match r {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.into_response(),
-    }
-}
-
 async fn presign(State(s): Shared, headers: HeaderMap, bytes: Bytes) -> Response {
     let r = async {
         let u = user(&s, &headers).await?;
-        s.presigner.presign(&u, &body(&bytes)?)
+        let req: lasso_core::cloud::protocol::PresignRequest = body(&bytes)?;
+        let u = s.team().user_for_key(&u, &req.key).await?;
+        s.presigner().presign(&u, &req)
     };
     reply(r.await)
 }
@@ -92,7 +72,9 @@ async fn presign(State(s): Shared, headers: HeaderMap, bytes: Bytes) -> Response
 async fn multipart_create(State(s): Shared, headers: HeaderMap, bytes: Bytes) -> Response {
     let r = async {
         let u = user(&s, &headers).await?;
-        s.presigner.multipart_create(&u, &body(&bytes)?).await
+        let req: lasso_core::cloud::protocol::MultipartCreateRequest = body(&bytes)?;
+        let u = s.team().user_for_key(&u, &req.key).await?;
+        s.presigner().multipart_create(&u, &req).await
     };
     reply(r.await)
 }
@@ -100,7 +82,9 @@ async fn multipart_create(State(s): Shared, headers: HeaderMap, bytes: Bytes) ->
 async fn multipart_parts(State(s): Shared, headers: HeaderMap, bytes: Bytes) -> Response {
     let r = async {
         let u = user(&s, &headers).await?;
-        s.presigner.multipart_parts(&u, &body(&bytes)?).await
+        let req: lasso_core::cloud::protocol::MultipartPartsRequest = body(&bytes)?;
+        let u = s.team().user_for_key(&u, &req.key).await?;
+        s.presigner().multipart_parts(&u, &req).await
     };
     reply(r.await)
 }
@@ -108,7 +92,9 @@ async fn multipart_parts(State(s): Shared, headers: HeaderMap, bytes: Bytes) -> 
 async fn multipart_complete(State(s): Shared, headers: HeaderMap, bytes: Bytes) -> Response {
     let r = async {
         let u = user(&s, &headers).await?;
-        s.presigner.multipart_complete(&u, &body(&bytes)?).await
+        let req: lasso_core::cloud::protocol::CompleteRequest = body(&bytes)?;
+        let u = s.team().user_for_key(&u, &req.key).await?;
+        s.presigner().multipart_complete(&u, &req).await
     };
     reply(r.await)
 }
@@ -116,7 +102,9 @@ async fn multipart_complete(State(s): Shared, headers: HeaderMap, bytes: Bytes) 
 async fn multipart_abort(State(s): Shared, headers: HeaderMap, bytes: Bytes) -> Response {
     let r = async {
         let u = user(&s, &headers).await?;
-        s.presigner.multipart_abort(&u, &body(&bytes)?).await
+        let req: lasso_core::cloud::protocol::AbortRequest = body(&bytes)?;
+        let u = s.team().user_for_key(&u, &req.key).await?;
+        s.presigner().multipart_abort(&u, &req).await
     };
     match r.await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
@@ -124,10 +112,26 @@ async fn multipart_abort(State(s): Shared, headers: HeaderMap, bytes: Bytes) -> 
     }
 }
 
-async fn tasks(State(s): Shared, headers: HeaderMap) -> Response {
+/// Query of `GET /tasks`: a project's manifests instead of the root layout's.
+#[derive(serde::Deserialize)]
+struct TasksQuery {
+    project: Option<String>,
+}
+
+async fn tasks(
+    State(s): Shared,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<TasksQuery>,
+) -> Response {
     let r = async {
         let u = user(&s, &headers).await?;
-        s.presigner.list_tasks(&u).await
+        match q.project {
+            Some(p) => {
+                let m = s.team().member(&u, &p).await?;
+                s.presigner().list_tasks(&m.keys.tasks_prefix()).await
+            }
+            None => s.presigner().list_tasks("src/").await,
+        }
     };
     reply(r.await.map(|tasks| serde_json::json!({ "tasks": tasks })))
 }

@@ -3,11 +3,12 @@
 //! It is read from a JSON file (`lasso-server presign --config FILE`) or from environment
 //! variables (the Lambda). Secrets may stay out of the file: the S3 keys fall back to
 //! `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, and tokens may be
-//! given as `LASSO_TOKENS=user:token,user2:token2`.
+//! given as `LASSO_TOKENS=user:token:role+role,user2:token2` (roles: annotator, reviewer,
+//! manager, uploader).
 
 use serde::{Deserialize, Serialize};
 
-use crate::keys::Roles;
+use crate::keys::{Role, Roles};
 
 /// One bearer token and the user it signs in.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -176,13 +177,31 @@ impl Config {
         }
         if let Some(v) = var("LASSO_TOKENS") {
             for item in split_list(&v) {
-                let (user, token) = item
-                    .split_once(':')
-                    .ok_or_else(|| "LASSO_TOKENS entries must look like user:token".to_string())?;
+                let mut parts = item.splitn(3, ':');
+                let (Some(user), Some(token)) = (parts.next(), parts.next()) else {
+                    return Err(
+                        "LASSO_TOKENS entries must look like user:token or user:token:role+role"
+                            .into(),
+                    );
+                };
+                let mut roles = Roles::default();
+                for name in parts
+                    .next()
+                    .unwrap_or("")
+                    .split('+')
+                    .filter(|r| !r.is_empty())
+                {
+                    let role = Role::parse(name).ok_or_else(|| {
+                        format!(
+                            "LASSO_TOKENS: user {user:?} has unknown role {name:?} (annotator, reviewer, manager, uploader)"
+                        )
+                    })?;
+                    roles = roles.with(role);
+                }
                 self.tokens.push(TokenEntry {
                     token: token.into(),
                     user: user.into(),
-                    roles: Roles::default(),
+                    roles,
                 });
             }
         }
@@ -260,7 +279,10 @@ mod tests {
             ("AWS_ACCESS_KEY_ID", "AKIA"),
             ("AWS_SECRET_ACCESS_KEY", "secret"),
             ("AWS_SESSION_TOKEN", "session"),
-            ("LASSO_TOKENS", "alice:token-aaaa, bob:token-bbbb"),
+            (
+                "LASSO_TOKENS",
+                "alice:token-aaaa, bob:token-bbbb:manager+reviewer",
+            ),
             ("LASSO_MAX_SIZE", "1000"),
             ("LASSO_CORS_ORIGINS", "https://a.example,https://b.example"),
         ]))
@@ -272,6 +294,8 @@ mod tests {
         assert_eq!(cfg.cors_origins.len(), 2);
         let users: Vec<&str> = cfg.tokens.iter().map(|t| t.user.as_str()).collect();
         assert_eq!(users, vec!["alice", "bob"]);
+        assert!(cfg.tokens[0].roles.is_empty());
+        assert!(cfg.tokens[1].roles.may_manage() && cfg.tokens[1].roles.has(Role::Reviewer));
         assert_eq!(cfg.validate(), Ok(()));
     }
 
@@ -311,5 +335,11 @@ mod tests {
         assert!(
             Config::from_vars(vars(&[("LASSO_BUCKET", "b"), ("LASSO_TOKENS", "nocolon")])).is_err()
         );
+        let err = Config::from_vars(vars(&[
+            ("LASSO_BUCKET", "b"),
+            ("LASSO_TOKENS", "a:tokentoken:boss"),
+        ]))
+        .unwrap_err();
+        assert!(err.contains("boss"), "{err}");
     }
 }

@@ -10,12 +10,24 @@ use std::sync::Arc;
 use crate::api;
 use crate::auth::StaticTokens;
 use crate::config::{Config, TokenEntry};
-use crate::keys::Roles;
+use crate::keys::{Role, Roles};
 use crate::presign::Presigner;
 use crate::store::{self, LocalStoreConfig, RunningServer, DEV_ACCESS_KEY, DEV_SECRET_KEY};
 
 /// Default token of the development user.
 pub const DEV_TOKEN: &str = "lasso-dev-token";
+
+/// Reads a users file (`--users FILE`): a JSON list of `{user, token, roles}`.
+pub fn read_users(path: &std::path::Path) -> Result<Vec<TokenEntry>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read users file {}: {e}", path.display()))?;
+    let users: Vec<TokenEntry> = serde_json::from_str(&text)
+        .map_err(|e| format!("users file {} is invalid: {e}", path.display()))?;
+    if users.is_empty() {
+        return Err(format!("users file {} lists nobody", path.display()));
+    }
+    Ok(users)
+}
 
 /// Options of `lasso-server dev`.
 #[derive(Debug, Clone)]
@@ -34,6 +46,11 @@ pub struct DevOptions {
     pub tokens: Vec<TokenEntry>,
     /// Folder of sample images to upload under `src/`.
     pub seed: Option<PathBuf>,
+    /// Also seed a project with this id from the same folder (its `project.json` lists the
+    /// users as members, with their roles).
+    pub project: Option<String>,
+    /// Annotators per task in the seeded project.
+    pub overlap: u32,
     /// Lifetime of presigned URLs in seconds (the config default when `None`).
     pub expires_secs: Option<u64>,
     /// Changes applied to the presigner config before it starts (limits, expiry...).
@@ -52,12 +69,11 @@ impl DevOptions {
             tokens: vec![TokenEntry {
                 token: DEV_TOKEN.into(),
                 user: "dev".into(),
-                roles: Roles {
-                    uploader: true,
-                    reviewer: true,
-                },
+                roles: Roles::of(&[Role::Manager]),
             }],
             seed: None,
+            project: None,
+            overlap: 1,
             expires_secs: None,
             tweak: None,
         }
@@ -123,10 +139,23 @@ pub async fn start(opts: DevOptions) -> Result<DevServer, String> {
         SocketAddr::new(opts.host, opts.api_port),
     )
     .await?;
-    let seeded = match &opts.seed {
+    let mut seeded = match &opts.seed {
         Some(dir) => crate::seed::seed_dir(&presigner, dir).await?,
         None => Vec::new(),
     };
+    if let (Some(dir), Some(project)) = (&opts.seed, &opts.project) {
+        let members = opts
+            .tokens
+            .iter()
+            .map(|t| lasso_core::team::Member {
+                user: t.user.clone(),
+                roles: t.roles,
+            })
+            .collect();
+        seeded.extend(
+            crate::seed::seed_project(&presigner, dir, project, opts.overlap, members).await?,
+        );
+    }
     Ok(DevServer {
         store,
         api,

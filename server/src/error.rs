@@ -17,6 +17,10 @@ pub enum ApiError {
     BadRequest(String),
     /// The declared size is over the configured limit (413).
     TooLarge(String),
+    /// The project or task does not exist (404).
+    NotFound(String),
+    /// The request clashes with the state of the bucket: a lease lost, a result missing (409).
+    Conflict(String),
     /// The object store answered with an error or could not be reached (502).
     Upstream(String),
     /// The server is misconfigured (500).
@@ -31,6 +35,8 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Upstream(_) => StatusCode::BAD_GATEWAY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -43,6 +49,8 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::BadRequest(_) => "bad_request",
             ApiError::TooLarge(_) => "too_large",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Conflict(_) => "conflict",
             ApiError::Upstream(_) => "upstream",
             ApiError::Internal(_) => "internal",
         }
@@ -55,6 +63,8 @@ impl ApiError {
             | ApiError::Forbidden(m)
             | ApiError::BadRequest(m)
             | ApiError::TooLarge(m)
+            | ApiError::NotFound(m)
+            | ApiError::Conflict(m)
             | ApiError::Upstream(m)
             | ApiError::Internal(m) => m,
         }

@@ -3,12 +3,15 @@
 //! Keys arrive from the network, so they are checked strictly and never repaired, by the rule
 //! `lasso_core::cloud::keys` states once for the client and this server alike.
 //!
-//! Bucket layout (see docs/presign.md):
-//! - `src/…` images and task manifests: everyone signed in may read; only uploaders may write.
-//! - `target/<task>/<user>.json` and `target/<task>/<user>/…`: the annotator `<user>` may read
-//!   and write; reviewers may read every annotator's results.
+//! Bucket layout (see docs/presign.md and docs/team.md): the root layout `src/…`,
+//! `target/<task>/<user>.json` of a single team, and projects `<p>/…` (`lasso_core::team::layout`)
+//! whose members are given by roles; [`authorize`] states who may reach what.
+
+use std::collections::BTreeMap;
 
 use crate::error::ApiError;
+use lasso_core::team::layout::{classify, ProjectPath};
+pub use lasso_core::team::{Role, Roles};
 
 pub use lasso_core::cloud::keys::{
     check_segment, MAX_KEY_LEN, MAX_SEGMENT as MAX_SEGMENT_LEN, MAX_SEGMENTS,
@@ -51,22 +54,13 @@ pub enum Access {
     Write,
 }
 
-/// Roles that widen what a user may reach beyond their own results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
-pub struct Roles {
-    /// May write images and manifests under `src/`.
-    #[serde(default)]
-    pub uploader: bool,
-    /// May read every annotator's results under `target/`.
-    #[serde(default)]
-    pub reviewer: bool,
-}
-
-/// A signed-in user: a name that is a valid key segment, and roles.
+/// A signed-in user: a name that is a valid key segment, roles in every project, and roles
+/// in single projects (from the token's `<project>:<role>` groups or `project.json`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     name: String,
     roles: Roles,
+    projects: BTreeMap<String, Roles>,
 }
 
 impl User {
@@ -76,7 +70,15 @@ impl User {
         Ok(User {
             name: name.to_owned(),
             roles,
+            projects: BTreeMap::new(),
         })
+    }
+
+    /// This user with `roles` added in `project`.
+    pub fn with_project(mut self, project: &str, roles: Roles) -> User {
+        let entry = self.projects.entry(project.to_owned()).or_default();
+        *entry = entry.union(roles);
+        self
     }
 
     /// The user's name, as used in `target/<task>/<user>.json`.
@@ -84,47 +86,84 @@ impl User {
         &self.name
     }
 
-    /// The user's roles.
+    /// The roles the user holds everywhere.
     pub fn roles(&self) -> Roles {
         self.roles
+    }
+
+    /// The roles the user holds in `project` (everywhere-roles included).
+    pub fn roles_in(&self, project: &str) -> Roles {
+        self.projects
+            .get(project)
+            .map_or(self.roles, |r| r.union(self.roles))
+    }
+
+    /// Projects named by the user's own per-project roles.
+    pub fn named_projects(&self) -> impl Iterator<Item = &str> {
+        self.projects.keys().map(String::as_str)
     }
 }
 
 /// Decides whether `user` may reach `key` for `access`; refusals say why.
+///
+/// Root layout (`src/…`, `target/…`): everyone signed in reads `src/` and their own results;
+/// uploaders write `src/`, reviewers read every result. In a project `<p>/…` only members get
+/// in: everyone reads `project.json`, `src/` and `datasets/`, annotators write their own
+/// results, reviewers read all results, uploaders write `src/`, managers write `project.json`
+/// and `datasets/`; `state/` is written by the server alone.
 pub fn authorize(user: &User, key: &ObjectKey, access: Access) -> Result<(), ApiError> {
-    let segs: Vec<&str> = key.segments().collect();
-    match segs.as_slice() {
-        ["src", _, ..] => match access {
-            Access::Read => Ok(()),
-            Access::Write if user.roles.uploader => Ok(()),
-            Access::Write => Err(ApiError::Forbidden(format!(
-                "user {:?} may not write under src/ (needs the uploader role)",
-                user.name
-            ))),
-        },
-        ["target", _task, owner_file] => {
-            let owner = owner_file.strip_suffix(".json").ok_or_else(|| {
-                ApiError::Forbidden(format!(
-                    "key {key} is not a result file: expected target/<task>/<user>.json"
-                ))
-            })?;
-            check_owner(user, owner, key, access)
+    let (project, part) = classify(key.as_str());
+    let roles = match project {
+        None => user.roles,
+        Some(p) => {
+            let roles = user.roles_in(p);
+            if roles.is_empty() {
+                return Err(ApiError::Forbidden(format!(
+                    "user {:?} is not a member of project {p:?}",
+                    user.name
+                )));
+            }
+            roles
         }
-        ["target", _task, owner, _, ..] => check_owner(user, owner, key, access),
-        _ => Err(ApiError::Forbidden(format!(
-            "key {key} is outside the layout: use src/… or target/<task>/<user>.json"
-        ))),
-    }
-}
-
-fn check_owner(user: &User, owner: &str, key: &ObjectKey, access: Access) -> Result<(), ApiError> {
-    if owner == user.name || (access == Access::Read && user.roles.reviewer) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
-            "key {key} belongs to another user; user {:?} may only use target/<task>/{}.json",
-            user.name, user.name
-        )))
+    };
+    let refuse = |why: String| Err(ApiError::Forbidden(why));
+    match part {
+        ProjectPath::Source => match access {
+            Access::Read => Ok(()),
+            Access::Write if roles.may_upload() => Ok(()),
+            Access::Write => refuse(format!(
+                "user {:?} may not write under src/ (needs the uploader or manager role)",
+                user.name
+            )),
+        },
+        ProjectPath::Result { owner, .. } => {
+            let own = owner == user.name && (project.is_none() || roles.may_annotate());
+            if own || (access == Access::Read && roles.may_review()) {
+                Ok(())
+            } else {
+                refuse(format!(
+                    "key {key} belongs to another user; user {:?} may only use target/<task>/{}.json",
+                    user.name, user.name
+                ))
+            }
+        }
+        ProjectPath::BadResult => refuse(format!(
+            "key {key} is not a result file: expected target/<task>/<user>.json"
+        )),
+        ProjectPath::ProjectFile | ProjectPath::Datasets => match access {
+            Access::Read => Ok(()),
+            Access::Write if roles.may_manage() => Ok(()),
+            Access::Write => refuse(format!(
+                "user {:?} may not change {key} (needs the manager role)",
+                user.name
+            )),
+        },
+        ProjectPath::State => refuse(format!(
+            "key {key} is under state/, which only the server writes and reads"
+        )),
+        ProjectPath::Other => refuse(format!(
+            "key {key} is outside the layout: use src/…, target/<task>/<user>.json, or a project's <p>/src/…, <p>/target/…"
+        )),
     }
 }
 
@@ -148,6 +187,13 @@ mod tests {
     fn owner_is_the_segment_after_the_task() {
         let alice = User::new("alice", Roles::default()).unwrap();
         let k = ObjectKey::parse("target/t1/alice/mask-3.png").unwrap();
+        assert_eq!(authorize(&alice, &k, Access::Write), Ok(()));
+        let k = ObjectKey::parse("p/target/t1/alice.json").unwrap();
+        assert!(
+            authorize(&alice, &k, Access::Write).is_err(),
+            "not a member of p"
+        );
+        let alice = alice.with_project("p", Roles::of(&[Role::Annotator]));
         assert_eq!(authorize(&alice, &k, Access::Write), Ok(()));
         let k = ObjectKey::parse("target/alice/bob.json").unwrap();
         assert!(matches!(

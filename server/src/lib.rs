@@ -7,7 +7,9 @@
 //! every key a user may reach and no encoding trick reaches another.
 //!
 //! Modules: [`config`] (settings), [`auth`] (who is asking), [`keys`] (key rules and policy),
-//! [`presign`] (signing and server-side S3 calls), [`xml`] (S3 answers), [`api`] (HTTP routes),
+//! [`presign`] (signing), [`bucket`] (the server's own S3 calls), [`xml`] (S3 answers),
+//! [`team`] (projects, assignment, status, progress over the bucket), [`api`] and
+//! [`team_api`] (HTTP routes) over [`handler`] (what handlers share),
 //! [`store`] (the local S3-compatible store), [`seed`] (sample data), [`dev`] (both servers
 //! together). With the `lambda` feature, [`lambda`] runs the API as an AWS Lambda.
 #![deny(missing_docs)]
@@ -19,13 +21,17 @@
 
 pub mod api;
 pub mod auth;
+pub mod bucket;
 pub mod config;
 pub mod dev;
 pub mod error;
+pub mod handler;
 pub mod keys;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod presign;
 pub mod seed;
 pub mod store;
+pub mod team;
+pub mod team_api;
 pub mod xml;

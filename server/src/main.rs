@@ -48,6 +48,16 @@ enum Command {
         /// Token of the development user `dev`.
         #[arg(long, default_value = dev::DEV_TOKEN)]
         token: String,
+        /// Users file: a JSON list of `{user, token, roles}` (roles: annotator, reviewer,
+        /// manager, uploader), signed in besides `dev`.
+        #[arg(long)]
+        users: Option<PathBuf>,
+        /// Also seed a project with this id from the --seed folder, the users as its members.
+        #[arg(long)]
+        project: Option<String>,
+        /// Annotators per task in the seeded project.
+        #[arg(long, default_value_t = 1)]
+        overlap: u32,
         /// Lifetime of presigned URLs in seconds (tests use a short one to exercise refresh).
         #[arg(long)]
         expires_secs: Option<u64>,
@@ -108,6 +118,9 @@ async fn run(command: Command) -> Result<(), String> {
             bucket,
             seed,
             token,
+            users,
+            project,
+            overlap,
             expires_secs,
         } => {
             let mut opts = dev::DevOptions::new(data_dir);
@@ -120,6 +133,22 @@ async fn run(command: Command) -> Result<(), String> {
             if let Some(t) = opts.tokens.first_mut() {
                 t.token = token.clone();
             }
+            if let Some(path) = users {
+                let listed = dev::read_users(&path)?;
+                opts.tokens
+                    .retain(|t| listed.iter().all(|u| u.user != t.user));
+                opts.tokens.extend(listed);
+            }
+            opts.project = project.clone();
+            opts.overlap = overlap;
+            let people: Vec<(String, String, String)> = opts
+                .tokens
+                .iter()
+                .map(|t| {
+                    let roles: Vec<&str> = t.roles.list().iter().map(|r| r.as_str()).collect();
+                    (t.user.clone(), t.token.clone(), roles.join(","))
+                })
+                .collect();
             let server = dev::start(opts).await?;
             println!(
                 "lasso-server: s3 {} bucket {bucket} access-key {} secret-key {}",
@@ -131,6 +160,12 @@ async fn run(command: Command) -> Result<(), String> {
                 "lasso-server: api {} token {token} user dev",
                 server.api_url()
             );
+            for (user, token, roles) in &people {
+                println!("lasso-server: user {user} token {token} roles {roles}");
+            }
+            if let Some(p) = &project {
+                println!("lasso-server: project {p} overlap {overlap}");
+            }
             println!("lasso-server: seeded {} task(s)", server.seeded.len());
             println!("lasso-server: ready");
             wait_for_shutdown().await;

@@ -14,6 +14,7 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
 
+use crate::bucket::{BucketClient, Precondition};
 use crate::config::{Config, MAX_PARTS};
 use crate::error::ApiError;
 use crate::keys::{authorize, Access, ObjectKey, User};
@@ -33,12 +34,12 @@ pub struct Presigner {
     bucket: Bucket,
     credentials: Credentials,
     config: Config,
-    http: reqwest::Client,
+    s3: BucketClient,
 }
 
 /// Lifetime of URLs this server signs for its own calls to S3.
 const INTERNAL_EXPIRY: Duration = Duration::from_secs(60);
-/// Bound on listing pages fetched by `GET /tasks` (1,000 keys each).
+/// Bound on pages of one multipart upload's part list (1,000 parts each; 10,000 parts at most).
 const MAX_LIST_PAGES: usize = 20;
 
 impl Presigner {
@@ -72,12 +73,18 @@ impl Presigner {
             .timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| format!("cannot build HTTP client: {e}"))?;
+        let s3 = BucketClient::new(bucket.clone(), credentials.clone(), http);
         Ok(Presigner {
             bucket,
             credentials,
             config,
-            http,
+            s3,
         })
+    }
+
+    /// The server's own S3 client for this bucket.
+    pub fn s3(&self) -> &BucketClient {
+        &self.s3
     }
 
     /// The configuration in force.
@@ -232,13 +239,15 @@ impl Presigner {
             .insert("content-type", req.content_type.clone());
         let url = action.sign(INTERNAL_EXPIRY);
         let body = self
+            .s3
             .send(
                 reqwest::Method::POST,
                 url,
                 &[("content-type", &req.content_type)],
                 None,
             )
-            .await?;
+            .await?
+            .text;
         let upload_id = xml::create_multipart_upload_id(&body)?;
         let now = Timestamp::now();
         let (part_size, part_count, parts) =
@@ -280,13 +289,15 @@ impl Presigner {
                 action.set_part_number_marker(m);
             }
             let body = self
+                .s3
                 .send(
                     reqwest::Method::GET,
                     action.sign(INTERNAL_EXPIRY),
                     &[],
                     None,
                 )
-                .await?;
+                .await?
+                .text;
             let page = xml::parse_list_parts(&body)?;
             uploaded.extend(page.parts);
             match page.next_marker {
@@ -364,8 +375,10 @@ impl Presigner {
         let url = action.sign(INTERNAL_EXPIRY);
         let body = action.body();
         let resp = self
+            .s3
             .send(reqwest::Method::POST, url, &[], Some(body.into()))
-            .await?;
+            .await?
+            .text;
         let etag = xml::complete_etag(&resp)?;
         Ok(MultipartCompleted {
             key: key.to_string(),
@@ -386,109 +399,53 @@ impl Presigner {
             .bucket
             .abort_multipart_upload(Some(&self.credentials), key.as_str(), &req.upload_id)
             .sign(INTERNAL_EXPIRY);
-        self.send(reqwest::Method::DELETE, url, &[], None).await?;
+        self.s3
+            .send(reqwest::Method::DELETE, url, &[], None)
+            .await?;
         Ok(())
     }
 
-    /// Handles `GET /tasks`: lists manifests (`*.json`) under `src/` with presigned GET URLs.
-    pub async fn list_tasks(&self, _user: &User) -> Result<Vec<TaskEntry>, ApiError> {
-        let mut tasks = Vec::new();
-        let mut token: Option<String> = None;
+    /// Handles `GET /tasks`: every manifest (`*.json`) under `prefix` (`src/`, or a project's
+    /// `<p>/src/tasks/`) with a presigned GET URL, all pages of the listing.
+    pub async fn list_tasks(&self, prefix: &str) -> Result<Vec<TaskEntry>, ApiError> {
         let now = Timestamp::now();
-        for _ in 0..MAX_LIST_PAGES {
-            let mut action = self.bucket.list_objects_v2(Some(&self.credentials));
-            action.with_prefix("src/");
-            if let Some(t) = &token {
-                action.with_continuation_token(t.clone());
+        let mut tasks = Vec::new();
+        for obj in self.s3.list(prefix).await? {
+            // Keys that would not pass our own checks are skipped, never signed.
+            if !obj.key.ends_with(".json") || ObjectKey::parse(&obj.key).is_err() {
+                continue;
             }
-            let body = self
-                .send(
-                    reqwest::Method::GET,
-                    action.sign(INTERNAL_EXPIRY),
-                    &[],
-                    None,
-                )
-                .await?;
-            let page = xml::parse_list_objects(&body)?;
-            for obj in page.objects {
-                // Keys that would not pass our own checks are skipped, never signed.
-                if !obj.key.ends_with(".json") || ObjectKey::parse(&obj.key).is_err() {
-                    continue;
-                }
-                let url = self
-                    .bucket
-                    .get_object(Some(&self.credentials), &obj.key)
-                    .sign_with_time(self.expiry(), &now);
-                tasks.push(TaskEntry {
-                    key: obj.key,
-                    size: obj.size,
-                    last_modified: obj.last_modified,
-                    url: url.to_string(),
-                });
-            }
-            match page.next_token {
-                Some(t) => token = Some(t),
-                None => break,
-            }
+            let url = self.sign_get(&obj.key, now);
+            tasks.push(TaskEntry {
+                key: obj.key,
+                size: obj.size,
+                last_modified: obj.last_modified,
+                url,
+            });
         }
         tasks.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(tasks)
     }
 
-    /// Uploads bytes straight from this server (used to seed the local store).
+    /// A presigned GET of `key`, without any policy check (callers have checked).
+    pub fn sign_get(&self, key: &str, now: Timestamp) -> String {
+        self.bucket
+            .get_object(Some(&self.credentials), key)
+            .sign_with_time(self.expiry(), &now)
+            .to_string()
+    }
+
+    /// Uploads bytes straight from this server (seeding, project files).
     pub async fn put_direct(
         &self,
         key: &ObjectKey,
         content_type: &str,
         bytes: Vec<u8>,
     ) -> Result<(), ApiError> {
-        let mut action = self
-            .bucket
-            .put_object(Some(&self.credentials), key.as_str());
-        action
-            .headers_mut()
-            .insert("content-type", content_type.to_owned());
-        let url = action.sign(INTERNAL_EXPIRY);
-        self.send(
-            reqwest::Method::PUT,
-            url,
-            &[("content-type", content_type)],
-            Some(bytes.into()),
-        )
-        .await?;
+        self.s3
+            .put(key.as_str(), content_type, bytes, &Precondition::None)
+            .await?;
         Ok(())
-    }
-
-    async fn send(
-        &self,
-        method: reqwest::Method,
-        url: url::Url,
-        headers: &[(&str, &str)],
-        body: Option<reqwest::Body>,
-    ) -> Result<String, ApiError> {
-        let mut rb = self.http.request(method.clone(), url.as_str());
-        for (k, v) in headers {
-            rb = rb.header(*k, *v);
-        }
-        if let Some(b) = body {
-            rb = rb.body(b);
-        }
-        let resp = rb
-            .send()
-            .await
-            .map_err(|e| ApiError::Upstream(format!("S3 {method} failed: {e}")))?;
-        let status = resp.status();
-        let text = resp
-            .text()
-            .await
-            .map_err(|e| ApiError::Upstream(format!("S3 {method} body: {e}")))?;
-        if !status.is_success() {
-            let code = xml::error_code(&text).unwrap_or_default();
-            return Err(ApiError::Upstream(format!(
-                "S3 {method} answered {status} {code}"
-            )));
-        }
-        Ok(text)
     }
 }
 

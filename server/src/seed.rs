@@ -3,11 +3,13 @@
 //! Each image `NAME.EXT` becomes `src/images/NAME.EXT` plus one task manifest
 //! `src/tasks/NAME.json` (a `lasso_core` [`Task`] with the image's size), so the app has
 //! something to open. A `labels.json` (a `LabelSet`) in the folder sets the labels.
-//! File names that are not valid keys are skipped with a warning, never rewritten.
+//! File names that are not valid keys are skipped with a warning, never rewritten. With a
+//! project id the same images also seed `<p>/src/…` and a `project.json`.
 
 use std::path::Path;
 
 use lasso_core::model::{ImageRef, Label, LabelSet, Task};
+use lasso_core::team::{Member, Project, ProjectKeys};
 
 use crate::keys::{check_segment, ObjectKey};
 use crate::presign::Presigner;
@@ -38,15 +40,70 @@ fn default_labels() -> LabelSet {
 
 /// Uploads every image in `dir` with a manifest; returns the manifest keys written.
 pub async fn seed_dir(presigner: &Presigner, dir: &Path) -> Result<Vec<String>, String> {
-    let labels = match std::fs::read_to_string(dir.join("labels.json")) {
+    let labels = read_labels(dir)?;
+    seed_images(
+        presigner,
+        dir,
+        &labels,
+        |name| format!("src/images/{name}"),
+        |stem| format!("src/tasks/{stem}.json"),
+    )
+    .await
+}
+
+/// Seeds project `id` from `dir`: images and manifests under `<id>/src/`, and a
+/// `project.json` with the folder's labels, `overlap` and `members`. Returns the manifest keys.
+pub async fn seed_project(
+    presigner: &Presigner,
+    dir: &Path,
+    id: &str,
+    overlap: u32,
+    members: Vec<Member>,
+) -> Result<Vec<String>, String> {
+    let keys = ProjectKeys::new(id)?;
+    let labels = read_labels(dir)?;
+    let mut project = Project::new(labels.clone());
+    project.title = format!("Sample project {id}");
+    project.overlap = overlap;
+    project.members = members;
+    project.instructions.text =
+        "Draw a tight box around every animal and person; pick the class with 1-9.".into();
+    project.check()?;
+    let body = serde_json::to_vec_pretty(&project).map_err(|e| e.to_string())?;
+    let key = ObjectKey::parse(&keys.project_json()).map_err(|e| e.to_string())?;
+    presigner
+        .put_direct(&key, "application/json", body)
+        .await
+        .map_err(|e| format!("uploading {key}: {e}"))?;
+    seed_images(
+        presigner,
+        dir,
+        &labels,
+        |name| format!("{id}/src/images/{name}"),
+        |stem| format!("{id}/src/tasks/{stem}.json"),
+    )
+    .await
+}
+
+fn read_labels(dir: &Path) -> Result<LabelSet, String> {
+    match std::fs::read_to_string(dir.join("labels.json")) {
         Ok(text) => serde_json::from_str::<LabelSet>(&text).map_err(|e| {
             format!(
                 "{}: invalid label set: {e}",
                 dir.join("labels.json").display()
             )
-        })?,
-        Err(_) => default_labels(),
-    };
+        }),
+        Err(_) => Ok(default_labels()),
+    }
+}
+
+async fn seed_images(
+    presigner: &Presigner,
+    dir: &Path,
+    labels: &LabelSet,
+    image_key: impl Fn(&str) -> String,
+    task_key: impl Fn(&str) -> String,
+) -> Result<Vec<String>, String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read seed folder {}: {e}", dir.display()))?
         .filter_map(|e| e.ok())
@@ -77,10 +134,8 @@ pub async fn seed_dir(presigner: &Presigner, dir: &Path) -> Result<Vec<String>, 
                 continue;
             }
         };
-        let image_key =
-            ObjectKey::parse(&format!("src/images/{name}")).map_err(|e| e.to_string())?;
-        let task_key =
-            ObjectKey::parse(&format!("src/tasks/{stem}.json")).map_err(|e| e.to_string())?;
+        let image_key = ObjectKey::parse(&image_key(&name)).map_err(|e| e.to_string())?;
+        let task_key = ObjectKey::parse(&task_key(stem)).map_err(|e| e.to_string())?;
         presigner
             .put_direct(&image_key, ct, bytes)
             .await

@@ -90,7 +90,20 @@ fn store_cors() -> CorsLayer {
         .max_age(std::time::Duration::from_secs(600))
 }
 
+/// Serialises conditional writes: `s3s-fs` checks `If-None-Match` / `If-Match` and then
+/// writes, two steps another request can slip between, where S3 decides atomically. Holding
+/// one lock across each conditional request gives the local store S3's guarantee (only one of
+/// two racing conditional writes of a key wins), which assignment relies on.
+static CONDITIONAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 async fn s3_handler(State(service): State<S3Service>, req: Request) -> Response {
+    let conditional = req.headers().contains_key(header::IF_NONE_MATCH)
+        || req.headers().contains_key(header::IF_MATCH);
+    let _guard = if conditional && req.method() != Method::GET && req.method() != Method::HEAD {
+        Some(CONDITIONAL.lock().await)
+    } else {
+        None
+    };
     let req = req.map(s3s::Body::http_body_unsync);
     match service.call(req).await {
         Ok(resp) => resp.map(axum::body::Body::new),

@@ -101,12 +101,22 @@ struct ContentsXml {
     size: u64,
     #[serde(rename = "LastModified", default)]
     last_modified: String,
+    #[serde(rename = "ETag", default)]
+    etag: String,
+}
+
+#[derive(Deserialize)]
+struct PrefixXml {
+    #[serde(rename = "Prefix")]
+    prefix: String,
 }
 
 #[derive(Deserialize)]
 struct ListObjectsXml {
     #[serde(rename = "Contents", default)]
     contents: Vec<ContentsXml>,
+    #[serde(rename = "CommonPrefixes", default)]
+    common_prefixes: Vec<PrefixXml>,
     #[serde(rename = "IsTruncated", default)]
     is_truncated: Option<bool>,
     #[serde(rename = "NextContinuationToken", default)]
@@ -122,6 +132,8 @@ pub struct ListedObject {
     pub size: u64,
     /// Last modification time as sent by S3.
     pub last_modified: String,
+    /// The object's ETag, quotes included.
+    pub etag: String,
 }
 
 /// One page of a `ListObjectsV2` answer.
@@ -129,6 +141,8 @@ pub struct ListedObject {
 pub struct ObjectsPage {
     /// Objects on this page.
     pub objects: Vec<ListedObject>,
+    /// Prefixes rolled up by a delimiter (`<p>/` for a listing of the root with `/`).
+    pub prefixes: Vec<String>,
     /// Continuation token, if the answer is truncated.
     pub next_token: Option<String>,
 }
@@ -144,8 +158,10 @@ pub fn parse_list_objects(s: &str) -> Result<ObjectsPage, ApiError> {
                 key: c.key,
                 size: c.size,
                 last_modified: c.last_modified,
+                etag: c.etag,
             })
             .collect(),
+        prefixes: r.common_prefixes.into_iter().map(|p| p.prefix).collect(),
         next_token: if r.is_truncated == Some(true) {
             r.next_token.filter(|t| !t.is_empty())
         } else {

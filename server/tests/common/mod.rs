@@ -3,7 +3,7 @@
 
 use lasso_server::config::{Config, TokenEntry};
 use lasso_server::dev::{self, DevOptions, DevServer};
-use lasso_server::keys::Roles;
+use lasso_server::keys::{Role, Roles};
 use serde_json::{json, Value};
 
 pub const ALICE: &str = "alice-token-0001";
@@ -26,6 +26,11 @@ pub async fn start() -> Env {
 }
 
 pub async fn start_with(seed: Option<std::path::PathBuf>) -> Env {
+    start_with_users(seed, Vec::new()).await
+}
+
+/// Starts with the three standard users plus `more`.
+pub async fn start_with_users(seed: Option<std::path::PathBuf>, more: Vec<TokenEntry>) -> Env {
     let dir = tempfile::tempdir().unwrap();
     let mut opts = DevOptions::new(dir.path().join("data"));
     opts.s3_port = 0;
@@ -46,12 +51,10 @@ pub async fn start_with(seed: Option<std::path::PathBuf>) -> Env {
         TokenEntry {
             token: ADMIN.into(),
             user: "admin".into(),
-            roles: Roles {
-                uploader: true,
-                reviewer: true,
-            },
+            roles: Roles::of(&[Role::Uploader, Role::Reviewer]),
         },
     ];
+    opts.tokens.extend(more);
     let server = dev::start(opts).await.unwrap();
     Env {
         server,
@@ -80,6 +83,21 @@ impl Env {
             serde_json::from_str(&text).unwrap_or(Value::String(text))
         };
         (status, v)
+    }
+
+    /// GETs an API path with a token; returns status and JSON body.
+    pub async fn get_api(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        let mut rb = self.http.get(format!("{}{path}", self.server.api_url()));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        let resp = rb.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// Asks for a presigned PUT and returns (url, headers).

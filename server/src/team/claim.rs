@@ -1,0 +1,423 @@
+//! Giving tasks out: `next`, `open`, `renew`, and a manager's `assign` / `unassign`.
+//!
+//! A claim is two conditional writes: first `state/users/<u>/<t>` with `If-None-Match` (so one
+//! person never takes two slots of a task, even from two tabs at once), then the slot's lease
+//! with `If-None-Match` (free) or `If-Match` (expired). Losing either write means someone else
+//! was faster; the caller moves on to the next candidate, and only a fresh listing that offers
+//! nothing answers "no task left".
+
+use std::collections::BTreeSet;
+
+use jiff::Timestamp;
+use lasso_core::team::assign::{plan_next, slot_states, Candidate, Condition, Listed};
+use lasso_core::team::wire::{LeaseRecord, NextAnswer, RenewAnswer, TaskGrant, TaskStatus};
+
+use super::{after, Member, Team};
+use crate::bucket::{rfc3339_secs, Precondition, Written};
+use crate::error::ApiError;
+
+/// Rounds of "list, then try every candidate" before answering that nothing is left.
+const ROUNDS: usize = 4;
+
+fn json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(v).map_err(|e| ApiError::Internal(format!("cannot write JSON: {e}")))
+}
+
+fn lease_body(user: &str, now: Timestamp, assigned_by: Option<&str>) -> Result<Vec<u8>, ApiError> {
+    // `since` carries nanoseconds: every write of a lease has new bytes and so a new ETag,
+    // which is what makes a takeover's `If-Match` lose against a renewal in between.
+    json(&LeaseRecord {
+        user: user.to_owned(),
+        since: now.to_string(),
+        assigned_by: assigned_by.map(str::to_owned),
+    })
+}
+
+impl Team {
+    /// Task ids of the project's manifests, in key order.
+    pub(super) async fn task_ids(&self, m: &Member) -> Result<Vec<String>, ApiError> {
+        let prefix = m.keys.tasks_prefix();
+        Ok(self
+            .s3()
+            .list(&prefix)
+            .await?
+            .iter()
+            .filter_map(|o| m.keys.task_of_manifest(&o.key).map(str::to_owned))
+            .collect())
+    }
+
+    /// Every lease and done marker of the project.
+    pub(super) async fn slot_listing(&self, m: &Member) -> Result<Vec<Listed>, ApiError> {
+        let prefix = m.keys.slots_prefix();
+        Ok(self
+            .s3()
+            .list(&prefix)
+            .await?
+            .iter()
+            .filter_map(|o| {
+                let rest = o.key.strip_prefix(&prefix)?;
+                Listed::parse(rest, &o.etag, rfc3339_secs(&o.last_modified)?)
+            })
+            .collect())
+    }
+
+    async fn given(&self, m: &Member, user: &str) -> Result<BTreeSet<String>, ApiError> {
+        let prefix = m.keys.given_prefix(user).map_err(bad_key)?;
+        Ok(self
+            .s3()
+            .list(&prefix)
+            .await?
+            .into_iter()
+            .filter_map(|o| o.key.strip_prefix(&prefix).map(str::to_owned))
+            .collect())
+    }
+
+    /// Tries to take `c` for `user`; `Ok(None)` when someone else was faster.
+    async fn take(
+        &self,
+        m: &Member,
+        user: &str,
+        c: &Candidate,
+        assigned_by: Option<&str>,
+    ) -> Result<Option<u32>, ApiError> {
+        let given = m.keys.given(user, &c.task).map_err(bad_key)?;
+        if self
+            .s3()
+            .put(
+                &given,
+                "application/json",
+                b"{}".to_vec(),
+                &Precondition::Absent,
+            )
+            .await?
+            == Written::Lost
+        {
+            return Ok(None);
+        }
+        // A free slot that was just taken may leave a later one free: try those too.
+        let mut attempts = vec![(c.slot, c.condition.clone())];
+        if c.condition == Condition::Create {
+            attempts.extend((c.slot + 1..m.project.overlap).map(|s| (s, Condition::Create)));
+        }
+        for (slot, condition) in attempts {
+            let key = m.keys.slot(&c.task, slot).map_err(bad_key)?;
+            let pre = match condition {
+                Condition::Create => Precondition::Absent,
+                Condition::Replace { etag } => Precondition::Matches(etag),
+            };
+            let body = lease_body(user, self.now(), assigned_by)?;
+            if let Written::Yes(_) = self.s3().put(&key, "application/json", body, &pre).await? {
+                let open = m.keys.open(user, &c.task, slot).map_err(bad_key)?;
+                self.s3()
+                    .put(
+                        &open,
+                        "application/json",
+                        b"{}".to_vec(),
+                        &Precondition::None,
+                    )
+                    .await?;
+                return Ok(Some(slot));
+            }
+        }
+        self.s3().delete(&given).await?;
+        Ok(None)
+    }
+
+    /// Takes the first slot `user` may have among `tasks` (all of the project when `None`).
+    async fn claim(
+        &self,
+        m: &Member,
+        user: &str,
+        only: Option<&str>,
+        assigned_by: Option<&str>,
+    ) -> Result<Option<(String, u32)>, ApiError> {
+        for _ in 0..ROUNDS {
+            let tasks = match only {
+                Some(t) => vec![t.to_owned()],
+                None => self.task_ids(m).await?,
+            };
+            let now = self.now().as_second();
+            let states = slot_states(&self.slot_listing(m).await?, m.project.lease_secs, now);
+            let given = self.given(m, user).await?;
+            let plan = plan_next(&tasks, &states, &given, m.project.overlap);
+            if plan.is_empty() {
+                return Ok(None);
+            }
+            for c in &plan {
+                if let Some(slot) = self.take(m, user, c, assigned_by).await? {
+                    return Ok(Some((c.task.clone(), slot)));
+                }
+            }
+        }
+        Err(ApiError::Conflict(
+            "every task offered was taken by someone else meanwhile; ask again".into(),
+        ))
+    }
+
+    /// The slot `user` holds on `task` and its lease's ETag, if they still hold one.
+    pub(super) async fn held(
+        &self,
+        m: &Member,
+        user: &str,
+        task: &str,
+    ) -> Result<Option<(u32, String)>, ApiError> {
+        let prefix = m.keys.open_user_prefix(user).map_err(bad_key)?;
+        for o in self.s3().list(&prefix).await? {
+            let Some((_, t, slot)) = m.keys.parse_open(&o.key) else {
+                continue;
+            };
+            if t != task {
+                continue;
+            }
+            let key = m.keys.slot(task, slot).map_err(bad_key)?;
+            let done = format!("{key}.done");
+            match self.s3().get(&key).await? {
+                Some(obj) if lease_holder(&obj.body) == Some(user) => {
+                    if self.s3().head(&done).await?.is_some() {
+                        continue;
+                    }
+                    return Ok(Some((slot, obj.etag)));
+                }
+                // The lease went to someone else: forget the stale marker.
+                _ => self.s3().delete(&o.key).await?,
+            }
+        }
+        Ok(None)
+    }
+
+    /// Rewrites `user`'s lease on a slot they hold; `Conflict` if it was taken over meanwhile.
+    async fn extend(
+        &self,
+        m: &Member,
+        user: &str,
+        task: &str,
+        slot: u32,
+        etag: &str,
+    ) -> Result<String, ApiError> {
+        let key = m.keys.slot(task, slot).map_err(bad_key)?;
+        let now = self.now();
+        let body = lease_body(user, now, None)?;
+        match self
+            .s3()
+            .put(
+                &key,
+                "application/json",
+                body,
+                &Precondition::Matches(etag.to_owned()),
+            )
+            .await?
+        {
+            Written::Yes(_) => Ok(after(now, m.project.lease_secs)),
+            Written::Lost => Err(lease_lost(task)),
+        }
+    }
+
+    /// The grant of a task `user` holds (or held, with `status`).
+    async fn grant(
+        &self,
+        m: &Member,
+        user: &str,
+        task: &str,
+        slot: u32,
+        status: TaskStatus,
+        lease_until: String,
+    ) -> Result<TaskGrant, ApiError> {
+        // URLs are signed at the real time, whatever clock judges leases.
+        let now = Timestamp::now();
+        let manifest_key = m.keys.manifest(task).map_err(bad_key)?;
+        let result_key = m.keys.result(task, user).map_err(bad_key)?;
+        let result = self.s3().head(&result_key).await?;
+        Ok(TaskGrant {
+            project: m.keys.id().to_owned(),
+            task: task.to_owned(),
+            slot,
+            manifest_url: self.presigner.sign_get(&manifest_key, now),
+            manifest_key,
+            result_url: result
+                .as_ref()
+                .map(|_| self.presigner.sign_get(&result_key, now)),
+            result_modified: result.map(|(_, secs)| super::rfc3339(secs)),
+            result_key,
+            status,
+            lease_until,
+            lease_secs: m.project.lease_secs,
+        })
+    }
+
+    /// `POST /projects/<p>/next`: the task the caller is working on, else a new one.
+    pub async fn next(&self, m: &Member) -> Result<NextAnswer, ApiError> {
+        require_annotator(m)?;
+        let user = m.user.name().to_owned();
+        // Resume first: a person holds at most a few tasks at once.
+        let prefix = m.keys.open_user_prefix(&user).map_err(bad_key)?;
+        let mut open: Vec<String> = self
+            .s3()
+            .list(&prefix)
+            .await?
+            .iter()
+            .filter_map(|o| m.keys.parse_open(&o.key).map(|(_, t, _)| t.to_owned()))
+            .collect();
+        open.dedup();
+        for task in open {
+            if let Some(grant) = self.resume(m, &user, &task).await? {
+                return Ok(NextAnswer { task: Some(grant) });
+            }
+        }
+        let Some((task, slot)) = self.claim(m, &user, None, None).await? else {
+            return Ok(NextAnswer { task: None });
+        };
+        let until = after(self.now(), m.project.lease_secs);
+        let grant = self
+            .grant(m, &user, &task, slot, TaskStatus::InProgress, until)
+            .await?;
+        Ok(NextAnswer { task: Some(grant) })
+    }
+
+    async fn resume(
+        &self,
+        m: &Member,
+        user: &str,
+        task: &str,
+    ) -> Result<Option<TaskGrant>, ApiError> {
+        let Some((slot, etag)) = self.held(m, user, task).await? else {
+            return Ok(None);
+        };
+        match self.extend(m, user, task, slot, &etag).await {
+            Ok(until) => Ok(Some(
+                self.grant(m, user, task, slot, TaskStatus::InProgress, until)
+                    .await?,
+            )),
+            Err(ApiError::Conflict(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `POST /projects/<p>/tasks/<t>/open`: the caller's task `t` — resumed if they hold it,
+    /// shown as submitted if they submitted it, else claimed if a slot is free for them.
+    pub async fn open(&self, m: &Member, task: &str) -> Result<TaskGrant, ApiError> {
+        require_annotator(m)?;
+        let user = m.user.name().to_owned();
+        let manifest = m.keys.manifest(task).map_err(bad_key)?;
+        if self.s3().head(&manifest).await?.is_none() {
+            return Err(ApiError::NotFound(format!(
+                "task {task:?} does not exist in project {:?}",
+                m.keys.id()
+            )));
+        }
+        if let Some(grant) = self.resume(m, &user, task).await? {
+            return Ok(grant);
+        }
+        if let Some(slot) = self.submitted_slot(m, &user, task).await? {
+            return self
+                .grant(m, &user, task, slot, TaskStatus::Submitted, String::new())
+                .await;
+        }
+        match self.claim(m, &user, Some(task), None).await? {
+            Some((task, slot)) => {
+                let until = after(self.now(), m.project.lease_secs);
+                self.grant(m, &user, &task, slot, TaskStatus::InProgress, until)
+                    .await
+            }
+            None => Err(ApiError::Conflict(format!(
+                "task {task:?} has no slot left for user {user:?}: {} annotator(s) have it already",
+                m.project.overlap
+            ))),
+        }
+    }
+
+    /// `POST /projects/<p>/tasks/<t>/renew`: extends the caller's lease.
+    pub async fn renew(&self, m: &Member, task: &str) -> Result<RenewAnswer, ApiError> {
+        let user = m.user.name().to_owned();
+        let (slot, etag) = self
+            .held(m, &user, task)
+            .await?
+            .ok_or_else(|| lease_lost(task))?;
+        let lease_until = self.extend(m, &user, task, slot, &etag).await?;
+        Ok(RenewAnswer { lease_until })
+    }
+
+    /// `POST /projects/<p>/assign`: a manager gives `task` to `user`.
+    pub async fn assign(&self, m: &Member, task: &str, user: &str) -> Result<TaskGrant, ApiError> {
+        require_manager(m)?;
+        lasso_core::cloud::keys::check_segment(user)
+            .map_err(|why| ApiError::BadRequest(format!("user {user:?}: {why}")))?;
+        if self.held(m, user, task).await?.is_some() {
+            return Err(ApiError::Conflict(format!(
+                "user {user:?} holds task {task:?} already"
+            )));
+        }
+        let Some((task, slot)) = self.claim(m, user, Some(task), Some(m.user.name())).await? else {
+            return Err(ApiError::Conflict(format!(
+                "task {task:?} has no free slot for user {user:?}"
+            )));
+        };
+        let until = after(self.now(), m.project.lease_secs);
+        self.grant(m, user, &task, slot, TaskStatus::InProgress, until)
+            .await
+    }
+
+    /// `POST /projects/<p>/unassign`: a manager takes `task` back from `user`; the slot returns
+    /// to the pool and the person may be given the task again. Their result stays.
+    pub async fn unassign(&self, m: &Member, task: &str, user: &str) -> Result<(), ApiError> {
+        require_manager(m)?;
+        let (slot, _) = self.held(m, user, task).await?.ok_or_else(|| {
+            ApiError::Conflict(format!("user {user:?} does not hold task {task:?}"))
+        })?;
+        self.s3()
+            .delete(&m.keys.slot(task, slot).map_err(bad_key)?)
+            .await?;
+        self.s3()
+            .delete(&m.keys.open(user, task, slot).map_err(bad_key)?)
+            .await?;
+        self.s3()
+            .delete(&m.keys.given(user, task).map_err(bad_key)?)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Who holds a lease, from its body.
+pub(super) fn lease_holder(body: &[u8]) -> Option<&str> {
+    // Borrowed parse: the user name is plain ASCII (a key segment), never escaped.
+    #[derive(serde::Deserialize)]
+    struct Holder<'a> {
+        user: &'a str,
+    }
+    serde_json::from_slice::<Holder<'_>>(body)
+        .ok()
+        .map(|h| h.user)
+}
+
+pub(super) fn bad_key(e: lasso_core::cloud::keys::KeyError) -> ApiError {
+    ApiError::BadRequest(e.to_string())
+}
+
+fn lease_lost(task: &str) -> ApiError {
+    ApiError::Conflict(format!(
+        "you no longer hold task {task:?}: the lease expired and the task went back to the pool (your result stays in the bucket)"
+    ))
+}
+
+fn require_annotator(m: &Member) -> Result<(), ApiError> {
+    if m.roles.may_annotate() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "user {:?} is not an annotator of project {:?}",
+            m.user.name(),
+            m.keys.id()
+        )))
+    }
+}
+
+pub(super) fn require_manager(m: &Member) -> Result<(), ApiError> {
+    if m.roles.may_manage() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "user {:?} is not a manager of project {:?}",
+            m.user.name(),
+            m.keys.id()
+        )))
+    }
+}

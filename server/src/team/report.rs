@@ -1,0 +1,201 @@
+//! Submission, one person's status on a task, and the project's progress for managers.
+
+use lasso_core::team::assign::slot_states;
+use lasso_core::team::progress::{progress, OpenMarker, Submission};
+use lasso_core::team::wire::{DoneRecord, Progress, StatusAnswer, SubmitRequest, TaskStatus};
+
+use super::claim::{bad_key, require_manager};
+use super::{rfc3339, Member, Team};
+use crate::bucket::{rfc3339_secs, Precondition};
+use crate::error::ApiError;
+
+/// Submissions whose bodies (active time) are read at once for a progress report.
+const PARALLEL_READS: usize = 16;
+
+impl Team {
+    /// The slot of `user`'s submission of `task`, if they submitted it.
+    pub(super) async fn submitted_slot(
+        &self,
+        m: &Member,
+        user: &str,
+        task: &str,
+    ) -> Result<Option<u32>, ApiError> {
+        let key = m.keys.done(task, user).map_err(bad_key)?;
+        Ok(self
+            .s3()
+            .get(&key)
+            .await?
+            .map(|obj| serde_json::from_slice::<DoneRecord>(&obj.body).map_or(0, |r| r.slot)))
+    }
+
+    /// `POST /projects/<p>/tasks/<t>/submit`: marks the caller's slot done once their result
+    /// is in the bucket. Submitting again is harmless.
+    pub async fn submit(
+        &self,
+        m: &Member,
+        task: &str,
+        req: &SubmitRequest,
+    ) -> Result<StatusAnswer, ApiError> {
+        let user = m.user.name().to_owned();
+        let answer = |slot| StatusAnswer {
+            task: task.to_owned(),
+            user: user.clone(),
+            status: TaskStatus::Submitted,
+            slot: Some(slot),
+            lease_until: None,
+        };
+        let Some((slot, _)) = self.held(m, &user, task).await? else {
+            return match self.submitted_slot(m, &user, task).await? {
+                Some(slot) => Ok(answer(slot)),
+                None => Err(ApiError::Conflict(format!(
+                    "user {user:?} does not hold task {task:?}: open it (or ask for the next task) first"
+                ))),
+            };
+        };
+        let result = m.keys.result(task, &user).map_err(bad_key)?;
+        if self.s3().head(&result).await?.is_none() {
+            return Err(ApiError::Conflict(format!(
+                "no result at {result} yet: upload it before submitting"
+            )));
+        }
+        let record = DoneRecord {
+            user: user.clone(),
+            at: self.now().to_string(),
+            active_ms: req.active_ms,
+            slot,
+        };
+        let body = serde_json::to_vec(&record).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let slot_key = m.keys.slot(task, slot).map_err(bad_key)?;
+        // The slot's marker first: once it exists the slot can never expire back to the pool.
+        self.s3()
+            .put(
+                &format!("{slot_key}.done"),
+                "application/json",
+                body.clone(),
+                &Precondition::None,
+            )
+            .await?;
+        let done = m.keys.done(task, &user).map_err(bad_key)?;
+        self.s3()
+            .put(&done, "application/json", body, &Precondition::None)
+            .await?;
+        self.s3()
+            .delete(&m.keys.open(&user, task, slot).map_err(bad_key)?)
+            .await?;
+        Ok(answer(slot))
+    }
+
+    /// `GET /projects/<p>/tasks/<t>/status[?user=u]`: where `task` stands for the caller (or,
+    /// for reviewers and managers, for `user`).
+    pub async fn status(
+        &self,
+        m: &Member,
+        task: &str,
+        of: Option<&str>,
+    ) -> Result<StatusAnswer, ApiError> {
+        let user = match of {
+            Some(u) if u != m.user.name() => {
+                if !m.roles.may_review() {
+                    return Err(ApiError::Forbidden(format!(
+                        "user {:?} may only ask for their own status",
+                        m.user.name()
+                    )));
+                }
+                u.to_owned()
+            }
+            _ => m.user.name().to_owned(),
+        };
+        let mut answer = StatusAnswer {
+            task: task.to_owned(),
+            user: user.clone(),
+            status: TaskStatus::New,
+            slot: None,
+            lease_until: None,
+        };
+        if let Some(slot) = self.submitted_slot(m, &user, task).await? {
+            answer.status = TaskStatus::Submitted;
+            answer.slot = Some(slot);
+        } else if let Some((slot, _)) = self.held(m, &user, task).await? {
+            let key = m.keys.slot(task, slot).map_err(bad_key)?;
+            let modified = self.s3().head(&key).await?.map_or(0, |(_, t)| t);
+            let lease = i64::try_from(m.project.lease_secs).unwrap_or(i64::MAX);
+            let until = modified.saturating_add(lease);
+            if until >= self.now().as_second() {
+                answer.status = TaskStatus::InProgress;
+                answer.slot = Some(slot);
+                answer.lease_until = Some(rfc3339(until));
+            }
+        }
+        Ok(answer)
+    }
+
+    /// `GET /projects/<p>/progress`: slots by status, per annotator figures (managers).
+    pub async fn progress(&self, m: &Member) -> Result<Progress, ApiError> {
+        require_manager(m)?;
+        let tasks = self.task_ids(m).await?;
+        let now = self.now().as_second();
+        let states = slot_states(&self.slot_listing(m).await?, m.project.lease_secs, now);
+        let open: Vec<OpenMarker> = self
+            .s3()
+            .list(&m.keys.open_prefix())
+            .await?
+            .iter()
+            .filter_map(|o| {
+                let (user, task, slot) = m.keys.parse_open(&o.key)?;
+                Some(OpenMarker {
+                    user: user.to_owned(),
+                    task: task.to_owned(),
+                    slot,
+                    modified: rfc3339_secs(&o.last_modified)?,
+                })
+            })
+            .collect();
+        let listed: Vec<(String, String, i64)> = self
+            .s3()
+            .list(&m.keys.done_prefix())
+            .await?
+            .iter()
+            .filter_map(|o| {
+                let (task, user) = m.keys.parse_done(&o.key)?;
+                Some((
+                    task.to_owned(),
+                    user.to_owned(),
+                    rfc3339_secs(&o.last_modified)?,
+                ))
+            })
+            .collect();
+        let mut submissions = Vec::with_capacity(listed.len());
+        for chunk in listed.chunks(PARALLEL_READS) {
+            let mut reads = tokio::task::JoinSet::new();
+            for (task, user, modified) in chunk.iter().cloned() {
+                let key = m.keys.done(&task, &user).map_err(bad_key)?;
+                let s3 = self.s3().clone();
+                reads.spawn(async move {
+                    let active = s3.get(&key).await.ok().flatten().and_then(|o| {
+                        serde_json::from_slice::<DoneRecord>(&o.body)
+                            .ok()
+                            .map(|r| r.active_ms)
+                    });
+                    Submission {
+                        user,
+                        task,
+                        modified,
+                        active_ms: active,
+                    }
+                });
+            }
+            while let Some(done) = reads.join_next().await {
+                submissions.push(
+                    done.map_err(|e| ApiError::Internal(format!("reading submissions: {e}")))?,
+                );
+            }
+        }
+        Ok(progress(
+            &tasks,
+            m.project.overlap,
+            &states,
+            &open,
+            &submissions,
+        ))
+    }
+}
