@@ -18,6 +18,8 @@ pub enum EventName {
     Save,
     /// Results reached S3.
     Upload,
+    /// A team task opened; detail: `{id, project, status, slot, leaseUntil}`.
+    Task,
     /// Something went wrong; detail: a message naming what and where.
     Error,
 }
@@ -30,6 +32,7 @@ impl EventName {
             "select" => Self::Select,
             "save" => Self::Save,
             "upload" => Self::Upload,
+            "task" => Self::Task,
             "error" => Self::Error,
             _ => return None,
         })

@@ -1,11 +1,14 @@
 // The standalone page: mounts one editor on the sample task and exposes it as `window.lasso`.
 //
 // Uploads go to a presign endpoint when one is configured, in this order:
-//   1. the page URL: `?presign=<endpoint>&token=<token>&user=<user>` (remembered in this browser);
+//   1. the page URL: `?presign=<endpoint>&token=<token>&user=<user>&project=<id>`; the endpoint,
+//      user and project are remembered in this browser, the token only for this tab (session
+//      storage) and it is removed from the address bar at once;
 //   2. what an earlier visit remembered;
 //   3. on the development server of `cargo xtask serve` (port 8080 on loopback), the local
 //      lasso-server it starts beside it (http://127.0.0.1:8787, user `dev`).
-// `?presign=off` forgets the setting and works without uploads.
+// `?presign=off` forgets the setting and works without uploads. With a project the page works
+// through the team's tasks (next task, submit) instead of the sample image.
 const SAMPLE_TASK = {
   id: "sample-chelsea",
   image: { src: "samples/chelsea.png", name: "chelsea.png" },
@@ -18,23 +21,40 @@ const LABELS = [
 ];
 
 const SETTING = "lasso.cloud";
+const TOKEN = "lasso.token";
+
+/** Drops the token from the address bar (and so from history and shared links). */
+function hideToken(params) {
+  if (!params.has("token")) return;
+  params.delete("token");
+  const query = params.toString();
+  history.replaceState(null, "", location.pathname + (query ? `?${query}` : "") + location.hash);
+}
 
 function cloudSettings() {
   const params = new URLSearchParams(location.search);
   const endpoint = params.get("presign");
   if (endpoint === "off") {
     localStorage.removeItem(SETTING);
+    sessionStorage.removeItem(TOKEN);
     return null;
   }
   if (endpoint) {
-    const settings = { endpoint, token: params.get("token") || undefined, user: params.get("user") || "dev" };
+    const settings = { endpoint, user: params.get("user") || "dev" };
+    if (params.get("project")) settings.project = params.get("project");
     localStorage.setItem(SETTING, JSON.stringify(settings));
-    return settings;
+    // A reload finds the address without the token: the tab's session still holds it.
+    if (params.get("token")) sessionStorage.setItem(TOKEN, params.get("token"));
+    hideToken(params);
+    const token = sessionStorage.getItem(TOKEN);
+    return token ? { ...settings, token } : settings;
   }
   const saved = localStorage.getItem(SETTING);
   if (saved) {
     try {
-      return JSON.parse(saved);
+      const settings = JSON.parse(saved);
+      const token = sessionStorage.getItem(TOKEN);
+      return token ? { ...settings, token } : settings;
     } catch {
       localStorage.removeItem(SETTING);
     }
@@ -75,10 +95,19 @@ async function start() {
   if (params.has("bench")) return bench(bindings, params);
   const element = document.getElementById("app");
   const cloud = cloudSettings();
-  const options = { labels: LABELS, tags: ["indoor", "outdoor", "blurry"], multiTag: true, task: SAMPLE_TASK };
+  const options = { labels: LABELS, tags: ["indoor", "outdoor", "blurry"], multiTag: true };
   if (cloud) options.cloud = cloud;
+  // A project brings its own labels and tasks; otherwise the sample image opens.
+  if (!cloud || !cloud.project) options.task = SAMPLE_TASK;
   const editor = await bindings.mount(element, options);
   window.lasso = editor;
+  if (cloud && cloud.project) {
+    try {
+      await editor.nextTask();
+    } catch (e) {
+      console.error("Lasso: no task opened:", e);
+    }
+  }
   document.body.dataset.ready = "true";
   window.dispatchEvent(new CustomEvent("lasso-ready"));
 }

@@ -58,6 +58,9 @@ enum Command {
         /// Annotators per task in the seeded project.
         #[arg(long, default_value_t = 1)]
         overlap: u32,
+        /// Where the app is served: with a project, a sign-in link per user is printed.
+        #[arg(long)]
+        app_url: Option<String>,
         /// Lifetime of presigned URLs in seconds (tests use a short one to exercise refresh).
         #[arg(long)]
         expires_secs: Option<u64>,
@@ -121,6 +124,7 @@ async fn run(command: Command) -> Result<(), String> {
             users,
             project,
             overlap,
+            app_url,
             expires_secs,
         } => {
             let mut opts = dev::DevOptions::new(data_dir);
@@ -165,6 +169,14 @@ async fn run(command: Command) -> Result<(), String> {
             }
             if let Some(p) = &project {
                 println!("lasso-server: project {p} overlap {overlap}");
+                if let Some(app) = &app_url {
+                    for (user, token, _) in &people {
+                        println!(
+                            "lasso-server: link {user} {app}/?presign={}&user={user}&token={token}&project={p}",
+                            server.api_url()
+                        );
+                    }
+                }
             }
             println!("lasso-server: seeded {} task(s)", server.seeded.len());
             println!("lasso-server: ready");

@@ -163,6 +163,16 @@ impl Presigner {
                     .headers_mut()
                     .insert("content-length", size.to_string());
                 headers.insert("content-type".to_owned(), ct.to_owned());
+                for (name, value) in [
+                    ("if-match", &req.if_match),
+                    ("if-none-match", &req.if_none_match),
+                ] {
+                    if let Some(v) = value {
+                        check_condition(name, v)?;
+                        action.headers_mut().insert(name, v.clone());
+                        headers.insert(name.to_owned(), v.clone());
+                    }
+                }
                 action.sign_with_time(self.expiry(), &now)
             }
         };
@@ -446,6 +456,26 @@ impl Presigner {
             .put(key.as_str(), content_type, bytes, &Precondition::None)
             .await?;
         Ok(())
+    }
+}
+
+/// A precondition header value goes into the signature and to S3: an ETag (quoted, printable
+/// ASCII) or `*`.
+fn check_condition(name: &str, value: &str) -> Result<(), ApiError> {
+    let ok = value == "*"
+        || (value.len() >= 2
+            && value.len() <= 200
+            && value.starts_with('"')
+            && value.ends_with('"')
+            && value[1..value.len() - 1]
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'"'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(format!(
+            "{name} must be a quoted ETag or \"*\""
+        )))
     }
 }
 

@@ -97,12 +97,8 @@ async fn expired_url_is_refused_by_the_store() {
     let env = start().await;
     let alice = User::new("alice", Roles::default()).unwrap();
     let an_hour_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(3600);
-    let req = PresignRequest {
-        key: "target/t/alice.json".into(),
-        method: PresignMethod::Put,
-        content_type: Some("application/json".into()),
-        size: Some(3),
-    };
+    let req = PresignRequest::put("target/t/alice.json", "application/json", 3);
+    assert_eq!(req.method, PresignMethod::Put);
     let p = env
         .server
         .presigner
@@ -356,4 +352,80 @@ async fn store_sends_cors_headers_on_errors_and_exposes_etag() {
         .to_str()
         .unwrap()
         .contains("PUT"));
+}
+
+/// PUTs with the headers the presigner returned (they are part of the signature).
+async fn put_signed(env: &common::Env, answer: &serde_json::Value, body: &[u8]) -> u16 {
+    let mut rb = env
+        .http
+        .put(answer["url"].as_str().unwrap())
+        .body(body.to_vec());
+    for (k, v) in answer["headers"].as_object().unwrap() {
+        rb = rb.header(k.as_str(), v.as_str().unwrap());
+    }
+    rb.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn conditional_puts_are_signed_and_the_store_enforces_them() {
+    let env = start().await;
+    let key = "target/t/alice.json";
+    let ask = |cond: serde_json::Value| {
+        let mut body =
+            json!({"key": key, "method": "PUT", "content_type": "application/json", "size": 2});
+        body.as_object_mut()
+            .unwrap()
+            .extend(cond.as_object().unwrap().clone());
+        body
+    };
+    // Create only if absent: the first write lands, the second is refused by S3 itself.
+    let (s, create) = env
+        .post("/presign", Some(ALICE), &ask(json!({"if_none_match": "*"})))
+        .await;
+    assert_eq!(s, 200, "{create}");
+    assert_eq!(create["headers"]["if-none-match"], "*");
+    assert_eq!(put_signed(&env, &create, b"v1").await, 200);
+    assert_eq!(put_signed(&env, &create, b"v2").await, 412);
+    // Replace only over a known version.
+    let (_, stale) = env
+        .post(
+            "/presign",
+            Some(ALICE),
+            &ask(json!({"if_match": "\"0000\""})),
+        )
+        .await;
+    assert_eq!(put_signed(&env, &stale, b"v3").await, 412);
+    assert_eq!(env.stored(key).await, Some(b"v1".to_vec()));
+    let etag = env
+        .server
+        .presigner
+        .s3()
+        .head(key)
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let (_, fresh) = env
+        .post("/presign", Some(ALICE), &ask(json!({"if_match": etag})))
+        .await;
+    assert_eq!(put_signed(&env, &fresh, b"v4").await, 200);
+    assert_eq!(env.stored(key).await, Some(b"v4".to_vec()));
+    // Dropping the signed header breaks the signature: the condition cannot be stripped.
+    let (s, _) = env
+        .put(
+            fresh["url"].as_str().unwrap(),
+            Some("application/json"),
+            b"v5".to_vec(),
+        )
+        .await;
+    assert_eq!(s, 403);
+    // Malformed conditions are refused before anything is signed.
+    for bad in [
+        json!({"if_match": "no-quotes"}),
+        json!({"if_none_match": "\"a\" x"}),
+        json!({"if_match": "\"a\nb\""}),
+    ] {
+        let (s, v) = env.post("/presign", Some(ALICE), &ask(bad.clone())).await;
+        assert_eq!(s, 400, "{bad}: {v}");
+    }
 }

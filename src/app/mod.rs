@@ -8,6 +8,7 @@
 
 pub mod journal;
 pub mod open;
+pub mod team;
 
 use crate::cloud::{Cloud, UploadStatus};
 use crate::events::EventName;
@@ -65,6 +66,10 @@ pub struct Runtime {
     pub defaults: RefCell<MountDefaults>,
     /// The renderer's plan and bitmaps, kept between frames.
     pub render: Rc<RefCell<RenderState>>,
+    /// Team work in a project (mount option `cloud.project`).
+    pub team: RefCell<Option<Rc<team::TeamSession>>>,
+    /// What the team panel shows (empty without a project).
+    pub team_view: RwSignal<team::TeamView>,
     journal: journal::JournalQueue,
 }
 
@@ -127,12 +132,15 @@ impl Runtime {
             sync: RefCell::new(None),
             defaults: RefCell::new(MountDefaults::default()),
             render: Rc::new(RefCell::new(RenderState::default())),
+            team: RefCell::new(None),
+            team_view: RwSignal::new(team::TeamView::default()),
             journal: journal::JournalQueue::default(),
         })
     }
 
     /// Runs `f` on the core editor and then does everything its outcome asks for.
     pub fn dispatch(self: &Rc<Self>, f: impl FnOnce(&mut Editor) -> Outcome) {
+        self.note_input();
         let mut outcome = Outcome::default();
         self.session.update(|s| outcome = f(&mut s.editor));
         self.after(outcome);
@@ -140,6 +148,7 @@ impl Runtime {
 
     /// Hands a pointer event in canvas CSS pixels to the active tool.
     pub fn pointer(self: &Rc<Self>, kind: PointerKind, x: f64, y: f64, mods: Modifiers) {
+        self.note_input();
         if kind == PointerKind::Down {
             self.load_pixels_for_wand();
         }
@@ -180,8 +189,34 @@ impl Runtime {
             (0..n).contains(&i).then(|| list.keys[i as usize].clone())
         };
         if let Some(key) = next {
-            open::open_cloud_key_in_background(self, key);
+            self.open_key_in_background(key);
         }
+    }
+
+    /// The task id of `key` when it is a manifest of the project this editor works in.
+    fn project_task_of(&self, key: &str) -> Option<String> {
+        let team = self.team.borrow().clone()?;
+        let keys = lasso_core::team::ProjectKeys::new(&team.project).ok()?;
+        keys.task_of_manifest(key).map(str::to_owned)
+    }
+
+    /// Opens the manifest at `key`: a task of this editor's project through the team (its
+    /// lease and the person's result from the bucket), any other from the bucket as it is.
+    pub async fn open_key(self: &Rc<Self>, key: &str) -> Result<(), String> {
+        match self.project_task_of(key) {
+            Some(task) => team::open_project_task(self, &task).await,
+            None => open::open_cloud_key(self, key).await,
+        }
+    }
+
+    /// [`Self::open_key`] without waiting; a failure is reported in the banner.
+    pub fn open_key_in_background(self: &Rc<Self>, key: String) {
+        let runtime = Rc::clone(self);
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = runtime.open_key(&key).await {
+                runtime.fail(e);
+            }
+        });
     }
 
     /// The magic wand reads the image's pixels; they are copied out of the image the first
@@ -207,6 +242,13 @@ impl Runtime {
                 })
             }),
             Err(e) => self.fail(format!("The magic wand cannot work on this image: {e}")),
+        }
+    }
+
+    /// Counts a person's input towards the open team task's active time.
+    fn note_input(&self) {
+        if let Some(team) = self.team.borrow().as_ref() {
+            team.input();
         }
     }
 

@@ -113,16 +113,6 @@ pub async fn open_cloud_key(runtime: &Rc<Runtime>, key: &str) -> Result<(), Stri
     Ok(())
 }
 
-/// Opens the manifest at `key` without waiting (the task picker, next/previous image).
-pub fn open_cloud_key_in_background(runtime: &Rc<Runtime>, key: String) {
-    let runtime = Rc::clone(runtime);
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = open_cloud_key(&runtime, &key).await {
-            runtime.fail(e);
-        }
-    });
-}
-
 /// Applies another tab's op, or reloads the task from the journal if it does not apply here.
 pub fn receive(runtime: &Rc<Runtime>, task: &str, op: &Op) {
     if let Err(e) = runtime.apply_external(task, op) {

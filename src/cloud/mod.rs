@@ -9,6 +9,7 @@
 pub mod http;
 pub mod queue;
 mod send;
+pub mod team;
 
 use crate::events::EventName;
 use crate::state::Shared;
@@ -17,6 +18,7 @@ use lasso_core::cloud::{result_key, PresignAnswer, PresignRequest};
 use leptos::prelude::*;
 use queue::{JobMeta, Queue};
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -34,10 +36,12 @@ pub struct CloudConfig {
     /// A host callback `(request) => Promise<answer>` used instead of the endpoint for single
     /// objects.
     pub presign: Option<js_sys::Function>,
+    /// The team project this editor works in (`docs/team.md`), if any.
+    pub project: Option<String>,
 }
 
 impl CloudConfig {
-    /// Reads the `cloud` mount option: `{endpoint, token, user, presign}`.
+    /// Reads the `cloud` mount option: `{endpoint, token, user, presign, project}`.
     pub fn from_js(value: &JsValue) -> Result<CloudConfig, String> {
         let get = |name: &str| js_sys::Reflect::get(value, &name.into()).ok();
         let text = |name: &str| get(name).and_then(|v| v.as_string());
@@ -54,11 +58,17 @@ impl CloudConfig {
             Some(token) => Credentials::Bearer(token),
             None => Credentials::Cookies,
         };
+        let project = text("project");
+        if let Some(p) = &project {
+            lasso_core::team::layout::check_project_id(p)
+                .map_err(|e| format!("options.cloud.project: {e}"))?;
+        }
         Ok(CloudConfig {
             endpoint,
             credentials,
             user,
             presign,
+            project,
         })
     }
 }
@@ -102,6 +112,53 @@ pub struct Cloud {
     fresh: Cell<bool>,
     timer: Cell<Option<i32>>,
     keep_alive: RefCell<Vec<Closure<dyn FnMut()>>>,
+    /// Result keys of project tasks, by task id (other tasks use `target/<task>/<user>.json`).
+    result_keys: RefCell<HashMap<String, String>>,
+    /// Called with a task id when its result was changed elsewhere (a conditional `PUT` lost):
+    /// the controller reads theirs, merges and edits, which queues the merge.
+    on_conflict: RefCell<Option<ConflictHook>>,
+}
+
+/// What runs with a task id when its result was changed elsewhere.
+pub type ConflictHook = Rc<dyn Fn(String)>;
+
+/// The version of a result last seen in the bucket (uploaded from here or read from there):
+/// the base of a three-way merge and the `If-Match` of the next upload. Kept in the store's
+/// settings as `base:<key>`, so it survives reloads.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Base {
+    /// Its ETag; `None` when the bucket had no result yet (the next upload creates it).
+    pub etag: Option<String>,
+    /// Its text (a Lasso JSON task), empty when there was none.
+    pub text: String,
+}
+
+/// The settings key of a result's [`Base`].
+fn base_setting(key: &str) -> String {
+    format!("base:{key}")
+}
+
+/// The [`Base`] of the result at `key`, if this browser tracks one.
+pub async fn base(shared: &Shared, key: &str) -> Option<Base> {
+    let store = shared.store.borrow().clone()?;
+    store
+        .setting::<Base>(&base_setting(key))
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Records the [`Base`] of the result at `key`.
+pub async fn set_base(shared: &Shared, key: &str, base: &Base) -> Result<(), String> {
+    let store = shared
+        .store
+        .borrow()
+        .clone()
+        .ok_or("IndexedDB is unavailable")?;
+    store
+        .set_setting(&base_setting(key), base)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 fn now_ms() -> f64 {
@@ -127,6 +184,8 @@ impl Cloud {
             fresh: Cell::new(true),
             timer: Cell::new(None),
             keep_alive: RefCell::new(Vec::new()),
+            result_keys: RefCell::new(HashMap::new()),
+            on_conflict: RefCell::new(None),
         });
         status.set(Some(UploadStatus::default()));
         // Coming back online drains at once instead of waiting for the backoff timer.
@@ -145,9 +204,29 @@ impl Cloud {
         Ok(cloud)
     }
 
+    /// Sends the result of `task_id` to `key` from now on (a project task's result key).
+    pub fn bind_result(&self, task_id: &str, key: &str) {
+        self.result_keys
+            .borrow_mut()
+            .insert(task_id.to_string(), key.to_string());
+    }
+
+    /// Where the result of `task_id` goes.
+    pub fn result_key_of(&self, task_id: &str) -> Result<String, String> {
+        if let Some(key) = self.result_keys.borrow().get(task_id) {
+            return Ok(key.clone());
+        }
+        result_key(task_id, &self.config.user).map_err(|e| e.to_string())
+    }
+
+    /// Sets what runs when a result was changed elsewhere (see the field).
+    pub fn set_on_conflict(&self, f: ConflictHook) {
+        *self.on_conflict.borrow_mut() = Some(f);
+    }
+
     /// Notes that a task changed durably: its result is (re)queued, due shortly.
     pub async fn result_changed(&self, task_id: &str) -> Result<(), String> {
-        let key = result_key(task_id, &self.config.user).map_err(|e| e.to_string())?;
+        let key = self.result_key_of(task_id)?;
         let meta = JobMeta {
             key,
             content_type: "application/json".into(),
@@ -312,6 +391,22 @@ async fn drain(runtime: &Shared, cloud: &Rc<Cloud>) -> Option<f64> {
                     );
                     runtime.emit(EventName::Upload, &detail);
                 }
+                Err((mut meta, failure))
+                    if failure.kind == lasso_core::cloud::FailureKind::Conflict =>
+                {
+                    // Theirs is read and merged; the merge is an edit, which queues it again.
+                    meta.next_at = now_ms() + RESULT_DELAY_MS;
+                    meta.error = Some(failure.message.clone());
+                    if let Err(e) = cloud.queue.update_meta(&meta).await {
+                        runtime.fail(e);
+                    }
+                    let hook = cloud.on_conflict.borrow().clone();
+                    if let (Some(hook), Some(task)) = (hook, meta.task.clone()) {
+                        hook(task);
+                    }
+                    next_due =
+                        Some(next_due.map_or(RESULT_DELAY_MS, |d: f64| d.min(RESULT_DELAY_MS)));
+                }
                 Err((mut meta, failure)) => {
                     meta.attempts += 1;
                     let delay =
@@ -349,13 +444,16 @@ async fn drain(runtime: &Shared, cloud: &Rc<Cloud>) -> Option<f64> {
 }
 
 /// Whether an image `src` is an object key in the bucket rather than a URL: with a cloud
-/// configured, `src/…` and `target/…` (the bucket layout of `docs/presign.md`) name objects;
+/// configured, `src/…` and `target/…` and a project's `<p>/src/…`, `<p>/target/…` (the
+/// bucket layout of `docs/presign.md` and `docs/team.md`) name objects;
 /// anything else (URLs, page-relative paths such as `samples/a.png`) is loaded as it is.
 fn is_object_key(src: &str) -> bool {
-    (src.starts_with("src/") || src.starts_with("target/"))
-        && src
-            .split('/')
-            .all(lasso_core::cloud::keys::is_valid_segment)
+    use lasso_core::team::layout::{classify, ProjectPath};
+    lasso_core::cloud::keys::check_key(src).is_ok()
+        && matches!(
+            classify(src).1,
+            ProjectPath::Source | ProjectPath::Result { .. }
+        )
 }
 
 /// The URL to load a task's image from: a presigned `GET` when `src` is an object key and the
@@ -411,9 +509,14 @@ pub async fn list_tasks(cloud: &Cloud) -> Result<String, String> {
         .endpoint
         .as_ref()
         .ok_or("listing tasks needs options.cloud.endpoint")?;
+    // In a project, its manifests; otherwise the root layout's.
+    let query = match &cloud.config.project {
+        Some(p) => format!("?project={p}"),
+        None => String::new(),
+    };
     let reply = http::send(
         "GET",
-        &format!("{endpoint}/tasks"),
+        &format!("{endpoint}/tasks{query}"),
         &[],
         None,
         &cloud.config.credentials,

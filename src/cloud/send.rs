@@ -144,20 +144,49 @@ pub async fn run_job(
         Err(f) => return Err((meta, f)),
     };
     meta.size = size;
+    // A result whose version in the bucket is tracked is written only over that version, so
+    // one written from another device meanwhile is merged, never overwritten.
+    let base = match &meta.task {
+        Some(_) => super::base(runtime, &meta.key).await,
+        None => None,
+    };
     let result = if size > MULTIPART_THRESHOLD && body.is_instance_of::<web_sys::Blob>() {
-        let blob: web_sys::Blob = body.unchecked_into();
-        multipart(cloud, &mut meta, &blob).await
+        let blob: web_sys::Blob = body.clone().unchecked_into();
+        multipart(cloud, &mut meta, &blob).await.map(|()| None)
     } else {
-        single(cloud, &meta, &body).await
+        single(cloud, &meta, &body, base.as_ref()).await
     };
     match result {
-        Ok(()) => Ok(meta),
+        Ok(etag) => {
+            if let (Some(_), Some(text)) = (&base, body.as_string()) {
+                let next = super::Base { etag, text };
+                if let Err(e) = super::set_base(runtime, &meta.key, &next).await {
+                    runtime.fail(format!(
+                        "Could not note the uploaded version of {}: {e}",
+                        meta.key
+                    ));
+                }
+            }
+            Ok(meta)
+        }
         Err(f) => Err((meta, f)),
     }
 }
 
-async fn single(cloud: &Cloud, meta: &JobMeta, body: &JsValue) -> Result<(), Failure> {
-    let request = PresignRequest::put(&meta.key, &meta.content_type, meta.size);
+/// Sends `body` in one `PUT`; returns the stored object's ETag when the store exposes it.
+async fn single(
+    cloud: &Cloud,
+    meta: &JobMeta,
+    body: &JsValue,
+    base: Option<&super::Base>,
+) -> Result<Option<String>, Failure> {
+    let mut request = PresignRequest::put(&meta.key, &meta.content_type, meta.size);
+    if let Some(base) = base {
+        match &base.etag {
+            Some(etag) => request.if_match = Some(etag.clone()),
+            None => request.if_none_match = Some("*".into()),
+        }
+    }
     let mut last = None;
     for _ in 0..REFRESHES {
         let answer = presign(cloud, &request).await?;
@@ -171,11 +200,11 @@ async fn single(cloud: &Cloud, meta: &JobMeta, body: &JsValue) -> Result<(), Fai
         )
         .await;
         match failure(Endpoint::Store, reply) {
-            Ok(_) => {
+            Ok(reply) => {
                 cloud
                     .status
                     .update(|s| s.active = Some((meta.key.clone(), 1.0)));
-                return Ok(());
+                return Ok(reply.etag);
             }
             Err(f) if f.kind == FailureKind::RefreshUrl => last = Some(f),
             Err(f) => return Err(f),

@@ -75,10 +75,11 @@ impl LassoEditor {
     }
 
     /// Opens the task whose manifest is at `key` in the bucket (the local copy, with its edits,
-    /// if this browser has one).
+    /// if this browser has one); a task of the editor's project opens as `openTask` does.
     #[wasm_bindgen(js_name = openCloudTask)]
     pub async fn open_cloud_task(&self, key: String) -> Result<(), JsValue> {
-        crate::app::open::open_cloud_key(&self.runtime, &key)
+        self.runtime
+            .open_key(&key)
             .await
             .map_err(|e| JsValue::from_str(&e))
     }

@@ -8,7 +8,8 @@
 //!   storage: "lasso" /* IndexedDB name */, idPrefix: "alice",
 //!   hotkeys: { box: "x", polygon: ["p", "shift+g"], hide: [] /* unbind */ },
 //!   cloud: { endpoint: "https://presign.example.com", token: "…", user: "alice",
-//!            presign: async (request) => answer /* optional, instead of the endpoint */ } }
+//!            presign: async (request) => answer /* optional, instead of the endpoint */,
+//!            project: "birds" /* team work in a project: nextTask(), submitTask() */ } }
 //! ```
 //! With `cloud`, every durable edit queues the task's result for `target/<task>/<user>.json`
 //! (see `docs/presign.md`); the queue lives in IndexedDB `<storage>-uploads`.
@@ -19,6 +20,7 @@
 //! when a later write succeeds (see [`events::EventName::Save`]).
 
 mod cloud_api;
+mod team_api;
 
 use crate::app::Runtime;
 use crate::cloud::CloudConfig;
@@ -177,10 +179,18 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         }
     }
     if let Some(config) = cloud_config {
-        if let Err(e) = crate::app::start_cloud(&runtime, config, &storage).await {
-            runtime.fail(format!(
+        let project = config.project.clone();
+        match crate::app::start_cloud(&runtime, config, &storage).await {
+            Ok(()) => {
+                if let Some(project) = project {
+                    if let Err(e) = crate::app::team::start(&runtime, project).await {
+                        runtime.fail(e);
+                    }
+                }
+            }
+            Err(e) => runtime.fail(format!(
                 "Uploads are unavailable ({e}): your work is kept in this browser only."
-            ));
+            )),
         }
     }
     let editor = LassoEditor {

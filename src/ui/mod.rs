@@ -11,6 +11,7 @@ mod local;
 mod minimap;
 mod predictions;
 mod storage;
+mod team;
 mod uploads;
 
 use crate::app::Runtime;
@@ -273,6 +274,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
             <div class="lasso-main">
                 <canvas::Stage runtime=Rc::clone(&runtime) root=root/>
                 <aside class="lasso-side">
+                    <team::TeamPanel runtime=Rc::clone(&runtime)/>
                     <labels::ClassesPanel runtime=Rc::clone(&runtime)/>
                     <h2>"Annotations"</h2>
                     <ul class="lasso-list">

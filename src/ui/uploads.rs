@@ -95,7 +95,7 @@ pub fn Uploads(runtime: Rc<Runtime>) -> impl IntoView {
             if key.is_empty() {
                 return;
             }
-            crate::app::open::open_cloud_key_in_background(&runtime, key);
+            runtime.open_key_in_background(key);
         }
     };
     let runtime = SendWrapper::new(runtime);

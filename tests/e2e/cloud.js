@@ -51,10 +51,18 @@ export function tempDataDir() {
  * Starts `lasso-server dev` and resolves when it is ready, to
  * `{s3, api, bucket, accessKey, secretKey, stop()}`.
  */
-export function startServer({ dataDir, s3Port = 0, apiPort = 0, expiresSecs, seed } = {}) {
+export function startServer({ dataDir, s3Port = 0, apiPort = 0, expiresSecs, seed, users, project, overlap } = {}) {
   const args = ["dev", "--data-dir", dataDir, "--s3-port", String(s3Port), "--port", String(apiPort)];
   if (expiresSecs) args.push("--expires-secs", String(expiresSecs));
   if (seed) args.push("--seed", seed);
+  if (users) {
+    // Beside the store's directory, not in it: its entries are buckets.
+    const file = `${dataDir}-users.json`;
+    fs.writeFileSync(file, JSON.stringify(users));
+    args.push("--users", file);
+  }
+  if (project) args.push("--project", project);
+  if (overlap) args.push("--overlap", String(overlap));
   const proc = spawn(serverBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   proc.stderr.on("data", (d) => (stderr += d));
@@ -74,6 +82,8 @@ export function startServer({ dataDir, s3Port = 0, apiPort = 0, expiresSecs, see
           Object.assign(info, { s3: words[2], bucket: words[4], accessKey: words[6], secretKey: words[8] });
         } else if (line.startsWith("lasso-server: api ")) {
           info.api = words[2];
+        } else if (line.startsWith("lasso-server: user ")) {
+          info.users = { ...info.users, [words[2]]: { token: words[4], roles: words[6] } };
         } else if (line.startsWith("lasso-server: ready")) {
           clearTimeout(timer);
           info.stop = () =>
@@ -137,9 +147,11 @@ export function s3List(server, prefix) {
   return JSON.parse(out);
 }
 
-/** The app URL configured for a server. */
-export function appUrl(staticUrl, server, user = "dev") {
-  const q = new URLSearchParams({ presign: server.api, token: TOKEN, user });
+/** The app URL configured for a server (and a project, for team work). */
+export function appUrl(staticUrl, server, user = "dev", project) {
+  const token = server.users?.[user]?.token ?? TOKEN;
+  const q = new URLSearchParams({ presign: server.api, token, user });
+  if (project) q.set("project", project);
   return `${staticUrl}/?${q}`;
 }
 

@@ -86,6 +86,13 @@ fn serve(dev: bool) -> Result<()> {
             ".lasso-data",
             "--seed",
             "www/samples",
+            // A team project: a manager, two annotators and a reviewer, with a link each.
+            "--users",
+            "server/dev-team.json",
+            "--project",
+            "demo",
+            "--app-url",
+            "http://127.0.0.1:8080",
         ],
     )
     .spawn()?;

@@ -25,6 +25,9 @@ pub enum FailureKind {
     RefreshUrl,
     /// The multipart upload is gone from the store: start it again from part 1.
     RestartUpload,
+    /// Someone else wrote the object since it was last read (412 on a conditional `PUT`):
+    /// read theirs, merge, and send the merge.
+    Conflict,
     /// Retrying cannot help until someone changes something (token, CORS, policy, clock); the
     /// work stays queued and is retried slowly in case it was fixed.
     NeedsAttention,
@@ -139,6 +142,14 @@ fn store_failure(status: u16, body: &str) -> Failure {
             ),
         };
     }
+    // 412: the conditional write lost; AWS may answer 409 ConditionalRequestConflict to the
+    // loser of two writes racing on one key.
+    if status == 412 || code == "PreconditionFailed" || code == "ConditionalRequestConflict" {
+        return Failure {
+            kind: FailureKind::Conflict,
+            message: format!("The result was changed elsewhere meanwhile ({status} {code}); merging both versions."),
+        };
+    }
     match code.as_str() {
         "RequestTimeTooSkewed" => Failure {
             kind: FailureKind::NeedsAttention,
@@ -177,6 +188,27 @@ mod tests {
 
     fn s3(code: &str, message: &str) -> String {
         format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message><RequestId>1</RequestId></Error>")
+    }
+
+    #[test]
+    fn a_lost_conditional_write_is_a_conflict() {
+        let f = classify(
+            Endpoint::Store,
+            Some(412),
+            &s3(
+                "PreconditionFailed",
+                "At least one of the pre-conditions you specified did not hold",
+            ),
+            true,
+        );
+        assert_eq!(f.kind, FailureKind::Conflict);
+        let f = classify(
+            Endpoint::Store,
+            Some(409),
+            &s3("ConditionalRequestConflict", "busy"),
+            true,
+        );
+        assert_eq!(f.kind, FailureKind::Conflict);
     }
 
     #[test]

@@ -45,6 +45,13 @@ pub struct PresignRequest {
     /// Exact body size in bytes (required for `PUT`, signed into the URL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
+    /// `PUT` only if the object still has this ETag (signed in: S3 answers 412 otherwise), so
+    /// a result written from another device meanwhile is merged, never overwritten.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub if_match: Option<String>,
+    /// `PUT` only if no object has the key (`"*"`; signed in like `if_match`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub if_none_match: Option<String>,
 }
 
 impl PresignRequest {
@@ -55,6 +62,8 @@ impl PresignRequest {
             method: Method::Put,
             content_type: Some(content_type.to_string()),
             size: Some(size),
+            if_match: None,
+            if_none_match: None,
         }
     }
 
@@ -65,6 +74,8 @@ impl PresignRequest {
             method: Method::Get,
             content_type: None,
             size: None,
+            if_match: None,
+            if_none_match: None,
         }
     }
 }

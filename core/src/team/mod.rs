@@ -9,8 +9,10 @@
 //! it. Everything a lead counts (held, expired, submitted) is read from key listings alone, so
 //! progress needs no object bodies beyond the few leases currently held.
 
+pub mod active;
 pub mod assign;
 pub mod layout;
+pub mod merge;
 pub mod progress;
 pub mod project;
 pub mod roles;

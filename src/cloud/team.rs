@@ -1,0 +1,177 @@
+//! The team endpoints of the presign server (`docs/team.md`) over `fetch`: next task, open,
+//! renew the lease, submit, status, the project. Bodies are the core's wire types.
+
+use super::http::{self, Reply};
+use super::Cloud;
+use lasso_core::cloud::{classify, Endpoint};
+use lasso_core::team::wire::{
+    NextAnswer, ProjectAnswer, RenewAnswer, StatusAnswer, SubmitRequest, TaskGrant,
+};
+use serde::de::DeserializeOwned;
+
+/// A refusal of a team endpoint: the HTTP status (`None` when no answer came) and the reason.
+#[derive(Clone, Debug)]
+pub struct TeamError {
+    /// The status, if the server answered.
+    pub status: Option<u16>,
+    /// For people.
+    pub message: String,
+}
+
+impl std::fmt::Display for TeamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn check(reply: Result<Reply, String>, path: &str) -> Result<String, TeamError> {
+    match reply {
+        Ok(r) if r.ok() => Ok(r.body),
+        Ok(r) => Err(TeamError {
+            status: Some(r.status),
+            message: classify(Endpoint::Presign, Some(r.status), &r.body, http::online()).message,
+        }),
+        Err(reason) => Err(TeamError {
+            status: None,
+            message: format!(
+                "{} ({path}: {reason})",
+                classify(Endpoint::Presign, None, "", http::online()).message
+            ),
+        }),
+    }
+}
+
+async fn call<R: DeserializeOwned>(
+    cloud: &Cloud,
+    method: &str,
+    path: &str,
+    body: Option<String>,
+) -> Result<R, TeamError> {
+    let endpoint = cloud.config.endpoint.as_ref().ok_or_else(|| TeamError {
+        status: None,
+        message: "team tasks need options.cloud.endpoint".into(),
+    })?;
+    let url = format!("{endpoint}{path}");
+    let reply = match body {
+        Some(b) => http::post_json(&url, &b, &cloud.config.credentials).await,
+        None => http::send(method, &url, &[], None, &cloud.config.credentials).await,
+    };
+    let text = check(reply, path)?;
+    serde_json::from_str(&text).map_err(|e| TeamError {
+        status: None,
+        message: format!("The presign endpoint answered {path} with something unexpected: {e}"),
+    })
+}
+
+/// Segments of a path are ids checked by the key rule, so they need no escaping; anything
+/// else is refused before it reaches a URL.
+fn segment(what: &str, value: &str) -> Result<String, TeamError> {
+    lasso_core::cloud::keys::check_segment(value)
+        .map(|()| value.to_string())
+        .map_err(|why| TeamError {
+            status: None,
+            message: format!("{what} {value:?} is not valid: {why}"),
+        })
+}
+
+/// `GET /projects/<p>`.
+pub async fn project(cloud: &Cloud, project: &str) -> Result<ProjectAnswer, TeamError> {
+    let p = segment("project", project)?;
+    call(cloud, "GET", &format!("/projects/{p}"), None).await
+}
+
+/// `POST /projects/<p>/next`.
+pub async fn next(cloud: &Cloud, project: &str) -> Result<Option<TaskGrant>, TeamError> {
+    let p = segment("project", project)?;
+    let answer: NextAnswer = call(
+        cloud,
+        "POST",
+        &format!("/projects/{p}/next"),
+        Some("{}".into()),
+    )
+    .await?;
+    Ok(answer.task)
+}
+
+/// `POST /projects/<p>/tasks/<t>/open`.
+pub async fn open(cloud: &Cloud, project: &str, task: &str) -> Result<TaskGrant, TeamError> {
+    let (p, t) = (segment("project", project)?, segment("task", task)?);
+    call(
+        cloud,
+        "POST",
+        &format!("/projects/{p}/tasks/{t}/open"),
+        Some("{}".into()),
+    )
+    .await
+}
+
+/// `POST /projects/<p>/tasks/<t>/renew`.
+pub async fn renew(cloud: &Cloud, project: &str, task: &str) -> Result<RenewAnswer, TeamError> {
+    let (p, t) = (segment("project", project)?, segment("task", task)?);
+    call(
+        cloud,
+        "POST",
+        &format!("/projects/{p}/tasks/{t}/renew"),
+        Some("{}".into()),
+    )
+    .await
+}
+
+/// `POST /projects/<p>/tasks/<t>/submit`.
+pub async fn submit(
+    cloud: &Cloud,
+    project: &str,
+    task: &str,
+    active_ms: u64,
+) -> Result<StatusAnswer, TeamError> {
+    let (p, t) = (segment("project", project)?, segment("task", task)?);
+    let body = serde_json::to_string(&SubmitRequest { active_ms }).map_err(|e| TeamError {
+        status: None,
+        message: e.to_string(),
+    })?;
+    call(
+        cloud,
+        "POST",
+        &format!("/projects/{p}/tasks/{t}/submit"),
+        Some(body),
+    )
+    .await
+}
+
+/// `GET /projects/<p>/tasks/<t>/status`.
+pub async fn status(cloud: &Cloud, project: &str, task: &str) -> Result<StatusAnswer, TeamError> {
+    let (p, t) = (segment("project", project)?, segment("task", task)?);
+    call(
+        cloud,
+        "GET",
+        &format!("/projects/{p}/tasks/{t}/status"),
+        None,
+    )
+    .await
+}
+
+/// `GET /projects/<p>/progress` as JSON text (managers).
+pub async fn progress(cloud: &Cloud, project: &str) -> Result<String, TeamError> {
+    let p = segment("project", project)?;
+    let v: serde_json::Value = call(cloud, "GET", &format!("/projects/{p}/progress"), None).await?;
+    Ok(v.to_string())
+}
+
+/// Reads a presigned URL's body and ETag (manifests and results a grant points at).
+pub async fn fetch_signed(url: &str) -> Result<(String, Option<String>), TeamError> {
+    let reply = http::send("GET", url, &[], None, &http::Credentials::None).await;
+    match reply {
+        Ok(r) if r.ok() => Ok((r.body, r.etag)),
+        Ok(r) => Err(TeamError {
+            status: Some(r.status),
+            message: classify(Endpoint::Store, Some(r.status), &r.body, http::online()).message,
+        }),
+        Err(reason) => Err(TeamError {
+            status: None,
+            message: format!(
+                "{} ({reason})",
+                classify(Endpoint::Store, None, "", http::online()).message
+            ),
+        }),
+    }
+}

@@ -1,0 +1,87 @@
+//! The team part of the JS API (`docs/team.md`): `nextTask()`, `openTask(id)`,
+//! `submitTask()`, `taskStatus()`, `project()`, `progress()`; the `task` event fires when a
+//! task opens.
+
+use super::LassoEditor;
+use crate::app::team;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+fn js_error(e: String) -> JsValue {
+    JsValue::from_str(&e)
+}
+
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| js_error(e.to_string()))?;
+    js_sys::JSON::parse(&text)
+}
+
+#[wasm_bindgen]
+impl LassoEditor {
+    /// Opens the task this person works on, or a new one nobody else holds; resolves to its
+    /// id, or `null` when nothing is left for this person.
+    #[wasm_bindgen(js_name = nextTask)]
+    pub async fn next_task(&self) -> Result<Option<String>, JsValue> {
+        team::next_task(&self.runtime).await.map_err(js_error)
+    }
+
+    /// Opens task `id` of the project: resumed if held, claimed if a slot is free for this
+    /// person, or their submitted version.
+    #[wasm_bindgen(js_name = openTask)]
+    pub async fn open_task(&self, id: String) -> Result<(), JsValue> {
+        team::open_project_task(&self.runtime, &id)
+            .await
+            .map_err(js_error)
+    }
+
+    /// Submits the open task; resolves once the result and the status are in the bucket, to
+    /// `{task, user, status, slot}`.
+    #[wasm_bindgen(js_name = submitTask)]
+    pub async fn submit_task(&self) -> Result<JsValue, JsValue> {
+        let answer = team::submit(&self.runtime).await.map_err(js_error)?;
+        to_js(&answer)
+    }
+
+    /// This person's status on the open task, from the bucket: `{task, user, status, slot,
+    /// lease_until}`.
+    #[wasm_bindgen(js_name = taskStatus)]
+    pub async fn task_status(&self) -> Result<JsValue, JsValue> {
+        let answer = team::status(&self.runtime).await.map_err(js_error)?;
+        to_js(&answer)
+    }
+
+    /// The project (`project.json`) and this person's roles in it, or `null` before it is read.
+    pub fn project(&self) -> Result<JsValue, JsValue> {
+        let view = self
+            .runtime
+            .team
+            .borrow()
+            .as_ref()
+            .and_then(|t| t.view.with_untracked(|v| v.project.clone()));
+        match view {
+            Some(p) => to_js(&p),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// The project's progress (managers): slots by status, per annotator figures.
+    pub async fn progress(&self) -> Result<JsValue, JsValue> {
+        let project = self
+            .runtime
+            .team
+            .borrow()
+            .as_ref()
+            .map(|t| t.project.clone())
+            .ok_or_else(|| {
+                js_error("this editor was mounted without options.cloud.project".into())
+            })?;
+        let cloud = self
+            .runtime
+            .cloud()
+            .ok_or_else(|| js_error("this editor was mounted without options.cloud".into()))?;
+        let text = crate::cloud::team::progress(&cloud, &project)
+            .await
+            .map_err(|e| js_error(e.message))?;
+        js_sys::JSON::parse(&text)
+    }
+}

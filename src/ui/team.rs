@@ -1,0 +1,140 @@
+//! The team panel of a project: the project's instructions beside the canvas, the open task
+//! and its status, "Next task" and "Submit", and for managers the project's progress.
+
+use crate::app::team::{self, TeamView};
+use crate::app::Runtime;
+use lasso_core::team::wire::{Progress, TaskStatus};
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::rc::Rc;
+
+fn status_text(view: &TeamView) -> String {
+    match &view.grant {
+        Some(g) => format!("Task {} — {}", g.task, g.status.as_str().replace('_', " ")),
+        None if view.done => "No task left for you in this project.".into(),
+        None => "No task open: press Next task.".into(),
+    }
+}
+
+/// Shown when the editor works in a project.
+#[component]
+pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
+    let view_signal = runtime.team_view;
+    let progress: RwSignal<Option<Progress>> = RwSignal::new(None);
+    let runtime = SendWrapper::new(runtime);
+    let (r_next, r_submit, r_progress) = (runtime.clone(), runtime.clone(), runtime.clone());
+    let on_next = move |_| {
+        let runtime = Rc::clone(&r_next);
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = team::next_task(&runtime).await {
+                runtime.fail(e);
+            }
+        });
+    };
+    let on_submit = move |_| {
+        let runtime = Rc::clone(&r_submit);
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = team::submit(&runtime).await {
+                runtime.fail(e);
+            }
+        });
+    };
+    let on_progress = move |_| {
+        let runtime = Rc::clone(&r_progress);
+        wasm_bindgen_futures::spawn_local(async move {
+            let (Some(cloud), Some(team)) = (runtime.cloud(), runtime.team.borrow().clone()) else {
+                return;
+            };
+            match crate::cloud::team::progress(&cloud, &team.project).await {
+                Ok(text) => match serde_json::from_str::<Progress>(&text) {
+                    Ok(p) => progress.set(Some(p)),
+                    Err(e) => runtime.fail(format!("The progress report is unreadable: {e}")),
+                },
+                Err(e) => runtime.fail(format!("Cannot read the progress: {e}")),
+            }
+        });
+    };
+    let manager =
+        move || view_signal.with(|v| v.project.as_ref().is_some_and(|p| p.roles.may_manage()));
+    let can_submit = move || {
+        view_signal.with(|v| {
+            !v.busy
+                && v.grant
+                    .as_ref()
+                    .is_some_and(|g| g.status == TaskStatus::InProgress)
+        })
+    };
+    view! {
+        <Show when=move || view_signal.with(|v| v.project.is_some())>
+            <section class="lasso-team">
+                <h2 class="lasso-team-title">{move || view_signal.with(|v| {
+                    v.project.as_ref().map(|p| {
+                        let title = if p.project.title.is_empty() { p.id.clone() } else { p.project.title.clone() };
+                        let roles: Vec<&str> = p.roles.list().iter().map(|r| r.as_str()).collect();
+                        format!("{title} ({})", roles.join(", "))
+                    }).unwrap_or_default()
+                })}</h2>
+                <p class="lasso-team-instructions">{move || view_signal.with(|v| {
+                    v.project.as_ref().map(|p| p.project.instructions.text.clone()).unwrap_or_default()
+                })}</p>
+                <ul class="lasso-team-guides">
+                    {move || view_signal.with(|v| {
+                        v.project.as_ref().map(|p| {
+                            p.project.instructions.classes.iter().map(|(class, guide)| view! {
+                                <li data-class=class.clone()><b>{class.clone()}</b>": "{guide.text.clone()}</li>
+                            }).collect::<Vec<_>>()
+                        }).unwrap_or_default()
+                    })}
+                </ul>
+                <p class="lasso-team-status"
+                    data-status=move || view_signal.with(|v| v.grant.as_ref().map(|g| g.status.as_str()).unwrap_or(if v.done { "none" } else { "" }))
+                    data-task=move || view_signal.with(|v| v.grant.as_ref().map(|g| g.task.clone()).unwrap_or_default())>
+                    {move || view_signal.with(status_text)}
+                </p>
+                <div class="lasso-team-actions">
+                    <button class="lasso-team-next" title="Open the next task nobody else holds (PageDown)"
+                        prop:disabled=move || view_signal.with(|v| v.busy)
+                        on:click=on_next.clone()>"Next task"</button>
+                    <button class="lasso-team-submit" title="Send the result and mark the task done"
+                        prop:disabled=move || !can_submit()
+                        on:click=on_submit.clone()>"Submit"</button>
+                    <button class="lasso-team-progress-button"
+                        style:display=move || if manager() { "" } else { "none" }
+                        on:click=on_progress.clone()>"Progress"</button>
+                </div>
+                {move || progress.get().map(progress_table)}
+            </section>
+        </Show>
+    }
+}
+
+fn progress_table(p: Progress) -> impl IntoView {
+    let count = |name: &str| p.by_status.get(name).copied().unwrap_or(0);
+    let summary = format!(
+        "{} tasks, {} complete · slots: {} new, {} in progress, {} submitted",
+        p.tasks,
+        p.complete_tasks,
+        count("new"),
+        count("in_progress"),
+        count("submitted")
+    );
+    view! {
+        <div class="lasso-progress">
+            <p class="lasso-progress-summary">{summary}</p>
+            <table>
+                <thead><tr><th>"Annotator"</th><th>"In progress"</th><th>"Submitted"</th><th>"Tasks/hour"</th><th>"Active s/task"</th></tr></thead>
+                <tbody>
+                    {p.annotators.into_iter().map(|(user, a)| view! {
+                        <tr data-user=user.clone() data-submitted=a.submitted data-in-progress=a.in_progress>
+                            <td>{user.clone()}</td>
+                            <td>{a.in_progress}</td>
+                            <td>{a.submitted}</td>
+                            <td>{format!("{:.1}", a.tasks_per_hour)}</td>
+                            <td>{format!("{:.0}", a.mean_active_ms / 1000.0)}</td>
+                        </tr>
+                    }).collect::<Vec<_>>()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
