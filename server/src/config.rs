@@ -4,7 +4,9 @@
 //! variables (the Lambda). Secrets may stay out of the file: the S3 keys fall back to
 //! `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, and tokens may be
 //! given as `LASSO_TOKENS=user:token:role+role,user2:token2` (roles: annotator, reviewer,
-//! manager, uploader).
+//! manager, uploader). OpenID Connect sign-in is `oidc` in the file, or `LASSO_OIDC_ISSUER`,
+//! `LASSO_OIDC_AUDIENCE`, `LASSO_OIDC_JWKS_URL`, `LASSO_OIDC_GROUPS_CLAIM`,
+//! `LASSO_OIDC_ALGORITHMS` in the environment.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +22,80 @@ pub struct TokenEntry {
     /// Extra rights of this user.
     #[serde(default)]
     pub roles: Roles,
+}
+
+/// Settings of OpenID Connect sign-in (config `oidc`, or `LASSO_OIDC_*` in the Lambda).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcConfig {
+    /// The issuer, exactly as tokens carry it in `iss`
+    /// (`https://cognito-idp.<region>.amazonaws.com/<pool id>`).
+    pub issuer: String,
+    /// Accepted audiences: the app client ids.
+    pub audience: Vec<String>,
+    /// The JWKS URL; found through `<issuer>/.well-known/openid-configuration` when absent.
+    #[serde(default)]
+    pub jwks_url: Option<String>,
+    /// Signature algorithms accepted.
+    #[serde(default = "default_algorithms")]
+    pub algorithms: Vec<String>,
+    /// Claim holding the groups.
+    #[serde(default = "default_groups_claim")]
+    pub groups_claim: String,
+    /// Claims naming the user, first present wins; the name must be a key segment.
+    #[serde(default = "default_user_claims")]
+    pub user_claims: Vec<String>,
+    /// Least time between two reads of the JWKS caused by unknown key ids.
+    #[serde(default = "default_refresh")]
+    pub jwks_min_refresh_secs: u64,
+}
+
+fn default_algorithms() -> Vec<String> {
+    vec!["RS256".into()]
+}
+fn default_groups_claim() -> String {
+    "cognito:groups".into()
+}
+fn default_user_claims() -> Vec<String> {
+    vec!["username".into(), "cognito:username".into(), "sub".into()]
+}
+fn default_refresh() -> u64 {
+    30
+}
+
+impl OidcConfig {
+    /// A config for `issuer` and `audience` with defaults elsewhere (RS256, Cognito's claims).
+    pub fn new(issuer: &str, audience: &str) -> OidcConfig {
+        OidcConfig {
+            issuer: issuer.into(),
+            audience: vec![audience.into()],
+            jwks_url: None,
+            algorithms: default_algorithms(),
+            groups_claim: default_groups_claim(),
+            user_claims: default_user_claims(),
+            jwks_min_refresh_secs: default_refresh(),
+        }
+    }
+
+    /// The algorithms as `jsonwebtoken` names them; an unknown or symmetric one is an error
+    /// (a verifier that accepts HMAC could be fed the public key as the secret).
+    pub fn algorithms(&self) -> Result<Vec<jsonwebtoken::Algorithm>, String> {
+        use jsonwebtoken::Algorithm;
+        self.algorithms
+            .iter()
+            .map(|name| {
+                let alg: Algorithm = name
+                    .parse()
+                    .map_err(|_| format!("oidc.algorithms: unknown algorithm {name:?}"))?;
+                if matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) {
+                    return Err(format!(
+                        "oidc.algorithms: {name} is symmetric; use the issuer's public-key algorithm (RS256, ES256...)"
+                    ));
+                }
+                Ok(alg)
+            })
+            .collect()
+    }
 }
 
 /// Everything the presigner needs.
@@ -63,6 +139,9 @@ pub struct Config {
     /// Bearer tokens.
     #[serde(default)]
     pub tokens: Vec<TokenEntry>,
+    /// OpenID Connect sign-in (JWT access tokens of one issuer).
+    #[serde(default)]
+    pub oidc: Option<OidcConfig>,
 }
 
 fn default_region() -> String {
@@ -115,6 +194,7 @@ impl Config {
             content_types: default_content_types(),
             cors_origins: Vec::new(),
             tokens: Vec::new(),
+            oidc: None,
         }
     }
 
@@ -160,6 +240,21 @@ impl Config {
         }
         if let Some(v) = var("LASSO_CORS_ORIGINS") {
             cfg.cors_origins = split_list(&v);
+        }
+        if let Some(issuer) = var("LASSO_OIDC_ISSUER") {
+            let audience = var("LASSO_OIDC_AUDIENCE").ok_or(
+                "LASSO_OIDC_ISSUER is set but LASSO_OIDC_AUDIENCE (the app client id) is not",
+            )?;
+            let mut oidc = OidcConfig::new(&issuer, "");
+            oidc.audience = split_list(&audience);
+            oidc.jwks_url = var("LASSO_OIDC_JWKS_URL");
+            if let Some(claim) = var("LASSO_OIDC_GROUPS_CLAIM") {
+                oidc.groups_claim = claim;
+            }
+            if let Some(algs) = var("LASSO_OIDC_ALGORITHMS") {
+                oidc.algorithms = split_list(&algs);
+            }
+            cfg.oidc = Some(oidc);
         }
         cfg.fill_from_env(var)?;
         Ok(cfg)
@@ -235,6 +330,12 @@ impl Config {
                 return Err(format!(
                     "content type {ct:?} in the allowlist must be lower-case without parameters"
                 ));
+            }
+        }
+        if let Some(oidc) = &self.oidc {
+            oidc.algorithms()?;
+            if oidc.audience.is_empty() {
+                return Err("oidc.audience must name at least one client id".into());
             }
         }
         for t in &self.tokens {

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::api;
-use crate::auth::StaticTokens;
 use crate::config::{Config, TokenEntry};
 use crate::keys::{Role, Roles};
 use crate::presign::Presigner;
@@ -55,6 +54,8 @@ pub struct DevOptions {
     pub expires_secs: Option<u64>,
     /// Changes applied to the presigner config before it starts (limits, expiry...).
     pub tweak: Option<fn(&mut Config)>,
+    /// OpenID Connect sign-in besides the tokens.
+    pub oidc: Option<crate::config::OidcConfig>,
 }
 
 impl DevOptions {
@@ -76,6 +77,7 @@ impl DevOptions {
             overlap: 1,
             expires_secs: None,
             tweak: None,
+            oidc: None,
         }
     }
 }
@@ -126,6 +128,7 @@ pub async fn start(opts: DevOptions) -> Result<DevServer, String> {
     cfg.access_key = Some(DEV_ACCESS_KEY.into());
     cfg.secret_key = Some(DEV_SECRET_KEY.into());
     cfg.tokens = opts.tokens.clone();
+    cfg.oidc = opts.oidc.clone();
     if let Some(secs) = opts.expires_secs {
         cfg.expires_secs = secs;
     }
@@ -133,7 +136,7 @@ pub async fn start(opts: DevOptions) -> Result<DevServer, String> {
         tweak(&mut cfg);
     }
     let presigner = Presigner::new(cfg.clone())?;
-    let auth = Arc::new(StaticTokens::new(&cfg.tokens)?);
+    let auth = Arc::new(crate::oidc::authenticator(&cfg)?);
     let api = store::serve(
         api::router(presigner.clone(), auth),
         SocketAddr::new(opts.host, opts.api_port),

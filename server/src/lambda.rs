@@ -8,7 +8,6 @@
 use std::sync::Arc;
 
 use crate::api;
-use crate::auth::StaticTokens;
 use crate::config::Config;
 use crate::presign::Presigner;
 
@@ -16,7 +15,7 @@ use crate::presign::Presigner;
 pub async fn run() -> Result<(), String> {
     let cfg = Config::from_env()?;
     let presigner = Presigner::new(cfg.clone())?;
-    let auth = Arc::new(StaticTokens::new(&cfg.tokens)?);
+    let auth = Arc::new(crate::oidc::authenticator(&cfg)?);
     let app = api::router(presigner, auth);
     lambda_http::run(app)
         .await

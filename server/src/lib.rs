@@ -6,7 +6,8 @@
 //! keys are validated, never repaired (see [`keys`]), so there is exactly one spelling of
 //! every key a user may reach and no encoding trick reaches another.
 //!
-//! Modules: [`config`] (settings), [`auth`] (who is asking), [`keys`] (key rules and policy),
+//! Modules: [`config`] (settings), [`auth`] (who is asking: static tokens), [`oidc`] (OpenID
+//! Connect tokens), [`keys`] (key rules and policy),
 //! [`presign`] (signing), [`bucket`] (the server's own S3 calls), [`xml`] (S3 answers),
 //! [`team`] (projects, assignment, status, progress over the bucket), [`api`] and
 //! [`team_api`] (HTTP routes) over [`handler`] (what handlers share),
@@ -29,6 +30,7 @@ pub mod handler;
 pub mod keys;
 #[cfg(feature = "lambda")]
 pub mod lambda;
+pub mod oidc;
 pub mod presign;
 pub mod seed;
 pub mod store;

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use lasso_server::{api, auth, config, dev, store};
+use lasso_server::{api, config, dev, store};
 
 /// Presigned-URL backend for Lasso.
 #[derive(Debug, Parser)]
@@ -186,7 +186,7 @@ async fn run(command: Command) -> Result<(), String> {
         Command::Presign { config, listen } => {
             let cfg = config::Config::from_file(&config)?;
             let presigner = lasso_server::presign::Presigner::new(cfg.clone())?;
-            let auth = Arc::new(auth::StaticTokens::new(&cfg.tokens)?);
+            let auth = Arc::new(lasso_server::oidc::authenticator(&cfg)?);
             let server = store::serve(api::router(presigner, auth), listen).await?;
             println!(
                 "lasso-server: api http://{} bucket {}",
