@@ -89,18 +89,61 @@ async function bench(bindings, params) {
   document.body.dataset.ready = "true";
 }
 
+/**
+ * OpenID Connect settings: `?oidc=<issuer>&client=<id>` (with `presign` and `project`), else a
+ * deployment's `config.json` beside the page: `{presign, project, oidc: {issuer, clientId}}`.
+ */
+async function oidcSettings(params) {
+  // Coming back from the provider, the address holds only the code: the page's own
+  // parameters wait in the sign-in's pending record.
+  const pending = JSON.parse(sessionStorage.getItem("lasso.signin") || "null");
+  const own = pending && params.has("code") ? new URLSearchParams(pending.search) : params;
+  if (own.get("oidc")) {
+    return { issuer: own.get("oidc"), clientId: own.get("client"), presign: own.get("presign"), project: own.get("project") };
+  }
+  try {
+    const res = await fetch("config.json", { cache: "no-store" });
+    if (!res.ok) return null;
+    const config = await res.json();
+    if (!config.oidc) return null;
+    return { ...config.oidc, presign: config.presign, project: own.get("project") || config.project };
+  } catch {
+    return null;
+  }
+}
+
+/** Signs in with OpenID Connect when configured: the cloud settings with the access token. */
+async function signedInCloud(params) {
+  const oidc = await oidcSettings(params);
+  if (!oidc) return null;
+  const { signIn } = await import("./auth.js");
+  const session = await signIn(oidc);
+  const cloud = { endpoint: oidc.presign, token: session.accessToken, user: session.user };
+  if (oidc.project) cloud.project = oidc.project;
+  return { cloud, session };
+}
+
 async function start() {
   const bindings = window.wasmBindings;
   const params = new URLSearchParams(location.search);
   if (params.has("bench")) return bench(bindings, params);
   const element = document.getElementById("app");
-  const cloud = cloudSettings();
+  let signedIn = null;
+  try {
+    signedIn = await signedInCloud(params);
+  } catch (e) {
+    element.textContent = String(e.message || e);
+    element.dataset.signinError = "true";
+    return;
+  }
+  const cloud = signedIn ? signedIn.cloud : cloudSettings();
   const options = { labels: LABELS, tags: ["indoor", "outdoor", "blurry"], multiTag: true };
   if (cloud) options.cloud = cloud;
   // A project brings its own labels and tasks; otherwise the sample image opens.
   if (!cloud || !cloud.project) options.task = SAMPLE_TASK;
   const editor = await bindings.mount(element, options);
   window.lasso = editor;
+  if (signedIn) signedIn.session.onRefresh((token) => editor.setToken(token));
   if (cloud && cloud.project) {
     try {
       await editor.nextTask();

@@ -23,48 +23,61 @@ struct Cli {
     command: Command,
 }
 
+/// Options of `lasso-server dev`.
+#[derive(Debug, clap::Args)]
+struct DevArgs {
+    /// Directory the store keeps its files in.
+    #[arg(long, default_value = "target/lasso-dev-data")]
+    data_dir: PathBuf,
+    /// Loopback address to listen on; URLs are signed for exactly this host.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Port of the local S3 store.
+    #[arg(long, default_value_t = 9000)]
+    s3_port: u16,
+    /// Port of the presign API.
+    #[arg(long, default_value_t = 8787)]
+    port: u16,
+    /// Bucket name.
+    #[arg(long, default_value = "lasso")]
+    bucket: String,
+    /// Folder of sample images to upload under src/ with a task manifest each.
+    #[arg(long)]
+    seed: Option<PathBuf>,
+    /// Token of the development user `dev`.
+    #[arg(long, default_value = dev::DEV_TOKEN)]
+    token: String,
+    /// Users file: a JSON list of `{user, token, roles}` (roles: annotator, reviewer,
+    /// manager, uploader), signed in besides `dev`.
+    #[arg(long)]
+    users: Option<PathBuf>,
+    /// Also seed a project with this id from the --seed folder, the users as its members.
+    #[arg(long)]
+    project: Option<String>,
+    /// Annotators per task in the seeded project.
+    #[arg(long, default_value_t = 1)]
+    overlap: u32,
+    /// Where the app is served: with a project, a sign-in link per user is printed.
+    #[arg(long)]
+    app_url: Option<String>,
+    /// OpenID Connect issuer whose JWT access tokens sign in (besides the tokens).
+    #[arg(long, requires = "oidc_audience")]
+    oidc_issuer: Option<String>,
+    /// Accepted audience (app client id) of OpenID Connect tokens.
+    #[arg(long)]
+    oidc_audience: Option<String>,
+    /// Accepted signature algorithms of OpenID Connect tokens (comma-separated).
+    #[arg(long, default_value = "RS256")]
+    oidc_algorithms: String,
+    /// Lifetime of presigned URLs in seconds (tests use a short one to exercise refresh).
+    #[arg(long)]
+    expires_secs: Option<u64>,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Local S3-compatible store and presign API on loopback, for development.
-    Dev {
-        /// Directory the store keeps its files in.
-        #[arg(long, default_value = "target/lasso-dev-data")]
-        data_dir: PathBuf,
-        /// Loopback address to listen on; URLs are signed for exactly this host.
-        #[arg(long, default_value = "127.0.0.1")]
-        host: IpAddr,
-        /// Port of the local S3 store.
-        #[arg(long, default_value_t = 9000)]
-        s3_port: u16,
-        /// Port of the presign API.
-        #[arg(long, default_value_t = 8787)]
-        port: u16,
-        /// Bucket name.
-        #[arg(long, default_value = "lasso")]
-        bucket: String,
-        /// Folder of sample images to upload under src/ with a task manifest each.
-        #[arg(long)]
-        seed: Option<PathBuf>,
-        /// Token of the development user `dev`.
-        #[arg(long, default_value = dev::DEV_TOKEN)]
-        token: String,
-        /// Users file: a JSON list of `{user, token, roles}` (roles: annotator, reviewer,
-        /// manager, uploader), signed in besides `dev`.
-        #[arg(long)]
-        users: Option<PathBuf>,
-        /// Also seed a project with this id from the --seed folder, the users as its members.
-        #[arg(long)]
-        project: Option<String>,
-        /// Annotators per task in the seeded project.
-        #[arg(long, default_value_t = 1)]
-        overlap: u32,
-        /// Where the app is served: with a project, a sign-in link per user is printed.
-        #[arg(long)]
-        app_url: Option<String>,
-        /// Lifetime of presigned URLs in seconds (tests use a short one to exercise refresh).
-        #[arg(long)]
-        expires_secs: Option<u64>,
-    },
+    Dev(Box<DevArgs>),
     /// Presign API for a real bucket, configured by a JSON file.
     Presign {
         /// Config file (see docs/deploy.md).
@@ -113,20 +126,24 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> Result<(), String> {
     match command {
-        Command::Dev {
-            data_dir,
-            host,
-            s3_port,
-            port,
-            bucket,
-            seed,
-            token,
-            users,
-            project,
-            overlap,
-            app_url,
-            expires_secs,
-        } => {
+        Command::Dev(args) => {
+            let DevArgs {
+                data_dir,
+                host,
+                s3_port,
+                port,
+                bucket,
+                seed,
+                token,
+                users,
+                project,
+                overlap,
+                app_url,
+                oidc_issuer,
+                oidc_audience,
+                oidc_algorithms,
+                expires_secs,
+            } = *args;
             let mut opts = dev::DevOptions::new(data_dir);
             opts.host = host;
             opts.s3_port = s3_port;
@@ -145,6 +162,14 @@ async fn run(command: Command) -> Result<(), String> {
             }
             opts.project = project.clone();
             opts.overlap = overlap;
+            if let (Some(issuer), Some(audience)) = (oidc_issuer, oidc_audience) {
+                let mut oidc = config::OidcConfig::new(&issuer, &audience);
+                oidc.algorithms = oidc_algorithms
+                    .split(',')
+                    .map(|a| a.trim().to_owned())
+                    .collect();
+                opts.oidc = Some(oidc);
+            }
             let people: Vec<(String, String, String)> = opts
                 .tokens
                 .iter()

@@ -29,8 +29,9 @@ const RESULT_DELAY_MS: f64 = 800.0;
 pub struct CloudConfig {
     /// Base URL of the presign endpoint (`POST {endpoint}/presign`...).
     pub endpoint: Option<String>,
-    /// Bearer token, or cookies when absent.
-    pub credentials: Credentials,
+    /// Bearer token, or cookies when absent; a host replaces an expiring token with
+    /// `setToken` (see [`Cloud::set_token`]).
+    pub credentials: RefCell<Credentials>,
     /// The annotator: results go to `target/<task>/<user>.json`.
     pub user: String,
     /// A host callback `(request) => Promise<answer>` used instead of the endpoint for single
@@ -65,7 +66,7 @@ impl CloudConfig {
         }
         Ok(CloudConfig {
             endpoint,
-            credentials,
+            credentials: RefCell::new(credentials),
             user,
             presign,
             project,
@@ -202,6 +203,16 @@ impl Cloud {
         }
         kick(shared, &cloud);
         Ok(cloud)
+    }
+
+    /// The credentials the presign endpoint is called with now.
+    pub fn credentials(&self) -> Credentials {
+        self.config.credentials.borrow().clone()
+    }
+
+    /// Calls the presign endpoint with this bearer token from now on (a refreshed sign-in).
+    pub fn set_token(&self, token: String) {
+        *self.config.credentials.borrow_mut() = Credentials::Bearer(token);
     }
 
     /// Sends the result of `task_id` to `key` from now on (a project task's result key).
@@ -519,7 +530,7 @@ pub async fn list_tasks(cloud: &Cloud) -> Result<String, String> {
         &format!("{endpoint}/tasks{query}"),
         &[],
         None,
-        &cloud.config.credentials,
+        &cloud.credentials(),
     )
     .await
     .map_err(|e| format!("The presign endpoint did not answer /tasks: {e}"))?;

@@ -65,7 +65,7 @@ async fn post<T: Serialize, R: serde::de::DeserializeOwned>(
     let body = serde_json::to_string(body).map_err(|e| fatal(e.to_string()))?;
     let reply = failure(
         Endpoint::Presign,
-        http::post_json(&url, &body, &cloud.config.credentials).await,
+        http::post_json(&url, &body, &cloud.credentials()).await,
     )?;
     serde_json::from_str(&reply.body).map_err(|e| {
         fatal(format!(

@@ -53,8 +53,8 @@ async fn call<R: DeserializeOwned>(
     })?;
     let url = format!("{endpoint}{path}");
     let reply = match body {
-        Some(b) => http::post_json(&url, &b, &cloud.config.credentials).await,
-        None => http::send(method, &url, &[], None, &cloud.config.credentials).await,
+        Some(b) => http::post_json(&url, &b, &cloud.credentials()).await,
+        None => http::send(method, &url, &[], None, &cloud.credentials()).await,
     };
     let text = check(reply, path)?;
     serde_json::from_str(&text).map_err(|e| TeamError {

@@ -58,6 +58,16 @@ impl LassoEditor {
         js_sys::JSON::parse(&serde_json::Value::Array(list).to_string())
     }
 
+    /// Replaces the bearer token sent to the presign endpoint (a host refreshing a sign-in
+    /// before the old token expires); queued uploads are tried again with it.
+    #[wasm_bindgen(js_name = setToken)]
+    pub fn set_token(&self, token: String) -> Result<(), JsValue> {
+        let cloud = self.runtime.cloud().ok_or_else(no_cloud)?;
+        cloud.set_token(token);
+        self.runtime.kick_uploads();
+        Ok(())
+    }
+
     /// Tries every queued upload now instead of waiting for its backoff.
     #[wasm_bindgen(js_name = syncUploads)]
     pub fn sync_uploads(&self) {

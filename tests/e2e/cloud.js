@@ -51,7 +51,7 @@ export function tempDataDir() {
  * Starts `lasso-server dev` and resolves when it is ready, to
  * `{s3, api, bucket, accessKey, secretKey, stop()}`.
  */
-export function startServer({ dataDir, s3Port = 0, apiPort = 0, expiresSecs, seed, users, project, overlap } = {}) {
+export function startServer({ dataDir, s3Port = 0, apiPort = 0, expiresSecs, seed, users, project, overlap, oidc } = {}) {
   const args = ["dev", "--data-dir", dataDir, "--s3-port", String(s3Port), "--port", String(apiPort)];
   if (expiresSecs) args.push("--expires-secs", String(expiresSecs));
   if (seed) args.push("--seed", seed);
@@ -63,6 +63,7 @@ export function startServer({ dataDir, s3Port = 0, apiPort = 0, expiresSecs, see
   }
   if (project) args.push("--project", project);
   if (overlap) args.push("--overlap", String(overlap));
+  if (oidc) args.push("--oidc-issuer", oidc.url, "--oidc-audience", oidc.clientId, "--oidc-algorithms", "ES256");
   const proc = spawn(serverBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   proc.stderr.on("data", (d) => (stderr += d));

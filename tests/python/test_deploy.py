@@ -82,8 +82,15 @@ def test_presign_role_is_least_privilege(template):
                 actions.add(a)
             for r in res:
                 assert r != "*", f"wildcard resource in {policy['PolicyName']}"
-    assert "s3:DeleteObject" not in actions
+    # Deleting is limited to the server's own lease markers under <project>/state/.
+    for policy in role["Policies"]:
+        for st in policy["PolicyDocument"]["Statement"]:
+            acts = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+            if "s3:DeleteObject" in acts:
+                assert acts == ["s3:DeleteObject"]
+                assert "/*/state/*" in str(st["Resource"])
     assert "s3:PutBucketPolicy" not in actions
+    assert "s3:DeleteBucket" not in actions
     assert {"s3:GetObject", "s3:PutObject", "s3:ListBucket"} <= actions
     assert "ManagedPolicyArns" not in role
 
@@ -92,6 +99,22 @@ def test_lambda_serves_through_a_function_url(template):
     fn = template["Resources"]["PresignFunction"]["Properties"]
     assert fn["Runtime"] == "provided.al2023"
     env = fn["Environment"]["Variables"]
-    assert {"LASSO_BUCKET", "LASSO_TOKENS", "LASSO_CORS_ORIGINS"} <= env.keys()
+    assert {"LASSO_BUCKET", "LASSO_TOKENS", "LASSO_CORS_ORIGINS", "LASSO_OIDC_ISSUER", "LASSO_OIDC_AUDIENCE"} <= env.keys()
     assert template["Parameters"]["ApiTokens"]["NoEcho"] is True
     assert resources(template, "AWS::Lambda::Url")
+
+
+def test_sign_in_is_cognito_with_pkce_and_role_groups(template):
+    pool = template["Resources"]["UserPool"]["Properties"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    client = template["Resources"]["UserPoolClient"]["Properties"]
+    assert client["GenerateSecret"] is False, "a browser cannot keep a client secret"
+    assert client["AllowedOAuthFlows"] == ["code"], "authorization code only (with PKCE), no implicit flow"
+    assert "implicit" not in str(client)
+    groups = {r["Properties"]["GroupName"] for r in resources(template, "AWS::Cognito::UserPoolGroup").values()}
+    assert groups == {"annotator", "reviewer", "manager"}
+    assert resources(template, "AWS::Cognito::UserPoolDomain")
+    env = template["Resources"]["PresignFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["LASSO_OIDC_AUDIENCE"] == {"Ref": "UserPoolClient"}
+    rule = template["Resources"]["DataBucket"]["Properties"]["CorsConfiguration"]["CorsRules"][0]
+    assert {"if-match", "if-none-match"} <= set(rule["AllowedHeaders"]), "conditional result writes"
