@@ -1,10 +1,10 @@
 //! Giving tasks out: `next`, `open`, `renew`, and a manager's `assign` / `unassign`.
 //!
-//! A claim is two conditional writes: first `state/users/<u>/<t>` with `If-None-Match` (so one
-//! person never takes two slots of a task, even from two tabs at once), then the slot's lease
-//! with `If-None-Match` (free) or `If-Match` (expired). Losing either write means someone else
-//! was faster; the caller moves on to the next candidate, and only a fresh listing that offers
-//! nothing answers "no task left".
+//! A claim is two conditional writes: the slot's lease with `If-None-Match` (free) or
+//! `If-Match` (expired), then `state/users/<u>/<t>` with `If-None-Match` (so one person never
+//! keeps two slots of a task, even from two tabs at once: the second gives its slot back).
+//! Losing the first write means someone else was faster; the caller moves on to the next
+//! candidate, and only a fresh listing that offers nothing answers "no task left".
 
 use std::collections::BTreeSet;
 
@@ -34,16 +34,22 @@ fn lease_body(user: &str, now: Timestamp, assigned_by: Option<&str>) -> Result<V
 }
 
 impl Team {
-    /// Task ids of the project's manifests, in key order.
+    /// Task ids of the project's manifests, in key order (kept a few seconds: manifests are
+    /// added in bulk and rarely, and listing them is the largest read of a claim).
     pub(super) async fn task_ids(&self, m: &Member) -> Result<Vec<String>, ApiError> {
+        if let Some(ids) = self.cached_tasks(m.keys.id()) {
+            return Ok(ids);
+        }
         let prefix = m.keys.tasks_prefix();
-        Ok(self
+        let ids: Vec<String> = self
             .s3()
             .list(&prefix)
             .await?
             .iter()
             .filter_map(|o| m.keys.task_of_manifest(&o.key).map(str::to_owned))
-            .collect())
+            .collect();
+        self.cache_tasks(m.keys.id(), &ids);
+        Ok(ids)
     }
 
     /// Every lease and done marker of the project.
@@ -80,20 +86,6 @@ impl Team {
         c: &Candidate,
         assigned_by: Option<&str>,
     ) -> Result<Option<u32>, ApiError> {
-        let given = m.keys.given(user, &c.task).map_err(bad_key)?;
-        if self
-            .s3()
-            .put(
-                &given,
-                "application/json",
-                b"{}".to_vec(),
-                &Precondition::Absent,
-            )
-            .await?
-            == Written::Lost
-        {
-            return Ok(None);
-        }
         // A free slot that was just taken may leave a later one free: try those too.
         let mut attempts = vec![(c.slot, c.condition.clone())];
         if c.condition == Condition::Create {
@@ -103,23 +95,45 @@ impl Team {
             let key = m.keys.slot(&c.task, slot).map_err(bad_key)?;
             let pre = match condition {
                 Condition::Create => Precondition::Absent,
-                Condition::Replace { etag } => Precondition::Matches(etag),
+                Condition::Replace { etag } if !etag.is_empty() => Precondition::Matches(etag),
+                // Some stores list objects without their ETags: read it, so the takeover is
+                // still conditional on the lease being the expired one.
+                Condition::Replace { .. } => match self.s3().head(&key).await? {
+                    Some((etag, _)) if !etag.is_empty() => Precondition::Matches(etag),
+                    _ => continue,
+                },
             };
             let body = lease_body(user, self.now(), assigned_by)?;
-            if let Written::Yes(_) = self.s3().put(&key, "application/json", body, &pre).await? {
-                let open = m.keys.open(user, &c.task, slot).map_err(bad_key)?;
-                self.s3()
-                    .put(
-                        &open,
-                        "application/json",
-                        b"{}".to_vec(),
-                        &Precondition::None,
-                    )
-                    .await?;
-                return Ok(Some(slot));
+            if self.s3().put(&key, "application/json", body, &pre).await? == Written::Lost {
+                continue;
             }
+            // Won the slot; the person's marker makes sure they hold no other slot of the
+            // task (two tabs asking at once): the second one gives its slot back.
+            let given = m.keys.given(user, &c.task).map_err(bad_key)?;
+            let mine = self
+                .s3()
+                .put(
+                    &given,
+                    "application/json",
+                    b"{}".to_vec(),
+                    &Precondition::Absent,
+                )
+                .await?;
+            if mine == Written::Lost {
+                self.s3().delete(&key).await?;
+                return Ok(None);
+            }
+            let open = m.keys.open(user, &c.task, slot).map_err(bad_key)?;
+            self.s3()
+                .put(
+                    &open,
+                    "application/json",
+                    b"{}".to_vec(),
+                    &Precondition::None,
+                )
+                .await?;
+            return Ok(Some(slot));
         }
-        self.s3().delete(&given).await?;
         Ok(None)
     }
 

@@ -4,7 +4,8 @@
 //! Stateless like the presigner: every fact lives in the bucket under the project's `state/`
 //! (`lasso_core::team::layout`), and every claim is a conditional write there, so any number
 //! of server instances (or Lambdas) may run side by side. The only memory kept is a few seconds
-//! of `project.json` per project, so a presign burst does not read it for every URL.
+//! of `project.json` and of the task list per project, so a burst of presigns or claims does
+//! not read them for every request.
 
 mod claim;
 mod report;
@@ -23,13 +24,14 @@ use crate::error::ApiError;
 use crate::keys::User;
 use crate::presign::Presigner;
 
-/// How long a read `project.json` is trusted before it is read again.
+/// How long a read `project.json` or task list is trusted before it is read again.
 const PROJECT_TTL: Duration = Duration::from_secs(5);
 
 /// The team service of one bucket.
 pub struct Team {
     presigner: Presigner,
     projects: Mutex<HashMap<String, (Instant, Option<Project>)>>,
+    tasks: Mutex<HashMap<String, (Instant, Vec<String>)>>,
     clock: fn() -> Timestamp,
 }
 
@@ -71,12 +73,25 @@ impl Team {
         Team {
             presigner,
             projects: Mutex::new(HashMap::new()),
+            tasks: Mutex::new(HashMap::new()),
             clock,
         }
     }
 
     fn now(&self) -> Timestamp {
         (self.clock)()
+    }
+
+    fn cached_tasks(&self, project: &str) -> Option<Vec<String>> {
+        let cache = self.tasks.lock().ok()?;
+        let (at, ids) = cache.get(project)?;
+        (at.elapsed() < PROJECT_TTL).then(|| ids.clone())
+    }
+
+    fn cache_tasks(&self, project: &str, ids: &[String]) {
+        if let Ok(mut cache) = self.tasks.lock() {
+            cache.insert(project.to_owned(), (Instant::now(), ids.to_vec()));
+        }
     }
 
     fn s3(&self) -> &BucketClient {
