@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use lasso_core::team::wire::{AssignRequest, SubmitRequest};
+use lasso_core::team::wire::{AssignRequest, GalleryQuery, SubmitRequest};
 use lasso_core::team::Project;
 
 use crate::error::ApiError;
@@ -23,6 +23,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/projects/{project}", get(describe).put(update))
         .route("/projects/{project}/next", post(next))
         .route("/projects/{project}/progress", get(progress))
+        .route("/projects/{project}/gallery", get(gallery))
         .route("/projects/{project}/assign", post(assign))
         .route("/projects/{project}/unassign", post(unassign))
         .route("/projects/{project}/tasks/{task}/open", post(open))
@@ -139,6 +140,19 @@ async fn progress(State(s): Shared, headers: HeaderMap, Path(p): Path<String>) -
     let r = async {
         let m = member(&s, &headers, &p).await?;
         s.team().progress(&m).await
+    };
+    reply(r.await)
+}
+
+async fn gallery(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path(p): Path<String>,
+    Query(q): Query<GalleryQuery>,
+) -> Response {
+    let r = async {
+        let m = member(&s, &headers, &p).await?;
+        s.team().gallery(&m, &q).await
     };
     reply(r.await)
 }

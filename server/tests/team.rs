@@ -172,7 +172,7 @@ async fn submit_needs_the_result_then_counts_in_progress() {
     assert!(v["message"].as_str().unwrap().contains("upload it"), "{v}");
     // The result goes up through a presigned URL like the browser's.
     let result_key = g["task"]["result_key"].as_str().unwrap();
-    let body = b"{\"annotations\":[]}".to_vec();
+    let body = br#"{"annotations":[{"label":"car"},{"label":"car"}],"tags":["night"]}"#.to_vec();
     let put = env
         .presign_put(&token("ann"), result_key, "application/json", body.len())
         .await;

@@ -5,7 +5,8 @@ use super::http::{self, Reply};
 use super::Cloud;
 use lasso_core::cloud::{classify, Endpoint};
 use lasso_core::team::wire::{
-    NextAnswer, ProjectAnswer, RenewAnswer, StatusAnswer, SubmitRequest, TaskGrant,
+    GalleryPage, GalleryQuery, NextAnswer, ProjectAnswer, RenewAnswer, StatusAnswer, SubmitRequest,
+    TaskGrant,
 };
 use serde::de::DeserializeOwned;
 
@@ -155,6 +156,45 @@ pub async fn progress(cloud: &Cloud, project: &str) -> Result<String, TeamError>
     let p = segment("project", project)?;
     let v: serde_json::Value = call(cloud, "GET", &format!("/projects/{p}/progress"), None).await?;
     Ok(v.to_string())
+}
+
+/// `GET /projects/<p>/gallery?…`: one page of the tasks matching `query`.
+pub async fn gallery(
+    cloud: &Cloud,
+    project: &str,
+    query: &GalleryQuery,
+) -> Result<GalleryPage, TeamError> {
+    let p = segment("project", project)?;
+    let mut params: Vec<String> = Vec::new();
+    let mut add = |name: &str, value: &str| {
+        params.push(format!(
+            "{name}={}",
+            String::from(js_sys::encode_uri_component(value))
+        ));
+    };
+    if let Some(s) = query.status {
+        add("status", s.as_str());
+    }
+    for (name, value) in [
+        ("annotator", &query.annotator),
+        ("class", &query.class),
+        ("tag", &query.tag),
+    ] {
+        if let Some(v) = value {
+            add(name, v);
+        }
+    }
+    add("offset", &query.offset.to_string());
+    if let Some(limit) = query.limit {
+        add("limit", &limit.to_string());
+    }
+    call(
+        cloud,
+        "GET",
+        &format!("/projects/{p}/gallery?{}", params.join("&")),
+        None,
+    )
+    .await
 }
 
 /// Reads a presigned URL's body and ETag (manifests and results a grant points at).

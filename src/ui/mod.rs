@@ -5,6 +5,7 @@ mod attributes;
 pub mod banner;
 mod canvas;
 mod export;
+mod gallery;
 mod keys;
 mod labels;
 mod local;

@@ -21,6 +21,8 @@ fn status_text(view: &TeamView) -> String {
 pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let view_signal = runtime.team_view;
     let progress: RwSignal<Option<Progress>> = RwSignal::new(None);
+    let gallery_open = RwSignal::new(false);
+    let gallery_runtime = Rc::clone(&runtime);
     let runtime = SendWrapper::new(runtime);
     let (r_next, r_submit, r_progress) = (runtime.clone(), runtime.clone(), runtime.clone());
     let on_next = move |_| {
@@ -56,6 +58,8 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
     };
     let manager =
         move || view_signal.with(|v| v.project.as_ref().is_some_and(|p| p.roles.may_manage()));
+    let reviewer =
+        move || view_signal.with(|v| v.project.as_ref().is_some_and(|p| p.roles.may_review()));
     let can_submit = move || {
         view_signal.with(|v| {
             !v.busy
@@ -98,6 +102,9 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
                     <button class="lasso-team-submit" title="Send the result and mark the task done"
                         prop:disabled=move || !can_submit()
                         on:click=on_submit.clone()>"Submit"</button>
+                    <button class="lasso-team-gallery-button"
+                        style:display=move || if reviewer() { "" } else { "none" }
+                        on:click=move |_| gallery_open.update(|o| *o = !*o)>"Gallery"</button>
                     <button class="lasso-team-progress-button"
                         style:display=move || if manager() { "" } else { "none" }
                         on:click=on_progress.clone()>"Progress"</button>
@@ -105,6 +112,7 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
                 {move || progress.get().map(progress_table)}
             </section>
         </Show>
+        <super::gallery::Gallery runtime=gallery_runtime open=gallery_open/>
     }
 }
 

@@ -89,6 +89,7 @@ test("annotators get different tasks, work follows them, offline edits on two pr
     // ann labels her task and submits it through the panel; the result is in the bucket.
     await ann.waitForFunction(() => window.lasso.viewport().imageReady);
     await ann.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+    await ann.keyboard.press("2"); // the class "person"
     await drawBox(ann, 20, 20);
     await ann.locator(".lasso-team-submit").click();
     await ann.waitForSelector('.lasso-team-status[data-status="submitted"]', { timeout: 40000 });
@@ -138,6 +139,19 @@ test("annotators get different tasks, work follows them, offline edits on two pr
     assert.equal(await row("ben").getAttribute("data-in-progress"), "1");
     assert.equal(await row("ben").getAttribute("data-submitted"), "0");
     assert.match(await lead.locator(".lasso-progress-summary").textContent(), /3 tasks, 1 complete/);
+    // The gallery filtered by a class shows exactly the tasks whose submitted work has it.
+    await lead.locator(".lasso-team-gallery-button").click();
+    const show = async (filters) => {
+      for (const [name, value] of Object.entries(filters)) await lead.locator(`.lasso-gallery-${name}`).selectOption(value);
+      const before = await lead.locator(".lasso-gallery-count").textContent();
+      await lead.locator(".lasso-gallery-show").click();
+      await lead.waitForFunction((b) => document.querySelector(".lasso-gallery-count").textContent !== b, before);
+      return lead.locator(".lasso-gallery-item").evaluateAll((items) => items.map((i) => i.dataset.task).sort());
+    };
+    assert.deepEqual(await show({ class: "person" }), [a]);
+    await lead.screenshot({ path: artifact("team-gallery.png") });
+    assert.deepEqual(await show({ class: "vehicle" }), []);
+    assert.deepEqual(await show({ class: "", status: "in_progress" }), [b, c].sort());
     // What the bucket holds agrees: one submission marker, three leases.
     assert.equal(s3List(server, "demo/state/done/").length, 1);
     assert.equal(s3List(server, "demo/state/slots/").filter((k) => !k.endsWith(".done")).length, 3);

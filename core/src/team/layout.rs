@@ -11,8 +11,11 @@
 //!                                   person never holds two slots of one task)
 //! <p>/state/open/<u>/<t>.<n>        u works on slot n of t (removed on submit or when the lease is
 //!                                   lost; of two markers of one slot the newer one is the holder)
-//! <p>/state/done/<t>/<u>.json       u submitted t (body: slot, time, active time)
+//! <p>/state/done/<t>/<u>.json       u submitted t (body: slot, time, active time, classes, tags)
+//! <p>/state/classes/<c>/<t>/<u>     u's submitted result of t holds class c (the gallery's index)
+//! <p>/state/tags/<g>/<t>/<u>        ... and image tag g
 //! ```
+//! Class and tag names become segments by [`name_segment`].
 //! Keys without a project (`src/…`, `target/…` at the bucket's root) are the single-user layout
 //! that predates projects; those two names cannot be project ids.
 
@@ -40,6 +43,39 @@ fn seg<'a>(what: &'static str, value: &'a str) -> Result<&'a str, KeyError> {
             what,
             value: value.to_string(),
         })
+    }
+}
+
+/// A class or tag name as one key segment: the name itself when it is a valid segment that
+/// does not start with `x-`, else `x-` and the hex of its UTF-8 bytes (one spelling per name).
+pub fn name_segment(name: &str) -> String {
+    if check_segment(name).is_ok() && !name.starts_with("x-") {
+        return name.to_string();
+    }
+    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    // Long names are cut to the segment limit; two such names sharing their first 63 bytes
+    // share an index entry, which only widens a search.
+    format!(
+        "x-{}",
+        &hex[..hex.len().min(crate::cloud::keys::MAX_SEGMENT - 2)]
+    )
+}
+
+/// Which index a gallery marker belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Index {
+    /// Classes present in a result.
+    Class,
+    /// Image tags of a result.
+    Tag,
+}
+
+impl Index {
+    fn dir(self) -> &'static str {
+        match self {
+            Index::Class => "classes",
+            Index::Tag => "tags",
+        }
     }
 }
 
@@ -161,6 +197,39 @@ impl ProjectKeys {
         ))
     }
 
+    /// `<p>/state/classes/<c>/` or `<p>/state/tags/<g>/`: every submitted result holding `name`.
+    pub fn index_prefix(&self, index: Index, name: &str) -> String {
+        format!("{}/state/{}/{}/", self.id, index.dir(), name_segment(name))
+    }
+
+    /// `<p>/state/classes/<c>/<t>/<u>` (or tags).
+    pub fn index_marker(
+        &self,
+        index: Index,
+        name: &str,
+        task: &str,
+        user: &str,
+    ) -> Result<String, KeyError> {
+        Ok(format!(
+            "{}{}/{}",
+            self.index_prefix(index, name),
+            seg("task id", task)?,
+            seg("user", user)?
+        ))
+    }
+
+    /// `(task, user)` of a marker from a listing of [`Self::index_prefix`].
+    pub fn parse_index_marker<'a>(
+        &self,
+        index: Index,
+        name: &str,
+        key: &'a str,
+    ) -> Option<(&'a str, &'a str)> {
+        let rest = key.strip_prefix(&self.index_prefix(index, name))?;
+        let (task, user) = rest.split_once('/')?;
+        (check_segment(task).is_ok() && check_segment(user).is_ok()).then_some((task, user))
+    }
+
     /// The task id of a manifest key from a listing of [`Self::tasks_prefix`].
     pub fn task_of_manifest<'a>(&self, key: &'a str) -> Option<&'a str> {
         let rest = key.strip_prefix(&self.tasks_prefix())?;
@@ -261,6 +330,30 @@ mod tests {
         assert!(k.result("../x", "ann").is_err());
         assert!(ProjectKeys::new("src").is_err());
         assert!(ProjectKeys::new("a/b").is_err());
+    }
+
+    #[test]
+    fn names_become_one_segment_each() {
+        assert_eq!(name_segment("car"), "car");
+        assert_eq!(
+            name_segment("traffic light"),
+            "x-74726166666963206c69676874"
+        );
+        assert_eq!(
+            name_segment("x-ray"),
+            "x-782d726179",
+            "names like the escape are escaped"
+        );
+        assert!(check_segment(&name_segment(&"ж".repeat(200))).is_ok());
+        let k = ProjectKeys::new("p").unwrap();
+        let m = k
+            .index_marker(Index::Class, "traffic light", "t.1", "ann.b")
+            .unwrap();
+        assert_eq!(
+            k.parse_index_marker(Index::Class, "traffic light", &m),
+            Some(("t.1", "ann.b"))
+        );
+        assert_eq!(k.parse_index_marker(Index::Tag, "traffic light", &m), None);
     }
 
     #[test]

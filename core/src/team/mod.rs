@@ -11,6 +11,7 @@
 
 pub mod active;
 pub mod assign;
+pub mod gallery;
 pub mod layout;
 pub mod merge;
 pub mod progress;

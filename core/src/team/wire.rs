@@ -137,6 +137,13 @@ pub struct DoneRecord {
     /// The slot submitted.
     #[serde(default)]
     pub slot: u32,
+    /// Classes present in the submitted result (so a later submission can retire index
+    /// entries it no longer has).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
+    /// Image tags of the submitted result.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 /// What a lease object `state/slots/<t>/<n>` holds.
@@ -203,4 +210,60 @@ pub struct Progress {
     pub complete_tasks: u64,
     /// Per annotator.
     pub annotators: BTreeMap<String, AnnotatorProgress>,
+}
+
+/// Query of the gallery: every filter given must hold (all empty: every task).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GalleryQuery {
+    /// Someone's status on the task (`new`: nobody has it yet).
+    #[serde(default)]
+    pub status: Option<TaskStatus>,
+    /// The task was given to this person.
+    #[serde(default)]
+    pub annotator: Option<String>,
+    /// A submitted result holds this class.
+    #[serde(default)]
+    pub class: Option<String>,
+    /// A submitted result carries this image tag.
+    #[serde(default)]
+    pub tag: Option<String>,
+    /// First entry of the page.
+    #[serde(default)]
+    pub offset: usize,
+    /// Entries per page (at most 500; 100 when absent).
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+/// One person's status on a task, in the gallery.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonStatus {
+    /// Who.
+    pub user: String,
+    /// Their status.
+    pub status: TaskStatus,
+}
+
+/// One task of the gallery.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GalleryEntry {
+    /// The task.
+    pub task: String,
+    /// Its image key.
+    pub image: String,
+    /// A presigned `GET` of the image (the browser scales it down).
+    pub image_url: String,
+    /// Everyone's status on it.
+    pub people: Vec<PersonStatus>,
+}
+
+/// `gallery` answer: one page of the matching tasks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GalleryPage {
+    /// How many tasks match in all.
+    pub total: usize,
+    /// The page's first entry.
+    pub offset: usize,
+    /// The page.
+    pub entries: Vec<GalleryEntry>,
 }

@@ -8,6 +8,7 @@
 //! not read them for every request.
 
 mod claim;
+mod gallery;
 mod report;
 
 use std::collections::HashMap;

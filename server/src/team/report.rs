@@ -1,6 +1,7 @@
 //! Submission, one person's status on a task, and the project's progress for managers.
 
 use lasso_core::team::assign::slot_states;
+use lasso_core::team::layout::Index;
 use lasso_core::team::progress::{progress, OpenMarker, Submission};
 use lasso_core::team::wire::{DoneRecord, Progress, StatusAnswer, SubmitRequest, TaskStatus};
 
@@ -10,7 +11,38 @@ use crate::bucket::{rfc3339_secs, Precondition};
 use crate::error::ApiError;
 
 /// Submissions whose bodies (active time) are read at once for a progress report.
-const PARALLEL_READS: usize = 16;
+pub(super) const PARALLEL_READS: usize = 16;
+
+/// The classes and image tags of a result (a Lasso task), each once, in first-seen order.
+/// Only what the index needs is read, so a result from another writer with more or fewer
+/// fields still submits.
+fn contents(body: &[u8]) -> Result<(Vec<String>, Vec<String>), String> {
+    #[derive(serde::Deserialize)]
+    struct Labelled {
+        label: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Result {
+        #[serde(default)]
+        annotations: Vec<Labelled>,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+    let result: Result = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let mut classes: Vec<String> = Vec::new();
+    for a in result.annotations {
+        if !classes.contains(&a.label) {
+            classes.push(a.label);
+        }
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for t in result.tags {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    Ok((classes, tags))
+}
 
 impl Team {
     /// The slot of `user`'s submission of `task`, if they submitted it.
@@ -53,17 +85,24 @@ impl Team {
             };
         };
         let result = m.keys.result(task, &user).map_err(bad_key)?;
-        if self.s3().head(&result).await?.is_none() {
+        let Some(object) = self.s3().get(&result).await? else {
             return Err(ApiError::Conflict(format!(
                 "no result at {result} yet: upload it before submitting"
             )));
-        }
+        };
+        let (classes, tags) = contents(&object.body).map_err(|e| {
+            ApiError::Conflict(format!("the result at {result} is not a Lasso task: {e}"))
+        })?;
+        let before = self.done_record(m, &user, task).await?;
         let record = DoneRecord {
             user: user.clone(),
             at: self.now().to_string(),
             active_ms: req.active_ms,
             slot,
+            classes,
+            tags,
         };
+        self.index(m, task, &user, before.as_ref(), &record).await?;
         let body = serde_json::to_vec(&record).map_err(|e| ApiError::Internal(e.to_string()))?;
         let slot_key = m.keys.slot(task, slot).map_err(bad_key)?;
         // The slot's marker first: once it exists the slot can never expire back to the pool.
@@ -83,6 +122,60 @@ impl Team {
             .delete(&m.keys.open(&user, task, slot).map_err(bad_key)?)
             .await?;
         Ok(answer(slot))
+    }
+
+    /// The record of `user`'s submission of `task`, if any.
+    async fn done_record(
+        &self,
+        m: &Member,
+        user: &str,
+        task: &str,
+    ) -> Result<Option<DoneRecord>, ApiError> {
+        let key = m.keys.done(task, user).map_err(bad_key)?;
+        Ok(self
+            .s3()
+            .get(&key)
+            .await?
+            .and_then(|o| serde_json::from_slice(&o.body).ok()))
+    }
+
+    /// Writes the gallery's index entries of a submission and retires those of the previous
+    /// submission it no longer has.
+    async fn index(
+        &self,
+        m: &Member,
+        task: &str,
+        user: &str,
+        before: Option<&DoneRecord>,
+        now: &DoneRecord,
+    ) -> Result<(), ApiError> {
+        for (index, names, old) in [
+            (Index::Class, &now.classes, before.map(|b| &b.classes)),
+            (Index::Tag, &now.tags, before.map(|b| &b.tags)),
+        ] {
+            for name in names {
+                let key = m
+                    .keys
+                    .index_marker(index, name, task, user)
+                    .map_err(bad_key)?;
+                self.s3()
+                    .put(
+                        &key,
+                        "application/json",
+                        b"{}".to_vec(),
+                        &Precondition::None,
+                    )
+                    .await?;
+            }
+            for name in old.into_iter().flatten().filter(|n| !names.contains(n)) {
+                let key = m
+                    .keys
+                    .index_marker(index, name, task, user)
+                    .map_err(bad_key)?;
+                self.s3().delete(&key).await?;
+            }
+        }
+        Ok(())
     }
 
     /// `GET /projects/<p>/tasks/<t>/status[?user=u]`: where `task` stands for the caller (or,
@@ -129,13 +222,9 @@ impl Team {
         Ok(answer)
     }
 
-    /// `GET /projects/<p>/progress`: slots by status, per annotator figures (managers).
-    pub async fn progress(&self, m: &Member) -> Result<Progress, ApiError> {
-        require_manager(m)?;
-        let tasks = self.task_ids(m).await?;
-        let now = self.now().as_second();
-        let states = slot_states(&self.slot_listing(m).await?, m.project.lease_secs, now);
-        let open: Vec<OpenMarker> = self
+    /// Every work-in-progress marker of the project.
+    pub(super) async fn open_markers(&self, m: &Member) -> Result<Vec<OpenMarker>, ApiError> {
+        Ok(self
             .s3()
             .list(&m.keys.open_prefix())
             .await?
@@ -149,8 +238,15 @@ impl Team {
                     modified: rfc3339_secs(&o.last_modified)?,
                 })
             })
-            .collect();
-        let listed: Vec<(String, String, i64)> = self
+            .collect())
+    }
+
+    /// Every submission of the project: `(task, user, when)`.
+    pub(super) async fn submissions(
+        &self,
+        m: &Member,
+    ) -> Result<Vec<(String, String, i64)>, ApiError> {
+        Ok(self
             .s3()
             .list(&m.keys.done_prefix())
             .await?
@@ -163,7 +259,17 @@ impl Team {
                     rfc3339_secs(&o.last_modified)?,
                 ))
             })
-            .collect();
+            .collect())
+    }
+
+    /// `GET /projects/<p>/progress`: slots by status, per annotator figures (managers).
+    pub async fn progress(&self, m: &Member) -> Result<Progress, ApiError> {
+        require_manager(m)?;
+        let tasks = self.task_ids(m).await?;
+        let now = self.now().as_second();
+        let states = slot_states(&self.slot_listing(m).await?, m.project.lease_secs, now);
+        let open = self.open_markers(m).await?;
+        let listed = self.submissions(m).await?;
         let mut submissions = Vec::with_capacity(listed.len());
         for chunk in listed.chunks(PARALLEL_READS) {
             let mut reads = tokio::task::JoinSet::new();

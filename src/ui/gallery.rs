@@ -1,0 +1,154 @@
+//! The project's gallery for leads and reviewers: thumbnails of the tasks with everyone's
+//! status, filtered by status, annotator, class present in submitted work and image tag.
+
+use crate::app::Runtime;
+use lasso_core::team::wire::{GalleryPage, GalleryQuery, TaskStatus};
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::rc::Rc;
+
+/// Tasks per page.
+const PAGE: usize = 60;
+
+fn status_of(value: &str) -> Option<TaskStatus> {
+    match value {
+        "new" => Some(TaskStatus::New),
+        "in_progress" => Some(TaskStatus::InProgress),
+        "submitted" => Some(TaskStatus::Submitted),
+        _ => None,
+    }
+}
+
+fn non_empty(v: String) -> Option<String> {
+    (!v.trim().is_empty()).then(|| v.trim().to_string())
+}
+
+/// The gallery, opened from the team panel; `open` shows or hides it.
+#[component]
+pub fn Gallery(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
+    let view_signal = runtime.team_view;
+    let (status, annotator, class, tag) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let page: RwSignal<Option<GalleryPage>> = RwSignal::new(None);
+    let runtime = SendWrapper::new(runtime);
+    let load = move |offset: usize| {
+        let runtime = Rc::clone(&runtime);
+        let query = GalleryQuery {
+            status: status_of(&status.get_untracked()),
+            annotator: non_empty(annotator.get_untracked()),
+            class: non_empty(class.get_untracked()),
+            tag: non_empty(tag.get_untracked()),
+            offset,
+            limit: Some(PAGE),
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            let (Some(cloud), Some(team)) = (runtime.cloud(), runtime.team.borrow().clone()) else {
+                return;
+            };
+            match crate::cloud::team::gallery(&cloud, &team.project, &query).await {
+                Ok(p) => page.set(Some(p)),
+                Err(e) => runtime.fail(format!("Cannot read the gallery: {e}")),
+            }
+        });
+    };
+    let load = Rc::new(load);
+    let (l_show, l_prev, l_next) = (load.clone(), load.clone(), load.clone());
+    let (l_show, l_prev, l_next) = (
+        SendWrapper::new(l_show),
+        SendWrapper::new(l_prev),
+        SendWrapper::new(l_next),
+    );
+    let labels = move || {
+        view_signal.with(|v| {
+            v.project
+                .as_ref()
+                .map(|p| {
+                    p.project
+                        .labels
+                        .labels
+                        .iter()
+                        .map(|l| l.name.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let tags = move || {
+        view_signal.with(|v| {
+            v.project
+                .as_ref()
+                .map(|p| p.project.labels.tags.clone())
+                .unwrap_or_default()
+        })
+    };
+    let offset = move || page.with(|p| p.as_ref().map_or(0, |p| p.offset));
+    let total = move || page.with(|p| p.as_ref().map_or(0, |p| p.total));
+    let on_show = move |_| l_show(0);
+    let on_prev = move |_| l_prev(offset().saturating_sub(PAGE));
+    let on_next = move |_| l_next(offset() + PAGE);
+    let no_prev = move || offset() == 0;
+    let no_next = move || offset() + PAGE >= total();
+    view! {
+        <Show when=move || open.get()>
+            <div class="lasso-gallery" role="dialog" aria-label="Project gallery">
+                <div class="lasso-gallery-filters">
+                    <label>"Status "
+                        <select class="lasso-gallery-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                            <option value="">"any"</option>
+                            <option value="new">"new"</option>
+                            <option value="in_progress">"in progress"</option>
+                            <option value="submitted">"submitted"</option>
+                        </select>
+                    </label>
+                    <label>"Class "
+                        <select class="lasso-gallery-class" on:change=move |ev| class.set(event_target_value(&ev))>
+                            <option value="">"any"</option>
+                            {labels().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect::<Vec<_>>()}
+                        </select>
+                    </label>
+                    <label>"Tag "
+                        <select class="lasso-gallery-tag" on:change=move |ev| tag.set(event_target_value(&ev))>
+                            <option value="">"any"</option>
+                            {tags().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect::<Vec<_>>()}
+                        </select>
+                    </label>
+                    <label>"Annotator "
+                        <input class="lasso-gallery-annotator" type="text" size="10"
+                            on:input=move |ev| annotator.set(event_target_value(&ev))/>
+                    </label>
+                    <button class="lasso-gallery-show" on:click=on_show.clone()>"Show"</button>
+                    <button class="lasso-gallery-close" on:click=move |_| open.set(false)>"Close"</button>
+                </div>
+                <p class="lasso-gallery-count" data-total=move || total().to_string()>
+                    {move || page.with(|p| match p {
+                        Some(p) if p.total == 0 => "No task matches.".to_string(),
+                        Some(p) => format!("Tasks {}–{} of {}", p.offset + 1, p.offset + p.entries.len(), p.total),
+                        None => "Choose filters and press Show.".to_string(),
+                    })}
+                </p>
+                <ul class="lasso-gallery-grid">
+                    {move || page.get().map(|p| p.entries.into_iter().map(|e| {
+                        let people = e.people.iter()
+                            .map(|p| format!("{} {}", p.user, p.status.as_str().replace('_', " ")))
+                            .collect::<Vec<_>>().join(", ");
+                        view! {
+                            <li class="lasso-gallery-item" data-task=e.task.clone()>
+                                <img src=e.image_url.clone() alt=e.task.clone() loading="lazy"/>
+                                <span class="lasso-gallery-task">{e.task.clone()}</span>
+                                <span class="lasso-gallery-people">{if people.is_empty() { "new".to_string() } else { people }}</span>
+                            </li>
+                        }
+                    }).collect::<Vec<_>>()).unwrap_or_default()}
+                </ul>
+                <div class="lasso-gallery-pages">
+                    <button prop:disabled=no_prev on:click=on_prev.clone()>"Previous"</button>
+                    <button prop:disabled=no_next on:click=on_next.clone()>"Next"</button>
+                </div>
+            </div>
+        </Show>
+    }
+}
