@@ -12,6 +12,7 @@
 
 mod check;
 mod folder;
+mod import;
 mod stats;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -79,6 +80,34 @@ enum Command {
         /// Dataset folder.
         input: PathBuf,
     },
+    /// Create or extend a team project in the bucket from a folder of images (resumable):
+    /// images and a manifest each, folder names as image tags, annotations attached.
+    Import {
+        /// Folder of images (a folder-per-class layout gives each image its folder as a tag).
+        folder: PathBuf,
+        /// Project id (the bucket prefix).
+        #[arg(long)]
+        project: String,
+        /// Base URL of the presign API.
+        #[arg(long)]
+        presign: String,
+        /// Bearer token of a manager or uploader (or set LASSO_TOKEN, which keeps it out of
+        /// the shell history).
+        #[arg(long, env = "LASSO_TOKEN", hide_env_values = true)]
+        token: String,
+        /// Attach the folder's annotations, read in this format.
+        #[arg(long)]
+        annotations: Option<FormatName>,
+        /// Label set of a new project (a JSON `LabelSet`); else from the annotations or folders.
+        #[arg(long)]
+        labels: Option<PathBuf>,
+        /// Annotators per task of a new project.
+        #[arg(long, default_value_t = 1)]
+        overlap: u32,
+        /// Uploads at once.
+        #[arg(long, default_value_t = 4)]
+        parallel: usize,
+    },
     /// Find degenerate, out-of-image and invalid shapes, unknown labels and near duplicates;
     /// exits with 1 when there are any.
     Check {
@@ -107,6 +136,7 @@ fn ratios(text: &str) -> Result<[f64; 3], String> {
 enum Failure {
     Format(FormatError),
     Io(PathBuf, std::io::Error),
+    Other(String),
 }
 
 impl std::fmt::Display for Failure {
@@ -114,6 +144,7 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Format(e) => write!(f, "{e}"),
             Failure::Io(path, e) => write!(f, "{}: {e}", path.display()),
+            Failure::Other(message) => f.write_str(message),
         }
     }
 }
@@ -168,6 +199,33 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 output.display(),
                 export.files.len(),
                 copied
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            folder,
+            project,
+            presign,
+            token,
+            annotations,
+            labels,
+            overlap,
+            parallel,
+        } => {
+            let job = import::Import {
+                folder,
+                project,
+                endpoint: presign,
+                token,
+                annotations,
+                labels,
+                overlap,
+                parallel,
+            };
+            let (sent, skipped) = import::run(&job).map_err(Failure::Other)?;
+            eprintln!(
+                "lasso: {sent} images sent to project {}, {skipped} were there already",
+                job.project
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -21,8 +21,10 @@ const INTERNAL_EXPIRY: Duration = Duration::from_secs(60);
 pub struct Answer {
     /// HTTP status.
     pub status: u16,
-    /// Body as text.
+    /// Body as text (S3's XML answers; lossy for binary bodies, see `bytes`).
     pub text: String,
+    /// Body as sent.
+    pub bytes: Vec<u8>,
     /// `ETag` header.
     pub etag: Option<String>,
     /// `Last-Modified` header, as seconds since the epoch.
@@ -119,13 +121,15 @@ impl BucketClient {
         };
         let etag = header("etag");
         let modified = header("last-modified").and_then(|d| http_date_secs(&d));
-        let text = resp
-            .text()
+        let bytes = resp
+            .bytes()
             .await
-            .map_err(|e| ApiError::Upstream(format!("S3 {method} body: {e}")))?;
+            .map_err(|e| ApiError::Upstream(format!("S3 {method} body: {e}")))?
+            .to_vec();
         Ok(Answer {
             status,
-            text,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
             etag,
             modified,
         })
@@ -168,7 +172,7 @@ impl BucketClient {
             )));
         }
         Ok(Some(Object {
-            body: answer.text.into_bytes(),
+            body: answer.bytes,
             etag: answer.etag.unwrap_or_default(),
             modified: answer.modified.unwrap_or(0),
         }))

@@ -123,7 +123,7 @@ pub(crate) fn without_ext(path: &str) -> &str {
 
 /// The image's file name in an export: its name, else the last part of its source, cleaned of
 /// `./` and backslashes; `<task id>.jpg` when both are empty.
-pub(crate) fn export_image_name(task: &Task) -> String {
+pub fn export_image_name(task: &Task) -> String {
     let name = normalise(if task.image.name.is_empty() {
         base_name(&task.image.src)
     } else {

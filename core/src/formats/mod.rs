@@ -13,6 +13,8 @@
 pub mod archive;
 pub mod coco;
 mod common;
+/// The image file name a task gets in an export (also how imports are matched to files).
+pub use common::export_image_name;
 pub mod csv;
 pub mod cvat;
 mod dataset;

@@ -116,7 +116,9 @@ impl Team {
                     ApiError::Internal(format!("project {id:?} is unreadable: {e}"))
                 })?),
             };
-        if let Ok(mut cache) = self.projects.lock() {
+        // Only a project that exists is kept: one created a moment ago (through a presigned
+        // PUT of its project.json) is seen at once.
+        if let (Ok(mut cache), Some(_)) = (self.projects.lock(), &project) {
             cache.insert(id.to_owned(), (Instant::now(), project.clone()));
         }
         Ok(project)
