@@ -266,6 +266,14 @@ impl Document {
         &mut self.task.tags
     }
 
+    /// The label set, for ops that replace it. Colours may change with it, so the change log
+    /// starts over: whoever draws from it redraws everything.
+    pub(crate) fn labels_mut(&mut self) -> &mut crate::model::LabelSet {
+        self.log.clear();
+        self.log_floor = self.revision;
+        &mut self.task.labels
+    }
+
     /// Inserts an annotation at `at` (clamped to the end). Its id must be new.
     pub(crate) fn insert(&mut self, at: Option<usize>, a: Annotation) -> Result<(), ApplyError> {
         if self.positions.contains_key(&a.id) {

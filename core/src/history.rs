@@ -7,7 +7,7 @@
 //! preconditions instead of trusting them: a journal written by another tab may no longer match.
 
 use crate::document::Document;
-use crate::model::{Annotation, AnnotationId, AttributeValue, MaskRle, Shape, Task};
+use crate::model::{Annotation, AnnotationId, AttributeValue, LabelSet, MaskRle, Shape, Task};
 use serde::{Deserialize, Serialize};
 
 /// One edit of a task.
@@ -75,6 +75,14 @@ pub enum Op {
         before: Vec<String>,
         /// Tags after.
         after: Vec<String>,
+    },
+    /// Replace the label set (the project's classes changed): names, colours, hotkeys, kinds.
+    /// Annotations keep their labels; one whose class left the set is shown as unknown.
+    SetLabels {
+        /// Label set before.
+        before: LabelSet,
+        /// Label set after.
+        after: LabelSet,
     },
     /// One brush or eraser stroke on a mask: the pixels it set and the pixels it cleared, as
     /// image-sized COCO RLEs. Stored as a delta so a stroke costs its outline, not the mask.
@@ -159,6 +167,10 @@ impl Op {
                 before: after.clone(),
                 after: before.clone(),
             },
+            Op::SetLabels { before, after } => Op::SetLabels {
+                before: after.clone(),
+                after: before.clone(),
+            },
             Op::MaskStroke { id, added, removed } => Op::MaskStroke {
                 id: id.clone(),
                 added: removed.clone(),
@@ -232,6 +244,16 @@ impl Op {
                 *tags = after.clone();
                 Ok(())
             }
+            Op::SetLabels { before, after } => {
+                if &doc.task().labels != before {
+                    return Err(ApplyError::Conflict {
+                        id: String::new(),
+                        field: "labels",
+                    });
+                }
+                *doc.labels_mut() = after.clone();
+                Ok(())
+            }
             Op::MaskStroke { id, added, removed } => doc.modify(id, |a| {
                 let Shape::Mask(mask) = &a.shape else {
                     return Err(ApplyError::Conflict {
@@ -271,6 +293,7 @@ impl Op {
             Op::SetAttribute { before, after, .. } => before == after,
             Op::SetFlags { before, after, .. } => before == after,
             Op::SetTags { before, after } => before == after,
+            Op::SetLabels { before, after } => before == after,
             Op::MaskStroke { added, removed, .. } => {
                 let empty = |m: &MaskRle| m.counts.iter().skip(1).step_by(2).all(|&c| c == 0);
                 empty(added) && empty(removed)
@@ -530,7 +553,7 @@ mod properties {
         }
         let pick = &task.annotations[(k as usize) % n];
         let id = pick.id.clone();
-        match kind % 8 {
+        match kind % 9 {
             0 => Op::Add {
                 annotation: Annotation::new(format!("new{k}-{n}"), "bus", mask_shape(k)),
                 index: None,
@@ -571,6 +594,16 @@ mod properties {
                 before: task.tags.clone(),
                 after: vec![format!("t{k}")],
             },
+            7 => {
+                let mut after = task.labels.clone();
+                after
+                    .labels
+                    .push(crate::model::Label::new(format!("class{k}"), "#123456"));
+                Op::SetLabels {
+                    before: task.labels.clone(),
+                    after,
+                }
+            }
             _ => {
                 // A brush or eraser stroke on the first mask annotation.
                 let masked = task

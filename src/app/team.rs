@@ -159,6 +159,14 @@ async fn open_grant(runtime: &Rc<Runtime>, grant: TaskGrant) -> Result<(), Strin
         None => None,
     };
     cloud.bind_result(&manifest.id, &grant.result_key);
+    // The project's classes are the truth: a task opened from the bucket takes them.
+    let labels = team
+        .view
+        .with_untracked(|v| v.project.as_ref().map(|p| p.project.labels.clone()));
+    let mut manifest = manifest;
+    if let Some(labels) = &labels {
+        manifest.labels = labels.clone();
+    }
     let store = runtime.store.borrow().clone();
     let local = match &store {
         Some(store) => store.load(&manifest.id).await.ok().flatten().is_some(),
@@ -169,6 +177,7 @@ async fn open_grant(runtime: &Rc<Runtime>, grant: TaskGrant) -> Result<(), Strin
         (Some((text, etag)), false) => {
             let mut task = parse_task(text, &grant.result_key)?;
             task.image = manifest.image.clone();
+            task.labels = manifest.labels.clone();
             open_task(runtime, task).await?;
             note_base(runtime, &grant.result_key, etag.clone(), text.clone()).await;
         }
@@ -186,6 +195,9 @@ async fn open_grant(runtime: &Rc<Runtime>, grant: TaskGrant) -> Result<(), Strin
             }
         }
     }
+    if let Some(labels) = labels {
+        adopt_labels(runtime, labels)?;
+    }
     *team.clock.borrow_mut() = ActiveClock::default();
     team.view.update(|v| {
         v.grant = Some(grant.clone());
@@ -193,6 +205,44 @@ async fn open_grant(runtime: &Rc<Runtime>, grant: TaskGrant) -> Result<(), Strin
     });
     keep_lease(runtime, &team, &grant);
     emit_task(runtime, &grant);
+    Ok(())
+}
+
+/// Gives the open task the project's classes, as one edit (journaled and uploaded with it),
+/// when they differ from its own.
+fn adopt_labels(runtime: &Rc<Runtime>, labels: lasso_core::model::LabelSet) -> Result<(), String> {
+    let before = runtime
+        .session
+        .with_untracked(|s| s.editor.task().labels.clone());
+    if before == labels {
+        return Ok(());
+    }
+    let op = lasso_core::history::Op::SetLabels {
+        before,
+        after: labels,
+    };
+    let mut result = Ok(lasso_core::edit::Outcome::default());
+    runtime.session.update(|s| result = s.editor.commit(op));
+    let outcome = result.map_err(|e| format!("Could not take the project's classes: {e}"))?;
+    runtime.after(outcome);
+    Ok(())
+}
+
+/// Saves a manager's edit of the project and gives the open task its classes.
+pub async fn save_project(
+    runtime: &Rc<Runtime>,
+    project: lasso_core::team::Project,
+) -> Result<(), String> {
+    let (team, cloud) = (team_of(runtime)?, cloud_of(runtime)?);
+    let answer = api::update_project(&cloud, &team.project, &project)
+        .await
+        .map_err(|e| format!("Cannot save the project: {e}"))?;
+    runtime.defaults.borrow_mut().labels = answer.project.labels.clone();
+    let labels = answer.project.labels.clone();
+    team.view.update(|v| v.project = Some(answer));
+    if team.grant().is_some() {
+        adopt_labels(runtime, labels)?;
+    }
     Ok(())
 }
 

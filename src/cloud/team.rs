@@ -81,6 +81,37 @@ pub async fn project(cloud: &Cloud, project: &str) -> Result<ProjectAnswer, Team
     call(cloud, "GET", &format!("/projects/{p}"), None).await
 }
 
+/// `PUT /projects/<p>`: a manager replaces `project.json`.
+pub async fn update_project(
+    cloud: &Cloud,
+    project: &str,
+    value: &lasso_core::team::Project,
+) -> Result<ProjectAnswer, TeamError> {
+    let p = segment("project", project)?;
+    let endpoint = cloud.config.endpoint.as_ref().ok_or_else(|| TeamError {
+        status: None,
+        message: "team tasks need options.cloud.endpoint".into(),
+    })?;
+    let body = serde_json::to_string(value).map_err(|e| TeamError {
+        status: None,
+        message: e.to_string(),
+    })?;
+    let path = format!("/projects/{p}");
+    let reply = http::send(
+        "PUT",
+        &format!("{endpoint}{path}"),
+        &[("content-type".into(), "application/json".into())],
+        Some(&wasm_bindgen::JsValue::from_str(&body)),
+        &cloud.credentials(),
+    )
+    .await;
+    let text = check(reply, &path)?;
+    serde_json::from_str(&text).map_err(|e| TeamError {
+        status: None,
+        message: format!("The presign endpoint answered {path} with something unexpected: {e}"),
+    })
+}
+
 /// `POST /projects/<p>/next`.
 pub async fn next(cloud: &Cloud, project: &str) -> Result<Option<TaskGrant>, TeamError> {
     let p = segment("project", project)?;

@@ -11,6 +11,7 @@ mod labels;
 mod local;
 mod minimap;
 mod predictions;
+mod project_editor;
 mod storage;
 mod team;
 mod uploads;

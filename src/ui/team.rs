@@ -23,6 +23,8 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let progress: RwSignal<Option<Progress>> = RwSignal::new(None);
     let gallery_open = RwSignal::new(false);
     let gallery_runtime = Rc::clone(&runtime);
+    let editor_open = RwSignal::new(false);
+    let editor_runtime = Rc::clone(&runtime);
     let runtime = SendWrapper::new(runtime);
     let (r_next, r_submit, r_progress) = (runtime.clone(), runtime.clone(), runtime.clone());
     let on_next = move |_| {
@@ -105,6 +107,9 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
                     <button class="lasso-team-gallery-button"
                         style:display=move || if reviewer() { "" } else { "none" }
                         on:click=move |_| gallery_open.update(|o| *o = !*o)>"Gallery"</button>
+                    <button class="lasso-team-project-button"
+                        style:display=move || if manager() { "" } else { "none" }
+                        on:click=move |_| editor_open.update(|o| *o = !*o)>"Project…"</button>
                     <button class="lasso-team-progress-button"
                         style:display=move || if manager() { "" } else { "none" }
                         on:click=on_progress.clone()>"Progress"</button>
@@ -113,6 +118,7 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
             </section>
         </Show>
         <super::gallery::Gallery runtime=gallery_runtime open=gallery_open/>
+        <super::project_editor::ProjectEditor runtime=editor_runtime open=editor_open/>
     }
 }
 

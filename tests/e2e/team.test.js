@@ -152,6 +152,20 @@ test("annotators get different tasks, work follows them, offline edits on two pr
     await lead.screenshot({ path: artifact("team-gallery.png") });
     assert.deepEqual(await show({ class: "vehicle" }), []);
     assert.deepEqual(await show({ class: "", status: "in_progress" }), [b, c].sort());
+    // The lead adds a class and rewrites the instructions; the annotators get both.
+    await lead.locator(".lasso-gallery-close").click();
+    await lead.locator(".lasso-team-project-button").click();
+    await lead.locator(".lasso-project-new-class").fill("kite");
+    await lead.locator(".lasso-project-add-class").click();
+    await lead.locator(".lasso-project-instructions").fill("Box every kite too.");
+    await lead.locator(".lasso-project-instructions").dispatchEvent("change");
+    await lead.locator(".lasso-project-save").click();
+    await lead.waitForSelector(".lasso-project-editor", { state: "detached" });
+    const saved = JSON.parse(s3Get(server, "demo/project.json", { withBody: true }).body.toString());
+    assert.deepEqual(saved.labels.labels.map((l) => l.name), ["object", "person", "vehicle", "kite"]);
+    await ben.reload();
+    await ben.waitForSelector('.lasso-label[data-label="kite"]');
+    assert.match(await ben.locator(".lasso-team-instructions").textContent(), /kite too/);
     // What the bucket holds agrees: one submission marker, three leases.
     assert.equal(s3List(server, "demo/state/done/").length, 1);
     assert.equal(s3List(server, "demo/state/slots/").filter((k) => !k.endsWith(".done")).length, 3);

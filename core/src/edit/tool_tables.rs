@@ -66,6 +66,7 @@ fn op_kind(op: &Op) -> String {
         Op::SetAttribute { .. } => "set_attribute".into(),
         Op::SetFlags { .. } => "set_flags".into(),
         Op::SetTags { .. } => "set_tags".into(),
+        Op::SetLabels { .. } => "set_labels".into(),
         Op::MaskStroke { .. } => "mask_stroke".into(),
     }
 }

@@ -1,0 +1,126 @@
+//! The project editor for managers: title, instructions for annotators, overlap, and the
+//! class editor (name, colour, hotkey; add, remove, reorder by removing and adding), and the
+//! image tags. Saving replaces `project.json`; the open task takes the new classes.
+
+use crate::app::Runtime;
+use lasso_core::model::Label;
+use lasso_core::team::Project;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::rc::Rc;
+
+/// Colours offered to new classes, in turn.
+const PALETTE: [&str; 8] = [
+    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
+];
+
+/// The editor, opened from the team panel; `open` shows or hides it.
+#[component]
+pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
+    let view_signal = runtime.team_view;
+    let draft: RwSignal<Option<Project>> = RwSignal::new(None);
+    // A fresh draft from the project each time the editor opens.
+    Effect::new(move |_| {
+        if open.get() {
+            draft
+                .set(view_signal.with_untracked(|v| v.project.as_ref().map(|p| p.project.clone())));
+        }
+    });
+    let edit = move |f: &dyn Fn(&mut Project)| {
+        draft.update(|d| {
+            if let Some(d) = d.as_mut() {
+                f(d);
+            }
+        })
+    };
+    let runtime = SendWrapper::new(runtime);
+    let on_save = move |_| {
+        let Some(project) = draft.get_untracked() else {
+            return;
+        };
+        let runtime = Rc::clone(&runtime);
+        wasm_bindgen_futures::spawn_local(async move {
+            match crate::app::team::save_project(&runtime, project).await {
+                Ok(()) => open.set(false),
+                Err(e) => runtime.fail(e),
+            }
+        });
+    };
+    let classes = move || {
+        draft.with(|d| {
+            d.as_ref()
+                .map(|p| p.labels.labels.clone())
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <Show when=move || open.get() && draft.with(|d| d.is_some())>
+            <div class="lasso-project-editor lasso-gallery" role="dialog" aria-label="Project settings">
+                <label>"Title "
+                    <input class="lasso-project-title" type="text"
+                        prop:value=move || draft.with(|d| d.as_ref().map(|p| p.title.clone()).unwrap_or_default())
+                        on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| p.title = v.clone()); }/>
+                </label>
+                <label>"Annotators per task "
+                    <input class="lasso-project-overlap" type="number" min="1" max="16"
+                        prop:value=move || draft.with(|d| d.as_ref().map(|p| p.overlap.to_string()).unwrap_or_default())
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<u32>() { edit(&|p| p.overlap = n); }
+                        }/>
+                </label>
+                <label class="lasso-project-instructions-label">"Instructions for annotators"
+                    <textarea class="lasso-project-instructions" rows="3"
+                        prop:value=move || draft.with(|d| d.as_ref().map(|p| p.instructions.text.clone()).unwrap_or_default())
+                        on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| p.instructions.text = v.clone()); }>
+                    </textarea>
+                </label>
+                <h3>"Classes"</h3>
+                <ul class="lasso-project-classes">
+                    {move || classes().into_iter().enumerate().map(|(i, l)| view! {
+                        <li class="lasso-project-class" data-class=l.name.clone()>
+                            <input type="color" prop:value=l.color.clone()
+                                on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| if let Some(l) = p.labels.labels.get_mut(i) { l.color = v.clone(); }); }/>
+                            <input class="lasso-project-class-name" type="text" prop:value=l.name.clone()
+                                on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| if let Some(l) = p.labels.labels.get_mut(i) { l.name = v.trim().to_string(); }); }/>
+                            <input class="lasso-project-class-key" type="text" size="2" placeholder="key"
+                                prop:value=l.hotkey.clone().unwrap_or_default()
+                                on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| if let Some(l) = p.labels.labels.get_mut(i) { l.hotkey = (!v.trim().is_empty()).then(|| v.trim().to_string()); }); }/>
+                            <button class="lasso-project-class-remove" title="Remove this class"
+                                on:click=move |_| edit(&|p| { if i < p.labels.labels.len() { p.labels.labels.remove(i); } })>"✕"</button>
+                        </li>
+                    }).collect::<Vec<_>>()}
+                </ul>
+                <div class="lasso-project-add">
+                    <input class="lasso-project-new-class" type="text" placeholder="new class"/>
+                    <button class="lasso-project-add-class" on:click=move |ev| {
+                        let Some(input) = ev.target()
+                            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                            .and_then(|b| b.previous_element_sibling())
+                            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok()) else { return };
+                        let name = input.value().trim().to_string();
+                        if name.is_empty() { return; }
+                        edit(&|p| {
+                            if p.labels.get(&name).is_none() {
+                                let color = PALETTE[p.labels.labels.len() % PALETTE.len()];
+                                p.labels.labels.push(Label::new(name.clone(), color));
+                            }
+                        });
+                        input.set_value("");
+                    }>"Add class"</button>
+                </div>
+                <label>"Image tags (comma-separated) "
+                    <input class="lasso-project-tags" type="text"
+                        prop:value=move || draft.with(|d| d.as_ref().map(|p| p.labels.tags.join(", ")).unwrap_or_default())
+                        on:change=move |ev| {
+                            let tags: Vec<String> = event_target_value(&ev).split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+                            edit(&|p| p.labels.tags = tags.clone());
+                        }/>
+                </label>
+                <div class="lasso-project-actions">
+                    <button class="lasso-project-save" on:click=on_save.clone()>"Save"</button>
+                    <button class="lasso-project-cancel" on:click=move |_| open.set(false)>"Cancel"</button>
+                </div>
+            </div>
+        </Show>
+    }
+}
