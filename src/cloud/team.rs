@@ -182,6 +182,31 @@ pub async fn status(cloud: &Cloud, project: &str, task: &str) -> Result<StatusAn
     .await
 }
 
+/// `POST /projects/<p>/assign` or `/unassign` (managers): give `task` to `user`, or take it
+/// back.
+pub async fn assign(
+    cloud: &Cloud,
+    project: &str,
+    task: &str,
+    user: &str,
+    give: bool,
+) -> Result<(), TeamError> {
+    let p = segment("project", project)?;
+    let body = serde_json::json!({"task": segment("task", task)?, "user": segment("user", user)?});
+    let path = format!("/projects/{p}/{}", if give { "assign" } else { "unassign" });
+    let endpoint = cloud.config.endpoint.as_ref().ok_or_else(|| TeamError {
+        status: None,
+        message: "team tasks need options.cloud.endpoint".into(),
+    })?;
+    let reply = http::post_json(
+        &format!("{endpoint}{path}"),
+        &body.to_string(),
+        &cloud.credentials(),
+    )
+    .await;
+    check(reply, &path).map(|_| ())
+}
+
 /// `GET /projects/<p>/progress` as JSON text (managers).
 pub async fn progress(cloud: &Cloud, project: &str) -> Result<String, TeamError> {
     let p = segment("project", project)?;

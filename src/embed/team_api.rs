@@ -1,6 +1,6 @@
 //! The team part of the JS API (`docs/team.md`): `nextTask()`, `openTask(id)`,
-//! `submitTask()`, `taskStatus()`, `project()`, `progress()`; the `task` event fires when a
-//! task opens.
+//! `submitTask()`, `taskStatus()`, `project()`, `progress()`, `assignTask(id, user)`,
+//! `unassignTask(id, user)`; the `task` event fires when a task opens.
 
 use super::LassoEditor;
 use crate::app::team;
@@ -64,8 +64,30 @@ impl LassoEditor {
         }
     }
 
+    /// Gives task `id` to `user` (managers).
+    #[wasm_bindgen(js_name = assignTask)]
+    pub async fn assign_task(&self, id: String, user: String) -> Result<(), JsValue> {
+        self.assign(&id, &user, true).await
+    }
+
+    /// Takes task `id` back from `user` (managers); the person's result stays.
+    #[wasm_bindgen(js_name = unassignTask)]
+    pub async fn unassign_task(&self, id: String, user: String) -> Result<(), JsValue> {
+        self.assign(&id, &user, false).await
+    }
+
     /// The project's progress (managers): slots by status, per annotator figures.
     pub async fn progress(&self) -> Result<JsValue, JsValue> {
+        let (cloud, project) = self.team_cloud()?;
+        let text = crate::cloud::team::progress(&cloud, &project)
+            .await
+            .map_err(|e| js_error(e.message))?;
+        js_sys::JSON::parse(&text)
+    }
+}
+
+impl LassoEditor {
+    fn team_cloud(&self) -> Result<(std::rc::Rc<crate::cloud::Cloud>, String), JsValue> {
         let project = self
             .runtime
             .team
@@ -79,9 +101,13 @@ impl LassoEditor {
             .runtime
             .cloud()
             .ok_or_else(|| js_error("this editor was mounted without options.cloud".into()))?;
-        let text = crate::cloud::team::progress(&cloud, &project)
+        Ok((cloud, project))
+    }
+
+    async fn assign(&self, id: &str, user: &str, give: bool) -> Result<(), JsValue> {
+        let (cloud, project) = self.team_cloud()?;
+        crate::cloud::team::assign(&cloud, &project, id, user, give)
             .await
-            .map_err(|e| js_error(e.message))?;
-        js_sys::JSON::parse(&text)
+            .map_err(|e| js_error(e.message))
     }
 }

@@ -34,6 +34,7 @@ pub fn Gallery(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
         RwSignal::new(String::new()),
     );
     let page: RwSignal<Option<GalleryPage>> = RwSignal::new(None);
+    let act_runtime = SendWrapper::new(Rc::clone(&runtime));
     let runtime = SendWrapper::new(runtime);
     let load = move |offset: usize| {
         let runtime = Rc::clone(&runtime);
@@ -85,6 +86,28 @@ pub fn Gallery(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    let manager =
+        move || view_signal.with(|v| v.project.as_ref().is_some_and(|p| p.roles.may_manage()));
+    // Assigning and taking back (managers), then the same page is read again.
+    let act = {
+        let reload = load.clone();
+        let runtime = act_runtime;
+        move |task: String, user: String, give: bool| {
+            let (runtime, reload) = (Rc::clone(&runtime), reload.clone());
+            let at = page.with_untracked(|p| p.as_ref().map_or(0, |p| p.offset));
+            wasm_bindgen_futures::spawn_local(async move {
+                let (Some(cloud), Some(team)) = (runtime.cloud(), runtime.team.borrow().clone())
+                else {
+                    return;
+                };
+                match crate::cloud::team::assign(&cloud, &team.project, &task, &user, give).await {
+                    Ok(()) => reload(at),
+                    Err(e) => runtime.fail(format!("Cannot change who has task {task}: {e}")),
+                }
+            });
+        }
+    };
+    let act = SendWrapper::new(Rc::new(act));
     let offset = move || page.with(|p| p.as_ref().map_or(0, |p| p.offset));
     let total = move || page.with(|p| p.as_ref().map_or(0, |p| p.total));
     let on_show = move |_| l_show(0);
@@ -131,15 +154,45 @@ pub fn Gallery(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
                     })}
                 </p>
                 <ul class="lasso-gallery-grid">
-                    {move || page.get().map(|p| p.entries.into_iter().map(|e| {
+                    {let act = act.clone(); move || page.get().map(|p| p.entries.into_iter().map(|e| {
                         let people = e.people.iter()
                             .map(|p| format!("{} {}", p.user, p.status.as_str().replace('_', " ")))
                             .collect::<Vec<_>>().join(", ");
+                        let holders: Vec<String> = e.people.iter()
+                            .filter(|p| p.status == TaskStatus::InProgress)
+                            .map(|p| p.user.clone())
+                            .collect();
+                        let manage = manager().then(|| {
+                            let (give, task) = (act.clone(), e.task.clone());
+                            let takes = holders.into_iter().map(|user| {
+                                let (back, task, u) = (act.clone(), e.task.clone(), user.clone());
+                                view! {
+                                    <button class="lasso-gallery-unassign" data-user=user.clone()
+                                        title=format!("Take the task back from {user}")
+                                        on:click=move |_| back(task.clone(), u.clone(), false)>{format!("Take back from {user}")}</button>
+                                }
+                            }).collect::<Vec<_>>();
+                            view! {
+                                <span class="lasso-gallery-assign">
+                                    <input class="lasso-gallery-assign-user" type="text" size="8" placeholder="user"/>
+                                    <button class="lasso-gallery-assign-button" on:click=move |ev| {
+                                        let Some(input) = ev.target()
+                                            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                                            .and_then(|b| b.previous_element_sibling())
+                                            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok()) else { return };
+                                        let user = input.value().trim().to_string();
+                                        if !user.is_empty() { give(task.clone(), user, true); }
+                                    }>"Assign"</button>
+                                </span>
+                                {takes}
+                            }
+                        });
                         view! {
                             <li class="lasso-gallery-item" data-task=e.task.clone()>
                                 <img src=e.image_url.clone() alt=e.task.clone() loading="lazy"/>
                                 <span class="lasso-gallery-task">{e.task.clone()}</span>
                                 <span class="lasso-gallery-people">{if people.is_empty() { "new".to_string() } else { people }}</span>
+                                {manage}
                             </li>
                         }
                     }).collect::<Vec<_>>()).unwrap_or_default()}

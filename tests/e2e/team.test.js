@@ -176,7 +176,7 @@ test("annotators get different tasks, work follows them, offline edits on two pr
   }
 });
 
-test("with overlap 2 two annotators each get the same task once", async () => {
+test("with overlap 2 two annotators each get the same task once; the lead takes it back from one and assigns another", async () => {
   const server = await startServer({ dataDir: tempDataDir(), seed: SAMPLES, users: USERS, project: "demo", overlap: 2 });
   const contexts = [];
   try {
@@ -193,6 +193,25 @@ test("with overlap 2 two annotators each get the same task once", async () => {
     assert.equal(again, a);
     const leases = s3List(server, `demo/state/slots/${a}/`);
     assert.deepEqual(leases.sort(), [`demo/state/slots/${a}/0`, `demo/state/slots/${a}/1`]);
+
+    // The lead takes the task back from ann and gives another one to ben, from the gallery.
+    const c = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    contexts.push(c);
+    const lead = await openAs(c, server, "lead");
+    const leadTask = await taskOf(lead);
+    await lead.locator(".lasso-team-gallery-button").click();
+    await lead.locator(".lasso-gallery-show").click();
+    await lead.waitForSelector(".lasso-gallery-item");
+    await lead.locator(`.lasso-gallery-item[data-task="${a}"] .lasso-gallery-unassign[data-user="ann"]`).click();
+    await eventually("ann no longer holds the first task", () => !s3List(server, "demo/state/open/ann/").some((k) => k.includes(`/${a}.`)));
+    await lead.waitForSelector(`.lasso-gallery-item[data-task="${a}"] .lasso-gallery-unassign[data-user="ben"]`);
+    assert.equal(await lead.locator(`.lasso-gallery-item[data-task="${a}"] .lasso-gallery-unassign[data-user="ann"]`).count(), 0);
+    const items = await lead.locator(".lasso-gallery-item").evaluateAll((els) => els.map((e) => e.dataset.task));
+    const third = items.find((t) => t !== a && t !== leadTask);
+    const card = lead.locator(`.lasso-gallery-item[data-task="${third}"]`);
+    await card.locator(".lasso-gallery-assign-user").fill("ben");
+    await card.locator(".lasso-gallery-assign-button").click();
+    await eventually("ben holds the assigned task", () => s3List(server, "demo/state/open/ben/").some((k) => k.includes(`/${third}.`)));
   } finally {
     for (const c of contexts) await c.close();
     await server.stop();
