@@ -274,6 +274,50 @@ impl BucketClient {
         Ok(out)
     }
 
+    /// Objects under `prefix` with keys after `after` and at most `upto`, reading pages only
+    /// as far as needed and stopping at `limit` objects; also whether more keys follow.
+    pub async fn list_range(
+        &self,
+        prefix: &str,
+        after: Option<&str>,
+        upto: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<ListedObject>, bool), ApiError> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = match &token {
+                Some(t) => self.list_page(prefix, None, Some(t)).await?,
+                None => self.list_page_after(prefix, after).await?,
+            };
+            for o in page.objects {
+                if upto.is_some_and(|u| o.key.as_str() > u) || out.len() >= limit {
+                    return Ok((out, true));
+                }
+                out.push(o);
+            }
+            match page.next_token {
+                Some(t) => token = Some(t),
+                None => return Ok((out, false)),
+            }
+        }
+    }
+
+    async fn list_page_after(
+        &self,
+        prefix: &str,
+        after: Option<&str>,
+    ) -> Result<xml::ObjectsPage, ApiError> {
+        let mut action = self.bucket.list_objects_v2(Some(&self.credentials));
+        action.with_prefix(prefix);
+        if let Some(a) = after {
+            action.with_start_after(a);
+        }
+        let url = action.sign(INTERNAL_EXPIRY);
+        let answer = self.send(reqwest::Method::GET, url, &[], None).await?;
+        xml::parse_list_objects(&answer.text)
+    }
+
     /// One page of a listing.
     pub async fn list_page(
         &self,

@@ -463,3 +463,37 @@ async fn who_may_call_what() {
         "annotators read the new project: {d}"
     );
 }
+
+#[tokio::test]
+async fn claims_read_a_page_at_a_time_and_come_back_for_returned_tasks() {
+    let env = start_with_users(None, Vec::new()).await;
+    project(&env, "p", 7, 1, Vec::new()).await;
+    // Pages of two tasks: the seventh claim crosses three page borders.
+    let now = Team::new(env.server.presigner.clone()).with_page(2);
+    let later = Team::with_clock(env.server.presigner.clone(), an_hour_later).with_page(2);
+    let mut given = Vec::new();
+    for i in 0..7 {
+        let user = User::new(&format!("u{i}"), Roles::of(&[Role::Annotator])).unwrap();
+        let m = now.member(&user, "p").await.unwrap();
+        given.push(now.next(&m).await.unwrap().task.unwrap().task);
+    }
+    let expected: Vec<String> = (0..7).map(|i| format!("t{i:03}")).collect();
+    assert_eq!(given, expected, "task order, across pages");
+    let late = User::new("late", Roles::of(&[Role::Annotator])).unwrap();
+    let m = now.member(&late, "p").await.unwrap();
+    assert_eq!(
+        now.next(&m).await.unwrap().task,
+        None,
+        "all held: none left"
+    );
+    // The first task comes back to the pool while this server's claims have moved on to the
+    // last page: the next claim wraps around and finds it.
+    let lead = User::new("lead", Roles::of(&[Role::Manager])).unwrap();
+    let m_lead = now.member(&lead, "p").await.unwrap();
+    now.unassign(&m_lead, "t000", "u0").await.unwrap();
+    assert_eq!(now.next(&m).await.unwrap().task.unwrap().task, "t000");
+    // An hour later every lease expired: another server instance gives the next one out.
+    let other = User::new("other", Roles::of(&[Role::Annotator])).unwrap();
+    let m = later.member(&other, "p").await.unwrap();
+    assert_eq!(later.next(&m).await.unwrap().task.unwrap().task, "t000");
+}

@@ -16,7 +16,7 @@ use super::{after, Member, Team};
 use crate::bucket::{rfc3339_secs, Precondition, Written};
 use crate::error::ApiError;
 
-/// Rounds of "list, then try every candidate" before answering that nothing is left.
+/// Rounds of "list, then try every candidate" for one named task.
 const ROUNDS: usize = 4;
 
 fn json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, ApiError> {
@@ -145,13 +145,13 @@ impl Team {
         only: Option<&str>,
         assigned_by: Option<&str>,
     ) -> Result<Option<(String, u32)>, ApiError> {
+        let Some(task) = only else {
+            return self.claim_any(m, user, assigned_by).await;
+        };
         for _ in 0..ROUNDS {
-            let tasks = match only {
-                Some(t) => vec![t.to_owned()],
-                None => self.task_ids(m).await?,
-            };
+            let tasks = vec![task.to_owned()];
             let now = self.now().as_second();
-            let states = slot_states(&self.slot_listing(m).await?, m.project.lease_secs, now);
+            let states = slot_states(&self.slots_of(m, &tasks).await?, m.project.lease_secs, now);
             let given = self.given(m, user).await?;
             let plan = plan_next(&tasks, &states, &given, m.project.overlap);
             if plan.is_empty() {
@@ -164,8 +164,87 @@ impl Team {
             }
         }
         Err(ApiError::Conflict(
-            "every task offered was taken by someone else meanwhile; ask again".into(),
+            "every slot offered was taken by someone else meanwhile; ask again".into(),
         ))
+    }
+
+    /// The first free slot for `user` in task order, reading the project a page of tasks at a
+    /// time (with their leases only) from where this server last found one, and around to the
+    /// start once before answering that nothing is left: a claim costs a few pages however
+    /// many tasks are done.
+    async fn claim_any(
+        &self,
+        m: &Member,
+        user: &str,
+        assigned_by: Option<&str>,
+    ) -> Result<Option<(String, u32)>, ApiError> {
+        let given = self.given(m, user).await?;
+        let prefix = m.keys.tasks_prefix();
+        let start = self.cursor(m.keys.id());
+        let mut after = start.clone();
+        let mut wrapped = start.is_none();
+        loop {
+            let after_key = after
+                .as_ref()
+                .map(|t| m.keys.manifest(t))
+                .transpose()
+                .map_err(bad_key)?;
+            let (objects, more) = self
+                .s3()
+                .list_range(&prefix, after_key.as_deref(), None, self.page)
+                .await?;
+            let tasks: Vec<String> = objects
+                .iter()
+                .filter_map(|o| m.keys.task_of_manifest(&o.key).map(str::to_owned))
+                .collect();
+            if !tasks.is_empty() {
+                let now = self.now().as_second();
+                let states =
+                    slot_states(&self.slots_of(m, &tasks).await?, m.project.lease_secs, now);
+                for c in &plan_next(&tasks, &states, &given, m.project.overlap) {
+                    if let Some(slot) = self.take(m, user, c, assigned_by).await? {
+                        self.set_cursor(m.keys.id(), after.clone());
+                        return Ok(Some((c.task.clone(), slot)));
+                    }
+                }
+            }
+            match (more, tasks.last()) {
+                (true, Some(last)) => after = Some(last.clone()),
+                _ if !wrapped => {
+                    after = None;
+                    wrapped = true;
+                }
+                _ => {
+                    self.set_cursor(m.keys.id(), None);
+                    return Ok(None);
+                }
+            }
+        }
+    }
+
+    /// The leases and done markers of `tasks` (consecutive in key order).
+    async fn slots_of(&self, m: &Member, tasks: &[String]) -> Result<Vec<Listed>, ApiError> {
+        let (Some(first), Some(last)) = (tasks.first(), tasks.last()) else {
+            return Ok(Vec::new());
+        };
+        let prefix = m.keys.slots_prefix();
+        // `<first>` sorts just before `<first>/0`, `<last>/~` just after `<last>`'s slots.
+        let (objects, _) = self
+            .s3()
+            .list_range(
+                &prefix,
+                Some(&format!("{prefix}{first}")),
+                Some(&format!("{prefix}{last}/~")),
+                usize::MAX,
+            )
+            .await?;
+        Ok(objects
+            .iter()
+            .filter_map(|o| {
+                let rest = o.key.strip_prefix(&prefix)?;
+                Listed::parse(rest, &o.etag, rfc3339_secs(&o.last_modified)?)
+            })
+            .collect())
     }
 
     /// The slot `user` holds on `task` and its lease's ETag, if they still hold one.

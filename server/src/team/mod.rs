@@ -33,8 +33,14 @@ pub struct Team {
     presigner: Presigner,
     projects: Mutex<HashMap<String, (Instant, Option<Project>)>>,
     tasks: Mutex<HashMap<String, (Instant, Vec<String>)>>,
+    cursors: Mutex<HashMap<String, (Instant, Option<String>)>>,
     clock: fn() -> Timestamp,
+    page: usize,
 }
+
+/// How long a claim starts where the last one found a free slot, before it looks from the
+/// start again (for tasks that came back to the pool earlier in the order).
+const CURSOR_TTL: Duration = Duration::from_secs(60);
 
 /// A member inside one project: who, with which roles, and the project's keys and settings.
 pub struct Member {
@@ -75,12 +81,41 @@ impl Team {
             presigner,
             projects: Mutex::new(HashMap::new()),
             tasks: Mutex::new(HashMap::new()),
+            cursors: Mutex::new(HashMap::new()),
             clock,
+            page: 1000,
         }
+    }
+
+    /// This service reading `tasks` tasks per page when it looks for a free slot (tests use
+    /// small pages to cross page borders with few tasks).
+    pub fn with_page(mut self, tasks: usize) -> Team {
+        self.page = tasks.max(1);
+        self
     }
 
     fn now(&self) -> Timestamp {
         (self.clock)()
+    }
+
+    /// The task after which claims in `project` start looking (`None`: from the start).
+    fn cursor(&self, project: &str) -> Option<String> {
+        let cursors = self.cursors.lock().ok()?;
+        let (at, after) = cursors.get(project)?;
+        (at.elapsed() < CURSOR_TTL).then(|| after.clone()).flatten()
+    }
+
+    fn set_cursor(&self, project: &str, after: Option<String>) {
+        if let Ok(mut cursors) = self.cursors.lock() {
+            let keep_age = cursors
+                .get(project)
+                .filter(|(at, old)| *old == after && at.elapsed() < CURSOR_TTL)
+                .map(|(at, _)| *at);
+            cursors.insert(
+                project.to_owned(),
+                (keep_age.unwrap_or_else(Instant::now), after),
+            );
+        }
     }
 
     fn cached_tasks(&self, project: &str) -> Option<Vec<String>> {
