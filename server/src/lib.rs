@@ -11,7 +11,7 @@
 //! [`presign`] (signing), [`bucket`] (the server's own S3 calls), [`xml`] (S3 answers),
 //! [`team`] (projects, assignment, status, progress over the bucket), [`api`] and
 //! [`team_api`] (HTTP routes) over [`handler`] (what handlers share),
-//! [`store`] (the local S3-compatible store), [`seed`] (sample data), [`dev`] (both servers
+//! [`store`] (the local S3-compatible store, with [`prefix_list`]), [`seed`] (sample data), [`dev`] (both servers
 //! together). With the `lambda` feature, [`lambda`] runs the API as an AWS Lambda.
 #![deny(missing_docs)]
 // Errors are values: nothing outside tests may abort on bad input (also checked by `xtask tidy`).
@@ -31,6 +31,7 @@ pub mod keys;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod oidc;
+pub mod prefix_list;
 pub mod presign;
 pub mod seed;
 pub mod store;

@@ -57,7 +57,10 @@ pub async fn start_local_store(cfg: LocalStoreConfig) -> Result<RunningServer, S
         .map_err(|e| format!("cannot create {}: {e}", bucket_dir.display()))?;
     let fs = s3s_fs::FileSystem::new(&cfg.data_dir)
         .map_err(|e| format!("cannot open store at {}: {e:?}", cfg.data_dir.display()))?;
-    let mut builder = S3ServiceBuilder::new(fs);
+    let mut builder = S3ServiceBuilder::new(crate::prefix_list::PrefixListing::new(
+        fs,
+        cfg.data_dir.clone(),
+    ));
     builder.set_auth(SimpleAuth::from_single(cfg.access_key, cfg.secret_key));
     let service = builder.build();
     let app = Router::new()
