@@ -90,8 +90,9 @@ async function bench(bindings, params) {
 }
 
 /**
- * OpenID Connect settings: `?oidc=<issuer>&client=<id>` (with `presign` and `project`), else a
- * deployment's `config.json` beside the page: `{presign, project, oidc: {issuer, clientId}}`.
+ * OpenID Connect settings: `?oidc=<issuer>&client=<id>` (with `presign` and `project`), else
+ * `config.json` beside the page — `{}` as built, the stack's `AppConfig` once deployed:
+ * `{presign, project, oidc: {issuer, clientId, authorizationEndpoint, tokenEndpoint}}`.
  */
 async function oidcSettings(params) {
   // Coming back from the provider, the address holds only the code: the page's own

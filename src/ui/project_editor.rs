@@ -14,6 +14,17 @@ const PALETTE: [&str; 8] = [
     "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
 ];
 
+/// `serde_path_to_error`'s path as the field path the rest of the app shows (`[2].name`).
+fn json_path(path: &str) -> String {
+    if path == "." {
+        String::new()
+    } else if path.starts_with('[') {
+        path.to_string()
+    } else {
+        format!(".{path}")
+    }
+}
+
 /// The editor, opened from the team panel; `open` shows or hides it.
 #[component]
 pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
@@ -53,6 +64,38 @@ pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoVie
                 .unwrap_or_default()
         })
     };
+    // Everything a class carries (shape kinds, attributes, keypoints, skeleton) as JSON, for
+    // what the rows above do not show; an error names the field and keeps the draft.
+    let json_error: RwSignal<Option<String>> = RwSignal::new(None);
+    let classes_json = move || {
+        draft.with(|d| {
+            d.as_ref()
+                .and_then(|p| serde_json::to_string_pretty(&p.labels.labels).ok())
+                .unwrap_or_default()
+        })
+    };
+    let on_json = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        let mut json = serde_json::Deserializer::from_str(&text);
+        match serde_path_to_error::deserialize::<_, Vec<Label>>(&mut json) {
+            Ok(labels) => {
+                json_error.set(None);
+                edit(&|p| p.labels.labels = labels.clone());
+            }
+            Err(e) => json_error.set(Some(format!(
+                "classes{}: {}",
+                json_path(&e.path().to_string()),
+                e.inner()
+            ))),
+        }
+    };
+    let guide = move |name: &str| {
+        draft.with(|d| {
+            d.as_ref()
+                .and_then(|p| p.instructions.classes.get(name).map(|g| g.text.clone()))
+                .unwrap_or_default()
+        })
+    };
     view! {
         <Show when=move || open.get() && draft.with(|d| d.is_some())>
             <div class="lasso-project-editor lasso-gallery" role="dialog" aria-label="Project settings">
@@ -85,6 +128,21 @@ pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoVie
                             <input class="lasso-project-class-key" type="text" size="2" placeholder="key"
                                 prop:value=l.hotkey.clone().unwrap_or_default()
                                 on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| if let Some(l) = p.labels.labels.get_mut(i) { l.hotkey = (!v.trim().is_empty()).then(|| v.trim().to_string()); }); }/>
+                            <input class="lasso-project-class-guide" type="text" placeholder="what to label"
+                                prop:value=guide(&l.name)
+                                on:change={
+                                    let name = l.name.clone();
+                                    move |ev| {
+                                        let v = event_target_value(&ev);
+                                        edit(&|p| {
+                                            let entry = p.instructions.classes.entry(name.clone()).or_default();
+                                            entry.text = v.clone();
+                                            if entry.text.is_empty() && entry.examples.is_empty() {
+                                                p.instructions.classes.remove(&name);
+                                            }
+                                        });
+                                    }
+                                }/>
                             <button class="lasso-project-class-remove" title="Remove this class"
                                 on:click=move |_| edit(&|p| { if i < p.labels.labels.len() { p.labels.labels.remove(i); } })>"✕"</button>
                         </li>
@@ -108,6 +166,11 @@ pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoVie
                         input.set_value("");
                     }>"Add class"</button>
                 </div>
+                <details class="lasso-project-json">
+                    <summary>"Classes as JSON (shape kinds, attributes, keypoints, skeletons)"</summary>
+                    <textarea class="lasso-project-classes-json" rows="8" prop:value=classes_json on:change=on_json></textarea>
+                    <p class="lasso-project-json-error">{move || json_error.get().unwrap_or_default()}</p>
+                </details>
                 <label>"Image tags (comma-separated) "
                     <input class="lasso-project-tags" type="text"
                         prop:value=move || draft.with(|d| d.as_ref().map(|p| p.labels.tags.join(", ")).unwrap_or_default())

@@ -25,6 +25,7 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let gallery_runtime = Rc::clone(&runtime);
     let editor_open = RwSignal::new(false);
     let editor_runtime = Rc::clone(&runtime);
+    let examples = example_urls(&runtime);
     let runtime = SendWrapper::new(runtime);
     let (r_next, r_submit, r_progress) = (runtime.clone(), runtime.clone(), runtime.clone());
     let on_next = move |_| {
@@ -86,8 +87,17 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
                 <ul class="lasso-team-guides">
                     {move || view_signal.with(|v| {
                         v.project.as_ref().map(|p| {
-                            p.project.instructions.classes.iter().map(|(class, guide)| view! {
-                                <li data-class=class.clone()><b>{class.clone()}</b>": "{guide.text.clone()}</li>
+                            p.project.instructions.classes.iter().map(|(class, guide)| {
+                                let pictures = guide.examples.iter().map(|src| {
+                                    let src = src.clone();
+                                    view! {
+                                        <img class="lasso-team-example" alt=src.clone()
+                                            src=move || examples.with(|m| m.get(&src).cloned().unwrap_or_default())/>
+                                    }
+                                }).collect::<Vec<_>>();
+                                view! {
+                                    <li data-class=class.clone()><b>{class.clone()}</b>": "{guide.text.clone()}{pictures}</li>
+                                }
                             }).collect::<Vec<_>>()
                         }).unwrap_or_default()
                     })}
@@ -120,6 +130,43 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
         <super::gallery::Gallery runtime=gallery_runtime open=gallery_open/>
         <super::project_editor::ProjectEditor runtime=editor_runtime open=editor_open/>
     }
+}
+
+/// URLs of the instructions' example images: a URL as it is, a key of the bucket through a
+/// presigned `GET` (read again whenever the project changes).
+fn example_urls(runtime: &Rc<Runtime>) -> RwSignal<std::collections::BTreeMap<String, String>> {
+    let urls = RwSignal::new(std::collections::BTreeMap::new());
+    let view_signal = runtime.team_view;
+    let runtime = SendWrapper::new(Rc::clone(runtime));
+    Effect::new(move |_| {
+        let sources: Vec<String> = view_signal.with(|v| {
+            v.project
+                .as_ref()
+                .map(|p| {
+                    p.project
+                        .instructions
+                        .classes
+                        .values()
+                        .flat_map(|g| g.examples.iter().cloned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        let runtime = Rc::clone(&runtime);
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut found = std::collections::BTreeMap::new();
+            for src in sources {
+                let is_key = lasso_core::cloud::keys::check_key(&src).is_ok();
+                let url = match (is_key, runtime.cloud()) {
+                    (true, Some(cloud)) => crate::cloud::display_src(&runtime, &cloud, &src).await,
+                    _ => src.clone(),
+                };
+                found.insert(src, url);
+            }
+            urls.set(found);
+        });
+    });
+    urls
 }
 
 fn progress_table(p: Progress) -> impl IntoView {

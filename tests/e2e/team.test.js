@@ -159,6 +159,14 @@ test("annotators get different tasks, work follows them, offline edits on two pr
     await lead.locator(".lasso-project-add-class").click();
     await lead.locator(".lasso-project-instructions").fill("Box every kite too.");
     await lead.locator(".lasso-project-instructions").dispatchEvent("change");
+    const guide = lead.locator('.lasso-project-class[data-class="person"] .lasso-project-class-guide');
+    await guide.fill("the whole body");
+    await guide.dispatchEvent("change");
+    // A broken edit of the classes' JSON is named and changes nothing.
+    await lead.locator(".lasso-project-json summary").click();
+    await lead.locator(".lasso-project-classes-json").fill('[{"name": "x", "color": 7}]');
+    await lead.locator(".lasso-project-classes-json").dispatchEvent("change");
+    assert.match(await lead.locator(".lasso-project-json-error").textContent(), /classes\[0\]\.color/);
     await lead.locator(".lasso-project-save").click();
     await lead.waitForSelector(".lasso-project-editor", { state: "detached" });
     const saved = JSON.parse(s3Get(server, "demo/project.json", { withBody: true }).body.toString());
@@ -166,6 +174,7 @@ test("annotators get different tasks, work follows them, offline edits on two pr
     await ben.reload();
     await ben.waitForSelector('.lasso-label[data-label="kite"]');
     assert.match(await ben.locator(".lasso-team-instructions").textContent(), /kite too/);
+    assert.match(await ben.locator('.lasso-team-guides li[data-class="person"]').textContent(), /whole body/);
     // What the bucket holds agrees: one submission marker, three leases.
     assert.equal(s3List(server, "demo/state/done/").length, 1);
     assert.equal(s3List(server, "demo/state/slots/").filter((k) => !k.endsWith(".done")).length, 3);
