@@ -10,6 +10,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod agree;
 mod check;
 mod folder;
 mod import;
@@ -79,6 +80,23 @@ enum Command {
         format: FormatName,
         /// Dataset folder.
         input: PathBuf,
+    },
+    /// Agreement between annotators: two or more versions of one dataset (images matched by
+    /// name), every pair overall and per class, and whole-image tags (Cohen, Fleiss,
+    /// Krippendorff).
+    Agree {
+        /// Format of every folder, or one per folder in order.
+        #[arg(long, short, required = true)]
+        format: Vec<FormatName>,
+        /// The annotators' dataset folders (each named by its folder).
+        #[arg(required = true, num_args = 2..)]
+        folders: Vec<PathBuf>,
+        /// IoU (OKS for keypoints) at or above which two shapes of one class may match.
+        #[arg(long, default_value_t = 0.5)]
+        iou: f64,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Create or extend a team project in the bucket from a folder of images (resumable):
     /// images and a manifest each, folder names as image tags, annotations attached.
@@ -227,6 +245,35 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 "lasso: {sent} images sent to project {}, {skipped} were there already",
                 job.project
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Agree {
+            format,
+            folders,
+            iou,
+            json,
+        } => {
+            if format.len() != 1 && format.len() != folders.len() {
+                return Err(Failure::Other(format!(
+                    "give one --format for every folder, or one per folder ({} folders, {} formats)",
+                    folders.len(),
+                    format.len()
+                )));
+            }
+            if !(0.0..=1.0).contains(&iou) {
+                return Err(Failure::Other(format!("--iou {iou} must be within 0..=1")));
+            }
+            let mut sets = Vec::new();
+            for (i, folder) in folders.iter().enumerate() {
+                let f = format.get(i).copied().unwrap_or(format[0]);
+                sets.push((agree::name_of(folder), read(f, folder)?.tasks));
+            }
+            let report = agree::run(&sets, iou);
+            if json {
+                println!("{}", agree::json(&report).map_err(Failure::Other)?);
+            } else {
+                print!("{}", agree::table(&report));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Stats { format, input } => {

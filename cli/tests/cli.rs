@@ -274,3 +274,71 @@ fn help_lists_every_format_of_the_registry() {
         assert!(line.contains(f.describe()), "{line}");
     }
 }
+
+#[test]
+fn agree_scores_every_pair_per_class_and_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ann, ben) = (dir.path().join("ann"), dir.path().join("ben"));
+    coco_folder(&ann, "");
+    // ben: the same shapes and one more cat.
+    coco_folder(
+        &ben,
+        r#", {"id": 3, "image_id": 1, "category_id": 1, "bbox": [20, 10, 5, 5], "segmentation": [], "area": 25, "iscrowd": 0}"#,
+    );
+    let out = lasso(&[
+        "agree",
+        "-f",
+        "coco",
+        ann.to_str().unwrap(),
+        ben.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pair = &report["pairs"][0];
+    assert_eq!(
+        (pair["first"].as_str(), pair["second"].as_str()),
+        (Some("ann"), Some("ben"))
+    );
+    assert_eq!(pair["images"], 2);
+    assert_eq!(pair["overall"]["first"], 2);
+    assert_eq!(pair["overall"]["second"], 3);
+    assert_eq!(pair["overall"]["matched"], 2);
+    assert_eq!(pair["classes"]["cat"]["second"], 2);
+    assert_eq!(pair["classes"]["cat"]["precision"], 0.5);
+    // The table for people names the pair and every class.
+    let out = lasso(&[
+        "agree",
+        "-f",
+        "coco",
+        ann.to_str().unwrap(),
+        ben.to_str().unwrap(),
+    ]);
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("ann (reference) vs ben: 2 images in common"),
+        "{table}"
+    );
+    assert!(
+        table.contains("cat") && table.contains("dog") && table.contains("(all)"),
+        "{table}"
+    );
+    // Mismatched formats are refused by count.
+    let out = lasso(&[
+        "agree",
+        "-f",
+        "coco",
+        "-f",
+        "yolo",
+        "-f",
+        "voc",
+        ann.to_str().unwrap(),
+        ben.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("one per folder"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -10,7 +10,9 @@
 pub mod kappa;
 pub mod matching;
 pub mod oks;
+pub mod report;
 
 pub use kappa::{cohen_kappa, fleiss_kappa, krippendorff_alpha};
 pub use matching::{match_annotations, match_by_iou, Match, PairStats};
 pub use oks::{oks, sigmas_for, COCO_SIGMAS};
+pub use report::{agreement, Agreement, Rater};
