@@ -53,6 +53,12 @@ function cloudSettings() {
   if (saved) {
     try {
       const settings = JSON.parse(saved);
+      // Earlier versions kept the token here: move it to this tab's session.
+      if (settings.token) {
+        sessionStorage.setItem(TOKEN, settings.token);
+        delete settings.token;
+        localStorage.setItem(SETTING, JSON.stringify(settings));
+      }
       const token = sessionStorage.getItem(TOKEN);
       return token ? { ...settings, token } : settings;
     } catch {

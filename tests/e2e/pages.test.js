@@ -3,7 +3,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { serveStatic, launch, openApp, dragImage, ROOT } from "./support.js";
-import { startServer, tempDataDir, appUrl } from "./cloud.js";
+import { startServer, tempDataDir, appUrl, TOKEN } from "./cloud.js";
 
 let web, browser;
 before(async () => {
@@ -56,6 +56,43 @@ test("PageDown and PageUp open the next and previous task of the list, work kept
     assert.equal(back[0].shape.type, "box");
     assert.equal(await taskId(page), first);
     assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test("tokens stay off the address bar and out of localStorage, also one an earlier version kept there", async () => {
+  const server = await startServer({ dataDir: tempDataDir(), seed: path.join(ROOT, "www/samples") });
+  const context = await browser.newContext({ viewport: { width: 1000, height: 650 } });
+  try {
+    // A token given in the address: gone from it at once, kept for the tab only.
+    const page = await openApp(context, appUrl(web.url, server));
+    assert.equal(new URL(page.url()).searchParams.get("token"), null);
+    assert.ok(new URL(page.url()).searchParams.get("presign"));
+    const stored = await page.evaluate(() => ({ local: localStorage.getItem("lasso.cloud"), session: sessionStorage.getItem("lasso.token") }));
+    assert.ok(!stored.local.includes(TOKEN), stored.local);
+    assert.equal(stored.session, TOKEN);
+    await page.close();
+    // An earlier version's setting with the token in localStorage: moved to the tab, and it
+    // still signs the bucket's requests.
+    const old = await context.newPage();
+    await old.addInitScript(
+      ({ api, token }) => {
+        if (!sessionStorage.getItem("seeded")) {
+          sessionStorage.setItem("seeded", "1");
+          localStorage.setItem("lasso.cloud", JSON.stringify({ endpoint: api, token, user: "dev" }));
+        }
+      },
+      { api: server.api, token: TOKEN },
+    );
+    await old.goto(`${web.url}/`);
+    await old.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+    const after = await old.evaluate(() => ({ local: localStorage.getItem("lasso.cloud"), session: sessionStorage.getItem("lasso.token") }));
+    assert.ok(!after.local.includes(TOKEN), after.local);
+    assert.equal(after.session, TOKEN);
+    const tasks = await old.evaluate(() => window.lasso.cloudTasks());
+    assert.ok(tasks.tasks.length >= 3, JSON.stringify(tasks));
   } finally {
     await context.close();
     await server.stop();
