@@ -288,7 +288,7 @@ impl BucketClient {
         loop {
             let page = match &token {
                 Some(t) => self.list_page(prefix, None, Some(t)).await?,
-                None => self.list_page_after(prefix, after).await?,
+                None => self.list_page_from(prefix, None, None, after).await?,
             };
             for o in page.objects {
                 if upto.is_some_and(|u| o.key.as_str() > u) || out.len() >= limit {
@@ -303,27 +303,23 @@ impl BucketClient {
         }
     }
 
-    async fn list_page_after(
-        &self,
-        prefix: &str,
-        after: Option<&str>,
-    ) -> Result<xml::ObjectsPage, ApiError> {
-        let mut action = self.bucket.list_objects_v2(Some(&self.credentials));
-        action.with_prefix(prefix);
-        if let Some(a) = after {
-            action.with_start_after(a);
-        }
-        let url = action.sign(INTERNAL_EXPIRY);
-        let answer = self.send(reqwest::Method::GET, url, &[], None).await?;
-        xml::parse_list_objects(&answer.text)
-    }
-
     /// One page of a listing.
     pub async fn list_page(
         &self,
         prefix: &str,
         delimiter: Option<&str>,
         token: Option<&str>,
+    ) -> Result<xml::ObjectsPage, ApiError> {
+        self.list_page_from(prefix, delimiter, token, None).await
+    }
+
+    /// One page of a listing: continued from `token`, or starting after the key `after`.
+    async fn list_page_from(
+        &self,
+        prefix: &str,
+        delimiter: Option<&str>,
+        token: Option<&str>,
+        after: Option<&str>,
     ) -> Result<xml::ObjectsPage, ApiError> {
         let mut action = self.bucket.list_objects_v2(Some(&self.credentials));
         action.with_prefix(prefix);
@@ -332,6 +328,9 @@ impl BucketClient {
         }
         if let Some(t) = token {
             action.with_continuation_token(t);
+        }
+        if let Some(a) = after {
+            action.with_start_after(a);
         }
         let url = action.sign(INTERNAL_EXPIRY);
         let answer = self.send(reqwest::Method::GET, url, &[], None).await?;

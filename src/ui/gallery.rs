@@ -176,12 +176,9 @@ pub fn Gallery(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
                                 <span class="lasso-gallery-assign">
                                     <input class="lasso-gallery-assign-user" type="text" size="8" placeholder="user"/>
                                     <button class="lasso-gallery-assign-button" on:click=move |ev| {
-                                        let Some(input) = ev.target()
-                                            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                                            .and_then(|b| b.previous_element_sibling())
-                                            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok()) else { return };
-                                        let user = input.value().trim().to_string();
-                                        if !user.is_empty() { give(task.clone(), user, true); }
+                                        if let Some((_, user)) = super::input_before(&ev).filter(|(_, u)| !u.is_empty()) {
+                                            give(task.clone(), user, true);
+                                        }
                                     }>"Assign"</button>
                                 </span>
                                 {takes}

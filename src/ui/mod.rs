@@ -346,3 +346,20 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
         </div>
     }
 }
+
+/// The text field just before the button a click landed on (the "type a name, press Add" rows
+/// of the gallery and the project editor), and its trimmed text.
+pub(crate) fn input_before(
+    ev: &leptos::ev::MouseEvent,
+) -> Option<(web_sys::HtmlInputElement, String)> {
+    use wasm_bindgen::JsCast;
+    let input = ev
+        .target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .previous_element_sibling()?
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()?;
+    let text = input.value().trim().to_string();
+    Some((input, text))
+}

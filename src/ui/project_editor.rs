@@ -151,11 +151,7 @@ pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoVie
                 <div class="lasso-project-add">
                     <input class="lasso-project-new-class" type="text" placeholder="new class"/>
                     <button class="lasso-project-add-class" on:click=move |ev| {
-                        let Some(input) = ev.target()
-                            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                            .and_then(|b| b.previous_element_sibling())
-                            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok()) else { return };
-                        let name = input.value().trim().to_string();
+                        let Some((input, name)) = super::input_before(&ev) else { return };
                         if name.is_empty() { return; }
                         edit(&|p| {
                             if p.labels.get(&name).is_none() {

@@ -115,3 +115,21 @@ export function artifact(name) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return path.join(ARTIFACTS, name);
 }
+
+/** Polls `check` (sync or async) until it returns a truthy value; the error names `what`. */
+export async function eventually(what, check, timeout = 30000) {
+  const start = Date.now();
+  let last;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - start > timeout) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

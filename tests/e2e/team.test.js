@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { serveStatic, launch, dragImage, artifact, ROOT } from "./support.js";
+import { serveStatic, launch, dragImage, artifact, eventually, ROOT } from "./support.js";
 import { startServer, tempDataDir, s3Get, s3List, appUrl } from "./cloud.js";
 
 const SAMPLES = path.join(ROOT, "www/samples");
@@ -24,22 +24,6 @@ after(async () => {
   await browser?.close();
   await web?.close();
 });
-
-/** Polls `check` until it returns a truthy value. */
-async function eventually(what, check, timeout = 30000) {
-  const start = Date.now();
-  let last;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Opens the app for `user` in project `demo`; resolves once the team panel shows a state. */
 async function openAs(context, server, user) {

@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { serveStatic, launch, openApp, dragImage, artifact, ROOT } from "./support.js";
+import { serveStatic, launch, openApp, dragImage, artifact, eventually, ROOT } from "./support.js";
 import { startServer, tempDataDir, freePort, s3Get, s3List, appUrl } from "./cloud.js";
 
 const RESULT = "target/sample-chelsea/dev.json";
@@ -22,24 +22,6 @@ after(async () => {
   await browser?.close();
   await web?.close();
 });
-
-/** Polls `check` (sync or async) until it returns a truthy value. */
-async function eventually(what, check, timeout = 30000) {
-  const start = Date.now();
-  let last;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - start > timeout) {
-      throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** The object's bytes when they equal the editor's current Lasso JSON, else null. */
 async function resultMatches(page, server) {
