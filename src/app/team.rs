@@ -103,6 +103,28 @@ pub async fn start(runtime: &Rc<Runtime>, project: String) -> Result<(), String>
         .await
         .map_err(|e| format!("Cannot open project {project}: {e}"))?;
     runtime.defaults.borrow_mut().labels = answer.project.labels.clone();
+    // Before any task opens, the empty canvas offers the project's classes (not an edit: the
+    // placeholder is no task).
+    let placeholder = runtime
+        .session
+        .with_untracked(|s| s.editor.task().id.is_empty());
+    if placeholder {
+        let id_prefix = runtime.defaults.borrow().id_prefix.clone();
+        let labels = answer.project.labels.clone();
+        runtime.session.update(|s| {
+            let view_size = s.view_size;
+            let mut next = crate::state::Session::new(
+                Task {
+                    labels,
+                    ..Task::default()
+                },
+                &id_prefix,
+            );
+            next.carry_over(s);
+            *s = next;
+            s.view_size = view_size;
+        });
+    }
     team.view.update(|v| v.project = Some(answer));
     Ok(())
 }

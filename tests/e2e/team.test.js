@@ -115,6 +115,9 @@ test("annotators get different tasks, work follows them, offline edits on two pr
     // The lead has no task to label (all three are held or done) and sees the figures.
     const lead = await openAs(await context(), server, "lead");
     assert.equal(await lead.locator(".lasso-team-status").getAttribute("data-status"), "none");
+    // With no task open the toolbar offers the project's classes, not the page's defaults.
+    const offered = await lead.locator(".lasso-label").evaluateAll((ls) => ls.map((l) => l.dataset.label));
+    assert.deepEqual(offered, ["object", "person", "vehicle"]);
     await lead.locator(".lasso-team-progress-button").click();
     await lead.waitForSelector(".lasso-progress");
     const row = (user) => lead.locator(`.lasso-progress tr[data-user="${user}"]`);
