@@ -21,14 +21,25 @@ const INTERNAL_EXPIRY: Duration = Duration::from_secs(60);
 pub struct Answer {
     /// HTTP status.
     pub status: u16,
-    /// Body as text (S3's XML answers; lossy for binary bodies, see `bytes`).
-    pub text: String,
     /// Body as sent.
     pub bytes: Vec<u8>,
     /// `ETag` header.
     pub etag: Option<String>,
     /// `Last-Modified` header, as seconds since the epoch.
     pub modified: Option<i64>,
+}
+
+impl Answer {
+    /// The body as text (S3's XML answers; lossy for binary bodies).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+
+    /// The refusal this answer is: the request, its status and S3's error code.
+    fn refused(&self, what: &str) -> ApiError {
+        let code = xml::error_code(&self.text()).unwrap_or_default();
+        ApiError::Upstream(format!("S3 {what} answered {} {code}", self.status))
+    }
 }
 
 /// An object read with [`BucketClient::get`].
@@ -128,7 +139,6 @@ impl BucketClient {
             .to_vec();
         Ok(Answer {
             status,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
             bytes,
             etag,
             modified,
@@ -145,11 +155,7 @@ impl BucketClient {
     ) -> Result<Answer, ApiError> {
         let answer = self.call(method.clone(), url, headers, body).await?;
         if !(200..300).contains(&answer.status) {
-            let code = xml::error_code(&answer.text).unwrap_or_default();
-            return Err(ApiError::Upstream(format!(
-                "S3 {method} answered {} {code}",
-                answer.status
-            )));
+            return Err(answer.refused(method.as_str()));
         }
         Ok(answer)
     }
@@ -165,11 +171,7 @@ impl BucketClient {
             return Ok(None);
         }
         if !(200..300).contains(&answer.status) {
-            let code = xml::error_code(&answer.text).unwrap_or_default();
-            return Err(ApiError::Upstream(format!(
-                "S3 GET {key} answered {} {code}",
-                answer.status
-            )));
+            return Err(answer.refused(&format!("GET {key}")));
         }
         Ok(Some(Object {
             body: answer.bytes,
@@ -191,7 +193,7 @@ impl BucketClient {
                 answer.etag.unwrap_or_default(),
                 answer.modified.unwrap_or(0),
             ))),
-            s => Err(ApiError::Upstream(format!("S3 HEAD {key} answered {s}"))),
+            _ => Err(answer.refused(&format!("HEAD {key}"))),
         }
     }
 
@@ -222,12 +224,7 @@ impl BucketClient {
             // AWS answers 409 ConditionalRequestConflict to the loser of two concurrent
             // conditional writes of one key; for the caller both mean "someone else won".
             412 | 409 if condition != &Precondition::None => Ok(Written::Lost),
-            s => {
-                let code = xml::error_code(&answer.text).unwrap_or_default();
-                Err(ApiError::Upstream(format!(
-                    "S3 PUT {key} answered {s} {code}"
-                )))
-            }
+            _ => Err(answer.refused(&format!("PUT {key}"))),
         }
     }
 
@@ -240,7 +237,7 @@ impl BucketClient {
         let answer = self.call(reqwest::Method::DELETE, url, &[], None).await?;
         match answer.status {
             200..=299 | 404 => Ok(()),
-            s => Err(ApiError::Upstream(format!("S3 DELETE {key} answered {s}"))),
+            _ => Err(answer.refused(&format!("DELETE {key}"))),
         }
     }
 
@@ -334,6 +331,6 @@ impl BucketClient {
         }
         let url = action.sign(INTERNAL_EXPIRY);
         let answer = self.send(reqwest::Method::GET, url, &[], None).await?;
-        xml::parse_list_objects(&answer.text)
+        xml::parse_list_objects(&answer.text())
     }
 }

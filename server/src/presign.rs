@@ -257,7 +257,7 @@ impl Presigner {
                 None,
             )
             .await?
-            .text;
+            .text();
         let upload_id = xml::create_multipart_upload_id(&body)?;
         let now = Timestamp::now();
         let (part_size, part_count, parts) =
@@ -307,7 +307,7 @@ impl Presigner {
                     None,
                 )
                 .await?
-                .text;
+                .text();
             let page = xml::parse_list_parts(&body)?;
             uploaded.extend(page.parts);
             match page.next_marker {
@@ -388,7 +388,7 @@ impl Presigner {
             .s3
             .send(reqwest::Method::POST, url, &[], Some(body.into()))
             .await?
-            .text;
+            .text();
         let etag = xml::complete_etag(&resp)?;
         Ok(MultipartCompleted {
             key: key.to_string(),

@@ -69,9 +69,56 @@ pub fn select(
         .collect()
 }
 
+/// What a submitted result puts in the gallery's index: its classes and image tags, each once,
+/// in first-seen order. Only those fields are read, so a result from another writer with more
+/// or fewer fields still submits; one that is not JSON of that shape is an error.
+pub fn indexed_names(result: &[u8]) -> Result<(Vec<String>, Vec<String>), String> {
+    #[derive(serde::Deserialize)]
+    struct Labelled {
+        label: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Result {
+        #[serde(default)]
+        annotations: Vec<Labelled>,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+    let result: Result = serde_json::from_slice(result).map_err(|e| e.to_string())?;
+    let mut classes: Vec<String> = Vec::new();
+    for a in result.annotations {
+        if !classes.contains(&a.label) {
+            classes.push(a.label);
+        }
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for t in result.tags {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    Ok((classes, tags))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_result_indexes_each_class_and_tag_once() {
+        let body = br#"{"id":"t","annotations":[{"label":"car","shape":{}},{"label":"bus"},{"label":"car"}],
+                        "tags":["night","night","wet"],"extra":1}"#;
+        assert_eq!(
+            indexed_names(body).unwrap(),
+            (
+                vec!["car".to_string(), "bus".into()],
+                vec!["night".to_string(), "wet".into()]
+            )
+        );
+        assert_eq!(indexed_names(b"{}").unwrap(), (vec![], vec![]));
+        let err = indexed_names(br#"{"annotations":[{"label":3}]}"#).unwrap_err();
+        assert!(err.contains("string"), "{err}");
+    }
 
     #[test]
     fn filters_combine() {

@@ -1,6 +1,6 @@
 //! Submission, one person's status on a task, and the project's progress for managers.
 
-use lasso_core::team::assign::slot_states;
+use lasso_core::team::assign::{slot_state, slot_states, Listed, SlotState};
 use lasso_core::team::layout::Index;
 use lasso_core::team::progress::{progress, OpenMarker, Submission};
 use lasso_core::team::wire::{DoneRecord, Progress, StatusAnswer, SubmitRequest, TaskStatus};
@@ -12,37 +12,6 @@ use crate::error::ApiError;
 
 /// Submissions whose bodies (active time) are read at once for a progress report.
 pub(super) const PARALLEL_READS: usize = 16;
-
-/// The classes and image tags of a result (a Lasso task), each once, in first-seen order.
-/// Only what the index needs is read, so a result from another writer with more or fewer
-/// fields still submits.
-fn contents(body: &[u8]) -> Result<(Vec<String>, Vec<String>), String> {
-    #[derive(serde::Deserialize)]
-    struct Labelled {
-        label: String,
-    }
-    #[derive(serde::Deserialize)]
-    struct Result {
-        #[serde(default)]
-        annotations: Vec<Labelled>,
-        #[serde(default)]
-        tags: Vec<String>,
-    }
-    let result: Result = serde_json::from_slice(body).map_err(|e| e.to_string())?;
-    let mut classes: Vec<String> = Vec::new();
-    for a in result.annotations {
-        if !classes.contains(&a.label) {
-            classes.push(a.label);
-        }
-    }
-    let mut tags: Vec<String> = Vec::new();
-    for t in result.tags {
-        if !tags.contains(&t) {
-            tags.push(t);
-        }
-    }
-    Ok((classes, tags))
-}
 
 impl Team {
     /// The slot of `user`'s submission of `task`, if they submitted it.
@@ -90,9 +59,10 @@ impl Team {
                 "no result at {result} yet: upload it before submitting"
             )));
         };
-        let (classes, tags) = contents(&object.body).map_err(|e| {
-            ApiError::Conflict(format!("the result at {result} is not a Lasso task: {e}"))
-        })?;
+        let (classes, tags) =
+            lasso_core::team::gallery::indexed_names(&object.body).map_err(|e| {
+                ApiError::Conflict(format!("the result at {result} is not a Lasso task: {e}"))
+            })?;
         let before = self.done_record(m, &user, task).await?;
         let record = DoneRecord {
             user: user.clone(),
@@ -210,13 +180,23 @@ impl Team {
             answer.slot = Some(slot);
         } else if let Some((slot, _)) = self.held(m, &user, task).await? {
             let key = m.keys.slot(task, slot).map_err(bad_key)?;
-            let modified = self.s3().head(&key).await?.map_or(0, |(_, t)| t);
-            let lease = i64::try_from(m.project.lease_secs).unwrap_or(i64::MAX);
-            let until = modified.saturating_add(lease);
-            if until >= self.now().as_second() {
-                answer.status = TaskStatus::InProgress;
-                answer.slot = Some(slot);
-                answer.lease_until = Some(rfc3339(until));
+            if let Some((etag, modified)) = self.s3().head(&key).await? {
+                let lease = Listed {
+                    task: task.to_owned(),
+                    slot,
+                    done: false,
+                    etag,
+                    modified,
+                };
+                let secs = i64::try_from(m.project.lease_secs).unwrap_or(i64::MAX);
+                // The one lease rule, as claims judge it.
+                if let SlotState::Held { until, .. } =
+                    slot_state(&lease, secs, self.now().as_second())
+                {
+                    answer.status = TaskStatus::InProgress;
+                    answer.slot = Some(slot);
+                    answer.lease_until = Some(rfc3339(until));
+                }
             }
         }
         Ok(answer)
