@@ -15,7 +15,7 @@ pub fn name_of(folder: &Path) -> String {
 }
 
 /// The report over every annotator's tasks.
-pub fn run(sets: &[(String, Vec<Task>)], iou: f64) -> Agreement {
+pub fn run(sets: &[(String, Vec<Task>)], iou: f64) -> Result<Agreement, String> {
     let raters: Vec<Rater<'_>> = sets
         .iter()
         .map(|(name, tasks)| Rater {
@@ -23,7 +23,7 @@ pub fn run(sets: &[(String, Vec<Task>)], iou: f64) -> Agreement {
             tasks,
         })
         .collect();
-    agreement(&raters, iou)
+    agreement(&raters, iou).map_err(|e| e.to_string())
 }
 
 /// The report as JSON.
@@ -51,19 +51,47 @@ pub fn table(report: &Agreement) -> String {
         );
         let _ = writeln!(
             out,
-            "  {:<20} {:>7} {:>7} {:>7} {:>9} {:>7} {:>7} {:>8}",
-            "class", "ref", "other", "matched", "precision", "recall", "F1", "mean IoU"
+            "  {:<20} {:>7} {:>7} {:>7} {:>9} {:>7} {:>7} {:>8} {:>7} {:>7} {:>7} {:>7}",
+            "class",
+            "ref",
+            "other",
+            "matched",
+            "precision",
+            "recall",
+            "F1",
+            "mean IoU",
+            "AP",
+            "AP50",
+            "AP75",
+            "mask AP"
         );
         let rows = p
             .classes
             .iter()
-            .map(|(c, f)| (c.as_str(), f))
-            .chain(std::iter::once(("(all)", &p.overall)));
-        for (class, f) in rows {
+            .map(|(c, f)| (c.as_str(), f, p.bbox.classes.get(c), p.segm.classes.get(c)))
+            .chain(std::iter::once((
+                "(all)",
+                &p.overall,
+                Some(&p.bbox.overall),
+                Some(&p.segm.overall),
+            )));
+        for (class, f, bbox, segm) in rows {
+            let ap = |v: Option<f64>| opt(v.filter(|v| *v >= 0.0));
             let _ = writeln!(
                 out,
-                "  {:<20} {:>7} {:>7} {:>7} {:>9.4} {:>7.4} {:>7.4} {:>8.4}",
-                class, f.first, f.second, f.matched, f.precision, f.recall, f.f1, f.mean_iou
+                "  {:<20} {:>7} {:>7} {:>7} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>7} {:>7} {:>7} {:>7}",
+                class,
+                f.first,
+                f.second,
+                f.matched,
+                f.precision,
+                f.recall,
+                f.f1,
+                f.mean_iou,
+                ap(bbox.map(|b| b.ap)),
+                ap(bbox.map(|b| b.ap50)),
+                ap(bbox.map(|b| b.ap75)),
+                ap(segm.map(|s| s.ap)),
             );
         }
     }
@@ -74,6 +102,19 @@ pub fn table(report: &Agreement) -> String {
         }
         let _ = writeln!(out, "  Fleiss' kappa: {}", opt(t.fleiss));
         let _ = writeln!(out, "  Krippendorff's alpha: {}", opt(t.alpha));
+        for (tag, f) in &t.per_tag {
+            let pairs: Vec<String> = f
+                .cohen
+                .iter()
+                .map(|(pair, k)| format!("{pair} {}", opt(*k)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  tag {tag}: Cohen {}; Fleiss {}",
+                pairs.join(", "),
+                opt(f.fleiss)
+            );
+        }
     }
     out
 }

@@ -268,7 +268,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 let f = format.get(i).copied().unwrap_or(format[0]);
                 sets.push((agree::name_of(folder), read(f, folder)?.tasks));
             }
-            let report = agree::run(&sets, iou);
+            let report = agree::run(&sets, iou).map_err(Failure::Other)?;
             if json {
                 println!("{}", agree::json(&report).map_err(Failure::Other)?);
             } else {

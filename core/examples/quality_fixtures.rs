@@ -2,7 +2,8 @@
 //! `tests/python/test_quality_references.py` to compare with scipy, scikit-learn and
 //! statsmodels: IoU matrices with the matched count and total IoU, pairs of raters' answers
 //! with Cohen's kappa, count tables with Fleiss' kappa, raters × items answers with gaps and
-//! Krippendorff's alpha, keypoint sets with their OKS.
+//! Krippendorff's alpha, keypoint sets with their OKS, pairs of annotators' datasets (as COCO)
+//! with their AP.
 //!
 //! Usage: `cargo run -p lasso-core --example quality_fixtures -- OUT.json`
 
@@ -12,6 +13,8 @@ use lasso_core::quality::{
 };
 use serde_json::json;
 
+#[path = "support/ap_cases.rs"]
+mod ap_cases;
 #[path = "support/gen.rs"]
 mod gen;
 use gen::Gen;
@@ -173,6 +176,7 @@ fn main() {
             "oks": value,
         }));
     }
-    let doc = json!({"matchings": matchings, "cohen": cohen, "fleiss": fleiss, "alpha": alpha, "oks": oks_cases});
+    let ap = ap_cases::cases(&mut g, 200);
+    let doc = json!({"matchings": matchings, "cohen": cohen, "fleiss": fleiss, "alpha": alpha, "oks": oks_cases, "ap": ap});
     std::fs::write(out, serde_json::to_string(&doc).expect("JSON")).expect("write fixtures");
 }

@@ -102,3 +102,60 @@ def test_oks_equals_cocoeval(fixtures):
         ev._prepare()
         theirs = ev.computeOks(1, 1)[0][0]
         assert abs(case["oks"] - theirs) <= 1e-12, (case, theirs)
+
+
+def _results(reference, candidate, iou_type):
+    """The candidate's shapes as COCO results on the reference's images and categories."""
+    image_ids = {i["file_name"]: i["id"] for i in reference.dataset["images"]}
+    own_images = {i["id"]: i["file_name"] for i in candidate.dataset["images"]}
+    category_ids = {c["name"]: c["id"] for c in reference.dataset["categories"]}
+    own_categories = {c["id"]: c["name"] for c in candidate.dataset["categories"]}
+    out = []
+    for ann in candidate.dataset["annotations"]:
+        result = {
+            "image_id": image_ids[own_images[ann["image_id"]]],
+            "category_id": category_ids[own_categories[ann["category_id"]]],
+            "score": ann.get("score", 1.0),
+        }
+        if iou_type == "bbox":
+            result["bbox"] = ann["bbox"]
+        else:
+            result["segmentation"] = candidate.annToRLE(ann)
+        out.append(result)
+    return out
+
+
+def _coco(dataset):
+    coco = COCO()
+    coco.dataset = dataset
+    coco.createIndex()
+    return coco
+
+
+def test_ap_equals_cocoeval(fixtures):
+    assert len(fixtures["ap"]) >= 200
+    checked = 0
+    for case in fixtures["ap"]:
+        reference = _coco(case["reference"])
+        candidate = _coco(case["candidate"])
+        for iou_type in ("bbox", "segm"):
+            results = _results(reference, candidate, iou_type)
+            if not results:
+                continue
+            ev = COCOeval(reference, reference.loadRes(results), iou_type)
+            ev.evaluate()
+            ev.accumulate()
+            ev.summarize()
+            ours = case[iou_type]
+            assert len(ours) == 12
+            for k, (a, b) in enumerate(zip(ours, ev.stats)):
+                assert abs(a - b) <= 1e-9, (iou_type, k, ours, list(ev.stats), case)
+            if iou_type == "bbox":
+                for name, figures in case["bbox_classes"].items():
+                    k = next(i for i, c in enumerate(ev.params.catIds)
+                             if reference.cats[c]["name"] == name)
+                    p = ev.eval["precision"][:, :, k, 0, 2]
+                    theirs = float(np.mean(p[p > -1])) if (p > -1).any() else -1.0
+                    assert abs(figures["ap"] - theirs) <= 1e-9, (name, figures, theirs)
+            checked += 1
+    assert checked >= 350

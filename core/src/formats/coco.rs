@@ -44,7 +44,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+mod evaluated;
 mod read;
+pub use evaluated::{evaluated, image_order, Evaluated};
 pub use read::import;
 
 /// The attribute that carries COCO's `iscrowd`.

@@ -7,11 +7,13 @@
 //! Krippendorff's alpha is the `krippendorff` package's `alpha` (nominal)
 //! (`tests/python/test_quality_references.py` compares them on generated cases).
 
+pub mod coco_eval;
 pub mod kappa;
 pub mod matching;
 pub mod oks;
 pub mod report;
 
+pub use coco_eval::{coco_scores, ApFigures, CocoSummary, IouType};
 pub use kappa::{cohen_kappa, fleiss_kappa, krippendorff_alpha};
 pub use matching::{match_annotations, match_by_iou, Match, PairStats};
 pub use oks::{oks, sigmas_for, COCO_SIGMAS};

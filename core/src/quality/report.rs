@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::coco_eval::{coco_scores, CocoSummary, IouType};
 use super::kappa::{cohen_kappa, fleiss_kappa, krippendorff_alpha};
 use super::matching::{match_annotations, PairStats};
+use crate::formats::FormatError;
 use crate::model::Task;
 
 /// One annotator's version: a name and their tasks.
@@ -65,6 +67,10 @@ pub struct PairReport {
     pub overall: Figures,
     /// Per class name.
     pub classes: BTreeMap<String, Figures>,
+    /// COCO's box AP of the second against the first as ground truth (what `COCOeval` reports).
+    pub bbox: CocoSummary,
+    /// COCO's mask AP, the same way.
+    pub segm: CocoSummary,
 }
 
 /// Agreement on whole-image tags (each image's tags as one answer).
@@ -76,6 +82,18 @@ pub struct TagAgreement {
     pub fleiss: Option<f64>,
     /// Krippendorff's alpha (nominal) over every image, missing answers allowed.
     pub alpha: Option<f64>,
+    /// Each tag on its own, as a yes/no question over the images every pair (or everyone)
+    /// has: tag → figures, for multi-choice tagging where the whole answer rarely matches.
+    pub per_tag: BTreeMap<String, TagFigures>,
+}
+
+/// One tag's agreement, as a yes/no answer per image.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TagFigures {
+    /// Cohen's kappa per pair (`first/second`), over the images both have.
+    pub cohen: BTreeMap<String, Option<f64>>,
+    /// Fleiss' kappa over the images everyone has (three or more annotators).
+    pub fleiss: Option<f64>,
 }
 
 /// The whole report.
@@ -105,8 +123,13 @@ fn add(into: &mut PairStats, s: PairStats) {
     into.total_iou += s.total_iou;
 }
 
-/// Scores `second` against `first` over the images both have.
-pub fn pair(first: &Rater<'_>, second: &Rater<'_>, threshold: f64) -> PairReport {
+/// Scores `second` against `first` over the images both have. Fails only when a shape cannot
+/// be written as COCO (a mask whose size is not its image's), naming it.
+pub fn pair(
+    first: &Rater<'_>,
+    second: &Rater<'_>,
+    threshold: f64,
+) -> Result<PairReport, FormatError> {
     let (a, b) = (by_image(first.tasks), by_image(second.tasks));
     let mut overall = PairStats::of(&[], 0, 0);
     let mut classes: BTreeMap<String, PairStats> = BTreeMap::new();
@@ -150,13 +173,15 @@ pub fn pair(first: &Rater<'_>, second: &Rater<'_>, threshold: f64) -> PairReport
             );
         }
     }
-    PairReport {
+    Ok(PairReport {
         first: first.name.clone(),
         second: second.name.clone(),
         images,
         overall: overall.into(),
         classes: classes.into_iter().map(|(k, v)| (k, v.into())).collect(),
-    }
+        bbox: coco_scores(first.tasks, second.tasks, IouType::Bbox)?,
+        segm: coco_scores(first.tasks, second.tasks, IouType::Segm)?,
+    })
 }
 
 /// An image's tags as one answer (`None` when it has none).
@@ -170,12 +195,63 @@ fn answer(task: Option<&&Task>) -> Option<String> {
     Some(tags.join("+"))
 }
 
-/// The report for all `raters` (at least two).
-pub fn agreement(raters: &[Rater<'_>], threshold: f64) -> Agreement {
+/// Per tag: Cohen's kappa per pair and Fleiss' kappa on "has the tag", over images present
+/// (`Some`) for the raters compared.
+fn per_tag(maps: &[BTreeMap<String, &Task>], names: &[String]) -> BTreeMap<String, TagFigures> {
+    let mut images: Vec<&String> = maps.iter().flat_map(|m| m.keys()).collect();
+    images.sort();
+    images.dedup();
+    let mut tags: Vec<&String> = maps
+        .iter()
+        .flat_map(|m| m.values().flat_map(|t| &t.tags))
+        .collect();
+    tags.sort();
+    tags.dedup();
+    tags.into_iter()
+        .map(|tag| {
+            // has[image][rater]
+            let has: Vec<Vec<Option<bool>>> = images
+                .iter()
+                .map(|img| {
+                    maps.iter()
+                        .map(|m| m.get(*img).map(|t| t.tags.contains(tag)))
+                        .collect()
+                })
+                .collect();
+            let mut cohen = BTreeMap::new();
+            for i in 0..names.len() {
+                for j in i + 1..names.len() {
+                    let (x, y): (Vec<bool>, Vec<bool>) = has
+                        .iter()
+                        .filter_map(|row| Some((row[i]?, row[j]?)))
+                        .unzip();
+                    cohen.insert(format!("{}/{}", names[i], names[j]), cohen_kappa(&x, &y));
+                }
+            }
+            let fleiss = (names.len() >= 3)
+                .then(|| {
+                    let table: Vec<Vec<usize>> = has
+                        .iter()
+                        .filter(|row| row.iter().all(Option::is_some))
+                        .map(|row| {
+                            let yes = row.iter().filter(|v| **v == Some(true)).count();
+                            vec![yes, row.len() - yes]
+                        })
+                        .collect();
+                    fleiss_kappa(&table)
+                })
+                .flatten();
+            (tag.clone(), TagFigures { cohen, fleiss })
+        })
+        .collect()
+}
+
+/// The report for all `raters` (at least two); fails as [`pair`] does.
+pub fn agreement(raters: &[Rater<'_>], threshold: f64) -> Result<Agreement, FormatError> {
     let mut pairs = Vec::new();
     for i in 0..raters.len() {
         for j in i + 1..raters.len() {
-            pairs.push(pair(&raters[i], &raters[j], threshold));
+            pairs.push(pair(&raters[i], &raters[j], threshold)?);
         }
     }
     let maps: Vec<BTreeMap<String, &Task>> = raters.iter().map(|r| by_image(r.tasks)).collect();
@@ -225,17 +301,19 @@ pub fn agreement(raters: &[Rater<'_>], threshold: f64) -> Agreement {
         let data: Vec<Vec<Option<String>>> = (0..raters.len())
             .map(|r| answers.iter().map(|row| row[r].clone()).collect())
             .collect();
+        let names: Vec<String> = raters.iter().map(|r| r.name.clone()).collect();
         TagAgreement {
             cohen,
             fleiss,
             alpha: krippendorff_alpha(&data),
+            per_tag: per_tag(&maps, &names),
         }
     });
-    Agreement {
+    Ok(Agreement {
         threshold,
         pairs,
         tags,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -308,7 +386,7 @@ mod tests {
                 tasks: &b,
             },
         ];
-        let r = agreement(&raters, 0.5);
+        let r = agreement(&raters, 0.5).unwrap();
         let p = &r.pairs[0];
         assert_eq!(p.images, 2, "only the images both have");
         assert_eq!(
@@ -356,15 +434,15 @@ mod tests {
         #[test]
         fn agreement_with_itself_is_perfect_and_pairs_are_symmetric(a in arb_tasks(), b in arb_tasks()) {
             let me = [Rater { name: "a".into(), tasks: &a }, Rater { name: "b".into(), tasks: &a }];
-            let r = agreement(&me, 0.5);
+            let r = agreement(&me, 0.5).unwrap();
             let o = &r.pairs[0].overall;
             prop_assert_eq!(o.matched, o.first);
             if o.first > 0 {
                 prop_assert_eq!((o.precision, o.recall), (1.0, 1.0));
                 prop_assert!((o.mean_iou - 1.0).abs() < 1e-12);
             }
-            let ab = pair(&Rater { name: "a".into(), tasks: &a }, &Rater { name: "b".into(), tasks: &b }, 0.5);
-            let ba = pair(&Rater { name: "b".into(), tasks: &b }, &Rater { name: "a".into(), tasks: &a }, 0.5);
+            let ab = pair(&Rater { name: "a".into(), tasks: &a }, &Rater { name: "b".into(), tasks: &b }, 0.5).unwrap();
+            let ba = pair(&Rater { name: "b".into(), tasks: &b }, &Rater { name: "a".into(), tasks: &a }, 0.5).unwrap();
             prop_assert_eq!(ab.overall.matched, ba.overall.matched);
             prop_assert_eq!((ab.overall.first, ab.overall.second), (ba.overall.second, ba.overall.first));
             prop_assert!((ab.overall.mean_iou - ba.overall.mean_iou).abs() < 1e-9);
