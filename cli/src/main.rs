@@ -12,6 +12,7 @@
 
 mod agree;
 mod check;
+mod consensus;
 mod folder;
 mod import;
 mod stats;
@@ -98,6 +99,33 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// One dataset from several annotators' versions of it: shapes at least --min of them drew
+    /// alike (boxes by median, masks by pixel majority, polygons through their masks), tags by
+    /// majority; what has no consensus listed for a reviewer.
+    Consensus {
+        /// Format of every folder, or one per folder in order.
+        #[arg(long, short, required = true)]
+        format: Vec<FormatName>,
+        /// The annotators' dataset folders (each named by its folder).
+        #[arg(required = true, num_args = 2..)]
+        folders: Vec<PathBuf>,
+        /// Folder to write the consensus dataset to.
+        #[arg(long, short)]
+        output: PathBuf,
+        /// Format to write (default: the first folder's).
+        #[arg(long)]
+        to: Option<FormatName>,
+        /// Annotators who must agree on a shape (default: more than half of those who have
+        /// the image).
+        #[arg(long)]
+        min: Option<usize>,
+        /// IoU (OKS for keypoints) at or above which two shapes are the same object.
+        #[arg(long, default_value_t = 0.5)]
+        iou: f64,
+        /// Also write what has no consensus, per image, as JSON to this file.
+        #[arg(long)]
+        disputes: Option<PathBuf>,
+    },
     /// Create or extend a team project in the bucket from a folder of images (resumable):
     /// images and a manifest each, folder names as image tags, annotations attached.
     Import {
@@ -181,6 +209,21 @@ fn read(format: FormatName, input: &std::path::Path) -> Result<Dataset, Failure>
     Ok(dataset)
 }
 
+/// The checks `agree` and `consensus` share: formats for the folders, an IoU within 0..=1.
+fn check_versions(format: &[FormatName], folders: &[PathBuf], iou: f64) -> Result<(), Failure> {
+    if format.len() != 1 && format.len() != folders.len() {
+        return Err(Failure::Other(format!(
+            "give one --format for every folder, or one per folder ({} folders, {} formats)",
+            folders.len(),
+            format.len()
+        )));
+    }
+    if !(0.0..=1.0).contains(&iou) {
+        return Err(Failure::Other(format!("--iou {iou} must be within 0..=1")));
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Convert {
@@ -253,16 +296,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             iou,
             json,
         } => {
-            if format.len() != 1 && format.len() != folders.len() {
-                return Err(Failure::Other(format!(
-                    "give one --format for every folder, or one per folder ({} folders, {} formats)",
-                    folders.len(),
-                    format.len()
-                )));
-            }
-            if !(0.0..=1.0).contains(&iou) {
-                return Err(Failure::Other(format!("--iou {iou} must be within 0..=1")));
-            }
+            check_versions(&format, &folders, iou)?;
             let mut sets = Vec::new();
             for (i, folder) in folders.iter().enumerate() {
                 let f = format.get(i).copied().unwrap_or(format[0]);
@@ -274,6 +308,55 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             } else {
                 print!("{}", agree::table(&report));
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Consensus {
+            format,
+            folders,
+            output,
+            to,
+            min,
+            iou,
+            disputes,
+        } => {
+            check_versions(&format, &folders, iou)?;
+            let mut versions = Vec::new();
+            for (i, folder) in folders.iter().enumerate() {
+                let f = format.get(i).copied().unwrap_or(format[0]);
+                versions.push(consensus::Version::new(folder, read(f, folder)?));
+            }
+            let min_votes = match min {
+                Some(0) => return Err(Failure::Other("--min must be at least 1".into())),
+                Some(m) if m > folders.len() => {
+                    return Err(Failure::Other(format!(
+                        "--min {m} is more than the {} annotators given",
+                        folders.len()
+                    )))
+                }
+                Some(m) => m,
+                None => folders.len() / 2 + 1,
+            };
+            let options = lasso_core::quality::ConsensusOptions {
+                min_votes,
+                threshold: iou,
+            };
+            let (dataset, result) = consensus::run(&versions, options).map_err(Failure::Other)?;
+            let to = to.unwrap_or(format[0]);
+            let export = formats::export(to, &dataset, &ExportOptions::default())?;
+            let copied = folder::write(std::path::Path::new("."), &output, &dataset, &export)?;
+            if let Some(path) = disputes {
+                let text = consensus::disputes_json(&result).map_err(Failure::Other)?;
+                std::fs::write(&path, text).map_err(|e| Failure::Io(path.clone(), e))?;
+            }
+            let shapes: usize = result.disputes.iter().map(|d| d.shapes.len()).sum();
+            eprintln!(
+                "lasso: consensus of {} annotators (at least {min_votes} agreeing): {} images, {} objects → {} ({copied} images copied); {shapes} shapes and {} images' tags without consensus",
+                folders.len(),
+                dataset.tasks.len(),
+                dataset.tasks.iter().map(|t| t.annotations.len()).sum::<usize>(),
+                output.display(),
+                result.disputes.iter().filter(|d| !d.tags.is_empty()).count(),
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Stats { format, input } => {

@@ -342,3 +342,109 @@ fn agree_scores_every_pair_per_class_and_as_json() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn consensus_keeps_what_most_drew_and_lists_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ann, ben, cy) = (
+        dir.path().join("ann"),
+        dir.path().join("ben"),
+        dir.path().join("cy"),
+    );
+    coco_folder(&ann, "");
+    coco_folder(
+        &ben,
+        r#", {"id": 3, "image_id": 1, "category_id": 1, "bbox": [20, 10, 5, 5], "segmentation": [], "area": 25, "iscrowd": 0}"#,
+    );
+    // cy drew the first box 2 px to the right and missed the dog.
+    write(&cy, "images/a.png", &png::png(40, 20, |x, _| x as u8));
+    write(&cy, "images/sub/b.png", &png::png(10, 30, |_, y| y as u8));
+    write(
+        &cy,
+        "annotations/instances_default.json",
+        br#"{"images": [{"id": 1, "file_name": "a.png", "width": 40, "height": 20},
+                        {"id": 2, "file_name": "sub/b.png", "width": 10, "height": 30}],
+             "categories": [{"id": 1, "name": "cat"}, {"id": 2, "name": "dog"}],
+             "annotations": [
+               {"id": 1, "image_id": 1, "category_id": 1, "bbox": [6, 2, 10, 8], "segmentation": [], "area": 80, "iscrowd": 0}
+             ]}"#,
+    );
+    let out_dir = dir.path().join("merged");
+    let disputes = dir.path().join("disputes.json");
+    let out = lasso(&[
+        "consensus",
+        "-f",
+        "coco",
+        cy.to_str().unwrap(),
+        ann.to_str().unwrap(),
+        ben.to_str().unwrap(),
+        "-o",
+        out_dir.to_str().unwrap(),
+        "--disputes",
+        disputes.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("at least 2 agreeing"),
+        "{}",
+        text(&out.stderr)
+    );
+    let coco: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out_dir.join("annotations/instances_default.json")).unwrap(),
+    )
+    .unwrap();
+    let anns = coco["annotations"].as_array().unwrap();
+    assert_eq!(anns.len(), 2, "{anns:?}");
+    // x of the cat box: the median of 4, 4 and 6.
+    let cat = anns.iter().find(|a| a["image_id"] == 1).unwrap();
+    assert_eq!(cat["bbox"], serde_json::json!([4.0, 2.0, 10.0, 8.0]));
+    assert!(out_dir.join("images/sub/b.png").is_file(), "images copied");
+    let listed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&disputes).unwrap()).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["image"], "a.png");
+    assert_eq!(listed[0]["shapes"][0]["by"], serde_json::json!(["ben"]));
+    // Asking more agreement than there are annotators is refused by name.
+    let out = lasso(&[
+        "consensus",
+        "-f",
+        "coco",
+        ann.to_str().unwrap(),
+        ben.to_str().unwrap(),
+        "-o",
+        out_dir.to_str().unwrap(),
+        "--min",
+        "3",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--min 3"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn agree_reports_coco_ap_of_each_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ann, ben) = (dir.path().join("ann"), dir.path().join("ben"));
+    coco_folder(&ann, "");
+    coco_folder(&ben, "");
+    let out = lasso(&[
+        "agree",
+        "-f",
+        "coco",
+        ann.to_str().unwrap(),
+        ben.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pair = &report["pairs"][0];
+    // COCOeval's precision is tp / (tp + fp + ε): a perfect score is 1 within that ε.
+    let near_one = |v: &serde_json::Value| (v.as_f64().unwrap() - 1.0).abs() < 1e-12;
+    for kind in ["bbox", "segm"] {
+        assert!(near_one(&pair[kind]["overall"]["ap"]), "{kind}: {pair}");
+        assert!(near_one(&pair[kind]["classes"]["dog"]["ap50"]), "{kind}");
+    }
+}

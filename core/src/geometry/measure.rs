@@ -47,7 +47,7 @@ pub(crate) fn geo_bounds(geometry: &GeoShape) -> Option<BoxShape> {
 
 /// The shape as a mask on a `width × height` image (vector areas rasterised with pycocotools'
 /// rules), or `None` for polylines and keypoints.
-fn as_mask(shape: &Shape, width: u32, height: u32) -> Option<Rle> {
+pub fn as_mask(shape: &Shape, width: u32, height: u32) -> Option<Rle> {
     match shape {
         Shape::Mask(m) => Some(Rle {
             height: m.height,

@@ -1,5 +1,6 @@
 //! Agreement between annotators: matching their shapes one to one (IoU, and OKS for
-//! keypoints), and chance-corrected agreement on categorical answers (kappa, alpha).
+//! keypoints), COCO's AP of one against another, chance-corrected agreement on categorical
+//! answers (kappa, alpha), and the consensus of several.
 //!
 //! The figures are the ones the libraries people already trust report, on the same inputs:
 //! matching is scipy's `linear_sum_assignment` (the same Jonker–Volgenant solver), Cohen's kappa
@@ -8,12 +9,14 @@
 //! (`tests/python/test_quality_references.py` compares them on generated cases).
 
 pub mod coco_eval;
+pub mod consensus;
 pub mod kappa;
 pub mod matching;
 pub mod oks;
 pub mod report;
 
 pub use coco_eval::{coco_scores, ApFigures, CocoSummary, IouType};
+pub use consensus::{consensus, consensus_tasks, ConsensusOptions, DatasetConsensus};
 pub use kappa::{cohen_kappa, fleiss_kappa, krippendorff_alpha};
 pub use matching::{match_annotations, match_by_iou, Match, PairStats};
 pub use oks::{oks, sigmas_for, COCO_SIGMAS};

@@ -175,6 +175,56 @@ impl Rle {
         })
     }
 
+    /// The pixels set in at least `min_votes` of `masks` (all of one size): a sweep over the
+    /// runs' starts and ends, never a dense image, so it costs the runs, not the pixels.
+    pub fn vote(masks: &[Rle], min_votes: usize) -> Result<Rle, RleError> {
+        let Some(first) = masks.first() else {
+            return Ok(Rle::default());
+        };
+        let (h, w) = (first.height, first.width);
+        let total = u64::from(h) * u64::from(w);
+        // (position, +1 where a set run starts, -1 where it ends)
+        let mut edges: Vec<(u64, i64)> = Vec::new();
+        for m in masks {
+            if m.height != h || m.width != w {
+                return Err(RleError::SizeMismatch);
+            }
+            let mut at = 0u64;
+            for (i, &c) in m.counts.iter().enumerate() {
+                if i % 2 == 1 && c > 0 {
+                    edges.push((at, 1));
+                    edges.push((at + u64::from(c), -1));
+                }
+                at += u64::from(c);
+            }
+        }
+        edges.sort_unstable();
+        let need = min_votes.max(1) as i64;
+        let (mut count, mut at, mut on) = (0i64, 0u64, false);
+        let mut counts = Vec::new();
+        let mut i = 0;
+        while i < edges.len() {
+            let pos = edges[i].0;
+            while i < edges.len() && edges[i].0 == pos {
+                count += edges[i].1;
+                i += 1;
+            }
+            if (count >= need) != on {
+                counts.push(u32::try_from(pos - at).unwrap_or(u32::MAX));
+                at = pos;
+                on = !on;
+            }
+        }
+        if at < total || counts.is_empty() {
+            counts.push(u32::try_from(total - at).unwrap_or(u32::MAX));
+        }
+        Ok(Rle {
+            height: h,
+            width: w,
+            counts,
+        })
+    }
+
     /// The compressed `counts` string of COCO JSON (`rleToString`).
     pub fn to_compressed(&self) -> String {
         let mut s = Vec::with_capacity(self.counts.len() * 2);
@@ -525,6 +575,25 @@ mod tests {
                 prop_assert_eq!(union[i], a[i] | b[i]);
                 prop_assert_eq!(inter[i], a[i] & b[i]);
             }
+        }
+
+        #[test]
+        fn a_vote_counts_each_pixel((h, w, a) in mask_strategy(), seed in any::<u64>(), need in 1usize..4) {
+            let layers: Vec<Vec<u8>> = (0..3u32)
+                .map(|k| a.iter().enumerate().map(|(i, &v)| {
+                    if k == 0 { v } else { u8::from(seed.rotate_left((i as u32 * (k + 1)) % 64) & 1 == 1) }
+                }).collect())
+                .collect();
+            let rles: Vec<Rle> = layers.iter().map(|m| Rle::encode(m, h, w)).collect();
+            let voted = Rle::vote(&rles, need).unwrap();
+            prop_assert!(voted.check().is_ok());
+            let got = voted.decode().unwrap();
+            for i in 0..a.len() {
+                let votes = layers.iter().filter(|m| m[i] != 0).count();
+                prop_assert_eq!(got[i] != 0, votes >= need);
+            }
+            // Runs are canonical: the same as encoding the voted pixels.
+            prop_assert_eq!(voted.counts, Rle::encode(&got, h, w).counts);
         }
 
         #[test]
