@@ -137,7 +137,9 @@ pub fn authorize(user: &User, key: &ObjectKey, access: Access) -> Result<(), Api
             )),
         },
         ProjectPath::Result { owner, .. } => {
-            let own = owner == user.name && (project.is_none() || roles.may_annotate());
+            // Reviewers write their own copy too: their corrections before accepting.
+            let own = owner == user.name
+                && (project.is_none() || roles.may_annotate() || roles.may_review());
             if own || (access == Access::Read && roles.may_review()) {
                 Ok(())
             } else {
@@ -156,6 +158,12 @@ pub fn authorize(user: &User, key: &ObjectKey, access: Access) -> Result<(), Api
             Access::Write => refuse(format!(
                 "user {:?} may not change {key} (needs the manager role)",
                 user.name
+            )),
+        },
+        ProjectPath::Accepted => match access {
+            Access::Read if roles.may_review() => Ok(()),
+            _ => refuse(format!(
+                "key {key} is an accepted result: reviewers and managers read it, only the server writes it"
             )),
         },
         ProjectPath::State => refuse(format!(

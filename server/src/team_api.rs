@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use lasso_core::team::review::{AcceptRequest, RejectRequest};
 use lasso_core::team::wire::{AssignRequest, GalleryQuery, SubmitRequest};
 use lasso_core::team::Project;
 
@@ -30,6 +31,14 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/projects/{project}/tasks/{task}/renew", post(renew))
         .route("/projects/{project}/tasks/{task}/submit", post(submit))
         .route("/projects/{project}/tasks/{task}/status", get(status))
+        .route("/projects/{project}/review", get(review_queue))
+        .route("/projects/{project}/accepted", get(accepted))
+        .route(
+            "/projects/{project}/tasks/{task}/review",
+            get(review_bundle),
+        )
+        .route("/projects/{project}/tasks/{task}/accept", post(accept))
+        .route("/projects/{project}/tasks/{task}/reject", post(reject))
 }
 
 async fn member(s: &AppState, headers: &HeaderMap, project: &str) -> Result<Member, ApiError> {
@@ -186,4 +195,60 @@ async fn unassign(
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+async fn review_queue(State(s): Shared, headers: HeaderMap, Path(p): Path<String>) -> Response {
+    let r = async {
+        let m = member(&s, &headers, &p).await?;
+        s.team().review_queue(&m).await
+    };
+    reply(r.await)
+}
+
+async fn accepted(State(s): Shared, headers: HeaderMap, Path(p): Path<String>) -> Response {
+    let r = async {
+        let m = member(&s, &headers, &p).await?;
+        s.team().accepted_list(&m).await
+    };
+    reply(r.await)
+}
+
+async fn review_bundle(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path((p, t)): Path<(String, String)>,
+) -> Response {
+    let r = async {
+        let m = member(&s, &headers, &p).await?;
+        s.team().review_bundle(&m, &t).await
+    };
+    reply(r.await)
+}
+
+async fn accept(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path((p, t)): Path<(String, String)>,
+    bytes: Bytes,
+) -> Response {
+    let r = async {
+        let m = member(&s, &headers, &p).await?;
+        let req: AcceptRequest = body(&bytes)?;
+        s.team().accept(&m, &t, &req).await
+    };
+    reply(r.await)
+}
+
+async fn reject(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path((p, t)): Path<(String, String)>,
+    bytes: Bytes,
+) -> Response {
+    let r = async {
+        let m = member(&s, &headers, &p).await?;
+        let req: RejectRequest = body(&bytes)?;
+        s.team().reject(&m, &t, &req).await
+    };
+    reply(r.await)
 }

@@ -381,7 +381,11 @@ async fn who_may_call_what() {
         ("ann", "p/state/slots/t000/0", "PUT", 403),
         ("rev", "p/target/t000/ann.json", "GET", 200),
         ("rev", "p/target/t000/ann.json", "PUT", 403),
-        ("rev", "p/target/t000/rev.json", "PUT", 403),
+        // A reviewer's own copy: their corrections before accepting.
+        ("rev", "p/target/t000/rev.json", "PUT", 200),
+        ("rev", "p/accepted/t000.json", "GET", 200),
+        ("rev", "p/accepted/t000.json", "PUT", 403),
+        ("ann", "p/accepted/t000.json", "GET", 403),
         ("lead", "p/project.json", "PUT", 200),
         ("lead", "p/src/tasks/t9.json", "PUT", 200),
         ("lead", "p/state/slots/t000/0", "GET", 403),

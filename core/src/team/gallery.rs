@@ -8,12 +8,13 @@ use super::assign::SlotState;
 use super::progress::{holders, OpenMarker};
 use super::wire::{GalleryQuery, PersonStatus, TaskStatus};
 
-/// Everyone's status per task: submitted from the submissions, in progress from the leases
-/// held (a person whose lease expired is no longer on the task).
+/// Everyone's status per task: from the submissions (submitted, rework or accepted, as the
+/// review left them), in progress from the leases held (a person whose lease expired is no
+/// longer on the task).
 pub fn people(
     states: &BTreeMap<(String, u32), SlotState>,
     open: &[OpenMarker],
-    submitted: &[(String, String)],
+    submitted: &[(String, String, TaskStatus)],
 ) -> BTreeMap<String, Vec<PersonStatus>> {
     let mut out: BTreeMap<String, BTreeMap<String, TaskStatus>> = BTreeMap::new();
     for ((task, _), user) in holders(open, states) {
@@ -21,10 +22,10 @@ pub fn people(
             .or_default()
             .insert(user, TaskStatus::InProgress);
     }
-    for (task, user) in submitted {
+    for (task, user, status) in submitted {
         out.entry(task.clone())
             .or_default()
-            .insert(user.clone(), TaskStatus::Submitted);
+            .insert(user.clone(), *status);
     }
     out.into_iter()
         .map(|(task, people)| {
@@ -137,7 +138,11 @@ mod tests {
             slot: 0,
             modified: 1,
         }];
-        let people = people(&states, &open, &[("a".into(), "ann".into())]);
+        let people = people(
+            &states,
+            &open,
+            &[("a".into(), "ann".into(), TaskStatus::Submitted)],
+        );
         let q = |status, annotator: Option<&str>| GalleryQuery {
             status,
             annotator: annotator.map(str::to_owned),

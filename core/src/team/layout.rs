@@ -14,6 +14,10 @@
 //! <p>/state/done/<t>/<u>.json       u submitted t (body: slot, time, active time, classes, tags)
 //! <p>/state/classes/<c>/<t>/<u>     u's submitted result of t holds class c (the gallery's index)
 //! <p>/state/tags/<g>/<t>/<u>        ... and image tag g
+//! <p>/state/review/<t>/<u>.json     the latest review of u's result of t (issues, comment)
+//! <p>/state/rework/<u>/<t>          u owes a rework of t (removed on resubmission)
+//! <p>/state/accepted/<t>.json       t was accepted (by whom, whose result)
+//! <p>/accepted/<t>.json             the accepted result: what dataset exports use
 //! ```
 //! Class and tag names become segments by [`name_segment`].
 //! Keys without a project (`src/…`, `target/…` at the bucket's root) are the single-user layout
@@ -197,6 +201,73 @@ impl ProjectKeys {
         ))
     }
 
+    /// `<p>/state/review/<t>/<u>.json`: the latest review of u's result of t.
+    pub fn review(&self, task: &str, user: &str) -> Result<String, KeyError> {
+        Ok(format!(
+            "{}/state/review/{}/{}.json",
+            self.id,
+            seg("task id", task)?,
+            seg("user", user)?
+        ))
+    }
+
+    /// `<p>/state/rework/`: every rework owed.
+    pub fn rework_prefix(&self) -> String {
+        format!("{}/state/rework/", self.id)
+    }
+
+    /// `<p>/state/rework/<u>/`: the reworks u owes.
+    pub fn rework_user_prefix(&self, user: &str) -> Result<String, KeyError> {
+        Ok(format!("{}{}/", self.rework_prefix(), seg("user", user)?))
+    }
+
+    /// `<p>/state/rework/<u>/<t>`: u owes a rework of t.
+    pub fn rework(&self, user: &str, task: &str) -> Result<String, KeyError> {
+        Ok(format!(
+            "{}{}",
+            self.rework_user_prefix(user)?,
+            seg("task id", task)?
+        ))
+    }
+
+    /// `(user, task)` of a rework marker.
+    pub fn parse_rework<'a>(&self, key: &'a str) -> Option<(&'a str, &'a str)> {
+        let rest = key.strip_prefix(&self.rework_prefix())?;
+        let (user, task) = rest.split_once('/')?;
+        (check_segment(task).is_ok() && check_segment(user).is_ok()).then_some((user, task))
+    }
+
+    /// `<p>/state/accepted/`: every acceptance.
+    pub fn accepted_records_prefix(&self) -> String {
+        format!("{}/state/accepted/", self.id)
+    }
+
+    /// `<p>/state/accepted/<t>.json`: the acceptance of t.
+    pub fn accepted_record(&self, task: &str) -> Result<String, KeyError> {
+        Ok(format!(
+            "{}{}.json",
+            self.accepted_records_prefix(),
+            seg("task id", task)?
+        ))
+    }
+
+    /// The task of an acceptance record's key.
+    pub fn parse_accepted_record<'a>(&self, key: &'a str) -> Option<&'a str> {
+        let task = key
+            .strip_prefix(&self.accepted_records_prefix())?
+            .strip_suffix(".json")?;
+        check_segment(task).ok().map(|()| task)
+    }
+
+    /// `<p>/accepted/<t>.json`: the accepted result of t.
+    pub fn accepted(&self, task: &str) -> Result<String, KeyError> {
+        Ok(format!(
+            "{}/accepted/{}.json",
+            self.id,
+            seg("task id", task)?
+        ))
+    }
+
     /// `<p>/state/classes/<c>/` or `<p>/state/tags/<g>/`: every submitted result holding `name`.
     pub fn index_prefix(&self, index: Index, name: &str) -> String {
         format!("{}/state/{}/{}/", self.id, index.dir(), name_segment(name))
@@ -283,6 +354,9 @@ pub enum ProjectPath<'a> {
     State,
     /// `<p>/datasets/…`: built datasets.
     Datasets,
+    /// `<p>/accepted/<t>.json`: accepted results (read by reviewers and managers, written by
+    /// the server when a task is accepted).
+    Accepted,
     /// Anything else.
     Other,
 }
@@ -305,6 +379,7 @@ pub fn classify(key: &str) -> (Option<&str>, ProjectPath<'_>) {
         ["target", task, owner, _, ..] => ProjectPath::Result { task, owner },
         ["target", ..] => ProjectPath::BadResult,
         ["state", ..] if project.is_some() => ProjectPath::State,
+        ["accepted", _] if project.is_some() => ProjectPath::Accepted,
         ["datasets", _, ..] if project.is_some() => ProjectPath::Datasets,
         _ => ProjectPath::Other,
     };

@@ -1,7 +1,7 @@
 //! A team on one bucket, without IO: who may do what ([`roles`]), what a project is
 //! ([`project`], the `project.json` a manager edits), where each fact lives in the bucket
-//! ([`layout`]), how "next task" picks a slot and how leases expire ([`assign`]), and the
-//! bodies of the team endpoints ([`wire`]).
+//! ([`layout`]), how "next task" picks a slot and how leases expire ([`assign`]), review and
+//! rework ([`review`]), and the bodies of the team endpoints ([`wire`]).
 //!
 //! The bucket is the only store. Assignment is atomic because every claim is a conditional
 //! write on S3 itself (`If-None-Match: *` to take a free slot, `If-Match: <etag>` to take over
@@ -16,6 +16,7 @@ pub mod layout;
 pub mod merge;
 pub mod progress;
 pub mod project;
+pub mod review;
 pub mod roles;
 pub mod wire;
 

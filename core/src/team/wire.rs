@@ -74,7 +74,7 @@ impl TaskStatus {
 }
 
 /// A task handed to the caller: answer of `next`, `open` and `assign`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskGrant {
     /// The project.
     pub project: String,
@@ -100,10 +100,13 @@ pub struct TaskGrant {
     pub lease_until: String,
     /// Length of the lease in seconds (renew at a third of it).
     pub lease_secs: u64,
+    /// The review that sent the task back, when it is given for rework.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<super::review::ReviewRecord>,
 }
 
 /// `next` answer: a task, or none left for this person.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NextAnswer {
     /// The task given, or `None` when nothing is left for the caller.
     pub task: Option<TaskGrant>,
@@ -122,6 +125,9 @@ pub struct SubmitRequest {
     /// Time the person actively worked on the task, in milliseconds (idle time excluded).
     #[serde(default)]
     pub active_ms: u64,
+    /// Issues of the review that sent it back which the person resolved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<String>,
 }
 
 /// What `state/slots/<t>/<n>.done` holds.

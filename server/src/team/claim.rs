@@ -306,7 +306,7 @@ impl Team {
     }
 
     /// The grant of a task `user` holds (or held, with `status`).
-    async fn grant(
+    pub(super) async fn grant(
         &self,
         m: &Member,
         user: &str,
@@ -334,6 +334,7 @@ impl Team {
             status,
             lease_until,
             lease_secs: m.project.lease_secs,
+            review: None,
         })
     }
 
@@ -356,6 +357,19 @@ impl Team {
                 return Ok(NextAnswer { task: Some(grant) });
             }
         }
+        // Then work sent back by a reviewer, before anything new.
+        let reworks = m.keys.rework_user_prefix(&user).map_err(bad_key)?;
+        if let Some(task) = self
+            .s3()
+            .list(&reworks)
+            .await?
+            .iter()
+            .find_map(|o| m.keys.parse_rework(&o.key).map(|(_, t)| t.to_owned()))
+        {
+            return Ok(NextAnswer {
+                task: Some(self.rework_grant(m, &user, &task).await?),
+            });
+        }
         let Some((task, slot)) = self.claim(m, &user, None, None).await? else {
             return Ok(NextAnswer { task: None });
         };
@@ -364,6 +378,21 @@ impl Team {
             .grant(m, &user, &task, slot, TaskStatus::InProgress, until)
             .await?;
         Ok(NextAnswer { task: Some(grant) })
+    }
+
+    /// The grant of a task `user` must rework, with the review that sent it back.
+    async fn rework_grant(
+        &self,
+        m: &Member,
+        user: &str,
+        task: &str,
+    ) -> Result<TaskGrant, ApiError> {
+        let slot = self.submitted_slot(m, user, task).await?.unwrap_or(0);
+        let mut grant = self
+            .grant(m, user, task, slot, TaskStatus::Rework, String::new())
+            .await?;
+        grant.review = self.review_of(m, user, task).await?;
+        Ok(grant)
     }
 
     async fn resume(
@@ -401,8 +430,12 @@ impl Team {
             return Ok(grant);
         }
         if let Some(slot) = self.submitted_slot(m, &user, task).await? {
+            let status = self.reviewed_status(m, &user, task).await?;
+            if status == TaskStatus::Rework {
+                return self.rework_grant(m, &user, task).await;
+            }
             return self
-                .grant(m, &user, task, slot, TaskStatus::Submitted, String::new())
+                .grant(m, &user, task, slot, status, String::new())
                 .await;
         }
         match self.claim(m, &user, Some(task), None).await? {

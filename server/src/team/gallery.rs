@@ -60,12 +60,7 @@ impl Team {
         let now = self.now().as_second();
         let states = slot_states(&self.slot_listing(m).await?, m.project.lease_secs, now);
         let open = self.open_markers(m).await?;
-        let submitted: Vec<(String, String)> = self
-            .submissions(m)
-            .await?
-            .into_iter()
-            .map(|(t, u, _)| (t, u))
-            .collect();
+        let submitted = self.reviewed(m).await?;
         let with_class = match &q.class {
             Some(c) => Some(self.indexed(m, Index::Class, c).await?),
             None => None,

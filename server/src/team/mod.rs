@@ -10,6 +10,7 @@
 mod claim;
 mod gallery;
 mod report;
+mod review;
 
 use std::collections::HashMap;
 use std::sync::Mutex;

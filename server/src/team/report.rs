@@ -30,7 +30,8 @@ impl Team {
     }
 
     /// `POST /projects/<p>/tasks/<t>/submit`: marks the caller's slot done once their result
-    /// is in the bucket. Submitting again is harmless.
+    /// is in the bucket; for a rework, notes the issues resolved and puts the task back in the
+    /// review queue. Submitting again is harmless.
     pub async fn submit(
         &self,
         m: &Member,
@@ -45,13 +46,19 @@ impl Team {
             slot: Some(slot),
             lease_until: None,
         };
-        let Some((slot, _)) = self.held(m, &user, task).await? else {
-            return match self.submitted_slot(m, &user, task).await? {
-                Some(slot) => Ok(answer(slot)),
-                None => Err(ApiError::Conflict(format!(
-                    "user {user:?} does not hold task {task:?}: open it (or ask for the next task) first"
-                ))),
-            };
+        let held = self.held(m, &user, task).await?;
+        let rework = held.is_none() && self.owes_rework(m, &user, task).await?;
+        let slot = match (&held, rework) {
+            (Some((slot, _)), _) => *slot,
+            (None, true) => self.submitted_slot(m, &user, task).await?.unwrap_or(0),
+            (None, false) => {
+                return match self.submitted_slot(m, &user, task).await? {
+                    Some(slot) => Ok(answer(slot)),
+                    None => Err(ApiError::Conflict(format!(
+                        "user {user:?} does not hold task {task:?}: open it (or ask for the next task) first"
+                    ))),
+                }
+            }
         };
         let result = m.keys.result(task, &user).map_err(bad_key)?;
         let Some(object) = self.s3().get(&result).await? else {
@@ -67,30 +74,49 @@ impl Team {
         let record = DoneRecord {
             user: user.clone(),
             at: self.now().to_string(),
-            active_ms: req.active_ms,
+            active_ms: before.as_ref().map_or(0, |b| b.active_ms) + req.active_ms,
             slot,
             classes,
             tags,
         };
         self.index(m, task, &user, before.as_ref(), &record).await?;
         let body = serde_json::to_vec(&record).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let slot_key = m.keys.slot(task, slot).map_err(bad_key)?;
-        // The slot's marker first: once it exists the slot can never expire back to the pool.
-        self.s3()
-            .put(
-                &format!("{slot_key}.done"),
-                "application/json",
-                body.clone(),
-                &Precondition::None,
-            )
-            .await?;
+        if held.is_some() {
+            let slot_key = m.keys.slot(task, slot).map_err(bad_key)?;
+            // The slot's marker first: once it exists the slot can never expire back to the pool.
+            self.s3()
+                .put(
+                    &format!("{slot_key}.done"),
+                    "application/json",
+                    body.clone(),
+                    &Precondition::None,
+                )
+                .await?;
+        }
         let done = m.keys.done(task, &user).map_err(bad_key)?;
         self.s3()
             .put(&done, "application/json", body, &Precondition::None)
             .await?;
-        self.s3()
-            .delete(&m.keys.open(&user, task, slot).map_err(bad_key)?)
-            .await?;
+        if held.is_some() {
+            self.s3()
+                .delete(&m.keys.open(&user, task, slot).map_err(bad_key)?)
+                .await?;
+        }
+        if rework {
+            // The issues the person resolved are noted on the review; the task waits for a
+            // reviewer again.
+            if let Some(mut review) = self.review_of(m, &user, task).await? {
+                for issue in &mut review.issues {
+                    if req.resolved.contains(&issue.id) {
+                        issue.resolved = true;
+                    }
+                }
+                self.write_review(m, task, &review).await?;
+            }
+            self.s3()
+                .delete(&m.keys.rework(&user, task).map_err(bad_key)?)
+                .await?;
+        }
         Ok(answer(slot))
     }
 
@@ -176,7 +202,7 @@ impl Team {
             lease_until: None,
         };
         if let Some(slot) = self.submitted_slot(m, &user, task).await? {
-            answer.status = TaskStatus::Submitted;
+            answer.status = self.reviewed_status(m, &user, task).await?;
             answer.slot = Some(slot);
         } else if let Some((slot, _)) = self.held(m, &user, task).await? {
             let key = m.keys.slot(task, slot).map_err(bad_key)?;
