@@ -27,6 +27,9 @@ pub struct ZipOptions {
     /// Every image this browser holds rather than only the open one.
     #[serde(default)]
     pub all: bool,
+    /// Every accepted result of the project (from the bucket) instead.
+    #[serde(default)]
+    pub accepted: bool,
 }
 
 fn yes() -> bool {
@@ -59,7 +62,8 @@ pub fn export_text(runtime: &Runtime, format: &str) -> Result<String, String> {
     archive::main_text(format, &out).map_err(|e| e.to_string())
 }
 
-/// The open task (or, with `all`, every task this browser holds) exported as a zip archive;
+/// The open task (or, with `all`, every task this browser holds, or with `accepted`, every
+/// accepted result of the project) exported as a zip archive;
 /// `progress(done, total)` is called per image read and per archive entry. Images whose size is
 /// not known yet (never opened) are read to learn it.
 pub async fn export_zip(
@@ -68,7 +72,9 @@ pub async fn export_zip(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Vec<u8>, String> {
     let format = parse_format(&options.format)?;
-    let mut tasks = if options.all {
+    let mut tasks = if options.accepted {
+        crate::app::review::accepted_tasks(runtime).await?
+    } else if options.all {
         let (tasks, problems) = crate::export::every_task(runtime).await;
         if let Some(problem) = problems.first() {
             return Err(format!("Could not read every stored task: {problem}"));

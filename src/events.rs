@@ -20,6 +20,9 @@ pub enum EventName {
     Upload,
     /// A team task opened; detail: `{id, project, status, slot, leaseUntil}`.
     Task,
+    /// A review decision reached the bucket; detail: `{task, decision, user?, from?, issues}`
+    /// (`decision` is `accepted` or `rejected`).
+    Review,
     /// Something went wrong; detail: a message naming what and where.
     Error,
 }
@@ -33,6 +36,7 @@ impl EventName {
             "save" => Self::Save,
             "upload" => Self::Upload,
             "task" => Self::Task,
+            "review" => Self::Review,
             "error" => Self::Error,
             _ => return None,
         })

@@ -152,8 +152,11 @@ async function start() {
   window.lasso = editor;
   if (signedIn) signedIn.session.onRefresh((token) => editor.setToken(token));
   if (cloud && cloud.project) {
+    // Annotators (and managers) start on their next task; a reviewer starts with the queue.
+    const roles = editor.project()?.roles || [];
     try {
-      await editor.nextTask();
+      if (roles.includes("annotator") || roles.includes("manager")) await editor.nextTask();
+      else if (roles.includes("reviewer")) await editor.reviewQueue();
     } catch (e) {
       console.error("Lasso: no task opened:", e);
     }

@@ -25,6 +25,7 @@
 use crate::document::Document;
 
 pub mod frame;
+pub mod outline;
 use crate::model::{AnnotationId, MaskRle, Origin, Point, Shape};
 use std::collections::HashMap;
 

@@ -8,6 +8,7 @@
 
 pub mod journal;
 pub mod open;
+pub mod review;
 pub mod team;
 
 use crate::cloud::{Cloud, UploadStatus};
@@ -70,6 +71,8 @@ pub struct Runtime {
     pub team: RefCell<Option<Rc<team::TeamSession>>>,
     /// What the team panel shows (empty without a project).
     pub team_view: RwSignal<team::TeamView>,
+    /// What the review panel and the canvas overlay show (empty outside a review).
+    pub review_view: RwSignal<review::ReviewView>,
     journal: journal::JournalQueue,
 }
 
@@ -134,6 +137,7 @@ impl Runtime {
             render: Rc::new(RefCell::new(RenderState::default())),
             team: RefCell::new(None),
             team_view: RwSignal::new(team::TeamView::default()),
+            review_view: RwSignal::new(review::ReviewView::default()),
             journal: journal::JournalQueue::default(),
         })
     }

@@ -32,6 +32,8 @@ pub struct TeamView {
     pub busy: bool,
     /// Nothing is left for this person.
     pub done: bool,
+    /// Issues of a rework the person marked resolved.
+    pub resolved: Vec<String>,
 }
 
 /// The team side of one editor.
@@ -69,7 +71,7 @@ impl TeamSession {
     }
 }
 
-fn team_of(runtime: &Runtime) -> Result<Rc<TeamSession>, String> {
+pub(super) fn team_of(runtime: &Runtime) -> Result<Rc<TeamSession>, String> {
     runtime
         .team
         .borrow()
@@ -77,7 +79,7 @@ fn team_of(runtime: &Runtime) -> Result<Rc<TeamSession>, String> {
         .ok_or_else(|| "this editor was mounted without options.cloud.project".into())
 }
 
-fn cloud_of(runtime: &Runtime) -> Result<Rc<crate::cloud::Cloud>, String> {
+pub(super) fn cloud_of(runtime: &Runtime) -> Result<Rc<crate::cloud::Cloud>, String> {
     runtime
         .cloud()
         .ok_or_else(|| "this editor was mounted without options.cloud".into())
@@ -138,7 +140,7 @@ pub async fn next_task(runtime: &Rc<Runtime>) -> Result<Option<String>, String> 
     match grant.map_err(|e| format!("Cannot get the next task: {e}"))? {
         Some(grant) => {
             let id = grant.task.clone();
-            open_grant(runtime, grant).await?;
+            open_grant(runtime, grant, None).await?;
             Ok(Some(id))
         }
         None => {
@@ -154,19 +156,24 @@ pub async fn open_project_task(runtime: &Rc<Runtime>, id: &str) -> Result<(), St
     let grant = api::open(&cloud, &team.project, id)
         .await
         .map_err(|e| format!("Cannot open task {id}: {e}"))?;
-    open_grant(runtime, grant).await
+    open_grant(runtime, grant, None).await
 }
 
-fn parse_task(text: &str, what: &str) -> Result<Task, String> {
+pub(super) fn parse_task(text: &str, what: &str) -> Result<Task, String> {
     let mut json = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut json)
         .map_err(|e| format!("{what}: invalid value at {}: {}", e.path(), e.inner()))
 }
 
 /// Opens a granted task: this browser's copy if it has one, else the person's result from the
-/// bucket, else the manifest; when the bucket's result changed since this browser last saw it,
+/// bucket, else `start`'s shapes and tags (a reviewer's copy begins as the work under review),
+/// else the manifest; when the bucket's result changed since this browser last saw it,
 /// both are merged (see `lasso_core::team::merge`).
-async fn open_grant(runtime: &Rc<Runtime>, grant: TaskGrant) -> Result<(), String> {
+pub(super) async fn open_grant(
+    runtime: &Rc<Runtime>,
+    grant: TaskGrant,
+    start: Option<&Task>,
+) -> Result<(), String> {
     let (team, cloud) = (team_of(runtime)?, cloud_of(runtime)?);
     let (manifest, _) = api::fetch_signed(&grant.manifest_url)
         .await
@@ -211,6 +218,11 @@ async fn open_grant(runtime: &Rc<Runtime>, grant: TaskGrant) -> Result<(), Strin
             }
         }
         (None, _) => {
+            let mut manifest = manifest;
+            if let (Some(start), false) = (start, local) {
+                manifest.annotations = start.annotations.clone();
+                manifest.tags = start.tags.clone();
+            }
             open_task(runtime, manifest).await?;
             if known.is_none() {
                 note_base(runtime, &grant.result_key, None, String::new()).await;
@@ -224,6 +236,7 @@ async fn open_grant(runtime: &Rc<Runtime>, grant: TaskGrant) -> Result<(), Strin
     team.view.update(|v| {
         v.grant = Some(grant.clone());
         v.done = false;
+        v.resolved.clear();
     });
     keep_lease(runtime, &team, &grant);
     emit_task(runtime, &grant);
@@ -402,11 +415,32 @@ fn stop_lease(team: &TeamSession) {
 pub async fn submit(runtime: &Rc<Runtime>) -> Result<StatusAnswer, String> {
     let (team, cloud) = (team_of(runtime)?, cloud_of(runtime)?);
     let grant = team.grant().ok_or("no team task is open")?;
+    let resolved = team.view.with_untracked(|v| v.resolved.clone());
+    if let Some(review) = grant
+        .review
+        .as_ref()
+        .filter(|_| grant.status == TaskStatus::Rework)
+    {
+        let open = review
+            .issues
+            .iter()
+            .filter(|i| !i.resolved && !resolved.contains(&i.id))
+            .count();
+        if open > 0 {
+            return Err(format!(
+                "Task {} is not submitted: resolve the {open} open issue(s) the reviewer pinned first.",
+                grant.task
+            ));
+        }
+    }
     team.view.update(|v| v.busy = true);
     let result = async {
         wait_uploaded(runtime, &cloud, &grant).await?;
-        let active = team.clock.borrow().active_ms();
-        api::submit(&cloud, &grant.project, &grant.task, active)
+        let request = lasso_core::team::wire::SubmitRequest {
+            active_ms: team.clock.borrow().active_ms(),
+            resolved,
+        };
+        api::submit(&cloud, &grant.project, &grant.task, &request)
             .await
             .map_err(|e| format!("Cannot submit task {}: {e}", grant.task))
     }
@@ -423,8 +457,18 @@ pub async fn submit(runtime: &Rc<Runtime>) -> Result<StatusAnswer, String> {
     result
 }
 
+/// Marks an issue of the rework resolved (or open again).
+pub fn resolve_issue(runtime: &Runtime, id: &str, resolved: bool) {
+    runtime.team_view.update(|v| {
+        v.resolved.retain(|r| r != id);
+        if resolved {
+            v.resolved.push(id.to_owned());
+        }
+    });
+}
+
 /// Waits until the journal holds every edit and no upload of the task's result is queued.
-async fn wait_uploaded(
+pub(super) async fn wait_uploaded(
     runtime: &Rc<Runtime>,
     cloud: &crate::cloud::Cloud,
     grant: &TaskGrant,

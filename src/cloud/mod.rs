@@ -8,6 +8,7 @@
 
 pub mod http;
 pub mod queue;
+pub mod review;
 mod send;
 pub mod team;
 

@@ -42,7 +42,7 @@ fn check(reply: Result<Reply, String>, path: &str) -> Result<String, TeamError> 
     }
 }
 
-async fn call<R: DeserializeOwned>(
+pub(super) async fn call<R: DeserializeOwned>(
     cloud: &Cloud,
     method: &str,
     path: &str,
@@ -66,7 +66,7 @@ async fn call<R: DeserializeOwned>(
 
 /// Segments of a path are ids checked by the key rule, so they need no escaping; anything
 /// else is refused before it reaches a URL.
-fn segment(what: &str, value: &str) -> Result<String, TeamError> {
+pub(super) fn segment(what: &str, value: &str) -> Result<String, TeamError> {
     lasso_core::cloud::keys::check_segment(value)
         .map(|()| value.to_string())
         .map_err(|why| TeamError {
@@ -154,10 +154,10 @@ pub async fn submit(
     cloud: &Cloud,
     project: &str,
     task: &str,
-    active_ms: u64,
+    request: &SubmitRequest,
 ) -> Result<StatusAnswer, TeamError> {
     let (p, t) = (segment("project", project)?, segment("task", task)?);
-    let body = serde_json::to_string(&SubmitRequest { active_ms }).map_err(|e| TeamError {
+    let body = serde_json::to_string(request).map_err(|e| TeamError {
         status: None,
         message: e.to_string(),
     })?;

@@ -20,6 +20,7 @@
 //! when a later write succeeds (see [`events::EventName::Save`]).
 
 mod cloud_api;
+mod review_api;
 mod team_api;
 
 use crate::app::Runtime;

@@ -7,11 +7,11 @@ use crate::app::team;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-fn js_error(e: String) -> JsValue {
+pub(super) fn js_error(e: String) -> JsValue {
     JsValue::from_str(&e)
 }
 
-fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+pub(super) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(value).map_err(|e| js_error(e.to_string()))?;
     js_sys::JSON::parse(&text)
 }

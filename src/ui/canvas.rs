@@ -208,6 +208,7 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
                 on:wheel=wheel
                 on:contextmenu=move |ev| ev.prevent_default()
             ></canvas>
+            <super::review::ReviewOverlay runtime=Rc::clone(&runtime)/>
             <super::minimap::Minimap runtime=Rc::clone(&runtime)/>
         </div>
     }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 
 /// Hands `bytes` to the browser as a download named `name` through a Blob URL.
-fn download(bytes: &[u8], name: &str) -> Result<(), String> {
+pub(super) fn download(bytes: &[u8], name: &str) -> Result<(), String> {
     let describe = |e: wasm_bindgen::JsValue| format!("{e:?}");
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
     let props = web_sys::BlobPropertyBag::new();
@@ -78,6 +78,7 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
             split: split.get_untracked().then(|| ratios.get_untracked()),
             seed: seed.get_untracked(),
             all: all.get_untracked(),
+            accepted: false,
         };
         progress.set(Some((0, 1)));
         wasm_bindgen_futures::spawn_local(async move {

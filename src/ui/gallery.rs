@@ -15,6 +15,8 @@ fn status_of(value: &str) -> Option<TaskStatus> {
         "new" => Some(TaskStatus::New),
         "in_progress" => Some(TaskStatus::InProgress),
         "submitted" => Some(TaskStatus::Submitted),
+        "rework" => Some(TaskStatus::Rework),
+        "accepted" => Some(TaskStatus::Accepted),
         _ => None,
     }
 }
@@ -125,6 +127,8 @@ pub fn Gallery(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
                             <option value="new">"new"</option>
                             <option value="in_progress">"in progress"</option>
                             <option value="submitted">"submitted"</option>
+                            <option value="rework">"rework"</option>
+                            <option value="accepted">"accepted"</option>
                         </select>
                     </label>
                     <label>"Class "

@@ -12,6 +12,7 @@ mod local;
 mod minimap;
 mod predictions;
 mod project_editor;
+mod review;
 mod storage;
 mod team;
 mod uploads;

@@ -25,6 +25,20 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let gallery_runtime = Rc::clone(&runtime);
     let editor_open = RwSignal::new(false);
     let editor_runtime = Rc::clone(&runtime);
+    let review_open = RwSignal::new(false);
+    // Someone who reviews but does not annotate starts with the review panel open.
+    Effect::new(move |_| {
+        let reviewer_only = view_signal.with(|v| {
+            v.project
+                .as_ref()
+                .is_some_and(|p| p.roles.may_review() && !p.roles.may_annotate())
+        });
+        if reviewer_only {
+            review_open.set(true);
+        }
+    });
+    let review_runtime = Rc::clone(&runtime);
+    let rework_runtime = SendWrapper::new(Rc::clone(&runtime));
     let examples = example_urls(&runtime);
     let runtime = SendWrapper::new(runtime);
     let (r_next, r_submit, r_progress) = (runtime.clone(), runtime.clone(), runtime.clone());
@@ -66,9 +80,9 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let can_submit = move || {
         view_signal.with(|v| {
             !v.busy
-                && v.grant
-                    .as_ref()
-                    .is_some_and(|g| g.status == TaskStatus::InProgress)
+                && v.grant.as_ref().is_some_and(|g| {
+                    matches!(g.status, TaskStatus::InProgress | TaskStatus::Rework)
+                })
         })
     };
     view! {
@@ -124,11 +138,64 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
                         style:display=move || if manager() { "" } else { "none" }
                         on:click=on_progress.clone()>"Progress"</button>
                 </div>
+                <button class="lasso-team-review-button"
+                    style:display=move || if reviewer() { "" } else { "none" }
+                    on:click=move |_| review_open.update(|o| *o = !*o)>"Review"</button>
+                <Rework runtime=Rc::clone(&rework_runtime)/>
                 {move || progress.get().map(progress_table)}
             </section>
         </Show>
+        <super::review::ReviewPanel runtime=review_runtime open=review_open/>
         <super::gallery::Gallery runtime=gallery_runtime open=gallery_open/>
         <super::project_editor::ProjectEditor runtime=editor_runtime open=editor_open/>
+    }
+}
+
+/// A task given back for rework: the reviewer's comment and issues, each marked resolved by
+/// the annotator before they submit again.
+#[component]
+fn Rework(runtime: Rc<Runtime>) -> impl IntoView {
+    let view_signal = runtime.team_view;
+    let runtime = SendWrapper::new(runtime);
+    let review = move || {
+        view_signal.with(|v| {
+            v.grant
+                .as_ref()
+                .filter(|g| g.status == TaskStatus::Rework)
+                .and_then(|g| g.review.clone())
+        })
+    };
+    view! {
+        {move || review().map(|r| {
+            let runtime = runtime.clone();
+            let rows = r.issues.iter().enumerate().map(|(n, i)| {
+                let id = i.id.clone();
+                let key = i.id.clone();
+                let done_before = i.resolved;
+                let runtime = runtime.clone();
+                let checked = {
+                    let id = id.clone();
+                    move || done_before || view_signal.with(|v| v.resolved.contains(&id))
+                };
+                view! {
+                    <li class="lasso-rework-issue" data-issue=key>
+                        <label>
+                            <input type="checkbox" class="lasso-rework-resolve" prop:checked=checked
+                                prop:disabled=done_before
+                                on:change=move |ev| team::resolve_issue(&runtime, &id, event_target_checked(&ev))/>
+                            {format!("{}. {}", n + 1, i.text)}
+                            {i.annotation.clone().map(|a| format!(" (shape {a})")).unwrap_or_default()}
+                        </label>
+                    </li>
+                }
+            }).collect::<Vec<_>>();
+            view! {
+                <div class="lasso-rework" role="note">
+                    <p class="lasso-rework-comment">{format!("Returned by {} for rework: {}", r.by, r.comment)}</p>
+                    <ol>{rows}</ol>
+                </div>
+            }
+        })}
     }
 }
 

@@ -10,6 +10,7 @@
 
 pub mod coco_eval;
 pub mod consensus;
+pub mod disagreement;
 pub mod kappa;
 pub mod matching;
 pub mod oks;
@@ -17,6 +18,7 @@ pub mod report;
 
 pub use coco_eval::{coco_scores, ApFigures, CocoSummary, IouType};
 pub use consensus::{consensus, consensus_tasks, ConsensusOptions, DatasetConsensus};
+pub use disagreement::{image_agreement, ImageAgreement};
 pub use kappa::{cohen_kappa, fleiss_kappa, krippendorff_alpha};
 pub use matching::{match_annotations, match_by_iou, Match, PairStats};
 pub use oks::{oks, sigmas_for, COCO_SIGMAS};

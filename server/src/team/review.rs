@@ -206,7 +206,8 @@ impl Team {
         };
         let reviewer = m.user.name().to_owned();
         let grant = self
-            .grant(m, &reviewer, task, 0, TaskStatus::InProgress, String::new())
+            // No lease: a reviewer's copy is nobody's slot.
+            .grant(m, &reviewer, task, 0, TaskStatus::New, String::new())
             .await?;
         Ok(ReviewBundle {
             grant,

@@ -1,0 +1,168 @@
+// Review against `lasso-server dev` and its real S3 store, each person in their own browser
+// context: two annotators label one task differently; the reviewer sees both layers and the
+// disagreement, pins an issue and rejects one result; the annotator's next task is the rework
+// with the issue on the canvas; after the fix the reviewer corrects and accepts; the accepted
+// result is what the project's export holds.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { serveStatic, launch, dragImage, imageToPage, artifact, eventually, ROOT } from "./support.js";
+import { startServer, tempDataDir, s3Get, appUrl } from "./cloud.js";
+
+const SAMPLES = path.join(ROOT, "www/samples");
+const USERS = [
+  { user: "ann", token: "ann-token-0001", roles: ["annotator"] },
+  { user: "ben", token: "ben-token-0002", roles: ["annotator"] },
+  { user: "rita", token: "rita-token-003", roles: ["reviewer"] },
+];
+
+let web, browser;
+before(async () => {
+  web = await serveStatic();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await web?.close();
+});
+
+async function openAs(context, server, user) {
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  await page.goto(appUrl(web.url, server, user, "demo"));
+  await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+  return page;
+}
+
+async function drawBox(page, x, y, w = 40, h = 30) {
+  await page.keyboard.press("b");
+  await dragImage(page, [x, y], [x + w, y + h]);
+}
+
+const status = (page) => page.locator(".lasso-team-status").getAttribute("data-status");
+
+async function submit(page) {
+  await page.locator(".lasso-team-submit").click();
+  await page.waitForSelector('.lasso-team-status[data-status="submitted"]', { timeout: 40000 });
+}
+
+test("reject with a pinned issue, rework, correct and accept; the export holds the accepted result", async () => {
+  const server = await startServer({ dataDir: tempDataDir(), seed: SAMPLES, users: USERS, project: "demo", overlap: 2 });
+  const contexts = [];
+  const open = async (user) => {
+    const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    contexts.push(c);
+    return openAs(c, server, user);
+  };
+  try {
+    const ann = await open("ann");
+    const ben = await open("ben");
+    const task = await ann.locator(".lasso-team-status").getAttribute("data-task");
+    assert.equal(await ben.locator(".lasso-team-status").getAttribute("data-task"), task, "overlap 2: one task for both");
+    // ann draws two boxes, ben only the first (a little off).
+    for (const page of [ann, ben]) await page.waitForFunction(() => window.lasso.viewport().imageReady);
+    await drawBox(ann, 20, 20);
+    await drawBox(ann, 150, 60);
+    await drawBox(ben, 22, 22);
+    await submit(ann);
+    await submit(ben);
+
+    // rita reviews: the panel opens with the queue; both results are layers.
+    const rita = await open("rita");
+    await rita.evaluate(() => {
+      window.reviews = [];
+      window.lasso.on("review", (d) => window.reviews.push(d));
+    });
+    const item = rita.locator(`.lasso-review-queue-item[data-task="${task}"] button`);
+    await item.click();
+    await rita.waitForSelector(".lasso-review-layer[data-user=ben]");
+    await rita.waitForFunction(() => window.lasso.viewport().imageReady);
+    assert.equal(await rita.locator(".lasso-review-layer").count(), 2);
+    assert.equal(await rita.locator(".lasso-review-shape").count(), 3);
+    const agreement = await rita.evaluate(() => window.lasso.agreement());
+    assert.equal(agreement.pairs[0].figures.matched, 1);
+    // ann's second box, which ben did not draw, is marked, where it is on the image.
+    const flagged = rita.locator('.lasso-review-flag[data-user="ann"]');
+    assert.ok((await flagged.count()) >= 1);
+    const lone = await rita.evaluate(() => window.lasso.annotations().find((a) => a.shape.x0 > 100).id);
+    const flagBox = await rita.locator(`.lasso-review-flag[data-annotation="${lone}"]`).boundingBox();
+    // (Its box on the page includes the marking's glow, so the centres are compared.)
+    const centre = await imageToPage(rita, 170, 75);
+    const [cx, cy] = [flagBox.x + flagBox.width / 2, flagBox.y + flagBox.height / 2];
+    assert.ok(Math.abs(cx - centre.x) < 3 && Math.abs(cy - centre.y) < 3, JSON.stringify({ flagBox, centre }));
+    await rita.locator(".lasso-stage").screenshot({ path: artifact("review-layers.png") });
+    // Toggling a layer hides its outlines.
+    await rita.locator('.lasso-review-layer[data-user="ann"] .lasso-review-layer-toggle').uncheck();
+    assert.equal(await rita.locator('.lasso-review-shape[data-user="ann"]').count(), 0);
+    await rita.locator(".lasso-review-all-layers").click();
+    assert.equal(await rita.locator(".lasso-review-shape").count(), 3);
+
+    // She sends ben's result back with an issue pinned where his car is missing.
+    await rita.locator('.lasso-review-layer[data-user="ben"] .lasso-review-target').check();
+    await rita.locator(".lasso-review-pin").click();
+    const at = await imageToPage(rita, 170, 75);
+    await rita.mouse.click(at.x, at.y);
+    await rita.locator(".lasso-review-issue-text").fill("missing car here");
+    await rita.locator(".lasso-review-issue-add").click();
+    assert.equal(await rita.locator(".lasso-review-issue-list li").count(), 1);
+    await rita.locator(".lasso-review-comment").fill("one car short");
+    await rita.locator(".lasso-review-reject").click();
+    await rita.waitForSelector('.lasso-review-layer[data-user="ben"][data-status="rework"]');
+    assert.deepEqual(await rita.evaluate(() => window.reviews.map((r) => [r.decision, r.user])), [["rejected", "ben"]]);
+
+    // ben's next task is the rework, the issue pinned on his canvas.
+    await ben.locator(".lasso-team-next").click();
+    await ben.waitForSelector('.lasso-team-status[data-status="rework"]');
+    assert.equal(await ben.locator(".lasso-team-status").getAttribute("data-task"), task);
+    assert.match(await ben.locator(".lasso-rework-comment").textContent(), /one car short/);
+    await ben.waitForFunction(() => window.lasso.viewport().imageReady);
+    const pin = await ben.locator('.lasso-pin[data-issue="i1"] circle').boundingBox();
+    const where = await imageToPage(ben, 170, 75);
+    assert.ok(Math.abs(pin.x + pin.width / 2 - where.x) < 3 && Math.abs(pin.y + pin.height / 2 - where.y) < 3);
+    await ben.locator(".lasso-stage").screenshot({ path: artifact("review-rework.png") });
+    // Submitting before the issue is resolved is refused, and says why.
+    await ben.locator(".lasso-team-submit").click();
+    await ben.waitForSelector(".lasso-banner:has-text('resolve the 1 open issue')");
+    await drawBox(ben, 150, 60);
+    await ben.locator('.lasso-rework-issue[data-issue="i1"] .lasso-rework-resolve').check();
+    await submit(ben);
+
+    // rita opens it again: ben's layer has both cars now; she adds one they both missed in her
+    // copy and accepts.
+    await rita.locator(".lasso-review-refresh").click();
+    await rita.locator(`.lasso-review-queue-item[data-task="${task}"] button`).click();
+    await rita.waitForSelector('.lasso-review-layer[data-user="ben"][data-status="submitted"]');
+    assert.equal(await rita.locator('.lasso-review-shape[data-user="ben"]').count(), 2);
+    // Nothing is missing any more; only the loosely drawn first car (IoU 0.80) stays marked.
+    const after = await rita.evaluate(() => window.lasso.agreement().flagged);
+    assert.ok(after.every((f) => f.unmatched_by.length === 0 && f.low_iou < 0.8), JSON.stringify(after));
+    await drawBox(rita, 250, 100);
+    assert.equal(await rita.evaluate(() => window.lasso.annotations().length), 3);
+    await rita.locator(".lasso-review-accept").click();
+    await rita.waitForSelector(".lasso-review-accepted:has-text('Accepted by rita')", { timeout: 40000 });
+    const accepted = JSON.parse(s3Get(server, `demo/accepted/${task}.json`, { withBody: true }).body.toString());
+    assert.equal(accepted.annotations.length, 3);
+    assert.equal(await ann.evaluate(() => window.lasso.taskStatus()).then((s) => s.status), "accepted");
+    assert.deepEqual(await rita.evaluate(() => window.reviews.map((r) => r.decision)), ["rejected", "accepted"]);
+
+    // The project's export is the accepted result, read by pycocotools.
+    const [download] = await Promise.all([
+      rita.waitForEvent("download"),
+      rita.locator(".lasso-review-export").click(),
+    ]);
+    const zipPath = artifact("review-accepted-coco.zip");
+    await download.saveAs(zipPath);
+    const python = path.join(ROOT, ".venv", "bin", "python");
+    const loaded = JSON.parse(execFileSync(python, [path.join(ROOT, "tests", "e2e", "coco_consumer.py"), zipPath]).toString());
+    assert.equal(loaded.annotations.length, 3);
+    assert.ok(loaded.files.some((f) => f.startsWith("images/")), loaded.files.join(", "));
+    assert.ok(fs.statSync(zipPath).size > 1000);
+    for (const page of [ann, ben, rita]) assert.deepEqual(page.errors, []);
+  } finally {
+    for (const c of contexts) await c.close();
+    await server.stop();
+  }
+});
