@@ -33,6 +33,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/projects/{project}/tasks/{task}/status", get(status))
         .route("/projects/{project}/review", get(review_queue))
         .route("/projects/{project}/accepted", get(accepted))
+        .route("/projects/{project}/quality", get(quality))
         .route(
             "/projects/{project}/tasks/{task}/review",
             get(review_bundle),
@@ -249,6 +250,14 @@ async fn reject(
         let m = member(&s, &headers, &p).await?;
         let req: RejectRequest = body(&bytes)?;
         s.team().reject(&m, &t, &req).await
+    };
+    reply(r.await)
+}
+
+async fn quality(State(s): Shared, headers: HeaderMap, Path(p): Path<String>) -> Response {
+    let r = async {
+        let m = member(&s, &headers, &p).await?;
+        s.team().quality(&m).await
     };
     reply(r.await)
 }

@@ -25,12 +25,17 @@ fn person(user: &str, role: Role) -> TokenEntry {
 }
 
 async fn setup() -> Env {
+    setup_with(2).await
+}
+
+async fn setup_with(overlap: u32) -> Env {
     let env = start_with_users(
         None,
         vec![
             person("ann", Role::Annotator),
             person("ben", Role::Annotator),
             person("rita", Role::Reviewer),
+            person("lead", Role::Manager),
         ],
     )
     .await;
@@ -39,7 +44,7 @@ async fn setup() -> Env {
         labels: vec![Label::new("car", "#f00")],
         ..LabelSet::default()
     });
-    p.overlap = 2;
+    p.overlap = overlap;
     team.store("p", &p).await.unwrap();
     let keys = ProjectKeys::new("p").unwrap();
     for t in ["t1", "t2"] {
@@ -73,7 +78,9 @@ async fn upload(env: &Env, user: &str, task: &str, xs: &[f64]) {
                    "shape": {"type": "box", "x0": x, "y0": 10.0, "x1": x + 20.0, "y1": 30.0}})
         })
         .collect();
-    let body = serde_json::to_vec(&json!({"id": task, "annotations": annotations})).unwrap();
+    let image = json!({"src": format!("p/src/images/{task}.png"), "width": 100, "height": 100});
+    let body = serde_json::to_vec(&json!({"id": task, "image": image, "annotations": annotations}))
+        .unwrap();
     let key = format!("p/target/{task}/{user}.json");
     let put = env
         .presign_put(&token(user), &key, "application/json", body.len())
@@ -251,4 +258,144 @@ async fn reject_rework_resolve_and_accept_the_reviewers_copy() {
         )
         .await;
     assert_eq!(s, 403, "only the server writes accepted results");
+}
+
+/// The lead rewrites `project.json` of "p" with `change` applied, through the API (which
+/// the server's cached copy follows at once).
+async fn edit_project(env: &Env, change: impl FnOnce(&mut Project)) {
+    let (_, answer) = env.get_api("/projects/p", Some(&token("lead"))).await;
+    let mut p: Project = serde_json::from_value(answer["project"].clone()).unwrap();
+    change(&mut p);
+    let resp = reqwest::Client::new()
+        .put(format!("{}/projects/p", env.server.api_url()))
+        .bearer_auth(token("lead"))
+        .body(serde_json::to_vec(&p).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status().as_u16(),
+        200,
+        "{}",
+        resp.text().await.unwrap()
+    );
+}
+
+#[tokio::test]
+async fn gold_is_given_unannounced_and_scored_and_checks_can_block() {
+    let env = setup_with(1).await;
+    // ann labels t1; rita accepts it; the lead makes it gold for everyone.
+    let task = take_and_submit(&env, "ann", &[10.0, 50.0]).await;
+    assert_eq!(task, "t1");
+    let (s, v) = env
+        .post(
+            "/projects/p/tasks/t1/accept",
+            Some(&token("rita")),
+            &json!({"from": "ann"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    edit_project(&env, |p| {
+        p.gold.tasks = vec!["t1".into()];
+        p.gold.rate = 1.0;
+    })
+    .await;
+    // ben's next task is the gold one, on a slot above the overlap, like any other grant.
+    let (_, g) = env
+        .post("/projects/p/next", Some(&token("ben")), &json!({}))
+        .await;
+    assert_eq!(g["task"]["task"], "t1", "{g}");
+    assert_eq!(g["task"]["status"], "in_progress");
+    assert_eq!(g["task"]["slot"], 1);
+    assert!(
+        g["task"].get("gold").is_none(),
+        "nothing tells him it is gold"
+    );
+    upload(&env, "ben", "t1", &[11.0]).await;
+    let (s, v) = env
+        .post(
+            "/projects/p/tasks/t1/submit",
+            Some(&token("ben")),
+            &json!({"active_ms": 3000}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let score: Value = serde_json::from_slice(
+        &env.server
+            .presigner
+            .s3()
+            .get("p/state/gold/t1/ben.json")
+            .await
+            .unwrap()
+            .expect("a gold score")
+            .body,
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            score["reference"].as_u64(),
+            score["drawn"].as_u64(),
+            score["matched"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1))
+    );
+    // The gold task does not wait for review again.
+    let (_, q) = env
+        .get_api("/projects/p/review", Some(&token("rita")))
+        .await;
+    assert!(q["tasks"].as_array().unwrap().is_empty(), "{q}");
+    // The lead's report: ben against gold, ann's review record.
+    let (s, r) = env
+        .get_api("/projects/p/quality", Some(&token("lead")))
+        .await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["annotators"]["ben"]["gold"]["recall"], 0.5);
+    assert_eq!(r["annotators"]["ben"]["gold"]["precision"], 1.0);
+    assert_eq!(r["annotators"]["ann"]["decisions"], 1);
+    assert_eq!(r["annotators"]["ann"]["rejection_rate"], 0.0);
+    let (s, _) = env
+        .get_api("/projects/p/quality", Some(&token("rita")))
+        .await;
+    assert_eq!(s, 403, "the report is the managers'");
+    // Checks that block: a box smaller than 5 px cannot be submitted, and the answer says why.
+    edit_project(&env, |p| {
+        p.checks.min_size = Some(5.0);
+        p.checks.block = true;
+    })
+    .await;
+    let (_, g) = env
+        .post("/projects/p/next", Some(&token("ben")), &json!({}))
+        .await;
+    assert_eq!(g["task"]["task"], "t2", "no gold left for ben: {g}");
+    let body = serde_json::to_vec(&json!({"id": "t2", "image": {"src": "p/src/images/t2.png", "width": 100, "height": 100}, "annotations": [
+        {"id": "b0", "label": "car", "shape": {"type": "box", "x0": 1.0, "y0": 1.0, "x1": 3.0, "y1": 3.0}}
+    ]}))
+    .unwrap();
+    let put = env
+        .presign_put(
+            &token("ben"),
+            "p/target/t2/ben.json",
+            "application/json",
+            body.len(),
+        )
+        .await;
+    env.put(put["url"].as_str().unwrap(), Some("application/json"), body)
+        .await;
+    let (s, v) = env
+        .post(
+            "/projects/p/tasks/t2/submit",
+            Some(&token("ben")),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 409, "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("smaller than 5 px"),
+        "{v}"
+    );
+    assert_eq!(
+        status(&env, "ben", "t2").await,
+        "in_progress",
+        "nothing was marked done"
+    );
 }

@@ -329,3 +329,29 @@ pub async fn accepted_tasks(runtime: &Rc<Runtime>) -> Result<Vec<Task>, String> 
     }
     Ok(tasks)
 }
+
+/// Share of tasks that are gold once a manager first marks one, unless the project says
+/// otherwise.
+pub const DEFAULT_GOLD_RATE: f64 = 0.1;
+
+/// Makes the accepted task under review a gold task of the project (managers).
+pub async fn mark_gold(runtime: &Rc<Runtime>) -> Result<(), String> {
+    let task = open_task_id(runtime)?;
+    let accepted = runtime.review_view.with_untracked(|v| v.accepted.is_some());
+    if !accepted {
+        return Err(format!(
+            "Task {task} has no accepted result yet: accept it before making it gold."
+        ));
+    }
+    let mut project = runtime
+        .team_view
+        .with_untracked(|v| v.project.as_ref().map(|p| p.project.clone()))
+        .ok_or("the project is not read yet")?;
+    if !project.gold.tasks.contains(&task) {
+        project.gold.tasks.push(task);
+    }
+    if project.gold.rate <= 0.0 {
+        project.gold.rate = DEFAULT_GOLD_RATE;
+    }
+    super::team::save_project(runtime, project).await
+}

@@ -34,6 +34,8 @@ pub struct TeamView {
     pub done: bool,
     /// Issues of a rework the person marked resolved.
     pub resolved: Vec<String>,
+    /// What the project's checks found in the open task when last run.
+    pub failures: Option<Vec<lasso_core::quality::checks::Failure>>,
 }
 
 /// The team side of one editor.
@@ -237,6 +239,7 @@ pub(super) async fn open_grant(
         v.grant = Some(grant.clone());
         v.done = false;
         v.resolved.clear();
+        v.failures = None;
     });
     keep_lease(runtime, &team, &grant);
     emit_task(runtime, &grant);
@@ -433,6 +436,13 @@ pub async fn submit(runtime: &Rc<Runtime>) -> Result<StatusAnswer, String> {
             ));
         }
     }
+    let (failures, block) = run_checks(runtime);
+    if block && failures > 0 {
+        return Err(format!(
+            "Task {} is not submitted: {failures} of the project's checks fail (listed beside the canvas; click one to select its shape).",
+            grant.task
+        ));
+    }
     team.view.update(|v| v.busy = true);
     let result = async {
         wait_uploaded(runtime, &cloud, &grant).await?;
@@ -455,6 +465,22 @@ pub async fn submit(runtime: &Rc<Runtime>) -> Result<StatusAnswer, String> {
         stop_lease(&team);
     }
     result
+}
+
+/// Runs the project's checks on the open task and shows the failures; answers how many fail
+/// and whether they block submitting.
+pub fn run_checks(runtime: &Runtime) -> (usize, bool) {
+    let project = runtime.team_view.with_untracked(|v| v.project.clone());
+    let Some(project) = project else {
+        return (0, false);
+    };
+    let checks = &project.project.checks;
+    let failures = runtime.session.with_untracked(|s| {
+        lasso_core::quality::checks::run(s.editor.task(), &project.project.labels, checks)
+    });
+    let count = failures.len();
+    runtime.team_view.update(|v| v.failures = Some(failures));
+    (count, checks.block)
 }
 
 /// Marks an issue of the rework resolved (or open again).

@@ -62,3 +62,12 @@ pub async fn accepted(cloud: &Cloud, project: &str) -> Result<AcceptedList, Team
     let p = segment("project", project)?;
     call(cloud, "GET", &format!("/projects/{p}/accepted"), None).await
 }
+
+/// `GET /projects/<p>/quality` (managers).
+pub async fn quality(
+    cloud: &Cloud,
+    project: &str,
+) -> Result<lasso_core::quality::team_report::QualityReport, TeamError> {
+    let p = segment("project", project)?;
+    call(cloud, "GET", &format!("/projects/{p}/quality"), None).await
+}

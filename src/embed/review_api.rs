@@ -82,6 +82,21 @@ impl LassoEditor {
         to_js(&record)
     }
 
+    /// The project's quality report (managers): per annotator and per class.
+    #[wasm_bindgen(js_name = qualityReport)]
+    pub async fn quality_report(&self) -> Result<JsValue, JsValue> {
+        let (Some(cloud), Some(team)) = (self.runtime.cloud(), self.runtime.team.borrow().clone())
+        else {
+            return Err(js_error(
+                "the quality report needs options.cloud.project".into(),
+            ));
+        };
+        let report = crate::cloud::review::quality(&cloud, &team.project)
+            .await
+            .map_err(|e| js_error(e.message))?;
+        to_js(&report)
+    }
+
     /// How the annotators of the task under review agree on this image: `{threshold, strict,
     /// pairs: [{first, second, figures}], flagged: [{user, annotation, unmatched_by,
     /// low_iou?}]}`, or `null` outside a review.

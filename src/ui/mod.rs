@@ -4,6 +4,7 @@
 mod attributes;
 pub mod banner;
 mod canvas;
+mod checks;
 mod export;
 mod gallery;
 mod keys;
@@ -12,6 +13,7 @@ mod local;
 mod minimap;
 mod predictions;
 mod project_editor;
+mod quality;
 mod review;
 mod storage;
 mod team;

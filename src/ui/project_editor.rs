@@ -175,11 +175,86 @@ pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoVie
                             edit(&|p| p.labels.tags = tags.clone());
                         }/>
                 </label>
+                <ChecksEditor draft=draft/>
+                <fieldset class="lasso-project-gold">
+                    <legend>"Gold tasks"</legend>
+                    <label>"share of tasks (0–1) "<input type="number" min="0" max="1" step="0.05" class="lasso-gold-rate"
+                        prop:value=move || draft.with(|d| d.as_ref().map(|p| p.gold.rate.to_string()).unwrap_or_default())
+                        on:change=move |ev| {
+                            if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() { edit(&|p| p.gold.rate = v); }
+                        }/></label>
+                    <label>" tasks (comma-separated) "<input type="text" class="lasso-gold-tasks"
+                        prop:value=move || draft.with(|d| d.as_ref().map(|p| p.gold.tasks.join(", ")).unwrap_or_default())
+                        on:change=move |ev| {
+                            let tasks: Vec<String> = event_target_value(&ev).split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+                            edit(&|p| p.gold.tasks = tasks.clone());
+                        }/></label>
+                </fieldset>
                 <div class="lasso-project-actions">
                     <button class="lasso-project-save" on:click=on_save.clone()>"Save"</button>
                     <button class="lasso-project-cancel" on:click=move |_| open.set(false)>"Cancel"</button>
                 </div>
             </div>
         </Show>
+    }
+}
+
+/// The checks a result must pass before it is submitted, in the project's draft.
+#[component]
+fn ChecksEditor(draft: RwSignal<Option<Project>>) -> impl IntoView {
+    use lasso_core::quality::checks::Checks;
+    let get = move |f: fn(&Checks) -> String| {
+        draft.with(|d| d.as_ref().map(|p| f(&p.checks)).unwrap_or_default())
+    };
+    let flag =
+        move |f: fn(&Checks) -> bool| draft.with(|d| d.as_ref().is_some_and(|p| f(&p.checks)));
+    let set = move |f: &dyn Fn(&mut Checks)| {
+        draft.update(|d| {
+            if let Some(p) = d.as_mut() {
+                f(&mut p.checks);
+            }
+        })
+    };
+    let number = |text: String| text.trim().parse::<f64>().ok();
+    view! {
+        <fieldset class="lasso-project-checks">
+            <legend>"Checks before submitting"</legend>
+            <label><input type="checkbox" class="lasso-check-required"
+                prop:checked=move || flag(|c| c.required_attributes)
+                on:change=move |ev| { let v = event_target_checked(&ev); set(&|c| c.required_attributes = v); }/>
+                " every attribute set"</label>
+            <label><input type="checkbox" class="lasso-check-inside"
+                prop:checked=move || flag(|c| c.inside_image)
+                on:change=move |ev| { let v = event_target_checked(&ev); set(&|c| c.inside_image = v); }/>
+                " inside the image"</label>
+            <label><input type="checkbox" class="lasso-check-keypoints"
+                prop:checked=move || flag(|c| c.complete_keypoints)
+                on:change=move |ev| { let v = event_target_checked(&ev); set(&|c| c.complete_keypoints = v); }/>
+                " every keypoint placed"</label>
+            <label>" smallest size (px) "<input type="number" min="0" class="lasso-check-min-size"
+                prop:value=move || get(|c| c.min_size.map(|v| v.to_string()).unwrap_or_default())
+                on:change=move |ev| { let v = number(event_target_value(&ev)); set(&|c| c.min_size = v); }/></label>
+            <label>" near-duplicates above IoU "<input type="number" min="0" max="1" step="0.05" class="lasso-check-duplicates"
+                prop:value=move || get(|c| c.duplicate_iou.map(|v| v.to_string()).unwrap_or_default())
+                on:change=move |ev| { let v = number(event_target_value(&ev)); set(&|c| c.duplicate_iou = v); }/></label>
+            <label>" classes only with tags (class: tag, tag; …) "<input type="text" class="lasso-check-class-tags"
+                prop:value=move || get(|c| c.class_tags.iter().map(|(k, v)| format!("{k}: {}", v.join(", "))).collect::<Vec<_>>().join("; "))
+                on:change=move |ev| {
+                    let text = event_target_value(&ev);
+                    let map: std::collections::BTreeMap<String, Vec<String>> = text
+                        .split(';')
+                        .filter_map(|part| {
+                            let (class, tags) = part.split_once(':')?;
+                            let tags: Vec<String> = tags.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+                            (!class.trim().is_empty()).then(|| (class.trim().to_string(), tags))
+                        })
+                        .collect();
+                    set(&|c| c.class_tags = map.clone());
+                }/></label>
+            <label><input type="checkbox" class="lasso-check-block"
+                prop:checked=move || flag(|c| c.block)
+                on:change=move |ev| { let v = event_target_checked(&ev); set(&|c| c.block = v); }/>
+                " failures stop submitting"</label>
+        </fieldset>
     }
 }

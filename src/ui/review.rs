@@ -37,6 +37,7 @@ pub fn ReviewPanel(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView 
                         })
                     }
                     "export" => export_accepted(&runtime).await,
+                    "gold" => review::mark_gold(&runtime).await,
                     _ => Ok(()),
                 };
                 if let Err(e) = result {
@@ -74,8 +75,25 @@ pub fn ReviewPanel(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView 
         }
     };
     let add_on_enter = add_issue.clone();
-    let (a_accept, a_reject, a_export, a_refresh) =
-        (act.clone(), act.clone(), act.clone(), act.clone());
+    let (a_accept, a_reject, a_export, a_refresh, a_gold) = (
+        act.clone(),
+        act.clone(),
+        act.clone(),
+        act.clone(),
+        act.clone(),
+    );
+    let team_signal = runtime.team_view;
+    // Managers may make an accepted task gold; it says so once it is.
+    let gold_state = move || {
+        let task = view_signal.with(|v| v.task.clone());
+        team_signal.with(|t| {
+            let p = t.project.as_ref()?;
+            let task = task?;
+            p.roles
+                .may_manage()
+                .then(|| p.project.gold.tasks.contains(&task))
+        })
+    };
     let busy = move || view_signal.with(|v| v.busy);
     let queue_rows = move || {
         let open_task = open_task.clone();
@@ -122,7 +140,12 @@ pub fn ReviewPanel(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView 
                 <Show when=move || view_signal.with(ReviewView::active)>
                     <div class="lasso-review-task" data-task=move || view_signal.with(|v| v.task.clone().unwrap_or_default())>
                         <h4>{move || view_signal.with(|v| format!("Task {}", v.task.clone().unwrap_or_default()))}</h4>
-                        <p class="lasso-review-accepted">{move || view_signal.with(|v| v.accepted.as_ref().map(|a| format!("Accepted by {} (result of {}).", a.by, a.from)).unwrap_or_default())}</p>
+                        <p class="lasso-review-accepted">{move || view_signal.with(|v| v.accepted.as_ref().map(|a| format!("Accepted by {} (result of {}).", a.by, a.from)).unwrap_or_default())}
+                            <button class="lasso-review-gold" title="Measure every annotator against this accepted result, unannounced"
+                                style:display=move || if gold_state() == Some(false) && view_signal.with(|v| v.accepted.is_some()) { "" } else { "none" }
+                                on:click={let a = a_gold.clone(); move |_| a("gold")}>"Use as gold"</button>
+                            <span class="lasso-review-is-gold" style:display=move || if gold_state() == Some(true) { "" } else { "none" }>" Gold task."</span>
+                        </p>
                         <Layers view=view_signal/>
                         <AgreementFigures view=view_signal/>
                         <div class="lasso-review-issues">

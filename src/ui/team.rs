@@ -26,6 +26,8 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let editor_open = RwSignal::new(false);
     let editor_runtime = Rc::clone(&runtime);
     let review_open = RwSignal::new(false);
+    let quality_open = RwSignal::new(false);
+    let quality_runtime = Rc::clone(&runtime);
     // Someone who reviews but does not annotate starts with the review panel open.
     Effect::new(move |_| {
         let reviewer_only = view_signal.with(|v| {
@@ -39,6 +41,7 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
     });
     let review_runtime = Rc::clone(&runtime);
     let rework_runtime = SendWrapper::new(Rc::clone(&runtime));
+    let checks_runtime = SendWrapper::new(Rc::clone(&runtime));
     let examples = example_urls(&runtime);
     let runtime = SendWrapper::new(runtime);
     let (r_next, r_submit, r_progress) = (runtime.clone(), runtime.clone(), runtime.clone());
@@ -134,6 +137,9 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
                     <button class="lasso-team-project-button"
                         style:display=move || if manager() { "" } else { "none" }
                         on:click=move |_| editor_open.update(|o| *o = !*o)>"Project…"</button>
+                    <button class="lasso-team-quality-button"
+                        style:display=move || if manager() { "" } else { "none" }
+                        on:click=move |_| quality_open.update(|o| *o = !*o)>"Quality"</button>
                     <button class="lasso-team-progress-button"
                         style:display=move || if manager() { "" } else { "none" }
                         on:click=on_progress.clone()>"Progress"</button>
@@ -142,10 +148,12 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
                     style:display=move || if reviewer() { "" } else { "none" }
                     on:click=move |_| review_open.update(|o| *o = !*o)>"Review"</button>
                 <Rework runtime=Rc::clone(&rework_runtime)/>
+                <super::checks::ChecksPanel runtime=Rc::clone(&checks_runtime)/>
                 {move || progress.get().map(progress_table)}
             </section>
         </Show>
         <super::review::ReviewPanel runtime=review_runtime open=review_open/>
+        <super::quality::QualityPanel runtime=quality_runtime open=quality_open/>
         <super::gallery::Gallery runtime=gallery_runtime open=gallery_open/>
         <super::project_editor::ProjectEditor runtime=editor_runtime open=editor_open/>
     }

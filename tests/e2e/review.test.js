@@ -166,3 +166,96 @@ test("reject with a pinned issue, rework, correct and accept; the export holds t
     await server.stop();
   }
 });
+
+test("checks stop a submission and select the shape; a gold task scores an annotator in the lead's quality report", async () => {
+  const users = [
+    { user: "ann", token: "ann-token-0001", roles: ["annotator"] },
+    { user: "ben", token: "ben-token-0002", roles: ["annotator"] },
+    { user: "lead", token: "lead-token-003", roles: ["manager"] },
+  ];
+  const server = await startServer({ dataDir: tempDataDir(), seed: SAMPLES, users, project: "demo" });
+  const contexts = [];
+  const open = async (user) => {
+    const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    contexts.push(c);
+    return openAs(c, server, user);
+  };
+  try {
+    // The lead turns on a blocking minimum size in the project editor.
+    const lead = await open("lead");
+    await lead.locator(".lasso-team-project-button").click();
+    await lead.locator(".lasso-check-min-size").fill("8");
+    await lead.locator(".lasso-check-min-size").dispatchEvent("change");
+    await lead.locator(".lasso-check-block").check();
+    await lead.locator(".lasso-project-save").click();
+    await lead.waitForSelector(".lasso-project-editor", { state: "detached" });
+    const saved = JSON.parse(s3Get(server, "demo/project.json", { withBody: true }).body.toString());
+    assert.deepEqual(saved.checks, { min_size: 8, block: true });
+
+    // ann draws a speck by mistake: Submit refuses, lists it, and a click selects it.
+    const ann = await open("ann");
+    const task = await ann.locator(".lasso-team-status").getAttribute("data-task");
+    await ann.waitForFunction(() => window.lasso.viewport().imageReady);
+    await drawBox(ann, 200, 150, 4, 4);
+    const speck = await ann.evaluate(() => window.lasso.annotations()[0].id);
+    await drawBox(ann, 20, 20);
+    await drawBox(ann, 150, 60);
+    await ann.keyboard.press("Escape");
+    await ann.locator(".lasso-team-submit").click();
+    await ann.waitForSelector(".lasso-banner:has-text('checks fail')");
+    assert.equal(await status(ann), "in_progress");
+    const failure = ann.locator(`.lasso-check-failure[data-check="min_size"][data-annotation="${speck}"] button`);
+    await failure.click();
+    await ann.waitForSelector(`.lasso-item.selected[data-id="${speck}"]`);
+    await ann.keyboard.press("Delete");
+    assert.equal(await ann.evaluate(() => window.lasso.annotations().length), 2);
+    await ann.locator(".lasso-checks-run").click();
+    await ann.waitForSelector('.lasso-checks-summary[data-failures="0"]');
+    await submit(ann);
+
+    // The lead accepts ann's work and makes it gold, for every annotator from now on.
+    await lead.locator(".lasso-team-review-button").click();
+    await lead.locator(`.lasso-review-queue-item[data-task="${task}"] button`).click();
+    await lead.waitForSelector('.lasso-review-layer[data-user="ann"]');
+    await lead.locator(".lasso-review-accept").click();
+    await lead.waitForSelector(".lasso-review-accepted:has-text('Accepted by lead')", { timeout: 40000 });
+    await lead.locator(".lasso-review-gold").click();
+    await lead.waitForSelector(".lasso-review-is-gold:visible");
+    await lead.locator(".lasso-team-project-button").click();
+    await lead.locator(".lasso-gold-rate").fill("1");
+    await lead.locator(".lasso-gold-rate").dispatchEvent("change");
+    await lead.locator(".lasso-project-save").click();
+    await lead.waitForSelector(".lasso-project-editor", { state: "detached" });
+    const gold = JSON.parse(s3Get(server, "demo/project.json", { withBody: true }).body.toString()).gold;
+    assert.deepEqual(gold, { tasks: [task], rate: 1 });
+
+    // ben opens the app: his first task is the gold one, and nothing says so.
+    const ben = await open("ben");
+    await ben.waitForSelector('.lasso-team-status[data-status="in_progress"]');
+    assert.equal(await ben.locator(".lasso-team-status").getAttribute("data-task"), task);
+    assert.doesNotMatch(await ben.locator(".lasso-team").textContent(), /gold/i);
+    await ben.waitForFunction(() => window.lasso.viewport().imageReady);
+    await drawBox(ben, 21, 20);
+    await submit(ben);
+
+    // The lead's quality report: ben found one of the two gold cars, exactly.
+    await lead.locator(".lasso-team-quality-button").click();
+    const row = lead.locator('.lasso-quality-annotator[data-user="ben"]');
+    await row.waitFor();
+    assert.equal(await row.getAttribute("data-gold-recall"), "0.5");
+    const report = await lead.evaluate(() => window.lasso.qualityReport());
+    assert.equal(report.annotators.ben.gold.precision, 1);
+    assert.equal(report.annotators.ann.decisions, 1);
+    await lead.screenshot({ path: artifact("quality-report.png") });
+    const [download] = await Promise.all([lead.waitForEvent("download"), lead.locator(".lasso-quality-csv").click()]);
+    const csvPath = artifact("quality.csv");
+    await download.saveAs(csvPath);
+    const csv = fs.readFileSync(csvPath, "utf8");
+    assert.match(csv, /^annotator,submitted,/);
+    assert.match(csv, /\nben,1,/);
+    for (const page of [ann, ben, lead]) assert.deepEqual(page.errors, []);
+  } finally {
+    for (const c of contexts) await c.close();
+    await server.stop();
+  }
+});

@@ -8,6 +8,7 @@
 //! Krippendorff's alpha is the `krippendorff` package's `alpha` (nominal)
 //! (`tests/python/test_quality_references.py` compares them on generated cases).
 
+pub mod checks;
 pub mod coco_eval;
 pub mod consensus;
 pub mod disagreement;
@@ -15,6 +16,7 @@ pub mod kappa;
 pub mod matching;
 pub mod oks;
 pub mod report;
+pub mod team_report;
 
 pub use coco_eval::{coco_scores, ApFigures, CocoSummary, IouType};
 pub use consensus::{consensus, consensus_tasks, ConsensusOptions, DatasetConsensus};

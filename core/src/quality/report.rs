@@ -22,7 +22,7 @@ pub struct Rater<'a> {
 }
 
 /// Pair figures in a report (serialisable [`PairStats`] with its derived rates).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Figures {
     /// Shapes of the first (the reference).
     pub first: usize,
@@ -121,6 +121,39 @@ fn add(into: &mut PairStats, s: PairStats) {
     into.second += s.second;
     into.matched += s.matched;
     into.total_iou += s.total_iou;
+}
+
+/// `state/gold/<t>/<u>.json`: how u's result of gold task t compares with its accepted result
+/// (the reference first), as counts so that they add up over tasks.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct GoldScore {
+    /// Who.
+    pub user: String,
+    /// Shapes of the reference.
+    pub reference: usize,
+    /// Shapes the person drew.
+    pub drawn: usize,
+    /// Matched one to one (same class, IoU ≥ 0.5).
+    pub matched: usize,
+    /// Sum of the matched pairs' IoU.
+    pub total_iou: f64,
+}
+
+/// How `drawn` compares with a gold `reference` of the same image: same class, one to one at
+/// IoU ≥ 0.5, as counts that add up over tasks.
+pub fn gold_score(user: &str, reference: &Task, drawn: &Task) -> GoldScore {
+    let (w, h) = (
+        reference.image.width.max(drawn.image.width),
+        reference.image.height.max(drawn.image.height),
+    );
+    let matches = match_annotations(&reference.annotations, &drawn.annotations, 0.5, w, h);
+    GoldScore {
+        user: user.to_owned(),
+        reference: reference.annotations.len(),
+        drawn: drawn.annotations.len(),
+        matched: matches.len(),
+        total_iou: matches.iter().map(|m| m.iou).sum(),
+    }
 }
 
 /// Scores `second` against `first` over the images both have. Fails only when a shape cannot

@@ -18,6 +18,7 @@
 //! <p>/state/rework/<u>/<t>          u owes a rework of t (removed on resubmission)
 //! <p>/state/accepted/<t>.json       t was accepted (by whom, whose result)
 //! <p>/accepted/<t>.json             the accepted result: what dataset exports use
+//! <p>/state/gold/<t>/<u>.json       how u's result of gold task t compares with its reference
 //! ```
 //! Class and tag names become segments by [`name_segment`].
 //! Keys without a project (`src/…`, `target/…` at the bucket's root) are the single-user layout
@@ -201,6 +202,11 @@ impl ProjectKeys {
         ))
     }
 
+    /// `<p>/state/review/`: every review.
+    pub fn review_prefix(&self) -> String {
+        format!("{}/state/review/", self.id)
+    }
+
     /// `<p>/state/review/<t>/<u>.json`: the latest review of u's result of t.
     pub fn review(&self, task: &str, user: &str) -> Result<String, KeyError> {
         Ok(format!(
@@ -257,6 +263,21 @@ impl ProjectKeys {
             .strip_prefix(&self.accepted_records_prefix())?
             .strip_suffix(".json")?;
         check_segment(task).ok().map(|()| task)
+    }
+
+    /// `<p>/state/gold/`: every gold score.
+    pub fn gold_prefix(&self) -> String {
+        format!("{}/state/gold/", self.id)
+    }
+
+    /// `<p>/state/gold/<t>/<u>.json`: u's score on gold task t.
+    pub fn gold_score(&self, task: &str, user: &str) -> Result<String, KeyError> {
+        Ok(format!(
+            "{}{}/{}.json",
+            self.gold_prefix(),
+            seg("task id", task)?,
+            seg("user", user)?
+        ))
     }
 
     /// `<p>/accepted/<t>.json`: the accepted result of t.

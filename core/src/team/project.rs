@@ -72,6 +72,41 @@ pub struct Project {
     /// Members and their roles (static tokens).
     #[serde(default)]
     pub members: Vec<Member>,
+    /// Checks a result must pass before it is submitted.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub checks: crate::quality::checks::Checks,
+    /// Gold tasks: accepted results every annotator is measured against, unannounced.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub gold: Gold,
+}
+
+/// Gold tasks and how often annotators meet them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gold {
+    /// Task ids whose accepted result is the reference.
+    #[serde(default)]
+    pub tasks: Vec<String>,
+    /// Share of the tasks given out that are gold (0–1): one in every `1 / rate`.
+    #[serde(default)]
+    pub rate: f64,
+}
+
+impl Gold {
+    /// Whether the `n`-th task given to a person (1-based) should be gold: the count of gold
+    /// tasks, `floor(n · rate)`, steps up at it. Over any run of tasks the share is the rate,
+    /// with no pattern an annotator could see in a few tasks.
+    pub fn due(&self, n: u64) -> bool {
+        if self.tasks.is_empty() || self.rate.is_nan() || self.rate <= 0.0 {
+            return false;
+        }
+        let at = |k: u64| (k as f64 * self.rate.min(1.0)).floor();
+        at(n) > at(n.saturating_sub(1))
+    }
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
 }
 
 fn one() -> u32 {
@@ -91,6 +126,8 @@ impl Project {
             overlap: 1,
             lease_secs: default_lease(),
             members: Vec::new(),
+            checks: Default::default(),
+            gold: Gold::default(),
         }
     }
 
@@ -108,6 +145,19 @@ impl Project {
     /// Checks the values a reader relies on: overlap, lease, unique class names, member names
     /// that can be key segments, no member twice.
     pub fn check(&self) -> Result<(), String> {
+        self.checks
+            .check()
+            .map_err(|e| format!("project.json: {e}"))?;
+        if !(0.0..=1.0).contains(&self.gold.rate) {
+            return Err(format!(
+                "project.json: gold.rate is {}, it must be within 0..=1",
+                self.gold.rate
+            ));
+        }
+        for (i, t) in self.gold.tasks.iter().enumerate() {
+            check_segment(t)
+                .map_err(|why| format!("project.json: gold.tasks[{i}] {t:?}: {why}"))?;
+        }
         if !(1..=MAX_OVERLAP).contains(&self.overlap) {
             return Err(format!(
                 "project.json: overlap is {}, it must be 1..={MAX_OVERLAP}",
@@ -183,6 +233,29 @@ mod tests {
         assert_eq!(back, p);
         assert!(back.member_roles("ann").may_annotate());
         assert!(back.member_roles("zed").is_empty());
+    }
+
+    #[test]
+    fn gold_comes_at_its_rate() {
+        let gold = Gold {
+            tasks: vec!["g1".into()],
+            rate: 0.25,
+        };
+        let due: Vec<u64> = (1..=12).filter(|&n| gold.due(n)).collect();
+        assert_eq!(due, vec![4, 8, 12]);
+        let always = Gold {
+            rate: 1.0,
+            ..gold.clone()
+        };
+        assert!((1..=5).all(|n| always.due(n)));
+        assert!(!Gold {
+            tasks: vec![],
+            rate: 1.0
+        }
+        .due(1));
+        let mut p = sample();
+        p.gold.rate = 1.5;
+        assert!(p.check().unwrap_err().contains("gold.rate"));
     }
 
     #[test]

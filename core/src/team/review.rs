@@ -6,7 +6,8 @@
 //! Where it lives (see [`super::layout`]): `state/review/<t>/<u>.json` the latest review of
 //! u's result of t ([`ReviewRecord`]); `state/rework/<u>/<t>` while u owes a rework (listed by
 //! "next task", removed on resubmission or acceptance); `state/accepted/<t>.json` the
-//! acceptance ([`AcceptedRecord`]) and `accepted/<t>.json` the accepted result itself.
+//! acceptance ([`AcceptedRecord`]) and `accepted/<t>.json` the accepted result itself;
+//! `state/gold/<t>/<u>.json` how u did on gold task t ([`GoldScore`]).
 //! Whether a submission waits for review is read from listings alone ([`person_status`]).
 
 use serde::{Deserialize, Serialize};
@@ -59,7 +60,12 @@ pub struct ReviewRecord {
     /// Issues pinned on the image.
     #[serde(default)]
     pub issues: Vec<Issue>,
+    /// How many times this result was sent back, all told (kept across later reviews).
+    #[serde(default)]
+    pub rejections: u32,
 }
+
+pub use crate::quality::report::GoldScore;
 
 /// `state/accepted/<t>.json`: who accepted the task, whose result, and whose work it covers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

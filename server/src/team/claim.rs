@@ -370,7 +370,11 @@ impl Team {
                 task: Some(self.rework_grant(m, &user, &task).await?),
             });
         }
-        let Some((task, slot)) = self.claim(m, &user, None, None).await? else {
+        let claimed = match self.claim_gold(m, &user).await? {
+            Some(gold) => Some(gold),
+            None => self.claim(m, &user, None, None).await?,
+        };
+        let Some((task, slot)) = claimed else {
             return Ok(NextAnswer { task: None });
         };
         let until = after(self.now(), m.project.lease_secs);
@@ -378,6 +382,45 @@ impl Team {
             .grant(m, &user, &task, slot, TaskStatus::InProgress, until)
             .await?;
         Ok(NextAnswer { task: Some(grant) })
+    }
+
+    /// A gold task for `user` when one is due ([`lasso_core::team::project::Gold::due`]) and
+    /// one they never had is left: a slot above the overlap (gold tasks go to everyone, once
+    /// each), claimed like any other. The grant looks like any other task's.
+    async fn claim_gold(&self, m: &Member, user: &str) -> Result<Option<(String, u32)>, ApiError> {
+        let gold = &m.project.gold;
+        if gold.tasks.is_empty() {
+            return Ok(None);
+        }
+        let given = self.given(m, user).await?;
+        if !gold.due(given.len() as u64 + 1) {
+            return Ok(None);
+        }
+        for task in gold.tasks.iter().filter(|t| !given.contains(*t)) {
+            // The first free slot above the overlap; a few tries cover people claiming at once.
+            let taken: BTreeSet<u32> = self
+                .slots_of(m, std::slice::from_ref(task))
+                .await?
+                .iter()
+                .map(|l| l.slot)
+                .collect();
+            let mut slot = m.project.overlap;
+            for _ in 0..8 {
+                while taken.contains(&slot) {
+                    slot += 1;
+                }
+                let c = Candidate {
+                    task: task.clone(),
+                    slot,
+                    condition: Condition::Create,
+                };
+                if let Some(slot) = self.take(m, user, &c, None).await? {
+                    return Ok(Some((task.clone(), slot)));
+                }
+                slot += 1;
+            }
+        }
+        Ok(None)
     }
 
     /// The grant of a task `user` must rework, with the review that sent it back.

@@ -9,6 +9,7 @@
 
 mod claim;
 mod gallery;
+mod quality;
 mod report;
 mod review;
 

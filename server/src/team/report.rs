@@ -13,6 +13,27 @@ use crate::error::ApiError;
 /// Submissions whose bodies (active time) are read at once for a progress report.
 pub(super) const PARALLEL_READS: usize = 16;
 
+/// Refuses a result that fails the project's checks (when they block submitting), naming the
+/// first failures.
+fn blocking_checks(m: &Member, key: &str, body: &[u8]) -> Result<(), ApiError> {
+    let task: lasso_core::model::Task = serde_json::from_slice(body)
+        .map_err(|e| ApiError::Conflict(format!("the result at {key} is not a Lasso task: {e}")))?;
+    let failures = lasso_core::quality::checks::run(&task, &m.project.labels, &m.project.checks);
+    if failures.is_empty() {
+        return Ok(());
+    }
+    let first: Vec<String> = failures
+        .iter()
+        .take(5)
+        .map(|f| format!("annotation {}: {}", f.annotation, f.message))
+        .collect();
+    Err(ApiError::Conflict(format!(
+        "the result fails {} of the project's checks: {}",
+        failures.len(),
+        first.join("; ")
+    )))
+}
+
 impl Team {
     /// The slot of `user`'s submission of `task`, if they submitted it.
     pub(super) async fn submitted_slot(
@@ -70,6 +91,9 @@ impl Team {
             lasso_core::team::gallery::indexed_names(&object.body).map_err(|e| {
                 ApiError::Conflict(format!("the result at {result} is not a Lasso task: {e}"))
             })?;
+        if m.project.checks.block {
+            blocking_checks(m, &result, &object.body)?;
+        }
         let before = self.done_record(m, &user, task).await?;
         let record = DoneRecord {
             user: user.clone(),
@@ -101,6 +125,13 @@ impl Team {
             self.s3()
                 .delete(&m.keys.open(&user, task, slot).map_err(bad_key)?)
                 .await?;
+        }
+        // A gold slot (above the overlap) is scored against the task's accepted result. The
+        // person must not learn the task was gold, so a failure is the server's to report.
+        if slot >= m.project.overlap && m.project.gold.tasks.iter().any(|t| t == task) {
+            if let Err(e) = self.score_gold(m, task, &user, &object.body).await {
+                eprintln!("lasso-server: gold task {task:?} of {user:?} not scored: {e}");
+            }
         }
         if rework {
             // The issues the person resolved are noted on the review; the task waits for a

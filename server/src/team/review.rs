@@ -153,8 +153,11 @@ impl Team {
                 .push(PersonStatus { user, status });
         }
         let overlap = m.project.overlap as usize;
+        // Gold tasks were reviewed once; their later results are scored, not reviewed.
+        let gold = &m.project.gold.tasks;
         let mut tasks: Vec<QueueEntry> = by_task
             .into_iter()
+            .filter(|(task, _)| !gold.contains(task))
             .filter(|(_, people)| people.iter().any(|p| p.status == TaskStatus::Submitted))
             .map(|(task, people)| QueueEntry {
                 complete: people.len() >= overlap,
@@ -247,6 +250,10 @@ impl Team {
                 bad.id
             )));
         }
+        let before = self
+            .review_of(m, &req.user, task)
+            .await?
+            .map_or(0, |r| r.rejections);
         let record = ReviewRecord {
             user: req.user.clone(),
             decision: Decision::Rejected,
@@ -254,6 +261,7 @@ impl Team {
             at: self.now().to_string(),
             comment: req.comment.clone(),
             issues: req.issues.clone(),
+            rejections: before + 1,
         };
         self.write_review(m, task, &record).await?;
         let marker = m.keys.rework(&req.user, task).map_err(bad_key)?;
@@ -310,10 +318,10 @@ impl Team {
             people: people.clone(),
         };
         for user in &people {
-            let issues = self
+            let (issues, rejections) = self
                 .review_of(m, user, task)
                 .await?
-                .map(|r| r.issues)
+                .map(|r| (r.issues, r.rejections))
                 .unwrap_or_default();
             let review = ReviewRecord {
                 user: user.clone(),
@@ -322,6 +330,7 @@ impl Team {
                 at: at.clone(),
                 comment: String::new(),
                 issues,
+                rejections,
             };
             self.write_review(m, task, &review).await?;
             self.s3()
@@ -338,6 +347,35 @@ impl Team {
             )
             .await?;
         Ok(record)
+    }
+
+    /// Scores `user`'s result (`body`) of gold task `task` against its accepted result and
+    /// keeps the counts in `state/gold/<t>/<u>.json`.
+    pub(super) async fn score_gold(
+        &self,
+        m: &Member,
+        task: &str,
+        user: &str,
+        body: &[u8],
+    ) -> Result<(), ApiError> {
+        let reference_key = m.keys.accepted(task).map_err(bad_key)?;
+        let Some(reference) = self.s3().get(&reference_key).await? else {
+            return Err(ApiError::Conflict(format!(
+                "gold task {task:?} has no accepted result to score against; accept it first"
+            )));
+        };
+        let parse = |bytes: &[u8], what: &str| {
+            serde_json::from_slice::<lasso_core::model::Task>(bytes)
+                .map_err(|e| ApiError::Conflict(format!("{what} is not a Lasso task: {e}")))
+        };
+        let reference = parse(&reference.body, &reference_key)?;
+        let drawn = parse(body, "the result")?;
+        let score = lasso_core::quality::report::gold_score(user, &reference, &drawn);
+        let key = m.keys.gold_score(task, user).map_err(bad_key)?;
+        self.s3()
+            .put(&key, "application/json", json(&score)?, &Precondition::None)
+            .await?;
+        Ok(())
     }
 
     /// `GET /projects/<p>/accepted`: every accepted result with a URL to read it.
