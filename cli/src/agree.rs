@@ -14,6 +14,22 @@ pub fn name_of(folder: &Path) -> String {
         .unwrap_or_else(|| folder.display().to_string())
 }
 
+/// A dataset's tasks, each knowing the dataset's classes (their keypoint sigmas, for OKS)
+/// unless it brings its own.
+pub fn tasks_with_labels(dataset: lasso_core::formats::Dataset) -> Vec<Task> {
+    let labels = dataset.labels;
+    dataset
+        .tasks
+        .into_iter()
+        .map(|mut t| {
+            if t.labels.labels.is_empty() {
+                t.labels = labels.clone();
+            }
+            t
+        })
+        .collect()
+}
+
 /// The report over every annotator's tasks.
 pub fn run(sets: &[(String, Vec<Task>)], iou: f64) -> Result<Agreement, String> {
     let raters: Vec<Rater<'_>> = sets

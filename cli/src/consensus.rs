@@ -31,6 +31,21 @@ impl Version {
     }
 }
 
+impl Version {
+    /// An annotator's results read from the bucket (images stay there: their `src` are keys).
+    pub fn from_bucket(name: String, tasks: Vec<lasso_core::model::Task>) -> Self {
+        let labels = tasks.first().map(|t| t.labels.clone()).unwrap_or_default();
+        Version {
+            name,
+            dataset: Dataset {
+                labels,
+                tasks,
+                ..Dataset::default()
+            },
+        }
+    }
+}
+
 /// The consensus dataset: the label set of the first annotator (by name) with any class or
 /// tag the others add, and one task per image.
 pub fn run(

@@ -13,10 +13,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use lasso_core::cloud::keys::key_segment;
-use lasso_core::cloud::protocol::{PresignAnswer, PresignRequest};
 use lasso_core::formats::{self, FormatName};
 use lasso_core::model::{ImageRef, LabelSet, Task};
 use lasso_core::team::{Project, ProjectKeys};
+
+use crate::api::Api;
 
 /// What `lasso import` was asked to do.
 pub struct Import {
@@ -47,64 +48,6 @@ struct Item {
     height: u32,
     tags: Vec<String>,
     annotations: Vec<lasso_core::model::Annotation>,
-}
-
-struct Api {
-    http: reqwest::blocking::Client,
-    endpoint: String,
-    token: String,
-}
-
-impl Api {
-    fn json<T: serde::de::DeserializeOwned>(
-        &self,
-        rb: reqwest::blocking::RequestBuilder,
-        what: &str,
-    ) -> Result<Option<T>, String> {
-        let resp = rb.bearer_auth(&self.token).send().map_err(|e| {
-            format!(
-                "{what}: the presign API at {} did not answer: {e}",
-                self.endpoint
-            )
-        })?;
-        let status = resp.status();
-        let text = resp.text().map_err(|e| format!("{what}: {e}"))?;
-        if status.as_u16() == 404 {
-            return Ok(None);
-        }
-        if !status.is_success() {
-            return Err(format!("{what}: {status}: {text}"));
-        }
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| format!("{what}: unexpected answer: {e}"))
-    }
-
-    fn put(&self, key: &str, content_type: &str, body: Vec<u8>) -> Result<(), String> {
-        let req = PresignRequest::put(key, content_type, body.len() as u64);
-        let answer: PresignAnswer = self
-            .json(
-                self.http
-                    .post(format!("{}/presign", self.endpoint))
-                    .header("content-type", "application/json")
-                    .body(serde_json::to_string(&req).map_err(|e| e.to_string())?),
-                &format!("presign {key}"),
-            )?
-            .ok_or_else(|| format!("presign {key}: not found"))?;
-        let mut rb = self.http.put(&answer.url).body(body);
-        for (name, value) in &answer.headers {
-            rb = rb.header(name, value);
-        }
-        let resp = rb.send().map_err(|e| format!("upload {key}: {e}"))?;
-        if !resp.status().is_success() {
-            let status = resp.status();
-            return Err(format!(
-                "upload {key}: the store answered {status}: {}",
-                resp.text().unwrap_or_default()
-            ));
-        }
-        Ok(())
-    }
 }
 
 fn content_type(rel: &str) -> &'static str {
@@ -178,14 +121,7 @@ pub fn run(job: &Import) -> Result<(usize, usize), String> {
             }
         }
     }
-    let api = Api {
-        http: reqwest::blocking::Client::builder()
-            .timeout(std::time::Duration::from_secs(120))
-            .build()
-            .map_err(|e| e.to_string())?,
-        endpoint: job.endpoint.trim_end_matches('/').to_string(),
-        token: job.token.clone(),
-    };
+    let api = Api::new(&job.endpoint, &job.token)?;
     // The project: read it, or create it.
     let labels = match api.json::<serde_json::Value>(
         api.http

@@ -11,10 +11,12 @@
 )]
 
 mod agree;
+mod api;
 mod check;
 mod consensus;
 mod folder;
 mod import;
+mod project;
 mod stats;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -39,6 +41,24 @@ fn formats_help() -> String {
         out.push_str(&format!("  {:<13} {}\n", f.name().as_str(), f.describe()));
     }
     out
+}
+
+/// A project in the bucket instead of folders (`agree`, `consensus`): every annotator's
+/// submitted results, read with a reviewer's or manager's token.
+#[derive(clap::Args)]
+struct BucketProject {
+    /// Project id in the bucket.
+    #[arg(long)]
+    project: Option<String>,
+    /// Base URL of the presign API (with --project).
+    #[arg(long, requires = "project")]
+    presign: Option<String>,
+    /// Bearer token (or set LASSO_TOKEN).
+    #[arg(long, env = "LASSO_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Results read at once.
+    #[arg(long, default_value_t = 8)]
+    parallel: usize,
 }
 
 /// How COCO stores masks (`--masks`).
@@ -87,11 +107,12 @@ enum Command {
     /// Krippendorff).
     Agree {
         /// Format of every folder, or one per folder in order.
-        #[arg(long, short, required = true)]
+        #[arg(long, short)]
         format: Vec<FormatName>,
         /// The annotators' dataset folders (each named by its folder).
-        #[arg(required = true, num_args = 2..)]
         folders: Vec<PathBuf>,
+        #[command(flatten)]
+        bucket: BucketProject,
         /// IoU (OKS for keypoints) at or above which two shapes of one class may match.
         #[arg(long, default_value_t = 0.5)]
         iou: f64,
@@ -104,11 +125,12 @@ enum Command {
     /// majority; what has no consensus listed for a reviewer.
     Consensus {
         /// Format of every folder, or one per folder in order.
-        #[arg(long, short, required = true)]
+        #[arg(long, short)]
         format: Vec<FormatName>,
         /// The annotators' dataset folders (each named by its folder).
-        #[arg(required = true, num_args = 2..)]
         folders: Vec<PathBuf>,
+        #[command(flatten)]
+        bucket: BucketProject,
         /// Folder to write the consensus dataset to.
         #[arg(long, short)]
         output: PathBuf,
@@ -209,8 +231,56 @@ fn read(format: FormatName, input: &std::path::Path) -> Result<Dataset, Failure>
     Ok(dataset)
 }
 
+/// One annotator's name and tasks.
+type Annotator = (String, Vec<lasso_core::model::Task>);
+
+/// With `--project`: every annotator's results from the bucket (at least two annotators);
+/// `None` when folders are given instead.
+fn from_bucket(
+    bucket: &BucketProject,
+    folders: &[PathBuf],
+    iou: f64,
+) -> Result<Option<Vec<Annotator>>, Failure> {
+    let Some(project) = &bucket.project else {
+        return Ok(None);
+    };
+    if !folders.is_empty() {
+        return Err(Failure::Other(
+            "give either dataset folders or --project, not both".into(),
+        ));
+    }
+    if !(0.0..=1.0).contains(&iou) {
+        return Err(Failure::Other(format!("--iou {iou} must be within 0..=1")));
+    }
+    let (Some(endpoint), Some(token)) = (&bucket.presign, &bucket.token) else {
+        return Err(Failure::Other(
+            "--project needs --presign URL and a token (--token or LASSO_TOKEN)".into(),
+        ));
+    };
+    let api = api::Api::new(endpoint, token).map_err(Failure::Other)?;
+    let sets = project::results(&api, project, bucket.parallel).map_err(Failure::Other)?;
+    if sets.len() < 2 {
+        return Err(Failure::Other(format!(
+            "project {project} has results of {} annotator(s); agreement needs two or more",
+            sets.len()
+        )));
+    }
+    Ok(Some(sets))
+}
+
 /// The checks `agree` and `consensus` share: formats for the folders, an IoU within 0..=1.
 fn check_versions(format: &[FormatName], folders: &[PathBuf], iou: f64) -> Result<(), Failure> {
+    if folders.len() < 2 {
+        return Err(Failure::Other(format!(
+            "give two or more dataset folders (one per annotator), or --project; got {}",
+            folders.len()
+        )));
+    }
+    if format.is_empty() {
+        return Err(Failure::Other(
+            "give the folders' format with --format (one, or one per folder)".into(),
+        ));
+    }
     if format.len() != 1 && format.len() != folders.len() {
         return Err(Failure::Other(format!(
             "give one --format for every folder, or one per folder ({} folders, {} formats)",
@@ -293,15 +363,25 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Agree {
             format,
             folders,
+            bucket,
             iou,
             json,
         } => {
-            check_versions(&format, &folders, iou)?;
-            let mut sets = Vec::new();
-            for (i, folder) in folders.iter().enumerate() {
-                let f = format.get(i).copied().unwrap_or(format[0]);
-                sets.push((agree::name_of(folder), read(f, folder)?.tasks));
-            }
+            let sets = match from_bucket(&bucket, &folders, iou)? {
+                Some(sets) => sets,
+                None => {
+                    check_versions(&format, &folders, iou)?;
+                    let mut sets = Vec::new();
+                    for (i, folder) in folders.iter().enumerate() {
+                        let f = format.get(i).copied().unwrap_or(format[0]);
+                        sets.push((
+                            agree::name_of(folder),
+                            agree::tasks_with_labels(read(f, folder)?),
+                        ));
+                    }
+                    sets
+                }
+            };
             let report = agree::run(&sets, iou).map_err(Failure::Other)?;
             if json {
                 println!("{}", agree::json(&report).map_err(Failure::Other)?);
@@ -313,18 +393,29 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Consensus {
             format,
             folders,
+            bucket,
             output,
             to,
             min,
             iou,
             disputes,
         } => {
-            check_versions(&format, &folders, iou)?;
-            let mut versions = Vec::new();
-            for (i, folder) in folders.iter().enumerate() {
-                let f = format.get(i).copied().unwrap_or(format[0]);
-                versions.push(consensus::Version::new(folder, read(f, folder)?));
-            }
+            let versions: Vec<consensus::Version> = match from_bucket(&bucket, &folders, iou)? {
+                Some(sets) => sets
+                    .into_iter()
+                    .map(|(name, tasks)| consensus::Version::from_bucket(name, tasks))
+                    .collect(),
+                None => {
+                    check_versions(&format, &folders, iou)?;
+                    let mut versions = Vec::new();
+                    for (i, folder) in folders.iter().enumerate() {
+                        let f = format.get(i).copied().unwrap_or(format[0]);
+                        versions.push(consensus::Version::new(folder, read(f, folder)?));
+                    }
+                    versions
+                }
+            };
+            let folders = &versions;
             let min_votes = match min {
                 Some(0) => return Err(Failure::Other("--min must be at least 1".into())),
                 Some(m) if m > folders.len() => {
@@ -341,7 +432,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 threshold: iou,
             };
             let (dataset, result) = consensus::run(&versions, options).map_err(Failure::Other)?;
-            let to = to.unwrap_or(format[0]);
+            let to = to.or(format.first().copied()).unwrap_or(FormatName::Coco);
             let export = formats::export(to, &dataset, &ExportOptions::default())?;
             let copied = folder::write(std::path::Path::new("."), &output, &dataset, &export)?;
             if let Some(path) = disputes {

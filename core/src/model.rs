@@ -358,6 +358,10 @@ pub struct Label {
     /// Skeleton edges as pairs of indices into `keypoints`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skeleton: Vec<[usize; 2]>,
+    /// Per keypoint, how far apart two people's placements may be (COCO's OKS sigmas) when
+    /// their agreement is measured; COCO's own for its 17 person keypoints when absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sigmas: Vec<f64>,
     /// A broader class this one belongs to (COCO's `supercategory`), kept so exports round-trip.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
@@ -374,6 +378,7 @@ impl Label {
             attributes: Vec::new(),
             keypoints: Vec::new(),
             skeleton: Vec::new(),
+            sigmas: Vec::new(),
             group: None,
         }
     }

@@ -133,7 +133,14 @@ pub fn consensus(versions: &[(&str, &Task)], options: ConsensusOptions) -> Image
     for r in 0..versions.len() {
         for s in r + 1..versions.len() {
             let (a, b) = (&versions[r].1.annotations, &versions[s].1.annotations);
-            for m in match_annotations(a, b, options.threshold, width, height) {
+            for m in match_annotations(
+                a,
+                b,
+                options.threshold,
+                width,
+                height,
+                &versions[r].1.labels,
+            ) {
                 edges.push((m.iou, offsets[r] + m.a, offsets[s] + m.b));
             }
         }

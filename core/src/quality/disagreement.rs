@@ -64,7 +64,7 @@ pub fn image_agreement(versions: &[(&str, &Task)], threshold: f64, strict: f64) 
     for r in 0..versions.len() {
         for s in r + 1..versions.len() {
             let (a, b) = (&versions[r].1.annotations, &versions[s].1.annotations);
-            let matches = match_annotations(a, b, threshold, width, height);
+            let matches = match_annotations(a, b, threshold, width, height, &versions[r].1.labels);
             let mut seen_a = vec![false; a.len()];
             let mut seen_b = vec![false; b.len()];
             for m in &matches {

@@ -8,7 +8,7 @@
 //! `scipy.optimize.linear_sum_assignment(iou, maximize=True)` finds, by the same algorithm.
 
 use crate::geometry::iou;
-use crate::model::{Annotation, Shape};
+use crate::model::{Annotation, LabelSet, Shape};
 
 /// One matched pair: index in the first list, index in the second, and their IoU.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -60,14 +60,15 @@ pub fn match_by_iou(iou: &[Vec<f64>], threshold: f64) -> Vec<Match> {
 /// Matches two annotators' annotations of one image (`width` × `height`, for masks): same
 /// label, similarity ≥ `threshold`, maximum total similarity. Similarity is IoU, except between
 /// two keypoint sets of one skeleton, where it is OKS ([`super::oks`], the first annotator's
-/// points as reference, the area and box of its labelled points, COCO's sigmas for 17-point
-/// skeletons).
+/// points as reference, the area and box of its labelled points, the class's `sigmas` from
+/// `labels`, else COCO's for 17-point skeletons).
 pub fn match_annotations(
     a: &[Annotation],
     b: &[Annotation],
     threshold: f64,
     width: u32,
     height: u32,
+    labels: &LabelSet,
 ) -> Vec<Match> {
     let matrix: Vec<Vec<f64>> = a
         .iter()
@@ -77,7 +78,8 @@ pub fn match_annotations(
                     if x.label != y.label {
                         0.0
                     } else {
-                        similarity(&x.shape, &y.shape, width, height)
+                        let sigmas = labels.get(&x.label).map(|l| l.sigmas.as_slice());
+                        similarity(&x.shape, &y.shape, width, height, sigmas.unwrap_or(&[]))
                     }
                 })
                 .collect()
@@ -86,8 +88,9 @@ pub fn match_annotations(
     match_by_iou(&matrix, threshold)
 }
 
-/// IoU, or OKS between keypoint sets of the same length.
-fn similarity(x: &Shape, y: &Shape, width: u32, height: u32) -> f64 {
+/// IoU, or OKS between keypoint sets of the same length (with `sigmas` when there is one per
+/// point).
+fn similarity(x: &Shape, y: &Shape, width: u32, height: u32, sigmas: &[f64]) -> f64 {
     match (x, y) {
         (Shape::Keypoints { points: g }, Shape::Keypoints { points: d }) if g.len() == d.len() => {
             let Some(b) = crate::geometry::bounds(x) else {
@@ -99,7 +102,11 @@ fn similarity(x: &Shape, y: &Shape, width: u32, height: u32) -> f64 {
                 d,
                 w * h,
                 [b.x0, b.y0, w, h],
-                &super::oks::sigmas_for(g.len()),
+                &if sigmas.len() == g.len() {
+                    sigmas.to_vec()
+                } else {
+                    super::oks::sigmas_for(g.len())
+                },
             )
             .unwrap_or(0.0)
         }
@@ -229,12 +236,48 @@ mod tests {
             boxed("person", 0.0, 0.0, 10.0),
             boxed("person", 21.0, 0.0, 10.0),
         ];
-        let m = match_annotations(&a, &b, 0.5, 100, 100);
+        let m = match_annotations(&a, &b, 0.5, 100, 100, &LabelSet::default());
         assert_eq!(m.len(), 1);
         assert_eq!((m[0].a, m[0].b), (1, 1));
         let s = PairStats::of(&m, a.len(), b.len());
         assert_eq!((s.precision(), s.recall()), (0.5, 0.5));
         assert!((s.mean_iou() - 9.0 / 11.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_class_s_sigmas_decide_how_close_keypoints_must_be() {
+        use crate::model::{Keypoint, Label, Visibility};
+        let pose = |dx: f64| {
+            Annotation::new(
+                "p",
+                "hand",
+                Shape::Keypoints {
+                    points: [(10.0, 10.0), (30.0, 40.0)]
+                        .iter()
+                        .map(|&(x, y)| Keypoint {
+                            name: String::new(),
+                            x: x + dx,
+                            y,
+                            visibility: Visibility::Visible,
+                        })
+                        .collect(),
+                },
+            )
+        };
+        let with = |sigma: f64| LabelSet {
+            labels: vec![Label {
+                sigmas: vec![sigma; 2],
+                ..Label::new("hand", "#fff")
+            }],
+            ..LabelSet::default()
+        };
+        let (a, b) = ([pose(0.0)], [pose(3.0)]);
+        // Loose sigmas: three pixels off is the same hand; strict ones: it is not.
+        assert_eq!(
+            match_annotations(&a, &b, 0.5, 100, 100, &with(0.5)).len(),
+            1
+        );
+        assert!(match_annotations(&a, &b, 0.5, 100, 100, &with(0.01)).is_empty());
     }
 
     fn any_boxes() -> impl Strategy<Value = Vec<Annotation>> {
@@ -250,7 +293,7 @@ mod tests {
         /// A result agrees perfectly with itself.
         #[test]
         fn a_result_matches_itself_perfectly(a in any_boxes()) {
-            let m = match_annotations(&a, &a, 0.5, 100, 100);
+            let m = match_annotations(&a, &a, 0.5, 100, 100, &LabelSet::default());
             let s = PairStats::of(&m, a.len(), a.len());
             prop_assert_eq!(s.matched, a.len());
             prop_assert_eq!(s.f1(), 1.0);
@@ -262,8 +305,8 @@ mod tests {
         /// Matching A to B is matching B to A, pair for pair, and the total is the same.
         #[test]
         fn matching_is_symmetric(a in any_boxes(), b in any_boxes(), t in 0.1f64..0.9) {
-            let ab = match_annotations(&a, &b, t, 100, 100);
-            let ba = match_annotations(&b, &a, t, 100, 100);
+            let ab = match_annotations(&a, &b, t, 100, 100, &LabelSet::default());
+            let ba = match_annotations(&b, &a, t, 100, 100, &LabelSet::default());
             prop_assert_eq!(ab.len(), ba.len());
             let total = |m: &[Match]| m.iter().map(|x| x.iou).sum::<f64>();
             prop_assert!((total(&ab) - total(&ba)).abs() < 1e-9);

@@ -146,7 +146,14 @@ pub fn gold_score(user: &str, reference: &Task, drawn: &Task) -> GoldScore {
         reference.image.width.max(drawn.image.width),
         reference.image.height.max(drawn.image.height),
     );
-    let matches = match_annotations(&reference.annotations, &drawn.annotations, 0.5, w, h);
+    let matches = match_annotations(
+        &reference.annotations,
+        &drawn.annotations,
+        0.5,
+        w,
+        h,
+        &reference.labels,
+    );
     GoldScore {
         user: user.to_owned(),
         reference: reference.annotations.len(),
@@ -174,7 +181,14 @@ pub fn pair(
             ta.image.width.max(tb.image.width),
             ta.image.height.max(tb.image.height),
         );
-        let matches = match_annotations(&ta.annotations, &tb.annotations, threshold, w, h);
+        let matches = match_annotations(
+            &ta.annotations,
+            &tb.annotations,
+            threshold,
+            w,
+            h,
+            &ta.labels,
+        );
         add(
             &mut overall,
             PairStats::of(&matches, ta.annotations.len(), tb.annotations.len()),

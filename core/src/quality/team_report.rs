@@ -121,7 +121,14 @@ pub fn team_report(
                     ta.image.width.max(tb.image.width),
                     ta.image.height.max(tb.image.height),
                 );
-                let m = match_annotations(&ta.annotations, &tb.annotations, threshold, w, h);
+                let m = match_annotations(
+                    &ta.annotations,
+                    &tb.annotations,
+                    threshold,
+                    w,
+                    h,
+                    &ta.labels,
+                );
                 add(
                     agreement.entry(ub).or_insert_with(empty),
                     PairStats::of(&m, ta.annotations.len(), tb.annotations.len()),
