@@ -9,7 +9,8 @@ use crate::cloud::review as api;
 use crate::events::EventName;
 use lasso_core::geometry::covers;
 use lasso_core::model::{Point, Task};
-use lasso_core::quality::{image_agreement, ImageAgreement};
+use lasso_core::quality::{consensus, image_agreement, ConsensusOptions, ImageAgreement};
+use lasso_core::team::merge::ops_to;
 use lasso_core::team::review::{
     next_issue_id, AcceptRequest, AcceptedRecord, Issue, RejectRequest, ReviewQueue, ReviewRecord,
 };
@@ -154,6 +155,50 @@ pub async fn open_review(runtime: &Rc<Runtime>, id: &str) -> Result<(), String> 
     .await;
     runtime.review_view.update(|v| v.busy = false);
     opened
+}
+
+/// Replaces the reviewer's copy with the consensus of the layers (more than half agreeing,
+/// `source == "consensus"`) or with one person's result (their name), as one edit (undoable,
+/// journaled and uploaded like any other); answers how many shapes the copy has now.
+pub fn start_from(runtime: &Rc<Runtime>, source: &str) -> Result<usize, String> {
+    let target = runtime.review_view.with_untracked(|v| {
+        if source == "consensus" {
+            let versions: Vec<(&str, &Task)> = v
+                .layers
+                .iter()
+                .map(|l| (l.user.as_str(), &l.task))
+                .collect();
+            if versions.is_empty() {
+                return None;
+            }
+            let options = ConsensusOptions {
+                min_votes: versions.len() / 2 + 1,
+                threshold: MATCH_IOU,
+            };
+            let c = consensus(&versions, options);
+            Some((c.annotations, c.tags))
+        } else {
+            v.layers
+                .iter()
+                .find(|l| l.user == source)
+                .map(|l| (l.task.annotations.clone(), l.task.tags.clone()))
+        }
+    });
+    let (annotations, tags) =
+        target.ok_or_else(|| format!("nothing to start from: {source:?} is not a layer here"))?;
+    let mine = runtime.session.with_untracked(|s| s.editor.task().clone());
+    let wanted = Task {
+        annotations,
+        tags,
+        ..mine.clone()
+    };
+    if let Some(op) = ops_to(&mine, &wanted) {
+        let mut result = Ok(lasso_core::edit::Outcome::default());
+        runtime.session.update(|s| result = s.editor.commit(op));
+        let outcome = result.map_err(|e| format!("Could not replace your copy: {e}"))?;
+        runtime.after(outcome);
+    }
+    Ok(wanted.annotations.len())
 }
 
 /// Leaves review mode (the reviewer's copy stays open as a task).

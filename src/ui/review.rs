@@ -147,6 +147,7 @@ pub fn ReviewPanel(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView 
                             <span class="lasso-review-is-gold" style:display=move || if gold_state() == Some(true) { "" } else { "none" }>" Gold task."</span>
                         </p>
                         <Layers view=view_signal/>
+                        <StartFrom runtime=Rc::clone(&rt)/>
                         <AgreementFigures view=view_signal/>
                         <div class="lasso-review-issues">
                             <button class="lasso-review-pin" title="Click on the image to pin an issue there"
@@ -247,6 +248,32 @@ fn Layers(view: RwSignal<ReviewView>) -> impl IntoView {
                     }
                 }).collect::<Vec<_>>())}
             </ul>
+        </div>
+    }
+}
+
+/// Replaces the reviewer's copy with the consensus or one person's result.
+#[component]
+fn StartFrom(runtime: Rc<Runtime>) -> impl IntoView {
+    let view_signal = runtime.review_view;
+    let choice = RwSignal::new("consensus".to_string());
+    let runtime = SendWrapper::new(runtime);
+    let apply = move |_| {
+        if let Err(e) = review::start_from(&runtime, &choice.get_untracked()) {
+            runtime.fail(e);
+        }
+    };
+    view! {
+        <div class="lasso-review-start">
+            <label>"Your copy from "
+                <select class="lasso-review-source" on:change=move |ev| choice.set(event_target_value(&ev))>
+                    <option value="consensus">"the consensus"</option>
+                    {move || view_signal.with(|v| v.layers.iter().map(|l| view! {
+                        <option value=l.user.clone()>{format!("{}'s result", l.user)}</option>
+                    }).collect::<Vec<_>>())}
+                </select>
+            </label>
+            <button class="lasso-review-start-from" title="Replace your copy (one edit: Ctrl+Z takes it back)" on:click=apply>"Use"</button>
         </div>
     }
 }

@@ -139,6 +139,14 @@ test("reject with a pinned issue, rework, correct and accept; the export holds t
     // Nothing is missing any more; only the loosely drawn first car (IoU 0.80) stays marked.
     const after = await rita.evaluate(() => window.lasso.agreement().flagged);
     assert.ok(after.every((f) => f.unmatched_by.length === 0 && f.low_iou < 0.8), JSON.stringify(after));
+    // Her copy from the consensus of both: the loosely drawn car by the median of their boxes.
+    await rita.locator(".lasso-review-source").selectOption("consensus");
+    await rita.locator(".lasso-review-start-from").click();
+    const merged = await rita.evaluate(() => window.lasso.annotations().map((a) => a.shape));
+    assert.equal(merged.length, 2);
+    const first = merged.find((b) => b.x0 < 100);
+    const [a0, b0] = [20, 22];
+    assert.ok(Math.abs(first.x0 - (a0 + b0) / 2) < 1.5 && Math.abs(first.y0 - (a0 + b0) / 2) < 1.5, JSON.stringify(first));
     await drawBox(rita, 250, 100);
     assert.equal(await rita.evaluate(() => window.lasso.annotations().length), 3);
     await rita.locator(".lasso-review-accept").click();
