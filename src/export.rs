@@ -50,15 +50,16 @@ pub async fn every_task(runtime: &Shared) -> (Vec<Task>, Vec<String>) {
     (tasks, problems)
 }
 
-/// Offers `text` as a download named `name` (a JSON file).
-pub fn download(name: &str, text: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+/// Offers `bytes` as a download named `name` of type `mime`, through a Blob URL released once
+/// the click has been handled (every download of the app: exports, zips, the quality CSV).
+pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|e| format!("cannot build the export file: {e:?}"))?;
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("cannot build the file {name}: {e:?}"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|e| format!("cannot offer the export file: {e:?}"))?;
+        .map_err(|e| format!("cannot offer the file {name}: {e:?}"))?;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -69,7 +70,6 @@ pub fn download(name: &str, text: &str) -> Result<(), String> {
     a.set_href(&url);
     a.set_download(name);
     a.click();
-    // The download has started from the URL; release it after the click has been handled.
     let release = wasm_bindgen::closure::Closure::once_into_js(move || {
         let _ = web_sys::Url::revoke_object_url(&url);
     });
@@ -91,7 +91,8 @@ pub async fn offer(runtime: &Shared) {
         .as_string()
         .unwrap_or_default()
         .replace([':', '.'], "-");
-    if let Err(e) = download(&format!("lasso-export-{stamp}.json"), &text) {
+    let name = format!("lasso-export-{stamp}.json");
+    if let Err(e) = download(&name, text.as_bytes(), "application/json") {
         runtime.fail(format!("Export everything: {e}"));
     }
 }

@@ -7,38 +7,6 @@ use crate::datasets::{self, ZipOptions};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
-
-/// Hands `bytes` to the browser as a download named `name` through a Blob URL.
-pub(super) fn download(bytes: &[u8], name: &str) -> Result<(), String> {
-    let describe = |e: wasm_bindgen::JsValue| format!("{e:?}");
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
-    let props = web_sys::BlobPropertyBag::new();
-    props.set_type("application/zip");
-    let blob =
-        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &props).map_err(describe)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(describe)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(describe)?
-        .dyn_into()
-        .map_err(|_| "not an anchor".to_string())?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    // The click has started the download; the URL can go once the event loop has moved on.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    if let Some(w) = web_sys::window() {
-        let _ =
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
-    }
-    Ok(())
-}
 
 /// The toolbar's Export button and its panel.
 #[component]
@@ -93,7 +61,8 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                     .session
                     .with_untracked(|s| format!("{}-{chosen}.zip", s.editor.task().id))
             };
-            let outcome = result.and_then(|bytes| download(&bytes, &name));
+            let outcome =
+                result.and_then(|bytes| crate::export::download(&name, &bytes, "application/zip"));
             if let Err(e) = outcome {
                 runtime.fail(format!("Export failed: {e}"));
             }

@@ -85,27 +85,6 @@ fn table(report: QualityReport) -> impl IntoView {
     }
 }
 
-/// Offers `text` as a CSV download.
-fn download_csv(text: &str) -> Result<(), String> {
-    let describe = |e: wasm_bindgen::JsValue| format!("{e:?}");
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv");
-    let blob =
-        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(describe)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(describe)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement =
-        wasm_bindgen::JsCast::dyn_into(document.create_element("a").map_err(describe)?)
-            .map_err(|_| "not an anchor".to_string())?;
-    a.set_href(&url);
-    a.set_download("lasso-quality.csv");
-    a.click();
-    Ok(())
-}
-
 /// The report, opened from the team panel; `open` shows or hides it.
 #[component]
 pub fn QualityPanel(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
@@ -125,7 +104,10 @@ pub fn QualityPanel(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView
     });
     let csv = move |_| {
         if let Some(r) = report.get_untracked() {
-            if let Err(e) = r.to_csv().and_then(|text| download_csv(&text)) {
+            let saved = r.to_csv().and_then(|text| {
+                crate::export::download("lasso-quality.csv", text.as_bytes(), "text/csv")
+            });
+            if let Err(e) = saved {
                 web_sys::console::error_1(&wasm_bindgen::JsValue::from_str(&e));
             }
         }

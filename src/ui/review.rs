@@ -207,7 +207,7 @@ async fn export_accepted(runtime: &Rc<Runtime>) -> Result<(), String> {
         accepted: true,
     };
     let bytes = crate::datasets::export_zip(runtime, &options, |_, _| {}).await?;
-    super::export::download(&bytes, "lasso-accepted-coco.zip")
+    crate::export::download("lasso-accepted-coco.zip", &bytes, "application/zip")
 }
 
 /// The layers: one row per annotator with a toggle, their colour, status, and whether their

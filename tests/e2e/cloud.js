@@ -156,6 +156,19 @@ export function appUrl(staticUrl, server, user = "dev", project) {
   return `${staticUrl}/?${q}`;
 }
 
+/**
+ * Opens the app at `staticUrl` for `user` of `server` in `project`, in a new page of `context`;
+ * resolves once the page is ready. The page's uncaught errors collect in `page.errors`.
+ */
+export async function openProject(context, staticUrl, server, user, project = "demo") {
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  await page.goto(appUrl(staticUrl, server, user, project));
+  await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+  return page;
+}
+
 /** Waits until the upload status line says everything is uploaded. */
 export async function waitUploaded(page, timeout = 30000) {
   await page.waitForSelector('.lasso-upload[data-state="idle"]', { timeout });

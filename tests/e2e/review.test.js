@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { serveStatic, launch, dragImage, imageToPage, artifact, eventually, ROOT } from "./support.js";
-import { startServer, tempDataDir, s3Get, appUrl } from "./cloud.js";
+import { startServer, tempDataDir, s3Get, openProject } from "./cloud.js";
 
 const SAMPLES = path.join(ROOT, "www/samples");
 const USERS = [
@@ -28,13 +28,21 @@ after(async () => {
   await web?.close();
 });
 
-async function openAs(context, server, user) {
-  const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  await page.goto(appUrl(web.url, server, user, "demo"));
-  await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
-  return page;
+const openAs = (context, server, user) => openProject(context, web.url, server, user);
+
+/** One browser context per person of a scenario, all closed together. */
+function crowd(server) {
+  const contexts = [];
+  return {
+    async open(user) {
+      const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+      contexts.push(c);
+      return openAs(c, server, user);
+    },
+    async close() {
+      for (const c of contexts) await c.close();
+    },
+  };
 }
 
 async function drawBox(page, x, y, w = 40, h = 30) {
@@ -51,12 +59,8 @@ async function submit(page) {
 
 test("reject with a pinned issue, rework, correct and accept; the export holds the accepted result", async () => {
   const server = await startServer({ dataDir: tempDataDir(), seed: SAMPLES, users: USERS, project: "demo", overlap: 2 });
-  const contexts = [];
-  const open = async (user) => {
-    const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    contexts.push(c);
-    return openAs(c, server, user);
-  };
+  const people = crowd(server);
+  const open = people.open;
   try {
     const ann = await open("ann");
     const ben = await open("ben");
@@ -170,7 +174,7 @@ test("reject with a pinned issue, rework, correct and accept; the export holds t
     assert.ok(fs.statSync(zipPath).size > 1000);
     for (const page of [ann, ben, rita]) assert.deepEqual(page.errors, []);
   } finally {
-    for (const c of contexts) await c.close();
+    await people.close();
     await server.stop();
   }
 });
@@ -182,12 +186,8 @@ test("checks stop a submission and select the shape; a gold task scores an annot
     { user: "lead", token: "lead-token-003", roles: ["manager"] },
   ];
   const server = await startServer({ dataDir: tempDataDir(), seed: SAMPLES, users, project: "demo" });
-  const contexts = [];
-  const open = async (user) => {
-    const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    contexts.push(c);
-    return openAs(c, server, user);
-  };
+  const people = crowd(server);
+  const open = people.open;
   try {
     // The lead turns on a blocking minimum size in the project editor.
     const lead = await open("lead");
@@ -263,7 +263,7 @@ test("checks stop a submission and select the shape; a gold task scores an annot
     assert.match(csv, /\nben,1,/);
     for (const page of [ann, ben, lead]) assert.deepEqual(page.errors, []);
   } finally {
-    for (const c of contexts) await c.close();
+    await people.close();
     await server.stop();
   }
 });

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { serveStatic, launch, dragImage, artifact, eventually, ROOT } from "./support.js";
-import { startServer, tempDataDir, s3Get, s3List, appUrl } from "./cloud.js";
+import { startServer, tempDataDir, s3Get, s3List, openProject } from "./cloud.js";
 
 const SAMPLES = path.join(ROOT, "www/samples");
 const USERS = [
@@ -27,11 +27,7 @@ after(async () => {
 
 /** Opens the app for `user` in project `demo`; resolves once the team panel shows a state. */
 async function openAs(context, server, user) {
-  const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (e) => page.errors.push(String(e)));
-  await page.goto(appUrl(web.url, server, user, "demo"));
-  await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+  const page = await openProject(context, web.url, server, user);
   await page.waitForSelector('.lasso-team-status:is([data-status="in_progress"],[data-status="none"])');
   return page;
 }

@@ -114,6 +114,30 @@ fn similarity(x: &Shape, y: &Shape, width: u32, height: u32, sigmas: &[f64]) -> 
     }
 }
 
+/// A matching's figures per class: each side's shapes of the class and the matched pairs
+/// (which are always of one class).
+pub fn per_class(
+    a: &[Annotation],
+    b: &[Annotation],
+    matches: &[Match],
+) -> std::collections::BTreeMap<String, PairStats> {
+    let mut per: std::collections::BTreeMap<String, PairStats> = Default::default();
+    for x in a {
+        per.entry(x.label.clone()).or_insert(PairStats::EMPTY).first += 1;
+    }
+    for y in b {
+        per.entry(y.label.clone())
+            .or_insert(PairStats::EMPTY)
+            .second += 1;
+    }
+    for m in matches {
+        let s = per.entry(a[m.a].label.clone()).or_insert(PairStats::EMPTY);
+        s.matched += 1;
+        s.total_iou += m.iou;
+    }
+    per
+}
+
 /// Agreement of one pair of annotators (or one class of theirs): the second scored against the
 /// first as reference.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -137,6 +161,22 @@ impl PairStats {
             matched: matches.len(),
             total_iou: matches.iter().map(|m| m.iou).sum(),
         }
+    }
+
+    /// No shapes on either side: where sums start.
+    pub const EMPTY: PairStats = PairStats {
+        first: 0,
+        second: 0,
+        matched: 0,
+        total_iou: 0.0,
+    };
+
+    /// Adds another image's (or pair's) counts to these.
+    pub fn add(&mut self, other: PairStats) {
+        self.first += other.first;
+        self.second += other.second;
+        self.matched += other.matched;
+        self.total_iou += other.total_iou;
     }
 
     /// Matched share of the second annotator's shapes (1 when both drew nothing).

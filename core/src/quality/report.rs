@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::coco_eval::{coco_scores, CocoSummary, IouType};
 use super::kappa::{cohen_kappa, fleiss_kappa, krippendorff_alpha};
-use super::matching::{match_annotations, PairStats};
+use super::matching::{match_annotations, per_class, PairStats};
 use crate::formats::FormatError;
 use crate::model::Task;
 
@@ -116,13 +116,6 @@ fn by_image(tasks: &[Task]) -> BTreeMap<String, &Task> {
     tasks.iter().map(|t| (image_key(t), t)).collect()
 }
 
-fn add(into: &mut PairStats, s: PairStats) {
-    into.first += s.first;
-    into.second += s.second;
-    into.matched += s.matched;
-    into.total_iou += s.total_iou;
-}
-
 /// `state/gold/<t>/<u>.json`: how u's result of gold task t compares with its accepted result
 /// (the reference first), as counts so that they add up over tasks.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -171,7 +164,7 @@ pub fn pair(
     threshold: f64,
 ) -> Result<PairReport, FormatError> {
     let (a, b) = (by_image(first.tasks), by_image(second.tasks));
-    let mut overall = PairStats::of(&[], 0, 0);
+    let mut overall = PairStats::EMPTY;
     let mut classes: BTreeMap<String, PairStats> = BTreeMap::new();
     let mut images = 0;
     for (name, ta) in &a {
@@ -189,35 +182,13 @@ pub fn pair(
             h,
             &ta.labels,
         );
-        add(
-            &mut overall,
-            PairStats::of(&matches, ta.annotations.len(), tb.annotations.len()),
-        );
-        let mut per: BTreeMap<&str, PairStats> = BTreeMap::new();
-        for x in &ta.annotations {
-            per.entry(&x.label)
-                .or_insert_with(|| PairStats::of(&[], 0, 0))
-                .first += 1;
-        }
-        for y in &tb.annotations {
-            per.entry(&y.label)
-                .or_insert_with(|| PairStats::of(&[], 0, 0))
-                .second += 1;
-        }
-        for m in &matches {
-            let label = ta.annotations[m.a].label.as_str();
-            if let Some(s) = per.get_mut(label) {
-                s.matched += 1;
-                s.total_iou += m.iou;
-            }
-        }
-        for (label, s) in per {
-            add(
-                classes
-                    .entry(label.to_owned())
-                    .or_insert_with(|| PairStats::of(&[], 0, 0)),
-                s,
-            );
+        overall.add(PairStats::of(
+            &matches,
+            ta.annotations.len(),
+            tb.annotations.len(),
+        ));
+        for (label, s) in per_class(&ta.annotations, &tb.annotations, &matches) {
+            classes.entry(label).or_insert(PairStats::EMPTY).add(s);
         }
     }
     Ok(PairReport {

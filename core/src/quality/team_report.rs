@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::matching::{match_annotations, PairStats};
+use super::matching::{match_annotations, per_class, PairStats};
 use super::report::{Figures, GoldScore};
 use crate::model::Task;
 
@@ -59,17 +59,6 @@ pub struct QualityReport {
     pub annotators: BTreeMap<String, AnnotatorQuality>,
     /// Per class, over every pair of annotators on every shared task.
     pub classes: BTreeMap<String, Figures>,
-}
-
-fn add(into: &mut PairStats, s: PairStats) {
-    into.first += s.first;
-    into.second += s.second;
-    into.matched += s.matched;
-    into.total_iou += s.total_iou;
-}
-
-fn empty() -> PairStats {
-    PairStats::of(&[], 0, 0)
 }
 
 /// Builds the report from the project's submissions, the results of tasks several people
@@ -129,24 +118,18 @@ pub fn team_report(
                     h,
                     &ta.labels,
                 );
-                add(
-                    agreement.entry(ub).or_insert_with(empty),
-                    PairStats::of(&m, ta.annotations.len(), tb.annotations.len()),
-                );
+                agreement
+                    .entry(ub)
+                    .or_insert(PairStats::EMPTY)
+                    .add(PairStats::of(
+                        &m,
+                        ta.annotations.len(),
+                        tb.annotations.len(),
+                    ));
                 // Per class, each unordered pair once.
                 if i < j {
-                    for a in &ta.annotations {
-                        classes.entry(a.label.clone()).or_insert_with(empty).first += 1;
-                    }
-                    for b in &tb.annotations {
-                        classes.entry(b.label.clone()).or_insert_with(empty).second += 1;
-                    }
-                    for x in &m {
-                        let s = classes
-                            .entry(ta.annotations[x.a].label.clone())
-                            .or_insert_with(empty);
-                        s.matched += 1;
-                        s.total_iou += x.iou;
+                    for (label, s) in per_class(&ta.annotations, &tb.annotations, &m) {
+                        classes.entry(label).or_insert(PairStats::EMPTY).add(s);
                     }
                 }
             }
@@ -157,11 +140,15 @@ pub fn team_report(
     }
     let mut gold_by: BTreeMap<&str, PairStats> = BTreeMap::new();
     for g in gold {
-        let s = gold_by.entry(&g.user).or_insert_with(empty);
-        s.first += g.reference;
-        s.second += g.drawn;
-        s.matched += g.matched;
-        s.total_iou += g.total_iou;
+        gold_by
+            .entry(&g.user)
+            .or_insert(PairStats::EMPTY)
+            .add(PairStats {
+                first: g.reference,
+                second: g.drawn,
+                matched: g.matched,
+                total_iou: g.total_iou,
+            });
     }
     for (user, s) in gold_by {
         people.entry(user.to_owned()).or_default().gold = Some(s.into());
