@@ -142,6 +142,12 @@ impl Runtime {
         })
     }
 
+    /// Leaves a review (its layers must not cover another task's image); the reviewer's copy
+    /// stays open as a task.
+    pub fn leave_review(&self) {
+        self.review_view.update(review::ReviewView::close);
+    }
+
     /// Runs `f` on the core editor and then does everything its outcome asks for.
     pub fn dispatch(self: &Rc<Self>, f: impl FnOnce(&mut Editor) -> Outcome) {
         self.note_input();

@@ -201,16 +201,16 @@ pub fn start_from(runtime: &Rc<Runtime>, source: &str) -> Result<usize, String> 
     Ok(wanted.annotations.len())
 }
 
-/// Leaves review mode (the reviewer's copy stays open as a task).
-pub fn close_review(runtime: &Runtime) {
-    runtime.review_view.update(|v| {
-        v.task = None;
-        v.layers.clear();
-        v.agreement = None;
-        v.issues.clear();
-        v.pending = None;
-        v.pinning = false;
-    });
+impl ReviewView {
+    /// Leaves review mode: no task, layers, figures or drafts (the queue stays).
+    pub fn close(&mut self) {
+        self.task = None;
+        self.layers.clear();
+        self.agreement = None;
+        self.issues.clear();
+        self.pending = None;
+        self.pinning = false;
+    }
 }
 
 /// The image's agreement figures, when a review is open.

@@ -142,7 +142,7 @@ pub async fn next_task(runtime: &Rc<Runtime>) -> Result<Option<String>, String> 
     match grant.map_err(|e| format!("Cannot get the next task: {e}"))? {
         Some(grant) => {
             let id = grant.task.clone();
-            super::review::close_review(runtime);
+            runtime.leave_review();
             open_grant(runtime, grant, None).await?;
             Ok(Some(id))
         }
@@ -159,7 +159,7 @@ pub async fn open_project_task(runtime: &Rc<Runtime>, id: &str) -> Result<(), St
     let grant = api::open(&cloud, &team.project, id)
         .await
         .map_err(|e| format!("Cannot open task {id}: {e}"))?;
-    super::review::close_review(runtime);
+    runtime.leave_review();
     open_grant(runtime, grant, None).await
 }
 
