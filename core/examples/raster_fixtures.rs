@@ -67,6 +67,25 @@ fn nasty_polygons(h: u32, w: u32) -> Vec<Vec<f64>> {
         // Vertical and horizontal edges on the last column/row.
         vec![fw - 1.0, 0.0, fw, 0.0, fw, fh, fw - 1.0, fh],
         vec![0.0, fh - 1.0, fw, fh - 1.0, fw, fh, 0.0, fh],
+        // Vertices far outside the image: long, steep and shallow edges across it.
+        vec![
+            fw / 2.0,
+            fh / 2.0,
+            250_000.0,
+            -3_000.0,
+            -90_000.0,
+            170_000.0,
+        ],
+        vec![-1e5, 0.3, 1e5, fh - 0.7, 1e5, 1e5, -1e5, 1e5 + 0.1],
+        vec![0.2, -2e5, fw - 0.4, 3e5, fw / 3.0, fh / 2.0],
+        vec![
+            -7_777.7,
+            -1_234.5,
+            fw + 4_321.9,
+            fh / 3.0,
+            3.3,
+            fh + 9_999.1,
+        ],
     ]
 }
 
