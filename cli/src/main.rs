@@ -87,6 +87,10 @@ enum Command {
         /// How COCO stores masks.
         #[arg(long, value_enum, default_value = "rle")]
         masks: Masks,
+        /// How COCO stores polygons and rotated boxes: their vertices, or RLE of their pixels
+        /// (exactly pycocotools' frPyObjects).
+        #[arg(long, value_enum, default_value = "polygon")]
+        polygons: Masks,
         /// Re-split into train,valid,test by these ratios, e.g. 0.8,0.1,0.1.
         #[arg(long, value_parser = ratios)]
         split: Option<[f64; 3]>,
@@ -302,6 +306,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             input,
             output,
             masks,
+            polygons,
             split: ratios,
             seed,
         } => {
@@ -314,6 +319,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     Masks::Rle => MaskEncoding::Rle,
                     Masks::Polygon => MaskEncoding::Polygon,
                 },
+                polygons_as_rle: matches!(polygons, Masks::Rle),
             };
             let bar = folder::spinner(&format!("writing {to}"));
             let export = formats::export(to, &dataset, &options)?;

@@ -448,3 +448,46 @@ fn agree_reports_coco_ap_of_each_pair() {
         assert!(near_one(&pair[kind]["classes"]["dog"]["ap50"]), "{kind}");
     }
 }
+
+#[test]
+fn coco_polygons_can_be_written_as_rle() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, output) = (dir.path().join("in"), dir.path().join("out"));
+    coco_folder(&input, "");
+    let out = lasso(&[
+        "convert",
+        "--from",
+        "coco",
+        "--to",
+        "coco",
+        "--polygons",
+        "rle",
+        input.to_str().unwrap(),
+        output.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let coco: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(output.join("annotations/instances_default.json")).unwrap(),
+    )
+    .unwrap();
+    let triangle = coco["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["image_id"] == 2)
+        .unwrap();
+    // pycocotools 2.0.10: frPyObjects([[1, 1, 6, 1, 3, 11]], 30, 10) gives these counts.
+    assert_eq!(triangle["segmentation"]["counts"], "o02l05K1OM3Mj3");
+    assert_eq!(
+        triangle["segmentation"]["size"],
+        serde_json::json!([30, 10])
+    );
+    // The box keeps its rectangle.
+    let boxed = coco["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["image_id"] == 1)
+        .unwrap();
+    assert!(boxed["segmentation"].is_array());
+}

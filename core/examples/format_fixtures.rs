@@ -252,6 +252,11 @@ fn main() {
     let rle = ExportOptions::default();
     let poly = ExportOptions {
         masks: MaskEncoding::Polygon,
+        ..ExportOptions::default()
+    };
+    let all_rle = ExportOptions {
+        polygons_as_rle: true,
+        ..ExportOptions::default()
     };
     write(
         &root.join("coco_rle"),
@@ -261,6 +266,11 @@ fn main() {
     write(
         &root.join("coco_polygon"),
         &export(FormatName::Coco, &ds, &poly).unwrap(),
+        &ds,
+    );
+    write(
+        &root.join("coco_all_rle"),
+        &export(FormatName::Coco, &ds, &all_rle).unwrap(),
         &ds,
     );
     for (dir, f) in [

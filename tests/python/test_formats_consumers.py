@@ -32,7 +32,7 @@ def decode(rle):
     return mask_utils.decode({"size": rle["size"], "counts": rle["counts"].encode()})
 
 
-@pytest.mark.parametrize("variant", ["coco_rle", "coco_polygon"])
+@pytest.mark.parametrize("variant", ["coco_rle", "coco_polygon", "coco_all_rle"])
 def test_pycocotools_masks_equal_ours(out, variant):
     root, expected = out
     coco = COCO(os.path.join(root, variant, "annotations", "instances_default.json"))
@@ -62,6 +62,29 @@ def test_pycocotools_masks_equal_ours(out, variant):
                 assert ann["num_keypoints"] == sum(1 for v in e["keypoints"][2::3] if v > 0)
                 checked["keypoints"] += 1
     assert checked["mask"] >= 20 and checked["keypoints"] >= 3, checked
+
+
+def test_polygons_written_as_rle_are_frpyobjects_byte_for_byte(out):
+    """`polygons_as_rle`: each polygon's RLE is what pycocotools makes of its vertices."""
+    root, _ = out
+    polygons = COCO(os.path.join(root, "coco_polygon", "annotations", "instances_default.json"))
+    rles = COCO(os.path.join(root, "coco_all_rle", "annotations", "instances_default.json"))
+    checked = 0
+    for ann in polygons.loadAnns(polygons.getAnnIds()):
+        seg = ann["segmentation"]
+        if not isinstance(seg, list) or not seg:
+            continue
+        image = polygons.loadImgs(ann["image_id"])[0]
+        theirs = mask_utils.merge(mask_utils.frPyObjects(seg, image["height"], image["width"]))
+        ours = rles.loadAnns([ann["id"]])[0]["segmentation"]
+        if isinstance(ours, list):
+            # Boxes keep their rectangle (and bbox); everything else became RLE.
+            x, y, w, h = ann["bbox"]
+            assert seg == [[x, y, x + w, y, x + w, y + h, x, y + h]], (ann["id"], seg)
+            continue
+        assert ours["counts"] == theirs["counts"].decode(), ann["id"]
+        checked += 1
+    assert checked >= 10, checked
 
 
 def boxes_by_image(dataset):

@@ -110,6 +110,7 @@ fn coco(d: &Dataset) -> Value {
         d,
         &ExportOptions {
             masks: MaskEncoding::Rle,
+            polygons_as_rle: false,
         },
     )
     .expect("export");

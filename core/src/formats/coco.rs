@@ -17,6 +17,8 @@
 //! - polygons: one flat `[x0, y0, x1, y1, …]` list per part. COCO polygons cannot hold holes
 //!   (pycocotools merges the listed rings by union), so a polygon with holes is written as a
 //!   compressed RLE of its rasterised area instead, and reads back as a mask;
+//!   With `polygons_as_rle` every polygon and rotated box is written as that RLE (pycocotools'
+//!   `frPyObjects` of its rings, merged: byte for byte what training code computes);
 //! - masks: compressed RLE (`counts` a string), or with [`MaskEncoding::Polygon`] the outlines
 //!   traced along pixel edges (exact under pycocotools' rasterisation), except masks with holes,
 //!   which stay RLE for the same reason;
@@ -369,15 +371,19 @@ fn annotation(
         Shape::RotatedBox(r) => {
             let corners = r.corners();
             let shape = PolygonShape::simple(corners.to_vec());
-            let area = shape_polygon_to_rle(&shape, h, w).area() as f64;
+            let rle = shape_polygon_to_rle(&shape, h, w);
             let b = common::point_bounds(&corners).unwrap_or_default();
-            (json!([flat(&corners)]), xywh(b), area)
+            if options.polygons_as_rle {
+                (rle_json(&rle), rle.bbox().to_vec(), rle.area() as f64)
+            } else {
+                (json!([flat(&corners)]), xywh(b), rle.area() as f64)
+            }
         }
         Shape::Polygon(p) => {
             let rle = shape_polygon_to_rle(p, h, w);
             let b = common::point_bounds(p.parts.iter().flat_map(|part| &part.exterior))
                 .unwrap_or_default();
-            if p.parts.iter().any(|part| !part.holes.is_empty()) {
+            if options.polygons_as_rle || p.parts.iter().any(|part| !part.holes.is_empty()) {
                 (rle_json(&rle), rle.bbox().to_vec(), rle.area() as f64)
             } else {
                 let rings: Vec<Vec<f64>> =

@@ -140,6 +140,9 @@ pub enum MaskEncoding {
 pub struct ExportOptions {
     /// How COCO stores segmentations.
     pub masks: MaskEncoding,
+    /// COCO writes polygons (and rotated boxes) as compressed RLE of their pixels — what
+    /// pycocotools' `frPyObjects` makes of the polygon, byte for byte — instead of vertices.
+    pub polygons_as_rle: bool,
 }
 
 /// Writes `dataset` in `format`.

@@ -19,6 +19,7 @@ fn rle_opts() -> ExportOptions {
 fn poly_opts() -> ExportOptions {
     ExportOptions {
         masks: MaskEncoding::Polygon,
+        ..ExportOptions::default()
     }
 }
 

@@ -15,6 +15,7 @@ fn exports_match_the_golden_files() {
     let update = std::env::var_os("LASSO_UPDATE_GOLDEN").is_some();
     let polygon = ExportOptions {
         masks: MaskEncoding::Polygon,
+        ..ExportOptions::default()
     };
     // Every format of the registry under its name, and COCO once more with polygon masks.
     let mut cases: Vec<(String, FormatName, ExportOptions)> = registry::all()

@@ -32,6 +32,7 @@ pub struct Evaluated {
 pub fn evaluated(task: &Task) -> Result<Vec<Evaluated>, FormatError> {
     let options = ExportOptions {
         masks: MaskEncoding::Rle,
+        polygons_as_rle: false,
     };
     let (w, h) = (task.image.width, task.image.height);
     let mut out = Vec::with_capacity(task.annotations.len());
