@@ -101,8 +101,14 @@ pub async fn export_zip(
                     task.id
                 )
             })?;
-            task.image.width = u32::try_from(size.width).unwrap_or(0);
-            task.image.height = u32::try_from(size.height).unwrap_or(0);
+            // Upright, as the browser shows the photo (EXIF orientation applied).
+            let (w, h) = lasso_core::orientation::upright(
+                &bytes,
+                u32::try_from(size.width).unwrap_or(0),
+                u32::try_from(size.height).unwrap_or(0),
+            );
+            task.image.width = w;
+            task.image.height = h;
         }
         if options.images {
             bytes_of.insert(task.id.clone(), bytes);

@@ -111,7 +111,10 @@ pub fn read(root: &Path) -> Result<DatasetFiles, Failure> {
                     std::io::Error::other(format!("cannot read the image size: {e}")),
                 )
             })?;
-            let (width, height) = (
+            // Photos turned by their EXIF orientation count at their upright size, as they
+            // are shown and trained on.
+            let (width, height) = lasso_core::orientation::upright(
+                &head(&path).map_err(io(&path))?,
                 u32::try_from(size.width).unwrap_or(u32::MAX),
                 u32::try_from(size.height).unwrap_or(u32::MAX),
             );
@@ -127,6 +130,16 @@ pub fn read(root: &Path) -> Result<DatasetFiles, Failure> {
     }
     bar.finish_and_clear();
     Ok(files)
+}
+
+/// The first bytes of a file, where a JPEG keeps its EXIF (APP1 is at most 64 KiB).
+fn head(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(128 * 1024)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Writes the annotation files and copies each task's image to its new place; returns how many

@@ -27,6 +27,7 @@ pub mod import;
 pub mod journal;
 pub mod model;
 pub mod navigation;
+pub mod orientation;
 pub mod quality;
 pub mod raster;
 pub mod render_plan;

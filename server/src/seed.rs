@@ -125,7 +125,8 @@ async fn seed_images(
         let bytes =
             std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let (width, height) = match imagesize::blob_size(&bytes) {
-            Ok(s) => (
+            Ok(s) => lasso_core::orientation::upright(
+                &bytes,
                 u32::try_from(s.width).unwrap_or(0),
                 u32::try_from(s.height).unwrap_or(0),
             ),
