@@ -1,5 +1,5 @@
 //! Dataset formats: converting between a [`Dataset`] (tasks in the Lasso model) and the files of
-//! COCO, YOLO, Pascal VOC, CVAT, Label Studio, CSV and mask PNG datasets.
+//! COCO, YOLO, Pascal VOC, CVAT, Label Studio, CSV, mask PNG and classification-folder datasets.
 //!
 //! The core does no IO, so a format works on a [`DatasetFiles`]: the annotation files of a dataset
 //! folder as bytes, keyed by their `/`-separated path relative to the folder root, plus the
@@ -20,6 +20,7 @@ pub mod cvat;
 mod dataset;
 mod error;
 mod files;
+pub mod folders;
 #[cfg(test)]
 mod fuzz_tests;
 mod json_path;
@@ -69,11 +70,13 @@ pub enum FormatName {
     Csv,
     /// Semantic (palette + class map) and instance segmentation PNGs.
     Masks,
+    /// Image classification: each image in a folder named after its class.
+    Folders,
 }
 
 impl FormatName {
     /// Every format, in the order the CLI lists them.
-    pub const ALL: [FormatName; 11] = [
+    pub const ALL: [FormatName; 12] = [
         FormatName::Lasso,
         FormatName::Coco,
         FormatName::Yolo,
@@ -85,6 +88,7 @@ impl FormatName {
         FormatName::LabelStudio,
         FormatName::Csv,
         FormatName::Masks,
+        FormatName::Folders,
     ];
 
     /// The name used on the command line and in `exportAs`.
@@ -101,6 +105,7 @@ impl FormatName {
             FormatName::LabelStudio => "label-studio",
             FormatName::Csv => "csv",
             FormatName::Masks => "masks",
+            FormatName::Folders => "folders",
         }
     }
 }

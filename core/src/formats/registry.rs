@@ -4,8 +4,8 @@
 //! documented and tested everywhere at once.
 
 use super::{
-    coco, csv, cvat, label_studio, lasso_json, masks, voc, yolo, Dataset, DatasetFiles, Export,
-    ExportOptions, FormatError, FormatName,
+    coco, csv, cvat, folders, label_studio, lasso_json, masks, voc, yolo, Dataset, DatasetFiles,
+    Export, ExportOptions, FormatError, FormatName,
 };
 use crate::model::{Shape, ShapeKind, Task};
 
@@ -103,7 +103,7 @@ use Fidelity::{Converted, Dropped, Exact};
 
 const BOUNDS: Fidelity = Converted("its bounding box");
 
-static FORMATS: [Spec; 11] = [
+static FORMATS: [Spec; 12] = [
     Spec {
         name: FormatName::Lasso,
         describe: "Lasso JSON: every shape, attribute, tag and prediction as the editor holds it",
@@ -253,6 +253,17 @@ static FORMATS: [Spec; 11] = [
         predictions: false,
         import: masks::import,
         export: |d, _| masks::export(d),
+    },
+    Spec {
+        name: FormatName::Folders,
+        describe: "Image classification folders (ImageFolder): train/cat/…, one class per image",
+        main_file: folders::FILE,
+        shapes: [Dropped; 6],
+        holes: Dropped,
+        tags: true,
+        predictions: false,
+        import: folders::import,
+        export: |d, _| folders::export(d),
     },
 ];
 

@@ -1,7 +1,8 @@
 //! Train/validation/test splits by ratio and seed, deterministic, keeping class balance.
 //!
 //! Images are grouped by their *rarest* class (the class, among those on the image, that the
-//! fewest images of the dataset carry; images without objects form their own group), because a
+//! fewest images of the dataset carry; images without objects by their rarest whole-image tag —
+//! the class of a classification dataset — and those with neither form their own group), because a
 //! rare class is the one a random split most easily leaves out of validation or test. Each group
 //! is shuffled with a seeded generator (SplitMix64, written out here so the split is the same on
 //! every platform and version) and cut by the ratios with largest-remainder rounding, so every
@@ -51,26 +52,37 @@ fn apportion(n: usize, ratios: [f64; 3]) -> [usize; 3] {
     counts
 }
 
-/// Each image's group: its rarest class by image count, or `None` for images without objects.
+/// Each image's group: its rarest class by image count; for an image without objects its
+/// rarest tag (as `tag <name>`, apart from the classes); `None` for images with neither.
 pub fn strata(dataset: &Dataset) -> BTreeMap<Option<String>, Vec<String>> {
     let mut images_with: HashMap<&str, usize> = HashMap::new();
+    let mut images_tagged: HashMap<&str, usize> = HashMap::new();
     for t in &dataset.tasks {
         let classes: HashSet<&str> = t.annotations.iter().map(|a| a.label.as_str()).collect();
         for c in classes {
             *images_with.entry(c).or_default() += 1;
         }
+        let tags: HashSet<&str> = t.tags.iter().map(String::as_str).collect();
+        for g in tags {
+            *images_tagged.entry(g).or_default() += 1;
+        }
     }
+    let rarest = |names: &mut dyn Iterator<Item = &str>, counts: &HashMap<&str, usize>| {
+        names
+            .min_by(|a, b| counts[a].cmp(&counts[b]).then(a.cmp(b)))
+            .map(str::to_string)
+    };
     let mut groups: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
     for t in &dataset.tasks {
-        let rarest = t
-            .annotations
-            .iter()
-            .map(|a| a.label.as_str())
-            .min_by(|a, b| images_with[a].cmp(&images_with[b]).then(a.cmp(b)));
-        groups
-            .entry(rarest.map(str::to_string))
-            .or_default()
-            .push(t.id.clone());
+        let key = rarest(
+            &mut t.annotations.iter().map(|a| a.label.as_str()),
+            &images_with,
+        )
+        .or_else(|| {
+            rarest(&mut t.tags.iter().map(String::as_str), &images_tagged)
+                .map(|g| format!("tag {g}"))
+        });
+        groups.entry(key).or_default().push(t.id.clone());
     }
     groups
 }
@@ -147,6 +159,27 @@ mod tests {
                 })
                 .collect(),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_rare_tag_of_a_classification_dataset_reaches_every_split() {
+        // 90 cats and 10 dogs, tagged, no objects.
+        let tasks = (0..100)
+            .map(|i| Task {
+                id: format!("t{i}"),
+                tags: vec![if i < 90 { "cat" } else { "dog" }.to_string()],
+                ..Default::default()
+            })
+            .collect();
+        let ds = Dataset {
+            tasks,
+            ..Default::default()
+        };
+        let split = assign(&ds, [0.8, 0.1, 0.1], 3).unwrap();
+        let dogs: Vec<Split> = (90..100).map(|i| split[&format!("t{i}")]).collect();
+        for (s, want) in [(Split::Train, 8), (Split::Valid, 1), (Split::Test, 1)] {
+            assert_eq!(dogs.iter().filter(|&&x| x == s).count(), want, "{s:?}");
         }
     }
 

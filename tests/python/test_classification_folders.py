@@ -1,0 +1,44 @@
+"""Classification folders: a folder-per-class dataset (what torchvision's ImageFolder and
+Roboflow's folder export use) split by the `lasso` CLI into train/val/test, each split read by
+supervision's `ClassificationDataset.from_folder_structure` with every image under its class, the
+rare class in every split."""
+import os
+import subprocess
+import tempfile
+
+import pytest
+import supervision as sv
+from PIL import Image
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_the_cli_splits_class_folders_that_supervision_reads():
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "pets")
+        truth = {}
+        for cls, n, colour in [("cat", 30, (200, 80, 40)), ("dog", 10, (40, 80, 200))]:
+            os.makedirs(os.path.join(src, cls))
+            for i in range(n):
+                name = f"{cls}{i:02}.png"
+                Image.new("RGB", (16, 12), colour).save(os.path.join(src, cls, name))
+                truth[name] = cls
+        out = os.path.join(tmp, "split")
+        subprocess.run(
+            ["cargo", "run", "-q", "-p", "lasso-cli", "--", "convert", "--from", "folders", "--to", "folders",
+             "--split", "0.6,0.2,0.2", "--seed", "5", src, out],
+            cwd=REPO, check=True,
+        )
+        seen = {}
+        for split in ("train", "val", "test"):
+            ds = sv.ClassificationDataset.from_folder_structure(os.path.join(out, split))
+            assert sorted(ds.classes) == ["cat", "dog"], (split, ds.classes)
+            counts = {c: 0 for c in ds.classes}
+            for path, _image, classification in ds:
+                cls = ds.classes[int(classification.class_id[0])]
+                seen[os.path.basename(path)] = cls
+                counts[cls] += 1
+            assert counts["dog"] >= 2, (split, counts)
+        assert seen == truth
+        with open(os.path.join(out, "classes.txt")) as f:
+            assert f.read().split() == ["cat", "dog"]
