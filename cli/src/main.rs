@@ -97,6 +97,13 @@ enum Command {
         /// Seed of the split (the same seed gives the same split).
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Rename a class (OLD=NEW; several OLD to one NEW merge them) or drop it and its
+        /// objects (OLD=); repeat for more.
+        #[arg(long = "map", value_parser = formats::remap::parse_mapping)]
+        maps: Vec<(String, Option<String>)>,
+        /// Leave out images without objects (after the mapping).
+        #[arg(long)]
+        drop_empty: bool,
     },
     /// Class counts, objects per image and box sizes.
     Stats {
@@ -309,8 +316,23 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             polygons,
             split: ratios,
             seed,
+            maps,
+            drop_empty,
         } => {
             let mut dataset = read(from, &input)?;
+            if !maps.is_empty() {
+                let map: std::collections::BTreeMap<String, Option<String>> =
+                    maps.into_iter().collect();
+                let done = formats::remap::remap(&mut dataset, &map)?;
+                eprintln!(
+                    "lasso: {} objects renamed, {} dropped with their class",
+                    done.renamed, done.dropped
+                );
+            }
+            if drop_empty {
+                let gone = formats::remap::drop_empty(&mut dataset);
+                eprintln!("lasso: {gone} images without objects left out");
+            }
             if let Some(r) = ratios {
                 dataset.splits = split::assign(&dataset, r, seed)?;
             }

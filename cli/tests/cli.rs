@@ -491,3 +491,53 @@ fn coco_polygons_can_be_written_as_rle() {
         .unwrap();
     assert!(boxed["segmentation"].is_array());
 }
+
+#[test]
+fn convert_renames_drops_classes_and_empty_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, output) = (dir.path().join("in"), dir.path().join("out"));
+    coco_folder(&input, "");
+    let args = |extra: &[&str]| {
+        let mut a = vec!["convert", "--from", "coco", "--to", "coco"];
+        a.extend_from_slice(extra);
+        a.push(input.to_str().unwrap());
+        a.push(output.to_str().unwrap());
+        a.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |extra: &[&str]| {
+        let a = args(extra);
+        lasso(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let out = run(&["--map", "cat=animal", "--map", "dog=", "--drop-empty"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("1 objects renamed, 1 dropped"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("1 images without objects left out"));
+    let coco: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(output.join("annotations/instances_default.json")).unwrap(),
+    )
+    .unwrap();
+    let names: Vec<&str> = coco["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["animal"]);
+    assert_eq!(coco["images"].as_array().unwrap().len(), 1);
+    // A class that is not there is named, and nothing is written.
+    let elsewhere = dir.path().join("none");
+    let mut a = args(&["--map", "kat=animal"]);
+    *a.last_mut().unwrap() = elsewhere.to_str().unwrap().to_owned();
+    let out = lasso(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("\"kat\""),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!elsewhere.exists());
+}

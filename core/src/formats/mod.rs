@@ -30,6 +30,7 @@ pub mod masks;
 mod palette;
 pub mod predictions;
 pub mod registry;
+pub mod remap;
 pub mod split;
 #[cfg(test)]
 pub(crate) mod test_support;
