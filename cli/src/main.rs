@@ -105,13 +105,18 @@ enum Command {
         #[arg(long)]
         drop_empty: bool,
     },
-    /// Class counts, objects per image and box sizes.
+    /// A dataset's health: objects and images per class and split (classes that need more
+    /// examples marked), tags, objects per image, box sizes, aspects and COCO sizes, image
+    /// sizes, tiny objects, images without objects.
     Stats {
         /// Format of the dataset.
         #[arg(long, short)]
         format: FormatName,
         /// Dataset folder.
         input: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Agreement between annotators: two or more versions of one dataset (images matched by
     /// name), every pair overall and per class, and whole-image tags (Cohen, Fleiss,
@@ -478,9 +483,17 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Stats { format, input } => {
+        Command::Stats {
+            format,
+            input,
+            json,
+        } => {
             let dataset = read(format, &input)?;
-            print!("{}", stats::report(&dataset));
+            if json {
+                println!("{}", stats::json(&dataset).map_err(Failure::Other)?);
+            } else {
+                print!("{}", stats::report(&dataset));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { format, input } => {

@@ -1,96 +1,101 @@
-//! `lasso stats`: what a dataset holds, in numbers.
+//! `lasso stats`: the dataset's health (`lasso_core::formats::health`) as a table for people,
+//! or as JSON.
 
+use lasso_core::formats::health::{health, Health, Spread, ASPECT_BINS, TINY_PX};
 use lasso_core::formats::Dataset;
-use lasso_core::geometry::bounds;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// The value at quantile `q` of sorted values (nearest rank).
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
-fn quantiles(values: &mut [f64]) -> String {
-    values.sort_by(f64::total_cmp);
-    let q = |p| quantile(values, p);
+fn spread(s: &Spread) -> String {
     format!(
         "min {:.1}  p25 {:.1}  median {:.1}  p75 {:.1}  max {:.1}",
-        q(0.0),
-        q(0.25),
-        q(0.5),
-        q(0.75),
-        q(1.0)
+        s.min, s.p25, s.median, s.p75, s.max
     )
+}
+
+fn counts<'a>(items: impl Iterator<Item = (&'a str, usize)>) -> String {
+    items
+        .map(|(name, n)| format!("{name} {n}"))
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+/// The report as JSON.
+pub fn json(ds: &Dataset) -> Result<String, String> {
+    serde_json::to_string_pretty(&health(ds)).map_err(|e| e.to_string())
 }
 
 /// The report printed by `lasso stats`.
 pub fn report(ds: &Dataset) -> String {
+    let h: Health = health(ds);
     let mut out = String::new();
-    let objects: usize = ds.tasks.iter().map(|t| t.annotations.len()).sum();
-    let _ = writeln!(out, "images   {}", ds.tasks.len());
-    let _ = writeln!(out, "objects  {objects}");
-    let mut per_class: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for l in &ds.labels.labels {
-        per_class.entry(&l.name).or_default();
+    let _ = writeln!(out, "images   {}", h.images);
+    let _ = writeln!(out, "objects  {}", h.objects);
+    let _ = writeln!(
+        out,
+        "\nclass                    objects   images  per split"
+    );
+    for (name, c) in &h.classes {
+        let splits = counts(c.per_split.iter().map(|(s, n)| (s.as_str(), *n)));
+        let more = if c.needs_more {
+            "  ← needs more examples"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "{name:<24} {:>7}  {:>7}  {splits}{more}",
+            c.objects, c.images
+        );
     }
-    for t in &ds.tasks {
-        let mut seen = std::collections::HashSet::new();
-        for a in &t.annotations {
-            let e = per_class.entry(&a.label).or_default();
-            e.0 += 1;
-            if seen.insert(&a.label) {
-                e.1 += 1;
-            }
-        }
+    if !h.tags.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nimage tags          {}",
+            counts(h.tags.iter().map(|(t, n)| (t.as_str(), *n)))
+        );
     }
-    let _ = writeln!(out, "\nclass                    objects   images");
-    for (name, (n, images)) in &per_class {
-        let _ = writeln!(out, "{name:<24} {n:>7}  {images:>7}");
-    }
-    let mut per_image: Vec<f64> = ds
-        .tasks
-        .iter()
-        .map(|t| t.annotations.len() as f64)
-        .collect();
-    let _ = writeln!(out, "\nobjects per image   {}", quantiles(&mut per_image));
-    let (mut w, mut h) = (Vec::new(), Vec::new());
-    for a in ds.tasks.iter().flat_map(|t| &t.annotations) {
-        if let Some(b) = bounds(&a.shape) {
-            w.push(b.width());
-            h.push(b.height());
-        }
-    }
-    let _ = writeln!(out, "box width (px)      {}", quantiles(&mut w));
-    let _ = writeln!(out, "box height (px)     {}", quantiles(&mut h));
-    let split_counts = ds.splits.values().fold(BTreeMap::new(), |mut m, s| {
-        *m.entry(format!("{s:?}").to_lowercase()).or_insert(0usize) += 1;
-        m
-    });
-    if !split_counts.is_empty() {
-        let parts: Vec<String> = split_counts
-            .iter()
-            .map(|(s, n)| format!("{s} {n}"))
-            .collect();
-        let _ = writeln!(out, "splits              {}", parts.join("  "));
+    let _ = writeln!(
+        out,
+        "\nobjects per image   {}",
+        spread(&h.objects_per_image)
+    );
+    let _ = writeln!(out, "box width (px)      {}", spread(&h.box_width));
+    let _ = writeln!(out, "box height (px)     {}", spread(&h.box_height));
+    let _ = writeln!(
+        out,
+        "box aspect (w:h)    {}",
+        counts(
+            ASPECT_BINS
+                .iter()
+                .map(|(b, _)| (*b, h.aspect.get(*b).copied().unwrap_or(0)))
+        )
+    );
+    let _ = writeln!(
+        out,
+        "box size (COCO)     {}",
+        counts(
+            ["small", "medium", "large"]
+                .iter()
+                .map(|s| (*s, h.size.get(*s).copied().unwrap_or(0)))
+        )
+    );
+    let _ = writeln!(
+        out,
+        "image sizes         {}",
+        counts(h.image_sizes.iter().map(|(s, n)| (s.as_str(), *n)))
+    );
+    let _ = writeln!(
+        out,
+        "tiny objects        {} (under {TINY_PX} px across)",
+        h.tiny_objects
+    );
+    let _ = writeln!(out, "images without objects  {}", h.empty_images);
+    if h.splits.keys().any(|s| s != "none") {
+        let _ = writeln!(
+            out,
+            "splits              {}",
+            counts(h.splits.iter().map(|(s, n)| (s.as_str(), *n)))
+        );
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::quantile;
-
-    #[test]
-    fn nearest_rank_quantiles() {
-        let v = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(quantile(&v, 0.0), 1.0);
-        assert_eq!(quantile(&v, 0.5), 2.0);
-        assert_eq!(quantile(&v, 0.75), 3.0);
-        assert_eq!(quantile(&v, 1.0), 4.0);
-        assert_eq!(quantile(&[], 0.5), 0.0);
-    }
 }

@@ -157,6 +157,19 @@ fn stats_counts_classes_and_sizes() {
         "{s}"
     );
     assert!(s.contains("box width (px)      min 5.0"), "{s}");
+    assert!(s.contains("needs more examples"), "{s}");
+    let out = lasso(&[
+        "stats",
+        "-f",
+        "coco",
+        dir.path().to_str().unwrap(),
+        "--json",
+    ]);
+    let h: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(h["classes"]["cat"]["images"], 1);
+    assert_eq!(h["classes"]["dog"]["needs_more"], true);
+    assert_eq!(h["image_sizes"]["40×20"], 1);
+    assert_eq!(h["empty_images"], 0);
 }
 
 #[test]

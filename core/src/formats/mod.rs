@@ -23,6 +23,7 @@ mod files;
 pub mod folders;
 #[cfg(test)]
 mod fuzz_tests;
+pub mod health;
 mod json_path;
 pub mod label_studio;
 pub mod lasso_json;
