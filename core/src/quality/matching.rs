@@ -8,7 +8,7 @@
 //! `scipy.optimize.linear_sum_assignment(iou, maximize=True)` finds, by the same algorithm.
 
 use crate::geometry::iou;
-use crate::model::{Annotation, LabelSet, Shape};
+use crate::model::{Annotation, LabelSet, Shape, Task};
 
 /// One matched pair: index in the first list, index in the second, and their IoU.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -86,6 +86,16 @@ pub fn match_annotations(
         })
         .collect();
     match_by_iou(&matrix, threshold)
+}
+
+/// Matches two versions of one image as [`match_annotations`] does: masks on the larger of
+/// their two sizes, keypoint sigmas from the first's classes.
+pub fn match_tasks(a: &Task, b: &Task, threshold: f64) -> Vec<Match> {
+    let (w, h) = (
+        a.image.width.max(b.image.width),
+        a.image.height.max(b.image.height),
+    );
+    match_annotations(&a.annotations, &b.annotations, threshold, w, h, &a.labels)
 }
 
 /// IoU, or OKS between keypoint sets of the same length (with `sigmas` when there is one per

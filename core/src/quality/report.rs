@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::coco_eval::{coco_scores, CocoSummary, IouType};
 use super::kappa::{cohen_kappa, fleiss_kappa, krippendorff_alpha};
-use super::matching::{match_annotations, per_class, PairStats};
+use super::matching::{match_tasks, per_class, PairStats};
 use crate::formats::FormatError;
 use crate::model::Task;
 
@@ -135,18 +135,7 @@ pub struct GoldScore {
 /// How `drawn` compares with a gold `reference` of the same image: same class, one to one at
 /// IoU ≥ 0.5, as counts that add up over tasks.
 pub fn gold_score(user: &str, reference: &Task, drawn: &Task) -> GoldScore {
-    let (w, h) = (
-        reference.image.width.max(drawn.image.width),
-        reference.image.height.max(drawn.image.height),
-    );
-    let matches = match_annotations(
-        &reference.annotations,
-        &drawn.annotations,
-        0.5,
-        w,
-        h,
-        &reference.labels,
-    );
+    let matches = match_tasks(reference, drawn, 0.5);
     GoldScore {
         user: user.to_owned(),
         reference: reference.annotations.len(),
@@ -170,18 +159,7 @@ pub fn pair(
     for (name, ta) in &a {
         let Some(tb) = b.get(name) else { continue };
         images += 1;
-        let (w, h) = (
-            ta.image.width.max(tb.image.width),
-            ta.image.height.max(tb.image.height),
-        );
-        let matches = match_annotations(
-            &ta.annotations,
-            &tb.annotations,
-            threshold,
-            w,
-            h,
-            &ta.labels,
-        );
+        let matches = match_tasks(ta, tb, threshold);
         overall.add(PairStats::of(
             &matches,
             ta.annotations.len(),

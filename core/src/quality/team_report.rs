@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::matching::{match_annotations, per_class, PairStats};
+use super::matching::{match_tasks, per_class, PairStats};
 use super::report::{Figures, GoldScore};
 use crate::model::Task;
 
@@ -106,18 +106,7 @@ pub fn team_report(
                 if i == j {
                     continue;
                 }
-                let (w, h) = (
-                    ta.image.width.max(tb.image.width),
-                    ta.image.height.max(tb.image.height),
-                );
-                let m = match_annotations(
-                    &ta.annotations,
-                    &tb.annotations,
-                    threshold,
-                    w,
-                    h,
-                    &ta.labels,
-                );
+                let m = match_tasks(ta, tb, threshold);
                 agreement
                     .entry(ub)
                     .or_insert(PairStats::EMPTY)

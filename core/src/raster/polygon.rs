@@ -114,9 +114,14 @@ fn rasterise(xy: &[f64], height: u32, width: u32) -> Rle {
             cross(e.ends().1, next.ends().0);
         }
     }
-    crossings.push(u64::from(h) * u64::from(w));
+    runs(crossings, height, width)
+}
+
+/// The mask from its column crossings (`column · h + row`, in any order): sorted, turned into
+/// run lengths and pycocotools' folding of zero-length runs applied.
+fn runs(mut crossings: Vec<u64>, height: u32, width: u32) -> Rle {
+    crossings.push(u64::from(height) * u64::from(width));
     crossings.sort_unstable();
-    // Differences, then pycocotools' folding of zero-length runs.
     let mut previous = 0u64;
     for c in crossings.iter_mut() {
         let t = *c;
@@ -471,38 +476,7 @@ mod tests {
             let row = row.clamp(0, h64);
             crossings.push(column as u64 * u64::from(h) + row as u64);
         }
-        crossings.push(u64::from(h) * u64::from(w));
-        crossings.sort_unstable();
-        // Differences, then pycocotools' folding of zero-length runs.
-        let mut previous = 0u64;
-        for c in crossings.iter_mut() {
-            let t = *c;
-            *c -= previous;
-            previous = t;
-        }
-        let mut counts: Vec<u32> = Vec::with_capacity(crossings.len());
-        let mut j = 0;
-        counts.push(crossings[0] as u32);
-        j += 1;
-        while j < crossings.len() {
-            if crossings[j] > 0 {
-                counts.push(crossings[j] as u32);
-                j += 1;
-            } else {
-                j += 1;
-                if j < crossings.len() {
-                    if let Some(last) = counts.last_mut() {
-                        *last += crossings[j] as u32;
-                    }
-                    j += 1;
-                }
-            }
-        }
-        Rle {
-            height,
-            width,
-            counts,
-        }
+        runs(crossings, height, width)
     }
 
     proptest! {
