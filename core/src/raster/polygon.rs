@@ -78,28 +78,31 @@ fn clip_ring(xy: &[f64], x_lo: f64, y_lo: f64, x_hi: f64, y_hi: f64) -> Vec<f64>
     points.into_iter().flat_map(|(x, y)| [x, y]).collect()
 }
 
+/// The ring's edges on pycocotools' ×5 grid (`(int)(5·v + .5)`: truncation toward zero,
+/// saturating like Rust's `as`), closed; empty without a point.
+fn grid_edges(xy: &[f64]) -> Vec<Edge> {
+    let k = xy.len() / 2;
+    let on_grid = |v: f64| (5.0 * v + 0.5) as i32;
+    let point = |j: usize| (on_grid(xy[2 * (j % k)]), on_grid(xy[2 * (j % k) + 1]));
+    (0..k)
+        .map(|j| {
+            let ((x0, y0), (x1, y1)) = (point(j), point(j + 1));
+            Edge::new(x0, y0, x1, y1)
+        })
+        .collect()
+}
+
 fn rasterise(xy: &[f64], height: u32, width: u32) -> Rle {
     let (h, w) = (height, width);
-    let k = xy.len() / 2;
-    if k == 0 {
+    if xy.len() < 2 {
         return Rle {
             height,
             width,
             counts: vec![h.saturating_mul(w)],
         };
     }
-    let scale = 5.0f64;
-    // `(int)(scale*v+.5)`: truncation toward zero, saturating like Rust's `as`.
-    let mut x: Vec<i32> = (0..k).map(|j| (scale * xy[2 * j] + 0.5) as i32).collect();
-    let mut y: Vec<i32> = (0..k)
-        .map(|j| (scale * xy[2 * j + 1] + 0.5) as i32)
-        .collect();
-    x.push(x[0]);
-    y.push(y[0]);
     let (w64, h64) = (i64::from(w), i64::from(h));
-    let edges: Vec<Edge> = (0..k)
-        .map(|j| Edge::new(x[j], y[j], x[j + 1], y[j + 1]))
-        .collect();
+    let edges = grid_edges(xy);
     let mut crossings: Vec<u64> = Vec::new();
     let mut cross = |p: (i32, i32), q: (i32, i32)| {
         if let Some(c) = crossing(p, q, w64, h64) {
@@ -370,112 +373,31 @@ mod tests {
     use crate::model::PolygonPart;
     use proptest::prelude::*;
 
-    /// The outline walked point by point, as pycocotools does (the implementation before edges
-    /// were followed only where they cross the image): the reference the fast path must equal.
+    /// The outline walked point by point, as pycocotools does: every point of every edge in
+    /// the order it emits them, every neighbouring pair tested. The fast path, which skips the
+    /// steps that cannot cross the image, must give the same mask.
     fn walk_reference(xy: &[f64], height: u32, width: u32) -> Rle {
-        let (h, w) = (height, width);
-        let k = xy.len() / 2;
-        if k == 0 {
+        if xy.len() < 2 {
             return Rle {
                 height,
                 width,
-                counts: vec![h.saturating_mul(w)],
+                counts: vec![height.saturating_mul(width)],
             };
         }
-        let scale = 5.0f64;
-        // `(int)(scale*v+.5)`: truncation toward zero, saturating like Rust's `as`.
-        let mut x: Vec<i32> = (0..k).map(|j| (scale * xy[2 * j] + 0.5) as i32).collect();
-        let mut y: Vec<i32> = (0..k)
-            .map(|j| (scale * xy[2 * j + 1] + 0.5) as i32)
-            .collect();
-        x.push(x[0]);
-        y.push(y[0]);
-        // Dense points along the outline on the fine grid, as (u, v) pairs (sized first, as
-        // pycocotools does; 32-bit like its ints, which also halves the memory touched).
-        let total: usize = (0..k)
-            .map(|j| {
-                let dx = (i64::from(x[j]) - i64::from(x[j + 1])).unsigned_abs();
-                let dy = (i64::from(y[j]) - i64::from(y[j + 1])).unsigned_abs();
-                dx.max(dy) as usize + 1
-            })
-            .sum();
-        let mut uv: Vec<(i32, i32)> = Vec::with_capacity(total);
-        for j in 0..k {
-            let (mut xs, mut xe, mut ys, mut ye) = (
-                i64::from(x[j]),
-                i64::from(x[j + 1]),
-                i64::from(y[j]),
-                i64::from(y[j + 1]),
-            );
-            let dx = (xe - xs).abs();
-            let dy = (ys - ye).abs();
-            let flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
-            if flip {
-                std::mem::swap(&mut xs, &mut xe);
-                std::mem::swap(&mut ys, &mut ye);
-            }
-            if dx >= dy {
-                // dx == 0 only for a repeated vertex: pycocotools divides 0/0 there; the point's v is
-                // never compared (its u equals its neighbours'), so any value does.
-                let s = if dx == 0 {
-                    0.0
-                } else {
-                    (ye - ys) as f64 / dx as f64
-                };
-                let (ysf, xs32) = (ys as f64, xs as i32);
-                if flip {
-                    uv.extend((0..=dx).map(|d| {
-                        let t = dx - d;
-                        (t as i32 + xs32, (ysf + s * t as f64 + 0.5) as i32)
-                    }));
-                } else {
-                    uv.extend(
-                        (0..=dx).map(|t| (t as i32 + xs32, (ysf + s * t as f64 + 0.5) as i32)),
-                    );
-                }
+        let mut uv: Vec<(i32, i32)> = Vec::new();
+        for e in grid_edges(xy) {
+            let steps: Vec<i64> = if e.flip {
+                (0..=e.n).rev().collect()
             } else {
-                let s = (xe - xs) as f64 / dy as f64;
-                let (xsf, ys32) = (xs as f64, ys as i32);
-                if flip {
-                    uv.extend((0..=dy).map(|d| {
-                        let t = dy - d;
-                        ((xsf + s * t as f64 + 0.5) as i32, t as i32 + ys32)
-                    }));
-                } else {
-                    uv.extend(
-                        (0..=dy).map(|t| ((xsf + s * t as f64 + 0.5) as i32, t as i32 + ys32)),
-                    );
-                }
-            }
+                (0..=e.n).collect()
+            };
+            uv.extend(steps.into_iter().map(|t| e.at(t)));
         }
-        // Crossings of pixel columns, downsampled. pycocotools computes these in floating point:
-        // `xd = (u + .5) / 5 - .5` must be a whole column in `[0, w-1]`, and
-        // `yd = ceil(clamp((v + .5) / 5 - .5, 0, h))`. Both are exact rationals with denominator 5,
-        // so the same decisions are made here in integers: `xd` is whole exactly when
-        // `u ≡ 2 (mod 5)`, and `ceil((v - 2) / 5)` clamped equals the float result (a non-whole
-        // value is at least 1/5 away from an integer, far beyond rounding error).
-        let (w64, h64) = (i64::from(w), i64::from(h));
-        let mut crossings: Vec<u64> = Vec::with_capacity(uv.len() / 4 + 1);
-        for pair in uv.windows(2) {
-            let ((up, vp), (uj, vj)) = (pair[0], pair[1]);
-            if uj == up {
-                continue;
-            }
-            let us = i64::from(if uj < up { uj } else { uj - 1 });
-            if (us - 2).rem_euclid(5) != 0 {
-                continue;
-            }
-            let column = (us - 2).div_euclid(5);
-            // `w == 0`: pycocotools compares against `w - 1` wrapped to a huge unsigned value.
-            if column < 0 || (w > 0 && column > w64 - 1) {
-                continue;
-            }
-            let vs = i64::from(vj.min(vp));
-            // ceil((vs - 2) / 5), then clamp to [0, h].
-            let row = (vs - 2).div_euclid(5) + i64::from((vs - 2).rem_euclid(5) != 0);
-            let row = row.clamp(0, h64);
-            crossings.push(column as u64 * u64::from(h) + row as u64);
-        }
+        let (w64, h64) = (i64::from(width), i64::from(height));
+        let crossings = uv
+            .windows(2)
+            .filter_map(|p| crossing(p[0], p[1], w64, h64))
+            .collect();
         runs(crossings, height, width)
     }
 
