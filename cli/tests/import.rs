@@ -2,15 +2,17 @@
 //! (images, manifests, folder names as tags, annotations attached), a second run resumes, and
 //! someone without the right role is refused without anything written.
 
+#[path = "support/dev.rs"]
+mod dev;
 #[path = "support/png.rs"]
 mod png;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use lasso_core::team::{Role, Roles};
-use lasso_server::config::TokenEntry;
-use lasso_server::dev::{self, DevOptions, DevServer};
+use dev::text;
+use lasso_core::team::Role;
+use lasso_server::dev::DevServer;
 
 const LEAD: &str = "lead-token-000001";
 const ANN: &str = "ann-token-0000002";
@@ -35,27 +37,12 @@ fn import(server: &DevServer, token: &str, folder: &Path, extra: &[&str]) -> Out
         .unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 fn start(rt: &tokio::runtime::Runtime, dir: &Path) -> DevServer {
-    let mut opts = DevOptions::new(dir.join("data"));
-    opts.s3_port = 0;
-    opts.api_port = 0;
-    opts.tokens = vec![
-        TokenEntry {
-            user: "lead".into(),
-            token: LEAD.into(),
-            roles: Roles::of(&[Role::Manager]),
-        },
-        TokenEntry {
-            user: "ann".into(),
-            token: ANN.into(),
-            roles: Roles::of(&[Role::Annotator]),
-        },
-    ];
-    rt.block_on(dev::start(opts)).unwrap()
+    dev::start(
+        rt,
+        dir,
+        &[("lead", LEAD, Role::Manager), ("ann", ANN, Role::Annotator)],
+    )
 }
 
 fn object(rt: &tokio::runtime::Runtime, server: &DevServer, key: &str) -> Option<Vec<u8>> {

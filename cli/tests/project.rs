@@ -2,15 +2,17 @@
 //! real S3 store: two annotators' submitted results read from the bucket with a reviewer's
 //! token, scored and merged; an annotator's token is refused.
 
+#[path = "support/dev.rs"]
+mod dev;
 #[path = "support/png.rs"]
 mod png;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use lasso_core::team::{Role, Roles};
-use lasso_server::config::TokenEntry;
-use lasso_server::dev::{self, DevOptions, DevServer};
+use dev::text;
+use lasso_core::team::Role;
+use lasso_server::dev::DevServer;
 use serde_json::{json, Value};
 
 fn token(user: &str) -> String {
@@ -26,28 +28,22 @@ fn lasso(server: &DevServer, user: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 fn start(rt: &tokio::runtime::Runtime, dir: &Path) -> DevServer {
-    let mut opts = DevOptions::new(dir.join("data"));
-    opts.s3_port = 0;
-    opts.api_port = 0;
-    opts.tokens = [
+    let tokens: Vec<(String, Role)> = [
         ("lead", Role::Manager),
         ("ann", Role::Annotator),
         ("ben", Role::Annotator),
         ("rita", Role::Reviewer),
     ]
     .into_iter()
-    .map(|(user, role)| TokenEntry {
-        user: user.into(),
-        token: token(user),
-        roles: Roles::of(&[role]),
-    })
+    .map(|(user, role)| (token(user), role))
     .collect();
-    rt.block_on(dev::start(opts)).unwrap()
+    let people: Vec<(&str, &str, Role)> = ["lead", "ann", "ben", "rita"]
+        .iter()
+        .zip(&tokens)
+        .map(|(user, (token, role))| (*user, token.as_str(), *role))
+        .collect();
+    dev::start(rt, dir, &people)
 }
 
 fn json_of(resp: reqwest::blocking::Response) -> Value {
