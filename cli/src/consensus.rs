@@ -75,16 +75,7 @@ pub fn run(
         .map(|v| v.dataset.labels.clone())
         .unwrap_or_default();
     for v in ordered.iter().skip(1) {
-        for l in &v.dataset.labels.labels {
-            if labels.get(&l.name).is_none() {
-                labels.labels.push(l.clone());
-            }
-        }
-        for t in &v.dataset.labels.tags {
-            if !labels.tags.contains(t) {
-                labels.tags.push(t.clone());
-            }
-        }
+        labels.absorb(&v.dataset.labels);
     }
     let dataset = Dataset {
         labels,

@@ -402,6 +402,21 @@ impl LabelSet {
     pub fn get(&self, name: &str) -> Option<&Label> {
         self.labels.iter().find(|l| l.name == name)
     }
+
+    /// Adds the classes and tags of `other` this set lacks, after its own: where both have a
+    /// class, this set's definition stands (how several annotators' label sets become one).
+    pub fn absorb(&mut self, other: &LabelSet) {
+        for l in &other.labels {
+            if self.get(&l.name).is_none() {
+                self.labels.push(l.clone());
+            }
+        }
+        for t in &other.tags {
+            if !self.tags.contains(t) {
+                self.tags.push(t.clone());
+            }
+        }
+    }
 }
 
 /// The image a task is about.
@@ -487,6 +502,28 @@ mod tests {
             vec!["aerial", "survey", "night shot"]
         );
         assert!(tags_from_text(" , ").is_empty());
+    }
+
+    #[test]
+    fn a_label_set_absorbs_what_it_lacks_and_keeps_its_own() {
+        let mut mine = LabelSet {
+            labels: vec![Label::new("car", "#f00")],
+            tags: vec!["day".into()],
+            ..LabelSet::default()
+        };
+        let theirs = LabelSet {
+            labels: vec![Label::new("car", "#00f"), Label::new("bus", "#0f0")],
+            tags: vec!["night".into(), "day".into()],
+            ..LabelSet::default()
+        };
+        mine.absorb(&theirs);
+        let names: Vec<(&str, &str)> = mine
+            .labels
+            .iter()
+            .map(|l| (l.name.as_str(), l.color.as_str()))
+            .collect();
+        assert_eq!(names, vec![("car", "#f00"), ("bus", "#0f0")]);
+        assert_eq!(mine.tags, vec!["day", "night"]);
     }
 
     #[test]
