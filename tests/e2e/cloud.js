@@ -2,10 +2,9 @@
 // read objects back with boto3 (a separate S3 client, from the test venv).
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import net from "node:net";
-import { ROOT } from "./support.js";
+import { ROOT, scratchDir } from "./support.js";
 
 export const TOKEN = "lasso-dev-token";
 
@@ -44,7 +43,10 @@ export function freePort() {
 
 /** A fresh data directory for one test. */
 export function tempDataDir() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "lasso-e2e-"));
+  // The store is a folder inside the scratch dir so that files written beside it (users) go too.
+  const dir = path.join(scratchDir("lasso-e2e-"), "store");
+  fs.mkdirSync(dir);
+  return dir;
 }
 
 /**

@@ -4,9 +4,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { serveStatic, launch, openApp, dragImage, imageToPage, artifact, ROOT } from "./support.js";
+import { serveStatic, launch, openApp, dragImage, imageToPage, artifact, scratchDir, ROOT } from "./support.js";
 
 let server, browser;
 before(async () => {
@@ -153,7 +152,7 @@ test("the save event fires only once the op can be read back from IndexedDB", as
 
 /** A folder-per-class dataset on disk: pets/cats/a.png, pets/dogs/b.jpg and a non-image. */
 function makeFolder() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lasso-local-"));
+  const dir = scratchDir("lasso-local-");
   const root = path.join(dir, "pets");
   fs.mkdirSync(path.join(root, "cats"), { recursive: true });
   fs.mkdirSync(path.join(root, "dogs"), { recursive: true });

@@ -4,10 +4,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { serveStatic, launch, openApp, dragImage, artifact, ROOT } from "./support.js";
+import { serveStatic, launch, openApp, dragImage, artifact, scratchDir, ROOT } from "./support.js";
 
 const python = path.join(ROOT, ".venv", "bin", "python");
 const helper = path.join(ROOT, "tests", "e2e", "orientation.py");
@@ -22,7 +21,7 @@ after(async () => {
 });
 
 test("a rotated photo is labelled upright and exported on the same pixels Pillow reads", async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lasso-orientation-"));
+  const dir = scratchDir("lasso-orientation-");
   const jpeg = path.join(dir, "turned.jpg");
   const made = JSON.parse(execFileSync(python, [helper, "make", jpeg]).toString());
   const src = `data:image/jpeg;base64,${fs.readFileSync(jpeg).toString("base64")}`;

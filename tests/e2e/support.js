@@ -1,6 +1,7 @@
 // Shared helpers for the end-to-end tests: a static server for dist/ and a headless Chromium.
 import http from "node:http";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -9,6 +10,21 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, "../..");
 export const DIST = process.env.LASSO_DIST || path.join(ROOT, "dist");
 export const ARTIFACTS = path.join(here, "artifacts");
+
+const scratch = [];
+process.on("exit", () => {
+  for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+});
+
+/**
+ * A new empty directory under the system's temp dir, removed when the test process exits
+ * (each run would otherwise leave its stores and images behind, tens of megabytes a file).
+ */
+export function scratchDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",

@@ -6,9 +6,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { serveStatic, launch, openApp, dragImage, artifact, eventually, ROOT } from "./support.js";
+import { serveStatic, launch, openApp, dragImage, artifact, eventually, scratchDir, ROOT } from "./support.js";
 import { startServer, tempDataDir, freePort, s3Get, s3List, appUrl } from "./cloud.js";
 
 const RESULT = "target/sample-chelsea/dev.json";
@@ -137,7 +136,7 @@ test("edits made while the store is down are queued across a reload and sent onc
 
 test("a 50 MB image goes up in parts and resumes after a reload", async () => {
   const server = await startServer({ dataDir: tempDataDir() });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lasso-big-"));
+  const dir = scratchDir("lasso-big-");
   const file = path.join(dir, "ortho scan.tif");
   const bytes = crypto.randomBytes(50 * 1024 * 1024);
   fs.writeFileSync(file, bytes);

@@ -21,6 +21,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod disk;
 mod setup;
 mod tidy;
 mod util;
@@ -114,6 +115,7 @@ fn serve(dev: bool) -> Result<()> {
 
 /// Everything `main` must pass.
 fn test() -> Result<()> {
+    disk::make_room()?;
     setup::run()?;
     util::step("format");
     cmd("cargo", &["fmt", "--all", "--", "--check"]).run()?;
@@ -177,7 +179,6 @@ fn browser_tests(extra: &[&str]) -> util::Cmd {
         )
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-        .env("CARGO_PROFILE_DEV_DEBUG", "0")
 }
 
 /// Journal append latency at 100 and 100,000 shapes in headless Chromium (median and p95 per
