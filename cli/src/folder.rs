@@ -1,8 +1,10 @@
 //! Dataset folders on disk: reading one into [`DatasetFiles`] and writing an [`Export`].
 
-use super::Failure;
+use super::{render, Failure};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use lasso_core::augment::ImagePlan;
 use lasso_core::formats::{Dataset, DatasetFiles, Export, FormatError, ImageFile};
+use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -142,13 +144,15 @@ fn head(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Writes the annotation files and copies each task's image to its new place; returns how many
-/// images were copied. Images missing from `input` are reported on stderr and skipped.
+/// Writes the annotation files and copies each task's image to its new place, or renders it
+/// where `plans` has a plan for the task; returns how many images were written. Images missing
+/// from `input` are reported on stderr and skipped.
 pub fn write(
     input: &Path,
     output: &Path,
     dataset: &Dataset,
     export: &Export,
+    plans: &BTreeMap<String, ImagePlan>,
 ) -> Result<usize, Failure> {
     let target = |rel: &str| -> Result<PathBuf, Failure> {
         // Paths come from dataset files: refuse ones that would leave the output folder.
@@ -181,11 +185,27 @@ pub fn write(
         .iter()
         .map(|t| (t.id.as_str(), t.image.src.as_str()))
         .collect();
-    let bar = bar(export.images.len() as u64, "copying images");
+    let bar = bar(export.images.len() as u64, "writing images");
     let (mut copied, mut missing) = (0usize, 0usize);
+    let mut groups: BTreeMap<&str, render::Group> = BTreeMap::new();
     for (task, rel) in &export.images {
+        let plan = plans.get(task.as_str());
+        let source_task = plan.map_or(task.as_str(), |p| p.source_task.as_str());
+        let from = src.get(source_task).map(|s| input.join(s));
+        if let (Some(plan), Some(from)) = (plan, &from) {
+            if from.is_file() {
+                groups
+                    .entry(source_task)
+                    .or_insert_with(|| render::Group {
+                        source: from.clone(),
+                        outputs: Vec::new(),
+                    })
+                    .outputs
+                    .push((target(rel)?, plan));
+                continue;
+            }
+        }
         bar.inc(1);
-        let from = src.get(task.as_str()).map(|s| input.join(s));
         match from {
             Some(from) if from.is_file() => {
                 let to = target(rel)?;
@@ -205,6 +225,8 @@ pub fn write(
             }
         }
     }
+    let groups: Vec<render::Group> = groups.into_values().collect();
+    copied += render::write(&groups, &bar)?;
     bar.finish_and_clear();
     if missing > 10 {
         eprintln!("lasso: warning: {missing} images not found in total");

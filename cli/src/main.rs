@@ -16,7 +16,9 @@ mod check;
 mod consensus;
 mod folder;
 mod import;
+mod pipeline;
 mod project;
+mod render;
 mod stats;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -104,6 +106,8 @@ enum Command {
         /// Leave out images without objects (after the mapping).
         #[arg(long)]
         drop_empty: bool,
+        #[command(flatten)]
+        pipeline: pipeline::Options,
     },
     /// A dataset's health: objects and images per class and split (classes that need more
     /// examples marked), tags, objects per image, box sizes, aspects and COCO sizes, image
@@ -323,7 +327,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             seed,
             maps,
             drop_empty,
+            pipeline,
         } => {
+            let pipeline = pipeline.pipeline()?;
             let mut dataset = read(from, &input)?;
             if !maps.is_empty() {
                 let map: std::collections::BTreeMap<String, Option<String>> =
@@ -341,6 +347,14 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             if let Some(r) = ratios {
                 dataset.splits = split::assign(&dataset, r, seed)?;
             }
+            let applied = lasso_core::augment::apply(&mut dataset, &pipeline, seed)
+                .map_err(Failure::Other)?;
+            if applied.copies > 0 {
+                eprintln!(
+                    "lasso: {} augmented copies of {} training images ({} shapes left the image)",
+                    applied.copies, applied.augmented, applied.dropped
+                );
+            }
             let options = ExportOptions {
                 masks: match masks {
                     Masks::Rle => MaskEncoding::Rle,
@@ -351,9 +365,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let bar = folder::spinner(&format!("writing {to}"));
             let export = formats::export(to, &dataset, &options)?;
             bar.finish_and_clear();
-            let copied = folder::write(&input, &output, &dataset, &export)?;
+            let copied = folder::write(&input, &output, &dataset, &export, &applied.plans)?;
             eprintln!(
-                "lasso: {} images, {} objects → {} ({} annotation files, {} images copied)",
+                "lasso: {} images, {} objects → {} ({} annotation files, {} images written)",
                 dataset.tasks.len(),
                 dataset
                     .tasks
@@ -467,7 +481,13 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let (dataset, result) = consensus::run(&versions, options).map_err(Failure::Other)?;
             let to = to.or(format.first().copied()).unwrap_or(FormatName::Coco);
             let export = formats::export(to, &dataset, &ExportOptions::default())?;
-            let copied = folder::write(std::path::Path::new("."), &output, &dataset, &export)?;
+            let copied = folder::write(
+                std::path::Path::new("."),
+                &output,
+                &dataset,
+                &export,
+                &Default::default(),
+            )?;
             if let Some(path) = disputes {
                 let text = consensus::disputes_json(&result).map_err(Failure::Other)?;
                 std::fs::write(&path, text).map_err(|e| Failure::Io(path.clone(), e))?;

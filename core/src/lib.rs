@@ -17,6 +17,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod augment;
 pub mod cloud;
 pub mod document;
 pub mod edit;

@@ -210,24 +210,6 @@ fn mask_parts(m: &crate::model::MaskRle) -> Result<Vec<Vec<Point>>, String> {
         .collect())
 }
 
-/// The four corners of the smallest rotated rectangle around `points`.
-fn min_rect(points: &[Point]) -> Option<Vec<Point>> {
-    use geo::MinimumRotatedRect;
-    let mp = geo::MultiPoint::from(
-        points
-            .iter()
-            .map(|p| geo::Point::new(p.x, p.y))
-            .collect::<Vec<_>>(),
-    );
-    let rect = mp.minimum_rotated_rect()?;
-    let ring: Vec<Point> = rect
-        .exterior()
-        .coords()
-        .map(|c| Point::new(c.x, c.y))
-        .collect();
-    (ring.len() >= 4).then(|| ring[..4].to_vec())
-}
-
 fn write_annotation(
     out: &mut String,
     a: &Annotation,
@@ -290,11 +272,11 @@ fn write_annotation(
                 Shape::RotatedBox(r) => Some(r.corners().to_vec()),
                 Shape::Polygon(p) => {
                     let pts: Vec<Point> = p.parts.iter().flat_map(|x| x.exterior.clone()).collect();
-                    min_rect(&pts)
+                    crate::geometry::min_rect_corners(&pts)
                 }
                 Shape::Mask(m) => {
                     let pts: Vec<Point> = mask_parts(m).map_err(bad)?.concat();
-                    min_rect(&pts)
+                    crate::geometry::min_rect_corners(&pts)
                 }
                 Shape::Polyline { .. } | Shape::Keypoints { .. } => None,
             };

@@ -190,6 +190,25 @@ pub fn clip_to_image(shape: &Shape, width: u32, height: u32) -> Option<Shape> {
     }
 }
 
+/// The corners of the smallest rotated rectangle around `points` (`geo`'s rotating calipers),
+/// in ring order, or `None` for fewer than one point.
+pub fn min_rect_corners(points: &[Point]) -> Option<Vec<Point>> {
+    use geo::MinimumRotatedRect;
+    let mp = geo::MultiPoint::from(
+        points
+            .iter()
+            .map(|p| geo::Point::new(p.x, p.y))
+            .collect::<Vec<_>>(),
+    );
+    let rect = mp.minimum_rotated_rect()?;
+    let ring: Vec<Point> = rect
+        .exterior()
+        .coords()
+        .map(|c| Point::new(c.x, c.y))
+        .collect();
+    (ring.len() >= 4).then(|| ring[..4].to_vec())
+}
+
 fn image_rect(w: f64, h: f64) -> MultiPolygon<f64> {
     MultiPolygon(vec![geo::Rect::new((0.0, 0.0), (w, h)).to_polygon()])
 }

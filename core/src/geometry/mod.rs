@@ -10,6 +10,6 @@ pub mod validity;
 
 pub use convert::{to_geo, GeoShape};
 pub use index::{covers, Hit, SpatialIndex, VertexHit};
-pub use measure::{area, as_mask, bounds, clip_to_image, iou};
+pub use measure::{area, as_mask, bounds, clip_to_image, iou, min_rect_corners};
 pub use transform::Transform;
 pub use validity::{repair, simplify, simplify_preserving, validate, Problem};
