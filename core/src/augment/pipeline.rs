@@ -232,7 +232,8 @@ pub enum Op {
         #[serde(default = "half")]
         p: f64,
     },
-    /// Gaussian noise of standard deviation up to `sigma` (0–255 units), per pixel and channel.
+    /// Gaussian noise of standard deviation up to `sigma` (0–255 units), per pixel and channel
+    /// (near normal: tails end at 3.46 σ).
     Noise {
         /// Largest standard deviation.
         sigma: f64,
