@@ -2,7 +2,7 @@
 
 use super::{render, Failure};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use lasso_core::augment::ImagePlan;
+use lasso_core::dataset::ImagePlan;
 use lasso_core::formats::{Dataset, DatasetFiles, Export, FormatError, ImageFile};
 use std::collections::BTreeMap;
 use std::collections::HashMap;

@@ -18,13 +18,14 @@ mod folder;
 mod import;
 mod pipeline;
 mod project;
+mod pull;
+mod recipe;
 mod render;
+mod s3;
 mod stats;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use lasso_core::formats::{
-    self, split, Dataset, ExportOptions, FormatError, FormatName, MaskEncoding,
-};
+use clap::{Parser, Subcommand};
+use lasso_core::formats::{self, Dataset, ExportOptions, FormatError, FormatName};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -63,51 +64,57 @@ struct BucketProject {
     parallel: usize,
 }
 
-/// How COCO stores masks (`--masks`).
-#[derive(Clone, Copy, ValueEnum)]
-enum Masks {
-    /// Compressed RLE: exact.
-    Rle,
-    /// Polygons traced along pixel edges (masks with holes stay RLE).
-    Polygon,
-}
-
 #[derive(Subcommand)]
 enum Command {
-    /// Convert a dataset folder from one format to another.
+    /// Convert a dataset folder from one format to another (class mapping, split,
+    /// preprocessing and augmentation on the way).
     Convert {
         /// Format of IN (see the list below).
         #[arg(long)]
         from: FormatName,
-        /// Format to write to OUT.
-        #[arg(long)]
-        to: FormatName,
         /// Dataset folder to read.
         input: PathBuf,
         /// Folder to write (created if missing).
         output: PathBuf,
-        /// How COCO stores masks.
-        #[arg(long, value_enum, default_value = "rle")]
-        masks: Masks,
-        /// How COCO stores polygons and rotated boxes: their vertices, or RLE of their pixels
-        /// (exactly pycocotools' frPyObjects).
-        #[arg(long, value_enum, default_value = "polygon")]
-        polygons: Masks,
-        /// Re-split into train,valid,test by these ratios, e.g. 0.8,0.1,0.1.
-        #[arg(long, value_parser = ratios)]
-        split: Option<[f64; 3]>,
-        /// Seed of the split (the same seed gives the same split).
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        /// Rename a class (OLD=NEW; several OLD to one NEW merge them) or drop it and its
-        /// objects (OLD=); repeat for more.
-        #[arg(long = "map", value_parser = formats::remap::parse_mapping)]
-        maps: Vec<(String, Option<String>)>,
-        /// Leave out images without objects (after the mapping).
-        #[arg(long)]
-        drop_empty: bool,
         #[command(flatten)]
-        pipeline: pipeline::Options,
+        recipe: recipe::RecipeArgs,
+    },
+    /// Gather a team project from the bucket into a dataset: per task the result --choose
+    /// takes, images downloaded in parallel (an interrupted pull resumes), a version manifest
+    /// (lasso-version.json) beside it that `lasso build` rebuilds byte for byte.
+    Pull {
+        /// Project id (the bucket prefix).
+        #[arg(long)]
+        project: String,
+        /// Folder to write (the download cache is kept in its .lasso-pull/).
+        output: PathBuf,
+        /// Which result each task takes, first that applies: accepted, consensus, latest,
+        /// annotator:NAME (comma-separated; tasks none applies to are left out).
+        #[arg(long, value_delimiter = ',', default_value = "accepted")]
+        choose: Vec<lasso_core::dataset::Choice>,
+        /// Consensus: annotators who must agree on a shape (default: more than half).
+        #[arg(long)]
+        min: Option<usize>,
+        /// Consensus: IoU (OKS for keypoints) at or above which shapes are the same object.
+        #[arg(long, default_value_t = 0.5)]
+        iou: f64,
+        /// Also save the version manifest in the bucket as <project>/datasets/NAME/version.json.
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        endpoint: s3::Endpoint,
+        #[command(flatten)]
+        recipe: recipe::RecipeArgs,
+    },
+    /// Rebuild the dataset of a version manifest (from `lasso pull`) byte for byte; objects
+    /// changed in the bucket since are refused by name.
+    Build {
+        /// The version manifest (lasso-version.json, or one saved under <project>/datasets/).
+        version: PathBuf,
+        /// Folder to write.
+        output: PathBuf,
+        #[command(flatten)]
+        endpoint: s3::Endpoint,
     },
     /// A dataset's health: objects and images per class and split (classes that need more
     /// examples marked), tags, objects per image, box sizes, aspects and COCO sizes, image
@@ -205,18 +212,6 @@ enum Command {
         /// Dataset folder.
         input: PathBuf,
     },
-}
-
-/// Parses `--split 0.8,0.1,0.1`.
-fn ratios(text: &str) -> Result<[f64; 3], String> {
-    let parts: Vec<&str> = text.split(',').collect();
-    let numbers: Result<Vec<f64>, _> = parts.iter().map(|p| p.trim().parse::<f64>()).collect();
-    match numbers.as_deref() {
-        Ok([a, b, c]) => Ok([*a, *b, *c]),
-        _ => Err(format!(
-            "expected three ratios train,valid,test such as 0.8,0.1,0.1, not {text:?}"
-        )),
-    }
 }
 
 /// A failure the CLI reports: a format error (file, place, message) or an IO error on a path.
@@ -318,66 +313,46 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Convert {
             from,
-            to,
             input,
             output,
-            masks,
-            polygons,
-            split: ratios,
-            seed,
-            maps,
-            drop_empty,
-            pipeline,
+            recipe,
         } => {
-            let pipeline = pipeline.pipeline()?;
-            let mut dataset = read(from, &input)?;
-            if !maps.is_empty() {
-                let map: std::collections::BTreeMap<String, Option<String>> =
-                    maps.into_iter().collect();
-                let done = formats::remap::remap(&mut dataset, &map)?;
-                eprintln!(
-                    "lasso: {} objects renamed, {} dropped with their class",
-                    done.renamed, done.dropped
-                );
+            let recipe = recipe.recipe()?;
+            let dataset = read(from, &input)?;
+            recipe::write(&recipe, dataset, &input, &output)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Pull {
+            project,
+            output,
+            choose,
+            min,
+            iou,
+            name,
+            endpoint,
+            recipe,
+        } => {
+            if !(0.0..=1.0).contains(&iou) {
+                return Err(Failure::Other(format!("--iou {iou} must be within 0..=1")));
             }
-            if drop_empty {
-                let gone = formats::remap::drop_empty(&mut dataset);
-                eprintln!("lasso: {gone} images without objects left out");
-            }
-            if let Some(r) = ratios {
-                dataset.splits = split::assign(&dataset, r, seed)?;
-            }
-            let applied = lasso_core::augment::apply(&mut dataset, &pipeline, seed)
-                .map_err(Failure::Other)?;
-            if applied.copies > 0 {
-                eprintln!(
-                    "lasso: {} augmented copies of {} training images ({} shapes left the image)",
-                    applied.copies, applied.augmented, applied.dropped
-                );
-            }
-            let options = ExportOptions {
-                masks: match masks {
-                    Masks::Rle => MaskEncoding::Rle,
-                    Masks::Polygon => MaskEncoding::Polygon,
-                },
-                polygons_as_rle: matches!(polygons, Masks::Rle),
+            let job = pull::Pull {
+                endpoint,
+                project,
+                choose,
+                consensus: lasso_core::dataset::version::ConsensusSettings { min, iou },
+                recipe: recipe.recipe()?,
+                output,
+                name,
             };
-            let bar = folder::spinner(&format!("writing {to}"));
-            let export = formats::export(to, &dataset, &options)?;
-            bar.finish_and_clear();
-            let copied = folder::write(&input, &output, &dataset, &export, &applied.plans)?;
-            eprintln!(
-                "lasso: {} images, {} objects → {} ({} annotation files, {} images written)",
-                dataset.tasks.len(),
-                dataset
-                    .tasks
-                    .iter()
-                    .map(|t| t.annotations.len())
-                    .sum::<usize>(),
-                output.display(),
-                export.files.len(),
-                copied
-            );
+            pull::pull(&job)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Build {
+            version,
+            output,
+            endpoint,
+        } => {
+            pull::build(&version, &endpoint, &output)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import {

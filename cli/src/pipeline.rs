@@ -3,7 +3,7 @@
 
 use super::Failure;
 use clap::ValueEnum;
-use lasso_core::augment::{Augment, Pipeline, Resize, ResizeMode};
+use lasso_core::dataset::{Augment, Pipeline, Resize, ResizeMode};
 use std::path::PathBuf;
 
 /// Preprocessing and augmentation options of `convert`.

@@ -3,7 +3,7 @@
 //! machine.
 
 use super::Failure;
-use lasso_core::augment::{pixels, ImagePlan};
+use lasso_core::dataset::{pixels, ImagePlan};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;

@@ -17,8 +17,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-pub mod augment;
 pub mod cloud;
+pub mod dataset;
 pub mod document;
 pub mod edit;
 pub mod formats;

@@ -5,19 +5,25 @@
 //!
 //! One [`Affine`] map describes all the geometry of an output image, so the pixels are
 //! resampled once and the shapes are mapped once by the same map ([`shapes`]); the dataset
-//! step ([`dataset::apply`]) decides what is written, the pixel step ([`pixels`]) renders it.
+//! step ([`copies::apply`]) decides what is written, the pixel step ([`pixels`]) renders it.
+//! A [`Recipe`] is every step from a dataset to its files (what `lasso convert` follows), and a
+//! [`Version`] records what `lasso pull` read from a project so `lasso build` can repeat it.
 
 pub mod affine;
-pub mod dataset;
+pub mod copies;
 pub mod pipeline;
 pub mod pixels;
 pub mod random;
+pub mod recipe;
 pub mod shapes;
+pub mod version;
 
 pub use affine::Affine;
-pub use dataset::{apply, Applied, ImagePlan};
+pub use copies::{apply, Applied, ImagePlan};
 pub use pipeline::{Augment, Op, Pipeline, Resize, ResizeMode};
+pub use recipe::{Followed, Recipe};
 pub use shapes::{warp_shape, KeepRule, Target};
+pub use version::{choose, Candidates, Choice, Source, TaskSource, Version};
 
 #[cfg(test)]
 mod tests;

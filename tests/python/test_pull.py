@@ -1,0 +1,242 @@
+"""`lasso pull` and `lasso build` against the real local store (`lasso-server dev`) with results
+written by the team workflow: two annotators label every task through the presign API, a
+reviewer accepts some, and the pulled datasets load in pycocotools and supervision with the
+results the policy chose. A pull cut off half way (the store stops answering after five images)
+resumes without downloading those again; `lasso build` of its version manifest is byte-identical;
+an object changed in the bucket since is refused by name.
+"""
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import threading
+
+import boto3
+import numpy as np
+import pytest
+import requests
+import supervision as sv
+from botocore.config import Config
+from PIL import Image
+from pycocotools.coco import COCO
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target"))
+USERS = [
+    {"user": "ann", "token": "ann-token-0001", "roles": ["annotator"]},
+    {"user": "ben", "token": "ben-token-0002", "roles": ["annotator"]},
+    {"user": "rita", "token": "rita-token-003", "roles": ["reviewer"]},
+]
+TOKEN = {u["user"]: u["token"] for u in USERS}
+IMAGES = 12
+
+
+def build_binaries():
+    subprocess.run(["cargo", "build", "-q", "-p", "lasso-server", "-p", "lasso-cli"], cwd=REPO, check=True)
+
+
+class Dev:
+    """`lasso-server dev` seeded with a project of generated images, two annotators per task."""
+
+    def __init__(self, tmp):
+        seed = os.path.join(tmp, "seed")
+        os.makedirs(seed)
+        rng = np.random.default_rng(3)
+        for i in range(IMAGES):
+            # Noise compresses badly: each image is a few hundred kilobytes, like a photo.
+            pixels = rng.integers(0, 255, (240, 320, 3), dtype=np.uint8)
+            Image.fromarray(pixels).save(os.path.join(seed, f"img{i:02}.png"))
+        users = os.path.join(tmp, "users.json")
+        with open(users, "w") as f:
+            json.dump(USERS, f)
+        self.proc = subprocess.Popen(
+            [os.path.join(TARGET, "debug", "lasso-server"), "dev", "--data-dir", os.path.join(tmp, "store"),
+             "--s3-port", "0", "--port", "0", "--seed", seed, "--users", users, "--project", "shots",
+             "--overlap", "2"],
+            stdout=subprocess.PIPE, text=True)
+        for line in self.proc.stdout:
+            words = line.split()
+            if line.startswith("lasso-server: s3 "):
+                self.s3, self.bucket, self.access, self.secret = words[2], words[4], words[6], words[8]
+            elif line.startswith("lasso-server: api "):
+                self.api = words[2]
+            elif line.startswith("lasso-server: ready"):
+                break
+        else:
+            raise RuntimeError("lasso-server did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+    def env(self):
+        return dict(os.environ, AWS_ACCESS_KEY_ID=self.access, AWS_SECRET_ACCESS_KEY=self.secret,
+                    AWS_REGION="us-east-1")
+
+    def boto(self):
+        return boto3.client("s3", endpoint_url=self.s3, aws_access_key_id=self.access,
+                            aws_secret_access_key=self.secret, region_name="us-east-1",
+                            config=Config(s3={"addressing_style": "path"}))
+
+    def call(self, user, method, path, **kwargs):
+        r = requests.request(method, self.api + path, headers={"authorization": f"Bearer {TOKEN[user]}"},
+                             timeout=30, **kwargs)
+        assert r.ok, (path, r.status_code, r.text)
+        return r.json() if r.text else None
+
+    def label_next(self, user, x):
+        """`user` takes the next task, draws one car box at `x` and submits; returns the task."""
+        grant = self.call(user, "POST", "/projects/shots/next")["task"]
+        manifest = requests.get(grant["manifest_url"], timeout=30).json()
+        body = json.dumps({"id": grant["task"], "image": manifest["image"], "annotations": [
+            {"id": f"{user}-box", "label": "car",
+             "shape": {"type": "box", "x0": x, "y0": 10.0, "x1": x + 40.0, "y1": 50.0}}]}).encode()
+        put = self.call(user, "POST", "/presign", json={
+            "key": grant["result_key"], "method": "PUT", "content_type": "application/json", "size": len(body)})
+        r = requests.put(put["url"], data=body, headers={"content-type": "application/json"}, timeout=30)
+        assert r.ok, r.text
+        self.call(user, "POST", f"/projects/shots/tasks/{grant['task']}/submit")
+        return grant["task"]
+
+
+def lasso(dev, *args, endpoint=None, check=True):
+    run = subprocess.run([os.path.join(TARGET, "debug", "lasso"), *args, "--bucket", dev.bucket,
+                          "--endpoint", endpoint or dev.s3], env=dev.env(), capture_output=True, text=True)
+    if check:
+        assert run.returncode == 0, run.stderr
+    return run
+
+
+def tree(root):
+    """Every file under `root` (the download cache aside) with its digest."""
+    out = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".lasso-pull"]
+        for name in files:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as f:
+                out[os.path.relpath(path, root)] = hashlib.sha256(f.read()).hexdigest()
+    return out
+
+
+class CutOff:
+    """A TCP relay to the store that stops answering at the sixth image requested: a pull
+    interrupted half way, at a known point, with no timing involved."""
+
+    def __init__(self, target):
+        host, port = target.removeprefix("http://").split(":")
+        self.target = (host, int(port))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.images = 0
+        self.cut = threading.Event()
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while not self.cut.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            threading.Thread(target=self.pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self.pump, args=(server, client, False), daemon=True).start()
+
+    def pump(self, src, dst, requests_side):
+        try:
+            while (data := src.recv(65536)):
+                if requests_side:
+                    self.images += data.count(b"/src/images/") if data.startswith(b"GET ") else 0
+                    if self.images > 5:
+                        self.cut.set()
+                        self.listener.close()
+                        break
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.close()
+            except OSError:
+                pass
+
+
+@pytest.fixture(scope="module")
+def dev():
+    build_binaries()
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Dev(tmp)
+        try:
+            tasks = {}
+            for i in range(IMAGES):
+                tasks[d.label_next("ann", 10.0)] = "ann"
+                d.label_next("ben", 20.0)
+            d.accepted = sorted(tasks)[:4]
+            for t in d.accepted:
+                d.call("rita", "POST", f"/projects/shots/tasks/{t}/accept", json={"from": "ann"})
+            yield d
+        finally:
+            d.stop()
+
+
+def test_pulled_datasets_load_in_pycocotools_and_supervision_with_the_chosen_results(dev, tmp_path):
+    out = tmp_path / "coco"
+    run = lasso(dev, "pull", "--project", "shots", "--to", "coco", "--choose", "accepted,consensus", str(out))
+    assert "12 tasks taken (4 accepted, 8 consensus)" in run.stderr, run.stderr
+    coco = COCO(str(out / "annotations" / "instances_default.json"))
+    images = coco.loadImgs(coco.getImgIds())
+    assert len(images) == IMAGES
+    for image in images:
+        assert os.path.isfile(out / "images" / image["file_name"])
+        anns = coco.loadAnns(coco.getAnnIds(imgIds=image["id"]))
+        assert len(anns) == 1
+        # Accepted: ann's box at 10; consensus of boxes at 10 and 20 (IoU 0.6): the median, 15.
+        task = os.path.splitext(image["file_name"])[0]
+        expected = 10.0 if any(t in image["file_name"] for t in dev.accepted) else 15.0
+        assert anns[0]["bbox"] == [expected, 10.0, 40.0, 40.0], (task, anns[0]["bbox"])
+    version = json.loads((out / "lasso-version.json").read_text())
+    assert version["choose"] == ["accepted", "consensus"] and len(version["tasks"]) == IMAGES
+
+    yolo = tmp_path / "yolo"
+    lasso(dev, "pull", "--project", "shots", "--to", "yolo", "--choose", "annotator:ben", str(yolo))
+    ds = sv.DetectionDataset.from_yolo(
+        images_directory_path=str(yolo / "images"), annotations_directory_path=str(yolo / "labels"),
+        data_yaml_path=str(yolo / "data.yaml"))
+    assert len(ds) == IMAGES and "car" in ds.classes
+    for _, image, detections in ds:
+        assert image.shape[:2] == (240, 320)
+        assert [ds.classes[c] for c in detections.class_id] == ["car"]
+        np.testing.assert_allclose(detections.xyxy, [[20.0, 10.0, 60.0, 50.0]], atol=1e-3)
+
+
+def test_an_interrupted_pull_resumes_and_build_rebuilds_it_byte_for_byte(dev, tmp_path):
+    out = tmp_path / "pulled"
+    relay = CutOff(dev.s3)
+    cut = lasso(dev, "pull", "--project", "shots", "--to", "coco", "--choose", "latest", "--parallel", "1",
+                "--name", "v1", str(out), endpoint=relay.url, check=False)
+    assert cut.returncode != 0 and relay.cut.is_set(), cut.stderr
+    assert not (out / "annotations").exists(), "nothing is written before every image is here"
+    cached = [f for f in (out / ".lasso-pull" / "objects" / "shots" / "src" / "images").iterdir()
+              if not f.name.endswith((".etag", ".partial"))]
+    assert len(cached) == 5
+
+    run = lasso(dev, "pull", "--project", "shots", "--to", "coco", "--choose", "latest", "--name", "v1", str(out))
+    assert f"{IMAGES - 5} images downloaded, 5 already here" in run.stderr, run.stderr
+    saved = dev.boto().get_object(Bucket=dev.bucket, Key="shots/datasets/v1/version.json")["Body"].read()
+    assert json.loads(saved)["name"] == "v1"
+    again = lasso(dev, "pull", "--project", "shots", "--to", "coco", "--name", "v1", str(tmp_path / "x"), check=False)
+    assert again.returncode != 0 and "exists already" in again.stderr, again.stderr
+
+    rebuilt = tmp_path / "rebuilt"
+    lasso(dev, "build", str(out / "lasso-version.json"), str(rebuilt))
+    assert tree(rebuilt) == tree(out) and len(tree(out)) == IMAGES + 2
+
+    # A result rewritten since: the rebuild refuses it by name and writes nothing.
+    version = json.loads((out / "lasso-version.json").read_text())
+    key = version["tasks"][0]["results"][0][1]["key"]
+    dev.boto().put_object(Bucket=dev.bucket, Key=key, Body=b'{"id": "changed", "annotations": []}')
+    refused = lasso(dev, "build", str(out / "lasso-version.json"), str(tmp_path / "refused"), check=False)
+    assert refused.returncode != 0 and key in refused.stderr and "changed" in refused.stderr, refused.stderr
+    assert not (tmp_path / "refused" / "annotations").exists()
