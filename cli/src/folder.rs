@@ -187,15 +187,17 @@ pub fn write(
         .collect();
     let bar = bar(export.images.len() as u64, "writing images");
     let (mut copied, mut missing) = (0usize, 0usize);
+    // Rendered images are grouped by source file, which is decoded once for all of them (every
+    // tile, copy and resized original keeps its source's `src`).
     let mut groups: BTreeMap<&str, render::Group> = BTreeMap::new();
     for (task, rel) in &export.images {
         let plan = plans.get(task.as_str());
-        let source_task = plan.map_or(task.as_str(), |p| p.source_task.as_str());
-        let from = src.get(source_task).map(|s| input.join(s));
-        if let (Some(plan), Some(from)) = (plan, &from) {
+        let source = src.get(task.as_str()).copied();
+        let from = source.map(|s| input.join(s));
+        if let (Some(plan), Some(from), Some(source)) = (plan, &from, source) {
             if from.is_file() {
                 groups
-                    .entry(source_task)
+                    .entry(source)
                     .or_insert_with(|| render::Group {
                         source: from.clone(),
                         outputs: Vec::new(),

@@ -3,13 +3,20 @@
 
 use super::Failure;
 use clap::ValueEnum;
-use lasso_core::dataset::{Augment, Pipeline, Resize, ResizeMode};
+use lasso_core::dataset::{Augment, Pipeline, Resize, ResizeMode, Tile};
 use std::path::PathBuf;
 
 /// Preprocessing and augmentation options of `convert`.
 #[derive(clap::Args)]
 pub struct Options {
-    /// Resize every image and its shapes to WIDTHxHEIGHT, e.g. 640x640.
+    /// Cut every image into SIZE × SIZE tiles (aerial and other large images), shapes clipped
+    /// to each; tiles stay in their image's split.
+    #[arg(long, value_name = "SIZE")]
+    tile: Option<u32>,
+    /// Pixels neighbouring tiles share.
+    #[arg(long, value_name = "PX", default_value_t = 0, requires = "tile")]
+    tile_overlap: u32,
+    /// Resize every image (or tile) and its shapes to WIDTHxHEIGHT, e.g. 640x640.
     #[arg(long, value_parser = size)]
     resize: Option<(u32, u32)>,
     /// How --resize keeps the aspect ratio.
@@ -23,7 +30,7 @@ pub struct Options {
     /// operations of --pipeline. Shapes follow the pixels.
     #[arg(long, value_name = "N")]
     augment: Option<u32>,
-    /// A JSON pipeline file (`resize`, `grayscale`, `augment` with `copies`, `ops`, `keep`;
+    /// A JSON pipeline file (`tile`, `resize`, `grayscale`, `augment` with `copies`, `ops`, `keep`;
     /// see docs/pipeline.md); options given here override it.
     #[arg(long, value_name = "FILE")]
     pipeline: Option<PathBuf>,
@@ -80,6 +87,14 @@ impl Options {
                 width,
                 height,
                 mode,
+            });
+        }
+        if let Some(size) = self.tile {
+            let keep = pipeline.tile.map(|t| t.keep).unwrap_or_default();
+            pipeline.tile = Some(Tile {
+                size,
+                overlap: self.tile_overlap,
+                keep,
             });
         }
         pipeline.grayscale |= self.grayscale;

@@ -287,3 +287,54 @@ def test_a_bad_pipeline_file_is_named_and_writes_nothing():
         assert run.returncode == 2, run.stderr
         assert "operation 1 (rotate)" in run.stderr and "degrees = 720" in run.stderr, run.stderr
         assert not os.path.exists(out)
+
+
+def test_tiles_of_a_large_image_read_by_supervision_have_every_object_clipped_to_its_tile():
+    from scipy import ndimage
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = os.path.join(tmp, "in"), os.path.join(tmp, "out")
+        os.makedirs(os.path.join(src, "images"))
+        width, height, side = 1200, 700, 60
+        pixels = np.full((height, width, 3), BACKGROUND, np.uint8)
+        rng = np.random.default_rng(5)
+        boxes = []
+        while len(boxes) < 14:
+            x, y = int(rng.integers(0, width - side)), int(rng.integers(0, height - side))
+            if all(abs(x - bx) > side + 4 or abs(y - by) > side + 4 for bx, by in boxes):
+                boxes.append((x, y))
+        for x, y in boxes:
+            pixels[y:y + side, x:x + side] = COLOURS["box"]
+        Image.fromarray(pixels).save(os.path.join(src, "images", "aerial.png"))
+        annotations = [{"id": f"b{i}", "label": "box", "shape": {"type": "box", "x0": x, "y0": y, "x1": x + side, "y1": y + side}}
+                       for i, (x, y) in enumerate(boxes)]
+        with open(os.path.join(src, "lasso.json"), "w") as f:
+            json.dump({"version": 1, "labels": {"labels": [{"name": "box", "color": "#f00"}]}, "tasks": [{
+                "id": "aerial", "image": {"src": "images/aerial.png", "name": "aerial.png", "width": width, "height": height},
+                "annotations": annotations}]}, f)
+        lasso("convert", "--from", "lasso", "--to", "yolo", "--tile", "512", "--tile-overlap", "64", src, out)
+        ds = sv.DetectionDataset.from_yolo(
+            images_directory_path=os.path.join(out, "images"),
+            annotations_directory_path=os.path.join(out, "labels"),
+            data_yaml_path=os.path.join(out, "data.yaml"),
+        )
+        # 1200 wide: tiles at 0, 448, 688; 700 high: at 0, 188.
+        assert len(ds) == 6
+        seen = 0
+        for path, image, detections in ds:
+            assert image.shape[:2] == (512, 512), path
+            red = by_colour(image[:, :, ::-1], COLOURS["box"])
+            parts, count = ndimage.label(red)
+            extents = []
+            for i, found in enumerate(ndimage.find_objects(parts)):
+                ys, xs = found
+                extents.append(((parts[found] == i + 1).sum(), [xs.start, ys.start, xs.stop, ys.stop]))
+            drawn = sorted(detections.xyxy.tolist())
+            # Every object part a quarter or more of the object has its box, clipped to the tile;
+            # no box without its object.
+            expected = sorted(extent for area, extent in extents if area >= side * side / 4)
+            assert len(drawn) == len(expected), (path, drawn, expected)
+            for ours, theirs in zip(drawn, expected):
+                np.testing.assert_allclose(ours, theirs, atol=1e-3, err_msg=path)
+            seen += len(drawn)
+        assert seen > len(boxes)  # objects in the overlaps appear in two tiles

@@ -53,23 +53,20 @@ pub struct Applied {
     pub dropped: usize,
 }
 
-/// Runs `pipeline` over `dataset` with `seed`: resizes every task's shapes (and sizes), adds
-/// the augmented copies of training images (or of every image when the dataset has no splits)
-/// right after their originals, in the train split. The same seed gives the same result,
-/// whatever the order of the tasks.
+/// Runs `pipeline` over `dataset` with `seed`: cuts every image into tiles if asked (each tile
+/// a task in its image's split), resizes every task's shapes (and sizes), adds the augmented
+/// copies of training images (or of every image when the dataset has no splits) right after
+/// their originals, in the train split. The same seed gives the same result, whatever the
+/// order of the tasks.
 pub fn apply(dataset: &mut Dataset, pipeline: &Pipeline, seed: u64) -> Result<Applied, String> {
     pipeline.check()?;
     let mut applied = Applied::default();
     if pipeline.is_empty() {
         return Ok(applied);
     }
-    let preprocess_rule = KeepRule {
-        min_visibility: 0.0,
-        min_area: 0.0,
-    };
     let any_split = !dataset.splits.is_empty();
     let mut out = Vec::with_capacity(dataset.tasks.len());
-    for mut task in std::mem::take(&mut dataset.tasks) {
+    for task in std::mem::take(&mut dataset.tasks) {
         let (w, h) = (task.image.width, task.image.height);
         if w == 0 || h == 0 {
             return Err(format!(
@@ -77,67 +74,134 @@ pub fn apply(dataset: &mut Dataset, pipeline: &Pipeline, seed: u64) -> Result<Ap
                 task.image.name, task.id
             ));
         }
-        let base = match &pipeline.resize {
-            Some(r) => r.target(w, h),
-            None => Target {
-                map: Affine::IDENTITY,
-                width: w,
-                height: h,
-                mirrored: false,
-            },
+        let split = dataset.splits.get(&task.id).copied();
+        let pieces = match &pipeline.tile {
+            Some(tile) => tile.pieces(w, h),
+            None => vec![(String::new(), identity(w, h))],
         };
-        let is_train = !any_split || dataset.splits.get(&task.id) == Some(&Split::Train);
-        let augment = pipeline
-            .augment
-            .as_ref()
-            .filter(|a| a.copies > 0 && is_train);
-        let mut copies = Vec::new();
-        if let Some(a) = augment {
-            applied.augmented += 1;
-            for k in 1..=a.copies {
-                let mut random = Random::new(seed, stream(&task.id, k));
-                let drawn = draw(&a.ops, base, &mut random);
-                let (copy, dropped) =
-                    warped_task(&task, &drawn.target, &a.keep, &format!("-aug{k}"));
+        let tiled = pipeline.tile.is_some();
+        for (suffix, to_piece) in pieces {
+            let piece = if tiled {
+                let rule = pipeline.tile.as_ref().map(|t| t.keep).unwrap_or_default();
+                let (piece, dropped) = warped_task(&task, &to_piece, &rule, &suffix);
                 applied.dropped += dropped;
-                applied.plans.insert(
-                    copy.id.clone(),
-                    ImagePlan {
-                        source_task: task.id.clone(),
-                        draw: drawn,
-                        grayscale: pipeline.grayscale,
-                        source_size: (w, h),
-                    },
-                );
-                if any_split {
-                    dataset.splits.insert(copy.id.clone(), Split::Train);
+                if let Some(split) = split {
+                    dataset.splits.insert(piece.id.clone(), split);
                 }
-                copies.push(copy);
-            }
-        }
-        if pipeline.resize.is_some() || pipeline.grayscale {
-            let (resized, dropped) = warped_task(&task, &base, &preprocess_rule, "");
-            applied.dropped += dropped;
-            applied.plans.insert(
-                task.id.clone(),
-                ImagePlan {
-                    source_task: task.id.clone(),
-                    draw: Draw {
-                        target: base,
-                        adjust: Vec::new(),
-                    },
-                    grayscale: pipeline.grayscale,
-                    source_size: (w, h),
-                },
+                piece
+            } else {
+                task.clone()
+            };
+            let source = Source {
+                task: &task.id,
+                size: (w, h),
+                to_piece: to_piece.map,
+                rewritten: tiled,
+            };
+            let is_train = !any_split || split == Some(Split::Train);
+            process_piece(
+                piece,
+                &source,
+                pipeline,
+                seed,
+                is_train,
+                any_split,
+                dataset,
+                &mut applied,
+                &mut out,
             );
-            task = resized;
         }
-        applied.copies += copies.len();
-        out.push(task);
-        out.extend(copies);
     }
     dataset.tasks = out;
     Ok(applied)
+}
+
+fn identity(width: u32, height: u32) -> Target {
+    Target {
+        map: Affine::IDENTITY,
+        width,
+        height,
+        mirrored: false,
+    }
+}
+
+/// Where a piece's pixels come from: the source task's image, of this size, through this map
+/// (a tile's crop, or nothing); `rewritten` when the piece's pixels differ from the source's.
+struct Source<'a> {
+    task: &'a str,
+    size: (u32, u32),
+    to_piece: Affine,
+    rewritten: bool,
+}
+
+/// Resizes one piece (an image or a tile) and adds its augmented copies after it.
+#[allow(clippy::too_many_arguments)]
+fn process_piece(
+    piece: Task,
+    source: &Source<'_>,
+    pipeline: &Pipeline,
+    seed: u64,
+    is_train: bool,
+    any_split: bool,
+    dataset: &mut Dataset,
+    applied: &mut Applied,
+    out: &mut Vec<Task>,
+) {
+    let (w, h) = (piece.image.width, piece.image.height);
+    let base = match &pipeline.resize {
+        Some(r) => r.target(w, h),
+        None => identity(w, h),
+    };
+    // One resample from the source image: its map to the piece, then the piece's own.
+    let plan = |draw: Draw| {
+        let mut draw = draw;
+        draw.target.map = source.to_piece.then(draw.target.map);
+        ImagePlan {
+            source_task: source.task.to_string(),
+            draw,
+            grayscale: pipeline.grayscale,
+            source_size: source.size,
+        }
+    };
+    let mut copies = Vec::new();
+    if let Some(a) = pipeline
+        .augment
+        .as_ref()
+        .filter(|a| a.copies > 0 && is_train)
+    {
+        applied.augmented += 1;
+        for k in 1..=a.copies {
+            let mut random = Random::new(seed, stream(&piece.id, k));
+            let drawn = draw(&a.ops, base, &mut random);
+            let (copy, dropped) = warped_task(&piece, &drawn.target, &a.keep, &format!("-aug{k}"));
+            applied.dropped += dropped;
+            applied.plans.insert(copy.id.clone(), plan(drawn));
+            if any_split {
+                dataset.splits.insert(copy.id.clone(), Split::Train);
+            }
+            copies.push(copy);
+        }
+    }
+    let mut piece = piece;
+    if pipeline.resize.is_some() || pipeline.grayscale || source.rewritten {
+        let keep_all = KeepRule {
+            min_visibility: 0.0,
+            min_area: 0.0,
+        };
+        let (resized, dropped) = warped_task(&piece, &base, &keep_all, "");
+        applied.dropped += dropped;
+        applied.plans.insert(
+            piece.id.clone(),
+            plan(Draw {
+                target: base,
+                adjust: Vec::new(),
+            }),
+        );
+        piece = resized;
+    }
+    applied.copies += copies.len();
+    out.push(piece);
+    out.extend(copies);
 }
 
 /// Each image and copy its own random stream (FNV-1a of the task id, then the copy number).

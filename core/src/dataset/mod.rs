@@ -1,4 +1,4 @@
-//! Preprocessing and augmentation: resize (stretch, fit, letterbox), grayscale, and seeded
+//! Preprocessing and augmentation: tiles, resize (stretch, fit, letterbox), grayscale, and seeded
 //! copies of the training images through flips, quarter turns, rotation, shear, crop and zoom,
 //! brightness, contrast, saturation, hue, blur, noise and cutout — every shape kind following
 //! its pixels exactly.
@@ -20,7 +20,7 @@ pub mod version;
 
 pub use affine::Affine;
 pub use copies::{apply, Applied, ImagePlan};
-pub use pipeline::{Augment, Op, Pipeline, Resize, ResizeMode};
+pub use pipeline::{Augment, Op, Pipeline, Resize, ResizeMode, Tile};
 pub use recipe::{Followed, Recipe};
 pub use shapes::{warp_shape, KeepRule, Target};
 pub use version::{choose, Candidates, Choice, Source, TaskSource, Version};

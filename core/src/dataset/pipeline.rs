@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Pipeline {
-    /// Resize every image (and its shapes) first.
+    /// Cut every image into overlapping tiles first (aerial and other large images).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tile: Option<Tile>,
+    /// Resize every image or tile (and its shapes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resize: Option<Resize>,
     /// Write every image in shades of grey.
@@ -24,13 +27,27 @@ pub struct Pipeline {
 impl Pipeline {
     /// Whether it changes anything at all.
     pub fn is_empty(&self) -> bool {
-        self.resize.is_none()
+        self.tile.is_none()
+            && self.resize.is_none()
             && !self.grayscale
             && self.augment.as_ref().is_none_or(|a| a.copies == 0)
     }
 
     /// Checks every figure, naming the one that is out of range.
     pub fn check(&self) -> Result<(), String> {
+        if let Some(t) = &self.tile {
+            if t.size == 0 || t.overlap >= t.size {
+                return Err(format!(
+                    "tile: size {} with overlap {} (the overlap must be smaller than the tile)",
+                    t.size, t.overlap
+                ));
+            }
+            if !(0.0..=1.0).contains(&t.keep.min_visibility) || t.keep.min_area < 0.0 {
+                return Err(
+                    "tile: keep.min_visibility must be within 0..=1 and keep.min_area ≥ 0".into(),
+                );
+            }
+        }
         if let Some(r) = &self.resize {
             if r.width == 0 || r.height == 0 || r.width > 65_535 || r.height > 65_535 {
                 return Err(format!(
@@ -58,6 +75,59 @@ impl Pipeline {
             }
         }
         Ok(())
+    }
+}
+
+/// Tiles of `size × size` pixels overlapping by `overlap`, covering the whole image: the last
+/// tile of a row or column ends at the image's edge (overlapping more), and an image smaller
+/// than a tile is one tile of its own size. Shapes are clipped to each tile by `keep`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tile {
+    /// Side of a tile in pixels.
+    pub size: u32,
+    /// Pixels shared by neighbouring tiles.
+    #[serde(default)]
+    pub overlap: u32,
+    /// When a shape cut by a tile's edge is kept in that tile.
+    #[serde(default)]
+    pub keep: KeepRule,
+}
+
+impl Tile {
+    /// Start offsets along a side of `length` pixels.
+    fn starts(&self, length: u32) -> Vec<u32> {
+        if length <= self.size {
+            return vec![0];
+        }
+        let step = self.size - self.overlap;
+        let mut starts: Vec<u32> = (0..)
+            .map(|i| i * step)
+            .take_while(|&s| s + self.size < length)
+            .collect();
+        starts.push(length - self.size);
+        starts
+    }
+
+    /// The tiles of a `width × height` image: each its name suffix (`-tile<column>-<row>`) and
+    /// its map (a crop).
+    pub fn pieces(&self, width: u32, height: u32) -> Vec<(String, Target)> {
+        let (xs, ys) = (self.starts(width), self.starts(height));
+        let mut out = Vec::with_capacity(xs.len() * ys.len());
+        for (row, &y) in ys.iter().enumerate() {
+            for (column, &x) in xs.iter().enumerate() {
+                out.push((
+                    format!("-tile{column}-{row}"),
+                    Target {
+                        map: Affine::translate(-f64::from(x), -f64::from(y)),
+                        width: self.size.min(width),
+                        height: self.size.min(height),
+                        mirrored: false,
+                    },
+                ));
+            }
+        }
+        out
     }
 }
 

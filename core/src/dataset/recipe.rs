@@ -26,7 +26,7 @@ pub struct Recipe {
     /// Class renames (`Some`) and drops (`None`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub map: BTreeMap<String, Option<String>>,
-    /// Leave out images without objects (after the mapping).
+    /// Leave out images without objects (after the mapping; tiles without objects too).
     #[serde(default)]
     pub drop_empty: bool,
     /// Re-split into train, valid, test by these ratios.

@@ -529,3 +529,127 @@ fn photometric_steps_change_colours_not_geometry() {
     // A third of a turn moves red to green to blue: (100, 150, 200) → (200, 100, 150).
     assert_eq!(turned.get_pixel(0, 0), &Rgb([200, 100, 150]));
 }
+
+#[test]
+fn tiles_cover_the_image_with_the_last_one_at_the_edge() {
+    let tile = Tile {
+        size: 512,
+        overlap: 64,
+        keep: KeepRule::default(),
+    };
+    let pieces = tile.pieces(1000, 600);
+    let origins: Vec<(String, Point)> = pieces
+        .iter()
+        .map(|(name, t)| {
+            (
+                name.clone(),
+                t.map.inverse().unwrap().point(Point::new(0.0, 0.0)),
+            )
+        })
+        .collect();
+    let xs: Vec<f64> = origins
+        .iter()
+        .filter(|(n, _)| n.ends_with("-0"))
+        .map(|(_, p)| p.x)
+        .collect();
+    let ys: Vec<f64> = origins
+        .iter()
+        .filter(|(n, _)| n.starts_with("-tile0-"))
+        .map(|(_, p)| p.y)
+        .collect();
+    assert_eq!((xs, ys), (vec![0.0, 448.0, 488.0], vec![0.0, 88.0]));
+    assert_eq!(
+        Tile {
+            size: 512,
+            overlap: 0,
+            keep: KeepRule::default()
+        }
+        .pieces(300, 200)[0]
+            .1
+            .width,
+        300
+    );
+}
+
+#[test]
+fn tiles_are_exact_crops_with_shapes_clipped_and_kept_in_their_split() {
+    let mut t = task("big");
+    (t.image.width, t.image.height) = (1000, 600);
+    t.annotations = vec![Annotation::new(
+        "car",
+        "car",
+        Shape::Box(BoxShape {
+            x0: 470.0,
+            y0: 100.0,
+            x1: 520.0,
+            y1: 150.0,
+        }),
+    )];
+    let mut d = Dataset {
+        tasks: vec![t],
+        ..Dataset::default()
+    };
+    d.splits.insert("big".into(), Split::Valid);
+    let pipeline = Pipeline {
+        tile: Some(Tile {
+            size: 512,
+            overlap: 64,
+            keep: KeepRule::default(),
+        }),
+        ..Pipeline::default()
+    };
+    let done = apply(&mut d, &pipeline, 0).unwrap();
+    assert_eq!(d.tasks.len(), 6);
+    assert!(d
+        .tasks
+        .iter()
+        .all(|t| d.splits.get(&t.id) == Some(&Split::Valid)));
+    let boxes = |id: &str| -> Vec<Shape> {
+        d.tasks
+            .iter()
+            .find(|t| t.id == id)
+            .unwrap()
+            .annotations
+            .iter()
+            .map(|a| a.shape.clone())
+            .collect()
+    };
+    // Cut by the first tile's right edge at 512; whole in the second, which starts at 448.
+    assert_eq!(
+        boxes("big-tile0-0"),
+        [Shape::Box(BoxShape {
+            x0: 470.0,
+            y0: 100.0,
+            x1: 512.0,
+            y1: 150.0
+        })]
+    );
+    assert_eq!(
+        boxes("big-tile1-0"),
+        [Shape::Box(BoxShape {
+            x0: 22.0,
+            y0: 100.0,
+            x1: 72.0,
+            y1: 150.0
+        })]
+    );
+    assert_eq!(
+        boxes("big-tile0-1"),
+        [Shape::Box(BoxShape {
+            x0: 470.0,
+            y0: 12.0,
+            x1: 512.0,
+            y1: 62.0
+        })]
+    );
+    assert_eq!(d.tasks[1].image.name, "imgs/big-tile1-0.jpg");
+    // Pixels: the tile is the source's crop, exactly.
+    let source = RgbImage::from_fn(1000, 600, |x, y| {
+        Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 7) as u8])
+    });
+    let plan = &done.plans["big-tile1-1"];
+    let tile = plan.render(&source).unwrap().to_rgb8();
+    assert_eq!(tile.dimensions(), (512, 512));
+    assert_eq!(tile.get_pixel(0, 0), source.get_pixel(448, 88));
+    assert_eq!(tile.get_pixel(511, 511), source.get_pixel(959, 599));
+}
