@@ -118,7 +118,8 @@ enum Command {
     },
     /// A dataset's health: objects and images per class and split (classes that need more
     /// examples marked), tags, objects per image, box sizes, aspects and COCO sizes, image
-    /// sizes, tiny objects, images without objects.
+    /// sizes, tiny objects, images without objects; unreadable, blank, duplicate and
+    /// near-duplicate images (perceptual hash).
     Stats {
         /// Format of the dataset.
         #[arg(long, short)]
@@ -128,6 +129,9 @@ enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Skip reading the pixels (unreadable, blank and duplicate images).
+        #[arg(long)]
+        no_pixels: bool,
     },
     /// Agreement between annotators: two or more versions of one dataset (images matched by
     /// name), every pair overall and per class, and whole-image tags (Cohen, Fleiss,
@@ -482,12 +486,17 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             format,
             input,
             json,
+            no_pixels,
         } => {
             let dataset = read(format, &input)?;
+            let pixels = (!no_pixels).then(|| stats::pixels(&dataset, &input));
             if json {
-                println!("{}", stats::json(&dataset).map_err(Failure::Other)?);
+                println!(
+                    "{}",
+                    stats::json(&dataset, pixels.as_ref()).map_err(Failure::Other)?
+                );
             } else {
-                print!("{}", stats::report(&dataset));
+                print!("{}", stats::report(&dataset, pixels.as_ref()));
             }
             Ok(ExitCode::SUCCESS)
         }

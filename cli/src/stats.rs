@@ -1,9 +1,47 @@
 //! `lasso stats`: the dataset's health (`lasso_core::formats::health`) as a table for people,
 //! or as JSON.
 
+use lasso_core::dataset::looks::{looks, pixel_health, PixelHealth, NEAR_DUPLICATE_BITS};
 use lasso_core::formats::health::{health, Health, Spread, ASPECT_BINS, TINY_PX};
 use lasso_core::formats::Dataset;
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Decodes every image of the dataset (each file once, on every core) for the pixel checks:
+/// unreadable, blank, duplicate and near-duplicate images.
+pub fn pixels(ds: &Dataset, input: &Path) -> PixelHealth {
+    let files: Vec<String> = ds
+        .tasks
+        .iter()
+        .map(|t| t.image.src.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let bar = crate::folder::bar(files.len() as u64, "reading pixels");
+    let next = AtomicUsize::new(0);
+    let found = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(file) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let one = std::fs::read(input.join(file))
+                        .map_err(|e| format!("cannot read the file: {e}"))
+                        .and_then(|bytes| looks(&bytes));
+                    if let Ok(mut all) = found.lock() {
+                        all.push((file.clone(), one));
+                    }
+                    bar.inc(1);
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    pixel_health(found.into_inner().unwrap_or_default())
+}
 
 fn spread(s: &Spread) -> String {
     format!(
@@ -19,13 +57,40 @@ fn counts<'a>(items: impl Iterator<Item = (&'a str, usize)>) -> String {
         .join("  ")
 }
 
-/// The report as JSON.
-pub fn json(ds: &Dataset) -> Result<String, String> {
-    serde_json::to_string_pretty(&health(ds)).map_err(|e| e.to_string())
+/// The report as JSON (with a `pixels` section when the images were read).
+pub fn json(ds: &Dataset, pixels: Option<&PixelHealth>) -> Result<String, String> {
+    let mut value = serde_json::to_value(health(ds)).map_err(|e| e.to_string())?;
+    if let (Some(p), Some(map)) = (pixels, value.as_object_mut()) {
+        map.insert(
+            "pixels".into(),
+            serde_json::to_value(p).map_err(|e| e.to_string())?,
+        );
+    }
+    serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
+}
+
+/// The pixel section for people.
+fn pixel_report(out: &mut String, p: &PixelHealth) {
+    let _ = writeln!(out, "\nunreadable images   {}", p.unreadable.len());
+    for (name, why) in &p.unreadable {
+        let _ = writeln!(out, "  {name}: {why}");
+    }
+    let _ = writeln!(out, "blank images        {}", p.blank.len());
+    for name in &p.blank {
+        let _ = writeln!(out, "  {name}");
+    }
+    let _ = writeln!(
+        out,
+        "duplicate groups    {} (same picture, resized or recompressed: hashes within {NEAR_DUPLICATE_BITS} of 64 bits)",
+        p.duplicates.len()
+    );
+    for group in &p.duplicates {
+        let _ = writeln!(out, "  {}", group.join("  "));
+    }
 }
 
 /// The report printed by `lasso stats`.
-pub fn report(ds: &Dataset) -> String {
+pub fn report(ds: &Dataset, pixels: Option<&PixelHealth>) -> String {
     let h: Health = health(ds);
     let mut out = String::new();
     let _ = writeln!(out, "images   {}", h.images);
@@ -96,6 +161,9 @@ pub fn report(ds: &Dataset) -> String {
             "splits              {}",
             counts(h.splits.iter().map(|(s, n)| (s.as_str(), *n)))
         );
+    }
+    if let Some(p) = pixels {
+        pixel_report(&mut out, p);
     }
     out
 }

@@ -173,6 +173,46 @@ fn stats_counts_classes_and_sizes() {
 }
 
 #[test]
+fn stats_reads_the_pixels_for_unreadable_blank_and_duplicate_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = png::png(64, 48, |x, y| ((x * 5 + y * 3) % 256) as u8);
+    write(dir.path(), "cat/a.png", &a);
+    write(dir.path(), "cat/a-again.png", &a);
+    write(
+        dir.path(),
+        "dog/b.png",
+        &png::png(64, 48, |x, y| ((x * y) % 256) as u8),
+    );
+    write(dir.path(), "dog/flat.png", &png::png(64, 48, |_, _| 77));
+    // The header is whole (its size reads), the pixels are cut off.
+    write(dir.path(), "dog/cut.png", &a[..a.len() / 2]);
+    let root = dir.path().to_str().unwrap();
+    let out = lasso(&["stats", "-f", "folders", root, "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let h: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pixels = &h["pixels"];
+    assert_eq!(
+        pixels["duplicates"],
+        serde_json::json!([["cat/a-again.png", "cat/a.png"]])
+    );
+    assert_eq!(pixels["blank"], serde_json::json!(["dog/flat.png"]));
+    assert_eq!(pixels["unreadable"][0][0], "dog/cut.png");
+    let out = lasso(&["stats", "-f", "folders", root]);
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("duplicate groups    1") && s.contains("cat/a-again.png  cat/a.png"),
+        "{s}"
+    );
+    assert!(
+        s.contains("unreadable images   1\n  dog/cut.png: cannot decode"),
+        "{s}"
+    );
+    let out = lasso(&["stats", "-f", "folders", root, "--json", "--no-pixels"]);
+    let h: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(h.get("pixels").is_none());
+}
+
+#[test]
 fn check_finds_problems_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     coco_folder(dir.path(), "");

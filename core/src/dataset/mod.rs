@@ -11,6 +11,7 @@
 
 pub mod affine;
 pub mod copies;
+pub mod looks;
 pub mod pipeline;
 pub mod pixels;
 pub mod random;
