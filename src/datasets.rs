@@ -3,6 +3,7 @@
 //! `lasso_core::formats`; this module only picks files and moves bytes.
 
 use crate::app::Runtime;
+use lasso_core::dataset::{pixels, Recipe};
 use lasso_core::formats::{self, archive, predictions, DatasetFiles, ExportOptions, FormatName};
 use lasso_core::history::Op;
 use lasso_core::model::Task;
@@ -30,6 +31,10 @@ pub struct ZipOptions {
     /// Every accepted result of the project (from the bucket) instead.
     #[serde(default)]
     pub accepted: bool,
+    /// Tiles, resize, grayscale and augmented copies of the training images (the same pipeline
+    /// as `lasso convert --pipeline`); needs the images.
+    #[serde(default)]
+    pub pipeline: lasso_core::dataset::Pipeline,
 }
 
 fn yes() -> bool {
@@ -115,17 +120,55 @@ pub async fn export_zip(
         }
     }
     let mut dataset = archive::many(tasks);
-    if let Some(ratios) = options.split {
-        dataset.splits =
-            formats::split::assign(&dataset, ratios, options.seed).map_err(|e| e.to_string())?;
+    if !options.pipeline.is_empty() && !options.images {
+        return Err("preprocessing and augmentation rewrite the images: include them".into());
     }
-    let out =
-        formats::export(format, &dataset, &ExportOptions::default()).map_err(|e| e.to_string())?;
-    let images: Vec<(String, Vec<u8>)> = out
-        .images
+    let recipe = Recipe {
+        split: options.split,
+        seed: options.seed,
+        pipeline: options.pipeline.clone(),
+        ..Recipe::new(format)
+    };
+    let (followed, out) = recipe.follow(&mut dataset).map_err(|e| e.to_string())?;
+    let src_of: std::collections::HashMap<&str, &str> = dataset
+        .tasks
         .iter()
-        .filter_map(|(task_id, path)| bytes_of.remove(task_id).map(|b| (path.clone(), b)))
+        .map(|t| (t.id.as_str(), t.image.src.as_str()))
         .collect();
+    // Source bytes by image src: originals, tiles and copies all name their source's.
+    let mut source_bytes: std::collections::HashMap<String, Vec<u8>> = Default::default();
+    for task_id in bytes_of.keys().cloned().collect::<Vec<_>>() {
+        if let (Some(bytes), Some(src)) = (bytes_of.remove(&task_id), src_of.get(task_id.as_str()))
+        {
+            source_bytes.insert((*src).to_string(), bytes);
+        }
+    }
+    let mut images: Vec<(String, Vec<u8>)> = Vec::with_capacity(out.images.len());
+    let mut decoded: Option<(String, pixels::RgbImage)> = None;
+    let total = out.images.len();
+    for (done, (task_id, path)) in out.images.iter().enumerate() {
+        let Some(src) = src_of.get(task_id.as_str()) else {
+            continue;
+        };
+        let Some(bytes) = source_bytes.get(*src) else {
+            continue;
+        };
+        match followed.applied.plans.get(task_id) {
+            None => images.push((path.clone(), bytes.clone())),
+            Some(plan) => {
+                progress(done, total);
+                // Let the page draw the progress between images.
+                crate::timer::sleep(0).await;
+                if decoded.as_ref().is_none_or(|(s, _)| s != src) {
+                    let image = pixels::decode(bytes).map_err(|e| format!("{src}: {e}"))?;
+                    decoded = Some(((*src).to_string(), image));
+                }
+                let source = decoded.as_ref().map(|(_, i)| i).ok_or("no decoded image")?;
+                let image = plan.render(source).map_err(|e| format!("{src}: {e}"))?;
+                images.push((path.clone(), pixels::encode(&image, path)?));
+            }
+        }
+    }
     archive::to_zip(&out, &images, &mut progress).map_err(|e| e.to_string())
 }
 

@@ -33,6 +33,7 @@ pub mod local;
 pub mod state;
 pub mod store;
 pub mod sync;
+pub mod timer;
 pub mod ui;
 pub mod view;
 

@@ -519,7 +519,7 @@ pub(super) async fn wait_uploaded(
             ));
         }
         runtime.kick_uploads();
-        gloo_timers_sleep(200).await;
+        crate::timer::sleep(200).await;
     }
 }
 
@@ -541,15 +541,6 @@ async fn has_result(runtime: &Rc<Runtime>, grant: &TaskGrant) -> bool {
         }
     }
     false
-}
-
-async fn gloo_timers_sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The caller's status on the open task, from the bucket.

@@ -1,9 +1,11 @@
 //! The export panel: pick a format (every format whose export works for this task), whether to
-//! include the image and a seeded train/valid/test split, then download a zip built in the page (progress shown while it is
+//! include the image, a seeded train/valid/test split, resizing, grayscale and augmented copies,
+//! then download a zip built in the page (progress shown while it is
 //! written).
 
 use crate::app::Runtime;
 use crate::datasets::{self, ZipOptions};
+use lasso_core::dataset::{Augment, Pipeline, Resize, ResizeMode};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;
@@ -20,6 +22,11 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let ratios = RwSignal::new([0.8f64, 0.1, 0.1]);
     let seed = RwSignal::new(0u64);
     let all = RwSignal::new(false);
+    // Preprocessing and augmentation (the CLI's pipeline): 0 px and 0 copies are off.
+    let resize = RwSignal::new(0u32);
+    let resize_mode = RwSignal::new(ResizeMode::Letterbox);
+    let grayscale = RwSignal::new(false);
+    let copies = RwSignal::new(0u32);
     // Every format can be written; what one cannot keep of this task is said beside it.
     let formats = Memo::new(move |_| {
         lasso_core::formats::registry::all()
@@ -47,6 +54,12 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
             seed: seed.get_untracked(),
             all: all.get_untracked(),
             accepted: false,
+            pipeline: pipeline(
+                resize.get_untracked(),
+                resize_mode.get_untracked(),
+                grayscale.get_untracked(),
+                copies.get_untracked(),
+            ),
         };
         progress.set(Some((0, 1)));
         wasm_bindgen_futures::spawn_local(async move {
@@ -139,6 +152,38 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                         </label>
                     </div>
                 </Show>
+                <fieldset class="lasso-export-pipeline">
+                    <legend>"Preprocess and augment"</legend>
+                    <label title="Resize every image (and its shapes) to this square size; 0 keeps the size">
+                        "Resize to "
+                        <input type="number" min="0" step="32" class="lasso-export-resize"
+                            prop:value=move || resize.get().to_string()
+                            on:change=move |ev| resize.set(event_target_value(&ev).parse().unwrap_or(0))/>
+                        " px "
+                        <select class="lasso-export-resize-mode"
+                            on:change=move |ev| resize_mode.set(match event_target_value(&ev).as_str() {
+                                "stretch" => ResizeMode::Stretch,
+                                "fit" => ResizeMode::Fit,
+                                _ => ResizeMode::Letterbox,
+                            })>
+                            <option value="letterbox" selected>"letterbox"</option>
+                            <option value="fit">"fit"</option>
+                            <option value="stretch">"stretch"</option>
+                        </select>
+                    </label>
+                    <label>
+                        <input type="checkbox" class="lasso-export-grayscale"
+                            prop:checked=move || grayscale.get()
+                            on:change=move |ev| grayscale.set(event_target_checked(&ev))/>
+                        "Grayscale"
+                    </label>
+                    <label title="Seeded copies of each training image: flips, rotation, crop, colour, blur, noise; shapes follow">
+                        "Augmented copies "
+                        <input type="number" min="0" max="100" step="1" class="lasso-export-augment"
+                            prop:value=move || copies.get().to_string()
+                            on:change=move |ev| copies.set(event_target_value(&ev).parse::<u32>().unwrap_or(0).min(100))/>
+                    </label>
+                </fieldset>
                 <button class="lasso-export-start"
                     prop:disabled=move || progress.get().is_some()
                     on:click=start.clone()>"Download zip"</button>
@@ -149,5 +194,22 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                 </Show>
             </div>
         </Show>
+    }
+}
+
+/// The pipeline the panel's fields describe (the standard augmentation operations).
+fn pipeline(side: u32, mode: ResizeMode, grayscale: bool, copies: u32) -> Pipeline {
+    Pipeline {
+        tile: None,
+        resize: (side > 0).then_some(Resize {
+            width: side,
+            height: side,
+            mode,
+        }),
+        grayscale,
+        augment: (copies > 0).then(|| Augment {
+            copies,
+            ..Augment::default()
+        }),
     }
 }

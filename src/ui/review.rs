@@ -205,6 +205,7 @@ async fn export_accepted(runtime: &Rc<Runtime>) -> Result<(), String> {
         seed: 0,
         all: false,
         accepted: true,
+        pipeline: Default::default(),
     };
     let bytes = crate::datasets::export_zip(runtime, &options, |_, _| {}).await?;
     crate::export::download("lasso-accepted-coco.zip", &bytes, "application/zip")

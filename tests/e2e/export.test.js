@@ -104,6 +104,53 @@ test("a box and a polygon drawn with the mouse survive a Label Studio zip export
   await context.close();
 });
 
+test("resized and augmented in the browser: letterboxed images whose boxes follow, read by pycocotools", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
+  const page = await openApp(context, server.url);
+  await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("b");
+  await dragImage(page, [60, 60], [200, 160]);
+  const [box] = await annotations(page);
+  const { width, height } = await page.evaluate(() => JSON.parse(window.lasso.exportAs("lasso")).image);
+
+  await page.click(".lasso-export-toggle");
+  await page.selectOption(".lasso-export-format", "coco");
+  await page.fill(".lasso-export-resize", "320");
+  await page.keyboard.press("Tab");
+  await page.selectOption(".lasso-export-resize-mode", "letterbox");
+  await page.fill(".lasso-export-augment", "2");
+  await page.keyboard.press("Tab");
+  await page.locator(".lasso-export").screenshot({ path: artifact("export-pipeline-panel.png") });
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click(".lasso-export-start")]);
+  const zipPath = artifact("export-pipeline.zip");
+  await download.saveAs(zipPath);
+  const python = path.join(ROOT, ".venv", "bin", "python");
+  const loaded = JSON.parse(execFileSync(python, [path.join(ROOT, "tests", "e2e", "coco_consumer.py"), zipPath]).toString());
+  const files = loaded.images.map((i) => i.file).sort();
+  assert.deepEqual(files, ["chelsea-aug1.png", "chelsea-aug2.png", "chelsea.png"]);
+  for (const image of loaded.images) {
+    assert.deepEqual([image.width, image.height, ...image.pixels], [320, 320, 320, 320], image.file);
+  }
+  // The original, letterboxed: scaled to fit, centred, grey padding at the corner.
+  const s = 320 / Math.max(width, height);
+  const [fw, fh] = [Math.round(width * s), Math.round(height * s)];
+  const [px, py] = [Math.floor((320 - fw) / 2), Math.floor((320 - fh) / 2)];
+  const [sx, sy] = [fw / width, fh / height];
+  const original = loaded.images.find((i) => i.file === "chelsea.png");
+  assert.deepEqual(original.corner, [114, 114, 114]);
+  const b = box.shape;
+  const ann = loaded.annotations.find((a) => a.image === "chelsea.png");
+  const expected = [b.x0 * sx + px, b.y0 * sy + py, (b.x1 - b.x0) * sx, (b.y1 - b.y0) * sy];
+  expected.forEach((v, i) => near(ann.bbox[i], v, `letterboxed bbox[${i}]`, 1e-6));
+  // Each copy keeps its box (the standard operations move it but never lose half of it).
+  for (const copy of ["chelsea-aug1.png", "chelsea-aug2.png"]) {
+    const a = loaded.annotations.find((x) => x.image === copy);
+    assert.ok(a && a.bbox[2] > 10 && a.bbox[3] > 10, `${copy}: ${JSON.stringify(a)}`);
+  }
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("predictions load dashed with their score and are accepted from the review panel", async () => {
   const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
   const page = await openApp(context, server.url);

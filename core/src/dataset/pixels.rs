@@ -9,7 +9,9 @@ use super::affine::Affine;
 use super::pipeline::{Adjust, Draw};
 use super::random::Random;
 use crate::model::Point;
-use image::{DynamicImage, ImageFormat, RgbImage};
+use image::ImageFormat;
+/// The pixel types of this module (the `image` crate's), for callers that hold decoded images.
+pub use image::{DynamicImage, RgbImage};
 
 /// Padding colour where the warp reaches outside the source (YOLO's letterbox grey).
 pub const FILL: [u8; 3] = [114, 114, 114];
