@@ -7,6 +7,7 @@ mod canvas;
 mod checks;
 mod export;
 mod gallery;
+mod health;
 mod keys;
 mod labels;
 mod local;
@@ -267,6 +268,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     SaveState::Failed(_) => "failed",
                 }>{save_text}</span>
                 <export::ExportPanel runtime=Rc::clone(&runtime)/>
+                <health::HealthPanel runtime=Rc::clone(&runtime)/>
                 <uploads::Uploads runtime=Rc::clone(&runtime)/>
             </div>
             <storage::StorageWarning runtime=Rc::clone(&runtime)/>
