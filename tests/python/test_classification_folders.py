@@ -42,3 +42,41 @@ def test_the_cli_splits_class_folders_that_supervision_reads():
         assert seen == truth
         with open(os.path.join(out, "classes.txt")) as f:
             assert f.read().split() == ["cat", "dog"]
+
+
+def test_tags_as_one_hot_csv_read_by_pandas_and_back_to_folders():
+    import pandas as pd
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "pets")
+        truth = {}
+        for cls, n in [("cat", 12), ("dog", 6)]:
+            os.makedirs(os.path.join(src, cls))
+            for i in range(n):
+                name = f"{cls}{i:02}.png"
+                Image.new("RGB", (8, 6), (i * 10, 0, 0)).save(os.path.join(src, cls, name))
+                truth[name] = cls
+        table = os.path.join(tmp, "table")
+        subprocess.run(
+            ["cargo", "run", "-q", "-p", "lasso-cli", "--", "convert", "--from", "folders", "--to", "tags-csv",
+             "--split", "0.5,0.25,0.25", "--seed", "2", src, table],
+            cwd=REPO, check=True,
+        )
+        seen = {}
+        for split in ("train", "valid", "test"):
+            frame = pd.read_csv(os.path.join(table, split, "_classes.csv"))
+            assert list(frame.columns) == ["filename", "cat", "dog"]
+            for row in frame.itertuples(index=False):
+                assert os.path.isfile(os.path.join(table, split, row.filename))
+                assert row.cat + row.dog == 1, row
+                seen[os.path.basename(row.filename)] = "cat" if row.cat else "dog"
+        assert seen == truth
+        back = os.path.join(tmp, "back")
+        subprocess.run(
+            ["cargo", "run", "-q", "-p", "lasso-cli", "--", "convert", "--from", "tags-csv", "--to", "folders", table, back],
+            cwd=REPO, check=True,
+        )
+        for split in ("train", "val", "test"):
+            for cls in os.listdir(os.path.join(back, split)):
+                for name in os.listdir(os.path.join(back, split, cls)):
+                    assert truth[name] == cls

@@ -33,6 +33,7 @@ pub mod predictions;
 pub mod registry;
 pub mod remap;
 pub mod split;
+pub mod tags_csv;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod voc;
@@ -74,11 +75,13 @@ pub enum FormatName {
     Masks,
     /// Image classification: each image in a folder named after its class.
     Folders,
+    /// Whole-image tags as one-hot CSV columns (multi-label classification).
+    TagsCsv,
 }
 
 impl FormatName {
     /// Every format, in the order the CLI lists them.
-    pub const ALL: [FormatName; 12] = [
+    pub const ALL: [FormatName; 13] = [
         FormatName::Lasso,
         FormatName::Coco,
         FormatName::Yolo,
@@ -91,6 +94,7 @@ impl FormatName {
         FormatName::Csv,
         FormatName::Masks,
         FormatName::Folders,
+        FormatName::TagsCsv,
     ];
 
     /// The name used on the command line and in `exportAs`.
@@ -108,6 +112,7 @@ impl FormatName {
             FormatName::Csv => "csv",
             FormatName::Masks => "masks",
             FormatName::Folders => "folders",
+            FormatName::TagsCsv => "tags-csv",
         }
     }
 }

@@ -4,8 +4,8 @@
 //! documented and tested everywhere at once.
 
 use super::{
-    coco, csv, cvat, folders, label_studio, lasso_json, masks, voc, yolo, Dataset, DatasetFiles,
-    Export, ExportOptions, FormatError, FormatName,
+    coco, csv, cvat, folders, label_studio, lasso_json, masks, tags_csv, voc, yolo, Dataset,
+    DatasetFiles, Export, ExportOptions, FormatError, FormatName,
 };
 use crate::model::{Shape, ShapeKind, Task};
 
@@ -103,7 +103,7 @@ use Fidelity::{Converted, Dropped, Exact};
 
 const BOUNDS: Fidelity = Converted("its bounding box");
 
-static FORMATS: [Spec; 12] = [
+static FORMATS: [Spec; 13] = [
     Spec {
         name: FormatName::Lasso,
         describe: "Lasso JSON: every shape, attribute, tag and prediction as the editor holds it",
@@ -264,6 +264,17 @@ static FORMATS: [Spec; 12] = [
         predictions: false,
         import: folders::import,
         export: |d, _| folders::export(d),
+    },
+    Spec {
+        name: FormatName::TagsCsv,
+        describe: "Image tags as one-hot CSV columns (multi-label classification): _classes.csv",
+        main_file: tags_csv::FILE,
+        shapes: [Dropped; 6],
+        holes: Dropped,
+        tags: true,
+        predictions: false,
+        import: tags_csv::import,
+        export: |d, _| tags_csv::export(d),
     },
 ];
 
