@@ -20,7 +20,8 @@ pub const COLUMNS: [&str; 8] = [
     "filename", "width", "height", "class", "xmin", "ymin", "xmax", "ymax",
 ];
 
-fn folder(split: Option<Split>) -> &'static str {
+/// Roboflow's folder of a split (`train`, `valid`, `test`; the root without splits).
+pub(crate) fn folder(split: Option<Split>) -> &'static str {
     match split {
         None => "",
         Some(Split::Train) => "train",
@@ -29,11 +30,67 @@ fn folder(split: Option<Split>) -> &'static str {
     }
 }
 
+/// One CSV table per split folder, each started with the same header: how Roboflow's CSV
+/// layouts (`_annotations.csv`, `_classes.csv`) are written.
+pub(crate) struct SplitTables<'a> {
+    file: &'static str,
+    header: Vec<String>,
+    writers: std::collections::BTreeMap<&'a str, ::csv::Writer<Vec<u8>>>,
+}
+
+impl<'a> SplitTables<'a> {
+    /// Tables named `file` with `header`.
+    pub(crate) fn new(file: &'static str, header: Vec<String>) -> Self {
+        Self {
+            file,
+            header,
+            writers: Default::default(),
+        }
+    }
+
+    /// Adds a row to the table of folder `dir`.
+    pub(crate) fn row(&mut self, dir: &'a str, record: &[String]) -> Result<(), FormatError> {
+        let file = self.file;
+        let to_err = |e: ::csv::Error| FormatError::file(file, e.to_string());
+        let w = match self.writers.entry(dir) {
+            std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::btree_map::Entry::Vacant(v) => {
+                let mut w = ::csv::Writer::from_writer(Vec::new());
+                w.write_record(&self.header).map_err(to_err)?;
+                v.insert(w)
+            }
+        };
+        w.write_record(record).map_err(to_err)
+    }
+
+    /// Makes sure folder `dir` has its table, even without rows.
+    pub(crate) fn touch(&mut self, dir: &'a str) -> Result<(), FormatError> {
+        if !self.writers.contains_key(dir) {
+            let mut w = ::csv::Writer::from_writer(Vec::new());
+            w.write_record(&self.header)
+                .map_err(|e| FormatError::file(self.file, e.to_string()))?;
+            self.writers.insert(dir, w);
+        }
+        Ok(())
+    }
+
+    /// The tables as files.
+    pub(crate) fn finish(self) -> Result<FileTree, FormatError> {
+        let mut files = FileTree::new();
+        for (dir, w) in self.writers {
+            let bytes = w
+                .into_inner()
+                .map_err(|e| FormatError::file(self.file, e.to_string()))?;
+            files.insert(join(dir, self.file), bytes);
+        }
+        Ok(files)
+    }
+}
+
 /// Writes one `_annotations.csv` per split folder (or one at the root).
 pub fn export(dataset: &Dataset) -> Result<Export, FormatError> {
-    let mut writers: std::collections::BTreeMap<&str, ::csv::Writer<Vec<u8>>> = Default::default();
+    let mut tables = SplitTables::new(FILE, COLUMNS.iter().map(|c| c.to_string()).collect());
     let mut images = Vec::new();
-    let to_err = |e: ::csv::Error| FormatError::file(FILE, e.to_string());
     for t in &dataset.tasks {
         let dir = folder(dataset.splits.get(&t.id).copied());
         let name = common::normalise(if t.image.name.is_empty() {
@@ -42,14 +99,7 @@ pub fn export(dataset: &Dataset) -> Result<Export, FormatError> {
             &t.image.name
         });
         images.push((t.id.clone(), join(dir, &name)));
-        let w = match writers.entry(dir) {
-            std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
-            std::collections::btree_map::Entry::Vacant(v) => {
-                let mut w = ::csv::Writer::from_writer(Vec::new());
-                w.write_record(COLUMNS).map_err(to_err)?;
-                v.insert(w)
-            }
-        };
+        tables.touch(dir)?;
         for a in &t.annotations {
             let Some(b) = common::box_bounds(&a.shape) else {
                 continue;
@@ -70,17 +120,13 @@ pub fn export(dataset: &Dataset) -> Result<Export, FormatError> {
                 b[2].to_string(),
                 b[3].to_string(),
             ];
-            w.write_record(&record).map_err(to_err)?;
+            tables.row(dir, &record)?;
         }
     }
-    let mut files = FileTree::new();
-    for (dir, w) in writers {
-        let bytes = w
-            .into_inner()
-            .map_err(|e| FormatError::file(FILE, e.to_string()))?;
-        files.insert(join(dir, FILE), bytes);
-    }
-    Ok(Export { files, images })
+    Ok(Export {
+        files: tables.finish()?,
+        images,
+    })
 }
 
 /// Reads every `*.csv` of the folder; all or nothing.

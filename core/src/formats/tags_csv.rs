@@ -9,20 +9,12 @@
 //! are not part of this layout.
 
 use super::common::{self, join, ImageIndex};
-use super::{Dataset, DatasetFiles, Export, FileTree, FormatError, Split};
+use super::csv::{folder, SplitTables};
+use super::{Dataset, DatasetFiles, Export, FormatError};
 use crate::model::{ImageRef, LabelSet, Task};
 
 /// The file name of the table in each folder.
 pub const FILE: &str = "_classes.csv";
-
-fn folder(split: Option<Split>) -> &'static str {
-    match split {
-        None => "",
-        Some(Split::Train) => "train",
-        Some(Split::Valid) => "valid",
-        Some(Split::Test) => "test",
-    }
-}
 
 /// Writes one `_classes.csv` per split folder (or one at the root), a row per image.
 pub fn export(dataset: &Dataset) -> Result<Export, FormatError> {
@@ -34,39 +26,24 @@ pub fn export(dataset: &Dataset) -> Result<Export, FormatError> {
             }
         }
     }
-    let to_err = |e: ::csv::Error| FormatError::file(FILE, e.to_string());
-    let mut writers: std::collections::BTreeMap<&str, ::csv::Writer<Vec<u8>>> = Default::default();
+    let header = std::iter::once("filename".to_string())
+        .chain(tags.iter().cloned())
+        .collect();
+    let mut tables = SplitTables::new(FILE, header);
     let mut images = Vec::new();
     for t in &dataset.tasks {
         let dir = folder(dataset.splits.get(&t.id).copied());
         let name = common::normalise(&common::export_image_name(t));
         images.push((t.id.clone(), join(dir, &name)));
-        let w = match writers.entry(dir) {
-            std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
-            std::collections::btree_map::Entry::Vacant(v) => {
-                let mut w = ::csv::Writer::from_writer(Vec::new());
-                let header: Vec<&str> = std::iter::once("filename")
-                    .chain(tags.iter().map(String::as_str))
-                    .collect();
-                w.write_record(&header).map_err(to_err)?;
-                v.insert(w)
-            }
-        };
-        let row: Vec<&str> = std::iter::once(name.as_str())
+        let row: Vec<String> = std::iter::once(name)
             .chain(
                 tags.iter()
-                    .map(|tag| if t.tags.contains(tag) { "1" } else { "0" }),
+                    .map(|tag| u8::from(t.tags.contains(tag)).to_string()),
             )
             .collect();
-        w.write_record(&row).map_err(to_err)?;
+        tables.row(dir, &row)?;
     }
-    let mut files = FileTree::new();
-    for (dir, w) in writers {
-        let bytes = w
-            .into_inner()
-            .map_err(|e| FormatError::file(FILE, e.to_string()))?;
-        files.insert(join(dir, FILE), bytes);
-    }
+    let files = tables.finish()?;
     Ok(Export { files, images })
 }
 
@@ -177,7 +154,7 @@ pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::ImageFile;
+    use crate::formats::{ImageFile, Split};
 
     fn with_images(paths: &[&str]) -> DatasetFiles {
         let mut f = DatasetFiles::default();
