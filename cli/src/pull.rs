@@ -381,7 +381,8 @@ fn with_etags(
     in_parallel(&sources, parallel, "looking up", |s| store.with_etag(s))
 }
 
-/// Makes sure every source is in the cache; returns how many were downloaded.
+/// Makes sure every source is in the cache; returns how many were downloaded. Bytes are
+/// dropped as soon as they are cached: images are read again from the cache when written.
 fn fetch_all_to_cache(
     store: &Store,
     sources: &[Source],
@@ -393,15 +394,10 @@ fn fetch_all_to_cache(
         .filter(|s| !store.is_cached(s))
         .cloned()
         .collect();
-    // Fetched bytes are dropped at once; images are read again from the cache when written.
-    let mut downloaded = 0;
-    for chunk in missing.chunks(256) {
-        downloaded += fetch_all(store, chunk, parallel, what)?
-            .into_iter()
-            .filter(|(_, d)| *d)
-            .count();
-    }
-    Ok(downloaded)
+    let downloaded = in_parallel(&missing, parallel, what, |s| {
+        store.fetch(s).map(|(_, fresh)| fresh)
+    })?;
+    Ok(downloaded.into_iter().filter(|fresh| *fresh).count())
 }
 
 /// The dataset a version describes, from the cache: the project's label set, each task's image

@@ -92,7 +92,7 @@ pub fn apply(dataset: &mut Dataset, pipeline: &Pipeline, seed: u64) -> Result<Ap
             } else {
                 task.clone()
             };
-            let source = Source {
+            let source = PieceSource {
                 task: &task.id,
                 size: (w, h),
                 to_piece: to_piece.map,
@@ -127,7 +127,7 @@ fn identity(width: u32, height: u32) -> Target {
 
 /// Where a piece's pixels come from: the source task's image, of this size, through this map
 /// (a tile's crop, or nothing); `rewritten` when the piece's pixels differ from the source's.
-struct Source<'a> {
+struct PieceSource<'a> {
     task: &'a str,
     size: (u32, u32),
     to_piece: Affine,
@@ -138,7 +138,7 @@ struct Source<'a> {
 #[allow(clippy::too_many_arguments)]
 fn process_piece(
     piece: Task,
-    source: &Source<'_>,
+    source: &PieceSource<'_>,
     pipeline: &Pipeline,
     seed: u64,
     is_train: bool,
