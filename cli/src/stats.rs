@@ -40,7 +40,14 @@ pub fn pixels(ds: &Dataset, input: &Path) -> PixelHealth {
         }
     });
     bar.finish_and_clear();
-    pixel_health(found.into_inner().unwrap_or_default())
+    let mut health = pixel_health(found.into_inner().unwrap_or_default());
+    let split_of: std::collections::HashMap<&str, _> = ds
+        .tasks
+        .iter()
+        .map(|t| (t.image.src.as_str(), ds.splits.get(&t.id).copied()))
+        .collect();
+    health.mark_across_splits(|src| split_of.get(src).copied().flatten());
+    health
 }
 
 fn spread(s: &Spread) -> String {
@@ -85,7 +92,12 @@ fn pixel_report(out: &mut String, p: &PixelHealth) {
         p.duplicates.len()
     );
     for group in &p.duplicates {
-        let _ = writeln!(out, "  {}", group.join("  "));
+        let across = if p.across_splits.contains(group) {
+            "  ← in more than one split"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "  {}{across}", group.join("  "));
     }
 }
 

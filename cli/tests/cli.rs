@@ -207,6 +207,24 @@ fn stats_reads_the_pixels_for_unreadable_blank_and_duplicate_images() {
         s.contains("unreadable images   1\n  dog/cut.png: cannot decode"),
         "{s}"
     );
+    assert_eq!(pixels["across_splits"], serde_json::json!([]));
+    // The same picture in training and in validation is called out.
+    std::fs::create_dir_all(dir.path().join("train/cat")).unwrap();
+    std::fs::create_dir_all(dir.path().join("val/cat")).unwrap();
+    write(dir.path(), "train/cat/x.png", &a);
+    write(dir.path(), "val/cat/x.png", &a);
+    let out = lasso(&["stats", "-f", "folders", root, "--json"]);
+    let h: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let group = serde_json::json!([[
+        "cat/a-again.png",
+        "cat/a.png",
+        "train/cat/x.png",
+        "val/cat/x.png"
+    ]]);
+    assert_eq!(h["pixels"]["duplicates"], group);
+    assert_eq!(h["pixels"]["across_splits"], group);
+    let s = text(&lasso(&["stats", "-f", "folders", root]).stdout);
+    assert!(s.contains("val/cat/x.png  ← in more than one split"), "{s}");
     let out = lasso(&["stats", "-f", "folders", root, "--json", "--no-pixels"]);
     let h: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(h.get("pixels").is_none());

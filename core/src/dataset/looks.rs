@@ -89,6 +89,24 @@ pub struct PixelHealth {
     pub blank: Vec<String>,
     /// Groups of duplicate or near-duplicate images.
     pub duplicates: Vec<Vec<String>>,
+    /// The duplicate groups whose images lie in different splits: the same picture in training
+    /// and in validation or test makes the scores lie.
+    pub across_splits: Vec<Vec<String>>,
+}
+
+impl PixelHealth {
+    /// Fills [`Self::across_splits`] from each image's split (`None`: in no split).
+    pub fn mark_across_splits(&mut self, split_of: impl Fn(&str) -> Option<crate::formats::Split>) {
+        self.across_splits = self
+            .duplicates
+            .iter()
+            .filter(|group| {
+                let first = group.first().map(|name| split_of(name));
+                group.iter().any(|name| Some(split_of(name)) != first)
+            })
+            .cloned()
+            .collect();
+    }
 }
 
 /// The pixel section from every image's name and figures (or failure).
