@@ -240,3 +240,14 @@ def test_an_interrupted_pull_resumes_and_build_rebuilds_it_byte_for_byte(dev, tm
     refused = lasso(dev, "build", str(out / "lasso-version.json"), str(tmp_path / "refused"), check=False)
     assert refused.returncode != 0 and key in refused.stderr and "changed" in refused.stderr, refused.stderr
     assert not (tmp_path / "refused" / "annotations").exists()
+
+
+def test_wrong_credentials_and_a_missing_project_are_named(dev, tmp_path):
+    env = dict(dev.env(), AWS_SECRET_ACCESS_KEY="not-the-secret")
+    run = subprocess.run([os.path.join(TARGET, "debug", "lasso"), "pull", "--project", "shots", "--to", "coco",
+                          "--bucket", dev.bucket, "--endpoint", dev.s3, str(tmp_path / "a")],
+                         env=env, capture_output=True, text=True)
+    assert run.returncode == 2 and "cannot list shots/project.json" in run.stderr and "403" in run.stderr, run.stderr
+    run = lasso(dev, "pull", "--project", "birds", "--to", "coco", str(tmp_path / "b"), check=False)
+    assert run.returncode == 2 and "no project birds in this bucket" in run.stderr, run.stderr
+    assert not (tmp_path / "a" / "annotations").exists() and not (tmp_path / "b" / "annotations").exists()
