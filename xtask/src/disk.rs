@@ -105,3 +105,41 @@ fn free_gib(path: &Path) -> Result<u64> {
         .ok_or_else(|| format!("could not read free space from `df -Pk {existing}`: {out}"))?;
     Ok(kib / (1024 * 1024))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_incremental_caches_of_every_profile_and_target() {
+        let root = std::env::temp_dir().join(format!("xtask-disk-{}", std::process::id()));
+        for dir in [
+            "debug/incremental",
+            "release/incremental",
+            "wasm32-unknown-unknown/debug/incremental",
+            "debug/deps",
+        ] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        let mut found: Vec<String> = incremental_dirs(&root)
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                "debug/incremental",
+                "release/incremental",
+                "wasm32-unknown-unknown/debug/incremental"
+            ]
+        );
+        assert!(free_gib(&root.join("not/there/yet")).is_ok());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
