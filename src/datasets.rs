@@ -3,7 +3,7 @@
 //! `lasso_core::formats`; this module only picks files and moves bytes.
 
 use crate::app::Runtime;
-use lasso_core::dataset::{pixels, Recipe};
+use lasso_core::dataset::Recipe;
 use lasso_core::formats::{self, archive, predictions, DatasetFiles, ExportOptions, FormatName};
 use lasso_core::history::Op;
 use lasso_core::model::Task;
@@ -143,31 +143,42 @@ pub async fn export_zip(
             source_bytes.insert((*src).to_string(), bytes);
         }
     }
+    // Outputs drawn from one source image are rendered together (it is decoded once), in a
+    // worker when one can be started; copied images go in as they are.
+    let renderer = crate::pipeline_worker::Renderer::start();
     let mut images: Vec<(String, Vec<u8>)> = Vec::with_capacity(out.images.len());
-    let mut decoded: Option<(String, pixels::RgbImage)> = None;
     let total = out.images.len();
-    for (done, (task_id, path)) in out.images.iter().enumerate() {
-        let Some(src) = src_of.get(task_id.as_str()) else {
+    let mut index = 0;
+    while index < out.images.len() {
+        let (task_id, path) = &out.images[index];
+        let (Some(src), Some(bytes)) = (
+            src_of.get(task_id.as_str()),
+            src_of
+                .get(task_id.as_str())
+                .and_then(|s| source_bytes.get(*s)),
+        ) else {
+            index += 1;
             continue;
         };
-        let Some(bytes) = source_bytes.get(*src) else {
+        if !followed.applied.plans.contains_key(task_id) {
+            images.push((path.clone(), bytes.clone()));
+            index += 1;
             continue;
-        };
-        match followed.applied.plans.get(task_id) {
-            None => images.push((path.clone(), bytes.clone())),
-            Some(plan) => {
-                progress(done, total);
-                // Let the page draw the progress between images.
-                crate::timer::sleep(0).await;
-                if decoded.as_ref().is_none_or(|(s, _)| s != src) {
-                    let image = pixels::decode(bytes).map_err(|e| format!("{src}: {e}"))?;
-                    decoded = Some(((*src).to_string(), image));
-                }
-                let source = decoded.as_ref().map(|(_, i)| i).ok_or("no decoded image")?;
-                let image = plan.render(source).map_err(|e| format!("{src}: {e}"))?;
-                images.push((path.clone(), pixels::encode(&image, path)?));
-            }
         }
+        let mut group: Vec<(lasso_core::dataset::ImagePlan, String)> = Vec::new();
+        while let Some((id, p)) = out.images.get(index) {
+            match (src_of.get(id.as_str()), followed.applied.plans.get(id)) {
+                (Some(s), Some(plan)) if s == src => group.push((plan.clone(), p.clone())),
+                _ => break,
+            }
+            index += 1;
+        }
+        progress(index, total);
+        let rendered = renderer
+            .render(bytes, &group)
+            .await
+            .map_err(|e| format!("{src}: {e}"))?;
+        images.extend(group.into_iter().map(|(_, p)| p).zip(rendered));
     }
     archive::to_zip(&out, &images, &mut progress).map_err(|e| e.to_string())
 }

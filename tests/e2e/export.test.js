@@ -121,7 +121,11 @@ test("resized and augmented in the browser: letterboxed images whose boxes follo
   await page.fill(".lasso-export-augment", "2");
   await page.keyboard.press("Tab");
   await page.locator(".lasso-export").screenshot({ path: artifact("export-pipeline-panel.png") });
+  // The images are rendered in a worker that loads the app's own wasm module.
+  const workers = [];
+  page.on("worker", (w) => workers.push(w.url()));
   const [download] = await Promise.all([page.waitForEvent("download"), page.click(".lasso-export-start")]);
+  assert.ok(workers.some((u) => u.endsWith("/pipeline-worker.js")), JSON.stringify(workers));
   const zipPath = artifact("export-pipeline.zip");
   await download.saveAs(zipPath);
   const python = path.join(ROOT, ".venv", "bin", "python");
@@ -147,6 +151,13 @@ test("resized and augmented in the browser: letterboxed images whose boxes follo
     const a = loaded.annotations.find((x) => x.image === copy);
     assert.ok(a && a.bbox[2] > 10 && a.bbox[3] > 10, `${copy}: ${JSON.stringify(a)}`);
   }
+  // Without the worker script (a host page that does not serve it) the page renders the same
+  // images itself: the same seed gives the same zip, byte for byte.
+  await page.route("**/pipeline-worker.js", (route) => route.abort());
+  const [again] = await Promise.all([page.waitForEvent("download"), page.click(".lasso-export-start")]);
+  const againPath = artifact("export-pipeline-inline.zip");
+  await again.saveAs(againPath);
+  assert.ok(fs.readFileSync(againPath).equals(fs.readFileSync(zipPath)), "the inline export differs from the worker's");
   assert.deepEqual(page.errors, []);
   await context.close();
 });

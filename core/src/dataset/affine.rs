@@ -6,7 +6,7 @@
 use crate::model::Point;
 
 /// `(x, y) ↦ (a·x + b·y + c, d·x + e·y + f)`.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Affine {
     /// Row one: x coefficient.
     pub a: f64,

@@ -11,7 +11,7 @@ use crate::model::{AnnotationId, Task};
 use std::collections::BTreeMap;
 
 /// How to make one output image: from the source image of `source_task`, drawn by `draw`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImagePlan {
     /// The task whose image is the source.
     pub source_task: String,

@@ -422,7 +422,7 @@ impl Op {
 }
 
 /// A pixel adjustment with its amount drawn.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Adjust {
     /// Add this to every channel.
     Brightness(f64),
@@ -446,7 +446,7 @@ pub enum Adjust {
 }
 
 /// Everything drawn for one output image.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Draw {
     /// Where the source's pixels and shapes go.
     pub target: Target,

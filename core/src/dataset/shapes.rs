@@ -35,7 +35,7 @@ impl Default for KeepRule {
 }
 
 /// The new image a map draws into.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Target {
     /// Map from source to target coordinates.
     pub map: Affine,
