@@ -80,7 +80,7 @@ pub async fn export_zip(
     let mut tasks = if options.accepted {
         crate::app::review::accepted_tasks(runtime).await?
     } else if options.all {
-        let (tasks, problems) = crate::export::every_task(runtime).await;
+        let (tasks, problems) = crate::export::every_image(runtime).await;
         if let Some(problem) = problems.first() {
             return Err(format!("Could not read every stored task: {problem}"));
         }
@@ -184,7 +184,7 @@ pub async fn export_zip(
 }
 
 /// The bytes of an image: kept in IndexedDB (local folders), in the bucket, or at a URL.
-async fn image_bytes(runtime: &Rc<Runtime>, src: &str) -> Result<Vec<u8>, String> {
+pub(crate) async fn image_bytes(runtime: &Rc<Runtime>, src: &str) -> Result<Vec<u8>, String> {
     let url = if src.starts_with(crate::local::IDB_SRC) {
         crate::local::resolve_src(runtime, src).await
     } else {

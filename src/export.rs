@@ -50,6 +50,35 @@ pub async fn every_task(runtime: &Shared) -> (Vec<Task>, Vec<String>) {
     (tasks, problems)
 }
 
+/// Every image this browser holds as a task: [`every_task`], and the images of local folders
+/// never opened (as tasks without annotations, tagged by their class folder), sorted by id —
+/// what "every image in this browser" means for exports and the health page.
+pub async fn every_image(runtime: &Shared) -> (Vec<Task>, Vec<String>) {
+    let (mut tasks, mut problems) = every_task(runtime).await;
+    let store = runtime.store.borrow().clone();
+    if let Some(store) = store {
+        let known: std::collections::HashSet<String> = tasks.iter().map(|t| t.id.clone()).collect();
+        match store.datasets().await {
+            Ok(datasets) => {
+                for dataset in datasets {
+                    match store.dataset_images(&dataset.id).await {
+                        Ok(images) => tasks.extend(
+                            images
+                                .iter()
+                                .filter(|image| !known.contains(&image.id))
+                                .map(crate::local::task_of),
+                        ),
+                        Err(e) => problems.push(format!("local folder {}: {e}", dataset.name)),
+                    }
+                }
+            }
+            Err(e) => problems.push(format!("local folders: {e}")),
+        }
+    }
+    tasks.sort_by(|a, b| a.id.cmp(&b.id));
+    (tasks, problems)
+}
+
 /// Offers `bytes` as a download named `name` of type `mime`, through a Blob URL released once
 /// the click has been handled (every download of the app: exports, zips, the quality CSV).
 pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {

@@ -114,7 +114,7 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                         on:change=move |ev| images.set(event_target_checked(&ev))/>
                     "Include the images"
                 </label>
-                <label title="Every image labelled in this browser (local folders and opened tasks), not only this one">
+                <label title="Every image in this browser (local folders and opened tasks), not only this one">
                     <input type="checkbox" class="lasso-export-all"
                         prop:checked=move || all.get()
                         on:change=move |ev| all.set(event_target_checked(&ev))/>

@@ -1,11 +1,14 @@
 //! The dataset health page: `formats::health` of every image labelled in this browser (local
 //! folders and opened tasks) or of the project's accepted results — classes with their objects
 //! and images per split and those that need more examples, COCO sizes, box aspects, image
-//! sizes, objects per image — with bars to compare at a glance.
+//! sizes, objects per image — with bars to compare at a glance; on request every image is read
+//! for the pixel checks (unreadable, blank, duplicate and near-duplicate pictures).
 
 use crate::app::Runtime;
-use lasso_core::formats::archive;
+use lasso_core::dataset::looks::{looks, pixel_health, PixelHealth};
 use lasso_core::formats::health::{health, Health, Spread, ASPECT_BINS, TINY_PX};
+use lasso_core::formats::{archive, export_image_name};
+use lasso_core::model::Task;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;
@@ -17,18 +20,75 @@ enum Scope {
     Accepted,
 }
 
-async fn load(runtime: &Rc<Runtime>, scope: Scope) -> Result<Health, String> {
-    let tasks = match scope {
+async fn tasks_of(runtime: &Rc<Runtime>, scope: Scope) -> Result<Vec<Task>, String> {
+    Ok(match scope {
         Scope::Accepted => crate::app::review::accepted_tasks(runtime).await?,
         Scope::Browser => {
-            let (tasks, problems) = crate::export::every_task(runtime).await;
+            let (tasks, problems) = crate::export::every_image(runtime).await;
             if let Some(problem) = problems.first() {
                 return Err(format!("Could not read every stored task: {problem}"));
             }
             tasks
         }
+    })
+}
+
+async fn load(runtime: &Rc<Runtime>, scope: Scope) -> Result<Health, String> {
+    Ok(health(&archive::many(tasks_of(runtime, scope).await?)))
+}
+
+/// Reads every image of the scope (each file once) for the pixel checks; `progress(done,
+/// total)` after each.
+async fn check_pixels(
+    runtime: &Rc<Runtime>,
+    scope: Scope,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<PixelHealth, String> {
+    let tasks = tasks_of(runtime, scope).await?;
+    let mut seen = std::collections::BTreeSet::new();
+    let images: Vec<(String, String)> = tasks
+        .iter()
+        .filter(|t| !t.image.src.is_empty() && seen.insert(t.image.src.clone()))
+        .map(|t| (export_image_name(t), t.image.src.clone()))
+        .collect();
+    let mut found = Vec::with_capacity(images.len());
+    for (done, (name, src)) in images.iter().enumerate() {
+        progress(done, images.len());
+        // Let the page draw the progress between images.
+        crate::timer::sleep(0).await;
+        let one = crate::datasets::image_bytes(runtime, src)
+            .await
+            .and_then(|bytes| looks(&bytes));
+        found.push((name.clone(), one));
+    }
+    Ok(pixel_health(found))
+}
+
+fn pixel_report(p: PixelHealth) -> impl IntoView {
+    let list = |items: Vec<String>| {
+        items
+            .into_iter()
+            .map(|i| view! { <li>{i}</li> })
+            .collect::<Vec<_>>()
     };
-    Ok(health(&archive::many(tasks)))
+    let unreadable = list(
+        p.unreadable
+            .iter()
+            .map(|(name, why)| format!("{name}: {why}"))
+            .collect(),
+    );
+    let blank = list(p.blank.clone());
+    let duplicates = list(p.duplicates.iter().map(|g| g.join("  ·  ")).collect());
+    view! {
+        <div class="lasso-health-pixels">
+            <h4>{format!("Unreadable images ({})", p.unreadable.len())}</h4>
+            <ul class="lasso-health-unreadable">{unreadable}</ul>
+            <h4>{format!("Blank images ({})", p.blank.len())}</h4>
+            <ul class="lasso-health-blank">{blank}</ul>
+            <h4>{format!("Duplicate groups ({}): the same picture, resized or recompressed", p.duplicates.len())}</h4>
+            <ul class="lasso-health-duplicates">{duplicates}</ul>
+        </div>
+    }
 }
 
 /// A row of labelled bars, each `value / max` of the width; `flag` colours a bar as a warning.
@@ -96,6 +156,9 @@ fn report(h: Health) -> impl IntoView {
         .iter()
         .map(|(b, _)| (b.to_string(), h.aspect.get(*b).copied().unwrap_or(0), false))
         .collect();
+    let tags: Vec<(String, usize, bool)> =
+        h.tags.iter().map(|(t, n)| (t.clone(), *n, false)).collect();
+    let has_tags = !tags.is_empty();
     let images = h
         .image_sizes
         .iter()
@@ -117,6 +180,10 @@ fn report(h: Health) -> impl IntoView {
             <thead><tr><th>"Class"</th><th>"Images"</th><th>"Objects per split"</th></tr></thead>
             <tbody>{splits}</tbody>
         </table>
+        <div style:display=if has_tags { "" } else { "none" }>
+            <h4>"Images per tag"</h4>
+            {bars("lasso-health-tags", tags)}
+        </div>
         <h4>"Box sizes (COCO)"</h4>
         {bars("lasso-health-sizes", sizes)}
         <h4>"Box aspect (width : height)"</h4>
@@ -133,10 +200,13 @@ pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let open = RwSignal::new(false);
     let scope = RwSignal::new(Scope::Browser);
     let report_of: RwSignal<Option<Health>> = RwSignal::new(None);
+    let pixels_of: RwSignal<Option<PixelHealth>> = RwSignal::new(None);
+    let checking = RwSignal::new(None::<(usize, usize)>);
     // Whether a project is open, read when the page opens (a project may be joined later).
     let in_team = RwSignal::new(false);
     let runtime = SendWrapper::new(runtime);
     let toggle_runtime = runtime.clone();
+    let pixels_runtime = runtime.clone();
     let toggle = move |_| {
         in_team.set(toggle_runtime.team.borrow().is_some());
         open.update(|o| *o = !*o);
@@ -148,6 +218,7 @@ pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
         }
         let runtime = Rc::clone(&runtime);
         report_of.set(None);
+        pixels_of.set(None);
         wasm_bindgen_futures::spawn_local(async move {
             match load(&runtime, chosen).await {
                 Ok(h) => {
@@ -157,6 +228,24 @@ pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
             }
         });
     });
+    let start_pixels = move |_| {
+        let runtime = Rc::clone(&pixels_runtime);
+        let chosen = scope.get_untracked();
+        checking.set(Some((0, 1)));
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = check_pixels(&runtime, chosen, |done, total| {
+                checking.try_set(Some((done, total)));
+            })
+            .await;
+            match result {
+                Ok(p) => {
+                    pixels_of.try_set(Some(p));
+                }
+                Err(e) => runtime.fail(e),
+            }
+            checking.try_set(None);
+        });
+    };
     view! {
         <button class="lasso-health-toggle" title="Dataset health: classes, splits, box sizes"
             on:click=toggle>"Health"</button>
@@ -173,8 +262,17 @@ pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
                         <option value="browser" selected>"Every image in this browser"</option>
                         <option value="accepted">"Accepted in the project"</option>
                     </select>
+                    <button class="lasso-health-pixels-start" title="Read every image: unreadable, blank and duplicate pictures"
+                        prop:disabled=move || checking.get().is_some()
+                        on:click=start_pixels.clone()>"Check pixels"</button>
                     <button class="lasso-health-close" on:click=move |_| open.set(false)>"Close"</button>
                 </div>
+                <Show when=move || checking.get().is_some()>
+                    <progress class="lasso-health-progress"
+                        prop:max=move || checking.get().map_or(1, |p| p.1).to_string()
+                        prop:value=move || checking.get().map_or(0, |p| p.0).to_string()></progress>
+                </Show>
+                {move || pixels_of.get().map(pixel_report)}
                 {move || match report_of.get() {
                     Some(h) => report(h).into_any(),
                     None => view! { <p class="lasso-health-loading">"Reading…"</p> }.into_any(),

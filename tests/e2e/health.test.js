@@ -1,8 +1,12 @@
 // The dataset health page: boxes drawn with the mouse in two classes, counted per class with
-// bars, by COCO size and aspect, the classes that need more examples named.
+// bars, by COCO size and aspect, the classes that need more examples named; and the pixel checks
+// over a local folder: a copied photo, a flat image and a cut-off file found.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serveStatic, launch, openApp, dragImage, artifact } from "./support.js";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { serveStatic, launch, openApp, dragImage, artifact, scratchDir, ROOT } from "./support.js";
 
 let server, browser;
 before(async () => {
@@ -63,5 +67,44 @@ test("the health page counts what was drawn per class, size and aspect", async (
   await page.click(".lasso-health-toggle");
   await page.waitForFunction(() => /4 objects/.test(document.querySelector(".lasso-health-summary")?.textContent ?? ""));
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("checking the pixels of a local folder finds the copied photo, the flat image and the broken file", async () => {
+  const root = path.join(scratchDir("lasso-health-"), "shots");
+  fs.mkdirSync(path.join(root, "cats"), { recursive: true });
+  fs.mkdirSync(path.join(root, "dogs"), { recursive: true });
+  const chelsea = fs.readFileSync(path.join(ROOT, "www/samples/chelsea.png"));
+  fs.writeFileSync(path.join(root, "cats/a.png"), chelsea);
+  fs.writeFileSync(path.join(root, "cats/a-again.png"), chelsea);
+  fs.copyFileSync(path.join(ROOT, "www/samples/rocket.jpg"), path.join(root, "dogs/b.jpg"));
+  // Its header is whole (the size reads), its pixels are cut off.
+  fs.writeFileSync(path.join(root, "dogs/cut.png"), chelsea.subarray(0, chelsea.length / 2));
+  const python = path.join(ROOT, ".venv", "bin", "python");
+  execFileSync(python, ["-c", "import sys; from PIL import Image; Image.new('RGB', (64, 48), (90, 90, 90)).save(sys.argv[1])",
+    path.join(root, "dogs/flat.png")]);
+
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const page = await openApp(context, server.url);
+  await page.locator(".lasso-folder-input").setInputFiles(root);
+  await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id.startsWith("local:shots/"));
+  await page.click(".lasso-health-toggle");
+  await page.waitForSelector(".lasso-health-summary");
+  await page.click(".lasso-health-pixels-start");
+  await page.waitForSelector(".lasso-health-pixels");
+  const items = (selector) => page.locator(`${selector} li`).allTextContents();
+  const duplicates = await items(".lasso-health-duplicates");
+  assert.equal(duplicates.length, 1, JSON.stringify(duplicates));
+  assert.match(duplicates[0], /a-again\.png/);
+  assert.match(duplicates[0], /cats\/a\.png|(^|\s)a\.png/);
+  assert.ok(!/b\.jpg/.test(duplicates[0]), duplicates[0]);
+  assert.deepEqual((await items(".lasso-health-blank")).map((n) => n.replace(/.*\//, "")), ["flat.png"]);
+  const unreadable = await items(".lasso-health-unreadable");
+  assert.equal(unreadable.length, 1, JSON.stringify(unreadable));
+  assert.match(unreadable[0], /cut\.png: cannot decode/);
+  // The class folders are image tags, counted per tag.
+  const tagged = await page.$$eval(".lasso-health-tags tr", (rows) => rows.map((r) => [r.dataset.name, Number(r.dataset.value)]));
+  assert.deepEqual(Object.fromEntries(tagged), { cats: 2, dogs: 3 });
+  await page.locator(".lasso-health").screenshot({ path: artifact("health-pixels.png") });
   await context.close();
 });
