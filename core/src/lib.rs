@@ -30,6 +30,7 @@ pub mod model;
 pub mod navigation;
 pub mod orientation;
 pub mod quality;
+pub mod random;
 pub mod raster;
 pub mod render_plan;
 pub mod team;

@@ -4,10 +4,10 @@
 
 use super::affine::Affine;
 use super::pipeline::{draw, Draw, Pipeline};
-use super::random::Random;
 use super::shapes::{warp_shape, KeepRule, Target};
 use crate::formats::{Dataset, Split};
 use crate::model::{AnnotationId, Task};
+use crate::random::Random;
 use std::collections::BTreeMap;
 
 /// How to make one output image: from the source image of `source_task`, drawn by `draw`.

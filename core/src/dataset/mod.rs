@@ -14,7 +14,6 @@ pub mod copies;
 pub mod looks;
 pub mod pipeline;
 pub mod pixels;
-pub mod random;
 pub mod recipe;
 pub mod shapes;
 pub mod version;

@@ -3,8 +3,8 @@
 //! pixel adjustments in order.
 
 use super::affine::Affine;
-use super::random::Random;
 use super::shapes::{KeepRule, Target};
+use crate::random::Random;
 use serde::{Deserialize, Serialize};
 
 /// A preprocessing and augmentation pipeline (`lasso convert --pipeline FILE`).

@@ -7,8 +7,8 @@
 
 use super::affine::Affine;
 use super::pipeline::{Adjust, Draw};
-use super::random::Random;
 use crate::model::Point;
+use crate::random::Random;
 use image::ImageFormat;
 /// The pixel types of this module (the `image` crate's), for callers that hold decoded images.
 pub use image::{DynamicImage, RgbImage};

@@ -3,7 +3,6 @@
 
 use super::pipeline::{draw, Adjust, Draw, Op};
 use super::pixels::render;
-use super::random::Random;
 use super::shapes::{mirrored_name, warp_mask, warp_shape, KeepRule, Target};
 use super::*;
 use crate::formats::{Dataset, Split};
@@ -12,6 +11,7 @@ use crate::model::{
     Annotation, BoxShape, Keypoint, Point, PolygonPart, PolygonShape, RotatedBox, Shape, Task,
     Visibility,
 };
+use crate::random::Random;
 use crate::raster::Rle;
 use image::{Rgb, RgbImage};
 use proptest::prelude::*;

@@ -1,33 +1,16 @@
 //! Train/validation/test splits by ratio and seed, deterministic, keeping class balance.
 //!
-//! Images are grouped by their *rarest* class (the class, among those on the image, that the
-//! fewest images of the dataset carry; images without objects by their rarest whole-image tag —
-//! the class of a classification dataset — and those with neither form their own group), because a
-//! rare class is the one a random split most easily leaves out of validation or test. Each group
-//! is shuffled with a seeded generator (SplitMix64, written out here so the split is the same on
-//! every platform and version) and cut by the ratios with largest-remainder rounding, so every
+//! Images are grouped by their *rarest* label — among the classes of their objects and their
+//! whole-image tags (the classes of a classification dataset), the one the fewest images of the
+//! dataset carry; images with neither form their own group — because a rare class or tag is the
+//! one a random split most easily leaves out of validation or test. Each group
+//! is shuffled with a seeded generator ([`crate::random`]: SplitMix64, the same on every platform
+//! and version) and cut by the ratios with largest-remainder rounding, so every
 //! group's share of each split is within one image of its ratio.
 
 use super::{Dataset, FormatError, Split};
+use crate::random::Random;
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// SplitMix64: tiny, seedable, and fixed forever (the split must not change between releases).
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (n > 0); the tiny modulo bias does not matter for shuffling images.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// How many of `n` items each ratio gets: floors, then the largest remainders get one more.
 fn apportion(n: usize, ratios: [f64; 3]) -> [usize; 3] {
@@ -52,35 +35,30 @@ fn apportion(n: usize, ratios: [f64; 3]) -> [usize; 3] {
     counts
 }
 
-/// Each image's group: its rarest class by image count; for an image without objects its
-/// rarest tag (as `tag <name>`, apart from the classes); `None` for images with neither.
+/// Each image's group: the rarest of its classes and whole-image tags by image count (a tag as
+/// `tag <name>`, apart from the classes; ties to the class, then by name); `None` for images
+/// with neither.
 pub fn strata(dataset: &Dataset) -> BTreeMap<Option<String>, Vec<String>> {
-    let mut images_with: HashMap<&str, usize> = HashMap::new();
-    let mut images_tagged: HashMap<&str, usize> = HashMap::new();
+    let mut images_with: HashMap<String, usize> = HashMap::new();
+    let labels_of = |t: &crate::model::Task| -> HashSet<String> {
+        t.annotations
+            .iter()
+            .map(|a| a.label.clone())
+            .chain(t.tags.iter().map(|g| format!("tag {g}")))
+            .collect()
+    };
     for t in &dataset.tasks {
-        let classes: HashSet<&str> = t.annotations.iter().map(|a| a.label.as_str()).collect();
-        for c in classes {
-            *images_with.entry(c).or_default() += 1;
-        }
-        let tags: HashSet<&str> = t.tags.iter().map(String::as_str).collect();
-        for g in tags {
-            *images_tagged.entry(g).or_default() += 1;
+        for label in labels_of(t) {
+            *images_with.entry(label).or_default() += 1;
         }
     }
-    let rarest = |names: &mut dyn Iterator<Item = &str>, counts: &HashMap<&str, usize>| {
-        names
-            .min_by(|a, b| counts[a].cmp(&counts[b]).then(a.cmp(b)))
-            .map(str::to_string)
-    };
     let mut groups: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
     for t in &dataset.tasks {
-        let key = rarest(
-            &mut t.annotations.iter().map(|a| a.label.as_str()),
-            &images_with,
-        )
-        .or_else(|| {
-            rarest(&mut t.tags.iter().map(String::as_str), &images_tagged)
-                .map(|g| format!("tag {g}"))
+        let key = labels_of(t).into_iter().min_by(|a, b| {
+            images_with[a]
+                .cmp(&images_with[b])
+                .then(a.starts_with("tag ").cmp(&b.starts_with("tag ")))
+                .then(a.cmp(b))
         });
         groups.entry(key).or_default().push(t.id.clone());
     }
@@ -111,9 +89,10 @@ pub fn assign(
             .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
                 (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
             });
-        let mut rng = SplitMix(seed ^ salt);
+        let mut rng = Random::from_state(seed ^ salt);
         for i in (1..ids.len()).rev() {
-            let j = rng.below(i + 1);
+            // Modulo: its tiny bias does not matter for shuffling, and the split stays as it was.
+            let j = (rng.next_u64() % (i as u64 + 1)) as usize;
             ids.swap(i, j);
         }
         let [train, valid, _] = apportion(ids.len(), ratios);
@@ -180,6 +159,22 @@ mod tests {
         let dogs: Vec<Split> = (90..100).map(|i| split[&format!("t{i}")]).collect();
         for (s, want) in [(Split::Train, 8), (Split::Valid, 1), (Split::Test, 1)] {
             assert_eq!(dogs.iter().filter(|&&x| x == s).count(), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn a_rare_tag_on_images_with_objects_reaches_every_split_too() {
+        // 100 images of cars; 10 of them are night shots (a tag): stratified by the rarer label.
+        let mut ds = dataset(&vec![vec![0u8]; 100]);
+        for t in ds.tasks.iter_mut().skip(90) {
+            t.tags = vec!["night".into()];
+        }
+        let groups = strata(&ds);
+        assert_eq!(groups[&Some("tag night".to_string())].len(), 10);
+        let split = assign(&ds, [0.8, 0.1, 0.1], 5).unwrap();
+        let nights: Vec<Split> = (90..100).map(|i| split[&format!("t{i}")]).collect();
+        for (s, want) in [(Split::Train, 8), (Split::Valid, 1), (Split::Test, 1)] {
+            assert_eq!(nights.iter().filter(|&&x| x == s).count(), want, "{s:?}");
         }
     }
 

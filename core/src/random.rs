@@ -1,7 +1,7 @@
-//! The seeded random numbers of augmentation: SplitMix64, written here rather than taken from a
-//! crate because a dataset rebuilt from its manifest must draw the very same numbers on every
-//! platform and with every future dependency version, which crates do not promise for their
-//! distributions.
+//! Seeded random numbers for splits and augmentation: SplitMix64, written here rather than taken
+//! from a crate because a split or a dataset rebuilt from its manifest must draw the very same
+//! numbers on every platform and with every future dependency version, which crates do not
+//! promise for their distributions.
 
 /// A SplitMix64 generator (Steele, Lea and Flood 2014): tiny, fast, and fully determined by its
 /// seed.
@@ -19,6 +19,11 @@ impl Random {
         };
         r.next_u64();
         r
+    }
+
+    /// The generator whose state is exactly `state` (the split's streams are defined this way).
+    pub fn from_state(state: u64) -> Self {
+        Self { state }
     }
 
     /// The next 64 random bits.
