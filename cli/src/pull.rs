@@ -62,6 +62,10 @@ pub fn pull(job: &Pull) -> Result<(), Failure> {
         .clone()
         .ok_or_else(|| other("give the bucket with --bucket (or LASSO_BUCKET)".into()))?;
     let store = Store::connect(&job.endpoint, &job.output.join(CACHE)).map_err(other)?;
+    if let Some(name) = &job.name {
+        // Refused before anything is downloaded (and again just before saving).
+        refuse_existing_version(&store, &keys, name)?;
+    }
     let spinner = super::folder::spinner(&format!("listing project {}", job.project));
     let listing = list_project(&store, &keys)?;
     spinner.finish_and_clear();
@@ -216,12 +220,7 @@ fn write_version(
     keys: &ProjectKeys,
 ) -> Result<(), Failure> {
     if let Some(name) = &version.name {
-        let key = format!("{}/datasets/{name}/version.json", keys.id());
-        if store.exists(&key).map_err(other)? {
-            return Err(other(format!(
-                "a version named {name} exists already ({key}); choose another --name"
-            )));
-        }
+        refuse_existing_version(store, keys, name)?;
     }
     let mut unnamed = version.clone();
     let name = unnamed.name.take();
@@ -232,6 +231,17 @@ fn write_version(
             .put(&key, &manifest_bytes(version)?, "application/json")
             .map_err(other)?;
         eprintln!("lasso: version saved as {key}");
+    }
+    Ok(())
+}
+
+/// Fails when the bucket already holds a version of this name (versions are never replaced).
+fn refuse_existing_version(store: &Store, keys: &ProjectKeys, name: &str) -> Result<(), Failure> {
+    let key = format!("{}/datasets/{name}/version.json", keys.id());
+    if store.exists(&key).map_err(other)? {
+        return Err(other(format!(
+            "a version named {name} exists already ({key}); choose another --name"
+        )));
     }
     Ok(())
 }

@@ -228,6 +228,7 @@ def test_an_interrupted_pull_resumes_and_build_rebuilds_it_byte_for_byte(dev, tm
     assert json.loads(saved)["name"] == "v1"
     again = lasso(dev, "pull", "--project", "shots", "--to", "coco", "--name", "v1", str(tmp_path / "x"), check=False)
     assert again.returncode != 0 and "exists already" in again.stderr, again.stderr
+    assert not (tmp_path / "x" / ".lasso-pull").exists(), "refused before downloading anything"
 
     rebuilt = tmp_path / "rebuilt"
     lasso(dev, "build", str(out / "lasso-version.json"), str(rebuilt))
