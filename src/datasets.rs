@@ -145,7 +145,11 @@ pub async fn export_zip(
     }
     // Outputs drawn from one source image are rendered together (it is decoded once), in a
     // worker when one can be started; copied images go in as they are.
-    let renderer = crate::pipeline_worker::Renderer::start();
+    let renderer = if followed.applied.plans.is_empty() {
+        crate::pipeline_worker::Renderer::Inline
+    } else {
+        crate::pipeline_worker::Renderer::start()
+    };
     let mut images: Vec<(String, Vec<u8>)> = Vec::with_capacity(out.images.len());
     let total = out.images.len();
     let mut index = 0;
