@@ -80,6 +80,10 @@ pub fn apply(dataset: &mut Dataset, pipeline: &Pipeline, seed: u64) -> Result<Ap
             None => vec![(String::new(), identity(w, h))],
         };
         let tiled = pipeline.tile.is_some();
+        if tiled {
+            // The image itself is replaced by its tiles.
+            dataset.splits.remove(&task.id);
+        }
         for (suffix, to_piece) in pieces {
             let piece = if tiled {
                 let rule = pipeline.tile.as_ref().map(|t| t.keep).unwrap_or_default();

@@ -604,6 +604,11 @@ fn tiles_are_exact_crops_with_shapes_clipped_and_kept_in_their_split() {
         .tasks
         .iter()
         .all(|t| d.splits.get(&t.id) == Some(&Split::Valid)));
+    assert_eq!(
+        d.splits.len(),
+        6,
+        "the tiled image itself leaves the splits"
+    );
     let boxes = |id: &str| -> Vec<Shape> {
         d.tasks
             .iter()
