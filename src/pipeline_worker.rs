@@ -123,18 +123,24 @@ impl Renderer {
             .post_message_with_transfer(&message, &js_sys::Array::of1(&buffer))
             .map_err(|e| format!("the image worker refused the job: {e:?}"))?;
         let Ok(answer) = wasm_bindgen_futures::JsFuture::from(reply).await else {
-            // The worker itself failed (its script missing, the module not loadable): the page
-            // renders instead.
+            // The worker itself failed (its script missing or not running): the page renders
+            // instead.
             return render(source, &json);
         };
-        let error = js_sys::Reflect::get(&answer, &JsValue::from_str("error"))
-            .unwrap_or(JsValue::UNDEFINED);
+        let field = |name: &str| {
+            js_sys::Reflect::get(&answer, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+        };
+        if !field("unavailable").is_undefined() {
+            // The worker runs but cannot load the module: the page renders instead.
+            return render(source, &json);
+        }
+        let error = field("error");
         if let Some(e) = error.as_string() {
             return Err(e);
         }
-        let images = js_sys::Reflect::get(&answer, &JsValue::from_str("images"))
+        let images = field("images")
+            .dyn_into::<js_sys::Array>()
             .ok()
-            .and_then(|v| v.dyn_into::<js_sys::Array>().ok())
             .ok_or("the image worker answered without images")?;
         Ok(images
             .iter()
