@@ -143,46 +143,44 @@ pub async fn export_zip(
             source_bytes.insert((*src).to_string(), bytes);
         }
     }
-    // Outputs drawn from one source image are rendered together (it is decoded once), in a
-    // worker when one can be started; copied images go in as they are.
-    let renderer = if followed.applied.plans.is_empty() {
+    // Copied images go in as they are; the others are rendered by source image (decoded once),
+    // in a worker when one can be started.
+    let mut images: Vec<(String, Vec<u8>)> = out
+        .images
+        .iter()
+        .filter(|(task_id, _)| !followed.applied.plans.contains_key(task_id))
+        .filter_map(|(task_id, path)| {
+            let bytes = source_bytes.get(*src_of.get(task_id.as_str())?)?;
+            Some((path.clone(), bytes.clone()))
+        })
+        .collect();
+    let groups =
+        lasso_core::dataset::render_groups(&out.images, &dataset.tasks, &followed.applied.plans);
+    let renderer = if groups.is_empty() {
         crate::pipeline_worker::Renderer::Inline
     } else {
         crate::pipeline_worker::Renderer::start()
     };
-    let mut images: Vec<(String, Vec<u8>)> = Vec::with_capacity(out.images.len());
-    let total = out.images.len();
-    let mut index = 0;
-    while index < out.images.len() {
-        let (task_id, path) = &out.images[index];
-        let (Some(src), Some(bytes)) = (
-            src_of.get(task_id.as_str()),
-            src_of
-                .get(task_id.as_str())
-                .and_then(|s| source_bytes.get(*s)),
-        ) else {
-            index += 1;
+    let total = groups.len();
+    for (done, (src, outputs)) in groups.into_iter().enumerate() {
+        progress(done, total);
+        let Some(bytes) = source_bytes.get(src) else {
             continue;
         };
-        if !followed.applied.plans.contains_key(task_id) {
-            images.push((path.clone(), bytes.clone()));
-            index += 1;
-            continue;
-        }
-        let mut group: Vec<(lasso_core::dataset::ImagePlan, String)> = Vec::new();
-        while let Some((id, p)) = out.images.get(index) {
-            match (src_of.get(id.as_str()), followed.applied.plans.get(id)) {
-                (Some(s), Some(plan)) if s == src => group.push((plan.clone(), p.clone())),
-                _ => break,
-            }
-            index += 1;
-        }
-        progress(index, total);
+        let plans: Vec<(lasso_core::dataset::ImagePlan, String)> = outputs
+            .iter()
+            .map(|(path, plan)| ((*plan).clone(), (*path).to_string()))
+            .collect();
         let rendered = renderer
-            .render(bytes, &group)
+            .render(bytes, &plans)
             .await
             .map_err(|e| format!("{src}: {e}"))?;
-        images.extend(group.into_iter().map(|(_, p)| p).zip(rendered));
+        images.extend(
+            outputs
+                .into_iter()
+                .map(|(path, _)| path.to_string())
+                .zip(rendered),
+        );
     }
     archive::to_zip(&out, &images, &mut progress).map_err(|e| e.to_string())
 }

@@ -2,7 +2,7 @@
 
 use super::{render, Failure};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use lasso_core::dataset::ImagePlan;
+use lasso_core::dataset::{render_groups, ImagePlan};
 use lasso_core::formats::{Dataset, DatasetFiles, Export, FormatError, ImageFile};
 use std::collections::BTreeMap;
 use std::collections::HashMap;
@@ -187,26 +187,11 @@ pub fn write(
         .collect();
     let bar = bar(export.images.len() as u64, "writing images");
     let (mut copied, mut missing) = (0usize, 0usize);
-    // Rendered images are grouped by source file, which is decoded once for all of them (every
-    // tile, copy and resized original keeps its source's `src`).
-    let mut groups: BTreeMap<&str, render::Group> = BTreeMap::new();
     for (task, rel) in &export.images {
-        let plan = plans.get(task.as_str());
-        let source = src.get(task.as_str()).copied();
-        let from = source.map(|s| input.join(s));
-        if let (Some(plan), Some(from), Some(source)) = (plan, &from, source) {
-            if from.is_file() {
-                groups
-                    .entry(source)
-                    .or_insert_with(|| render::Group {
-                        source: from.clone(),
-                        outputs: Vec::new(),
-                    })
-                    .outputs
-                    .push((target(rel)?, plan));
-                continue;
-            }
+        if plans.contains_key(task) {
+            continue; // rendered below, by source
         }
+        let from = src.get(task.as_str()).map(|s| input.join(s));
         bar.inc(1);
         match from {
             Some(from) if from.is_file() => {
@@ -227,7 +212,29 @@ pub fn write(
             }
         }
     }
-    let groups: Vec<render::Group> = groups.into_values().collect();
+    let mut groups = Vec::new();
+    for (source, outputs) in render_groups(&export.images, &dataset.tasks, plans) {
+        let from = input.join(source);
+        if !from.is_file() {
+            missing += outputs.len();
+            bar.inc(outputs.len() as u64);
+            bar.suspend(|| {
+                eprintln!(
+                    "lasso: warning: image {source} not found in {}",
+                    input.display()
+                )
+            });
+            continue;
+        }
+        let outputs = outputs
+            .into_iter()
+            .map(|(rel, plan)| Ok((target(rel)?, plan)))
+            .collect::<Result<Vec<_>, Failure>>()?;
+        groups.push(render::Group {
+            source: from,
+            outputs,
+        });
+    }
     copied += render::write(&groups, &bar)?;
     bar.finish_and_clear();
     if missing > 10 {

@@ -13,6 +13,10 @@ from PIL import Image
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+def convert(*args):
+    subprocess.run(["cargo", "run", "-q", "-p", "lasso-cli", "--", "convert", *args], cwd=REPO, check=True)
+
+
 def test_the_cli_splits_class_folders_that_supervision_reads():
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, "pets")
@@ -24,11 +28,7 @@ def test_the_cli_splits_class_folders_that_supervision_reads():
                 Image.new("RGB", (16, 12), colour).save(os.path.join(src, cls, name))
                 truth[name] = cls
         out = os.path.join(tmp, "split")
-        subprocess.run(
-            ["cargo", "run", "-q", "-p", "lasso-cli", "--", "convert", "--from", "folders", "--to", "folders",
-             "--split", "0.6,0.2,0.2", "--seed", "5", src, out],
-            cwd=REPO, check=True,
-        )
+        convert("--from", "folders", "--to", "folders", "--split", "0.6,0.2,0.2", "--seed", "5", src, out)
         seen = {}
         for split in ("train", "val", "test"):
             ds = sv.ClassificationDataset.from_folder_structure(os.path.join(out, split))
@@ -57,11 +57,7 @@ def test_tags_as_one_hot_csv_read_by_pandas_and_back_to_folders():
                 Image.new("RGB", (8, 6), (i * 10, 0, 0)).save(os.path.join(src, cls, name))
                 truth[name] = cls
         table = os.path.join(tmp, "table")
-        subprocess.run(
-            ["cargo", "run", "-q", "-p", "lasso-cli", "--", "convert", "--from", "folders", "--to", "tags-csv",
-             "--split", "0.5,0.25,0.25", "--seed", "2", src, table],
-            cwd=REPO, check=True,
-        )
+        convert("--from", "folders", "--to", "tags-csv", "--split", "0.5,0.25,0.25", "--seed", "2", src, table)
         seen = {}
         for split in ("train", "valid", "test"):
             frame = pd.read_csv(os.path.join(table, split, "_classes.csv"))
@@ -72,10 +68,7 @@ def test_tags_as_one_hot_csv_read_by_pandas_and_back_to_folders():
                 seen[os.path.basename(row.filename)] = "cat" if row.cat else "dog"
         assert seen == truth
         back = os.path.join(tmp, "back")
-        subprocess.run(
-            ["cargo", "run", "-q", "-p", "lasso-cli", "--", "convert", "--from", "tags-csv", "--to", "folders", table, back],
-            cwd=REPO, check=True,
-        )
+        convert("--from", "tags-csv", "--to", "folders", table, back)
         for split in ("train", "val", "test"):
             for cls in os.listdir(os.path.join(back, split)):
                 for name in os.listdir(os.path.join(back, split, cls)):

@@ -40,6 +40,34 @@ impl ImagePlan {
     }
 }
 
+/// The rendered outputs of an export, by source image: `(src, [(output path, plan)])` for every
+/// source at least one output is drawn from, in the order of each source's first output, so
+/// each source is decoded once for all its outputs (tiles, copies and resized originals keep
+/// their source's `src`). `images` is the export's `(task id, path)` list.
+pub fn render_groups<'a>(
+    images: &'a [(String, String)],
+    tasks: &'a [crate::model::Task],
+    plans: &'a BTreeMap<String, ImagePlan>,
+) -> Vec<(&'a str, Vec<(&'a str, &'a ImagePlan)>)> {
+    let src_of: BTreeMap<&str, &str> = tasks
+        .iter()
+        .map(|t| (t.id.as_str(), t.image.src.as_str()))
+        .collect();
+    let mut groups: Vec<(&str, Vec<(&str, &ImagePlan)>)> = Vec::new();
+    let mut index_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (task, path) in images {
+        let (Some(plan), Some(src)) = (plans.get(task), src_of.get(task.as_str())) else {
+            continue;
+        };
+        let i = *index_of.entry(src).or_insert_with(|| {
+            groups.push((src, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push((path.as_str(), plan));
+    }
+    groups
+}
+
 /// What [`apply`] did.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Applied {

@@ -19,7 +19,7 @@ pub mod shapes;
 pub mod version;
 
 pub use affine::Affine;
-pub use copies::{apply, Applied, ImagePlan};
+pub use copies::{apply, render_groups, Applied, ImagePlan};
 pub use pipeline::{Augment, Op, Pipeline, Resize, ResizeMode, Tile};
 pub use recipe::{Followed, Recipe};
 pub use shapes::{warp_shape, KeepRule, Target};

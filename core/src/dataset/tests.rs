@@ -658,3 +658,48 @@ fn tiles_are_exact_crops_with_shapes_clipped_and_kept_in_their_split() {
     assert_eq!(tile.get_pixel(0, 0), source.get_pixel(448, 88));
     assert_eq!(tile.get_pixel(511, 511), source.get_pixel(959, 599));
 }
+
+#[test]
+fn rendered_outputs_are_grouped_by_source_in_export_order() {
+    let mut d = Dataset {
+        tasks: vec![task("a"), task("b")],
+        ..Dataset::default()
+    };
+    let pipeline = Pipeline {
+        resize: Some(Resize {
+            width: 50,
+            height: 50,
+            mode: ResizeMode::Stretch,
+        }),
+        augment: Some(Augment {
+            copies: 1,
+            ..Augment::default()
+        }),
+        ..Pipeline::default()
+    };
+    let done = apply(&mut d, &pipeline, 1).unwrap();
+    // The export lists b's copy before a's outputs; a copied image (no plan) is left out.
+    let images: Vec<(String, String)> = [
+        ("b-aug1", "x/b1"),
+        ("a", "x/a"),
+        ("b", "x/b"),
+        ("a-aug1", "x/a1"),
+        ("c", "x/c"),
+    ]
+    .iter()
+    .map(|(t, p)| (t.to_string(), p.to_string()))
+    .collect();
+    let groups = render_groups(&images, &d.tasks, &done.plans);
+    let shape: Vec<(&str, Vec<&str>)> = groups
+        .iter()
+        .map(|(src, outs)| (*src, outs.iter().map(|(p, _)| *p).collect()))
+        .collect();
+    assert_eq!(
+        shape,
+        vec![
+            ("imgs/b.jpg", vec!["x/b1", "x/b"]),
+            ("imgs/a.jpg", vec!["x/a", "x/a1"])
+        ]
+    );
+    assert!(std::ptr::eq(groups[1].1[1].1, &done.plans["a-aug1"]));
+}

@@ -30,6 +30,33 @@ pub(crate) fn folder(split: Option<Split>) -> &'static str {
     }
 }
 
+/// A CSV table as read: its header (names trimmed) and each record with its place (`line N`);
+/// a malformed header or record is an error naming the file and line.
+pub(crate) type Table = (Vec<String>, Vec<(String, ::csv::StringRecord)>);
+
+/// Reads the CSV file `path` holding `text` (every record as wide as the header).
+pub(crate) fn read_table(path: &str, text: &str) -> Result<Table, FormatError> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| FormatError::at(path, "line 1", e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            FormatError::at(path, format!("line {line}"), e.to_string())
+        })?;
+        let place = format!("line {}", record.position().map_or(0, |p| p.line()));
+        records.push((place, record));
+    }
+    Ok((header, records))
+}
+
 /// One CSV table per split folder, each started with the same header: how Roboflow's CSV
 /// layouts (`_annotations.csv`, `_classes.csv`) are written.
 pub(crate) struct SplitTables<'a> {
@@ -146,18 +173,12 @@ pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
         let dir = common::parent(path);
         let split = common::split_of_name(dir);
         let text = files.files.text(path)?;
-        let mut reader = ::csv::ReaderBuilder::new()
-            .flexible(false)
-            .from_reader(text.as_bytes());
-        let header = reader
-            .headers()
-            .map_err(|e| FormatError::at(path, "line 1", e.to_string()))?
-            .clone();
+        let (header, records) = read_table(path, text)?;
         let mut column = [0usize; 8];
         for (k, name) in COLUMNS.iter().enumerate() {
             column[k] = header
                 .iter()
-                .position(|h| h.trim().eq_ignore_ascii_case(name))
+                .position(|h| h.eq_ignore_ascii_case(name))
                 .ok_or_else(|| {
                     FormatError::at(
                         path,
@@ -167,13 +188,7 @@ pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
                 })?;
         }
         let mut task_of: HashMap<String, usize> = HashMap::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                FormatError::at(path, format!("line {line}"), e.to_string())
-            })?;
-            let line = record.position().map_or(0, |p| p.line());
-            let place = format!("line {line}");
+        for (place, record) in records {
             let field = |k: usize| record.get(column[k]).unwrap_or("").trim();
             let num = |k: usize| -> Result<f64, FormatError> {
                 let v: f64 = field(k).parse().map_err(|_| {

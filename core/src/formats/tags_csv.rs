@@ -9,7 +9,7 @@
 //! are not part of this layout.
 
 use super::common::{self, join, ImageIndex};
-use super::csv::{folder, SplitTables};
+use super::csv::{folder, read_table, SplitTables};
 use super::{Dataset, DatasetFiles, Export, FormatError};
 use crate::model::{ImageRef, LabelSet, Task};
 
@@ -64,15 +64,7 @@ pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
         let dir = common::parent(path);
         let split = common::split_of_name(dir);
         let text = files.files.text(path)?;
-        let mut reader = ::csv::ReaderBuilder::new()
-            .flexible(false)
-            .from_reader(text.as_bytes());
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| FormatError::at(path, "line 1", e.to_string()))?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
+        let (header, records) = read_table(path, text)?;
         let name_column = header
             .iter()
             .position(|h| h.eq_ignore_ascii_case("filename"))
@@ -89,12 +81,7 @@ pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
                 order.push(tag.clone());
             }
         }
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                FormatError::at(path, format!("line {line}"), e.to_string())
-            })?;
-            let place = format!("line {}", record.position().map_or(0, |p| p.line()));
+        for (place, record) in records {
             let name = common::normalise(record.get(name_column).unwrap_or("").trim());
             if name.is_empty() {
                 return Err(FormatError::at(path, &place, "empty filename"));
