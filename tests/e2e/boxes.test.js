@@ -1,18 +1,10 @@
 // Walking skeleton, as a person uses it: draw two boxes with different labels, reload, delete one.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PNG } from "./png.js";
-import { serveStatic, launch, openApp, dragImage, imageToPage, artifact } from "./support.js";
+import { appSuite, openApp, dragImage, imageToPage, artifact } from "./support.js";
 
-let server, browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appSuite();
 
 function boxesOf(annotations) {
   return annotations.map((a) => ({ id: a.id, label: a.label, ...a.shape }));
@@ -23,8 +15,8 @@ function near(actual, expected, what) {
 }
 
 test("draw two boxes, reload, both are there; delete one, reload, one is left", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  let page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  let page = await openApp(context, app.server.url);
 
   // First box: label "cat" with key 1 (the default), box tool with B.
   await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });

@@ -1,22 +1,14 @@
 // Label in the browser with the mouse, export a zip through the Export panel, unzip it and read
 // it with Label Studio's own converter: its COCO and YOLO must hold our box and polygon. Also:
 // predictions loaded through the JS API are shown for review and accepted from the panel.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { serveStatic, launch, openApp, dragImage, imageToPage, artifact, ROOT } from "./support.js";
+import { appSuite, openApp, dragImage, imageToPage, artifact, ROOT } from "./support.js";
 
-let server, browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appSuite();
 
 function near(actual, expected, what, tol = 1e-6) {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} is not within ${tol} of ${expected}`);
@@ -30,8 +22,8 @@ async function clickImage(page, x, y) {
 const annotations = (page) => page.evaluate(() => window.lasso.annotations());
 
 test("a box and a polygon drawn with the mouse survive a Label Studio zip export", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
+  const page = await openApp(context, app.server.url);
   await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("b");
   await dragImage(page, [40, 40], [160, 120]);
@@ -105,8 +97,8 @@ test("a box and a polygon drawn with the mouse survive a Label Studio zip export
 });
 
 test("resized and augmented in the browser: letterboxed images whose boxes follow, read by pycocotools", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
+  const page = await openApp(context, app.server.url);
   await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("b");
   await dragImage(page, [60, 60], [200, 160]);
@@ -163,8 +155,8 @@ test("resized and augmented in the browser: letterboxed images whose boxes follo
 });
 
 test("predictions load dashed with their score and are accepted from the review panel", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, app.server.url);
   const { width, height } = await page.evaluate(() => JSON.parse(window.lasso.exportAs("lasso")).image);
   const result = (id, score, x) => ({
     id, type: "rectanglelabels", from_name: "label", to_name: "image", score,

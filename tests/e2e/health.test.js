@@ -1,26 +1,18 @@
 // The dataset health page: boxes drawn with the mouse in two classes, counted per class with
 // bars, by COCO size and aspect, the classes that need more examples named; and the pixel checks
 // over a local folder: a copied photo, a flat image and a cut-off file found.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { serveStatic, launch, openApp, dragImage, artifact, scratchDir, ROOT } from "./support.js";
+import { appSuite, openApp, dragImage, artifact, scratchDir, ROOT } from "./support.js";
 
-let server, browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appSuite();
 
 test("the health page counts what was drawn per class, size and aspect", async () => {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const page = await openApp(context, app.server.url);
   await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("b");
   // Two wide boxes of the first class (one small by COCO's measure), one tall of the second.
@@ -84,8 +76,8 @@ test("checking the pixels of a local folder finds the copied photo, the flat ima
   execFileSync(python, ["-c", "import sys; from PIL import Image; Image.new('RGB', (64, 48), (90, 90, 90)).save(sys.argv[1])",
     path.join(root, "dogs/flat.png")]);
 
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const page = await openApp(context, app.server.url);
   await page.locator(".lasso-folder-input").setInputFiles(root);
   await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id.startsWith("local:shots/"));
   await page.click(".lasso-health-toggle");

@@ -1,21 +1,13 @@
 // Nothing is ever lost: closing the page right after an edit, working offline on a local folder,
 // two tabs on one task, and a full disk.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { serveStatic, launch, openApp, dragImage, imageToPage, artifact, scratchDir, ROOT } from "./support.js";
+import { appSuite, openApp, dragImage, imageToPage, artifact, scratchDir, ROOT } from "./support.js";
 
-let server, browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appSuite();
 
 const annotations = (page) => page.evaluate(() => window.lasso.annotations());
 const byId = (list) => [...list].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -67,10 +59,10 @@ async function waitSaved(page) {
 test("closing the page right after the last mouse-up loses nothing (20 rounds of random boxes, moves, deletes, undos)", async () => {
   const seed = Number(process.env.LASSO_SEED || 20261123);
   const rand = rng(seed);
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
   const done = { moves: 0, lastMoves: 0 };
   for (let round = 0; round < 20; round++) {
-    const page = await openApp(context, server.url);
+    const page = await openApp(context, app.server.url);
     // What the page showed after its last change, recorded synchronously in the change event
     // itself (localStorage survives the closed page), so reading it costs the page no time.
     await page.evaluate(() => {
@@ -101,7 +93,7 @@ test("closing the page right after the last mouse-up loses nothing (20 rounds of
     if (moved) done.lastMoves++;
     else await randomBox(page, rand);
     await page.close(); // no waiting after the mouse-up
-    const reopened = await openApp(context, server.url);
+    const reopened = await openApp(context, app.server.url);
     const expected = JSON.parse(await reopened.evaluate(() => localStorage.getItem("expected")));
     const got = await annotations(reopened);
     assert.deepEqual(byId(got), byId(expected), `round ${round} (seed ${seed})`);
@@ -114,8 +106,8 @@ test("closing the page right after the last mouse-up loses nothing (20 rounds of
 });
 
 test("the save event fires only once the op can be read back from IndexedDB", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, app.server.url);
   await page.evaluate(() => {
     window.saves = [];
     window.changes = 0;
@@ -165,8 +157,8 @@ function makeFolder() {
 const openTask = (page) => page.evaluate(() => JSON.parse(window.lasso.exportAs("lasso")));
 
 test("offline after one visit: reload, open a local folder, label, reload, the work is there", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
-  let page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
+  let page = await openApp(context, app.server.url);
   // The service worker has taken over and cached the shell.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
   await page.waitForFunction(async () => {
@@ -257,9 +249,9 @@ test("offline after one visit: reload, open a local folder, label, reload, the w
 });
 
 test("two tabs on one task see each other's edits live and lose none", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const a = await openApp(context, server.url);
-  const b = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const a = await openApp(context, app.server.url);
+  const b = await openApp(context, app.server.url);
   for (const p of [a, b]) await p.evaluate(() => window.lasso.setTool("box"));
 
   await dragImage(a, [20, 20], [80, 80]);
@@ -298,15 +290,15 @@ test("two tabs on one task see each other's edits live and lose none", async () 
     await p.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
     assert.deepEqual(byId(await annotations(p)), final);
   }
-  const c = await openApp(context, server.url);
+  const c = await openApp(context, app.server.url);
   assert.deepEqual(byId(await annotations(c)), final);
   assert.deepEqual([...a.errors, ...b.errors, ...c.errors], []);
   await context.close();
 });
 
 test("a full disk shows a warning, offers the export, keeps working and saves once space is back", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
-  let page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
+  let page = await openApp(context, app.server.url);
   await page.evaluate(() => {
     window.lasso.setTool("box");
     window.lasso.simulateStorageFull(2);
@@ -342,14 +334,14 @@ test("a full disk shows a warning, offers the export, keeps working and saves on
 });
 
 test("without IndexedDB (private mode) a warning shows, work continues in memory and can be exported", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
   // What a browser that refuses storage does: opening a database throws.
   await context.addInitScript(() => {
     IDBFactory.prototype.open = function () {
       throw new DOMException("The user denied permission to access the database.", "InvalidStateError");
     };
   });
-  const page = await openApp(context, server.url);
+  const page = await openApp(context, app.server.url);
   const warning = page.locator(".lasso-storage-warning");
   await warning.waitFor();
   assert.match(await warning.innerText(), /IndexedDB is unavailable/);

@@ -1,19 +1,11 @@
 // Brush, eraser and magic wand with the mouse and keyboard: paint, erase, undo/redo, and what
 // a person sees.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PNG } from "./png.js";
-import { serveStatic, launch, openApp, dragImage, imageToPage, artifact } from "./support.js";
+import { appSuite, openApp, dragImage, imageToPage, artifact } from "./support.js";
 
-let server, browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appSuite();
 
 /** Whether pixel (x, y) is set in a COCO RLE mask (column-major runs, zeros first). */
 function maskHas(m, x, y) {
@@ -31,8 +23,8 @@ const masks = async (page) =>
   (await page.evaluate(() => window.lasso.annotations())).filter((a) => a.shape.type === "mask");
 
 test("brush paints a mask, eraser clears part of it, undo/redo, magic wand adds a region", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, app.server.url);
   await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
   await page.mouse.move(1, 1);
   await page.waitForTimeout(100);
@@ -112,8 +104,8 @@ test("brush paints a mask, eraser clears part of it, undo/redo, magic wand adds 
 });
 
 test("with 'exclusive' on, a brush stroke of one label takes its pixels from the other masks, in one step", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, app.server.url);
   await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("m");
   await dragImage(page, [50, 50], [150, 50]);

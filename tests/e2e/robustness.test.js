@@ -1,24 +1,16 @@
 // Bad input at the JS boundary and gestures whose pointer is lost, as a host page and a person
 // meet them: an error that names the field, nothing already saved touched, no stuck drag.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveStatic, launch, openApp, dragImage, imageToPage } from "./support.js";
+import { appSuite, openApp, dragImage, imageToPage } from "./support.js";
 
-let server, browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appSuite();
 
 const box = (id, x0) => ({ id, label: "cat", shape: { type: "box", x0, y0: 10, x1: x0 + 40, y1: 60 } });
 
 test("loadTask refuses NaN coordinates and impossible masks by field; the open task and its saved work stay", async () => {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const page = await openApp(context, app.server.url);
   await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("b");
   await dragImage(page, [40, 50], [200, 180]);
@@ -74,8 +66,8 @@ test("loadTask refuses NaN coordinates and impossible masks by field; the open t
 });
 
 test("a drag whose pointer is lost (cancelled, window blurred) draws nothing and the next drag works", async () => {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const page = await openApp(context, app.server.url);
   await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("b");
   const a = await imageToPage(page, 40, 40);

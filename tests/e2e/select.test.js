@@ -1,20 +1,12 @@
 // Selecting and organising with the mouse and keyboard: rubber band, Shift-click and Tab; the
 // classes panel that hides and locks every shape of a label; the fill opacity slider; the pixel
 // coordinates under the cursor; whole-image tags.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PNG } from "./png.js";
-import { serveStatic, launch, openApp, dragImage, imageToPage, artifact } from "./support.js";
+import { appSuite, openApp, dragImage, imageToPage, artifact } from "./support.js";
 
-let server, browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appSuite();
 
 const annotations = (page) => page.evaluate(() => window.lasso.annotations());
 const selectedIds = (page) => page.locator(".lasso-item.selected .lasso-item-id").allInnerTexts();
@@ -41,8 +33,8 @@ async function colourAt(page, png, x, y) {
 }
 
 test("rubber band, Shift-click and Tab select; a label's shapes hide and lock at once; fill opacity; coordinates", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, app.server.url);
   await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } }); // focus
   const plain = await shot(page);
 
@@ -134,8 +126,8 @@ test("rubber band, Shift-click and Tab select; a label's shapes hide and lock at
 });
 
 test("whole-image tags: chosen with a click, undone with Ctrl+Z, kept over a reload", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, app.server.url);
   const tagsOf = async () => JSON.parse(await page.evaluate(() => window.lasso.exportAs("lasso"))).tags ?? [];
   const tag = (name) => page.locator(`.lasso-tag[data-tag="${name}"]`);
   assert.deepEqual(await page.locator(".lasso-tag").allInnerTexts(), ["indoor", "outdoor", "blurry"]);
@@ -167,8 +159,8 @@ test("whole-image tags: chosen with a click, undone with Ctrl+Z, kept over a rel
 });
 
 test("a polygon closed by double-click, a hole drawn into it with Alt, and its stacking order by keys", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, app.server.url);
   await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("p");
   for (const [x, y] of [[40, 40], [200, 40], [200, 200]]) await clickImage(page, x, y);

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { before, after } from "node:test";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, "../..");
@@ -36,6 +37,23 @@ const TYPES = {
   ".json": "application/json",
   ".webmanifest": "application/manifest+json",
 };
+
+/**
+ * The static app and one headless Chromium for a test file: started before its tests, closed
+ * after them. Returns `{server, browser}`, filled in once `before` has run.
+ */
+export function appSuite() {
+  const app = {};
+  before(async () => {
+    app.server = await serveStatic();
+    app.browser = await launch();
+  });
+  after(async () => {
+    await app.browser?.close();
+    await app.server?.close();
+  });
+  return app;
+}
 
 /** Serves `dir` on an ephemeral loopback port; resolves to {url, close}. */
 export function serveStatic(dir = DIST) {

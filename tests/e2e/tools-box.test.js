@@ -1,20 +1,12 @@
 // The box tool end to end with the mouse and keyboard: a drag that leaves the image is clipped,
 // Shift keeps a square, the crosshair guides show while drawing, Esc cancels a drag, and a
 // move and a resize are undone and redone one step at a time.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PNG } from "./png.js";
-import { serveStatic, launch, openApp, dragImage, imageToPage, artifact } from "./support.js";
+import { appSuite, openApp, dragImage, imageToPage, artifact } from "./support.js";
 
-let server, browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appSuite();
 
 function near(actual, expected, what, tol = 1.5) {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} is not within ${tol} of ${expected}`);
@@ -26,8 +18,8 @@ const boxes = async (page) => (await page.evaluate(() => window.lasso.annotation
 const isCatRed = (r, g, b) => r > 170 && g < 90 && b < 120;
 
 test("box: clipped to the image, square with Shift, guides, Esc, move and resize with undo/redo", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, app.server.url);
   await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("b");
 

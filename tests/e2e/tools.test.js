@@ -1,19 +1,11 @@
 // The drawing and editing tools as a person uses them, with the mouse and keyboard only: rotated
 // box, polygon, polyline and keypoints; move, resize, rotate, add and delete a vertex; undo/redo.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PNG } from "./png.js";
-import { serveStatic, launch, openApp, dragImage, imageToPage, artifact } from "./support.js";
+import { appSuite, openApp, dragImage, imageToPage, artifact } from "./support.js";
 
-let server, browser;
-before(async () => {
-  server = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = appSuite();
 
 /** Asserts `actual` is within `tol` of `expected`. */
 function near(actual, expected, what, tol = 1.5) {
@@ -38,8 +30,8 @@ const ofType = (list, type) => list.filter((a) => a.shape.type === type);
 const isCatRed = (r, g, b) => r > 180 && g < 80 && b < 110;
 
 test("rotated box, polygon and polyline: draw, edit, undo and redo", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, app.server.url);
   await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } }); // focus
   const { scale } = await page.evaluate(() => window.lasso.viewport());
 
@@ -154,8 +146,8 @@ test("rotated box, polygon and polyline: draw, edit, undo and redo", async () =>
 });
 
 test("keypoints with a skeleton: placed point by point, edges drawn, visibility per point", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, app.server.url);
   await page.evaluate(() =>
     window.lasso.loadTask({
       id: "face-task",
@@ -205,8 +197,8 @@ test("keypoints with a skeleton: placed point by point, edges drawn, visibility 
 });
 
 test("nudge, attributes, freehand polygon, hide, and copy/paste onto another image", async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const page = await openApp(context, server.url);
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, app.server.url);
   const taskOf = (id) => ({
     id,
     image: { src: "samples/chelsea.png", name: "chelsea.png" },
