@@ -10,12 +10,12 @@ use super::recipe;
 use super::s3::{Endpoint, Listed, Store};
 use super::Failure;
 use lasso_core::dataset::version::{ConsensusSettings, LAYOUT};
-use lasso_core::dataset::{choose, Candidates, Choice, Recipe, Source, TaskSource, Version};
+use lasso_core::dataset::{
+    choose, combine, Candidates, Choice, Recipe, Source, TaskSource, Version,
+};
 use lasso_core::formats::Dataset;
 use lasso_core::model::{ImageRef, Task};
-use lasso_core::quality::consensus::{consensus, ConsensusOptions};
-use lasso_core::team::layout::classify;
-use lasso_core::team::{Project, ProjectKeys, ProjectPath};
+use lasso_core::team::{Project, ProjectKeys};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -300,29 +300,20 @@ fn list_project(store: &Store, keys: &ProjectKeys) -> Result<Listing, Failure> {
         }
     }
     let mut candidates: BTreeMap<String, Candidates> = BTreeMap::new();
-    for Listed { source, modified } in store.list(&format!("{id}/target/")).map_err(other)? {
-        if let (_, ProjectPath::Result { task, owner }) = classify(&source.key) {
-            // Only the result itself (`target/<t>/<u>.json`), not files stored beside it.
-            if keys.result(task, owner).ok().as_deref() == Some(source.key.as_str()) {
-                let (task, owner) = (task.to_string(), owner.to_string());
-                candidates
-                    .entry(task)
-                    .or_default()
-                    .results
-                    .push((owner, source, modified));
-            }
+    for Listed { source, modified } in store.list(&keys.results_prefix()).map_err(other)? {
+        // Only the result itself (`target/<t>/<u>.json`), not files stored beside it.
+        if let Some((task, owner)) = keys.parse_result(&source.key) {
+            let (task, owner) = (task.to_string(), owner.to_string());
+            candidates
+                .entry(task)
+                .or_default()
+                .results
+                .push((owner, source, modified));
         }
     }
-    for l in store.list(&format!("{id}/accepted/")).map_err(other)? {
-        if let (_, ProjectPath::Accepted) = classify(&l.source.key) {
-            if let Some(task) = l
-                .source
-                .key
-                .strip_prefix(&format!("{id}/accepted/"))
-                .and_then(|k| k.strip_suffix(".json"))
-            {
-                candidates.entry(task.to_string()).or_default().accepted = Some(l.source.clone());
-            }
+    for l in store.list(&keys.accepted_prefix()).map_err(other)? {
+        if let Some(task) = keys.parse_accepted(&l.source.key) {
+            candidates.entry(task.to_string()).or_default().accepted = Some(l.source.clone());
         }
     }
     Ok(Listing {
@@ -431,28 +422,8 @@ fn assemble(store: &Store, version: &Version) -> Result<Dataset, Failure> {
                 .map_err(|e| other(format!("{} is not a result: {e}", source.key)))?;
             results.push((who.clone(), result));
         }
-        let (annotations, tags) = match (&t.taken, results.as_slice()) {
-            (Choice::Consensus, _) => {
-                let versions: Vec<(&str, &Task)> =
-                    results.iter().map(|(w, r)| (w.as_str(), r)).collect();
-                let min_votes = version.consensus.min.unwrap_or(results.len() / 2 + 1);
-                let merged = consensus(
-                    &versions,
-                    ConsensusOptions {
-                        min_votes,
-                        threshold: version.consensus.iou,
-                    },
-                );
-                (merged.annotations, merged.tags)
-            }
-            (_, [(_, one)]) => (one.annotations.clone(), one.tags.clone()),
-            _ => {
-                return Err(other(format!(
-                    "task {}: expected one result for {}",
-                    t.task, t.taken
-                )))
-            }
-        };
+        let (annotations, tags) =
+            combine(&t.task, &t.taken, &results, version.consensus).map_err(other)?;
         let (width, height) = image_size(store, &t.image, &manifest)?;
         let name = if manifest.image.name.is_empty() {
             t.image

@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use lasso_core::team::review::{AcceptRequest, RejectRequest};
-use lasso_core::team::wire::{AssignRequest, GalleryQuery, SubmitRequest};
+use lasso_core::team::wire::{
+    sources_policy, AssignRequest, GalleryQuery, SourcesQuery, SubmitRequest,
+};
 use lasso_core::team::Project;
 
 use crate::error::ApiError;
@@ -33,6 +35,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/projects/{project}/tasks/{task}/status", get(status))
         .route("/projects/{project}/review", get(review_queue))
         .route("/projects/{project}/accepted", get(accepted))
+        .route("/projects/{project}/sources", get(sources))
         .route("/projects/{project}/quality", get(quality))
         .route(
             "/projects/{project}/tasks/{task}/review",
@@ -210,6 +213,20 @@ async fn accepted(State(s): Shared, headers: HeaderMap, Path(p): Path<String>) -
     let r = async {
         let m = member(&s, &headers, &p).await?;
         s.team().accepted_list(&m).await
+    };
+    reply(r.await)
+}
+
+async fn sources(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path(p): Path<String>,
+    Query(q): Query<SourcesQuery>,
+) -> Response {
+    let r = async {
+        let m = member(&s, &headers, &p).await?;
+        let policy = sources_policy(&q).map_err(ApiError::BadRequest)?;
+        s.team().sources(&m, policy).await
     };
     reply(r.await)
 }

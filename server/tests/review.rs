@@ -399,3 +399,75 @@ async fn gold_is_given_unannounced_and_scored_and_checks_can_block() {
         "nothing was marked done"
     );
 }
+
+#[tokio::test]
+async fn sources_list_every_task_with_the_results_a_policy_takes() {
+    let env = setup().await;
+    let task = take_and_submit(&env, "ann", &[10.0]).await;
+    assert_eq!(take_and_submit(&env, "ben", &[12.0, 50.0]).await, task);
+    let other = if task == "t1" { "t2" } else { "t1" };
+    let sources = |q: &'static str| {
+        let env = &env;
+        async move {
+            env.get_api(&format!("/projects/p/sources{q}"), Some(&token("rita")))
+                .await
+        }
+    };
+    let (s, v) = sources("?choose=annotator:ben").await;
+    assert_eq!(s, 200, "{v}");
+    let entry = |v: &Value, t: &str| {
+        v["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["task"] == t)
+            .cloned()
+            .unwrap()
+    };
+    let taken = entry(&v, &task);
+    assert_eq!(taken["taken"], "annotator:ben");
+    assert_eq!(taken["results"][0]["from"], "ben");
+    let (code, _, body) = env.get(taken["results"][0]["url"].as_str().unwrap()).await;
+    assert_eq!(code, 200);
+    assert!(String::from_utf8_lossy(&body).contains("ben1"));
+    // A task nobody submitted is listed with its manifest and nothing taken.
+    let untouched = entry(&v, other);
+    assert!(untouched.get("taken").is_none(), "{untouched}");
+    assert_eq!(untouched["results"], json!([]));
+    let (code, _, body) = env.get(untouched["manifest_url"].as_str().unwrap()).await;
+    assert_eq!(code, 200);
+    assert!(String::from_utf8_lossy(&body).contains(&format!("{other}.png")));
+    // A consensus takes everyone's; after acceptance the default policy takes the accepted one.
+    let (_, v) = sources("?choose=consensus").await;
+    let consensus = entry(&v, &task);
+    let froms: Vec<&str> = consensus["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["from"].as_str().unwrap())
+        .collect();
+    assert_eq!(froms, ["ann", "ben"]);
+    let (s, v) = env
+        .post(
+            &format!("/projects/p/tasks/{task}/accept"),
+            Some(&token("rita")),
+            &json!({"from": "ann"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (_, v) = sources("").await;
+    assert_eq!(v["policy"], json!(["accepted", "latest"]));
+    assert_eq!(entry(&v, &task)["taken"], "accepted");
+    let (_, _, body) = env
+        .get(entry(&v, &task)["results"][0]["url"].as_str().unwrap())
+        .await;
+    assert!(String::from_utf8_lossy(&body).contains("ann0"));
+    // A rule that does not exist is named; annotators may not read everyone's work.
+    let (s, v) = sources("?choose=accepted,newest").await;
+    assert_eq!(s, 400);
+    assert!(v.to_string().contains("newest"), "{v}");
+    let (s, _) = env
+        .get_api("/projects/p/sources", Some(&token("ann")))
+        .await;
+    assert_eq!(s, 403);
+}

@@ -9,6 +9,7 @@
 pub mod journal;
 pub mod open;
 pub mod review;
+pub mod sources;
 pub mod team;
 
 use crate::cloud::{Cloud, UploadStatus};

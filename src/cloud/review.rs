@@ -63,6 +63,20 @@ pub async fn accepted(cloud: &Cloud, project: &str) -> Result<AcceptedList, Team
     call(cloud, "GET", &format!("/projects/{p}/accepted"), None).await
 }
 
+/// `GET /projects/<p>/sources?choose=…`: every task with the results `choose` (comma-separated
+/// rules; the server's default when `None`) takes.
+pub async fn sources(
+    cloud: &Cloud,
+    project: &str,
+    choose: Option<&str>,
+) -> Result<lasso_core::team::wire::ProjectSources, TeamError> {
+    let p = segment("project", project)?;
+    let query = choose.map_or(String::new(), |c| {
+        format!("?choose={}", String::from(js_sys::encode_uri_component(c)))
+    });
+    call(cloud, "GET", &format!("/projects/{p}/sources{query}"), None).await
+}
+
 /// `GET /projects/<p>/quality` (managers).
 pub async fn quality(
     cloud: &Cloud,

@@ -1,9 +1,11 @@
 //! The dataset health page: `formats::health` of every image labelled in this browser (local
-//! folders and opened tasks) or of the project's accepted results — classes with their objects
+//! folders and opened tasks), of the whole project (every task: the accepted result, else the
+//! latest, else the image alone) or of the project's accepted results — classes with their objects
 //! and images per split and those that need more examples, COCO sizes, box aspects, image
 //! sizes, objects per image — with bars to compare at a glance; on request every image is read
 //! for the pixel checks (unreadable, blank, duplicate and near-duplicate pictures).
 
+use crate::app::sources::HEALTH_POLICY;
 use crate::app::Runtime;
 use lasso_core::dataset::looks::{looks, pixel_health, PixelHealth};
 use lasso_core::formats::health::{health, Health, Spread, ASPECT_BINS, TINY_PX};
@@ -17,11 +19,30 @@ use std::rc::Rc;
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Scope {
     Browser,
+    Project,
     Accepted,
 }
 
-async fn tasks_of(runtime: &Rc<Runtime>, scope: Scope) -> Result<Vec<Task>, String> {
+impl Scope {
+    fn parse(value: &str) -> Self {
+        match value {
+            "project" => Scope::Project,
+            "accepted" => Scope::Accepted,
+            _ => Scope::Browser,
+        }
+    }
+}
+
+/// The tasks `scope` covers; `progress(done, total)` while the project's tasks are read.
+async fn tasks_of(
+    runtime: &Rc<Runtime>,
+    scope: Scope,
+    progress: impl FnMut(usize, usize),
+) -> Result<Vec<Task>, String> {
     Ok(match scope {
+        Scope::Project => {
+            crate::app::sources::project_tasks(runtime, HEALTH_POLICY, progress).await?
+        }
         Scope::Accepted => crate::app::review::accepted_tasks(runtime).await?,
         Scope::Browser => {
             let (tasks, problems) = crate::export::every_image(runtime).await;
@@ -33,8 +54,14 @@ async fn tasks_of(runtime: &Rc<Runtime>, scope: Scope) -> Result<Vec<Task>, Stri
     })
 }
 
-async fn load(runtime: &Rc<Runtime>, scope: Scope) -> Result<Health, String> {
-    Ok(health(&archive::many(tasks_of(runtime, scope).await?)))
+async fn load(
+    runtime: &Rc<Runtime>,
+    scope: Scope,
+    progress: impl FnMut(usize, usize),
+) -> Result<Health, String> {
+    Ok(health(&archive::many(
+        tasks_of(runtime, scope, progress).await?,
+    )))
 }
 
 /// Reads every image of the scope (each file once) for the pixel checks; `progress(done,
@@ -44,7 +71,7 @@ async fn check_pixels(
     scope: Scope,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<PixelHealth, String> {
-    let tasks = tasks_of(runtime, scope).await?;
+    let tasks = tasks_of(runtime, scope, |_, _| ()).await?;
     let mut seen = std::collections::BTreeSet::new();
     let images: Vec<(String, String)> = tasks
         .iter()
@@ -202,6 +229,7 @@ pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let report_of: RwSignal<Option<Health>> = RwSignal::new(None);
     let pixels_of: RwSignal<Option<PixelHealth>> = RwSignal::new(None);
     let checking = RwSignal::new(None::<(usize, usize)>);
+    let reading = RwSignal::new(None::<(usize, usize)>);
     // Whether a project is open, read when the page opens (a project may be joined later).
     let in_team = RwSignal::new(false);
     let runtime = SendWrapper::new(runtime);
@@ -219,8 +247,12 @@ pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
         let runtime = Rc::clone(&runtime);
         report_of.set(None);
         pixels_of.set(None);
+        reading.set(None);
         wasm_bindgen_futures::spawn_local(async move {
-            match load(&runtime, chosen).await {
+            let progress = move |done, total| {
+                reading.try_set(Some((done, total)));
+            };
+            match load(&runtime, chosen, progress).await {
                 Ok(h) => {
                     report_of.try_set(Some(h));
                 }
@@ -254,12 +286,10 @@ pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
                 <h3>"Dataset health"</h3>
                 <div class="lasso-health-actions">
                     <select class="lasso-health-scope" style:display=move || if in_team.get() { "" } else { "none" }
-                        on:change=move |ev| scope.set(if event_target_value(&ev) == "accepted" {
-                            Scope::Accepted
-                        } else {
-                            Scope::Browser
-                        })>
+                        on:change=move |ev| scope.set(Scope::parse(&event_target_value(&ev)))>
                         <option value="browser" selected>"Every image in this browser"</option>
+                        <option value="project" title="Every task: the accepted result, else the latest one, else the image alone">
+                            "The whole project"</option>
                         <option value="accepted">"Accepted in the project"</option>
                     </select>
                     <button class="lasso-health-pixels-start" title="Read every image: unreadable, blank and duplicate pictures"
@@ -275,7 +305,12 @@ pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
                 {move || pixels_of.get().map(pixel_report)}
                 {move || match report_of.get() {
                     Some(h) => report(h).into_any(),
-                    None => view! { <p class="lasso-health-loading">"Reading…"</p> }.into_any(),
+                    None => view! {
+                        <p class="lasso-health-loading">{move || match reading.get() {
+                            Some((done, total)) => format!("Reading… {done} of {total} tasks"),
+                            None => "Reading…".to_string(),
+                        }}</p>
+                    }.into_any(),
                 }}
             </div>
         </Show>

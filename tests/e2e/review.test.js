@@ -2,14 +2,14 @@
 // context: two annotators label one task differently; the reviewer sees both layers and the
 // disagreement, pins an issue and rejects one result; the annotator's next task is the rework
 // with the issue on the canvas; after the fix the reviewer corrects and accepts; the accepted
-// result is what the project's export holds.
+// result is what the project's export holds and what the health page counts.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { serveStatic, launch, dragImage, imageToPage, artifact, eventually, ROOT } from "./support.js";
-import { startServer, tempDataDir, s3Get, openProject } from "./cloud.js";
+import { startServer, tempDataDir, s3Get, s3List, openProject } from "./cloud.js";
 
 const SAMPLES = path.join(ROOT, "www/samples");
 const USERS = [
@@ -172,6 +172,19 @@ test("reject with a pinned issue, rework, correct and accept; the export holds t
     assert.equal(loaded.annotations.length, 3);
     assert.ok(loaded.files.some((f) => f.startsWith("images/")), loaded.files.join(", "));
     assert.ok(fs.statSync(zipPath).size > 1000);
+
+    // The health page over the whole project: every task's image, the accepted result where
+    // there is one; over the accepted results only: that one image.
+    const manifests = s3List(server, "demo/src/tasks/").length;
+    await rita.click(".lasso-health-toggle");
+    await rita.locator(".lasso-health-scope").selectOption("project");
+    const summary = (text) =>
+      rita.waitForFunction((t) => document.querySelector(".lasso-health-summary")?.textContent.startsWith(t), text);
+    await summary(`${manifests} images, 3 objects; ${manifests - 1} images without objects`);
+    await rita.locator(".lasso-health").screenshot({ path: artifact("health-project.png") });
+    await rita.locator(".lasso-health-scope").selectOption("accepted");
+    await summary("1 images, 3 objects; 0 images without objects");
+    await rita.click(".lasso-health-close");
     for (const page of [ann, ben, rita]) assert.deepEqual(page.errors, []);
   } finally {
     await people.close();

@@ -23,7 +23,7 @@ pub use copies::{apply, render_groups, Applied, ImagePlan};
 pub use pipeline::{Augment, Op, Pipeline, Resize, ResizeMode, Tile};
 pub use recipe::{Followed, Recipe};
 pub use shapes::{warp_shape, KeepRule, Target};
-pub use version::{choose, Candidates, Choice, Source, TaskSource, Version};
+pub use version::{choose, combine, Candidates, Choice, Source, TaskSource, Version};
 
 #[cfg(test)]
 mod tests;

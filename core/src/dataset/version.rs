@@ -3,6 +3,8 @@
 //! so that `lasso build` can rebuild it byte for byte, and refuse when the bucket changed.
 
 use super::Recipe;
+use crate::model::{Annotation, Task};
+use crate::quality::{consensus, ConsensusOptions};
 use serde::{Deserialize, Serialize};
 
 /// The version of the manifest layout written; readers refuse newer ones.
@@ -184,6 +186,36 @@ pub fn choose(
         };
         Some((rule.clone(), taken))
     })
+}
+
+/// The annotations and image tags a task takes from the results `rule` chose (read, by whose
+/// they are): the consensus of several, or the one result. Wrong counts are named.
+pub fn combine(
+    task: &str,
+    rule: &Choice,
+    results: &[(String, Task)],
+    settings: ConsensusSettings,
+) -> Result<(Vec<Annotation>, Vec<String>), String> {
+    match (rule, results) {
+        (Choice::Consensus, _) => {
+            let versions: Vec<(&str, &Task)> =
+                results.iter().map(|(w, r)| (w.as_str(), r)).collect();
+            let min_votes = settings.min.unwrap_or(results.len() / 2 + 1);
+            let merged = consensus(
+                &versions,
+                ConsensusOptions {
+                    min_votes,
+                    threshold: settings.iou,
+                },
+            );
+            Ok((merged.annotations, merged.tags))
+        }
+        (_, [(_, one)]) => Ok((one.annotations.clone(), one.tags.clone())),
+        _ => Err(format!(
+            "task {task}: expected one result for {rule}, got {}",
+            results.len()
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -140,6 +140,20 @@ impl ProjectKeys {
         ))
     }
 
+    /// `<p>/target/`: every result.
+    pub fn results_prefix(&self) -> String {
+        format!("{}/target/", self.id)
+    }
+
+    /// The task and owner of a result's key (`<p>/target/<t>/<u>.json`); `None` for anything
+    /// else, also files stored beside a result.
+    pub fn parse_result<'a>(&self, key: &'a str) -> Option<(&'a str, &'a str)> {
+        let rest = key.strip_prefix(&self.results_prefix())?;
+        let (task, file) = rest.split_once('/')?;
+        let user = file.strip_suffix(".json")?;
+        (check_segment(task).is_ok() && check_segment(user).is_ok()).then_some((task, user))
+    }
+
     /// `<p>/state/slots/`: every lease.
     pub fn slots_prefix(&self) -> String {
         format!("{}/state/slots/", self.id)
@@ -283,10 +297,23 @@ impl ProjectKeys {
     /// `<p>/accepted/<t>.json`: the accepted result of t.
     pub fn accepted(&self, task: &str) -> Result<String, KeyError> {
         Ok(format!(
-            "{}/accepted/{}.json",
-            self.id,
+            "{}{}.json",
+            self.accepted_prefix(),
             seg("task id", task)?
         ))
+    }
+
+    /// `<p>/accepted/`: every accepted result.
+    pub fn accepted_prefix(&self) -> String {
+        format!("{}/accepted/", self.id)
+    }
+
+    /// The task of an accepted result's key.
+    pub fn parse_accepted<'a>(&self, key: &'a str) -> Option<&'a str> {
+        let task = key
+            .strip_prefix(&self.accepted_prefix())?
+            .strip_suffix(".json")?;
+        check_segment(task).ok().map(|()| task)
     }
 
     /// `<p>/state/classes/<c>/` or `<p>/state/tags/<g>/`: every submitted result holding `name`.
@@ -424,6 +451,12 @@ mod tests {
         assert_eq!(k.parse_open(&o), Some(("ann", "t.1", 3)));
         assert_eq!(k.task_of_manifest(&k.manifest("t-9").unwrap()), Some("t-9"));
         assert!(k.result("../x", "ann").is_err());
+        let r = k.result("t1", "ann").unwrap();
+        assert_eq!(k.parse_result(&r), Some(("t1", "ann")));
+        assert_eq!(k.parse_result("birds/target/t1/ann.json.tmp"), None);
+        assert_eq!(k.parse_result("birds/target/t1/x/ann.json"), None);
+        assert_eq!(k.parse_accepted(&k.accepted("t1").unwrap()), Some("t1"));
+        assert_eq!(k.parse_accepted("birds/accepted/t1.png"), None);
         assert!(ProjectKeys::new("src").is_err());
         assert!(ProjectKeys::new("a/b").is_err());
     }

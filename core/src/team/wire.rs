@@ -273,3 +273,55 @@ pub struct GalleryPage {
     /// The page.
     pub entries: Vec<GalleryEntry>,
 }
+
+/// Query of `GET /projects/<p>/sources`: the rules that pick each task's results, in order
+/// (`accepted,latest` when absent), as `lasso pull --choose` takes them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourcesQuery {
+    /// Comma-separated [`crate::dataset::Choice`]s.
+    #[serde(default)]
+    pub choose: Option<String>,
+}
+
+/// The policy a [`SourcesQuery`] names; the error names the rule at fault.
+pub fn sources_policy(q: &SourcesQuery) -> Result<Vec<crate::dataset::Choice>, String> {
+    q.choose
+        .as_deref()
+        .unwrap_or("accepted,latest")
+        .split(',')
+        .map(str::parse)
+        .collect()
+}
+
+/// One result a task's entry takes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRef {
+    /// Whose it is (`accepted` for the accepted result).
+    pub from: String,
+    /// A presigned `GET` of it.
+    pub url: String,
+}
+
+/// One task of the project as a dataset would take it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskSources {
+    /// The task.
+    pub task: String,
+    /// A presigned `GET` of its manifest (image and any pre-annotations).
+    pub manifest_url: String,
+    /// The rule that took its results; `None` when no rule applies (nobody's result yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken: Option<crate::dataset::Choice>,
+    /// The results taken (several for a consensus).
+    pub results: Vec<SourceRef>,
+}
+
+/// `GET /projects/<p>/sources` answer: every task of the project with the results the policy
+/// takes, for the health page and exports of the whole project (reviewers, managers).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectSources {
+    /// The rules applied, in order.
+    pub policy: Vec<crate::dataset::Choice>,
+    /// Every task, by id.
+    pub tasks: Vec<TaskSources>,
+}

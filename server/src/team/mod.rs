@@ -12,6 +12,7 @@ mod gallery;
 mod quality;
 mod report;
 mod review;
+mod sources;
 
 use std::collections::HashMap;
 use std::sync::Mutex;

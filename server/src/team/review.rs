@@ -19,7 +19,7 @@ use crate::error::ApiError;
 /// Every submission with where it stands: `(task, user, status)`.
 pub(super) type Reviewed = Vec<(String, String, TaskStatus)>;
 
-fn require_reviewer(m: &Member) -> Result<(), ApiError> {
+pub(super) fn require_reviewer(m: &Member) -> Result<(), ApiError> {
     if m.roles.may_review() {
         Ok(())
     } else {
