@@ -16,7 +16,10 @@ mod check;
 mod consensus;
 mod folder;
 mod import;
+mod ml_client;
+mod parallel;
 mod pipeline;
+mod predict;
 mod project;
 mod pull;
 mod recipe;
@@ -105,6 +108,32 @@ enum Command {
         endpoint: s3::Endpoint,
         #[command(flatten)]
         recipe: recipe::RecipeArgs,
+    },
+    /// Pre-label a project's tasks with a model: every task of the project in the bucket is
+    /// sent to a Label Studio ML backend (/health, /setup, /predict, images as presigned URLs)
+    /// and its predictions are written into the task manifest, several at once. Tasks that
+    /// already hold the model's predictions are skipped, so a stopped run resumes.
+    Predict {
+        /// The backend's URL (a Label Studio ML backend).
+        #[arg(long)]
+        backend: String,
+        /// Token for the backend, sent as `Authorization: Token …`.
+        #[arg(long = "backend-token", env = "LASSO_ML_TOKEN", hide_env_values = true)]
+        backend_token: Option<String>,
+        /// Project id (the bucket prefix).
+        #[arg(long)]
+        project: String,
+        /// Model class = project class (repeatable; also project.json ml.classes).
+        #[arg(long = "map-class", value_parser = class_pair)]
+        map_class: Vec<(String, String)>,
+        /// Predict tasks that already hold the model's predictions again (replacing them).
+        #[arg(long)]
+        again: bool,
+        /// Seconds to wait for each answer.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+        #[command(flatten)]
+        endpoint: s3::Endpoint,
     },
     /// Rebuild the dataset of a version manifest (from `lasso pull`) byte for byte; objects
     /// changed in the bucket since are refused by name.
@@ -242,6 +271,16 @@ impl From<FormatError> for Failure {
     }
 }
 
+/// `model=project` of `--map-class`.
+fn class_pair(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((from, to)) if !from.trim().is_empty() && !to.trim().is_empty() => {
+            Ok((from.trim().to_string(), to.trim().to_string()))
+        }
+        _ => Err(format!("{text:?} is not MODEL_CLASS=PROJECT_CLASS")),
+    }
+}
+
 fn read(format: FormatName, input: &std::path::Path) -> Result<Dataset, Failure> {
     let files = folder::read(input)?;
     let bar = folder::spinner(&format!("reading {format}"));
@@ -350,6 +389,33 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             pull::pull(&job)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Predict {
+            backend,
+            backend_token,
+            project,
+            map_class,
+            again,
+            timeout,
+            endpoint,
+        } => {
+            let job = predict::PredictJob {
+                settings: lasso_core::ml::MlSettings {
+                    url: backend,
+                    token: backend_token,
+                    classes: map_class.into_iter().collect(),
+                    timeout_ms: Some(timeout.max(1) * 1000),
+                    ..Default::default()
+                },
+                project,
+                endpoint,
+                again,
+            };
+            Ok(if predict::predict_project(&job)? {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Build {
             version,

@@ -18,8 +18,6 @@ use lasso_core::model::{ImageRef, Task};
 use lasso_core::team::{Project, ProjectKeys};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 /// The file a version manifest is written to beside the dataset.
 pub const VERSION_FILE: &str = "lasso-version.json";
@@ -324,41 +322,6 @@ fn list_project(store: &Store, keys: &ProjectKeys) -> Result<Listing, Failure> {
     })
 }
 
-/// `work` on every item, several at once, with a progress bar; results in order, or the first
-/// failure (the others finish what they hold and take no more).
-fn in_parallel<T: Sync, R: Send>(
-    items: &[T],
-    parallel: usize,
-    what: &str,
-    work: impl Fn(&T) -> Result<R, String> + Sync,
-) -> Result<Vec<R>, Failure> {
-    let bar = super::folder::bar(items.len() as u64, what);
-    let next = AtomicUsize::new(0);
-    let done: Mutex<BTreeMap<usize, Result<R, String>>> = Mutex::new(BTreeMap::new());
-    std::thread::scope(|scope| {
-        for _ in 0..parallel.clamp(1, 64) {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
-                let one = work(item);
-                let failed = one.is_err();
-                if let Ok(mut map) = done.lock() {
-                    map.insert(i, one);
-                }
-                bar.inc(1);
-                if failed {
-                    next.store(items.len(), Ordering::Relaxed);
-                }
-            });
-        }
-    });
-    bar.finish_and_clear();
-    let done = done
-        .into_inner()
-        .map_err(|_| other(format!("{what}: a worker failed")))?;
-    done.into_values().map(|r| r.map_err(other)).collect()
-}
-
 /// Reads every source (cached ones from the cache); bytes in order, each with whether it was
 /// downloaded.
 fn fetch_all(
@@ -367,7 +330,7 @@ fn fetch_all(
     parallel: usize,
     what: &str,
 ) -> Result<Vec<(Vec<u8>, bool)>, Failure> {
-    in_parallel(sources, parallel, what, |s| store.fetch(s))
+    super::parallel::all(sources, parallel, what, |s| store.fetch(s))
 }
 
 /// The sources with their ETags (asked for where the listing left them out).
@@ -379,7 +342,7 @@ fn with_etags(
     if sources.iter().all(|s| !s.etag.is_empty()) {
         return Ok(sources);
     }
-    in_parallel(&sources, parallel, "looking up", |s| store.with_etag(s))
+    super::parallel::all(&sources, parallel, "looking up", |s| store.with_etag(s))
 }
 
 /// Makes sure every source is in the cache; returns how many were downloaded. Bytes are
@@ -395,7 +358,7 @@ fn fetch_all_to_cache(
         .filter(|s| !store.is_cached(s))
         .cloned()
         .collect();
-    let downloaded = in_parallel(&missing, parallel, what, |s| {
+    let downloaded = super::parallel::all(&missing, parallel, what, |s| {
         store.fetch(s).map(|(_, fresh)| fresh)
     })?;
     Ok(downloaded.into_iter().filter(|fresh| *fresh).count())

@@ -183,6 +183,23 @@ impl Store {
         Ok(self.list(key)?.iter().any(|l| l.source.key == key))
     }
 
+    /// An object's bytes as they are now (not cached).
+    pub fn get(&self, key: &str) -> Result<Vec<u8>, String> {
+        let response = self
+            .bucket
+            .get_object(key)
+            .map_err(|e| format!("cannot read {key}: {e}"))?;
+        Ok(response.to_vec())
+    }
+
+    /// A presigned `GET` of `key`, valid for `secs` seconds (for a model backend to read an
+    /// image without credentials).
+    pub fn presign_get(&self, key: &str, secs: u32) -> Result<String, String> {
+        self.bucket
+            .presign_get(key, secs, None)
+            .map_err(|e| format!("cannot presign {key}: {e}"))
+    }
+
     /// Writes an object.
     pub fn put(&self, key: &str, bytes: &[u8], content_type: &str) -> Result<(), String> {
         self.bucket

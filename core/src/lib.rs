@@ -26,6 +26,7 @@ pub mod geometry;
 pub mod history;
 pub mod import;
 pub mod journal;
+pub mod ml;
 pub mod model;
 pub mod navigation;
 pub mod orientation;

@@ -9,104 +9,43 @@ import hashlib
 import json
 import os
 import socket
-import subprocess
 import tempfile
 import threading
 
-import boto3
 import numpy as np
 import pytest
 import requests
 import supervision as sv
-from botocore.config import Config
 from PIL import Image
 from pycocotools.coco import COCO
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target"))
+from dev_store import Dev, build_binaries
+
 USERS = [
     {"user": "ann", "token": "ann-token-0001", "roles": ["annotator"]},
     {"user": "ben", "token": "ben-token-0002", "roles": ["annotator"]},
     {"user": "rita", "token": "rita-token-003", "roles": ["reviewer"]},
 ]
-TOKEN = {u["user"]: u["token"] for u in USERS}
 IMAGES = 12
 
 
-def build_binaries():
-    subprocess.run(["cargo", "build", "-q", "-p", "lasso-server", "-p", "lasso-cli"], cwd=REPO, check=True)
-
-
-class Dev:
-    """`lasso-server dev` seeded with a project of generated images, two annotators per task."""
-
-    def __init__(self, tmp):
-        seed = os.path.join(tmp, "seed")
-        os.makedirs(seed)
-        rng = np.random.default_rng(3)
-        for i in range(IMAGES):
-            # Noise compresses badly: each image is a few hundred kilobytes, like a photo.
-            pixels = rng.integers(0, 255, (240, 320, 3), dtype=np.uint8)
-            Image.fromarray(pixels).save(os.path.join(seed, f"img{i:02}.png"))
-        users = os.path.join(tmp, "users.json")
-        with open(users, "w") as f:
-            json.dump(USERS, f)
-        self.proc = subprocess.Popen(
-            [os.path.join(TARGET, "debug", "lasso-server"), "dev", "--data-dir", os.path.join(tmp, "store"),
-             "--s3-port", "0", "--port", "0", "--seed", seed, "--users", users, "--project", "shots",
-             "--overlap", "2"],
-            stdout=subprocess.PIPE, text=True)
-        for line in self.proc.stdout:
-            words = line.split()
-            if line.startswith("lasso-server: s3 "):
-                self.s3, self.bucket, self.access, self.secret = words[2], words[4], words[6], words[8]
-            elif line.startswith("lasso-server: api "):
-                self.api = words[2]
-            elif line.startswith("lasso-server: ready"):
-                break
-        else:
-            raise RuntimeError("lasso-server did not start")
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-
-    def env(self):
-        return dict(os.environ, AWS_ACCESS_KEY_ID=self.access, AWS_SECRET_ACCESS_KEY=self.secret,
-                    AWS_REGION="us-east-1")
-
-    def boto(self):
-        return boto3.client("s3", endpoint_url=self.s3, aws_access_key_id=self.access,
-                            aws_secret_access_key=self.secret, region_name="us-east-1",
-                            config=Config(s3={"addressing_style": "path"}))
-
-    def call(self, user, method, path, **kwargs):
-        r = requests.request(method, self.api + path, headers={"authorization": f"Bearer {TOKEN[user]}"},
-                             timeout=30, **kwargs)
-        assert r.ok, (path, r.status_code, r.text)
-        return r.json() if r.text else None
-
-    def label_next(self, user, x):
-        """`user` takes the next task, draws one car box at `x` and submits; returns the task."""
-        grant = self.call(user, "POST", "/projects/shots/next")["task"]
-        manifest = requests.get(grant["manifest_url"], timeout=30).json()
-        body = json.dumps({"id": grant["task"], "image": manifest["image"], "annotations": [
-            {"id": f"{user}-box", "label": "car",
-             "shape": {"type": "box", "x0": x, "y0": 10.0, "x1": x + 40.0, "y1": 50.0}}]}).encode()
-        put = self.call(user, "POST", "/presign", json={
-            "key": grant["result_key"], "method": "PUT", "content_type": "application/json", "size": len(body)})
-        r = requests.put(put["url"], data=body, headers={"content-type": "application/json"}, timeout=30)
-        assert r.ok, r.text
-        self.call(user, "POST", f"/projects/shots/tasks/{grant['task']}/submit")
-        return grant["task"]
+def label_next(dev, user, x):
+    """`user` takes the next task, draws one car box at `x` and submits; returns the task."""
+    grant = dev.call(user, "POST", "/projects/shots/next")["task"]
+    manifest = requests.get(grant["manifest_url"], timeout=30).json()
+    body = json.dumps({"id": grant["task"], "image": manifest["image"], "annotations": [
+        {"id": f"{user}-box", "label": "car",
+         "shape": {"type": "box", "x0": x, "y0": 10.0, "x1": x + 40.0, "y1": 50.0}}]}).encode()
+    put = dev.call(user, "POST", "/presign", json={
+        "key": grant["result_key"], "method": "PUT", "content_type": "application/json", "size": len(body)})
+    r = requests.put(put["url"], data=body, headers={"content-type": "application/json"}, timeout=30)
+    assert r.ok, r.text
+    dev.call(user, "POST", f"/projects/shots/tasks/{grant['task']}/submit")
+    return grant["task"]
 
 
 def lasso(dev, *args, endpoint=None, check=True):
-    run = subprocess.run([os.path.join(TARGET, "debug", "lasso"), *args, "--bucket", dev.bucket,
-                          "--endpoint", endpoint or dev.s3], env=dev.env(), capture_output=True, text=True)
-    if check:
-        assert run.returncode == 0, run.stderr
-    return run
+    return dev.lasso(*args, endpoint=endpoint, check=check)
 
 
 def tree(root):
@@ -167,12 +106,19 @@ class CutOff:
 def dev():
     build_binaries()
     with tempfile.TemporaryDirectory() as tmp:
-        d = Dev(tmp)
+        seed = os.path.join(tmp, "seed")
+        os.makedirs(seed)
+        rng = np.random.default_rng(3)
+        for i in range(IMAGES):
+            # Noise compresses badly: each image is a few hundred kilobytes, like a photo.
+            pixels = rng.integers(0, 255, (240, 320, 3), dtype=np.uint8)
+            Image.fromarray(pixels).save(os.path.join(seed, f"img{i:02}.png"))
+        d = Dev(tmp, seed, USERS, "shots", overlap=2)
         try:
             tasks = {}
             for i in range(IMAGES):
-                tasks[d.label_next("ann", 10.0)] = "ann"
-                d.label_next("ben", 20.0)
+                tasks[label_next(d, "ann", 10.0)] = "ann"
+                label_next(d, "ben", 20.0)
             d.accepted = sorted(tasks)[:4]
             for t in d.accepted:
                 d.call("rita", "POST", f"/projects/shots/tasks/{t}/accept", json={"from": "ann"})
@@ -245,9 +191,7 @@ def test_an_interrupted_pull_resumes_and_build_rebuilds_it_byte_for_byte(dev, tm
 
 def test_wrong_credentials_and_a_missing_project_are_named(dev, tmp_path):
     env = dict(dev.env(), AWS_SECRET_ACCESS_KEY="not-the-secret")
-    run = subprocess.run([os.path.join(TARGET, "debug", "lasso"), "pull", "--project", "shots", "--to", "coco",
-                          "--bucket", dev.bucket, "--endpoint", dev.s3, str(tmp_path / "a")],
-                         env=env, capture_output=True, text=True)
+    run = dev.lasso("pull", "--project", "shots", "--to", "coco", str(tmp_path / "a"), env=env, check=False)
     assert run.returncode == 2 and "cannot list shots/project.json" in run.stderr and "403" in run.stderr, run.stderr
     run = lasso(dev, "pull", "--project", "birds", "--to", "coco", str(tmp_path / "b"), check=False)
     assert run.returncode == 2 and "no project birds in this bucket" in run.stderr, run.stderr

@@ -18,6 +18,7 @@ pub fn run() -> Result<()> {
     chromium()?;
     npm_packages()?;
     python_venv()?;
+    ml_venv()?;
     Ok(())
 }
 
@@ -148,5 +149,41 @@ fn python_venv() -> Result<()> {
     )
     .run()?;
     std::fs::write(stamp, requirements)?;
+    Ok(())
+}
+
+/// Creates `.venv-ml` with the reference model backend (`examples/ml-backend`: Label Studio's
+/// ML backend SDK pins an older Flask than the consumer tests' packages can live with) and
+/// scikit-image, whose bundled photos the model tests label.
+fn ml_venv() -> Result<()> {
+    let backend = root().join("examples/ml-backend/requirements.txt");
+    let tests = root().join("tests/ml-requirements.txt");
+    let (Ok(mut wanted), Ok(extra)) = (std::fs::read(&backend), std::fs::read(&tests)) else {
+        return Ok(());
+    };
+    wanted.extend(extra);
+    let stamp = root().join(".venv-ml/.lasso-requirements");
+    if std::fs::read(&stamp).ok().as_deref() == Some(wanted.as_slice()) {
+        return Ok(());
+    }
+    step("setup: Python venv for the reference model backend");
+    if !root().join(".venv-ml/bin/python").exists() {
+        cmd("python3", &["-m", "venv", ".venv-ml"]).run()?;
+    }
+    cmd(
+        ".venv-ml/bin/python",
+        &[
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "-r",
+            "examples/ml-backend/requirements.txt",
+            "-r",
+            "tests/ml-requirements.txt",
+        ],
+    )
+    .run()?;
+    std::fs::write(stamp, wanted)?;
     Ok(())
 }

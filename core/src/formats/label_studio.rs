@@ -322,8 +322,9 @@ fn xml_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A labelling config with one control per result type, every class in each.
-fn label_config(labels: &LabelSet, names: &ControlNames) -> String {
+/// A labelling config with one control per result type, every class in each (what the export
+/// writes beside the tasks, and what ML backends are set up with).
+pub fn label_config(labels: &LabelSet, names: &ControlNames) -> String {
     let mut out = String::from("<View>\n");
     out.push_str(&format!(
         "  <Image name=\"{}\" value=\"${}\"/>\n",

@@ -78,6 +78,10 @@ pub struct Project {
     /// Gold tasks: accepted results every annotator is measured against, unannounced.
     #[serde(default, skip_serializing_if = "is_default")]
     pub gold: Gold,
+    /// The model backend that pre-labels the project's tasks (Label Studio's ML backend
+    /// protocol), its class mapping and whether "next" prefers tasks it is unsure about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ml: Option<crate::ml::MlSettings>,
 }
 
 /// Gold tasks and how often annotators meet them.
@@ -128,6 +132,7 @@ impl Project {
             members: Vec::new(),
             checks: Default::default(),
             gold: Gold::default(),
+            ml: None,
         }
     }
 
@@ -148,6 +153,9 @@ impl Project {
         self.checks
             .check()
             .map_err(|e| format!("project.json: {e}"))?;
+        if let Some(ml) = &self.ml {
+            ml.check().map_err(|e| format!("project.json: {e}"))?;
+        }
         if !(0.0..=1.0).contains(&self.gold.rate) {
             return Err(format!(
                 "project.json: gold.rate is {}, it must be within 0..=1",

@@ -1,0 +1,199 @@
+//! `lasso predict`: every task of a project in the bucket pre-labelled by a model backend, the
+//! predictions written into the task manifests (`<p>/src/tasks/<t>.json`). Several tasks at
+//! once, with progress; a task whose manifest already holds the model's predictions is skipped,
+//! so a run that was stopped resumes, and predicting again replaces rather than doubles.
+
+use super::ml_client::MlClient;
+use super::s3::{Endpoint, Store};
+use super::{parallel, Failure};
+use lasso_core::ml::{predicted_by, with_predictions, MlSettings, PredictTask, Predicted};
+use lasso_core::model::Task;
+use lasso_core::team::{Project, ProjectKeys};
+use std::collections::BTreeMap;
+
+/// Presigned image reads given to the backend stay valid this long (seconds).
+const IMAGE_URL_SECS: u32 = 3600;
+
+/// What `lasso predict --project` was asked.
+pub struct PredictJob {
+    /// The backend (URL, token, class mapping from the command line over the project's).
+    pub settings: MlSettings,
+    /// The project id.
+    pub project: String,
+    /// The bucket.
+    pub endpoint: Endpoint,
+    /// Predict tasks that already hold the model's predictions again.
+    pub again: bool,
+}
+
+fn other(e: impl std::fmt::Display) -> Failure {
+    Failure::Other(e.to_string())
+}
+
+/// One task as read: its manifest key and the manifest.
+struct Manifest {
+    key: String,
+    task: Task,
+}
+
+impl Manifest {
+    fn predict_task(&self, store: &Store) -> Result<PredictTask, String> {
+        let t = &self.task;
+        if t.image.width == 0 || t.image.height == 0 {
+            return Err(format!("{}: the manifest gives no image size", self.key));
+        }
+        let src = &t.image.src;
+        let image_url = if src.starts_with("http://") || src.starts_with("https://") {
+            src.clone()
+        } else {
+            store.presign_get(src, IMAGE_URL_SECS)?
+        };
+        Ok(PredictTask {
+            id: t.id.clone(),
+            image_url,
+            width: t.image.width,
+            height: t.image.height,
+        })
+    }
+}
+
+/// Predicts one task and writes its manifest; the predictions as read.
+fn predict_one(store: &Store, client: &MlClient, m: &Manifest) -> Result<Predicted, String> {
+    let sent = m.predict_task(store)?;
+    let mut answer = client
+        .predict(std::slice::from_ref(&sent))
+        .map_err(|e| e.to_string())?;
+    let predicted = answer.pop().ok_or("no prediction in the answer")?;
+    let updated = with_predictions(&m.task, &predicted);
+    let body = serde_json::to_vec(&updated).map_err(|e| e.to_string())?;
+    store.put(&m.key, &body, "application/json")?;
+    Ok(predicted)
+}
+
+/// Runs `lasso predict --project`.
+pub fn predict_project(job: &PredictJob) -> Result<bool, Failure> {
+    let keys = ProjectKeys::new(&job.project).map_err(other)?;
+    let cache = std::env::temp_dir().join("lasso-predict-cache");
+    let store = Store::connect(&job.endpoint, &cache).map_err(other)?;
+    let project = Project::parse(
+        &store
+            .get(&keys.project_json())
+            .map_err(|e| other(format!("no project {} in this bucket ({e})", job.project)))?,
+    )
+    .map_err(other)?;
+    let mut settings = job.settings.clone();
+    if let Some(kept) = &project.ml {
+        for (from, to) in &kept.classes {
+            settings.classes.entry(from.clone()).or_insert(to.clone());
+        }
+    }
+    settings.check().map_err(other)?;
+    let listed: Vec<String> = store
+        .list(&keys.tasks_prefix())
+        .map_err(other)?
+        .into_iter()
+        .map(|l| l.source.key)
+        .filter(|k| keys.task_of_manifest(k).is_some())
+        .collect();
+    let parallel = job.endpoint.parallel;
+    let manifests: Vec<Manifest> = parallel::all(&listed, parallel, "reading tasks", |key| {
+        let bytes = store.get(key)?;
+        let mut task: Task = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{key} is not a task manifest: {e}"))?;
+        if task.id.is_empty() {
+            task.id = keys.task_of_manifest(key).unwrap_or_default().to_string();
+        }
+        Ok(Manifest {
+            key: key.clone(),
+            task,
+        })
+    })?;
+    let (client, version) =
+        MlClient::connect(settings, project.labels.clone(), &job.project).map_err(other)?;
+    eprintln!(
+        "lasso: model backend {} is up (model version {})",
+        job.settings.url,
+        if version.is_empty() {
+            "not given"
+        } else {
+            &version
+        }
+    );
+    // The first task's answer names the model; tasks already holding its predictions are done.
+    let mut pending: Vec<&Manifest> = manifests.iter().collect();
+    let mut results: Vec<(String, Result<Predicted, String>)> = Vec::new();
+    let mut model: Option<String> = None;
+    while model.is_none() {
+        let Some(first) = pending.first().copied() else {
+            break;
+        };
+        pending.remove(0);
+        let one = predict_one(&store, &client, first);
+        if let Ok(p) = &one {
+            model = Some(p.model.clone());
+        }
+        results.push((first.task.id.clone(), one));
+        if results.len() >= 3 && model.is_none() {
+            break; // three failures in a row: the rest would fail alike
+        }
+    }
+    let skipped = match (&model, job.again) {
+        (Some(m), false) => {
+            let before = pending.len();
+            pending.retain(|p| !predicted_by(&p.task, m));
+            before - pending.len()
+        }
+        _ => 0,
+    };
+    if model.is_some() {
+        let rest = parallel::each(&pending, parallel, "predicting", false, |m| {
+            predict_one(&store, &client, m)
+        })?;
+        results.extend(pending.iter().map(|m| m.task.id.clone()).zip(rest));
+    }
+    report(&results, skipped, model.as_deref(), manifests.len())
+}
+
+/// Prints what was done and every failure; `Ok(true)` when nothing failed.
+fn report(
+    results: &[(String, Result<Predicted, String>)],
+    skipped: usize,
+    model: Option<&str>,
+    total: usize,
+) -> Result<bool, Failure> {
+    let mut notes: BTreeMap<&str, usize> = BTreeMap::new();
+    let (mut done, mut shapes, mut failed) = (0usize, 0usize, Vec::new());
+    for (task, r) in results {
+        match r {
+            Ok(p) => {
+                done += 1;
+                shapes += p.annotations.len();
+                for n in &p.notes {
+                    *notes.entry(n.as_str()).or_default() += 1;
+                }
+            }
+            Err(e) => failed.push((task, e)),
+        }
+    }
+    eprintln!(
+        "lasso: {done} of {total} tasks predicted by {} ({shapes} predictions written into their manifests); {skipped} already held its predictions; {} failed",
+        model.unwrap_or("the model"),
+        failed.len()
+    );
+    for (note, n) in notes {
+        eprintln!("lasso: {n} tasks: {note}");
+    }
+    for (task, e) in failed.iter().take(10) {
+        eprintln!("lasso: task {task}: {e}");
+    }
+    if failed.len() > 10 {
+        eprintln!("lasso: … and {} more failures", failed.len() - 10);
+    }
+    if done == 0 && !failed.is_empty() {
+        return Err(Failure::Other(format!(
+            "no task could be predicted; the first failure: {}",
+            failed[0].1
+        )));
+    }
+    Ok(failed.is_empty())
+}
