@@ -30,6 +30,7 @@ pub mod embed;
 pub mod events;
 pub mod export;
 pub mod local;
+pub mod ml;
 pub mod pipeline_worker;
 pub mod state;
 pub mod store;

@@ -146,6 +146,12 @@ async function start() {
   const cloud = signedIn ? signedIn.cloud : cloudSettings();
   const options = { labels: LABELS, tags: ["indoor", "outdoor", "blurry"], multiTag: true };
   if (cloud) options.cloud = cloud;
+  // A model backend for "Predict" (docs/ml.md): ?ml=URL, predicting on open with ?ml_on_open=1;
+  // ?ml_timeout=MS gives up on answers sooner than the default 30 s.
+  if (params.get("ml")) {
+    options.ml = { url: params.get("ml"), on_open: params.get("ml_on_open") === "1" };
+    if (params.get("ml_timeout")) options.ml.timeout_ms = Number(params.get("ml_timeout"));
+  }
   // A project brings its own labels and tasks; otherwise the sample image opens.
   if (!cloud || !cloud.project) options.task = SAMPLE_TASK;
   const editor = await bindings.mount(element, options);

@@ -36,6 +36,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/projects/{project}/review", get(review_queue))
         .route("/projects/{project}/accepted", get(accepted))
         .route("/projects/{project}/sources", get(sources))
+        .route(
+            "/projects/{project}/ml/{call}",
+            get(ml_relay).post(ml_relay),
+        )
         .route("/projects/{project}/quality", get(quality))
         .route(
             "/projects/{project}/tasks/{task}/review",
@@ -229,6 +233,27 @@ async fn sources(
         s.team().sources(&m, policy).await
     };
     reply(r.await)
+}
+
+async fn ml_relay(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path((p, call)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let r = async {
+        let m = member(&s, &headers, &p).await?;
+        s.team().ml_relay(&m, &call, body).await
+    };
+    match r.await {
+        Ok((status, bytes)) => (
+            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
+            [("content-type", "application/json")],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
 }
 
 async fn review_bundle(

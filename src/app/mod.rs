@@ -7,6 +7,7 @@
 //! handed, so no module below imports this one.
 
 pub mod journal;
+pub mod ml;
 pub mod open;
 pub mod review;
 pub mod sources;
@@ -74,6 +75,12 @@ pub struct Runtime {
     pub team_view: RwSignal<team::TeamView>,
     /// What the review panel and the canvas overlay show (empty outside a review).
     pub review_view: RwSignal<review::ReviewView>,
+    /// The model backend the host gave (mount option `ml`); a project's own is used otherwise.
+    pub ml_options: RefCell<Option<lasso_core::ml::MlSettings>>,
+    /// The backend and labels the backend was last set up for.
+    pub ml_ready: RefCell<Option<String>>,
+    /// What the model panel shows.
+    pub ml_view: RwSignal<ml::MlView>,
     journal: journal::JournalQueue,
 }
 
@@ -139,6 +146,9 @@ impl Runtime {
             team: RefCell::new(None),
             team_view: RwSignal::new(team::TeamView::default()),
             review_view: RwSignal::new(review::ReviewView::default()),
+            ml_options: RefCell::new(None),
+            ml_ready: RefCell::new(None),
+            ml_view: RwSignal::new(ml::MlView::default()),
             journal: journal::JournalQueue::default(),
         })
     }

@@ -84,6 +84,7 @@ pub async fn open_task(runtime: &Rc<Runtime>, mut task: Task) -> Result<(), Stri
     runtime.render.borrow_mut().invalidate();
     crate::view::image::load(Rc::clone(&runtime.shared), &src);
     runtime.emit_change();
+    super::ml::after_open(runtime);
     Ok(())
 }
 

@@ -130,6 +130,7 @@ pub async fn start(runtime: &Rc<Runtime>, project: String) -> Result<(), String>
         });
     }
     team.view.update(|v| v.project = Some(answer));
+    super::ml::refresh(runtime);
     Ok(())
 }
 
@@ -280,6 +281,8 @@ pub async fn save_project(
     runtime.defaults.borrow_mut().labels = answer.project.labels.clone();
     let labels = answer.project.labels.clone();
     team.view.update(|v| v.project = Some(answer));
+    super::ml::refresh(runtime);
+    *runtime.ml_ready.borrow_mut() = None;
     if team.grant().is_some() {
         adopt_labels(runtime, labels)?;
     }

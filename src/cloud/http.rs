@@ -2,7 +2,7 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, RequestCredentials, RequestInit, Response};
+use web_sys::{AbortController, AbortSignal, Headers, RequestCredentials, RequestInit, Response};
 
 /// An answer that reached the page (any status).
 pub struct Reply {
@@ -41,8 +41,52 @@ pub async fn send(
     body: Option<&JsValue>,
     credentials: &Credentials,
 ) -> Result<Reply, String> {
+    request(method, url, headers, body, credentials, None).await
+}
+
+/// Why a request with a time limit got no answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoAnswer {
+    /// None in time: the request was aborted.
+    TimedOut,
+    /// The browser's reason (offline, refused, CORS).
+    Failed(String),
+}
+
+/// Like [`send`], but gives up (and aborts the request) after `ms` milliseconds.
+pub async fn send_within(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: Option<&JsValue>,
+    credentials: &Credentials,
+    ms: u64,
+) -> Result<Reply, NoAnswer> {
+    let abort = AbortController::new().map_err(|e| NoAnswer::Failed(describe(e)))?;
+    let signal = abort.signal();
+    let answer = request(method, url, headers, body, credentials, Some(&signal));
+    let timeout = crate::timer::sleep(i32::try_from(ms).unwrap_or(i32::MAX));
+    futures::pin_mut!(answer, timeout);
+    match futures::future::select(answer, timeout).await {
+        futures::future::Either::Left((reply, _)) => reply.map_err(NoAnswer::Failed),
+        futures::future::Either::Right(_) => {
+            abort.abort();
+            Err(NoAnswer::TimedOut)
+        }
+    }
+}
+
+async fn request(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: Option<&JsValue>,
+    credentials: &Credentials,
+    signal: Option<&AbortSignal>,
+) -> Result<Reply, String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = RequestInit::new();
+    init.set_signal(signal);
     init.set_method(method);
     let header_map = Headers::new().map_err(describe)?;
     for (name, value) in headers {

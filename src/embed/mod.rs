@@ -56,6 +56,8 @@ struct MountOptions {
     id_prefix: Option<String>,
     #[serde(default)]
     hotkeys: std::collections::BTreeMap<String, HotkeySpec>,
+    #[serde(default)]
+    ml: Option<lasso_core::ml::MlSettings>,
 }
 
 /// The keys of one action in the `hotkeys` option: one key or a list (empty: unbound).
@@ -151,6 +153,8 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         id_prefix,
     };
     remap_hotkeys(&runtime, &options.hotkeys)?;
+    crate::app::ml::set_options(&runtime, options.ml.clone())
+        .map_err(|e| JsValue::from_str(&format!("options.{e}")))?;
     let unmount = crate::ui::mount_app(element, Rc::clone(&runtime));
     let storage = options
         .storage
@@ -268,6 +272,17 @@ impl LassoEditor {
             .map_err(|e| JsValue::from_str(&format!("loadPredictions: {e}")))?;
         datasets::commit(&self.runtime, |_| Some(op));
         Ok(count)
+    }
+
+    /// Asks the model backend (`ml` option, or the project's) about the open image and adds
+    /// its answer as predictions to review; resolves to how many were added. A failure (no
+    /// backend, timeout, error status, wrong answer) rejects with a message naming it and
+    /// changes nothing.
+    pub async fn predict(&self) -> Result<usize, JsValue> {
+        crate::app::ml::predict(&self.runtime).await.map_err(|e| {
+            self.runtime.fail(e.clone());
+            JsValue::from_str(&e)
+        })
     }
 
     /// Switches tool by name: `"select"`, `"box"`, `"rotated_box"`, `"polygon"`, `"polyline"`,

@@ -12,6 +12,7 @@ mod keys;
 mod labels;
 mod local;
 mod minimap;
+mod model;
 mod predictions;
 mod project_editor;
 mod quality;
@@ -339,6 +340,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                             {move || format!("… and {} more (select on the canvas)", hidden_rows.get())}
                         </p>
                     </Show>
+                    <model::ModelPanel runtime=Rc::clone(&runtime)/>
                     <predictions::PredictionsPanel runtime=Rc::clone(&runtime)/>
                     <attributes::AttributesPanel runtime=Rc::clone(&runtime)/>
                     <local::LocalDatasets runtime=Rc::clone(&runtime)/>

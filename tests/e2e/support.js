@@ -55,8 +55,8 @@ export function appSuite() {
   return app;
 }
 
-/** Serves `dir` on an ephemeral loopback port; resolves to {url, close}. */
-export function serveStatic(dir = DIST) {
+/** Serves `dir` on an ephemeral loopback port (with `cors`, to any origin); resolves to {url, close}. */
+export function serveStatic(dir = DIST, { cors = false } = {}) {
   if (!fs.existsSync(path.join(dir, "index.html"))) {
     throw new Error(`${dir}/index.html is missing: build the app first (cargo xtask test does).`);
   }
@@ -76,6 +76,8 @@ export function serveStatic(dir = DIST) {
       res.writeHead(200, {
         "content-type": TYPES[path.extname(file)] || "application/octet-stream",
         "cache-control": "no-store",
+        // Images served to another origin's page (drawn with crossOrigin="anonymous").
+        ...(cors ? { "access-control-allow-origin": "*" } : {}),
       });
       res.end(data);
     });

@@ -21,13 +21,13 @@ pub struct MlSettings {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub classes: BTreeMap<String, String>,
     /// Predict when a task is opened that holds no prediction of the model yet.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not", alias = "onOpen")]
     pub on_open: bool,
     /// "Next task" prefers the tasks the model is least sure about, by this measure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Uncertainty>,
     /// Give up on an answer after this many milliseconds (default [`DEFAULT_TIMEOUT_MS`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "timeoutMs")]
     pub timeout_ms: Option<u64>,
 }
 

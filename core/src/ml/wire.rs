@@ -54,6 +54,11 @@ pub enum MlError {
         /// The start of the body (backends put their traceback there).
         body: String,
     },
+    /// What the presign server's relay said of a backend it could not reach.
+    Relay {
+        /// The relay's message.
+        message: String,
+    },
     /// An answer that is not what the protocol says.
     Answer {
         /// Where in the answer.
@@ -87,6 +92,7 @@ impl std::fmt::Display for MlError {
                 }
                 Ok(())
             }
+            MlError::Relay { message } => f.write_str(message),
             MlError::Answer { location, message } => {
                 write!(
                     f,

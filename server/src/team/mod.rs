@@ -9,6 +9,7 @@
 
 mod claim;
 mod gallery;
+mod ml_relay;
 mod quality;
 mod report;
 mod review;
@@ -255,11 +256,19 @@ impl Team {
     /// `GET /projects/<p>`: the project and the caller's roles.
     pub async fn describe(&self, user: &User, id: &str) -> Result<ProjectAnswer, ApiError> {
         let m = self.member(user, id).await?;
+        let mut project = m.project;
+        // The model backend's token is for the server's relay; only managers, who edit the
+        // project, see it.
+        if !m.roles.may_manage() {
+            if let Some(ml) = project.ml.as_mut() {
+                ml.token = None;
+            }
+        }
         Ok(ProjectAnswer {
             id: id.to_owned(),
             user: m.user.name().to_owned(),
             roles: m.roles,
-            project: m.project,
+            project,
         })
     }
 

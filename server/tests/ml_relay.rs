@@ -1,0 +1,144 @@
+//! The model backend relay: a member's calls reach the project's backend with its token and
+//! come back as the backend answered; the token is shown to managers only; a project without
+//! a backend, an unknown call and a backend that is down are named.
+
+mod common;
+
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use common::{start_with_users, Env};
+use lasso_core::ml::MlSettings;
+use lasso_core::model::{Label, LabelSet};
+use lasso_core::team::{Project, Role, Roles};
+use lasso_server::config::TokenEntry;
+use lasso_server::team::Team;
+use serde_json::{json, Value};
+
+fn person(user: &str, role: Role) -> TokenEntry {
+    TokenEntry {
+        user: user.into(),
+        token: format!("{user}-token-xxxxxxxx"),
+        roles: Roles::of(&[role]),
+    }
+}
+
+/// A backend that answers `/predict` with the `Authorization` header it was given.
+async fn backend() -> String {
+    let app = Router::new()
+        .route("/health", get(|| async { Json(json!({"status": "UP"})) }))
+        .route(
+            "/predict",
+            post(|headers: HeaderMap, Json(body): Json<Value>| async move {
+                let auth = headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                Json(json!({"results": [], "auth": auth, "tasks": body["tasks"].as_array().map_or(0, Vec::len)}))
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    url
+}
+
+async fn setup(ml: Option<MlSettings>) -> Env {
+    let env = start_with_users(
+        None,
+        vec![
+            person("ann", Role::Annotator),
+            person("lead", Role::Manager),
+        ],
+    )
+    .await;
+    let mut p = Project::new(LabelSet {
+        labels: vec![Label::new("car", "#f00")],
+        ..LabelSet::default()
+    });
+    p.ml = ml;
+    Team::new(env.server.presigner.clone())
+        .store("p", &p)
+        .await
+        .unwrap();
+    env
+}
+
+#[tokio::test]
+async fn members_reach_the_projects_backend_through_the_server() {
+    let url = backend().await;
+    let env = setup(Some(MlSettings {
+        url: url.clone(),
+        token: Some("s3cret".into()),
+        ..MlSettings::default()
+    }))
+    .await;
+    let ann = "ann-token-xxxxxxxx";
+    let (s, v) = env.get_api("/projects/p/ml/health", Some(ann)).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("UP")), "{v}");
+    let (s, v) = env
+        .post(
+            "/projects/p/ml/predict",
+            Some(ann),
+            &json!({"tasks": [{"id": 1}]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["auth"], "Token s3cret");
+    assert_eq!(v["tasks"], 1);
+    // The token is the server's: annotators do not see it, managers (who edit it) do.
+    let (_, p) = env.get_api("/projects/p", Some(ann)).await;
+    assert_eq!(p["project"]["ml"]["url"], url.as_str());
+    assert!(p["project"]["ml"].get("token").is_none(), "{p}");
+    let (_, p) = env
+        .get_api("/projects/p", Some("lead-token-xxxxxxxx"))
+        .await;
+    assert_eq!(p["project"]["ml"]["token"], "s3cret");
+    let (s, v) = env
+        .post("/projects/p/ml/train", Some(ann), &json!({}))
+        .await;
+    assert_eq!(s, 404, "{v}");
+    let (s, _) = env.post("/projects/p/ml/predict", None, &json!({})).await;
+    assert_eq!(s, 401);
+}
+
+#[tokio::test]
+async fn no_backend_and_a_backend_that_is_down_are_named() {
+    let env = setup(None).await;
+    let (s, v) = env
+        .post(
+            "/projects/p/ml/predict",
+            Some("ann-token-xxxxxxxx"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 404);
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("has no model backend"),
+        "{v}"
+    );
+    let env = setup(Some(MlSettings {
+        url: "http://127.0.0.1:9".into(),
+        ..MlSettings::default()
+    }))
+    .await;
+    let (s, v) = env
+        .post(
+            "/projects/p/ml/predict",
+            Some("ann-token-xxxxxxxx"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 502, "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot reach the model backend at http://127.0.0.1:9/predict"),
+        "{v}"
+    );
+}

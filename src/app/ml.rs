@@ -1,0 +1,246 @@
+//! The model in the loop for the open task: which backend (the `ml` option of `mount`, else
+//! the team project's, through the server's relay), setting it up once for the task's labels,
+//! asking it about the open image (with an interactive `context` if given), and adding its
+//! answer as predictions under review — one undo step, nothing touched on failure.
+
+use super::Runtime;
+use crate::ml::{call, Route};
+use lasso_core::formats::predictions;
+use lasso_core::ml::{
+    parse_answer, predict_body, setup_body, MlError, MlSettings, PredictTask, Predicted,
+};
+use lasso_core::model::{Origin, Task};
+use leptos::prelude::*;
+use serde_json::Value;
+use std::rc::Rc;
+
+/// What the model panel shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MlView {
+    /// Whether a backend is configured.
+    pub configured: bool,
+    /// A call is under way.
+    pub busy: bool,
+    /// The last answer: how many predictions, by which model, in how long; and what was left out.
+    pub last: Option<String>,
+}
+
+/// The route to the backend: the mount option first, else the open project's.
+pub fn route(runtime: &Runtime) -> Option<Route> {
+    if let Some(settings) = runtime.ml_options.borrow().clone() {
+        return Some(Route::Direct(settings));
+    }
+    let settings = runtime
+        .team_view
+        .with_untracked(|v| v.project.as_ref().and_then(|p| p.project.ml.clone()))?;
+    let team = runtime.team.borrow().clone()?;
+    let cloud = runtime.cloud()?;
+    let endpoint = cloud.config.endpoint.clone()?;
+    Some(Route::Relay {
+        endpoint,
+        project: team.project.clone(),
+        credentials: cloud.credentials(),
+        settings,
+    })
+}
+
+/// Updates whether a backend is configured (after mount and when a project is read).
+pub fn refresh(runtime: &Runtime) {
+    let configured = route(runtime).is_some();
+    runtime.ml_view.update(|v| v.configured = configured);
+}
+
+fn project_name(runtime: &Runtime) -> String {
+    runtime
+        .team
+        .borrow()
+        .as_ref()
+        .map_or_else(|| "lasso".to_string(), |t| t.project.clone())
+}
+
+/// A URL of the open image the backend can read.
+async fn image_url(runtime: &Runtime, src: &str) -> Result<String, String> {
+    if src.starts_with(crate::local::IDB_SRC)
+        || src.starts_with("blob:")
+        || src.starts_with("data:")
+    {
+        return Err("this image is kept only in this browser; a model backend needs an address it can read (open the image from the bucket or a web address)".into());
+    }
+    let shown = runtime.display_src(src).await;
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    web_sys::Url::new_with_base(&shown, &base)
+        .map(|u| u.href())
+        .map_err(|_| format!("{shown:?} is not an image address"))
+}
+
+/// Asks the backend about `task`'s image: the predictions as read and the round trip in ms.
+pub async fn ask(
+    runtime: &Rc<Runtime>,
+    task: &Task,
+    context: Option<&Value>,
+) -> Result<(Predicted, f64), String> {
+    let route = route(runtime).ok_or(
+        "No model backend: mount with ml: {url} or set ml in the project (see docs/ml.md)",
+    )?;
+    if task.image.width == 0 || task.image.height == 0 {
+        return Err("The image is not loaded yet: its size is unknown.".into());
+    }
+    let sent = PredictTask {
+        id: task.id.clone(),
+        image_url: image_url(runtime, &task.image.src).await?,
+        width: task.image.width,
+        height: task.image.height,
+    };
+    let project = project_name(runtime);
+    let fail = |e: MlError| format!("Predict: {e}");
+    let started = now();
+    let ready_key = format!(
+        "{:?}|{}",
+        route.settings().url,
+        serde_json::to_string(&task.labels).unwrap_or_default()
+    );
+    if runtime.ml_ready.borrow().as_deref() != Some(ready_key.as_str()) {
+        call(&route, "setup", Some(&setup_body(&task.labels, &project)))
+            .await
+            .map_err(fail)?;
+        *runtime.ml_ready.borrow_mut() = Some(ready_key);
+    }
+    let body = predict_body(std::slice::from_ref(&sent), &task.labels, &project, context);
+    let text = call(&route, "predict", Some(&body)).await.map_err(fail)?;
+    let mut answer = parse_answer(
+        &text,
+        std::slice::from_ref(&sent),
+        &task.labels,
+        &route.settings().classes,
+    )
+    .map_err(fail)?;
+    let predicted = answer.pop().ok_or("Predict: the answer holds no task")?;
+    for (i, a) in predicted.annotations.iter().enumerate() {
+        lasso_core::validate::shape(&format!("results[0].result[{i}]"), &a.shape)
+            .map_err(|e| format!("Predict: the model backend's answer is wrong at {e}"))?;
+    }
+    Ok((predicted, now() - started))
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Predicts the open task and adds the answer as predictions under review; how many.
+pub async fn predict(runtime: &Rc<Runtime>) -> Result<usize, String> {
+    let task = runtime.session.with_untracked(|s| s.editor.task().clone());
+    runtime.ml_view.update(|v| v.busy = true);
+    let answer = ask(runtime, &task, None).await;
+    runtime.ml_view.update(|v| v.busy = false);
+    let (predicted, ms) = answer?;
+    let open = runtime
+        .session
+        .with_untracked(|s| s.editor.task().id.clone());
+    if open != task.id {
+        return Err(format!(
+            "Predict: task {} was closed before the model answered; nothing was added",
+            task.id
+        ));
+    }
+    let count = predicted.annotations.len();
+    if count == 0 && !predicted.notes.is_empty() {
+        runtime.ml_view.update(|v| {
+            v.last = Some(format!(
+                "0 predictions by {} in {ms:.0} ms",
+                predicted.model
+            ))
+        });
+        return Err(format!(
+            "Predict: nothing of the model's answer was kept: {}",
+            predicted.notes.join("; ")
+        ));
+    }
+    if let Some(op) = predictions::add(&task, predicted.annotations.clone(), &predicted.model) {
+        let mut failed = None;
+        runtime.dispatch(|ed| {
+            ed.commit(op).unwrap_or_else(|e| {
+                failed = Some(e.to_string());
+                Default::default()
+            })
+        });
+        if let Some(e) = failed {
+            return Err(format!("Predict: the predictions could not be added: {e}"));
+        }
+    }
+    let mut line = format!("{count} predictions by {} in {ms:.0} ms", predicted.model);
+    for note in &predicted.notes {
+        line.push_str("; ");
+        line.push_str(note);
+    }
+    runtime.ml_view.update(|v| v.last = Some(line));
+    let store = runtime.store.borrow().clone();
+    if let Some(store) = store {
+        let _ = store
+            .set_setting(&predicted_key(&task.id), &predicted.model)
+            .await;
+    }
+    Ok(count)
+}
+
+fn predicted_key(task: &str) -> String {
+    format!("ml-predicted:{task}")
+}
+
+/// After a task opened: predicts it when the backend's settings say `on_open` and this
+/// browser has not asked the model about it before (and it holds no prediction).
+pub fn after_open(runtime: &Rc<Runtime>) {
+    refresh(runtime);
+    let on_open = route(runtime).is_some_and(|r| r.settings().on_open);
+    if !on_open {
+        return;
+    }
+    let runtime = Rc::clone(runtime);
+    wasm_bindgen_futures::spawn_local(async move {
+        let task = runtime.session.with_untracked(|s| s.editor.task().clone());
+        let has_predictions = task
+            .annotations
+            .iter()
+            .any(|a| matches!(a.origin, Origin::Prediction { .. }));
+        let store = runtime.store.borrow().clone();
+        let asked = match store {
+            Some(store) => store
+                .setting::<String>(&predicted_key(&task.id))
+                .await
+                .ok()
+                .flatten()
+                .is_some(),
+            None => false,
+        };
+        if has_predictions || asked {
+            return;
+        }
+        // The image size is known once it loads.
+        for _ in 0..100 {
+            let ready = runtime
+                .session
+                .with_untracked(|s| s.editor.task().image.width > 0);
+            if ready {
+                break;
+            }
+            crate::timer::sleep(50).await;
+        }
+        if let Err(e) = predict(&runtime).await {
+            runtime.fail(e);
+        }
+    });
+}
+
+/// The settings a host gave in `mount`, checked.
+pub fn set_options(runtime: &Runtime, settings: Option<MlSettings>) -> Result<(), String> {
+    if let Some(s) = &settings {
+        s.check()?;
+    }
+    *runtime.ml_options.borrow_mut() = settings;
+    refresh(runtime);
+    Ok(())
+}

@@ -1,0 +1,99 @@
+// Model backends for the end-to-end tests: the reference backend (examples/ml-backend, in
+// .venv-ml), a photo with a face from scikit-image's astronaut portrait, and a backend made by
+// the tests that fails in a chosen way.
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { ROOT, serveStatic, scratchDir, eventually } from "./support.js";
+import { freePort } from "./cloud.js";
+
+const ML_PYTHON = path.join(ROOT, ".venv-ml", "bin", "python");
+// The astronaut's face in skimage.data.astronaut() as x, y, w, h (where the cascade finds it).
+const FACE = [177, 67, 93, 93];
+
+/** The reference face backend on a free port; resolves to {url, stop} once /health answers. */
+export async function referenceBackend() {
+  const port = await freePort();
+  const proc = spawn(ML_PYTHON, [path.join(ROOT, "examples", "ml-backend", "_wsgi.py"), "--port", String(port)], {
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await eventually("the reference backend answers /health", async () => {
+    if (proc.exitCode !== null) throw new Error("the reference backend exited");
+    try {
+      return (await fetch(`${url}/health`)).ok;
+    } catch {
+      return false;
+    }
+  }, 60000);
+  return { url, stop: () => proc.kill() };
+}
+
+/**
+ * Serves a photo of the portrait at 80 % on a grey 640 × 480 canvas at (50, 40); resolves to
+ * {url, face: [x0, y0, x1, y1] in the photo, close}.
+ */
+export async function facePhoto() {
+  const dir = scratchDir("lasso-face-");
+  fs.writeFileSync(path.join(dir, "index.html"), "<!doctype html>");
+  const script = [
+    "import os, sys, skimage.data as d",
+    "from PIL import Image",
+    "face = Image.open(os.path.join(os.path.dirname(d.__file__), 'astronaut.png')).convert('RGB')",
+    "canvas = Image.new('RGB', (640, 480), (128, 128, 128))",
+    "canvas.paste(face.resize((410, 410), Image.BILINEAR), (50, 40))",
+    "canvas.save(sys.argv[1], quality=92)",
+  ].join("\n");
+  execFileSync(ML_PYTHON, ["-c", script, path.join(dir, "face.jpg")]);
+  const server = await serveStatic(dir, { cors: true });
+  const s = 410 / 512;
+  const [x, y, w, h] = FACE;
+  return {
+    url: `${server.url}/face.jpg`,
+    face: [50 + x * s, 40 + y * s, 50 + (x + w) * s, 40 + (y + h) * s],
+    close: server.close,
+  };
+}
+
+/**
+ * A backend made by the test: up and set up, then `/predict` answers as `mode()` says —
+ * "hang", "500", "garbage" or "outside" (boxes wholly outside the image). Allows any origin.
+ */
+export async function brokenBackend(mode) {
+  const held = [];
+  const server = http.createServer((req, res) => {
+    const headers = {
+      "access-control-allow-origin": "*",
+      "access-control-allow-headers": "authorization, content-type",
+      "content-type": "application/json",
+    };
+    if (req.method === "OPTIONS") return res.writeHead(204, headers).end();
+    if (req.url === "/health") return res.writeHead(200, headers).end('{"status": "UP"}');
+    if (req.url === "/setup") return res.writeHead(200, headers).end('{"model_version": "broken"}');
+    switch (mode()) {
+      case "hang":
+        held.push(res);
+        return;
+      case "500":
+        return res.writeHead(500, headers).end("Traceback (most recent call last):\nValueError: the model fell over");
+      case "garbage":
+        return res.writeHead(200, headers).end("<html>not a prediction</html>");
+      default: {
+        const box = (x) => ({
+          type: "rectanglelabels", from_name: "label", to_name: "image", score: 0.9,
+          value: { x, y: 10, width: 10, height: 10, rectanglelabels: ["face"] },
+        });
+        return res.writeHead(200, headers).end(JSON.stringify({ results: [{ result: [box(120), box(150)] }] }));
+      }
+    }
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => {
+      for (const res of held) res.destroy();
+      return new Promise((r) => server.close(r));
+    },
+  };
+}
