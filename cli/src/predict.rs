@@ -6,7 +6,7 @@
 use super::ml_client::MlClient;
 use super::s3::{Endpoint, Store};
 use super::{parallel, Failure};
-use lasso_core::ml::{predicted_by, with_predictions, MlSettings, PredictTask, Predicted};
+use lasso_core::ml::{predicted_by, with_predictions, MlSettings, PredictTask, Predicted, Ranking};
 use lasso_core::model::Task;
 use lasso_core::team::{Project, ProjectKeys};
 use std::collections::BTreeMap;
@@ -29,6 +29,9 @@ pub struct PredictJob {
 fn other(e: impl std::fmt::Display) -> Failure {
     Failure::Other(e.to_string())
 }
+
+/// A task's id and what predicting it gave: the predictions and the task as written, or why not.
+type Outcome = (String, Result<(Predicted, Task), String>);
 
 /// One task as read: its manifest key and the manifest.
 struct Manifest {
@@ -57,8 +60,12 @@ impl Manifest {
     }
 }
 
-/// Predicts one task and writes its manifest; the predictions as read.
-fn predict_one(store: &Store, client: &MlClient, m: &Manifest) -> Result<Predicted, String> {
+/// Predicts one task and writes its manifest; the predictions as read and the task as written.
+fn predict_one(
+    store: &Store,
+    client: &MlClient,
+    m: &Manifest,
+) -> Result<(Predicted, Task), String> {
     let sent = m.predict_task(store)?;
     let mut answer = client
         .predict(std::slice::from_ref(&sent))
@@ -67,7 +74,7 @@ fn predict_one(store: &Store, client: &MlClient, m: &Manifest) -> Result<Predict
     let updated = with_predictions(&m.task, &predicted);
     let body = serde_json::to_vec(&updated).map_err(|e| e.to_string())?;
     store.put(&m.key, &body, "application/json")?;
-    Ok(predicted)
+    Ok((predicted, updated))
 }
 
 /// Runs `lasso predict --project`.
@@ -121,7 +128,7 @@ pub fn predict_project(job: &PredictJob) -> Result<bool, Failure> {
     );
     // The first task's answer names the model; tasks already holding its predictions are done.
     let mut pending: Vec<&Manifest> = manifests.iter().collect();
-    let mut results: Vec<(String, Result<Predicted, String>)> = Vec::new();
+    let mut results: Vec<Outcome> = Vec::new();
     let mut model: Option<String> = None;
     while model.is_none() {
         let Some(first) = pending.first().copied() else {
@@ -129,7 +136,7 @@ pub fn predict_project(job: &PredictJob) -> Result<bool, Failure> {
         };
         pending.remove(0);
         let one = predict_one(&store, &client, first);
-        if let Ok(p) = &one {
+        if let Ok((p, _)) = &one {
             model = Some(p.model.clone());
         }
         results.push((first.task.id.clone(), one));
@@ -151,12 +158,45 @@ pub fn predict_project(job: &PredictJob) -> Result<bool, Failure> {
         })?;
         results.extend(pending.iter().map(|m| m.task.id.clone()).zip(rest));
     }
+    if let Some(model) = &model {
+        write_ranking(&store, &keys, model, &manifests, &results)?;
+    }
     report(&results, skipped, model.as_deref(), manifests.len())
+}
+
+/// Leaves how unsure the model was about every task it holds predictions for where "next"
+/// reads it (`<p>/state/ml/uncertainty.json`).
+fn write_ranking(
+    store: &Store,
+    keys: &ProjectKeys,
+    model: &str,
+    manifests: &[Manifest],
+    results: &[Outcome],
+) -> Result<(), Failure> {
+    let written: BTreeMap<&str, &Task> = results
+        .iter()
+        .filter_map(|(id, r)| r.as_ref().ok().map(|(_, t)| (id.as_str(), t)))
+        .collect();
+    let mut ranking = Ranking {
+        model: model.to_string(),
+        ..Ranking::default()
+    };
+    for m in manifests {
+        match written.get(m.task.id.as_str()) {
+            Some(task) => ranking.record(task),
+            None if predicted_by(&m.task, model) => ranking.record(&m.task),
+            None => {}
+        }
+    }
+    let body = serde_json::to_vec(&ranking).map_err(other)?;
+    store
+        .put(&keys.ml_ranking(), &body, "application/json")
+        .map_err(other)
 }
 
 /// Prints what was done and every failure; `Ok(true)` when nothing failed.
 fn report(
-    results: &[(String, Result<Predicted, String>)],
+    results: &[Outcome],
     skipped: usize,
     model: Option<&str>,
     total: usize,
@@ -165,7 +205,7 @@ fn report(
     let (mut done, mut shapes, mut failed) = (0usize, 0usize, Vec::new());
     for (task, r) in results {
         match r {
-            Ok(p) => {
+            Ok((p, _)) => {
                 done += 1;
                 shapes += p.annotations.len();
                 for n in &p.notes {

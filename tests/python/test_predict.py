@@ -125,6 +125,14 @@ def test_a_killed_run_resumes_and_every_manifest_holds_its_face_once(setup):
     # The cascade finds the face on nearly every photo (it misses a few small ones).
     assert found >= TASKS * 0.9, found
 
+    # How unsure the model was about each task, for "next": one minus its lowest score.
+    ranking = dev.read_json("faces/state/ml/uncertainty.json")
+    assert ranking["model"] == MODEL
+    for key, manifest in manifests(dev).items():
+        scores = [a["origin"]["score"] for a in manifest["annotations"] if a.get("origin", {}).get("model") == MODEL]
+        if scores:
+            assert ranking["tasks"][manifest["id"]]["least_confident"] == pytest.approx(1 - min(scores), abs=1e-12)
+
     # A third run has nothing left to do and changes nothing.
     before = manifests(dev)
     third = Relay(backend.url)

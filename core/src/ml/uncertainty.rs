@@ -58,6 +58,55 @@ pub fn uncertainty(task: &Task, model: &str, measure: Uncertainty) -> Option<f64
     })
 }
 
+/// How unsure a model was about each task it predicted, by both measures: what `lasso
+/// predict` leaves in the bucket (`<p>/state/ml/uncertainty.json`) for "Next task" to order by.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ranking {
+    /// The model whose predictions were measured.
+    pub model: String,
+    /// Each task's measures.
+    pub tasks: BTreeMap<String, Scores>,
+}
+
+/// One task's measures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    /// [`Uncertainty::LeastConfident`].
+    pub least_confident: f64,
+    /// [`Uncertainty::Entropy`].
+    pub entropy: f64,
+}
+
+impl Ranking {
+    /// Records `task` as `model` predicted it; a task the model found nothing on counts as
+    /// certain (0 by both measures).
+    pub fn record(&mut self, task: &Task) {
+        let of = |m| uncertainty(task, &self.model, m).unwrap_or(0.0);
+        let scores = Scores {
+            least_confident: of(Uncertainty::LeastConfident),
+            entropy: of(Uncertainty::Entropy),
+        };
+        self.tasks.insert(task.id.clone(), scores);
+    }
+
+    /// The tasks, most uncertain first by `measure` (ties in task order).
+    pub fn order(&self, measure: Uncertainty) -> Vec<String> {
+        let mut ranked: Vec<(&String, f64)> = self
+            .tasks
+            .iter()
+            .map(|(t, s)| {
+                let v = match measure {
+                    Uncertainty::LeastConfident => s.least_confident,
+                    Uncertainty::Entropy => s.entropy,
+                };
+                (t, if v.is_finite() { v } else { 0.0 })
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        ranked.into_iter().map(|(t, _)| t.clone()).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +143,32 @@ mod tests {
         assert_eq!(uncertainty(&t, "other", Uncertainty::Entropy), None);
         t.annotations = vec![predicted("cat", 0.5, "m"), predicted("cat", 0.8, "m")];
         assert_eq!(uncertainty(&t, "m", Uncertainty::Entropy), Some(0.0));
+    }
+
+    #[test]
+    fn the_ranking_puts_the_least_sure_first() {
+        let task = |id: &str, anns: Vec<Annotation>| Task {
+            id: id.into(),
+            annotations: anns,
+            ..Task::default()
+        };
+        let mut r = Ranking {
+            model: "m".into(),
+            ..Ranking::default()
+        };
+        r.record(&task("sure", vec![predicted("cat", 0.95, "m")]));
+        r.record(&task("unsure", vec![predicted("cat", 0.35, "m")]));
+        r.record(&task(
+            "mixed",
+            vec![predicted("cat", 0.9, "m"), predicted("dog", 0.9, "m")],
+        ));
+        r.record(&task("empty", vec![predicted("cat", 0.1, "other")]));
+        assert_eq!(
+            r.order(Uncertainty::LeastConfident),
+            ["unsure", "mixed", "sure", "empty"]
+        );
+        assert_eq!(r.order(Uncertainty::Entropy)[0], "mixed");
+        let text = serde_json::to_string(&r).unwrap();
+        assert_eq!(serde_json::from_str::<Ranking>(&text).unwrap(), r);
     }
 }

@@ -154,6 +154,12 @@ impl ProjectKeys {
         (check_segment(task).is_ok() && check_segment(user).is_ok()).then_some((task, user))
     }
 
+    /// `<p>/state/ml/uncertainty.json`: how unsure the model was about each task (written by
+    /// `lasso predict`, read by "next" when the project orders by it).
+    pub fn ml_ranking(&self) -> String {
+        format!("{}/state/ml/uncertainty.json", self.id)
+    }
+
     /// `<p>/state/slots/`: every lease.
     pub fn slots_prefix(&self) -> String {
         format!("{}/state/slots/", self.id)

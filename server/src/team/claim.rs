@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
+use lasso_core::ml::Ranking;
 use lasso_core::team::assign::{plan_next, slot_states, Candidate, Condition, Listed};
 use lasso_core::team::wire::{LeaseRecord, NextAnswer, RenewAnswer, TaskGrant, TaskStatus};
 
@@ -179,6 +180,9 @@ impl Team {
         assigned_by: Option<&str>,
     ) -> Result<Option<(String, u32)>, ApiError> {
         let given = self.given(m, user).await?;
+        if let Some(slot) = self.claim_uncertain(m, user, &given, assigned_by).await? {
+            return Ok(Some(slot));
+        }
         let prefix = m.keys.tasks_prefix();
         let start = self.cursor(m.keys.id());
         let mut after = start.clone();
@@ -220,6 +224,42 @@ impl Team {
                 }
             }
         }
+    }
+
+    /// With the project's `ml.order` and a ranking left by `lasso predict`: the first free slot
+    /// among the ranked tasks, the model's least sure first; `None` otherwise (the claim then
+    /// goes on in task order, which also reaches tasks the model has not seen).
+    async fn claim_uncertain(
+        &self,
+        m: &Member,
+        user: &str,
+        given: &BTreeSet<String>,
+        assigned_by: Option<&str>,
+    ) -> Result<Option<(String, u32)>, ApiError> {
+        let Some(measure) = m.project.ml.as_ref().and_then(|ml| ml.order) else {
+            return Ok(None);
+        };
+        let ranking: Ranking = match self.s3().get(&m.keys.ml_ranking()).await? {
+            Some(o) => serde_json::from_slice(&o.body).map_err(|e| {
+                ApiError::Internal(format!("{} is unreadable: {e}", m.keys.ml_ranking()))
+            })?,
+            None => return Ok(None),
+        };
+        // Tasks removed since the ranking was written are not offered.
+        let known: BTreeSet<String> = self.task_ids(m).await?.into_iter().collect();
+        let mut ranked = ranking.order(measure);
+        ranked.retain(|t| known.contains(t));
+        if ranked.is_empty() {
+            return Ok(None);
+        }
+        let now = self.now().as_second();
+        let states = slot_states(&self.slot_listing(m).await?, m.project.lease_secs, now);
+        for c in &plan_next(&ranked, &states, given, m.project.overlap) {
+            if let Some(slot) = self.take(m, user, c, assigned_by).await? {
+                return Ok(Some((c.task.clone(), slot)));
+            }
+        }
+        Ok(None)
     }
 
     /// The leases and done markers of `tasks` (consecutive in key order).

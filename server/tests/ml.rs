@@ -1,6 +1,7 @@
-//! The model backend relay: a member's calls reach the project's backend with its token and
-//! come back as the backend answered; the token is shown to managers only; a project without
-//! a backend, an unknown call and a backend that is down are named.
+//! Models in a project: the backend relay (a member's calls reach the project's backend with
+//! its token and come back as the backend answered; the token is shown to managers only; a
+//! project without a backend, an unknown call and a backend that is down are named), and
+//! "next" in the order of the model's uncertainty.
 
 mod common;
 
@@ -8,10 +9,11 @@ use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use common::{start_with_users, Env};
-use lasso_core::ml::MlSettings;
-use lasso_core::model::{Label, LabelSet};
-use lasso_core::team::{Project, Role, Roles};
+use lasso_core::ml::{MlSettings, Ranking, Scores, Uncertainty};
+use lasso_core::model::{ImageRef, Label, LabelSet, Task};
+use lasso_core::team::{Project, ProjectKeys, Role, Roles};
 use lasso_server::config::TokenEntry;
+use lasso_server::keys::ObjectKey;
 use lasso_server::team::Team;
 use serde_json::{json, Value};
 
@@ -141,4 +143,84 @@ async fn no_backend_and_a_backend_that_is_down_are_named() {
             .contains("cannot reach the model backend at http://127.0.0.1:9/predict"),
         "{v}"
     );
+}
+
+async fn put_json(env: &Env, key: &str, value: &impl serde::Serialize) {
+    let key = ObjectKey::parse(key).unwrap();
+    env.server
+        .presigner
+        .put_direct(&key, "application/json", serde_json::to_vec(value).unwrap())
+        .await
+        .unwrap();
+}
+
+async fn next(env: &Env, user: &str) -> String {
+    let (s, g) = env
+        .post(
+            "/projects/p/next",
+            Some(&format!("{user}-token-xxxxxxxx")),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 200, "{g}");
+    g["task"]["task"].as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn next_gives_the_tasks_the_model_is_least_sure_about_first() {
+    let env = start_with_users(
+        None,
+        ["ann", "ben", "cy", "dee"]
+            .iter()
+            .map(|u| person(u, Role::Annotator))
+            .collect(),
+    )
+    .await;
+    let mut p = Project::new(LabelSet {
+        labels: vec![Label::new("car", "#f00")],
+        ..LabelSet::default()
+    });
+    p.ml = Some(MlSettings {
+        url: "http://127.0.0.1:9".into(),
+        order: Some(Uncertainty::LeastConfident),
+        ..MlSettings::default()
+    });
+    Team::new(env.server.presigner.clone())
+        .store("p", &p)
+        .await
+        .unwrap();
+    let keys = ProjectKeys::new("p").unwrap();
+    for t in ["t1", "t2", "t3", "t4"] {
+        let task = Task {
+            id: t.into(),
+            image: ImageRef {
+                src: format!("p/src/images/{t}.png"),
+                width: 10,
+                height: 10,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        put_json(&env, &keys.manifest(t).unwrap(), &task).await;
+    }
+    let scores = |lc: f64| Scores {
+        least_confident: lc,
+        entropy: 0.0,
+    };
+    let ranking = Ranking {
+        model: "m".into(),
+        // t4 is ranked but gone from the project; t1 was never predicted.
+        tasks: [
+            ("t2".to_string(), scores(0.2)),
+            ("t3".to_string(), scores(0.7)),
+            ("t9".to_string(), scores(0.9)),
+        ]
+        .into(),
+    };
+    put_json(&env, &keys.ml_ranking(), &ranking).await;
+    assert_eq!(next(&env, "ann").await, "t3");
+    assert_eq!(next(&env, "ben").await, "t2");
+    // Then the tasks the model has not ranked, in task order.
+    assert_eq!(next(&env, "cy").await, "t1");
+    assert_eq!(next(&env, "dee").await, "t4");
 }
