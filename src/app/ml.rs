@@ -7,9 +7,10 @@ use super::Runtime;
 use crate::ml::{call, Route};
 use lasso_core::formats::predictions;
 use lasso_core::ml::{
-    parse_answer, predict_body, setup_body, MlError, MlSettings, PredictTask, Predicted,
+    parse_answer, predict_body, prompts, setup_body, MlError, MlSettings, PredictTask, Predicted,
 };
-use lasso_core::model::{Origin, Task};
+use lasso_core::model::{MaskRle, Origin, Shape, Task};
+use lasso_core::raster::shape_polygon_to_rle;
 use leptos::prelude::*;
 use serde_json::Value;
 use std::rc::Rc;
@@ -19,10 +20,17 @@ use std::rc::Rc;
 pub struct MlView {
     /// Whether a backend is configured.
     pub configured: bool,
-    /// A call is under way.
-    pub busy: bool,
+    /// Calls under way.
+    pub in_flight: u32,
     /// The last answer: how many predictions, by which model, in how long; and what was left out.
     pub last: Option<String>,
+}
+
+impl MlView {
+    /// Whether a call is under way.
+    pub fn busy(&self) -> bool {
+        self.in_flight > 0
+    }
 }
 
 /// The route to the backend: the mount option first, else the open project's.
@@ -134,9 +142,11 @@ fn now() -> f64 {
 /// Predicts the open task and adds the answer as predictions under review; how many.
 pub async fn predict(runtime: &Rc<Runtime>) -> Result<usize, String> {
     let task = runtime.session.with_untracked(|s| s.editor.task().clone());
-    runtime.ml_view.update(|v| v.busy = true);
+    runtime.ml_view.update(|v| v.in_flight += 1);
     let answer = ask(runtime, &task, None).await;
-    runtime.ml_view.update(|v| v.busy = false);
+    runtime
+        .ml_view
+        .update(|v| v.in_flight = v.in_flight.saturating_sub(1));
     let (predicted, ms) = answer?;
     let open = runtime
         .session
@@ -243,4 +253,64 @@ pub fn set_options(runtime: &Runtime, settings: Option<MlSettings>) -> Result<()
     *runtime.ml_options.borrow_mut() = settings;
     refresh(runtime);
     Ok(())
+}
+
+/// The mask a segmentation answer proposes: its first mask, else its first polygon filled.
+fn answer_mask(predicted: &Predicted, width: u32, height: u32) -> Option<MaskRle> {
+    let shapes = || predicted.annotations.iter().map(|a| &a.shape);
+    shapes()
+        .find_map(|s| match s {
+            Shape::Mask(m) => Some(m.clone()),
+            _ => None,
+        })
+        .or_else(|| {
+            shapes().find_map(|s| match s {
+                Shape::Polygon(p) => Some(shape_polygon_to_rle(p, height, width).to_model()),
+                _ => None,
+            })
+        })
+}
+
+/// After an input with the segmentation tool: when its prompts changed, sends them to the
+/// model (Segment-Anything backends read them from `context`) and gives the answer to the tool
+/// as its candidate, with the round trip in the model panel. Answers to older prompts are
+/// dropped by the tool.
+pub fn follow_segment(runtime: &Rc<Runtime>) {
+    let Some((generation, prompts)) = runtime
+        .session
+        .with_untracked(|s| s.editor.segment_request())
+    else {
+        return;
+    };
+    if runtime.segment_sent.get() == generation {
+        return;
+    }
+    runtime.segment_sent.set(generation);
+    let runtime = Rc::clone(runtime);
+    wasm_bindgen_futures::spawn_local(async move {
+        let task = runtime.session.with_untracked(|s| s.editor.task().clone());
+        let (w, h) = (task.image.width, task.image.height);
+        let context = prompts::context(&prompts, w, h);
+        runtime.ml_view.update(|v| v.in_flight += 1);
+        let answer = ask(&runtime, &task, Some(&context)).await;
+        runtime
+            .ml_view
+            .update(|v| v.in_flight = v.in_flight.saturating_sub(1));
+        match answer {
+            Ok((predicted, ms)) => {
+                let mask = answer_mask(&predicted, w, h);
+                let line = match &mask {
+                    Some(_) => format!("mask by {} in {ms:.0} ms", predicted.model),
+                    None => format!("no mask from {} ({ms:.0} ms)", predicted.model),
+                };
+                runtime.ml_view.update(|v| v.last = Some(line));
+                runtime.dispatch(|ed| ed.segment_answer(generation, mask));
+            }
+            Err(e) => {
+                // The same prompts may be sent again (after the backend is fixed) by any input.
+                runtime.segment_sent.set(0);
+                runtime.fail(e);
+            }
+        }
+    });
 }

@@ -81,6 +81,8 @@ pub struct Runtime {
     pub ml_ready: RefCell<Option<String>>,
     /// What the model panel shows.
     pub ml_view: RwSignal<ml::MlView>,
+    /// The generation of segmentation prompts last sent to the model.
+    pub segment_sent: Cell<u64>,
     journal: journal::JournalQueue,
 }
 
@@ -149,6 +151,7 @@ impl Runtime {
             ml_options: RefCell::new(None),
             ml_ready: RefCell::new(None),
             ml_view: RwSignal::new(ml::MlView::default()),
+            segment_sent: Cell::new(0),
             journal: journal::JournalQueue::default(),
         })
     }
@@ -165,6 +168,7 @@ impl Runtime {
         let mut outcome = Outcome::default();
         self.session.update(|s| outcome = f(&mut s.editor));
         self.after(outcome);
+        ml::follow_segment(self);
     }
 
     /// Hands a pointer event in canvas CSS pixels to the active tool.
@@ -189,6 +193,7 @@ impl Runtime {
             });
         });
         self.after(outcome);
+        ml::follow_segment(self);
     }
 
     /// Opens the next (`delta` = 1) or previous (-1) task of the bucket's task list. Each

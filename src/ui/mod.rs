@@ -93,6 +93,20 @@ fn mask_controls(session: RwSignal<Session>, tool: ToolName) -> Option<AnyView> 
             }
             .into_any(),
         ),
+        ToolName::Segment => Some(
+            view! {
+                <label class="lasso-segment-polygons" title="Enter adds the model's mask as polygons tracing it">
+                    <input type="checkbox" prop:checked=move || options().segment_polygons
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            set(&|o| o.segment_polygons = on);
+                        }/>
+                    "as polygons"
+                </label>
+                <span class="lasso-segment-hint">"Click: object · Alt-click: not object · drag: box · Enter: add · Esc: drop"</span>
+            }
+            .into_any(),
+        ),
         _ => None,
     }
 }
@@ -109,6 +123,7 @@ fn tool_text(t: ToolName) -> (&'static str, &'static str) {
         ToolName::Brush => ("Brush", "M"),
         ToolName::Eraser => ("Eraser", "E"),
         ToolName::Wand => ("Wand", "W"),
+        ToolName::Segment => ("Segment", "S"),
     }
 }
 

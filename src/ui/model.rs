@@ -24,9 +24,9 @@ pub fn ModelPanel(runtime: Rc<Runtime>) -> impl IntoView {
         <section class="lasso-model" style:display=move || if view.with(|v| v.configured) { "" } else { "none" }>
             <h2>"Model"</h2>
             <button class="lasso-predict" title="Ask the model backend about this image"
-                prop:disabled=move || view.with(|v| v.busy)
+                prop:disabled=move || view.with(|v| v.busy())
                 on:click=predict>
-                {move || if view.with(|v| v.busy) { "Predicting…" } else { "Predict" }}
+                {move || if view.with(|v| v.busy()) { "Predicting…" } else { "Predict" }}
             </button>
             <p class="lasso-model-last">{move || view.with(|v| v.last.clone().unwrap_or_default())}</p>
         </section>

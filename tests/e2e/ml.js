@@ -97,3 +97,45 @@ export async function brokenBackend(mode) {
     },
   };
 }
+
+/**
+ * The test's Segment-Anything-like backend (sam_backend.py) on a free port; resolves to
+ * {url, stop} once it answers.
+ */
+export async function samBackend() {
+  const port = await freePort();
+  const python = path.join(ROOT, ".venv", "bin", "python");
+  const proc = spawn(python, [path.join(ROOT, "tests", "e2e", "sam_backend.py"), String(port)], { stdio: "ignore" });
+  const url = `http://127.0.0.1:${port}`;
+  await eventually("the segmentation backend answers /health", async () => {
+    if (proc.exitCode !== null) throw new Error("the segmentation backend exited");
+    try {
+      return (await fetch(`${url}/health`)).ok;
+    } catch {
+      return false;
+    }
+  }, 60000);
+  return { url, stop: () => proc.kill() };
+}
+
+/**
+ * A flat-coloured 400 × 300 PNG: a blue square (60..160)² with a yellow square (90..120)²
+ * inside it, and a green rectangle 200..280 × 80..140, on white. Resolves to {url, close}.
+ */
+export async function shapesImage() {
+  const dir = scratchDir("lasso-shapes-");
+  fs.writeFileSync(path.join(dir, "index.html"), "<!doctype html>");
+  const script = [
+    "import sys",
+    "from PIL import Image, ImageDraw",
+    "im = Image.new('RGB', (400, 300), (255, 255, 255))",
+    "d = ImageDraw.Draw(im)",
+    "d.rectangle([60, 60, 159, 159], fill=(0, 0, 255))",
+    "d.rectangle([90, 90, 119, 119], fill=(255, 255, 0))",
+    "d.rectangle([200, 80, 279, 139], fill=(0, 160, 0))",
+    "im.save(sys.argv[1])",
+  ].join("\n");
+  execFileSync(path.join(ROOT, ".venv", "bin", "python"), ["-c", script, path.join(dir, "shapes.png")]);
+  const server = await serveStatic(dir, { cors: true });
+  return { url: `${server.url}/shapes.png`, close: server.close };
+}

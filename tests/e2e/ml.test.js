@@ -2,11 +2,13 @@
 // SDK around OpenCV's face cascade), "Predict" on a photo gives a box on the face, shown as a
 // prediction under review with the round trip, accepted into the task; `predict()` resolves to
 // the number added. A backend that hangs, fails, answers garbage or only shapes outside the
-// image is named in the banner and leaves the task as it was.
+// image is named in the banner and leaves the task as it was. With a backend that answers
+// clicks as Segment-Anything backends do, two positive clicks and a negative one give the
+// expected mask (a hole where the negative click was), added as a mask and as polygons.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appSuite, openApp, artifact } from "./support.js";
-import { referenceBackend, facePhoto, brokenBackend } from "./ml.js";
+import { appSuite, openApp, artifact, imageToPage } from "./support.js";
+import { referenceBackend, facePhoto, brokenBackend, samBackend, shapesImage } from "./ml.js";
 
 const app = appSuite();
 
@@ -95,5 +97,89 @@ test("a backend that hangs, fails, answers garbage or shapes outside the image i
     await context.close();
     await backend.close();
     await photo.close();
+  }
+});
+
+/** Every pixel of a column-major RLE mask, as "x,y" strings. */
+function maskPixels(m) {
+  const set = new Set();
+  let at = 0;
+  m.counts.forEach((n, i) => {
+    if (i % 2 === 1) {
+      for (let k = at; k < at + n; k++) set.add(`${Math.floor(k / m.height)},${k % m.height}`);
+    }
+    at += n;
+  });
+  return set;
+}
+
+const ring = (r) => r.reduce((a, p, i) => {
+  const q = r[(i + 1) % r.length];
+  return a + (p.x * q.y - q.x * p.y) / 2;
+}, 0);
+
+test("two positive clicks and a negative one segment the object, added as a mask and as polygons", async () => {
+  const backend = await samBackend();
+  const image = await shapesImage();
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await openApp(context, `${app.server.url}/?ml=${encodeURIComponent(backend.url)}`);
+    await page.evaluate(async (src) => {
+      await window.lasso.loadTask({ id: `shapes-${Date.now()}`, image: { src }, labels: { labels: [{ name: "object", color: "#f58231" }] }, annotations: [] });
+    }, image.url);
+    await page.waitForFunction(() => window.lasso.viewport().imageReady);
+    // The expected object: both squares, without the yellow one inside the blue.
+    const expected = new Set();
+    for (let x = 60; x < 160; x++) for (let y = 60; y < 160; y++) if (!(x >= 90 && x < 120 && y >= 90 && y < 120)) expected.add(`${x},${y}`);
+    for (let x = 200; x < 280; x++) for (let y = 80; y < 140; y++) expected.add(`${x},${y}`);
+
+    const segment = async () => {
+      await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press("s");
+      for (const [x, y, negative] of [[70, 70, false], [240, 110, false], [105, 105, true]]) {
+        const at = await imageToPage(page, x, y);
+        if (negative) await page.keyboard.down("Alt");
+        await page.mouse.click(at.x, at.y);
+        if (negative) await page.keyboard.up("Alt");
+      }
+      // Every answer in: the candidate answers the last prompts.
+      await page.waitForFunction(() => /^mask by sam-test-1 in \d+ ms$/.test(document.querySelector(".lasso-model-last")?.textContent ?? "")
+        && !document.querySelector(".lasso-predict")?.disabled);
+    };
+
+    await segment();
+    await page.locator(".lasso-stage").screenshot({ path: artifact("ml-segment-candidate.png") });
+    await page.keyboard.press("Enter");
+    const [asMask] = await page.evaluate(() => window.lasso.annotations());
+    assert.equal(asMask.label, "object");
+    assert.equal(asMask.shape.type, "mask");
+    const got = maskPixels(asMask.shape);
+    assert.equal(got.size, expected.size);
+    assert.ok([...expected].every((p) => got.has(p)), "the mask is exactly the object");
+
+    // Again, added as polygons: the blue square with its hole, and the green one.
+    await page.keyboard.press("Control+z");
+    assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 0);
+    await page.locator(".lasso-segment-polygons input").check();
+    await segment();
+    await page.keyboard.press("Enter");
+    const [asPolygon] = await page.evaluate(() => window.lasso.annotations());
+    assert.equal(asPolygon.shape.type, "polygon");
+    const parts = asPolygon.shape.parts;
+    assert.equal(parts.length, 2);
+    const area = parts.reduce((a, p) => a + Math.abs(ring(p.exterior)) - (p.holes ?? []).reduce((h, r) => h + Math.abs(ring(r)), 0), 0);
+    assert.equal(area, expected.size);
+    assert.equal(parts.reduce((n, p) => n + (p.holes ?? []).length, 0), 1, "the hole where the negative click was");
+    // Esc drops prompts and candidate without adding anything.
+    await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+    await segment();
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Enter");
+    assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 1);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+    backend.stop();
+    await image.close();
   }
 });

@@ -158,6 +158,7 @@ impl Default for Keymap {
         plain.insert("m".to_string(), Action::Tool(ToolName::Brush));
         plain.insert("e".to_string(), Action::Tool(ToolName::Eraser));
         plain.insert("w".to_string(), Action::Tool(ToolName::Wand));
+        plain.insert("s".to_string(), Action::Tool(ToolName::Segment));
         plain.insert("[".to_string(), Action::BrushSize { larger: false });
         plain.insert("]".to_string(), Action::BrushSize { larger: true });
         plain.insert("enter".to_string(), Action::Finish);

@@ -35,6 +35,8 @@ pub struct MaskOptions {
     pub exclusive: bool,
     /// Magic wand: largest per-channel difference from the clicked colour.
     pub tolerance: u8,
+    /// Segmentation by a model: its candidate is added as polygons tracing it, not as a mask.
+    pub segment_polygons: bool,
 }
 
 impl Default for MaskOptions {
@@ -43,6 +45,7 @@ impl Default for MaskOptions {
             radius: 8.0,
             exclusive: false,
             tolerance: 24,
+            segment_polygons: false,
         }
     }
 }

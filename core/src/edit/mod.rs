@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod keypoint_tool;
 pub mod mask_tool;
 pub mod poly_tool;
+pub mod segment_tool;
 pub mod select_tool;
 pub mod shape_edit;
 
@@ -101,6 +102,8 @@ pub struct Overlay {
     pub selected_vertex: Option<Point>,
     /// The brush or eraser stroke being painted (its path; the width is `brush`'s radius).
     pub brush_path: Vec<Point>,
+    /// Segmentation prompts: clicks, positive (`true`) or negative.
+    pub prompts: Vec<(Point, bool)>,
 }
 
 /// Annotations copied with `Ctrl+C`, kept by the editor so they can be pasted into any task.
@@ -371,8 +374,11 @@ impl Editor {
 
     /// Finishes the shape in progress (`Enter`, double-click).
     pub fn finish_shape(&mut self) -> Outcome {
-        // Only shapes drawn by clicks are finished by a key.
-        if !matches!(self.tool, Tool::Line(_) | Tool::Keypoints(_)) {
+        // Only shapes drawn by clicks (or proposed by a model) are finished by a key.
+        if !matches!(
+            self.tool,
+            Tool::Line(_) | Tool::Keypoints(_) | Tool::Segment(_)
+        ) {
             return Outcome::default();
         }
         let out = self.with_tool(1.0, |tool, ctx| tool.finish(ctx));
@@ -387,6 +393,32 @@ impl Editor {
         match self.tool.name() {
             ToolName::Polygon | ToolName::Polyline => self.finish_shape(),
             _ => Outcome::default(),
+        }
+    }
+
+    /// The segmentation prompts to send to the model and their generation, when the tool is
+    /// the segmentation tool and its candidate does not answer them yet.
+    pub fn segment_request(&self) -> Option<(u64, crate::ml::prompts::Prompts)> {
+        match &self.tool {
+            Tool::Segment(t) => t.request().map(|(g, p)| (g, p.clone())),
+            _ => None,
+        }
+    }
+
+    /// The model's answer to the prompts of `generation` (`None`: nothing found) as the
+    /// segmentation tool's candidate; an answer to older prompts is ignored.
+    pub fn segment_answer(
+        &mut self,
+        generation: u64,
+        mask: Option<crate::model::MaskRle>,
+    ) -> Outcome {
+        let taken = match &mut self.tool {
+            Tool::Segment(t) => t.answer(generation, mask),
+            _ => false,
+        };
+        Outcome {
+            redraw: taken,
+            ..Outcome::default()
         }
     }
 

@@ -25,11 +25,13 @@ pub enum ToolName {
     Eraser,
     /// Magic wand (mask of a similar-coloured region).
     Wand,
+    /// Interactive segmentation by a model (clicks and a box as prompts).
+    Segment,
 }
 
 impl ToolName {
     /// Every tool, in toolbar order.
-    pub const ALL: [ToolName; 9] = [
+    pub const ALL: [ToolName; 10] = [
         ToolName::Select,
         ToolName::Box,
         ToolName::RotatedBox,
@@ -39,6 +41,7 @@ impl ToolName {
         ToolName::Brush,
         ToolName::Eraser,
         ToolName::Wand,
+        ToolName::Segment,
     ];
 
     /// Parses a tool name as used by `setTool` (`"select"`, `"box"`, `"rotated_box"`, ...).
@@ -58,6 +61,7 @@ impl ToolName {
             Self::Brush => "brush",
             Self::Eraser => "eraser",
             Self::Wand => "wand",
+            Self::Segment => "segment",
         }
     }
 
@@ -251,6 +255,40 @@ impl ToolBehavior for Wand {
     }
 }
 
+impl ToolBehavior for segment_tool::SegmentTool {
+    fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput {
+        segment_tool::SegmentTool::pointer(self, ctx, ev)
+    }
+    fn finish(&mut self, ctx: &Context<'_>) -> ToolOutput {
+        segment_tool::SegmentTool::finish(self, ctx, ctx.mask.segment_polygons)
+    }
+    fn key(&mut self, _ctx: &Context<'_>, key: ToolKey) -> Option<ToolOutput> {
+        // Backspace takes the last click back.
+        (key == ToolKey::RemoveLast && self.prompts.points.pop().is_some()).then(|| {
+            self.generation += 1;
+            if self.prompts.is_empty() {
+                self.candidate = None;
+            }
+            ToolOutput::default()
+        })
+    }
+    fn is_busy(&self) -> bool {
+        segment_tool::SegmentTool::is_busy(self)
+    }
+    fn state(&self) -> &'static str {
+        match (self.prompts.is_empty(), self.candidate.is_some()) {
+            (true, _) => "idle",
+            (false, false) => "prompting",
+            (false, true) => "candidate",
+        }
+    }
+    fn overlay(&self, _ctx: &Context<'_>, overlay: &mut Overlay) {
+        overlay.preview = self.candidate.clone().map(Shape::Mask);
+        overlay.prompts = self.prompts.points.clone();
+        overlay.rubber_band = self.shown_box();
+    }
+}
+
 impl ToolBehavior for select_tool::SelectTool {
     fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput {
         select_tool::SelectTool::pointer(self, ctx, ev)
@@ -349,6 +387,8 @@ pub enum Tool {
     Paint(Painting),
     /// Magic wand.
     Wand(Wand),
+    /// Interactive segmentation by a model.
+    Segment(segment_tool::SegmentTool),
 }
 
 impl Tool {
@@ -383,6 +423,7 @@ impl Tool {
             ToolName::Brush => paint(mask_tool::Paint::Brush),
             ToolName::Eraser => paint(mask_tool::Paint::Eraser),
             ToolName::Wand => Tool::Wand(Wand),
+            ToolName::Segment => Tool::Segment(Default::default()),
         }
     }
 
@@ -404,6 +445,7 @@ impl Tool {
                 mask_tool::Paint::Eraser => ToolName::Eraser,
             },
             Tool::Wand(_) => ToolName::Wand,
+            Tool::Segment(_) => ToolName::Segment,
         }
     }
 
@@ -416,6 +458,7 @@ impl Tool {
             Tool::Keypoints(t) => t,
             Tool::Paint(t) => t,
             Tool::Wand(t) => t,
+            Tool::Segment(t) => t,
         }
     }
 
@@ -428,6 +471,7 @@ impl Tool {
             Tool::Keypoints(t) => t,
             Tool::Paint(t) => t,
             Tool::Wand(t) => t,
+            Tool::Segment(t) => t,
         }
     }
 

@@ -52,8 +52,11 @@ impl Painter<'_> {
             }
             Shape::Mask(m) => {
                 mask_runs(ctx, m);
+                // A mask being proposed (a model's candidate) stands out from the stored ones.
                 ctx.set_global_alpha(if selected {
                     (self.opacity + 0.25).min(1.0)
+                } else if preview {
+                    self.opacity.max(0.55)
                 } else {
                     self.opacity.max(0.15)
                 });
@@ -217,6 +220,10 @@ impl Painter<'_> {
         }
         if let Some(shape) = &o.preview {
             self.shape(shape, color, label, false, true);
+        }
+        // Segmentation prompts: green where the object is, red where it is not.
+        for (p, positive) in &o.prompts {
+            self.handle(*p, if *positive { "#2ecc40" } else { "#ff4136" });
         }
         for (i, v) in o.vertices.iter().enumerate() {
             // The first vertex is where a click closes a polygon: drawn in the label colour.
