@@ -175,7 +175,7 @@ impl Runtime {
     pub fn pointer(self: &Rc<Self>, kind: PointerKind, x: f64, y: f64, mods: Modifiers) {
         self.note_input();
         if kind == PointerKind::Down {
-            self.load_pixels_for_wand();
+            self.load_pixels_for_tools();
         }
         let (pos, scale) = self
             .session
@@ -245,12 +245,15 @@ impl Runtime {
         });
     }
 
-    /// The magic wand reads the image's pixels; they are copied out of the image the first
-    /// time the wand is used on it.
-    fn load_pixels_for_wand(&self) {
+    /// The magic wand and the scissors read the image's pixels; they are copied out of the
+    /// image the first time either is used on it.
+    fn load_pixels_for_tools(&self) {
         let needed = self.session.with_untracked(|s| {
             s.image_ready
-                && s.editor.tool().name() == lasso_core::edit::ToolName::Wand
+                && matches!(
+                    s.editor.tool().name(),
+                    lasso_core::edit::ToolName::Wand | lasso_core::edit::ToolName::Scissors
+                )
                 && !s.editor.has_pixels()
         });
         if !needed {
@@ -267,7 +270,9 @@ impl Runtime {
                     rgba: std::sync::Arc::new(rgba),
                 })
             }),
-            Err(e) => self.fail(format!("The magic wand cannot work on this image: {e}")),
+            Err(e) => self.fail(format!(
+                "The magic wand and the scissors cannot work on this image: {e}"
+            )),
         }
     }
 

@@ -124,6 +124,7 @@ fn tool_text(t: ToolName) -> (&'static str, &'static str) {
         ToolName::Eraser => ("Eraser", "E"),
         ToolName::Wand => ("Wand", "W"),
         ToolName::Segment => ("Segment", "S"),
+        ToolName::Scissors => ("Scissors", "X"),
     }
 }
 

@@ -159,6 +159,7 @@ impl Default for Keymap {
         plain.insert("e".to_string(), Action::Tool(ToolName::Eraser));
         plain.insert("w".to_string(), Action::Tool(ToolName::Wand));
         plain.insert("s".to_string(), Action::Tool(ToolName::Segment));
+        plain.insert("x".to_string(), Action::Tool(ToolName::Scissors));
         plain.insert("[".to_string(), Action::BrushSize { larger: false });
         plain.insert("]".to_string(), Action::BrushSize { larger: true });
         plain.insert("enter".to_string(), Action::Finish);

@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod keypoint_tool;
 pub mod mask_tool;
 pub mod poly_tool;
+pub mod scissors_tool;
 pub mod segment_tool;
 pub mod select_tool;
 pub mod shape_edit;
@@ -377,7 +378,7 @@ impl Editor {
         // Only shapes drawn by clicks (or proposed by a model) are finished by a key.
         if !matches!(
             self.tool,
-            Tool::Line(_) | Tool::Keypoints(_) | Tool::Segment(_)
+            Tool::Line(_) | Tool::Keypoints(_) | Tool::Segment(_) | Tool::Scissors(_)
         ) {
             return Outcome::default();
         }

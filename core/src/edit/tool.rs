@@ -27,11 +27,13 @@ pub enum ToolName {
     Wand,
     /// Interactive segmentation by a model (clicks and a box as prompts).
     Segment,
+    /// Intelligent scissors (a live wire along the image's edges, closing into a polygon).
+    Scissors,
 }
 
 impl ToolName {
     /// Every tool, in toolbar order.
-    pub const ALL: [ToolName; 10] = [
+    pub const ALL: [ToolName; 11] = [
         ToolName::Select,
         ToolName::Box,
         ToolName::RotatedBox,
@@ -42,6 +44,7 @@ impl ToolName {
         ToolName::Eraser,
         ToolName::Wand,
         ToolName::Segment,
+        ToolName::Scissors,
     ];
 
     /// Parses a tool name as used by `setTool` (`"select"`, `"box"`, `"rotated_box"`, ...).
@@ -62,6 +65,7 @@ impl ToolName {
             Self::Eraser => "eraser",
             Self::Wand => "wand",
             Self::Segment => "segment",
+            Self::Scissors => "scissors",
         }
     }
 
@@ -289,6 +293,32 @@ impl ToolBehavior for segment_tool::SegmentTool {
     }
 }
 
+impl ToolBehavior for scissors_tool::ScissorsTool {
+    fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput {
+        scissors_tool::ScissorsTool::pointer(self, ctx, ev)
+    }
+    fn finish(&mut self, ctx: &Context<'_>) -> ToolOutput {
+        scissors_tool::ScissorsTool::finish(self, ctx)
+    }
+    fn key(&mut self, _ctx: &Context<'_>, key: ToolKey) -> Option<ToolOutput> {
+        (key == ToolKey::RemoveLast && self.remove_last()).then(ToolOutput::default)
+    }
+    fn is_busy(&self) -> bool {
+        scissors_tool::ScissorsTool::is_busy(self)
+    }
+    fn state(&self) -> &'static str {
+        if self.is_busy() {
+            "tracing"
+        } else {
+            "idle"
+        }
+    }
+    fn overlay(&self, _ctx: &Context<'_>, overlay: &mut Overlay) {
+        overlay.preview = self.preview();
+        overlay.vertices = self.anchor_points();
+    }
+}
+
 impl ToolBehavior for select_tool::SelectTool {
     fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput {
         select_tool::SelectTool::pointer(self, ctx, ev)
@@ -389,6 +419,8 @@ pub enum Tool {
     Wand(Wand),
     /// Interactive segmentation by a model.
     Segment(segment_tool::SegmentTool),
+    /// Intelligent scissors.
+    Scissors(scissors_tool::ScissorsTool),
 }
 
 impl Tool {
@@ -424,6 +456,7 @@ impl Tool {
             ToolName::Eraser => paint(mask_tool::Paint::Eraser),
             ToolName::Wand => Tool::Wand(Wand),
             ToolName::Segment => Tool::Segment(Default::default()),
+            ToolName::Scissors => Tool::Scissors(Default::default()),
         }
     }
 
@@ -446,6 +479,7 @@ impl Tool {
             },
             Tool::Wand(_) => ToolName::Wand,
             Tool::Segment(_) => ToolName::Segment,
+            Tool::Scissors(_) => ToolName::Scissors,
         }
     }
 
@@ -459,6 +493,7 @@ impl Tool {
             Tool::Paint(t) => t,
             Tool::Wand(t) => t,
             Tool::Segment(t) => t,
+            Tool::Scissors(t) => t,
         }
     }
 
@@ -472,6 +507,7 @@ impl Tool {
             Tool::Paint(t) => t,
             Tool::Wand(t) => t,
             Tool::Segment(t) => t,
+            Tool::Scissors(t) => t,
         }
     }
 

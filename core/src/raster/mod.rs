@@ -9,6 +9,7 @@
 pub mod brush;
 pub mod contour;
 pub mod flood;
+pub mod livewire;
 pub mod ls_brush;
 pub mod mask;
 pub mod polygon;
@@ -16,6 +17,7 @@ pub mod rle;
 pub mod samples;
 
 pub use contour::mask_to_polygons;
+pub use livewire::LiveWire;
 pub use mask::RunMask;
 pub use polygon::{polygon_to_rle, shape_polygon_to_rle};
 pub use rle::{Rle, RleError};
