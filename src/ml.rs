@@ -6,7 +6,7 @@
 use crate::cloud::http::{self, Credentials, NoAnswer};
 use lasso_core::ml::{MlError, MlSettings};
 use serde_json::Value;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Where the calls go.
 #[derive(Clone, Debug)]
@@ -107,4 +107,52 @@ pub async fn call(route: &Route, call: &str, body: Option<&Value>) -> Result<Str
         }
     }
     Err(MlError::status(&url, reply.status, &reply.body))
+}
+
+/// Asks the host's own `predict(task, context)` (the `predict` option of `mount`) instead of a
+/// backend: the task as Lasso JSON, the prompts' context (or `undefined`); it returns — or
+/// resolves to — what a backend gives for one task (`{result, score, model_version}` or the
+/// array of regions). Its answer as the text of a backend's `/predict` answer.
+pub async fn call_host(
+    predict: &js_sys::Function,
+    task: &lasso_core::model::Task,
+    context: Option<&Value>,
+    timeout_ms: u64,
+) -> Result<String, MlError> {
+    let failed = |message: String| MlError::Relay {
+        message: format!("the host's predict failed: {message}"),
+    };
+    let to_js = |v: &str| js_sys::JSON::parse(v).map_err(|e| failed(http::describe(e)));
+    let task_js = to_js(&serde_json::to_string(task).map_err(|e| failed(e.to_string()))?)?;
+    let context_js = match context {
+        Some(c) => to_js(&c.to_string())?,
+        None => JsValue::UNDEFINED,
+    };
+    let out = predict
+        .call2(&JsValue::NULL, &task_js, &context_js)
+        .map_err(|e| failed(http::describe(e)))?;
+    let value = match out.dyn_into::<js_sys::Promise>() {
+        Ok(promise) => {
+            let answer = wasm_bindgen_futures::JsFuture::from(promise);
+            let timeout = crate::timer::sleep(i32::try_from(timeout_ms).unwrap_or(i32::MAX));
+            futures::pin_mut!(answer, timeout);
+            match futures::future::select(answer, timeout).await {
+                futures::future::Either::Left((v, _)) => {
+                    v.map_err(|e| failed(http::describe(e)))?
+                }
+                futures::future::Either::Right(_) => {
+                    return Err(failed(format!(
+                        "no answer within {:.1} s",
+                        timeout_ms as f64 / 1000.0
+                    )))
+                }
+            }
+        }
+        Err(value) => value,
+    };
+    let text = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| "null".into());
+    Ok(format!("{{\"results\": [{text}]}}"))
 }

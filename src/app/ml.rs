@@ -54,7 +54,7 @@ pub fn route(runtime: &Runtime) -> Option<Route> {
 
 /// Updates whether a backend is configured (after mount and when a project is read).
 pub fn refresh(runtime: &Runtime) {
-    let configured = route(runtime).is_some();
+    let configured = runtime.ml_host.borrow().is_some() || route(runtime).is_some();
     runtime.ml_view.update(|v| v.configured = configured);
 }
 
@@ -90,12 +90,16 @@ pub async fn ask(
     task: &Task,
     context: Option<&Value>,
 ) -> Result<(Predicted, f64), String> {
-    let route = route(runtime).ok_or(
-        "No model backend: mount with ml: {url} or set ml in the project (see docs/ml.md)",
-    )?;
     if task.image.width == 0 || task.image.height == 0 {
         return Err("The image is not loaded yet: its size is unknown.".into());
     }
+    let host = runtime.ml_host.borrow().clone();
+    if let Some(predict) = host {
+        return ask_host(runtime, &predict, task, context).await;
+    }
+    let route = route(runtime).ok_or(
+        "No model backend: mount with ml: {url} or predict, or set ml in the project (see docs/ml.md)",
+    )?;
     let sent = PredictTask {
         id: task.id.clone(),
         image_url: image_url(runtime, &task.image.src).await?,
@@ -130,6 +134,36 @@ pub async fn ask(
         lasso_core::validate::shape(&format!("results[0].result[{i}]"), &a.shape)
             .map_err(|e| format!("Predict: the model backend's answer is wrong at {e}"))?;
     }
+    Ok((predicted, now() - started))
+}
+
+/// [`ask`] through the host's `predict` callback.
+async fn ask_host(
+    runtime: &Rc<Runtime>,
+    predict: &js_sys::Function,
+    task: &Task,
+    context: Option<&Value>,
+) -> Result<(Predicted, f64), String> {
+    let settings = runtime.ml_options.borrow().clone().unwrap_or_default();
+    let sent = PredictTask {
+        id: task.id.clone(),
+        image_url: task.image.src.clone(),
+        width: task.image.width,
+        height: task.image.height,
+    };
+    let fail = |e: MlError| format!("Predict: {e}");
+    let started = now();
+    let text = crate::ml::call_host(predict, task, context, settings.timeout_ms())
+        .await
+        .map_err(fail)?;
+    let mut answer = parse_answer(
+        &text,
+        std::slice::from_ref(&sent),
+        &task.labels,
+        &settings.classes,
+    )
+    .map_err(fail)?;
+    let predicted = answer.pop().ok_or("Predict: the answer holds no task")?;
     Ok((predicted, now() - started))
 }
 
@@ -205,7 +239,15 @@ fn predicted_key(task: &str) -> String {
 /// browser has not asked the model about it before (and it holds no prediction).
 pub fn after_open(runtime: &Rc<Runtime>) {
     refresh(runtime);
-    let on_open = route(runtime).is_some_and(|r| r.settings().on_open);
+    let on_open = if runtime.ml_host.borrow().is_some() {
+        runtime
+            .ml_options
+            .borrow()
+            .as_ref()
+            .is_some_and(|s| s.on_open)
+    } else {
+        route(runtime).is_some_and(|r| r.settings().on_open)
+    };
     if !on_open {
         return;
     }
@@ -245,12 +287,18 @@ pub fn after_open(runtime: &Rc<Runtime>) {
     });
 }
 
-/// The settings a host gave in `mount`, checked.
-pub fn set_options(runtime: &Runtime, settings: Option<MlSettings>) -> Result<(), String> {
-    if let Some(s) = &settings {
+/// The settings a host gave in `mount` (checked, unless its own `predict` answers instead of
+/// a backend), and that callback.
+pub fn set_options(
+    runtime: &Runtime,
+    settings: Option<MlSettings>,
+    predict: Option<js_sys::Function>,
+) -> Result<(), String> {
+    if let (Some(s), None) = (&settings, &predict) {
         s.check()?;
     }
     *runtime.ml_options.borrow_mut() = settings;
+    *runtime.ml_host.borrow_mut() = predict;
     refresh(runtime);
     Ok(())
 }

@@ -77,6 +77,9 @@ pub struct Runtime {
     pub review_view: RwSignal<review::ReviewView>,
     /// The model backend the host gave (mount option `ml`); a project's own is used otherwise.
     pub ml_options: RefCell<Option<lasso_core::ml::MlSettings>>,
+    /// The host's own `predict(task, context)` (mount option `predict`), asked instead of a
+    /// backend.
+    pub ml_host: RefCell<Option<js_sys::Function>>,
     /// The backend and labels the backend was last set up for.
     pub ml_ready: RefCell<Option<String>>,
     /// What the model panel shows.
@@ -149,6 +152,7 @@ impl Runtime {
             team_view: RwSignal::new(team::TeamView::default()),
             review_view: RwSignal::new(review::ReviewView::default()),
             ml_options: RefCell::new(None),
+            ml_host: RefCell::new(None),
             ml_ready: RefCell::new(None),
             ml_view: RwSignal::new(ml::MlView::default()),
             segment_sent: Cell::new(0),

@@ -153,7 +153,10 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         id_prefix,
     };
     remap_hotkeys(&runtime, &options.hotkeys)?;
-    crate::app::ml::set_options(&runtime, options.ml.clone())
+    let host_predict = js_sys::Reflect::get(&raw_options, &"predict".into())
+        .ok()
+        .and_then(|v| v.dyn_into::<js_sys::Function>().ok());
+    crate::app::ml::set_options(&runtime, options.ml.clone(), host_predict)
         .map_err(|e| JsValue::from_str(&format!("options.{e}")))?;
     let unmount = crate::ui::mount_app(element, Rc::clone(&runtime));
     let storage = options

@@ -183,3 +183,43 @@ test("two positive clicks and a negative one segment the object, added as a mask
     await image.close();
   }
 });
+
+test("a host's own predict(task, context) answers instead of a backend", async () => {
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await openApp(context, app.server.url);
+    const result = await page.evaluate(async () => {
+      const element = document.createElement("div");
+      element.style.cssText = "width: 600px; height: 400px";
+      document.body.append(element);
+      const seen = [];
+      const editor = await window.wasmBindings.mount(element, {
+        storage: `host-predict-${Date.now()}`,
+        labels: [{ name: "cat", color: "#e6194b" }],
+        ml: { classes: { kitty: "cat" }, url: "" },
+        predict: async (task, ctx) => {
+          seen.push([task.id, task.image.width, ctx]);
+          return { model_version: "host-model", result: [{ type: "rectanglelabels", score: 0.7,
+            value: { x: 10, y: 10, width: 20, height: 30, rectanglelabels: ["kitty"] } }] };
+        },
+        task: { id: "host-1", image: { src: "samples/chelsea.png" }, annotations: [] },
+      });
+      await new Promise((resolve) => {
+        const wait = () => (editor.viewport().imageReady ? resolve() : setTimeout(wait, 20));
+        wait();
+      });
+      const added = await editor.predict();
+      return { added, seen, annotations: editor.annotations() };
+    });
+    assert.equal(result.added, 1);
+    assert.equal(result.seen.length, 1);
+    assert.equal(result.seen[0][0], "host-1");
+    assert.ok(result.seen[0][1] > 0, "the task comes with its image size");
+    assert.equal(result.seen[0][2], undefined, "no prompts: no context");
+    const [a] = result.annotations;
+    assert.equal(a.label, "cat");
+    assert.deepEqual(a.origin, { kind: "prediction", score: 0.7, model: "host-model" });
+  } finally {
+    await context.close();
+  }
+});
