@@ -273,12 +273,7 @@ impl From<FormatError> for Failure {
 
 /// `model=project` of `--map-class`.
 fn class_pair(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((from, to)) if !from.trim().is_empty() && !to.trim().is_empty() => {
-            Ok((from.trim().to_string(), to.trim().to_string()))
-        }
-        _ => Err(format!("{text:?} is not MODEL_CLASS=PROJECT_CLASS")),
-    }
+    lasso_core::ml::settings::parse_class_pair(text)
 }
 
 fn read(format: FormatName, input: &std::path::Path) -> Result<Dataset, Failure> {

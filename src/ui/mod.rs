@@ -13,6 +13,7 @@ mod labels;
 mod local;
 mod minimap;
 mod model;
+mod model_settings;
 mod predictions;
 mod project_editor;
 mod quality;

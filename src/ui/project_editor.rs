@@ -1,6 +1,6 @@
 //! The project editor for managers: title, instructions for annotators, overlap, and the
-//! class editor (name, colour, hotkey; add, remove, reorder by removing and adding), and the
-//! image tags. Saving replaces `project.json`; the open task takes the new classes.
+//! class editor (name, colour, hotkey; add, remove, reorder by removing and adding), the
+//! image tags, checks, gold tasks and the model backend. Saving replaces `project.json`; the open task takes the new classes.
 
 use crate::app::Runtime;
 use lasso_core::model::Label;
@@ -176,6 +176,7 @@ pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoVie
                         }/>
                 </label>
                 <ChecksEditor draft=draft/>
+                <super::model_settings::ModelSettings draft=draft/>
                 <fieldset class="lasso-project-gold">
                     <legend>"Gold tasks"</legend>
                     <label>"share of tasks (0–1) "<input type="number" min="0" max="1" step="0.05" class="lasso-gold-rate"

@@ -32,7 +32,7 @@ export async function referenceBackend() {
 
 /**
  * Serves a photo of the portrait at 80 % on a grey 640 × 480 canvas at (50, 40); resolves to
- * {url, face: [x0, y0, x1, y1] in the photo, close}.
+ * {url, seed: a folder holding only the photo, face: [x0, y0, x1, y1] in the photo, close}.
  */
 export async function facePhoto() {
   const dir = scratchDir("lasso-face-");
@@ -47,10 +47,14 @@ export async function facePhoto() {
   ].join("\n");
   execFileSync(ML_PYTHON, ["-c", script, path.join(dir, "face.jpg")]);
   const server = await serveStatic(dir, { cors: true });
+  const seed = path.join(dir, "seed");
+  fs.mkdirSync(seed);
+  fs.copyFileSync(path.join(dir, "face.jpg"), path.join(seed, "face.jpg"));
   const s = 410 / 512;
   const [x, y, w, h] = FACE;
   return {
     url: `${server.url}/face.jpg`,
+    seed,
     face: [50 + x * s, 40 + y * s, 50 + (x + w) * s, 40 + (y + h) * s],
     close: server.close,
   };

@@ -7,7 +7,8 @@
 // expected mask (a hole where the negative click was), added as a mask and as polygons.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appSuite, openApp, artifact, imageToPage } from "./support.js";
+import { appSuite, openApp, artifact, imageToPage, eventually } from "./support.js";
+import { startServer, tempDataDir, s3Get, openProject } from "./cloud.js";
 import { referenceBackend, facePhoto, brokenBackend, samBackend, shapesImage } from "./ml.js";
 
 const app = appSuite();
@@ -221,5 +222,76 @@ test("a host's own predict(task, context) answers instead of a backend", async (
     assert.deepEqual(a.origin, { kind: "prediction", score: 0.7, model: "host-model" });
   } finally {
     await context.close();
+  }
+});
+
+test("a team project's backend, set in the project editor, pre-labels each task as it opens through the server", async () => {
+  const backend = await referenceBackend();
+  const photo = await facePhoto();
+  const users = [
+    { user: "lead", token: "lead-token-0001", roles: ["manager"] },
+    { user: "ann", token: "ann-token-0002", roles: ["annotator"] },
+  ];
+  const server = await startServer({ dataDir: tempDataDir(), seed: photo.seed, users, project: "faces", overlap: 2 });
+  const contexts = [];
+  const open = async (user) => {
+    const c = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(c);
+    return openProject(c, app.server.url, server, user, "faces");
+  };
+  try {
+    const lead = await open("lead");
+    await lead.locator(".lasso-team-project-button").click();
+    const field = async (selector, value) => {
+      await lead.locator(selector).fill(value);
+      await lead.locator(selector).dispatchEvent("change");
+    };
+    await field(".lasso-ml-url", backend.url);
+    await field(".lasso-ml-classes", "face");
+    assert.match(await lead.locator(".lasso-ml-error").textContent(), /"face" is not MODEL_CLASS=PROJECT_CLASS/);
+    await field(".lasso-ml-classes", "face=person");
+    await field(".lasso-ml-token", "model-secret");
+    await lead.locator(".lasso-ml-on-open").check();
+    await lead.locator(".lasso-project-save").click();
+    await lead.waitForSelector(".lasso-project-editor", { state: "detached" });
+    const saved = JSON.parse(s3Get(server, "faces/project.json", { withBody: true }).body.toString());
+    assert.deepEqual(saved.ml, { url: backend.url, token: "model-secret", classes: { face: "person" }, on_open: true });
+
+    // ann's task opens and the model's boxes arrive by themselves, through the server.
+    const calls = [];
+    const annContext = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(annContext);
+    annContext.on("request", (r) => calls.push(r.url()));
+    const ann = await openProject(annContext, app.server.url, server, "ann", "faces");
+    await ann.waitForSelector(".lasso-prediction-count", { timeout: 40000 });
+    assert.match(await ann.textContent(".lasso-prediction-count"), /^1 to review/);
+    const [face] = await ann.evaluate(() => window.lasso.annotations());
+    assert.equal(face.label, "person");
+    const box = [face.shape.x0, face.shape.y0, face.shape.x1, face.shape.y1];
+    assert.ok(iou(box, photo.face) >= 0.5, JSON.stringify({ box, face: photo.face }));
+    assert.ok(calls.some((u) => u.includes("/projects/faces/ml/predict")), "asked through the server");
+    assert.ok(!calls.some((u) => u.startsWith(backend.url)), "never the backend itself");
+    const project = await ann.evaluate(() => window.lasso.project().project);
+    assert.equal(project.ml.token, undefined, "the token stays on the server");
+    await ann.locator(".lasso-stage").screenshot({ path: artifact("ml-team-on-open.png") });
+    // Accepted and submitted: the result in the bucket holds the person's box.
+    await ann.locator(".lasso-accept-above").click();
+    await ann.locator(".lasso-team-submit").click();
+    await ann.waitForSelector('.lasso-team-status[data-status="submitted"]', { timeout: 40000 });
+    const task = await ann.locator(".lasso-team-status").getAttribute("data-task");
+    await eventually("the result reaches the bucket", () => {
+      let anns;
+      try {
+        anns = JSON.parse(s3Get(server, `faces/target/${task}/ann.json`, { withBody: true }).body.toString()).annotations;
+      } catch {
+        return false; // not there yet
+      }
+      return anns.length === 1 && anns[0].label === "person" && (anns[0].origin?.kind ?? "human") === "human";
+    });
+  } finally {
+    for (const c of contexts) await c.close();
+    await server.stop();
+    backend.stop();
+    await photo.close();
   }
 });

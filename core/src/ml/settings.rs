@@ -78,9 +78,49 @@ impl MlSettings {
     }
 }
 
+/// One `model=project` pair of a class mapping; the error names it.
+pub fn parse_class_pair(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((from, to)) if !from.trim().is_empty() && !to.trim().is_empty() => {
+            Ok((from.trim().to_string(), to.trim().to_string()))
+        }
+        _ => Err(format!(
+            "{:?} is not MODEL_CLASS=PROJECT_CLASS",
+            text.trim()
+        )),
+    }
+}
+
+/// A class mapping written as comma-separated `model=project` pairs (as the project editor
+/// shows it); the error names the pair at fault.
+pub fn parse_class_map(text: &str) -> Result<BTreeMap<String, String>, String> {
+    text.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(parse_class_pair)
+        .collect()
+}
+
+/// A class mapping as [`parse_class_map`] reads it.
+pub fn class_map_text(map: &BTreeMap<String, String>) -> String {
+    map.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn class_maps_read_back_and_wrong_pairs_are_named() {
+        let map = parse_class_map(" face = person, car=vehicle ,").unwrap();
+        assert_eq!(map.get("face").map(String::as_str), Some("person"));
+        assert_eq!(parse_class_map(&class_map_text(&map)).unwrap(), map);
+        assert!(parse_class_map("face=person, dog")
+            .unwrap_err()
+            .contains("\"dog\" is not MODEL_CLASS=PROJECT_CLASS"));
+    }
 
     #[test]
     fn reads_the_project_form_and_builds_requests() {
