@@ -20,6 +20,7 @@ mod ml_client;
 mod parallel;
 mod pipeline;
 mod predict;
+mod predict_folder;
 mod project;
 mod pull;
 mod recipe;
@@ -109,10 +110,12 @@ enum Command {
         #[command(flatten)]
         recipe: recipe::RecipeArgs,
     },
-    /// Pre-label a project's tasks with a model: every task of the project in the bucket is
-    /// sent to a Label Studio ML backend (/health, /setup, /predict, images as presigned URLs)
-    /// and its predictions are written into the task manifest, several at once. Tasks that
-    /// already hold the model's predictions are skipped, so a stopped run resumes.
+    /// Pre-label with a model through a Label Studio ML backend (/health, /setup, /predict):
+    /// every task of a project in the bucket (--project; images as presigned URLs, the
+    /// predictions written into the task manifests) or every image of a dataset folder (IN
+    /// OUT --from FMT; images served to the backend by this command, the dataset written with
+    /// its predictions to OUT), several at once. Tasks that already hold the model's
+    /// predictions are skipped, so a stopped run resumes.
     Predict {
         /// The backend's URL (a Label Studio ML backend).
         #[arg(long)]
@@ -121,8 +124,22 @@ enum Command {
         #[arg(long = "backend-token", env = "LASSO_ML_TOKEN", hide_env_values = true)]
         backend_token: Option<String>,
         /// Project id (the bucket prefix).
-        #[arg(long)]
-        project: String,
+        #[arg(long, conflicts_with_all = ["input", "output", "from"])]
+        project: Option<String>,
+        /// Format of IN.
+        #[arg(long, requires = "input")]
+        from: Option<FormatName>,
+        /// Format of OUT: one that keeps predictions (lasso, coco, yolo, cvat, label-studio…).
+        #[arg(long, default_value = "lasso")]
+        to: FormatName,
+        /// Where the images are served to the backend (a reachable address for a remote one).
+        #[arg(long, default_value = "127.0.0.1:0")]
+        serve_at: String,
+        /// Dataset folder to read (instead of --project).
+        #[arg(requires_all = ["output", "from"])]
+        input: Option<PathBuf>,
+        /// Folder to write.
+        output: Option<PathBuf>,
         /// Model class = project class (repeatable; also project.json ml.classes).
         #[arg(long = "map-class", value_parser = class_pair)]
         map_class: Vec<(String, String)>,
@@ -389,24 +406,50 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             backend,
             backend_token,
             project,
+            from,
+            to,
+            serve_at,
+            input,
+            output,
             map_class,
             again,
             timeout,
             endpoint,
         } => {
-            let job = predict::PredictJob {
-                settings: lasso_core::ml::MlSettings {
-                    url: backend,
-                    token: backend_token,
-                    classes: map_class.into_iter().collect(),
-                    timeout_ms: Some(timeout.max(1) * 1000),
-                    ..Default::default()
-                },
-                project,
-                endpoint,
-                again,
+            let settings = lasso_core::ml::MlSettings {
+                url: backend,
+                token: backend_token,
+                classes: map_class.into_iter().collect(),
+                timeout_ms: Some(timeout.max(1) * 1000),
+                ..Default::default()
             };
-            Ok(if predict::predict_project(&job)? {
+            let ok = match (project, input, output, from) {
+                (Some(project), _, _, _) => predict::predict_project(&predict::PredictJob {
+                    settings,
+                    project,
+                    endpoint,
+                    again,
+                })?,
+                (None, Some(input), Some(output), Some(from)) => {
+                    let dataset = read(from, &input)?;
+                    predict_folder::predict_folder(predict_folder::FolderJob {
+                        settings,
+                        dataset,
+                        input,
+                        output,
+                        to,
+                        serve_at,
+                        parallel: endpoint.parallel,
+                        again,
+                    })?
+                }
+                _ => {
+                    return Err(Failure::Other(
+                        "give --project, or a dataset folder IN OUT with --from".into(),
+                    ))
+                }
+            };
+            Ok(if ok {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE

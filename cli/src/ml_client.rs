@@ -38,7 +38,7 @@ impl MlClient {
             project: project.to_string(),
         };
         client.call("health", None)?;
-        let setup = setup_body(&client.labels, &client.project);
+        let setup = setup_body(&client.settings.config_for(&client.labels), &client.project);
         let answer = client.call("setup", Some(&setup))?;
         let version = serde_json::from_str::<Value>(&answer)
             .ok()
@@ -87,7 +87,8 @@ impl MlClient {
 
     /// The backend's predictions for `tasks`.
     pub fn predict(&self, tasks: &[PredictTask]) -> Result<Vec<Predicted>, MlError> {
-        let body = predict_body(tasks, &self.labels, &self.project, None);
+        let config = self.settings.config_for(&self.labels);
+        let body = predict_body(tasks, &config, &self.project, None);
         let answer = self.call("predict", Some(&body))?;
         parse_answer(&answer, tasks, &self.labels, &self.settings.classes)
     }

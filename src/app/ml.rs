@@ -115,12 +115,14 @@ pub async fn ask(
         serde_json::to_string(&task.labels).unwrap_or_default()
     );
     if runtime.ml_ready.borrow().as_deref() != Some(ready_key.as_str()) {
-        call(&route, "setup", Some(&setup_body(&task.labels, &project)))
+        let config = route.settings().config_for(&task.labels);
+        call(&route, "setup", Some(&setup_body(&config, &project)))
             .await
             .map_err(fail)?;
         *runtime.ml_ready.borrow_mut() = Some(ready_key);
     }
-    let body = predict_body(std::slice::from_ref(&sent), &task.labels, &project, context);
+    let config = route.settings().config_for(&task.labels);
+    let body = predict_body(std::slice::from_ref(&sent), &config, &project, context);
     let text = call(&route, "predict", Some(&body)).await.map_err(fail)?;
     let mut answer = parse_answer(
         &text,

@@ -2,7 +2,8 @@
 ML backend SDK around OpenCV's face cascade): 100 tasks of photos with a face are pre-labelled;
 the run is killed half way at a known point (a relay counts the predict calls), a second run
 finishes without asking for the tasks already done, and every manifest holds the face once, on
-the face. Backends that hang, fail or answer garbage are named and change no manifest.
+the face. Backends that hang, fail or answer garbage are named and change no manifest. A dataset folder
+is pre-labelled too, its images served to the backend by the command.
 """
 import http.server
 import json
@@ -13,6 +14,7 @@ import tempfile
 import threading
 
 import pytest
+from PIL import Image
 
 from dev_store import Dev, build_binaries
 from ml_support import Backend, Relay, face_photos
@@ -170,3 +172,34 @@ def test_no_backend_and_a_wrong_class_map_are_named(setup):
     assert run.returncode != 0 and "cannot reach the model backend at http://127.0.0.1:9/health" in run.stderr, run.stderr
     run = dev.lasso("predict", "--backend", "http://x", "--project", "faces", "--map-class", "face", check=False)
     assert run.returncode != 0 and "not MODEL_CLASS=PROJECT_CLASS" in run.stderr, run.stderr
+
+
+def test_a_dataset_folder_is_pre_labelled_with_its_images_served_to_the_backend(setup, tmp_path):
+    dev, backend, _ = setup
+    images = tmp_path / "in" / "images"
+    images.mkdir(parents=True)
+    faces = face_photos(str(images), 6, seed=5)
+    coco = {"images": [], "annotations": [], "categories": [{"id": 1, "name": "person"}]}
+    for i, name in enumerate(sorted(faces)):
+        with Image.open(images / name) as im:
+            coco["images"].append({"id": i + 1, "file_name": name, "width": im.width, "height": im.height})
+    (tmp_path / "in" / "annotations").mkdir()
+    (tmp_path / "in" / "annotations" / "instances_default.json").write_text(json.dumps(coco))
+    out = tmp_path / "out"
+    run = dev.lasso("predict", "--backend", backend.url, "--from", "coco", str(tmp_path / "in"), str(out),
+                    "--map-class", "face=person")
+    assert "6 of 6 images predicted by opencv-haar-faces-1" in run.stderr, run.stderr
+    tasks = json.loads((out / "lasso.json").read_text())["tasks"]
+    found = 0
+    for task in tasks:
+        x, y, w, h = faces[task["image"]["name"]]
+        for a in task["annotations"]:
+            assert a["label"] == "person" and a["origin"]["model"] == MODEL
+            s = a["shape"]
+            found += iou((x, y, x + w, y + h), (s["x0"], s["y0"], s["x1"], s["y1"])) >= 0.5
+    assert found >= 5, found
+    # A format that cannot keep predictions is refused before anything is asked.
+    refused = dev.lasso("predict", "--backend", backend.url, "--from", "coco", str(tmp_path / "in"),
+                        str(tmp_path / "x"), "--to", "voc", check=False)
+    assert refused.returncode != 0 and "voc does not keep predictions" in refused.stderr, refused.stderr
+    assert not (tmp_path / "x").exists()

@@ -14,4 +14,6 @@ pub mod wire;
 pub use manifest::{predicted_by, with_predictions};
 pub use settings::MlSettings;
 pub use uncertainty::{uncertainty, Ranking, Scores, Uncertainty};
-pub use wire::{parse_answer, predict_body, setup_body, MlError, PredictTask, Predicted};
+pub use wire::{
+    default_config, parse_answer, predict_body, setup_body, MlError, PredictTask, Predicted,
+};

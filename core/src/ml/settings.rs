@@ -29,6 +29,14 @@ pub struct MlSettings {
     /// Give up on an answer after this many milliseconds (default [`DEFAULT_TIMEOUT_MS`]).
     #[serde(default, skip_serializing_if = "Option::is_none", alias = "timeoutMs")]
     pub timeout_ms: Option<u64>,
+    /// The labelling config the backend is set up with, when it needs its own (attributes on
+    /// its controls, such as a YOLO backend's `model_path`); Lasso's own otherwise.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "labelConfig"
+    )]
+    pub label_config: Option<String>,
 }
 
 impl MlSettings {
@@ -47,6 +55,14 @@ impl MlSettings {
     /// `path` (such as `predict`) under the backend's URL.
     pub fn endpoint(&self, path: &str) -> String {
         format!("{}/{}", self.url.trim_end_matches('/'), path)
+    }
+
+    /// The labelling config to send for `labels`: the settings' own, else Lasso's.
+    pub fn config_for(&self, labels: &crate::model::LabelSet) -> String {
+        match &self.label_config {
+            Some(c) if !c.trim().is_empty() => c.clone(),
+            _ => super::wire::default_config(labels),
+        }
     }
 
     /// The timeout to apply.
@@ -132,6 +148,14 @@ mod tests {
         assert_eq!(s.authorization().as_deref(), Some("Token abc"));
         assert_eq!(s.timeout_ms(), DEFAULT_TIMEOUT_MS);
         assert_eq!(s.order, Some(Uncertainty::LeastConfident));
+        // Lasso's own config unless the settings bring one (a backend that needs attributes).
+        let labels = crate::model::LabelSet::default();
+        assert!(s.config_for(&labels).starts_with("<View>"));
+        let own = MlSettings {
+            label_config: Some("<View><Image name=\"img\" value=\"$image\"/></View>".into()),
+            ..s.clone()
+        };
+        assert!(own.config_for(&labels).contains("name=\"img\""));
         assert!(s.check().is_ok());
         let bearer = MlSettings {
             token: Some("Bearer x.y".into()),

@@ -123,11 +123,18 @@ impl MlError {
     }
 }
 
+/// The labelling config Lasso gives a backend for `labels`: one control per result type, every
+/// class in each (`RectangleLabels` `label`, `PolygonLabels` `polygon`, `KeyPointLabels`
+/// `keypoint`, `BrushLabels` `brush`, tags as `Choices` `tags`, on `Image` `image`).
+pub fn default_config(labels: &LabelSet) -> String {
+    label_config(labels, &ControlNames::default())
+}
+
 /// The body of `POST /setup`: the project and its labelling config.
-pub fn setup_body(labels: &LabelSet, project: &str) -> Value {
+pub fn setup_body(config: &str, project: &str) -> Value {
     json!({
         "project": project,
-        "schema": label_config(labels, &ControlNames::default()),
+        "schema": config,
         "hostname": "",
         "access_token": "",
     })
@@ -137,7 +144,7 @@ pub fn setup_body(labels: &LabelSet, project: &str) -> Value {
 /// sends numbers; the Lasso id rides in `meta`), with an interactive `context` if given.
 pub fn predict_body(
     tasks: &[PredictTask],
-    labels: &LabelSet,
+    config: &str,
     project: &str,
     context: Option<&Value>,
 ) -> Value {
@@ -159,7 +166,7 @@ pub fn predict_body(
     json!({
         "tasks": tasks,
         "project": project,
-        "label_config": label_config(labels, &ControlNames::default()),
+        "label_config": config,
         "params": params,
     })
 }

@@ -30,20 +30,21 @@ fn rect(x: f64, y: f64, w: f64, h: f64, label: &str, score: f64) -> Value {
 
 #[test]
 fn the_predict_body_is_what_label_studio_sends() {
-    let body = predict_body(&[sent("a"), sent("b")], &labels(), "lasso.p", None);
+    let config = default_config(&labels());
+    let body = predict_body(&[sent("a"), sent("b")], &config, "lasso.p", None);
     assert_eq!(body["tasks"][1]["id"], 2);
     assert_eq!(body["tasks"][1]["data"]["image"], "http://img/b.png");
     assert_eq!(body["tasks"][1]["meta"]["lasso_task_id"], "b");
-    let config = body["label_config"].as_str().unwrap();
+    assert_eq!(body["label_config"], config.as_str());
     assert!(
         config.contains("<RectangleLabels name=\"label\" toName=\"image\">"),
         "{config}"
     );
     assert!(config.contains("<Label value=\"person\""));
     assert_eq!(body["params"], json!({}));
-    let with = predict_body(&[sent("a")], &labels(), "p", Some(&json!({"result": []})));
+    let with = predict_body(&[sent("a")], &config, "p", Some(&json!({"result": []})));
     assert_eq!(with["params"]["context"]["result"], json!([]));
-    assert_eq!(setup_body(&labels(), "p")["schema"], body["label_config"]);
+    assert_eq!(setup_body(&config, "p")["schema"], body["label_config"]);
 }
 
 #[test]
