@@ -110,7 +110,11 @@ info = json.loads(sys.argv[1])
 s3 = boto3.client("s3", endpoint_url=info["s3"], aws_access_key_id=info["accessKey"],
                   aws_secret_access_key=info["secretKey"], region_name="us-east-1",
                   config=Config(s3={"addressing_style": "path"}))
-if info["op"] == "list":
+if info["op"] == "put":
+    s3.put_object(Bucket=info["bucket"], Key=info["key"], Body=base64.b64decode(info["body"]),
+                  ContentType="application/json")
+    print("{}")
+elif info["op"] == "list":
     pages = s3.get_paginator("list_objects_v2").paginate(Bucket=info["bucket"], Prefix=info["prefix"])
     print(json.dumps([o["Key"] for p in pages for o in p.get("Contents", [])]))
 else:
@@ -138,6 +142,15 @@ export function s3Get(server, key, { withBody = false } = {}) {
   const obj = JSON.parse(out);
   if (obj.body !== undefined) obj.body = Buffer.from(obj.body, "base64");
   return obj;
+}
+
+/** Writes a JSON object with boto3 (what a script with the bucket's keys would write). */
+export function s3PutJson(server, key, value) {
+  const body = Buffer.from(JSON.stringify(value)).toString("base64");
+  execFileSync(python(), ["-c", READER, JSON.stringify({ ...server, stop: undefined, op: "put", key, body })], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 /** Lists keys under `prefix` with boto3. */

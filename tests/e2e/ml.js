@@ -1,6 +1,7 @@
-// Model backends for the end-to-end tests: the reference backend (examples/ml-backend, in
-// .venv-ml), a photo with a face from scikit-image's astronaut portrait, and a backend made by
-// the tests that fails in a chosen way.
+// Model backends and images for the end-to-end tests: the reference backend (examples/ml-backend,
+// in .venv-ml), the Segment-Anything-like backend of sam_backend.py, a backend made by the tests
+// that fails in a chosen way; images made by Python and served to any origin (a photo with a
+// face from scikit-image's astronaut portrait, flat-coloured shapes).
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -12,15 +13,13 @@ const ML_PYTHON = path.join(ROOT, ".venv-ml", "bin", "python");
 // The astronaut's face in skimage.data.astronaut() as x, y, w, h (where the cascade finds it).
 const FACE = [177, 67, 93, 93];
 
-/** The reference face backend on a free port; resolves to {url, stop} once /health answers. */
-export async function referenceBackend() {
+/** Runs `python script args… PORT` on a free port; resolves to {url, stop} once /health answers. */
+async function pythonServer(python, script, args, what) {
   const port = await freePort();
-  const proc = spawn(ML_PYTHON, [path.join(ROOT, "examples", "ml-backend", "_wsgi.py"), "--port", String(port)], {
-    stdio: "ignore",
-  });
+  const proc = spawn(python, [script, ...args(port)], { stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;
-  await eventually("the reference backend answers /health", async () => {
-    if (proc.exitCode !== null) throw new Error("the reference backend exited");
+  await eventually(`${what} answers /health`, async () => {
+    if (proc.exitCode !== null) throw new Error(`${what} exited`);
     try {
       return (await fetch(`${url}/health`)).ok;
     } catch {
@@ -30,33 +29,47 @@ export async function referenceBackend() {
   return { url, stop: () => proc.kill() };
 }
 
+/** The reference face backend (examples/ml-backend) on a free port. */
+export function referenceBackend() {
+  const script = path.join(ROOT, "examples", "ml-backend", "_wsgi.py");
+  return pythonServer(ML_PYTHON, script, (port) => ["--port", String(port)], "the reference backend");
+}
+
+/**
+ * A folder with one image that `python` makes by running `lines` (the path is `sys.argv[1]`),
+ * served to any origin; resolves to {dir, url, close}.
+ */
+export async function madeImage(prefix, name, lines, python = path.join(ROOT, ".venv", "bin", "python")) {
+  const dir = scratchDir(prefix);
+  fs.writeFileSync(path.join(dir, "index.html"), "<!doctype html>");
+  execFileSync(python, ["-c", lines.join("\n"), path.join(dir, name)]);
+  const server = await serveStatic(dir, { cors: true });
+  return { dir, url: `${server.url}/${name}`, close: server.close };
+}
+
 /**
  * Serves a photo of the portrait at 80 % on a grey 640 × 480 canvas at (50, 40); resolves to
  * {url, seed: a folder holding only the photo, face: [x0, y0, x1, y1] in the photo, close}.
  */
 export async function facePhoto() {
-  const dir = scratchDir("lasso-face-");
-  fs.writeFileSync(path.join(dir, "index.html"), "<!doctype html>");
-  const script = [
+  const image = await madeImage("lasso-face-", "face.jpg", [
     "import os, sys, skimage.data as d",
     "from PIL import Image",
     "face = Image.open(os.path.join(os.path.dirname(d.__file__), 'astronaut.png')).convert('RGB')",
     "canvas = Image.new('RGB', (640, 480), (128, 128, 128))",
     "canvas.paste(face.resize((410, 410), Image.BILINEAR), (50, 40))",
     "canvas.save(sys.argv[1], quality=92)",
-  ].join("\n");
-  execFileSync(ML_PYTHON, ["-c", script, path.join(dir, "face.jpg")]);
-  const server = await serveStatic(dir, { cors: true });
-  const seed = path.join(dir, "seed");
+  ], ML_PYTHON);
+  const seed = path.join(image.dir, "seed");
   fs.mkdirSync(seed);
-  fs.copyFileSync(path.join(dir, "face.jpg"), path.join(seed, "face.jpg"));
+  fs.copyFileSync(path.join(image.dir, "face.jpg"), path.join(seed, "face.jpg"));
   const s = 410 / 512;
   const [x, y, w, h] = FACE;
   return {
-    url: `${server.url}/face.jpg`,
+    url: image.url,
     seed,
     face: [50 + x * s, 40 + y * s, 50 + (x + w) * s, 40 + (y + h) * s],
-    close: server.close,
+    close: image.close,
   };
 }
 
@@ -106,20 +119,9 @@ export async function brokenBackend(mode) {
  * The test's Segment-Anything-like backend (sam_backend.py) on a free port; resolves to
  * {url, stop} once it answers.
  */
-export async function samBackend() {
-  const port = await freePort();
-  const python = path.join(ROOT, ".venv", "bin", "python");
-  const proc = spawn(python, [path.join(ROOT, "tests", "e2e", "sam_backend.py"), String(port)], { stdio: "ignore" });
-  const url = `http://127.0.0.1:${port}`;
-  await eventually("the segmentation backend answers /health", async () => {
-    if (proc.exitCode !== null) throw new Error("the segmentation backend exited");
-    try {
-      return (await fetch(`${url}/health`)).ok;
-    } catch {
-      return false;
-    }
-  }, 60000);
-  return { url, stop: () => proc.kill() };
+export function samBackend() {
+  const script = path.join(ROOT, "tests", "e2e", "sam_backend.py");
+  return pythonServer(path.join(ROOT, ".venv", "bin", "python"), script, (port) => [String(port)], "the segmentation backend");
 }
 
 /**
@@ -127,9 +129,7 @@ export async function samBackend() {
  * inside it, and a green rectangle 200..280 × 80..140, on white. Resolves to {url, close}.
  */
 export async function shapesImage() {
-  const dir = scratchDir("lasso-shapes-");
-  fs.writeFileSync(path.join(dir, "index.html"), "<!doctype html>");
-  const script = [
+  return madeImage("lasso-shapes-", "shapes.png", [
     "import sys",
     "from PIL import Image, ImageDraw",
     "im = Image.new('RGB', (400, 300), (255, 255, 255))",
@@ -138,8 +138,5 @@ export async function shapesImage() {
     "d.rectangle([90, 90, 119, 119], fill=(255, 255, 0))",
     "d.rectangle([200, 80, 279, 139], fill=(0, 160, 0))",
     "im.save(sys.argv[1])",
-  ].join("\n");
-  execFileSync(path.join(ROOT, ".venv", "bin", "python"), ["-c", script, path.join(dir, "shapes.png")]);
-  const server = await serveStatic(dir, { cors: true });
-  return { url: `${server.url}/shapes.png`, close: server.close };
+  ]);
 }

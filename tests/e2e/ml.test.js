@@ -8,7 +8,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { appSuite, openApp, artifact, imageToPage, eventually } from "./support.js";
-import { startServer, tempDataDir, s3Get, openProject } from "./cloud.js";
+import fs from "node:fs";
+import path from "node:path";
+import { startServer, tempDataDir, s3Get, s3PutJson, openProject } from "./cloud.js";
 import { referenceBackend, facePhoto, brokenBackend, samBackend, shapesImage } from "./ml.js";
 
 const app = appSuite();
@@ -225,9 +227,11 @@ test("a host's own predict(task, context) answers instead of a backend", async (
   }
 });
 
-test("a team project's backend, set in the project editor, pre-labels each task as it opens through the server", async () => {
+test("a team project's backend, set in the project editor, pre-labels each task as it opens through the server, least sure first", async () => {
   const backend = await referenceBackend();
   const photo = await facePhoto();
+  // Three tasks of the same photo; the model's ranking will put the last first.
+  for (const name of ["face-b.jpg", "face-c.jpg"]) fs.copyFileSync(path.join(photo.seed, "face.jpg"), path.join(photo.seed, name));
   const users = [
     { user: "lead", token: "lead-token-0001", roles: ["manager"] },
     { user: "ann", token: "ann-token-0002", roles: ["annotator"] },
@@ -252,10 +256,18 @@ test("a team project's backend, set in the project editor, pre-labels each task 
     await field(".lasso-ml-classes", "face=person");
     await field(".lasso-ml-token", "model-secret");
     await lead.locator(".lasso-ml-on-open").check();
+    await lead.locator(".lasso-ml-order").selectOption("least_confident");
     await lead.locator(".lasso-project-save").click();
     await lead.waitForSelector(".lasso-project-editor", { state: "detached" });
     const saved = JSON.parse(s3Get(server, "faces/project.json", { withBody: true }).body.toString());
-    assert.deepEqual(saved.ml, { url: backend.url, token: "model-secret", classes: { face: "person" }, on_open: true });
+    assert.deepEqual(saved.ml, {
+      url: backend.url, token: "model-secret", classes: { face: "person" }, on_open: true, order: "least_confident",
+    });
+    // How unsure the model was, as `lasso predict` leaves it: face-c least sure, then face-b.
+    s3PutJson(server, "faces/state/ml/uncertainty.json", {
+      model: "opencv-haar-faces-1",
+      tasks: { face: { least_confident: 0.1, entropy: 0 }, "face-b": { least_confident: 0.4, entropy: 0 }, "face-c": { least_confident: 0.8, entropy: 0 } },
+    });
 
     // ann's task opens and the model's boxes arrive by themselves, through the server.
     const calls = [];
@@ -263,6 +275,7 @@ test("a team project's backend, set in the project editor, pre-labels each task 
     contexts.push(annContext);
     annContext.on("request", (r) => calls.push(r.url()));
     const ann = await openProject(annContext, app.server.url, server, "ann", "faces");
+    assert.equal(await ann.locator(".lasso-team-status").getAttribute("data-task"), "face-c", "the least sure task first");
     await ann.waitForSelector(".lasso-prediction-count", { timeout: 40000 });
     assert.match(await ann.textContent(".lasso-prediction-count"), /^1 to review/);
     const [face] = await ann.evaluate(() => window.lasso.annotations());

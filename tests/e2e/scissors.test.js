@@ -4,10 +4,8 @@
 // (IoU ≥ 0.95). No model and no server: the path comes from the image's own edges.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
-import { appSuite, openApp, imageToPage, artifact, scratchDir, serveStatic, ROOT } from "./support.js";
+import { appSuite, openApp, imageToPage, artifact } from "./support.js";
+import { madeImage } from "./ml.js";
 
 const app = appSuite();
 const [W, H] = [400, 300];
@@ -17,10 +15,8 @@ const inside = (x, y) => {
   return dx * dx + dy * dy <= 1 && !(x >= 280 && y >= 130 && y < 170);
 };
 
-async function shapeImage() {
-  const dir = scratchDir("lasso-scissors-");
-  fs.writeFileSync(path.join(dir, "index.html"), "<!doctype html>");
-  const script = [
+function shapeImage() {
+  return madeImage("lasso-scissors-", "shape.png", [
     "import sys",
     "from PIL import Image",
     "im = Image.new('RGB', (400, 300), (230, 230, 230))",
@@ -31,10 +27,7 @@ async function shapeImage() {
     "        if dx * dx + dy * dy <= 1 and not (x >= 280 and 130 <= y < 170):",
     "            px[x, y] = (30, 40, 160)",
     "im.save(sys.argv[1])",
-  ].join("\n");
-  execFileSync(path.join(ROOT, ".venv", "bin", "python"), ["-c", script, path.join(dir, "shape.png")]);
-  const server = await serveStatic(dir, { cors: true });
-  return { url: `${server.url}/shape.png`, close: server.close };
+  ]);
 }
 
 /** Whether (x, y) is inside the polygon's parts (even-odd over exteriors and holes). */

@@ -2,7 +2,9 @@
 with a project seeded from a folder of images; and the `lasso` CLI pointed at its store."""
 import json
 import os
+import socket
 import subprocess
+import threading
 
 import boto3
 import requests
@@ -73,3 +75,53 @@ class Dev:
         if check:
             assert run.returncode == 0, run.stderr
         return run
+
+
+class Relay:
+    """A TCP relay to `target` (`http://host:port`) that counts what `counts(request bytes)`
+    says each request chunk holds and sets `reached` once `at` are seen; with `cut`, it then
+    stops answering (the client is cut off at a known point, no timing involved)."""
+
+    def __init__(self, target, counts, at=None, cut=False):
+        host, port = target.removeprefix("http://").split(":")
+        self.target = (host, int(port))
+        self.counts, self.at, self.cut = counts, at, cut
+        self.count = 0
+        self.lock = threading.Lock()
+        self.reached = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while not (self.cut and self.reached.is_set()):
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            threading.Thread(target=self.pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self.pump, args=(server, client, False), daemon=True).start()
+
+    def pump(self, src, dst, requests_side):
+        try:
+            while (data := src.recv(65536)):
+                if requests_side:
+                    with self.lock:
+                        self.count += self.counts(data)
+                        if self.at is not None and self.count >= self.at:
+                            self.reached.set()
+                    if self.cut and self.reached.is_set():
+                        self.listener.close()
+                        break
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.close()
+            except OSError:
+                pass
+
+    def close(self):
+        self.listener.close()

@@ -3,7 +3,6 @@ from scikit-image's bundled astronaut portrait, for the model tests."""
 import os
 import socket
 import subprocess
-import threading
 import time
 
 import requests
@@ -75,49 +74,3 @@ class Backend:
     def stop(self):
         self.proc.terminate()
         self.proc.wait(timeout=30)
-
-
-class Relay:
-    """A TCP relay to `target` that counts requests starting with `prefix` and sets `reached`
-    once `at` of them have been seen (the test then stops the client at a known point)."""
-
-    def __init__(self, target, prefix=b"POST /predict", at=None):
-        host, port = target.removeprefix("http://").split(":")
-        self.target = (host, int(port))
-        self.prefix, self.at = prefix, at
-        self.count = 0
-        self.lock = threading.Lock()
-        self.reached = threading.Event()
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            server = socket.create_connection(self.target)
-            threading.Thread(target=self.pump, args=(client, server, True), daemon=True).start()
-            threading.Thread(target=self.pump, args=(server, client, False), daemon=True).start()
-
-    def pump(self, src, dst, requests_side):
-        try:
-            while (data := src.recv(65536)):
-                if requests_side and data.startswith(self.prefix):
-                    with self.lock:
-                        self.count += 1
-                        if self.at is not None and self.count >= self.at:
-                            self.reached.set()
-                dst.sendall(data)
-        except OSError:
-            pass
-        for s in (src, dst):
-            try:
-                s.close()
-            except OSError:
-                pass
-
-    def close(self):
-        self.listener.close()

@@ -16,8 +16,8 @@ import threading
 import pytest
 from PIL import Image
 
-from dev_store import Dev, build_binaries
-from ml_support import Backend, Relay, face_photos
+from dev_store import Dev, Relay, build_binaries
+from ml_support import Backend, face_photos
 
 USERS = [{"user": "lead", "token": "lead-token-0001", "roles": ["manager"]}]
 TASKS = 100
@@ -42,6 +42,11 @@ def setup():
         finally:
             backend.stop()
             dev.stop()
+
+
+def predicts(data):
+    """How many model calls a request chunk starts."""
+    return int(data.startswith(b"POST /predict"))
 
 
 def manifests(dev):
@@ -90,7 +95,7 @@ class Broken(http.server.BaseHTTPRequestHandler):
 
 def test_a_killed_run_resumes_and_every_manifest_holds_its_face_once(setup):
     dev, backend, faces = setup
-    relay = Relay(backend.url, at=TASKS // 2)
+    relay = Relay(backend.url, predicts, at=TASKS // 2)
     run = subprocess.Popen(
         dev.lasso_command("predict", "--backend", relay.url, "--project", "faces", "--map-class", "face=person",
                           "--parallel", "4"),
@@ -104,7 +109,7 @@ def test_a_killed_run_resumes_and_every_manifest_holds_its_face_once(setup):
         a.get("origin", {}).get("model") == MODEL for a in m["annotations"]))
     assert 0 < done < TASKS, done
 
-    again = Relay(backend.url)
+    again = Relay(backend.url, predicts)
     resumed = dev.lasso("predict", "--backend", again.url, "--project", "faces", "--map-class", "face=person",
                         "--parallel", "4")
     again.close()
@@ -137,7 +142,7 @@ def test_a_killed_run_resumes_and_every_manifest_holds_its_face_once(setup):
 
     # A third run has nothing left to do and changes nothing.
     before = manifests(dev)
-    third = Relay(backend.url)
+    third = Relay(backend.url, predicts)
     dev.lasso("predict", "--backend", third.url, "--project", "faces", "--map-class", "face=person")
     third.close()
     assert third.count == 1 and manifests(dev) == before

@@ -8,9 +8,7 @@ an object changed in the bucket since is refused by name.
 import hashlib
 import json
 import os
-import socket
 import tempfile
-import threading
 
 import numpy as np
 import pytest
@@ -19,7 +17,7 @@ import supervision as sv
 from PIL import Image
 from pycocotools.coco import COCO
 
-from dev_store import Dev, build_binaries
+from dev_store import Dev, Relay, build_binaries
 
 USERS = [
     {"user": "ann", "token": "ann-token-0001", "roles": ["annotator"]},
@@ -60,46 +58,11 @@ def tree(root):
     return out
 
 
-class CutOff:
-    """A TCP relay to the store that stops answering at the sixth image requested: a pull
-    interrupted half way, at a known point, with no timing involved."""
-
-    def __init__(self, target):
-        host, port = target.removeprefix("http://").split(":")
-        self.target = (host, int(port))
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        self.images = 0
-        self.cut = threading.Event()
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while not self.cut.is_set():
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            server = socket.create_connection(self.target)
-            threading.Thread(target=self.pump, args=(client, server, True), daemon=True).start()
-            threading.Thread(target=self.pump, args=(server, client, False), daemon=True).start()
-
-    def pump(self, src, dst, requests_side):
-        try:
-            while (data := src.recv(65536)):
-                if requests_side:
-                    self.images += data.count(b"/src/images/") if data.startswith(b"GET ") else 0
-                    if self.images > 5:
-                        self.cut.set()
-                        self.listener.close()
-                        break
-                dst.sendall(data)
-        except OSError:
-            pass
-        for s in (src, dst):
-            try:
-                s.close()
-            except OSError:
-                pass
+def cut_off(target):
+    """A relay to the store that stops answering at the sixth image requested: a pull
+    interrupted half way, at a known point."""
+    return Relay(target, lambda data: data.count(b"/src/images/") if data.startswith(b"GET ") else 0,
+                 at=6, cut=True)
 
 
 @pytest.fixture(scope="module")
@@ -159,10 +122,10 @@ def test_pulled_datasets_load_in_pycocotools_and_supervision_with_the_chosen_res
 
 def test_an_interrupted_pull_resumes_and_build_rebuilds_it_byte_for_byte(dev, tmp_path):
     out = tmp_path / "pulled"
-    relay = CutOff(dev.s3)
+    relay = cut_off(dev.s3)
     cut = lasso(dev, "pull", "--project", "shots", "--to", "coco", "--choose", "latest", "--parallel", "1",
                 "--name", "v1", str(out), endpoint=relay.url, check=False)
-    assert cut.returncode != 0 and relay.cut.is_set(), cut.stderr
+    assert cut.returncode != 0 and relay.reached.is_set(), cut.stderr
     assert not (out / "annotations").exists(), "nothing is written before every image is here"
     cached = [f for f in (out / ".lasso-pull" / "objects" / "shots" / "src" / "images").iterdir()
               if not f.name.endswith((".etag", ".partial"))]

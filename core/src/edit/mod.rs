@@ -131,6 +131,21 @@ pub struct ToolOutput {
     pub select_added: bool,
 }
 
+impl ToolOutput {
+    /// A new annotation of the current label with `shape`, selected once added: what a tool
+    /// gives when it completes a shape.
+    pub fn added(ctx: &Context<'_>, shape: Shape) -> ToolOutput {
+        ToolOutput {
+            ops: vec![Op::Add {
+                annotation: Editor::draft(ctx.label, shape),
+                index: None,
+            }],
+            select: None,
+            select_added: true,
+        }
+    }
+}
+
 /// What the editor did with an event: the ops it committed (to journal) and whether the view
 /// must be redrawn.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -15,7 +15,7 @@
 //! `SetShape`), provided every vertex of the hole lies inside the part it was started in.
 
 use super::hit::{dist, point_in_ring, ring_area};
-use super::{Context, Editor, PointerEvent, PointerKind, ToolOutput};
+use super::{Context, PointerEvent, PointerKind, ToolOutput};
 use crate::history::Op;
 use crate::model::{AnnotationId, Point, PolygonShape, Shape, Task};
 
@@ -195,28 +195,17 @@ impl PolyTool {
             return ToolOutput::default();
         }
         match kind {
-            PolyKind::Polyline => added(ctx, Shape::Polyline { points }),
+            PolyKind::Polyline => ToolOutput::added(ctx, Shape::Polyline { points }),
             PolyKind::Polygon => {
                 if ring_area(&points).abs() <= f64::EPSILON {
                     return ToolOutput::default();
                 }
                 match hole {
                     Some(target) => add_hole(ctx, target, points),
-                    None => added(ctx, Shape::Polygon(PolygonShape::simple(points))),
+                    None => ToolOutput::added(ctx, Shape::Polygon(PolygonShape::simple(points))),
                 }
             }
         }
-    }
-}
-
-fn added(ctx: &Context<'_>, shape: Shape) -> ToolOutput {
-    ToolOutput {
-        ops: vec![Op::Add {
-            annotation: Editor::draft(ctx.label, shape),
-            index: None,
-        }],
-        select: None,
-        select_added: true,
     }
 }
 

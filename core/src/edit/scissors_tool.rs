@@ -9,8 +9,7 @@
 //! Tracing -click on the first anchor | Enter-> Idle [Add polygon]   any -Esc-> Idle
 //! ```
 
-use super::{Context, Editor, PointerEvent, PointerKind, ToolOutput};
-use crate::history::Op;
+use super::{Context, PointerEvent, PointerKind, ToolOutput};
 use crate::model::{Point, PolygonShape, Shape};
 use crate::raster::livewire::{snap, EdgeCost, LiveWire, WINDOW};
 use std::sync::Arc;
@@ -170,14 +169,7 @@ impl ScissorsTool {
             &Shape::Polygon(PolygonShape::simple(ring)),
             SIMPLIFY_AREA,
         );
-        ToolOutput {
-            ops: vec![Op::Add {
-                annotation: Editor::draft(ctx.label, shape),
-                index: None,
-            }],
-            select: None,
-            select_added: true,
-        }
+        ToolOutput::added(ctx, shape)
     }
 
     /// `Enter`: closes the path (at least two anchors).
@@ -241,7 +233,7 @@ impl ScissorsTool {
 #[cfg(test)]
 mod tests {
     use super::super::mask_tool::Pixels;
-    use super::super::{Modifiers, ToolName};
+    use super::super::{Editor, Modifiers, ToolName};
     use super::*;
     use crate::model::{ImageRef, Label, LabelSet, MaskRle, Task};
     use crate::raster::Rle;

@@ -10,8 +10,7 @@
 //! Prompting{candidate} -finish (Enter)-> Idle [Add]      any -cancel (Esc)-> Idle
 //! ```
 
-use super::{Context, Editor, PointerEvent, PointerKind, ToolOutput};
-use crate::history::Op;
+use super::{Context, PointerEvent, PointerKind, ToolOutput};
 use crate::ml::prompts::Prompts;
 use crate::model::{BoxShape, MaskRle, Point, PolygonShape, Shape};
 use crate::raster::{mask_to_polygons, Rle, RunMask};
@@ -114,14 +113,7 @@ impl SegmentTool {
         } else {
             Shape::Mask(mask)
         };
-        ToolOutput {
-            ops: vec![Op::Add {
-                annotation: Editor::draft(ctx.label, shape),
-                index: None,
-            }],
-            select: None,
-            select_added: true,
-        }
+        ToolOutput::added(ctx, shape)
     }
 
     /// Whether there is anything `Esc` would drop.
@@ -145,7 +137,7 @@ impl SegmentTool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Modifiers, ToolName};
+    use super::super::{Editor, Modifiers, ToolName};
     use super::*;
     use crate::model::{ImageRef, Label, LabelSet, Task};
 

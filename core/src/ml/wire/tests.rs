@@ -204,3 +204,29 @@ fn statuses_say_what_to_check() {
         "the model backend at http://m/predict did not answer within 2.5 s"
     );
 }
+
+#[test]
+fn keypoints_come_back_in_pixels() {
+    let point = |id: &str, x: f64, y: f64| {
+        json!({"id": id, "type": "keypointlabels", "from_name": "keypoint", "to_name": "image",
+               "original_width": 200, "original_height": 100, "score": 0.8,
+               "value": {"x": x, "y": y, "width": 0.5, "keypointlabels": ["person"]}})
+    };
+    let answer = json!({"results": [[point("nose", 50.0, 50.0), point("eye", 25.0, 10.0)]]});
+    let got = parse_answer(
+        &answer.to_string(),
+        &[sent("a")],
+        &labels(),
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    let points: Vec<(f64, f64)> = got[0]
+        .annotations
+        .iter()
+        .flat_map(|a| match &a.shape {
+            Shape::Keypoints { points } => points.iter().map(|k| (k.x, k.y)).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(points, [(100.0, 50.0), (50.0, 10.0)]);
+}
