@@ -5,9 +5,9 @@
 
 use super::Runtime;
 use crate::ml::{call, Route};
-use lasso_core::formats::predictions;
 use lasso_core::ml::{
-    parse_answer, predict_body, prompts, setup_body, MlError, MlSettings, PredictTask, Predicted,
+    parse_answer, predict_body, prediction_op, prompts, setup_body, MlError, MlSettings,
+    PredictTask, Predicted,
 };
 use lasso_core::model::{MaskRle, Origin, Shape, Task};
 use lasso_core::raster::shape_polygon_to_rle;
@@ -124,19 +124,25 @@ pub async fn ask(
     let config = route.settings().config_for(&task.labels);
     let body = predict_body(std::slice::from_ref(&sent), &config, &project, context);
     let text = call(&route, "predict", Some(&body)).await.map_err(fail)?;
-    let mut answer = parse_answer(
-        &text,
-        std::slice::from_ref(&sent),
-        &task.labels,
-        &route.settings().classes,
-    )
-    .map_err(fail)?;
+    let predicted = read_answer(&text, &sent, task, &route.settings().classes)?;
+    Ok((predicted, now() - started))
+}
+
+/// One task's predictions from an answer's text, every shape checked before anything uses it.
+fn read_answer(
+    text: &str,
+    sent: &PredictTask,
+    task: &Task,
+    classes: &std::collections::BTreeMap<String, String>,
+) -> Result<Predicted, String> {
+    let mut answer = parse_answer(text, std::slice::from_ref(sent), &task.labels, classes)
+        .map_err(|e| format!("Predict: {e}"))?;
     let predicted = answer.pop().ok_or("Predict: the answer holds no task")?;
     for (i, a) in predicted.annotations.iter().enumerate() {
         lasso_core::validate::shape(&format!("results[0].result[{i}]"), &a.shape)
             .map_err(|e| format!("Predict: the model backend's answer is wrong at {e}"))?;
     }
-    Ok((predicted, now() - started))
+    Ok(predicted)
 }
 
 /// [`ask`] through the host's `predict` callback.
@@ -158,14 +164,7 @@ async fn ask_host(
     let text = crate::ml::call_host(predict, task, context, settings.timeout_ms())
         .await
         .map_err(fail)?;
-    let mut answer = parse_answer(
-        &text,
-        std::slice::from_ref(&sent),
-        &task.labels,
-        &settings.classes,
-    )
-    .map_err(fail)?;
-    let predicted = answer.pop().ok_or("Predict: the answer holds no task")?;
+    let predicted = read_answer(&text, &sent, task, &settings.classes)?;
     Ok((predicted, now() - started))
 }
 
@@ -194,7 +193,7 @@ pub async fn predict(runtime: &Rc<Runtime>) -> Result<usize, String> {
         ));
     }
     let count = predicted.annotations.len();
-    if count == 0 && !predicted.notes.is_empty() {
+    if count == 0 && predicted.tags.is_empty() && !predicted.notes.is_empty() {
         runtime.ml_view.update(|v| {
             v.last = Some(format!(
                 "0 predictions by {} in {ms:.0} ms",
@@ -206,19 +205,23 @@ pub async fn predict(runtime: &Rc<Runtime>) -> Result<usize, String> {
             predicted.notes.join("; ")
         ));
     }
-    if let Some(op) = predictions::add(&task, predicted.annotations.clone(), &predicted.model) {
-        let mut failed = None;
-        runtime.dispatch(|ed| {
-            ed.commit(op).unwrap_or_else(|e| {
-                failed = Some(e.to_string());
-                Default::default()
-            })
-        });
-        if let Some(e) = failed {
-            return Err(format!("Predict: the predictions could not be added: {e}"));
-        }
+    // Built from the task as it is now (edits made while the model answered are kept, and
+    // ids taken meanwhile are not reused).
+    let mut failed = None;
+    runtime.dispatch(|ed| match prediction_op(ed.task(), &predicted) {
+        Some(op) => ed.commit(op).unwrap_or_else(|e| {
+            failed = Some(e.to_string());
+            Default::default()
+        }),
+        None => Default::default(),
+    });
+    if let Some(e) = failed {
+        return Err(format!("Predict: the predictions could not be added: {e}"));
     }
     let mut line = format!("{count} predictions by {} in {ms:.0} ms", predicted.model);
+    if !predicted.tags.is_empty() {
+        line.push_str(&format!("; tags {}", predicted.tags.join(", ")));
+    }
     for note in &predicted.notes {
         line.push_str("; ");
         line.push_str(note);

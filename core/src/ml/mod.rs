@@ -11,7 +11,7 @@ pub mod settings;
 pub mod uncertainty;
 pub mod wire;
 
-pub use manifest::{predicted_by, with_predictions};
+pub use manifest::{predicted_by, prediction_op, with_predictions};
 pub use settings::MlSettings;
 pub use uncertainty::{uncertainty, Ranking, Scores, Uncertainty};
 pub use wire::{
