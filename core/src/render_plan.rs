@@ -7,10 +7,10 @@
 //!   redraw.
 //! - [`plan`] asks the index for the annotations in a region and groups their outlines into
 //!   one [`Batch`] per label colour and stacking level (`z`), so a frame issues one fill and one
-//!   stroke per colour instead of one per shape. Shapes smaller than [`DOT_PX`] on screen become
-//!   one small square each, shapes smaller than [`SOLID_PX`] are filled solid without an
-//!   outline; outlines drop vertices closer than [`SIMPLIFY_PX`] on screen to the
-//!   last kept one.
+//!   stroke per colour instead of one per shape. Shapes smaller than [`DOT_PX`] on screen go
+//!   into a [`Density`] raster (each cell the mix of its shapes' classes, whatever order they
+//!   stack in), shapes smaller than [`SOLID_PX`] are filled solid without an outline; outlines
+//!   drop vertices closer than [`SIMPLIFY_PX`] on screen to the last kept one.
 //! - [`PlanKey`] says when a plan can be reused: the plan covers a region larger than the view
 //!   ([`plan_region`]) at a zoom bucket ([`scale_bucket`]), so panning and zooming within it
 //!   only redraw the same paths under a new transform.
@@ -24,13 +24,15 @@
 
 use crate::document::Document;
 
+pub mod density;
 pub mod frame;
 pub mod outline;
 use crate::model::{AnnotationId, MaskRle, Origin, Point, Shape};
+pub use density::Density;
 use std::collections::HashMap;
 
-/// Shapes whose bounds are smaller than this many screen pixels in both directions are drawn
-/// as a square of about that size, without an outline.
+/// Shapes whose bounds are smaller than this many screen pixels in both directions are shown
+/// by the density raster, in cells of this size.
 pub const DOT_PX: f64 = 2.0;
 
 /// Closed shapes smaller than this many screen pixels (but not dots) are filled solid without
@@ -212,17 +214,12 @@ pub struct Batch {
     pub lines: Vec<f64>,
     /// Small closed outlines (smaller than [`SOLID_PX`] on screen): filled solid, no stroke.
     pub solids: Vec<f64>,
-    /// Squares standing for shapes too small to see (`x, y, w, h` rectangles): filled solid.
-    pub dots: Vec<f64>,
 }
 
 impl Batch {
     /// Whether the batch draws nothing.
     pub fn is_empty(&self) -> bool {
-        self.areas.is_empty()
-            && self.lines.is_empty()
-            && self.dots.is_empty()
-            && self.solids.is_empty()
+        self.areas.is_empty() && self.lines.is_empty() && self.solids.is_empty()
     }
 }
 
@@ -231,12 +228,14 @@ impl Batch {
 pub struct RenderPlan {
     /// Masks to draw from their cached bitmaps, in stacking order.
     pub masks: Vec<AnnotationId>,
+    /// Shapes too small to see, as a density raster (drawn under the batches).
+    pub density: Option<Density>,
     /// Batched outlines, in stacking order (`z`, then label order).
     pub batches: Vec<Batch>,
     /// Annotations drawn one by one (keypoints with their skeletons, and predictions under
     /// review), in stacking order.
     pub singles: Vec<AnnotationId>,
-    /// How many shapes were drawn as dots.
+    /// How many shapes were too small to see (shown by the density raster).
     pub dots: usize,
     /// How many shapes were filled solid without an outline.
     pub solids: usize,
@@ -274,6 +273,8 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
         .map(|(i, l)| (l.name.as_str(), i))
         .collect();
     let mut out = RenderPlan::default();
+    let mut density = density::DensityGrid::new(dot);
+    let mut colors: HashMap<usize, [u8; 3]> = HashMap::new();
     let mut slots: HashMap<(i64, usize), usize> = HashMap::new();
     let mut batches: Vec<Batch> = Vec::new();
     for id in &ids {
@@ -304,6 +305,15 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
             .get(a.label.as_str())
             .copied()
             .unwrap_or(usize::MAX);
+        if let Some((cx, cy)) = dot_centre(&a.shape, dot) {
+            let color = *colors.entry(rank).or_insert_with(|| {
+                let label = input.doc.task().labels.get(&a.label);
+                parse_hex_color(label.map_or("#ffffff", |l| l.color.as_str()))
+            });
+            density.add(cx, cy, color);
+            out.dots += 1;
+            continue;
+        }
         let slot = *slots.entry((a.z, rank)).or_insert_with(|| {
             let color = input
                 .doc
@@ -320,12 +330,11 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
             batches.len() - 1
         });
         let batch = &mut batches[slot];
-        match emit(&a.shape, batch, dot, SOLID_PX / scale, tol) {
-            Detail::Dot => out.dots += 1,
-            Detail::Solid => out.solids += 1,
-            Detail::Full => {}
+        if emit(&a.shape, batch, SOLID_PX / scale, tol) {
+            out.solids += 1;
         }
     }
+    out.density = density.finish();
     let mut order: Vec<((i64, usize), usize)> = slots.into_iter().collect();
     order.sort();
     let mut taken: Vec<Option<Batch>> = batches.into_iter().map(Some).collect();
@@ -337,33 +346,22 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
     out
 }
 
-/// How much of a shape is drawn.
-enum Detail {
-    /// A small square.
-    Dot,
-    /// Filled solid, no outline.
-    Solid,
-    /// Translucent fill and outline.
-    Full,
+/// The centre of a shape smaller than `dot` image pixels both ways (one the density raster
+/// shows); `None` for anything larger.
+fn dot_centre(shape: &Shape, dot: f64) -> Option<(f64, f64)> {
+    let b = crate::geometry::bounds(shape)?;
+    (b.x1 - b.x0 < dot && b.y1 - b.y0 < dot).then(|| ((b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0))
 }
 
-/// Adds a shape to a batch at the detail its size on screen calls for (`dot` and `solid` are
-/// the thresholds in image pixels).
-fn emit(shape: &Shape, batch: &mut Batch, dot: f64, solid: f64, tol: f64) -> Detail {
+/// Adds a shape to a batch at the detail its size on screen calls for (`solid` is the
+/// threshold in image pixels below which it is filled solid); whether it was.
+fn emit(shape: &Shape, batch: &mut Batch, solid: f64, tol: f64) -> bool {
     let Some((bx0, by0, bx1, by1)) =
         crate::geometry::bounds(shape).map(|b| (b.x0, b.y0, b.x1, b.y1))
     else {
-        return Detail::Full;
+        return false;
     };
     let (w, h) = (bx1 - bx0, by1 - by0);
-    if w < dot && h < dot {
-        let (cx, cy) = ((bx0 + bx1) / 2.0, (by0 + by1) / 2.0);
-        let side = dot / 2.0;
-        batch
-            .dots
-            .extend_from_slice(&[cx - side / 2.0, cy - side / 2.0, side, side]);
-        return Detail::Dot;
-    }
     let small = w < solid && h < solid && !matches!(shape, Shape::Polyline { .. });
     let out = if small {
         &mut batch.solids
@@ -384,11 +382,7 @@ fn emit(shape: &Shape, batch: &mut Batch, dot: f64, solid: f64, tol: f64) -> Det
         Shape::Polyline { points } => ring(&mut batch.lines, points, tol, None),
         Shape::Keypoints { .. } | Shape::Mask(_) => {}
     }
-    if small {
-        Detail::Solid
-    } else {
-        Detail::Full
-    }
+    small
 }
 
 /// The path commands of one shape at full detail, exactly as [`plan`] emits them into its
@@ -398,7 +392,7 @@ fn emit(shape: &Shape, batch: &mut Batch, dot: f64, solid: f64, tol: f64) -> Det
 /// none (they are drawn as points and bitmaps).
 pub fn shape_commands(shape: &Shape) -> Batch {
     let mut batch = Batch::default();
-    emit(shape, &mut batch, 0.0, 0.0, 0.0);
+    emit(shape, &mut batch, 0.0, 0.0);
     batch
 }
 

@@ -2,7 +2,7 @@
 //!
 //! What to draw is decided in the core ([`lasso_core::render_plan`]): the painter asks for a
 //! plan of the region around the view (annotations found through the spatial index, batched
-//! into one path per label colour and stacking level, tiny shapes as dots, outlines simplified
+//! into one path per label colour and stacking level, tiny shapes as a density raster of their classes, outlines simplified
 //! for the zoom), turns each batch into `Path2D`s once, and reuses them while the view pans or
 //! zooms within the planned region and zoom bucket. A frame is then one fill and one stroke per
 //! colour. Masks are drawn from bitmaps cached per mask and zoom step, rebuilt when an op
@@ -45,16 +45,11 @@ const SCORE_FONT_PX: f64 = 11.0;
 /// fifty paths of 2,000 (the rasteriser's work grows faster than linearly with path size).
 const CHUNK_SUBPATHS: usize = 2000;
 
-/// The paths of flat commands (`rects`: `x, y, w, h` rectangles), in chunks of
-/// [`CHUNK_SUBPATHS`], each parsed by the browser from SVG path data (one call per chunk
-/// instead of one per vertex).
-fn paths(cmds: &[f64], rects: bool) -> Vec<Path2d> {
-    let data = if rects {
-        render_plan::svg_rects(cmds, CHUNK_SUBPATHS)
-    } else {
-        render_plan::svg_paths(cmds, CHUNK_SUBPATHS)
-    };
-    data.iter()
+/// The paths of flat commands, in chunks of [`CHUNK_SUBPATHS`], each parsed by the browser
+/// from SVG path data (one call per chunk instead of one per vertex).
+fn paths(cmds: &[f64]) -> Vec<Path2d> {
+    render_plan::svg_paths(cmds, CHUNK_SUBPATHS)
+        .iter()
         .filter_map(|d| Path2d::new_with_path_string(d).ok())
         .collect()
 }
@@ -65,7 +60,44 @@ struct BuiltBatch {
     areas: Vec<Path2d>,
     solids: Vec<Path2d>,
     lines: Vec<Path2d>,
-    dots: Vec<Path2d>,
+}
+
+/// The plan's density raster on a canvas, and where it goes in image pixels.
+struct BuiltDensity {
+    canvas: HtmlCanvasElement,
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+/// The density raster put on a canvas (`None` without one, or when no canvas can be made).
+fn build_density(density: Option<&render_plan::Density>) -> Option<BuiltDensity> {
+    let d = density?;
+    let canvas: HtmlCanvasElement = web_sys::window()?
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    canvas.set_width(d.cols);
+    canvas.set_height(d.rows);
+    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(&d.rgba),
+        d.cols,
+        d.rows,
+    )
+    .ok()?;
+    layer::context(&canvas)?
+        .put_image_data(&data, 0.0, 0.0)
+        .ok()?;
+    Some(BuiltDensity {
+        canvas,
+        x: d.x0,
+        y: d.y0,
+        w: f64::from(d.cols) * d.cell,
+        h: f64::from(d.rows) * d.cell,
+    })
 }
 
 /// The plan's batches turned into paths.
@@ -74,10 +106,9 @@ fn build_batches(batches: &[render_plan::Batch]) -> Vec<BuiltBatch> {
         .iter()
         .map(|b| BuiltBatch {
             color: b.color.clone(),
-            areas: paths(&b.areas, false),
-            solids: paths(&b.solids, false),
-            lines: paths(&b.lines, false),
-            dots: paths(&b.dots, true),
+            areas: paths(&b.areas),
+            solids: paths(&b.solids),
+            lines: paths(&b.lines),
         })
         .collect()
 }
@@ -86,6 +117,7 @@ fn build_batches(batches: &[render_plan::Batch]) -> Vec<BuiltBatch> {
 struct Cached {
     key: PlanKey,
     batches: Vec<BuiltBatch>,
+    density: Option<BuiltDensity>,
     masks: Vec<AnnotationId>,
     singles: Vec<AnnotationId>,
     shapes: usize,
@@ -416,12 +448,14 @@ pub fn draw(
         });
         let t1 = now_ms();
         let batches = build_batches(&plan.batches);
+        let density = build_density(plan.density.as_ref());
         timing.plan_ms = t1 - t0;
         timing.path_ms = now_ms() - t1;
         let visible_in_region = plan.shapes + excluded_in(doc.index(), &exclude, key.region);
         state.cached = Some(Cached {
             key,
             batches,
+            density,
             masks: plan.masks,
             singles: plan.singles,
             shapes: plan.shapes,

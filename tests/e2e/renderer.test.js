@@ -1,5 +1,5 @@
 // The renderer and navigation: culled, batched drawing of many shapes (checked in pixels and in
-// the renderer's figures), the benchmark page with a small scene, zoom to 100 % and to the
+// the renderer's figures), shapes too small to see shown by class whatever their stacking, the benchmark page with a small scene, zoom to 100 % and to the
 // selection, the minimap, and hotkeys that act only in the editor and can be remapped.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -119,6 +119,43 @@ test("many boxes: only what is in view is planned, colours batched, tiny ones as
   stats = await page.evaluate(() => window.lasso.renderStats());
   assert.equal(stats.replanned, true, JSON.stringify(stats));
   assert.equal(stats.dots, 0, `boxes are big enough to draw once sharp: ${JSON.stringify(stats)}`);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("100,000 shapes too small to see show where they are and of which class, whatever their order", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, server.url);
+  // A block where every spot holds a cat and a dog box (the dog stacked on top), and a block of
+  // dogs only; boxes of 0.2 px, 0.3 px apart: many to each screen cell at this zoom.
+  await page.evaluate(async () => {
+    const annotations = [];
+    const side = 158;
+    for (let i = 0; i < side * side; i++) {
+      const x0 = 20 + (i % side) * 0.3;
+      const y0 = 60 + Math.floor(i / side) * 0.3;
+      const box = (x, y) => ({ type: "box", x0: x, y0: y, x1: x + 0.2, y1: y + 0.2 });
+      annotations.push({ id: `m${i}c`, label: "cat", shape: box(x0, y0) });
+      annotations.push({ id: `m${i}d`, label: "dog", shape: box(x0, y0) });
+      annotations.push({ id: `d${i}`, label: "dog", shape: box(x0 + 250, y0) });
+    }
+    await window.lasso.loadTask({ id: `density-${Date.now()}`, image: { src: "samples/chelsea.png" }, annotations });
+  });
+  await page.waitForFunction(() => window.lasso.viewport().imageReady);
+  const stats = await page.evaluate(() => window.lasso.drawNow());
+  assert.equal(stats.shapes, 3 * 158 * 158, JSON.stringify(stats));
+  assert.equal(stats.dots, stats.shapes, "all too small to see");
+  const vp = await page.evaluate(() => window.lasso.viewport());
+  const at = (x, y) => [Math.round(vp.offsetX + x * vp.scale), Math.round(vp.offsetY + y * vp.scale)];
+  const shot = PNG.decode(await page.locator(".lasso-canvas").screenshot({ path: artifact("renderer-density.png") }));
+  // Dogs alone: dog green. Cats and dogs at the same spots: their mix, not the colour of
+  // whichever class was drawn last.
+  const [dr, dg, db] = shot.pixel(...at(250 + 20 + 23, 60 + 23));
+  assert.ok(isDogGreen(dr, dg, db), `dogs only: ${[dr, dg, db]}`);
+  const [mr, mg, mb] = shot.pixel(...at(20 + 23, 60 + 23));
+  const mix = [(0xe6 + 0x3c) / 2, (0x19 + 0xb4) / 2, (0x4b + 0x4b) / 2];
+  assert.ok(Math.abs(mr - mix[0]) < 20 && Math.abs(mg - mix[1]) < 20 && Math.abs(mb - mix[2]) < 20,
+    `cats and dogs: ${[mr, mg, mb]}, expected about ${mix}`);
   assert.deepEqual(page.errors, []);
   await context.close();
 });

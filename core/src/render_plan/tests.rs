@@ -169,13 +169,13 @@ fn shapes_smaller_than_a_dot_on_screen_become_dots() {
     // At scale 0.5 the 3-pixel box is 1.5 screen pixels: a dot.
     let far = plan_of(&doc, (0.0, 0.0, 1000.0, 1000.0), 0.5);
     assert_eq!(far.dots, 1);
-    let b = &far.batches[0];
-    assert!(b.areas.is_empty());
-    assert_eq!(b.dots.len(), 4);
-    let (x, y, w, h) = (b.dots[0], b.dots[1], b.dots[2], b.dots[3]);
-    // A square of DOT_PX / 2 screen pixels centred on the box.
-    assert!((w - DOT_PX / 2.0 / 0.5).abs() < 1e-9 && (w - h).abs() < 1e-9);
-    assert!((x + w / 2.0 - 11.5).abs() < 1e-9 && (y + h / 2.0 - 11.5).abs() < 1e-9);
+    assert!(far.batches.is_empty(), "dots are not batched");
+    // One cell of DOT_PX screen pixels holding the box's centre, in the class colour.
+    let d = far.density.as_ref().unwrap();
+    let cell = DOT_PX / 0.5;
+    assert_eq!((d.cell, d.cols, d.rows), (cell, 1, 1));
+    assert!(d.x0 <= 11.5 && 11.5 < d.x0 + cell && d.y0 <= 11.5 && 11.5 < d.y0 + cell);
+    assert_eq!(&d.rgba[..3], &parse_hex_color("#ff0000"));
     // At scale 1 it is 3 screen pixels: filled solid, no outline.
     let small = plan_of(&doc, (0.0, 0.0, 1000.0, 1000.0), 1.0);
     assert_eq!((small.dots, small.solids), (0, 1));
@@ -749,6 +749,6 @@ fn a_shape_drawn_on_top_has_the_commands_the_plan_gives_it() {
             (&batch.areas, &batch.lines),
             "{shape:?}"
         );
-        assert!(own.dots.is_empty() && own.solids.is_empty());
+        assert!(own.solids.is_empty());
     }
 }

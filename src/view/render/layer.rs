@@ -46,6 +46,7 @@ pub(super) fn raster_layer(
     paint_planned(
         &ctx,
         &cached.batches,
+        cached.density.as_ref(),
         &cached.masks,
         &cached.singles,
         doc,
@@ -120,6 +121,7 @@ pub(super) fn patch_layer(
     let plan = render_plan::plan(&PlanInput { region, ..*input });
     let t1 = now_ms();
     let batches = build_batches(&plan.batches);
+    let density = build_density(plan.density.as_ref());
     let t2 = now_ms();
     ctx.save();
     ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
@@ -132,6 +134,7 @@ pub(super) fn patch_layer(
     paint_planned(
         &ctx,
         &batches,
+        density.as_ref(),
         &plan.masks,
         &plan.singles,
         input.doc,
@@ -149,13 +152,14 @@ pub(super) fn patch_layer(
 /// Extra padding of a redrawn rectangle, in CSS pixels, for dots and anti-aliasing.
 const DOT_PAD_PX: f64 = 3.0;
 
-/// Issues the planned masks, batches (one fill and one stroke per colour and chunk) and single
-/// shapes, on a context already transformed to image pixels at `scale` CSS pixels per image
-/// pixel.
+/// Issues the planned masks, the density raster of shapes too small to see, batches (one fill
+/// and one stroke per colour and chunk) and single shapes, on a context already transformed to
+/// image pixels at `scale` CSS pixels per image pixel.
 #[allow(clippy::too_many_arguments)]
 fn paint_planned(
     ctx: &CanvasRenderingContext2d,
     batches: &[BuiltBatch],
+    density: Option<&BuiltDensity>,
     planned_masks: &[AnnotationId],
     singles: &[AnnotationId],
     doc: &Document,
@@ -204,6 +208,11 @@ fn paint_planned(
         }
     }
     ctx.set_global_alpha(1.0);
+    // Shapes too small to see: one cell per DOT_PX screen pixels, crisp.
+    if let Some(d) = density {
+        ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&d.canvas, d.x, d.y, d.w, d.h)
+            .ok();
+    }
     ctx.set_image_smoothing_enabled(scale < 2.0);
     // Batched outlines: one fill and one stroke per colour and chunk.
     ctx.set_line_width(STROKE_PX / scale);
@@ -219,7 +228,7 @@ fn paint_planned(
         for p in &b.lines {
             ctx.stroke_with_path(p);
         }
-        for p in b.dots.iter().chain(&b.solids) {
+        for p in &b.solids {
             ctx.fill_with_path_2d(p);
         }
     }

@@ -77,13 +77,13 @@ impl Painter<'_> {
         }
         // Outlines come from the same path commands the plan batches are made of.
         let cmds = render_plan::shape_commands(shape);
-        for path in paths(&cmds.areas, false) {
+        for path in paths(&cmds.areas) {
             ctx.set_global_alpha(self.opacity);
             ctx.fill_with_path_2d(&path);
             ctx.set_global_alpha(1.0);
             ctx.stroke_with_path(&path);
         }
-        for path in paths(&cmds.lines, false) {
+        for path in paths(&cmds.lines) {
             ctx.stroke_with_path(&path);
         }
         self.dash(false);
