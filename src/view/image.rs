@@ -1,4 +1,5 @@
-//! Loads the task's image into an `<img>` element the renderer can draw.
+//! Loads the task's image into an `<img>` element the renderer can draw; an image the browser
+//! cannot show (TIFF) is decoded by the core and shown as a PNG of the same pixels.
 
 use crate::state::Shared;
 use leptos::prelude::*;
@@ -34,9 +35,20 @@ pub fn load(runtime: Rc<Shared>, src: &str) {
         let runtime = Rc::clone(&runtime);
         let src = src.to_string();
         Closure::<dyn FnMut()>::new(move || {
-            runtime.fail(format!(
-                "Could not load the image {src}: check that the URL is reachable and, for another origin, that it allows CORS."
-            ));
+            let runtime = Rc::clone(&runtime);
+            let src = src.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                // The browser cannot show every format (TIFF): decoded here, shown as a PNG.
+                if !src.starts_with("blob:") {
+                    if let Ok(url) = displayable_copy(&src).await {
+                        load(runtime, &url);
+                        return;
+                    }
+                }
+                runtime.fail(format!(
+                    "Could not load the image {src}: check that the URL is reachable and, for another origin, that it allows CORS."
+                ));
+            });
         })
     };
     img.set_onload(Some(on_load.as_ref().unchecked_ref()));
@@ -45,4 +57,20 @@ pub fn load(runtime: Rc<Shared>, src: &str) {
     on_load.forget();
     on_error.forget();
     img.set_src(src);
+}
+
+/// A Blob URL of a PNG made from the TIFF at `src` (upright, full resolution); an error when
+/// `src` cannot be read or is not a TIFF.
+async fn displayable_copy(src: &str) -> Result<String, String> {
+    let bytes = crate::cloud::http::fetch_bytes(src).await?;
+    if !lasso_core::dataset::pixels::is_tiff(&bytes) {
+        return Err(format!("{src} is not a TIFF"));
+    }
+    let png = lasso_core::dataset::pixels::displayable_png(&bytes)?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(png.as_slice()).into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("image/png");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(crate::cloud::http::describe)?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(crate::cloud::http::describe)
 }

@@ -28,6 +28,19 @@ pub fn decode(bytes: &[u8]) -> Result<RgbImage, String> {
     Ok(image.to_rgb8())
 }
 
+/// Whether `bytes` begin as a TIFF file does (either byte order, BigTIFF too).
+pub fn is_tiff(bytes: &[u8]) -> bool {
+    matches!(
+        bytes.get(..4),
+        Some(b"II*\0") | Some(b"MM\0*") | Some(b"II+\0") | Some(b"MM\0+")
+    )
+}
+
+/// An image a browser cannot show (TIFF) as a PNG it can: decoded, upright, RGB.
+pub fn displayable_png(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    encode(&DynamicImage::ImageRgb8(decode(bytes)?), "image.png")
+}
+
 /// The image of one [`Draw`]: warped, adjusted, and grey if asked.
 pub fn render(source: &RgbImage, draw: &Draw, grayscale: bool) -> Result<DynamicImage, String> {
     let inverse = draw

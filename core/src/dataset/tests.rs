@@ -703,3 +703,19 @@ fn rendered_outputs_are_grouped_by_source_in_export_order() {
     );
     assert!(std::ptr::eq(groups[1].1[1].1, &done.plans["a-aug1"]));
 }
+
+#[test]
+fn a_tiff_becomes_a_png_with_the_same_pixels() {
+    let mut image = image::RgbImage::new(5, 3);
+    image.put_pixel(4, 2, image::Rgb([200, 10, 30]));
+    let mut tiff = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut tiff, image::ImageFormat::Tiff).unwrap();
+    let tiff = tiff.into_inner();
+    assert!(pixels::is_tiff(&tiff));
+    let png = pixels::displayable_png(&tiff).unwrap();
+    assert!(!pixels::is_tiff(&png));
+    let back = image::load_from_memory(&png).unwrap().to_rgb8();
+    assert_eq!(back.dimensions(), (5, 3));
+    assert_eq!(back.get_pixel(4, 2), &image::Rgb([200, 10, 30]));
+    assert!(pixels::displayable_png(b"II*\0 cut off").is_err());
+}
