@@ -86,6 +86,8 @@ pub struct Runtime {
     pub ml_view: RwSignal<ml::MlView>,
     /// The generation of segmentation prompts last sent to the model.
     pub segment_sent: Cell<u64>,
+    /// The list of every hotkey is shown (`?`).
+    pub help_open: RwSignal<bool>,
     journal: journal::JournalQueue,
 }
 
@@ -156,6 +158,7 @@ impl Runtime {
             ml_ready: RefCell::new(None),
             ml_view: RwSignal::new(ml::MlView::default()),
             segment_sent: Cell::new(0),
+            help_open: RwSignal::new(false),
             journal: journal::JournalQueue::default(),
         })
     }

@@ -45,6 +45,11 @@ pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'sta
             .with_untracked(|s| s.keymap.action(&key, mods));
         let Some(action) = action else { return };
         ev.prevent_default();
+        // Esc closes the hotkey list first.
+        if action == Action::Cancel && runtime.help_open.get_untracked() {
+            runtime.help_open.set(false);
+            return;
+        }
         match action {
             Action::Tool(t) => runtime.session.update(|s| s.editor.set_tool(t)),
             Action::Label(n) => runtime.session.update(|s| {
@@ -76,6 +81,7 @@ pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'sta
             Action::ZoomSelection => runtime.session.update(|s| {
                 s.zoom_selection();
             }),
+            Action::Help => runtime.help_open.update(|open| *open = !*open),
         }
     }
 }

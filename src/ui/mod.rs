@@ -8,6 +8,7 @@ mod checks;
 mod export;
 mod gallery;
 mod health;
+mod help;
 mod keys;
 mod labels;
 mod local;
@@ -112,20 +113,20 @@ fn mask_controls(session: RwSignal<Session>, tool: ToolName) -> Option<AnyView> 
     }
 }
 
-/// Toolbar text and hotkey of a tool.
-fn tool_text(t: ToolName) -> (&'static str, &'static str) {
+/// Toolbar text of a tool.
+fn tool_text(t: ToolName) -> &'static str {
     match t {
-        ToolName::Select => ("Select", "V"),
-        ToolName::Box => ("Box", "B"),
-        ToolName::RotatedBox => ("Rotated", "O"),
-        ToolName::Polygon => ("Polygon", "P"),
-        ToolName::Polyline => ("Line", "L"),
-        ToolName::Keypoints => ("Points", "K"),
-        ToolName::Brush => ("Brush", "M"),
-        ToolName::Eraser => ("Eraser", "E"),
-        ToolName::Wand => ("Wand", "W"),
-        ToolName::Segment => ("Segment", "S"),
-        ToolName::Scissors => ("Scissors", "X"),
+        ToolName::Select => "Select",
+        ToolName::Box => "Box",
+        ToolName::RotatedBox => "Rotated",
+        ToolName::Polygon => "Polygon",
+        ToolName::Polyline => "Line",
+        ToolName::Keypoints => "Points",
+        ToolName::Brush => "Brush",
+        ToolName::Eraser => "Eraser",
+        ToolName::Wand => "Wand",
+        ToolName::Segment => "Segment",
+        ToolName::Scissors => "Scissors",
     }
 }
 
@@ -216,13 +217,28 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     let on_keydown = keys::keydown_handler(Rc::clone(&runtime));
     let on_keyup = keys::keyup_handler(Rc::clone(&runtime));
-    let tool_button = move |name: ToolName, text: &'static str, key: &'static str| {
+    // Tooltips name the keys bound now (the host may have remapped them).
+    let tool_button = move |name: ToolName, text: &'static str| {
+        let title = move || {
+            let keys = session.with(|s| {
+                s.keymap
+                    .keys_for(lasso_core::edit::Action::Tool(name))
+                    .iter()
+                    .map(|k| help::key_label(k))
+                    .collect::<Vec<_>>()
+            });
+            if keys.is_empty() {
+                text.to_string()
+            } else {
+                format!("{text} ({})", keys.join(", "))
+            }
+        };
         view! {
             <button
                 class="lasso-tool"
                 class:active=move || tool.get() == name
                 data-tool=name.as_str()
-                title=format!("{text} ({key})")
+                title=title
                 on:click=move |_| session.update(|s| s.editor.set_tool(name))
             >
                 {text}
@@ -235,10 +251,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
     view! {
         <div class="lasso" tabindex="0" node_ref=root on:keydown=on_keydown on:keyup=on_keyup>
             <div class="lasso-toolbar">
-                {ToolName::ALL.into_iter().map(|t| {
-                    let (text, key) = tool_text(t);
-                    tool_button(t, text, key)
-                }).collect::<Vec<_>>()}
+                {ToolName::ALL.into_iter().map(|t| tool_button(t, tool_text(t))).collect::<Vec<_>>()}
                 <span class="lasso-sep"></span>
                 <For
                     each={move || labels.get().into_iter().enumerate().collect::<Vec<_>>()}
@@ -287,9 +300,15 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                 }>{save_text}</span>
                 <export::ExportPanel runtime=Rc::clone(&runtime)/>
                 <health::HealthPanel runtime=Rc::clone(&runtime)/>
+                <button class="lasso-help-toggle" title="Every hotkey (?)"
+                    on:click={
+                        let open = runtime.help_open;
+                        move |_| open.update(|o| *o = !*o)
+                    }>"?"</button>
                 <uploads::Uploads runtime=Rc::clone(&runtime)/>
             </div>
             <storage::StorageWarning runtime=Rc::clone(&runtime)/>
+            <help::HelpOverlay runtime=Rc::clone(&runtime)/>
             <Show when=move || banner.with(|b| b.is_some())>
                 <div class="lasso-banner" role="alert">
                     <span>{move || banner.get().unwrap_or_default()}</span>

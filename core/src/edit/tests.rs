@@ -1560,6 +1560,39 @@ fn remapped_hotkeys_replace_the_defaults() {
     for name in keymap::ACTION_NAMES {
         assert!(Action::from_name(name).is_some(), "{name}");
     }
+    // Every tool can be remapped by name.
+    for t in ToolName::ALL {
+        assert!(keymap::ACTION_NAMES.contains(&t.as_str()), "{t:?}");
+    }
+}
+
+#[test]
+fn the_help_lists_every_action_with_its_keys_now() {
+    let mut k = Keymap::default();
+    let keys = |k: &Keymap, name: &str| {
+        k.help()
+            .into_iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, _, keys)| keys)
+            .unwrap()
+    };
+    assert_eq!(keys(&k, "box"), ["b"]);
+    assert_eq!(keys(&k, "help"), ["?"]);
+    assert_eq!(keys(&k, "delete"), ["backspace", "delete"]);
+    assert_eq!(keys(&k, "label_3"), ["3"]);
+    assert_eq!(k.help().len(), keymap::ACTIONS.len() + 9);
+    k.remap([("box", vec!["q".to_string()])]).unwrap();
+    assert_eq!(keys(&k, "box"), ["q"]);
+    assert_eq!(
+        k.action(
+            "?",
+            Modifiers {
+                shift: true,
+                ..Modifiers::default()
+            }
+        ),
+        Some(Action::Help)
+    );
 }
 
 #[test]

@@ -1,0 +1,88 @@
+//! The list of every hotkey (`?`, or the toolbar's `?`): each action with what it does and the
+//! keys that trigger it now — remapped keys included — the labels' keys by class name, and the
+//! fixed Ctrl chords.
+
+use crate::app::Runtime;
+use lasso_core::edit::keymap::FIXED_CHORDS;
+use leptos::prelude::*;
+use std::rc::Rc;
+
+/// A key as people read it: `shift+0` → `Shift+0`, `arrowleft` → `ArrowLeft`.
+pub fn key_label(key: &str) -> String {
+    key.split('+')
+        .map(|part| match part {
+            "arrowleft" => "←".to_string(),
+            "arrowright" => "→".to_string(),
+            "arrowup" => "↑".to_string(),
+            "arrowdown" => "↓".to_string(),
+            "pagedown" => "PageDown".to_string(),
+            "pageup" => "PageUp".to_string(),
+            _ => {
+                let mut chars = part.chars();
+                chars.next().map_or_else(String::new, |c| {
+                    c.to_uppercase().chain(chars).collect::<String>()
+                })
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+/// The overlay.
+#[component]
+pub fn HelpOverlay(runtime: Rc<Runtime>) -> impl IntoView {
+    let open = runtime.help_open;
+    let session = runtime.session;
+    let rows = move || {
+        session.with(|s| {
+            let labels = &s.editor.task().labels.labels;
+            s.keymap
+                .help()
+                .into_iter()
+                .filter_map(|(name, what, keys)| {
+                    // A label's row names its class; keys of labels the task lacks are left out.
+                    match name
+                        .strip_prefix("label_")
+                        .and_then(|n| n.parse::<usize>().ok())
+                    {
+                        Some(n) => {
+                            let label = labels.get(n.checked_sub(1)?)?;
+                            Some((name, format!("Label: {}", label.name), keys))
+                        }
+                        None => Some((name, what, keys)),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Show when=move || open.get()>
+            <div class="lasso-help lasso-gallery" role="dialog" aria-label="Hotkeys">
+                <h3>"Hotkeys"</h3>
+                <table class="lasso-help-table">
+                    {move || rows().into_iter().map(|(name, what, keys)| view! {
+                        <tr data-action=name>
+                            <td class="lasso-help-keys">
+                                {if keys.is_empty() {
+                                    view! { <span class="lasso-help-unbound">"none"</span> }.into_any()
+                                } else {
+                                    keys.iter().map(|k| view! { <kbd>{key_label(k)}</kbd> }).collect::<Vec<_>>().into_any()
+                                }}
+                            </td>
+                            <td>{what}</td>
+                        </tr>
+                    }).collect::<Vec<_>>()}
+                    {FIXED_CHORDS.iter().map(|(keys, what)| view! {
+                        <tr data-action="fixed">
+                            <td class="lasso-help-keys">
+                                {keys.split(", ").map(|k| view! { <kbd>{key_label(k)}</kbd> }).collect::<Vec<_>>()}
+                            </td>
+                            <td>{*what}</td>
+                        </tr>
+                    }).collect::<Vec<_>>()}
+                </table>
+                <button class="lasso-help-close" on:click=move |_| open.set(false)>"Close"</button>
+            </div>
+        </Show>
+    }
+}
