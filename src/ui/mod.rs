@@ -290,9 +290,9 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                 <button class="lasso-zoom-fit" title="Fit the image (F)"
                     on:click=move |_| session.update(|s| s.fit())>"Fit"</button>
                 <button class="lasso-zoom-actual" title="Zoom to 100 % (Shift+0)"
-                    on:click=move |_| session.update(|s| s.zoom_actual())>"1:1"</button>
+                    on:click=move |_| session.update(|s| s.zoom_actual())>"100 %"</button>
                 <button class="lasso-zoom-selection" title="Zoom to the selection (Shift+2)"
-                    on:click=move |_| session.update(|s| { s.zoom_selection(); })>"Sel"</button>
+                    on:click=move |_| session.update(|s| { s.zoom_selection(); })>"Selection"</button>
                 <span class="lasso-save" data-state=move || match save_state.get() {
                     SaveState::Saved => "saved",
                     SaveState::Saving(_) => "saving",
@@ -383,6 +383,11 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                 </aside>
             </div>
             <div class="lasso-status">
+                <span class="lasso-image-size" title="Image size in pixels">{move || {
+                    let (w, h) = session.with(|s| (s.editor.task().image.width, s.editor.task().image.height));
+                    if w == 0 { String::new() } else { format!("{w} × {h} px") }
+                }}</span>
+                <span class="lasso-status-zoom">{move || format!("{}%", zoom.get())}</span>
                 <span class="lasso-coords">{move || coords.get()}</span>
                 <span class="lasso-hint">{move || hint.get()}</span>
             </div>

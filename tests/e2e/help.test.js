@@ -1,13 +1,14 @@
 // The list of every hotkey: `?` (or the toolbar's ?) shows each action with the keys bound now,
 // the labels' keys by class name and the fixed Ctrl chords; a host's remapping shows in it and
-// in the tools' tooltips; Esc closes it.
+// in the tools' tooltips; Esc closes it. Zoom buttons say what they do; the status bar gives the
+// image's size and the zoom.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { appSuite, openApp, artifact } from "./support.js";
 
 const app = appSuite();
 
-test("? lists every hotkey as bound now, remapped ones too", async () => {
+test("? lists every hotkey as bound now, remapped ones too; the status bar and zoom buttons speak plainly", async () => {
   const context = await app.browser.newContext({ viewport: { width: 1200, height: 800 } });
   const page = await openApp(context, app.server.url);
   await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
@@ -31,6 +32,11 @@ test("? lists every hotkey as bound now, remapped ones too", async () => {
   assert.deepEqual(await keysOf("box"), ["Q"]);
   await page.locator(".lasso-help-close").click();
   await page.waitForSelector(".lasso-help", { state: "detached" });
+  // Clear words on the zoom buttons; the status bar says the image's size and the zoom.
+  assert.equal(await page.locator(".lasso-zoom-actual").textContent(), "100 %");
+  assert.equal(await page.locator(".lasso-zoom-selection").textContent(), "Selection");
+  assert.equal(await page.locator(".lasso-image-size").textContent(), "451 × 300 px");
+  assert.match(await page.locator(".lasso-status-zoom").textContent(), /^\d+%$/);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
