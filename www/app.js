@@ -146,6 +146,8 @@ async function start() {
   const cloud = signedIn ? signedIn.cloud : cloudSettings();
   const options = { labels: LABELS, tags: ["indoor", "outdoor", "blurry"], multiTag: true };
   if (cloud) options.cloud = cloud;
+  // ?theme=light|dark|system.
+  if (params.get("theme")) options.theme = params.get("theme");
   // A model backend for "Predict" (docs/ml.md): ?ml=URL, predicting on open with ?ml_on_open=1;
   // ?ml_timeout=MS gives up on answers sooner than the default 30 s.
   if (params.get("ml")) {

@@ -36,6 +36,38 @@ pub struct TaskKeys {
     pub current: Option<String>,
 }
 
+/// The editor's colours: dark, light, or as the system prefers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    /// Dark (the default).
+    Dark,
+    /// Light.
+    Light,
+    /// The system's preference (`prefers-color-scheme`).
+    System,
+}
+
+impl Theme {
+    /// Reads `dark`, `light` or `system`; the error names what is accepted.
+    pub fn parse(name: &str) -> Result<Theme, String> {
+        match name {
+            "dark" => Ok(Theme::Dark),
+            "light" => Ok(Theme::Light),
+            "system" => Ok(Theme::System),
+            other => Err(format!("theme {other:?} is not one of dark, light, system")),
+        }
+    }
+
+    /// The name, as the root element's `data-theme` carries it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Dark => "dark",
+            Theme::Light => "light",
+            Theme::System => "system",
+        }
+    }
+}
+
 /// What `mount` was given that every opened task inherits.
 #[derive(Clone, Debug, Default)]
 pub struct MountDefaults {
@@ -88,6 +120,8 @@ pub struct Runtime {
     pub segment_sent: Cell<u64>,
     /// The list of every hotkey is shown (`?`).
     pub help_open: RwSignal<bool>,
+    /// The colour theme (mount option `theme`, `setTheme`).
+    pub theme: RwSignal<Theme>,
     journal: journal::JournalQueue,
 }
 
@@ -159,6 +193,7 @@ impl Runtime {
             ml_view: RwSignal::new(ml::MlView::default()),
             segment_sent: Cell::new(0),
             help_open: RwSignal::new(false),
+            theme: RwSignal::new(Theme::Dark),
             journal: journal::JournalQueue::default(),
         })
     }

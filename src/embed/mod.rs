@@ -58,6 +58,8 @@ struct MountOptions {
     hotkeys: std::collections::BTreeMap<String, HotkeySpec>,
     #[serde(default)]
     ml: Option<lasso_core::ml::MlSettings>,
+    #[serde(default)]
+    theme: Option<String>,
 }
 
 /// The keys of one action in the `hotkeys` option: one key or a list (empty: unbound).
@@ -153,6 +155,11 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         id_prefix,
     };
     remap_hotkeys(&runtime, &options.hotkeys)?;
+    if let Some(theme) = &options.theme {
+        let theme = crate::app::Theme::parse(theme)
+            .map_err(|e| JsValue::from_str(&format!("options.{e}")))?;
+        runtime.theme.set(theme);
+    }
     let host_predict = js_sys::Reflect::get(&raw_options, &"predict".into())
         .ok()
         .and_then(|v| v.dyn_into::<js_sys::Function>().ok());
@@ -286,6 +293,15 @@ impl LassoEditor {
             self.runtime.fail(e.clone());
             JsValue::from_str(&e)
         })
+    }
+
+    /// Sets the colour theme: `"dark"`, `"light"` or `"system"` (the system's preference).
+    #[wasm_bindgen(js_name = setTheme)]
+    pub fn set_theme(&self, name: &str) -> Result<(), JsValue> {
+        let theme = crate::app::Theme::parse(name)
+            .map_err(|e| JsValue::from_str(&format!("setTheme: {e}")))?;
+        self.runtime.theme.set(theme);
+        Ok(())
     }
 
     /// Switches tool by name: `"select"`, `"box"`, `"rotated_box"`, `"polygon"`, `"polyline"`,

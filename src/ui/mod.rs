@@ -248,8 +248,10 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
     // `For` rows may be built from any thread in Leptos' types; this crate is single-threaded
     // wasm, so the wrapper only satisfies the bound.
     let list_runtime = SendWrapper::new(Rc::clone(&runtime));
+    let runtime_theme = runtime.theme;
     view! {
-        <div class="lasso" tabindex="0" node_ref=root on:keydown=on_keydown on:keyup=on_keyup>
+        <div class="lasso" tabindex="0" node_ref=root on:keydown=on_keydown on:keyup=on_keyup
+            data-theme=move || runtime_theme.get().as_str()>
             <div class="lasso-toolbar">
                 {ToolName::ALL.into_iter().map(|t| tool_button(t, tool_text(t))).collect::<Vec<_>>()}
                 <span class="lasso-sep"></span>
