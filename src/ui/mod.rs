@@ -45,6 +45,12 @@ const LIST_LIMIT: usize = 500;
 #[derive(Clone, PartialEq)]
 struct Row {
     id: AnnotationId,
+    /// The annotation's number in the task, its kind and size in words.
+    number: usize,
+    kind: &'static str,
+    size: String,
+    hidden: bool,
+    locked: bool,
     label: String,
     color: String,
     selected: bool,
@@ -143,36 +149,54 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
     let zoom = Memo::new(move |_| session.with(|s| (s.viewport.scale() * 100.0).round()));
     // The list shows the first LIST_LIMIT annotations and any selected one beyond them, so a
     // task of 100,000 shapes neither builds 100,000 rows nor rebuilds them on every pan.
+    // The list: filtered by class, in task order, by class or largest first.
+    let list_class: RwSignal<Option<String>> = RwSignal::new(None);
+    let list_order = RwSignal::new(lasso_core::edit::list::ListOrder::Task);
     let rows = Memo::new(move |_| {
         watch.doc.with(|_| ());
         watch.selection.with(|_| ());
+        let (class, order) = (list_class.get(), list_order.get());
         session.with_untracked(|s| {
             let task = s.editor.task();
             let selection = s.editor.selection();
-            let row = |a: &lasso_core::model::Annotation| Row {
-                id: a.id.clone(),
-                label: a.label.clone(),
+            let row = |r: lasso_core::edit::list::ListRow| Row {
                 color: task
                     .labels
-                    .get(&a.label)
+                    .get(&r.label)
                     .map(|l| l.color.clone())
                     .unwrap_or_default(),
-                selected: selection.contains(&a.id),
-                score: lasso_core::formats::predictions::score(a).map(|v| format!("{v:.2}")),
+                selected: selection.contains(&r.id),
+                score: r.score.map(|v| format!("{v:.2}")),
+                id: r.id,
+                number: r.number,
+                kind: r.kind,
+                size: r.size,
+                hidden: r.hidden,
+                locked: r.locked,
+                label: r.label,
             };
-            let mut rows: Vec<Row> = task.annotations.iter().take(LIST_LIMIT).map(row).collect();
-            if task.annotations.len() > LIST_LIMIT {
-                rows.extend(
-                    selection
-                        .iter()
-                        .filter_map(|id| {
-                            let doc = s.editor.document();
-                            doc.position(id)
-                                .filter(|&i| i >= LIST_LIMIT)
-                                .and_then(|_| doc.annotation(id))
-                        })
-                        .map(row),
-                );
+            let (listed, _) =
+                lasso_core::edit::list::rows(task, class.as_deref(), order, LIST_LIMIT);
+            let shown: std::collections::HashSet<AnnotationId> =
+                listed.iter().map(|r| r.id.clone()).collect();
+            let mut rows: Vec<Row> = listed.into_iter().map(row).collect();
+            // A selected annotation beyond the first rows is listed too.
+            for id in selection.iter().filter(|id| !shown.contains(*id)) {
+                let doc = s.editor.document();
+                if let (Some(i), Some(a)) = (doc.position(id), doc.annotation(id)) {
+                    if class.as_deref().is_none_or(|c| a.label == c) {
+                        rows.push(row(lasso_core::edit::list::ListRow {
+                            number: i + 1,
+                            id: a.id.clone(),
+                            label: a.label.clone(),
+                            kind: lasso_core::edit::list::kind_name(a.shape.kind()),
+                            size: lasso_core::edit::list::size_text(&a.shape),
+                            hidden: a.hidden,
+                            locked: a.locked,
+                            score: lasso_core::formats::predictions::score(a),
+                        }));
+                    }
+                }
             }
             rows
         })
@@ -323,10 +347,32 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     <team::TeamPanel runtime=Rc::clone(&runtime)/>
                     <labels::ClassesPanel runtime=Rc::clone(&runtime)/>
                     <h2>"Annotations"</h2>
+                    <div class="lasso-list-controls">
+                        <select class="lasso-list-class" title="Show one class"
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                list_class.set((!v.is_empty()).then_some(v));
+                            }>
+                            <option value="">"All classes"</option>
+                            {move || labels.get().into_iter().map(|l| view! {
+                                <option value=l.name.clone()>{l.name.clone()}</option>
+                            }).collect::<Vec<_>>()}
+                        </select>
+                        <select class="lasso-list-order" title="Order of the list"
+                            on:change=move |ev| {
+                                if let Some(o) = lasso_core::edit::list::ListOrder::parse(&event_target_value(&ev)) {
+                                    list_order.set(o);
+                                }
+                            }>
+                            <option value="task">"As drawn"</option>
+                            <option value="class">"By class"</option>
+                            <option value="largest">"Largest first"</option>
+                        </select>
+                    </div>
                     <ul class="lasso-list">
                         <For
                             each=move || rows.get()
-                            key=|r| (r.id.clone(), r.label.clone(), r.selected, r.score.clone())
+                            key=|r| (r.id.clone(), r.number, r.label.clone(), r.size.clone(), r.hidden, r.locked, r.selected, r.score.clone())
                             children=move |r| {
                                 let id = r.id.clone();
                                 let runtime = SendWrapper::new(Rc::clone(&list_runtime));
@@ -364,9 +410,13 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                                             });
                                         }
                                     >
+                                        <span class="lasso-item-number">{format!("{}", r.number)}</span>
                                         <span class="lasso-swatch" style:background=r.color.clone()></span>
                                         <span class="lasso-item-label">{r.label.clone()}</span>
-                                        <span class="lasso-item-id">{r.id.0.clone()}</span>
+                                        <span class="lasso-item-kind">{r.kind}</span>
+                                        <span class="lasso-item-size">{r.size.clone()}</span>
+                                        {r.hidden.then(|| view! { <span class="lasso-item-hidden" title="Hidden">"hidden"</span> })}
+                                        {r.locked.then(|| view! { <span class="lasso-item-locked" title="Locked">"locked"</span> })}
                                         {review}
                                     </li>
                                 }

@@ -9,7 +9,7 @@ import { appSuite, openApp, dragImage, imageToPage, artifact } from "./support.j
 const app = appSuite();
 
 const annotations = (page) => page.evaluate(() => window.lasso.annotations());
-const selectedIds = (page) => page.locator(".lasso-item.selected .lasso-item-id").allInnerTexts();
+const selectedIds = (page) => page.locator(".lasso-item.selected").evaluateAll((els) => els.map((e) => e.dataset.id));
 const isCatRed = (r, g, b) => r > 180 && g < 80 && b < 110;
 
 async function clickImage(page, x, y, modifiers = []) {

@@ -9,6 +9,7 @@ mod commands;
 pub mod hit;
 pub mod keymap;
 pub mod keypoint_tool;
+pub mod list;
 pub mod mask_tool;
 pub mod poly_tool;
 pub mod scissors_tool;
