@@ -105,16 +105,20 @@ async fn members_reach_the_projects_backend_through_the_server() {
     assert_eq!(s, 401);
 }
 
+/// ann's `/predict` through the relay.
+async fn predict_as_ann(env: &Env) -> (u16, Value) {
+    env.post(
+        "/projects/p/ml/predict",
+        Some("ann-token-xxxxxxxx"),
+        &json!({}),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn no_backend_and_a_backend_that_is_down_are_named() {
     let env = setup(None).await;
-    let (s, v) = env
-        .post(
-            "/projects/p/ml/predict",
-            Some("ann-token-xxxxxxxx"),
-            &json!({}),
-        )
-        .await;
+    let (s, v) = predict_as_ann(&env).await;
     assert_eq!(s, 404);
     assert!(
         v["message"]
@@ -128,13 +132,7 @@ async fn no_backend_and_a_backend_that_is_down_are_named() {
         ..MlSettings::default()
     }))
     .await;
-    let (s, v) = env
-        .post(
-            "/projects/p/ml/predict",
-            Some("ann-token-xxxxxxxx"),
-            &json!({}),
-        )
-        .await;
+    let (s, v) = predict_as_ann(&env).await;
     assert_eq!(s, 502, "{v}");
     assert!(
         v["message"]

@@ -9,8 +9,7 @@ use lasso_core::ml::{
     parse_answer, predict_body, prediction_op, prompts, setup_body, MlError, MlSettings,
     PredictTask, Predicted,
 };
-use lasso_core::model::{MaskRle, Origin, Shape, Task};
-use lasso_core::raster::shape_polygon_to_rle;
+use lasso_core::model::{Origin, Task};
 use leptos::prelude::*;
 use serde_json::Value;
 use std::rc::Rc;
@@ -308,22 +307,6 @@ pub fn set_options(
     Ok(())
 }
 
-/// The mask a segmentation answer proposes: its first mask, else its first polygon filled.
-fn answer_mask(predicted: &Predicted, width: u32, height: u32) -> Option<MaskRle> {
-    let shapes = || predicted.annotations.iter().map(|a| &a.shape);
-    shapes()
-        .find_map(|s| match s {
-            Shape::Mask(m) => Some(m.clone()),
-            _ => None,
-        })
-        .or_else(|| {
-            shapes().find_map(|s| match s {
-                Shape::Polygon(p) => Some(shape_polygon_to_rle(p, height, width).to_model()),
-                _ => None,
-            })
-        })
-}
-
 /// After an input with the segmentation tool: when its prompts changed, sends them to the
 /// model (Segment-Anything backends read them from `context`) and gives the answer to the tool
 /// as its candidate, with the round trip in the model panel. Answers to older prompts are
@@ -351,7 +334,7 @@ pub fn follow_segment(runtime: &Rc<Runtime>) {
             .update(|v| v.in_flight = v.in_flight.saturating_sub(1));
         match answer {
             Ok((predicted, ms)) => {
-                let mask = answer_mask(&predicted, w, h);
+                let mask = prompts::candidate_mask(&predicted.annotations, w, h);
                 let line = match &mask {
                     Some(_) => format!("mask by {} in {ms:.0} ms", predicted.model),
                     None => format!("no mask from {} ({ms:.0} ms)", predicted.model),

@@ -3,30 +3,9 @@
 //! fixed Ctrl chords.
 
 use crate::app::Runtime;
-use lasso_core::edit::keymap::FIXED_CHORDS;
+use lasso_core::edit::keymap::{key_label, FIXED_CHORDS};
 use leptos::prelude::*;
 use std::rc::Rc;
-
-/// A key as people read it: `shift+0` → `Shift+0`, `arrowleft` → `ArrowLeft`.
-pub fn key_label(key: &str) -> String {
-    key.split('+')
-        .map(|part| match part {
-            "arrowleft" => "←".to_string(),
-            "arrowright" => "→".to_string(),
-            "arrowup" => "↑".to_string(),
-            "arrowdown" => "↓".to_string(),
-            "pagedown" => "PageDown".to_string(),
-            "pageup" => "PageUp".to_string(),
-            _ => {
-                let mut chars = part.chars();
-                chars.next().map_or_else(String::new, |c| {
-                    c.to_uppercase().chain(chars).collect::<String>()
-                })
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("+")
-}
 
 /// The overlay.
 #[component]

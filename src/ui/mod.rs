@@ -248,7 +248,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                 s.keymap
                     .keys_for(lasso_core::edit::Action::Tool(name))
                     .iter()
-                    .map(|k| help::key_label(k))
+                    .map(|k| lasso_core::edit::keymap::key_label(k))
                     .collect::<Vec<_>>()
             });
             if keys.is_empty() {

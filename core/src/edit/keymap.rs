@@ -138,6 +138,27 @@ pub const FIXED_CHORDS: [(&str, &str); 6] = [
     ("ctrl+[", "Send back"),
 ];
 
+/// A key name as people read it: `shift+0` → `Shift+0`, `arrowleft` → `←`, `b` → `B`.
+pub fn key_label(key: &str) -> String {
+    key.split('+')
+        .map(|part| match part {
+            "arrowleft" => "←".to_string(),
+            "arrowright" => "→".to_string(),
+            "arrowup" => "↑".to_string(),
+            "arrowdown" => "↓".to_string(),
+            "pagedown" => "PageDown".to_string(),
+            "pageup" => "PageUp".to_string(),
+            _ => {
+                let mut chars = part.chars();
+                chars.next().map_or_else(String::new, |c| {
+                    c.to_uppercase().chain(chars).collect::<String>()
+                })
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
 impl Action {
     /// The action a `hotkeys` option name stands for (see [`ACTION_NAMES`]), or `label_<n>`
     /// for the n-th label (1-based).

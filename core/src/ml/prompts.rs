@@ -3,7 +3,8 @@
 //! with `is_positive`, a box as a `rectanglelabels` region, coordinates in percent.
 
 use crate::formats::label_studio::ControlNames;
-use crate::model::{BoxShape, Point};
+use crate::model::{Annotation, BoxShape, MaskRle, Point, Shape};
+use crate::raster::shape_polygon_to_rle;
 use serde_json::{json, Value};
 
 /// What the person gave so far: clicks (`true` positive) and at most one box, for one class.
@@ -74,6 +75,23 @@ pub fn context(prompts: &Prompts, width: u32, height: u32) -> Value {
     json!({ "result": result })
 }
 
+/// The candidate a segmentation answer proposes for an image of `width` × `height`: its first
+/// mask, else its first polygon filled (backends answer either).
+pub fn candidate_mask(answer: &[Annotation], width: u32, height: u32) -> Option<MaskRle> {
+    let shapes = || answer.iter().map(|a| &a.shape);
+    shapes()
+        .find_map(|s| match s {
+            Shape::Mask(m) => Some(m.clone()),
+            _ => None,
+        })
+        .or_else(|| {
+            shapes().find_map(|s| match s {
+                Shape::Polygon(p) => Some(shape_polygon_to_rle(p, height, width).to_model()),
+                _ => None,
+            })
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +124,34 @@ mod tests {
         assert_eq!(r[2]["value"]["height"], 30.0);
         assert!(!p.is_empty());
         assert!(Prompts::default().is_empty());
+    }
+
+    #[test]
+    fn the_candidate_is_the_first_mask_else_a_polygon_filled() {
+        use crate::model::PolygonShape;
+        let square = Annotation::new(
+            "p",
+            "cat",
+            Shape::Polygon(PolygonShape::simple(vec![
+                Point { x: 1.0, y: 1.0 },
+                Point { x: 3.0, y: 1.0 },
+                Point { x: 3.0, y: 3.0 },
+                Point { x: 1.0, y: 3.0 },
+            ])),
+        );
+        let filled = candidate_mask(std::slice::from_ref(&square), 5, 4).unwrap();
+        assert_eq!((filled.width, filled.height), (5, 4));
+        assert_eq!(filled.counts.iter().skip(1).step_by(2).sum::<u32>(), 4);
+        let mask = MaskRle {
+            width: 5,
+            height: 4,
+            counts: vec![0, 1, 19],
+        };
+        let both = [
+            square,
+            Annotation::new("m", "cat", Shape::Mask(mask.clone())),
+        ];
+        assert_eq!(candidate_mask(&both, 5, 4), Some(mask));
+        assert_eq!(candidate_mask(&[], 5, 4), None);
     }
 }

@@ -28,6 +28,17 @@ fn rect(x: f64, y: f64, w: f64, h: f64, label: &str, score: f64) -> Value {
                      "rectanglelabels": [label]}})
 }
 
+/// An answer for the one task `a`, classes unmapped.
+fn read_one(answer: &Value) -> Vec<Predicted> {
+    parse_answer(
+        &answer.to_string(),
+        &[sent("a")],
+        &labels(),
+        &BTreeMap::new(),
+    )
+    .unwrap()
+}
+
 #[test]
 fn the_predict_body_is_what_label_studio_sends() {
     let config = default_config(&labels());
@@ -133,13 +144,7 @@ fn masks_and_polygons_come_back_as_shapes() {
          "original_width": 200, "original_height": 100,
          "value": {"points": [[10, 10], [50, 10], [50, 90]], "polygonlabels": ["person"]}},
     ], "score": 0.5}]});
-    let got = parse_answer(
-        &answer.to_string(),
-        &[sent("a")],
-        &labels(),
-        &BTreeMap::new(),
-    )
-    .unwrap();
+    let got = read_one(&answer);
     let shapes: Vec<&Shape> = got[0].annotations.iter().map(|a| &a.shape).collect();
     match shapes[0] {
         Shape::Mask(m) => {
@@ -213,13 +218,7 @@ fn keypoints_come_back_in_pixels() {
                "value": {"x": x, "y": y, "width": 0.5, "keypointlabels": ["person"]}})
     };
     let answer = json!({"results": [[point("nose", 50.0, 50.0), point("eye", 25.0, 10.0)]]});
-    let got = parse_answer(
-        &answer.to_string(),
-        &[sent("a")],
-        &labels(),
-        &BTreeMap::new(),
-    )
-    .unwrap();
+    let got = read_one(&answer);
     let points: Vec<(f64, f64)> = got[0]
         .annotations
         .iter()
