@@ -9,6 +9,7 @@ use crate::events::{EventName, Listeners};
 use crate::store::Store;
 use lasso_core::edit::{Editor, Keymap, Overlay};
 use lasso_core::model::{AnnotationId, Point};
+use lasso_core::tiles::TileLoader;
 use lasso_core::viewport::Viewport;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -195,8 +196,15 @@ pub struct Shared {
     pub pointer: RwSignal<Option<Point>>,
     /// A message shown in the error banner.
     pub banner: RwSignal<Option<String>>,
-    /// The image being labelled.
+    /// The image being labelled (a plain image, decoded whole).
     pub image: RefCell<Option<HtmlImageElement>>,
+    /// The URL of the image being opened or shown, plain or tiled: a descriptor that arrives
+    /// after another image was opened is dropped.
+    pub image_src: RefCell<String>,
+    /// The tiles of a tiled image (Deep Zoom, IIIF): kept, loading and failed.
+    pub tiles: RefCell<Option<TileLoader<HtmlImageElement>>>,
+    /// Grows each time a tile arrives, so the stage draws again.
+    pub tiles_arrived: RwSignal<u64>,
     /// IndexedDB, when available.
     pub store: RefCell<Option<Rc<Store>>>,
     /// Host callbacks by event.
@@ -215,6 +223,9 @@ impl Shared {
             pointer: RwSignal::new(None),
             banner: RwSignal::new(None),
             image: RefCell::new(None),
+            image_src: RefCell::new(String::new()),
+            tiles: RefCell::new(None),
+            tiles_arrived: RwSignal::new(0),
             store: RefCell::new(None),
             listeners: Listeners::default(),
             local_datasets: RwSignal::new(Vec::new()),

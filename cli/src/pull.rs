@@ -406,6 +406,7 @@ fn assemble(store: &Store, version: &Version) -> Result<Dataset, Failure> {
                 width,
                 height,
                 license: manifest.image.license.clone(),
+                kind: manifest.image.kind,
             },
             labels: project.labels.clone(),
             annotations,

@@ -35,5 +35,6 @@ pub mod random;
 pub mod raster;
 pub mod render_plan;
 pub mod team;
+pub mod tiles;
 pub mod validate;
 pub mod viewport;

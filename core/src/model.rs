@@ -436,6 +436,36 @@ pub struct ImageRef {
     /// The licence the image is used under, where the dataset names one (COCO `licenses`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<ImageLicense>,
+    /// How the image is served, when the URL alone does not say (`tiles::kind_of` reads
+    /// `.dzi` and `info.json` from it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ImageKind>,
+}
+
+/// How an image is served: whole, or as tiles of a pyramid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageKind {
+    /// One file the browser decodes whole (JPEG, PNG, WebP, TIFF …).
+    Plain,
+    /// A Deep Zoom descriptor (`.dzi`) with its `_files/` tiles.
+    Dzi,
+    /// An IIIF Image API service (its `info.json`, or its id).
+    Iiif,
+    /// A Cloud-Optimized GeoTIFF.
+    Cog,
+}
+
+impl ImageKind {
+    /// The name used in `image.kind`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Plain => "plain",
+            Self::Dzi => "dzi",
+            Self::Iiif => "iiif",
+            Self::Cog => "cog",
+        }
+    }
 }
 
 /// A licence an image is distributed under.

@@ -302,6 +302,11 @@ impl Runtime {
             return;
         }
         let Some(img) = self.image.borrow().clone() else {
+            if self.tiles.borrow().is_some() {
+                self.fail(
+                    "The magic wand and the scissors need the whole image's pixels, which a tiled image never loads at once: draw with the other tools.".into(),
+                );
+            }
             return;
         };
         match crate::view::render::image_pixels(&img) {

@@ -65,6 +65,7 @@ pub async fn open_task(runtime: &Rc<Runtime>, mut task: Task) -> Result<(), Stri
         runtime.display_src(&task.image.src).await
     };
     let task_id = task.id.clone();
+    let kind = lasso_core::tiles::kind_of(&task.image);
     runtime.session.update(|s| {
         let view_size = s.view_size;
         let mut next = Session::new(document, &id_prefix);
@@ -82,7 +83,7 @@ pub async fn open_task(runtime: &Rc<Runtime>, mut task: Task) -> Result<(), Stri
         receive(runtime, &task_id, &op);
     }
     runtime.render.borrow_mut().invalidate();
-    crate::view::image::load(Rc::clone(&runtime.shared), &src);
+    crate::view::image::load(Rc::clone(&runtime.shared), &src, kind);
     runtime.emit_change();
     super::ml::after_open(runtime);
     Ok(())

@@ -349,7 +349,9 @@ impl LassoEditor {
     }
 
     /// The view transform, for automation: `{scale, offsetX, offsetY, width, height,
-    /// imageReady}` where a canvas point is `offset + image * scale` in CSS pixels.
+    /// imageReady}` where a canvas point is `offset + image * scale` in CSS pixels; for a tiled
+    /// image also `tiles: {ready, loading, failed, bytes, sharp}` (`sharp`: every visible tile
+    /// of the level the view needs is shown).
     pub fn viewport(&self) -> JsValue {
         let (scale, offset, size, ready) = self.runtime.session.with_untracked(|s| {
             (
@@ -369,6 +371,19 @@ impl LassoEditor {
             ("imageReady", JsValue::from_bool(ready)),
         ] {
             let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);
+        }
+        if let Some((stats, sharp)) = crate::view::tiles::status(&self.runtime.shared) {
+            let t = js_sys::Object::new();
+            for (k, v) in [
+                ("ready", JsValue::from_f64(stats.ready as f64)),
+                ("loading", JsValue::from_f64(stats.loading as f64)),
+                ("failed", JsValue::from_f64(stats.failed as f64)),
+                ("bytes", JsValue::from_f64(stats.bytes as f64)),
+                ("sharp", JsValue::from_bool(sharp)),
+            ] {
+                let _ = js_sys::Reflect::set(&t, &JsValue::from_str(k), &v);
+            }
+            let _ = js_sys::Reflect::set(&o, &JsValue::from_str("tiles"), &t);
         }
         o.into()
     }

@@ -37,9 +37,11 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
         let runtime = Rc::clone(&runtime);
         let frame_pending = Rc::clone(&frame_pending);
         let drawn = runtime.watch.drawn;
+        let tiles_arrived = runtime.tiles_arrived;
         Effect::new(move |_| {
             // Reading (not only tracking) evaluates the memo, which is what subscribes it to the session.
             drawn.with(|_| ());
+            tiles_arrived.track();
             if frame_pending.replace(true) {
                 return;
             }
@@ -53,6 +55,15 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
                 w.request_animation_frame(draw.unchecked_ref()).ok();
             }
         });
+    }
+
+    // Back online: tiles given up while offline are tried again.
+    {
+        let shared = Rc::clone(&runtime.shared);
+        let on_online = window_event_listener(leptos::ev::online, move |_| {
+            crate::view::tiles::retry_failed(&shared);
+        });
+        on_cleanup(move || on_online.remove());
     }
 
     // Keep the canvas the size of the stage, in device pixels.

@@ -38,6 +38,7 @@ pub fn Minimap(runtime: Rc<Runtime>) -> impl IntoView {
     let drawn_for: Rc<Cell<Option<(u64, u64)>>> = Rc::new(Cell::new(None));
     {
         let runtime = Rc::clone(&runtime);
+        let tiles_arrived = runtime.tiles_arrived;
         Effect::new(move |_| {
             let Some((g, shown, _, _)) = state.get() else {
                 return;
@@ -48,9 +49,11 @@ pub fn Minimap(runtime: Rc<Runtime>) -> impl IntoView {
             if !shown || drawn_for.get() == Some(key) && c.width() > 0 {
                 return;
             }
-            let Some(img) = runtime.image.borrow().clone() else {
+            tiles_arrived.track();
+            let img = runtime.image.borrow().clone();
+            if img.is_none() && runtime.tiles.borrow().is_none() {
                 return;
-            };
+            }
             c.set_width(g.width.round() as u32);
             c.set_height(g.height.round() as u32);
             if let Some(ctx) = c
@@ -59,11 +62,18 @@ pub fn Minimap(runtime: Rc<Runtime>) -> impl IntoView {
                 .flatten()
                 .and_then(|x| x.dyn_into::<CanvasRenderingContext2d>().ok())
             {
-                ctx.draw_image_with_html_image_element_and_dw_and_dh(
-                    &img, 0.0, 0.0, g.width, g.height,
-                )
-                .ok();
-                drawn_for.set(Some(key));
+                let drawn = match img {
+                    Some(img) => ctx
+                        .draw_image_with_html_image_element_and_dw_and_dh(
+                            &img, 0.0, 0.0, g.width, g.height,
+                        )
+                        .is_ok(),
+                    // A tiled image: its overview tiles, once they arrived.
+                    None => crate::view::tiles::draw_overview(&ctx, &runtime.shared, g.scale),
+                };
+                if drawn {
+                    drawn_for.set(Some(key));
+                }
             }
         });
     }

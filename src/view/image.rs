@@ -1,18 +1,49 @@
 //! Loads the task's image into an `<img>` element the renderer can draw; an image the browser
-//! cannot show (TIFF) is decoded by the core and shown as a PNG of the same pixels.
+//! cannot show (TIFF) is decoded by the core and shown as a PNG of the same pixels; a tiled
+//! image (Deep Zoom, IIIF) is shown from its tiles (`super::tiles`), each requested here.
 
 use crate::state::Shared;
+use lasso_core::model::ImageKind;
 use leptos::prelude::*;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlImageElement;
 
-/// Starts loading `src`; on load records the natural size in the task if it was unknown, fits
+/// Starts loading `src`, served as `kind`; on load records the image's size in the task, fits
 /// the view and redraws. A failure is reported in the banner, naming the URL.
-pub fn load(runtime: Rc<Shared>, src: &str) {
+pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
+    *runtime.image_src.borrow_mut() = src.to_string();
+    *runtime.image.borrow_mut() = None;
+    *runtime.tiles.borrow_mut() = None;
     if src.is_empty() {
         return;
     }
+    match kind {
+        ImageKind::Dzi | ImageKind::Iiif => super::tiles::open(runtime, src, kind),
+        ImageKind::Plain | ImageKind::Cog => load_whole(runtime, src),
+    }
+}
+
+/// Requests one tile of a tiled image; `arrived` runs once it is decoded, `failed` if it
+/// cannot be had. The element is the request: emptying its `src` abandons it.
+pub fn request(
+    url: &str,
+    arrived: impl FnOnce() + 'static,
+    failed: impl FnOnce() + 'static,
+) -> Option<HtmlImageElement> {
+    let img = HtmlImageElement::new().ok()?;
+    img.set_cross_origin(Some("anonymous"));
+    img.set_decoding("async");
+    let on_load = Closure::once_into_js(arrived);
+    let on_error = Closure::once_into_js(failed);
+    img.set_onload(Some(on_load.unchecked_ref()));
+    img.set_onerror(Some(on_error.unchecked_ref()));
+    img.set_src(url);
+    Some(img)
+}
+
+/// A plain image, decoded whole (a TIFF through the core).
+fn load_whole(runtime: Rc<Shared>, src: &str) {
     let Ok(img) = HtmlImageElement::new() else {
         runtime.fail("Could not create an image element".into());
         return;
@@ -21,7 +52,11 @@ pub fn load(runtime: Rc<Shared>, src: &str) {
     let on_load = {
         let runtime = Rc::clone(&runtime);
         let img = img.clone();
+        let src = src.to_string();
         Closure::<dyn FnMut()>::new(move || {
+            if *runtime.image_src.borrow() != src {
+                return; // another image was opened meanwhile
+            }
             let (w, h) = (img.natural_width(), img.natural_height());
             *runtime.image.borrow_mut() = Some(img.clone());
             runtime.session.update(|s| {
@@ -41,7 +76,9 @@ pub fn load(runtime: Rc<Shared>, src: &str) {
                 // The browser cannot show every format (TIFF): decoded here, shown as a PNG.
                 if !src.starts_with("blob:") {
                     if let Ok(url) = displayable_copy(&src).await {
-                        load(runtime, &url);
+                        if *runtime.image_src.borrow() == src {
+                            load(runtime, &url, ImageKind::Plain);
+                        }
                         return;
                     }
                 }

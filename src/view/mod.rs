@@ -1,4 +1,5 @@
-//! Pixels: loading the image and painting the scene on the canvas.
+//! Pixels: loading the image (whole or as tiles) and painting the scene on the canvas.
 
 pub mod image;
 pub mod render;
+pub mod tiles;

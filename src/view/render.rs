@@ -292,6 +292,7 @@ const SETTLE_MS: i32 = 150;
 /// for [`SETTLE_MS`].
 pub fn paint(shared: &Rc<Shared>, render: &Rc<RefCell<RenderState>>) {
     paint_frame(shared, render);
+    super::tiles::pump(shared);
     let (wanted, frames) = {
         let st = render.borrow();
         (st.settle_wanted, st.stats.frames)
@@ -344,15 +345,27 @@ fn paint_frame(runtime: &Shared, render: &RefCell<RenderState>) {
         };
         let image = runtime.image.borrow();
         let mut state = render.borrow_mut();
-        draw(&ctx, s, image.as_ref(), dpr, &mut state);
+        let backdrop = match image.as_ref() {
+            Some(img) => Backdrop::Whole(img),
+            None => Backdrop::Tiles(runtime),
+        };
+        draw(&ctx, s, backdrop, dpr, &mut state);
     });
+}
+
+/// What is under the annotations.
+pub enum Backdrop<'a> {
+    /// A plain image, decoded whole.
+    Whole(&'a HtmlImageElement),
+    /// The tiles at hand of a tiled image (nothing while none is open).
+    Tiles(&'a Shared),
 }
 
 /// Draws everything for one frame. `dpr` is the device pixel ratio.
 pub fn draw(
     ctx: &CanvasRenderingContext2d,
     session: &Session,
-    image: Option<&HtmlImageElement>,
+    backdrop: Backdrop,
     dpr: f64,
     state: &mut RenderState,
 ) {
@@ -372,8 +385,9 @@ pub fn draw(
     )
     .ok();
     ctx.set_image_smoothing_enabled(scale < 2.0);
-    if let Some(img) = image {
-        state.draw_image(ctx, img, scale);
+    match backdrop {
+        Backdrop::Whole(img) => state.draw_image(ctx, img, scale),
+        Backdrop::Tiles(shared) => super::tiles::draw(ctx, shared),
     }
     let overlay = session.editor.overlay(scale);
     let painter = Painter {

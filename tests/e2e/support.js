@@ -34,6 +34,8 @@ const TYPES = {
   ".css": "text/css",
   ".png": "image/png",
   ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".dzi": "application/xml",
   ".json": "application/json",
   ".webmanifest": "application/manifest+json",
 };
@@ -55,13 +57,24 @@ export function appSuite() {
   return app;
 }
 
-/** Serves `dir` on an ephemeral loopback port (with `cors`, to any origin); resolves to {url, close}. */
-export function serveStatic(dir = DIST, { cors = false } = {}) {
+/**
+ * Serves `dir` on an ephemeral loopback port (with `cors`, to any origin); resolves to
+ * {url, close, requests}. `requests` counts the requests of each path; the first request of a
+ * path that `failFirst` (a RegExp) matches is answered 500, the next ones normally.
+ */
+export function serveStatic(dir = DIST, { cors = false, failFirst = null } = {}) {
   if (!fs.existsSync(path.join(dir, "index.html"))) {
     throw new Error(`${dir}/index.html is missing: build the app first (cargo xtask test does).`);
   }
+  const requests = new Map();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://x");
+    const seen = (requests.get(url.pathname) || 0) + 1;
+    requests.set(url.pathname, seen);
+    if (failFirst && seen === 1 && failFirst.test(url.pathname)) {
+      res.writeHead(500, cors ? { "access-control-allow-origin": "*" } : {}).end("try again");
+      return;
+    }
     let file = path.normalize(path.join(dir, decodeURIComponent(url.pathname)));
     if (!file.startsWith(dir)) {
       res.writeHead(403).end();
@@ -85,7 +98,7 @@ export function serveStatic(dir = DIST, { cors = false } = {}) {
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(r)) });
     });
   });
 }

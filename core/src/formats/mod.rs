@@ -37,7 +37,7 @@ pub mod tags_csv;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod voc;
-mod xml;
+pub(crate) mod xml;
 pub mod yolo;
 
 pub use dataset::{Dataset, DatasetInfo, Split};

@@ -201,6 +201,7 @@ fn read_file(
                 width: im.width,
                 height: im.height,
                 license,
+                kind: None,
             },
             ..Default::default()
         });

@@ -1,0 +1,50 @@
+//! A tiled image: its pyramid and how a tile's URL is written.
+
+use super::iiif::{self, Service};
+use super::pyramid::{Pyramid, TileId};
+
+/// How tile requests are written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scheme {
+    /// Deep Zoom: `<base><level>/<col>_<row>.<format><query>`.
+    Dzi {
+        /// The level folders' parent, ending in `/`.
+        base: String,
+        /// File extension of tiles.
+        format: String,
+        /// The descriptor URL's query string (`?…`, or empty), kept on every tile.
+        query: String,
+    },
+    /// An IIIF Image API service.
+    Iiif(Service),
+}
+
+/// A tiled image: where its tiles are and how they fit together.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TileSource {
+    /// Levels and tile geometry.
+    pub pyramid: Pyramid,
+    /// How each tile is requested.
+    pub scheme: Scheme,
+}
+
+impl TileSource {
+    /// The URL of tile `id`; `None` for a tile the pyramid does not have.
+    pub fn url(&self, id: TileId) -> Option<String> {
+        match &self.scheme {
+            Scheme::Dzi {
+                base,
+                format,
+                query,
+            } => {
+                self.pyramid.level_rect(id)?;
+                // Deep Zoom numbers levels from the 1 × 1 one, which `halving_levels` puts first.
+                Some(format!(
+                    "{base}{}/{}_{}.{format}{query}",
+                    id.level, id.col, id.row
+                ))
+            }
+            Scheme::Iiif(service) => iiif::tile_url(service, &self.pyramid, id),
+        }
+    }
+}
