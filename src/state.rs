@@ -9,6 +9,7 @@ use crate::events::{EventName, Listeners};
 use crate::store::Store;
 use lasso_core::edit::{Editor, Keymap, Overlay};
 use lasso_core::model::{AnnotationId, Point};
+use lasso_core::tiles::sparse::SparseFile;
 use lasso_core::tiles::TileLoader;
 use lasso_core::viewport::Viewport;
 use leptos::prelude::*;
@@ -184,6 +185,15 @@ impl Watch {
     }
 }
 
+/// A tile as the browser holds it.
+#[derive(Clone)]
+pub enum TileHandle {
+    /// Deep Zoom and IIIF tiles: the image element that requested and decoded it.
+    Image(HtmlImageElement),
+    /// A tiled TIFF's tile: a canvas holding the pixels the core decoded.
+    Canvas(web_sys::HtmlCanvasElement),
+}
+
 /// What the adapters below the app controller share: the reactive session, the image, the
 /// store, and the two ways to tell people something (the banner and the host's events).
 pub struct Shared {
@@ -201,8 +211,10 @@ pub struct Shared {
     /// The URL of the image being opened or shown, plain or tiled: a descriptor that arrives
     /// after another image was opened is dropped.
     pub image_src: RefCell<String>,
-    /// The tiles of a tiled image (Deep Zoom, IIIF): kept, loading and failed.
-    pub tiles: RefCell<Option<TileLoader<HtmlImageElement>>>,
+    /// The tiles of a tiled image (Deep Zoom, IIIF, tiled TIFF): kept, loading and failed.
+    pub tiles: RefCell<Option<TileLoader<TileHandle>>>,
+    /// The byte ranges read so far of a tiled TIFF (empty for other images).
+    pub tile_file: RefCell<SparseFile>,
     /// Grows each time a tile arrives, so the stage draws again.
     pub tiles_arrived: RwSignal<u64>,
     /// IndexedDB, when available.
@@ -225,6 +237,7 @@ impl Shared {
             image: RefCell::new(None),
             image_src: RefCell::new(String::new()),
             tiles: RefCell::new(None),
+            tile_file: RefCell::new(SparseFile::default()),
             tiles_arrived: RwSignal::new(0),
             store: RefCell::new(None),
             listeners: Listeners::default(),

@@ -151,6 +151,34 @@ pub fn describe(e: JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
+/// Fetches `len` bytes at `offset` of a URL (an HTTP range request; presigned URLs allow it).
+/// Answers where the bytes start: `offset`, or 0 when the server ignored the range and sent the
+/// whole file.
+pub async fn fetch_range(url: &str, offset: u64, len: u64) -> Result<(u64, Vec<u8>), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let init = RequestInit::new();
+    init.set_method("GET");
+    let headers = Headers::new().map_err(describe)?;
+    let last = offset + len.max(1) - 1;
+    headers
+        .set("range", &format!("bytes={offset}-{last}"))
+        .map_err(describe)?;
+    init.set_headers(&headers);
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(describe)?;
+    let response: Response = response.dyn_into().map_err(describe)?;
+    let start = match response.status() {
+        206 => offset,
+        200 => 0,
+        status => return Err(format!("{url} answered {status} to a range request")),
+    };
+    let buffer = JsFuture::from(response.array_buffer().map_err(describe)?)
+        .await
+        .map_err(describe)?;
+    Ok((start, js_sys::Uint8Array::new(&buffer).to_vec()))
+}
+
 /// Fetches a URL (http, blob: or data:) and returns its bytes; used to put images in an export.
 pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or("no window")?;

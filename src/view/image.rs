@@ -19,8 +19,8 @@ pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
         return;
     }
     match kind {
-        ImageKind::Dzi | ImageKind::Iiif => super::tiles::open(runtime, src, kind),
-        ImageKind::Plain | ImageKind::Cog => load_whole(runtime, src),
+        ImageKind::Dzi | ImageKind::Iiif | ImageKind::Cog => super::tiles::open(runtime, src, kind),
+        ImageKind::Plain => load_whole(runtime, src),
     }
 }
 
@@ -43,7 +43,7 @@ pub fn request(
 }
 
 /// A plain image, decoded whole (a TIFF through the core).
-fn load_whole(runtime: Rc<Shared>, src: &str) {
+pub(super) fn load_whole(runtime: Rc<Shared>, src: &str) {
     let Ok(img) = HtmlImageElement::new() else {
         runtime.fail("Could not create an image element".into());
         return;

@@ -1,43 +1,46 @@
-//! Tiled images (Deep Zoom, IIIF) in the browser: reads the descriptor, then carries out what
-//! the core's [`TileLoader`] decides after each frame — starting tile requests as image
-//! elements, abandoning those that left the view, retrying failures after their pause — and
-//! draws the tiles at hand, coarser ones standing in for missing sharp ones.
+//! Tiled images in the browser: reads the descriptor (Deep Zoom, IIIF) or a TIFF's directories
+//! (by range requests), then carries out what the core's [`TileLoader`] decides after each
+//! frame — starting tile requests (image elements; for a TIFF, range requests decoded by the
+//! core onto a canvas), abandoning those that left the view, retrying failures after their
+//! pause — and draws the tiles at hand, coarser ones standing in for missing sharp ones.
 
-use crate::state::Shared;
+use crate::state::{Shared, TileHandle};
 use lasso_core::model::ImageKind;
-use lasso_core::tiles::{self, Rect, TileId, TileLoader};
+use lasso_core::tiles::cog::{self, Opened, Step};
+use lasso_core::tiles::{self, Rect, Scheme, TileId, TileLoader, TileSource};
 use leptos::prelude::*;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{CanvasRenderingContext2d, HtmlImageElement};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 /// Decoded tiles kept per image, in bytes (the overview level aside): about 1,000 tiles of
 /// 256 × 256, several screens' worth, well under the tab's memory goal.
 const TILE_BUDGET: usize = 256 << 20;
 
-/// Reads the descriptor of the tiled image at `src` and shows the image from its tiles; a
-/// failure names the URL and what is wrong with the descriptor.
+/// Reads the descriptor of the tiled image at `src` (or a TIFF's directories) and shows the
+/// image from its tiles; a TIFF in strips is decoded whole instead. A failure names the URL
+/// and what is wrong.
 pub fn open(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
     let src = src.to_string();
     wasm_bindgen_futures::spawn_local(async move {
-        let url = match kind {
-            ImageKind::Iiif => tiles::info_url(&src),
-            _ => src.clone(),
+        let source = match kind {
+            ImageKind::Cog => open_tiff(&runtime, &src).await,
+            _ => open_descriptor(&src, kind).await.map(Some),
         };
-        let source = crate::cloud::http::fetch_bytes(&url)
-            .await
-            .and_then(|bytes| String::from_utf8(bytes).map_err(|_| format!("{url} is not text")))
-            .and_then(|text| tiles::parse(kind, &text, &url).map_err(|e| e.to_string()));
+        if *runtime.image_src.borrow() != src {
+            return; // another image was opened meanwhile
+        }
         let source = match source {
-            Ok(source) => source,
+            Ok(Some(source)) => source,
+            Ok(None) => {
+                super::image::load_whole(runtime, &src);
+                return;
+            }
             Err(e) => {
                 runtime.fail(format!("Could not open the tiled image {src}: {e}"));
                 return;
             }
         };
-        if *runtime.image_src.borrow() != src {
-            return; // another image was opened meanwhile
-        }
         let (w, h) = (source.pyramid.width, source.pyramid.height);
         *runtime.tiles.borrow_mut() = Some(TileLoader::new(source, TILE_BUDGET));
         runtime.session.update(|s| {
@@ -46,6 +49,43 @@ pub fn open(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
             s.fit();
         });
     });
+}
+
+/// A Deep Zoom or IIIF descriptor, fetched and read.
+async fn open_descriptor(src: &str, kind: ImageKind) -> Result<TileSource, String> {
+    let url = match kind {
+        ImageKind::Iiif => tiles::info_url(src),
+        _ => src.to_string(),
+    };
+    let bytes = crate::cloud::http::fetch_bytes(&url).await?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{url} is not text"))?;
+    tiles::parse(kind, &text, &url).map_err(|e| e.to_string())
+}
+
+/// A TIFF's directories, read by range requests into `runtime.tile_file`; `None` for a TIFF in
+/// strips.
+async fn open_tiff(runtime: &Shared, src: &str) -> Result<Option<TileSource>, String> {
+    *runtime.tile_file.borrow_mut() = Default::default();
+    loop {
+        let step = cog::open(&runtime.tile_file.borrow(), src).map_err(|e| e.to_string())?;
+        match step {
+            Step::Done(Opened::Tiled(source)) => return Ok(Some(source)),
+            Step::Done(Opened::Stripped) => return Ok(None),
+            Step::Fetch { offset, len } => fetch_into(runtime, src, offset, len).await?,
+        }
+    }
+}
+
+/// Adds `len` bytes at `offset` of the TIFF to what is held; an error when nothing new came.
+async fn fetch_into(runtime: &Shared, src: &str, offset: u64, len: u64) -> Result<(), String> {
+    let (start, bytes) = crate::cloud::http::fetch_range(src, offset, len).await?;
+    if bytes.is_empty() || start + (bytes.len() as u64) <= offset {
+        return Err(format!(
+            "{src} ends before byte {offset}: the file is cut short"
+        ));
+    }
+    runtime.tile_file.borrow_mut().add(start, bytes);
+    Ok(())
 }
 
 /// The view in image pixels and device pixels per image pixel.
@@ -74,11 +114,14 @@ pub fn pump(runtime: &Rc<Shared>) {
         };
         loader.request(&view, resolution, super::render::now_ms())
     };
-    for img in requests.cancel {
-        // Dropping the source ends the request.
-        img.set_onload(None);
-        img.set_onerror(None);
-        img.set_src("");
+    for handle in requests.cancel {
+        // Dropping the source ends an image's request; a TIFF tile's range request runs out
+        // and its result is dropped.
+        if let TileHandle::Image(img) = handle {
+            img.set_onload(None);
+            img.set_onerror(None);
+            img.set_src("");
+        }
     }
     for (id, url) in requests.start {
         if let Some(img) = start(runtime, id, &url) {
@@ -102,7 +145,7 @@ pub fn pump(runtime: &Rc<Shared>) {
 
 /// Requests one tile; its arrival redraws, its failure is reported to the loader (and, on the
 /// last try, in the banner).
-fn start(runtime: &Rc<Shared>, id: TileId, url: &str) -> Option<HtmlImageElement> {
+fn start(runtime: &Rc<Shared>, id: TileId, url: &str) -> Option<TileHandle> {
     let arrived = {
         let runtime = Rc::clone(runtime);
         move || {
@@ -131,7 +174,91 @@ fn start(runtime: &Rc<Shared>, id: TileId, url: &str) -> Option<HtmlImageElement
             pump(&runtime);
         }
     };
-    super::image::request(url, arrived, failed)
+    let is_tiff = runtime
+        .tiles
+        .borrow()
+        .as_ref()
+        .is_some_and(|l| matches!(l.source().scheme, Scheme::Cog { .. }));
+    if !is_tiff {
+        return super::image::request(url, arrived, failed).map(TileHandle::Image);
+    }
+    let canvas = web_sys::window()?
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into::<HtmlCanvasElement>()
+        .ok()?;
+    let (runtime, target, url) = (Rc::clone(runtime), canvas.clone(), url.to_string());
+    wasm_bindgen_futures::spawn_local(async move {
+        match tiff_tile(&runtime, &url, id, &target).await {
+            Ok(()) => arrived(),
+            Err(e) => {
+                web_sys::console::warn_1(&e.into());
+                failed();
+            }
+        }
+    });
+    Some(TileHandle::Canvas(canvas))
+}
+
+/// Fetches the bytes of one tile of a TIFF, decodes it in the core and puts it on `canvas`.
+async fn tiff_tile(
+    runtime: &Shared,
+    url: &str,
+    id: TileId,
+    canvas: &HtmlCanvasElement,
+) -> Result<(), String> {
+    loop {
+        let step = {
+            let tiles = runtime.tiles.borrow();
+            let source = tiles
+                .as_ref()
+                .map(|l| l.source())
+                .ok_or("the image was closed")?;
+            cog::decode_tile(&runtime.tile_file.borrow(), source, id).map_err(|e| e.to_string())?
+        };
+        match step {
+            Step::Fetch { offset, len } => fetch_into(runtime, url, offset, len).await?,
+            Step::Done(pixels) => {
+                canvas.set_width(pixels.width);
+                canvas.set_height(pixels.height);
+                let ctx = canvas
+                    .get_context("2d")
+                    .ok()
+                    .flatten()
+                    .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+                    .ok_or("no 2D canvas")?;
+                let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+                    wasm_bindgen::Clamped(&pixels.rgba),
+                    pixels.width,
+                    pixels.height,
+                )
+                .map_err(crate::cloud::http::describe)?;
+                ctx.put_image_data(&data, 0.0, 0.0)
+                    .map_err(crate::cloud::http::describe)?;
+                forget_tile_bytes(runtime, id);
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Drops a decoded tile's compressed bytes from what is held of the TIFF.
+fn forget_tile_bytes(runtime: &Shared, id: TileId) {
+    let tiles = runtime.tiles.borrow();
+    if let Some(Scheme::Cog { levels, .. }) = tiles.as_ref().map(|l| &l.source().scheme) {
+        if let Some(level) = levels.get(id.level) {
+            let index = id.row as usize * level.across as usize + id.col as usize;
+            if let (Some(&offset), Some(&count)) =
+                (level.offsets.get(index), level.counts.get(index))
+            {
+                runtime
+                    .tile_file
+                    .borrow_mut()
+                    .forget(offset, offset + count);
+            }
+        }
+    }
 }
 
 /// Draws the tiles at hand for the view (the context maps image pixels to the canvas).
@@ -141,10 +268,22 @@ pub fn draw(ctx: &CanvasRenderingContext2d, runtime: &Shared) {
     let Some(loader) = tiles.as_ref() else {
         return;
     };
-    for (r, img) in loader.drawable(&view, resolution) {
-        ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, r.x, r.y, r.w, r.h)
-            .ok();
+    for (r, tile) in loader.drawable(&view, resolution) {
+        paint(ctx, &tile, r.x, r.y, r.w, r.h);
     }
+}
+
+/// Draws one tile into a rectangle.
+fn paint(ctx: &CanvasRenderingContext2d, tile: &TileHandle, x: f64, y: f64, w: f64, h: f64) {
+    match tile {
+        TileHandle::Image(img) => {
+            ctx.draw_image_with_html_image_element_and_dw_and_dh(img, x, y, w, h)
+        }
+        TileHandle::Canvas(c) => {
+            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(c, x, y, w, h)
+        }
+    }
+    .ok();
 }
 
 /// The coarse whole image from the overview tiles, for the minimap; false until all of them
@@ -162,15 +301,15 @@ pub fn draw_overview(ctx: &CanvasRenderingContext2d, runtime: &Shared, scale: f6
         h: f64::from(p.height),
     };
     let drawn = loader.drawable(&whole, scale);
-    for (r, img) in &drawn {
-        ctx.draw_image_with_html_image_element_and_dw_and_dh(
-            img,
+    for (r, tile) in &drawn {
+        paint(
+            ctx,
+            tile,
             r.x * scale,
             r.y * scale,
             r.w * scale,
             r.h * scale,
-        )
-        .ok();
+        );
     }
     loader.sharp(&whole, scale)
 }

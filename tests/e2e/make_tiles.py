@@ -1,7 +1,9 @@
-"""Makes a large test image with known features and cuts it into tiles two ways: a Deep Zoom
+"""Makes a large test image with known features and cuts it into tiles three ways: a Deep Zoom
 pyramid laid out as libvips `dzsave` writes it (`big.dzi`, `big_files/<level>/<col>_<row>.jpeg`,
-254-pixel tiles with 1 pixel of overlap) and static IIIF Image API 3 level-0 tiles
-(`iiif/big/info.json`, `iiif/big/<x>,<y>,<w>,<h>/<w>,<h>/0/default.jpg`, 512-pixel tiles).
+254-pixel tiles with 1 pixel of overlap), static IIIF Image API 3 level-0 tiles
+(`iiif/big/info.json`, `iiif/big/<x>,<y>,<w>,<h>/<w>,<h>/0/default.jpg`, 512-pixel tiles) and a
+tiled pyramidal BigTIFF (`big.tif`: deflate, 256-pixel tiles, each overview half the last, as
+reduced-resolution images) written by tifffile.
 
 Usage: make_tiles.py OUT_DIR BASE_URL WIDTH HEIGHT FEATURES_JSON
 FEATURES_JSON: [[x0, y0, x1, y1, [r, g, b]], ...] blocks painted on the image (pixel edges).
@@ -94,11 +96,29 @@ def iiif_level0(image, out, base, tile=512):
         json.dump(info, f)
 
 
+def tiled_tiff(image, out, tile=256):
+    import numpy
+    import tifffile
+
+    with tifffile.TiffWriter(os.path.join(out, "big.tif"), bigtiff=True) as tif:
+        level, first = image, True
+        while True:
+            tif.write(
+                numpy.asarray(level), tile=(tile, tile), compression="zlib", photometric="rgb",
+                subfiletype=0 if first else 1, metadata=None,
+            )
+            first = False
+            if max(level.size) <= 2 * tile:
+                break
+            level = level.resize((-(-level.width // 2), -(-level.height // 2)), Image.LANCZOS)
+
+
 def main():
     out, base, width, height, features = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), json.loads(sys.argv[5])
     image = picture(width, height, features)
     deep_zoom(image, out)
     iiif_level0(image, out, base)
+    tiled_tiff(image, out)
 
 
 if __name__ == "__main__":

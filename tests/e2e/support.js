@@ -59,16 +59,24 @@ export function appSuite() {
 
 /**
  * Serves `dir` on an ephemeral loopback port (with `cors`, to any origin); resolves to
- * {url, close, requests}. `requests` counts the requests of each path; the first request of a
- * path that `failFirst` (a RegExp) matches is answered 500, the next ones normally.
+ * {url, close, requests, sent, largest}. `requests` counts the requests of each path, `sent` the
+ * body bytes sent for it and `largest` the longest body; single byte ranges (`Range: bytes=a-b`) are answered 206. The first
+ * request of a path that `failFirst` (a RegExp) matches is answered 500, the next ones normally.
  */
 export function serveStatic(dir = DIST, { cors = false, failFirst = null } = {}) {
   if (!fs.existsSync(path.join(dir, "index.html"))) {
     throw new Error(`${dir}/index.html is missing: build the app first (cargo xtask test does).`);
   }
   const requests = new Map();
+  const sent = new Map();
+  const largest = new Map();
+  const allow = cors ? { "access-control-allow-origin": "*" } : {};
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://x");
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, { ...allow, "access-control-allow-headers": "range", "access-control-allow-methods": "GET" }).end();
+      return;
+    }
     const seen = (requests.get(url.pathname) || 0) + 1;
     requests.set(url.pathname, seen);
     if (failFirst && seen === 1 && failFirst.test(url.pathname)) {
@@ -86,19 +94,36 @@ export function serveStatic(dir = DIST, { cors = false, failFirst = null } = {})
         res.writeHead(404).end("not found");
         return;
       }
-      res.writeHead(200, {
+      const headers = {
         "content-type": TYPES[path.extname(file)] || "application/octet-stream",
         "cache-control": "no-store",
+        "accept-ranges": "bytes",
         // Images served to another origin's page (drawn with crossOrigin="anonymous").
-        ...(cors ? { "access-control-allow-origin": "*" } : {}),
-      });
+        ...allow,
+      };
+      const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || "");
+      let status = 200;
+      if (range) {
+        const start = Number(range[1]);
+        const end = Math.min(range[2] ? Number(range[2]) : data.length - 1, data.length - 1);
+        if (start >= data.length) {
+          res.writeHead(416, { ...allow, "content-range": `bytes */${data.length}` }).end();
+          return;
+        }
+        headers["content-range"] = `bytes ${start}-${end}/${data.length}`;
+        data = data.subarray(start, end + 1);
+        status = 206;
+      }
+      sent.set(url.pathname, (sent.get(url.pathname) || 0) + data.length);
+      largest.set(url.pathname, Math.max(largest.get(url.pathname) || 0, data.length));
+      res.writeHead(status, headers);
       res.end(data);
     });
   });
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://127.0.0.1:${port}`, requests, sent, largest, close: () => new Promise((r) => server.close(r)) });
     });
   });
 }

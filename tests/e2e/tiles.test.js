@@ -1,6 +1,6 @@
-// Tiled images: a 48-megapixel image cut into a Deep Zoom pyramid and into static IIIF Image
-// API 3 tiles (made by make_tiles.py, as libvips and static IIIF tilers lay them out), served
-// over HTTP. Zoomed in with the mouse wheel onto a known block, the block is on the canvas
+// Tiled images: a 48-megapixel image cut into a Deep Zoom pyramid, into static IIIF Image API 3
+// tiles and into a tiled pyramidal BigTIFF (made by make_tiles.py, as libvips, static IIIF
+// tilers and tifffile lay them out), served over HTTP (the TIFF read by range requests). Zoomed in with the mouse wheel onto a known block, the block is on the canvas
 // where the full-resolution image has it; a box drawn around it by eye is exported to COCO at
 // full resolution within a pixel. Every sharpest Deep Zoom tile fails once (500) and shows
 // after the retry; offline, the tiles already seen still show.
@@ -23,6 +23,7 @@ before(async () => {
   fs.writeFileSync(path.join(dir, "index.html"), "<!doctype html>");
   // The sharpest Deep Zoom level (13 for 8000 px) fails once per tile.
   tiles = await serveStatic(dir, { cors: true, failFirst: /^\/big_files\/13\// });
+  tiles.dir = dir;
   const features = [[...RED, [230, 20, 20]], [...GREEN, [20, 200, 40]]];
   execFileSync(path.join(ROOT, ".venv", "bin", "python"), [
     path.join(ROOT, "tests", "e2e", "make_tiles.py"), dir, tiles.url, String(W), String(H), JSON.stringify(features),
@@ -185,6 +186,30 @@ test("IIIF static tiles: a box drawn on a feature lands on its full-resolution p
     assert.ok(full.some((p) => p.startsWith("/iiif/big/1024,512,512,512/")), `full-resolution tiles: ${full.join(" ")}`);
     await boxAround(page, green.page);
     near(await cocoBox(page), [GREEN[0], GREEN[1], GREEN[2] - GREEN[0], GREEN[3] - GREEN[1]], "COCO bbox");
+    assert.deepEqual(unexpected(page.errors), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a tiled BigTIFF is read by range requests: only its directories and the tiles in view", async () => {
+  const context = await app.browser.newContext({ viewport: { width: 900, height: 650 } });
+  try {
+    const page = await openApp(context, app.server.url);
+    await openTiled(page, `${tiles.url}/big.tif`);
+    const task = await page.evaluate(() => JSON.parse(window.lasso.exportAs("lasso")));
+    assert.deepEqual([task.image.width, task.image.height], [W, H], "the size comes from the TIFF's directory");
+    await sharp(page);
+    await zoomOnto(page, [(RED[0] + RED[2]) / 2, (RED[1] + RED[3]) / 2], 5);
+    await sharp(page);
+    const red = await found(page, isRed, "tiles-tiff-red.png");
+    near(red.image, RED, "the block on the canvas", ON_SCREEN);
+    const size = fs.statSync(path.join(tiles.dir, "big.tif")).size;
+    const read = tiles.sent.get("/big.tif");
+    assert.ok(read < size / 2, `read ${read} of ${size} bytes`);
+    assert.ok(tiles.largest.get("/big.tif") <= 64 * 1024, `one request read ${tiles.largest.get("/big.tif")} bytes`);
+    await boxAround(page, red.page);
+    near(await cocoBox(page), [RED[0], RED[1], RED[2] - RED[0], RED[3] - RED[1]], "COCO bbox");
     assert.deepEqual(unexpected(page.errors), []);
   } finally {
     await context.close();

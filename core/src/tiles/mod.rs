@@ -1,12 +1,15 @@
-//! Images too large to load whole, shown from tiles: Deep Zoom (`.dzi`) and IIIF Image API
-//! sources, the pyramid geometry they share, and the loader that decides which tiles a view
+//! Images too large to load whole, shown from tiles: Deep Zoom (`.dzi`), IIIF Image API and
+//! tiled TIFF (Cloud-Optimized GeoTIFF, read by byte ranges) sources, the pyramid geometry they
+//! share, and the loader that decides which tiles a view
 //! fetches, keeps and draws. Annotations stay in full-resolution pixels whatever level shows.
 
+pub mod cog;
 pub mod dzi;
 pub mod iiif;
 pub mod loader;
 pub mod pyramid;
 pub mod source;
+pub mod sparse;
 
 pub use loader::{LoaderStats, Requests, TileLoader};
 pub use pyramid::{Level, Pyramid, Rect, TileId};
@@ -16,7 +19,8 @@ use crate::formats::FormatError;
 use crate::model::{ImageKind, ImageRef};
 
 /// How `image` is served: its `kind` when given, else read from its URL (`.dzi` → Deep Zoom,
-/// `info.json` → IIIF), else a plain image.
+/// `info.json` → IIIF, `.tif`/`.tiff` → a TIFF read by parts where it is tiled), else a plain
+/// image.
 pub fn kind_of(image: &ImageRef) -> ImageKind {
     if let Some(kind) = image.kind {
         return kind;
@@ -27,6 +31,9 @@ pub fn kind_of(image: &ImageRef) -> ImageKind {
         ImageKind::Dzi
     } else if lower.ends_with("/info.json") || lower == "info.json" {
         ImageKind::Iiif
+    } else if lower.ends_with(".tif") || lower.ends_with(".tiff") {
+        // Read by parts when tiled, whole when in strips.
+        ImageKind::Cog
     } else {
         ImageKind::Plain
     }

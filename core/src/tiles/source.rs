@@ -17,6 +17,13 @@ pub enum Scheme {
     },
     /// An IIIF Image API service.
     Iiif(Service),
+    /// A tiled TIFF read by byte ranges of one file.
+    Cog {
+        /// The file.
+        url: String,
+        /// Where each level's tiles are in it, in the pyramid's order.
+        levels: Vec<super::cog::CogLevel>,
+    },
 }
 
 /// A tiled image: where its tiles are and how they fit together.
@@ -45,6 +52,8 @@ impl TileSource {
                 ))
             }
             Scheme::Iiif(service) => iiif::tile_url(service, &self.pyramid, id),
+            // Every tile is a byte range of the one file (`cog::decode_tile` says which).
+            Scheme::Cog { url, .. } => self.pyramid.level_rect(id).map(|_| url.clone()),
         }
     }
 }
