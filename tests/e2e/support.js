@@ -36,6 +36,7 @@ const TYPES = {
   ".jpg": "image/jpeg",
   ".jpeg": "image/jpeg",
   ".dzi": "application/xml",
+  ".svg": "image/svg+xml",
   ".json": "application/json",
   ".webmanifest": "application/manifest+json",
 };
@@ -60,10 +61,11 @@ export function appSuite() {
 /**
  * Serves `dir` on an ephemeral loopback port (with `cors`, to any origin); resolves to
  * {url, close, requests, sent, largest}. `requests` counts the requests of each path, `sent` the
- * body bytes sent for it and `largest` the longest body; single byte ranges (`Range: bytes=a-b`) are answered 206. The first
- * request of a path that `failFirst` (a RegExp) matches is answered 500, the next ones normally.
+ * body bytes sent for it and `largest` the longest body; `headers` are added to every answer;
+ * single byte ranges (`Range: bytes=a-b`) are answered 206. The first request of a path that
+ * `failFirst` (a RegExp) matches is answered 500, the next ones normally.
  */
-export function serveStatic(dir = DIST, { cors = false, failFirst = null } = {}) {
+export function serveStatic(dir = DIST, { cors = false, failFirst = null, headers: extra = {} } = {}) {
   if (!fs.existsSync(path.join(dir, "index.html"))) {
     throw new Error(`${dir}/index.html is missing: build the app first (cargo xtask test does).`);
   }
@@ -100,6 +102,7 @@ export function serveStatic(dir = DIST, { cors = false, failFirst = null } = {})
         "accept-ranges": "bytes",
         // Images served to another origin's page (drawn with crossOrigin="anonymous").
         ...allow,
+        ...extra,
       };
       const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || "");
       let status = 200;

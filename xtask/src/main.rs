@@ -22,6 +22,7 @@
 )]
 
 mod disk;
+mod package;
 mod setup;
 mod tidy;
 mod util;
@@ -29,7 +30,8 @@ mod util;
 use std::process::ExitCode;
 use util::{cmd, Result};
 
-const USAGE: &str = "usage: cargo xtask <setup|serve|test|build|bench|bench-journal|tidy>";
+const USAGE: &str =
+    "usage: cargo xtask <setup|serve|test|build|package [--dev]|bench|bench-journal|tidy>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(args.iter().any(|a| a == "--dev")),
         Some("test") => test(),
         Some("build") => build_release(),
+        Some("package") => package::run(args.iter().any(|a| a == "--dev")),
         Some("bench") => bench(&args[1..]),
         Some("tidy") => tidy::run(),
         Some("bench-journal") => bench_journal(),
@@ -162,6 +165,7 @@ fn test() -> Result<()> {
     }
     util::step("build the app for end-to-end tests");
     cmd("trunk", &["build"]).run()?;
+    package::run(true)?;
     util::step("end-to-end tests (Playwright, headless Chromium)");
     // Files are independent (each serves its own pages and starts its own servers on free
     // ports), so two run at once: one per core.
