@@ -81,16 +81,18 @@ export interface ImageRef {
 
 /** Classes and tags of a task. */
 export interface LabelSet {
-  labels: Label[];
+  labels?: Label[];
   tags?: string[];
   multi_tag?: boolean;
+  multiTag?: boolean;
 }
 
 /** One image with its annotations: the unit of work (Lasso JSON). */
 export interface Task {
   id: string;
   image: ImageRef;
-  labels?: LabelSet;
+  /** The classes and tags, or just the list of classes (as `mount`'s `labels`). */
+  labels?: LabelSet | Label[];
   annotations?: Annotation[];
   tags?: string[];
 }
@@ -137,7 +139,8 @@ export interface MlOptions {
 
 /** Options of `mount` (an unknown name is a type error). */
 export interface MountOptions {
-  labels?: Label[];
+  /** The classes, or `{labels, tags, multi_tag}` as in a task. */
+  labels?: Label[] | LabelSet;
   tags?: string[];
   multiTag?: boolean;
   /** A task to open at once. */
@@ -164,7 +167,7 @@ export type ToolName =
 /** Dataset formats of `exportAs`, `exportZip` and `loadPredictions`. */
 export type FormatName =
   | "lasso" | "coco" | "yolo" | "yolo-seg" | "yolo-obb" | "yolo-pose" | "voc" | "csv"
-  | "label-studio" | "cvat" | "masks" | "folders" | "tags-csv";
+  | "label-studio" | "cvat" | "masks" | "folders" | "tags-csv" | "w3c";
 
 /** What each event's callback receives. */
 export interface EventDetails {

@@ -210,6 +210,7 @@ fn import_path(format: FormatName) -> &'static str {
         FormatName::Cvat => formats::cvat::FILE,
         FormatName::Coco => formats::coco::DEFAULT_FILE,
         FormatName::Csv => "annotations.csv",
+        FormatName::W3c => formats::w3c::FILE,
         _ => "annotations.xml",
     }
 }

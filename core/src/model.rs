@@ -385,7 +385,10 @@ impl Label {
 }
 
 /// The classes a task is labelled with, and the whole-image tags it offers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+///
+/// Written as `{labels, tags, multi_tag}`; read from that (also `multiTag`) or from a bare list
+/// of labels, the form `mount`'s `labels` option takes, so one task shape works everywhere.
+#[derive(Clone, Debug, PartialEq, Serialize, Default)]
 pub struct LabelSet {
     /// Object classes, in display order.
     pub labels: Vec<Label>,
@@ -395,6 +398,46 @@ pub struct LabelSet {
     /// Whether several tags may be chosen at once.
     #[serde(default)]
     pub multi_tag: bool,
+}
+
+/// The object form of a [`LabelSet`] as read.
+#[derive(Deserialize)]
+struct LabelSetObject {
+    #[serde(default)]
+    labels: Vec<Label>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default, alias = "multiTag")]
+    multi_tag: bool,
+}
+
+impl<'de> Deserialize<'de> for LabelSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+
+        struct Either;
+        impl<'de> serde::de::Visitor<'de> for Either {
+            type Value = LabelSet;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of labels or {labels, tags, multi_tag}")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<LabelSet, A::Error> {
+                Ok(LabelSet {
+                    labels: Vec::<Label>::deserialize(SeqAccessDeserializer::new(seq))?,
+                    ..LabelSet::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<LabelSet, A::Error> {
+                let o = LabelSetObject::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(LabelSet {
+                    labels: o.labels,
+                    tags: o.tags,
+                    multi_tag: o.multi_tag,
+                })
+            }
+        }
+        deserializer.deserialize_any(Either)
+    }
 }
 
 impl LabelSet {

@@ -30,7 +30,7 @@ use crate::events::EventName;
 use crate::state::Session;
 use crate::store::Store;
 use lasso_core::edit::ToolName;
-use lasso_core::model::{Label, LabelSet, Task};
+use lasso_core::model::{LabelSet, Task};
 use leptos::prelude::*;
 use serde::Deserialize;
 use std::cell::RefCell;
@@ -42,8 +42,9 @@ use web_sys::HtmlElement;
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct MountOptions {
+    /// A list of labels, or `{labels, tags, multi_tag}` as in a task.
     #[serde(default)]
-    labels: Vec<Label>,
+    labels: LabelSet,
     #[serde(default)]
     tags: Vec<String>,
     #[serde(default)]
@@ -139,9 +140,13 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
     };
     let id_prefix = options.id_prefix.clone().unwrap_or_else(random_prefix);
     let labels = LabelSet {
-        labels: options.labels.clone(),
-        tags: options.tags.clone(),
-        multi_tag: options.multi_tag,
+        labels: options.labels.labels.clone(),
+        tags: if options.tags.is_empty() {
+            options.labels.tags.clone()
+        } else {
+            options.tags.clone()
+        },
+        multi_tag: options.multi_tag || options.labels.multi_tag,
     };
     let runtime = Runtime::new(Session::new(
         Task {

@@ -34,7 +34,7 @@ test("index.d.ts declares exactly the editor's methods", () => {
   assert.deepEqual(declared, bound);
   const manifest = JSON.parse(packaged("package.json"));
   assert.equal(manifest.name, "lasso-annotator");
-  assert.deepEqual(Object.keys(manifest.exports), [".", "./react", "./lasso.css"]);
+  assert.deepEqual(Object.keys(manifest.exports), [".", "./react", "./lasso.css", "./task.schema.json"]);
 });
 
 test("the package installs and its types check a host's code under tsc --strict", () => {

@@ -5,6 +5,7 @@ import { defineElement, load, mount, type Annotation, type LassoEditor, type Mou
 const task: Task = {
   id: "t1",
   image: { src: "https://tiles.example.org/scan.dzi", kind: "dzi", width: 8000, height: 6000 },
+  labels: { labels: [{ name: "cat", color: "#e6194b" }], tags: ["day", "night"], multi_tag: false },
   annotations: [{ id: "a1", label: "cat", shape: { type: "box", x0: 1, y0: 2, x1: 3, y1: 4 } }],
 };
 
@@ -35,10 +36,12 @@ async function everything(element: HTMLElement): Promise<number> {
   await editor.loadTask(task);
   const count: number = editor.annotations().length;
   const coco: string = editor.exportAs("coco");
+  const w3c: string = editor.exportAs("w3c");
+  await editor.loadTask({ ...task, labels: [{ name: "dog", color: "#3cb44b" }] });
   const zip: Uint8Array = await editor.exportZip({ format: "yolo", images: false, split: [0.8, 0.1, 0.1], seed: 7 });
   const all: string = await editor.exportAll();
   await editor.downloadAll();
-  const added: number = editor.loadPredictions(coco, "coco") + (await editor.predict());
+  const added: number = editor.loadPredictions(coco, "coco") + editor.loadPredictions(w3c, "w3c") + (await editor.predict());
   editor.undo();
   editor.redo();
   editor.setTool("polygon");

@@ -17,6 +17,7 @@ const TEMPLATES: &[&str] = &[
     "react.js",
     "index.d.ts",
     "react.d.ts",
+    "task.schema.json",
     "README.md",
     "LICENSE",
 ];
@@ -108,9 +109,10 @@ fn manifest(version: &str) -> String {
   "exports": {{
     ".": {{ "types": "./index.d.ts", "default": "./index.js" }},
     "./react": {{ "types": "./react.d.ts", "default": "./react.js" }},
-    "./lasso.css": "./lasso.css"
+    "./lasso.css": "./lasso.css",
+    "./task.schema.json": "./task.schema.json"
   }},
-  "files": ["*.js", "*.d.ts", "*.wasm", "*.css", "snippets/", "README.md", "LICENSE"],
+  "files": ["*.js", "*.d.ts", "*.wasm", "*.css", "*.json", "snippets/", "README.md", "LICENSE"],
   "sideEffects": false,
   "peerDependencies": {{ "react": ">=18" }},
   "peerDependenciesMeta": {{ "react": {{ "optional": true }} }},

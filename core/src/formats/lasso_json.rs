@@ -52,7 +52,16 @@ pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
             ),
         ));
     }
-    serde_json::from_str(text).map_err(|e| FormatError::json(FILE, &e))
+    // The path of a bad value (`tasks[0].annotations[2].shape.x0`), not only its line.
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let line = e.inner().line();
+        FormatError::at(
+            FILE,
+            format!("$.{} (line {line})", e.path()),
+            e.inner().to_string(),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -114,7 +123,10 @@ mod tests {
             .insert(FILE, "{\"version\": 1,\n \"labels\": 3}");
         let err = import(&files).unwrap_err();
         assert_eq!(err.file, FILE);
-        assert!(err.location.starts_with("line 2"), "{err}");
+        assert!(
+            err.location.starts_with("$.labels") && err.location.contains("line 2"),
+            "{err}"
+        );
         files
             .files
             .insert(FILE, r#"{"version": 9, "labels": {}, "tasks": []}"#);

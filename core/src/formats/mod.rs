@@ -37,6 +37,7 @@ pub mod tags_csv;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod voc;
+pub mod w3c;
 pub(crate) mod xml;
 pub mod yolo;
 
@@ -77,11 +78,13 @@ pub enum FormatName {
     Folders,
     /// Whole-image tags as one-hot CSV columns (multi-label classification).
     TagsCsv,
+    /// W3C Web Annotations (Annotorious): media-fragment boxes and SVG polygons.
+    W3c,
 }
 
 impl FormatName {
     /// Every format, in the order the CLI lists them.
-    pub const ALL: [FormatName; 13] = [
+    pub const ALL: [FormatName; 14] = [
         FormatName::Lasso,
         FormatName::Coco,
         FormatName::Yolo,
@@ -95,6 +98,7 @@ impl FormatName {
         FormatName::Masks,
         FormatName::Folders,
         FormatName::TagsCsv,
+        FormatName::W3c,
     ];
 
     /// The name used on the command line and in `exportAs`.
@@ -113,6 +117,7 @@ impl FormatName {
             FormatName::Masks => "masks",
             FormatName::Folders => "folders",
             FormatName::TagsCsv => "tags-csv",
+            FormatName::W3c => "w3c",
         }
     }
 }

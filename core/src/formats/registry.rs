@@ -4,7 +4,7 @@
 //! documented and tested everywhere at once.
 
 use super::{
-    coco, csv, cvat, folders, label_studio, lasso_json, masks, tags_csv, voc, yolo, Dataset,
+    coco, csv, cvat, folders, label_studio, lasso_json, masks, tags_csv, voc, w3c, yolo, Dataset,
     DatasetFiles, Export, ExportOptions, FormatError, FormatName,
 };
 use crate::model::{Shape, ShapeKind, Task};
@@ -103,7 +103,7 @@ use Fidelity::{Converted, Dropped, Exact};
 
 const BOUNDS: Fidelity = Converted("its bounding box");
 
-static FORMATS: [Spec; 13] = [
+static FORMATS: [Spec; 14] = [
     Spec {
         name: FormatName::Lasso,
         describe: "Lasso JSON: every shape, attribute, tag and prediction as the editor holds it",
@@ -275,6 +275,17 @@ static FORMATS: [Spec; 13] = [
         predictions: false,
         import: tags_csv::import,
         export: |d, _| tags_csv::export(d),
+    },
+    Spec {
+        name: FormatName::W3c,
+        describe: "W3C Web Annotations (Annotorious): boxes as media fragments, shapes as SVG",
+        main_file: w3c::FILE,
+        shapes: [Exact, Exact, Exact, Exact, Dropped, Dropped],
+        holes: Exact,
+        tags: true,
+        predictions: false,
+        import: w3c::import,
+        export: |d, _| w3c::export(d),
     },
 ];
 
