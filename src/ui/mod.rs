@@ -348,7 +348,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     <labels::ClassesPanel runtime=Rc::clone(&runtime)/>
                     <h2>"Annotations"</h2>
                     <div class="lasso-list-controls">
-                        <select class="lasso-list-class" title="Show one class"
+                        <select class="lasso-list-class" title="Show one class" aria-label="Show one class"
                             on:change=move |ev| {
                                 let v = event_target_value(&ev);
                                 list_class.set((!v.is_empty()).then_some(v));
@@ -358,7 +358,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                                 <option value=l.name.clone()>{l.name.clone()}</option>
                             }).collect::<Vec<_>>()}
                         </select>
-                        <select class="lasso-list-order" title="Order of the list"
+                        <select class="lasso-list-order" title="Order of the list" aria-label="Order of the list"
                             on:change=move |ev| {
                                 if let Some(o) = lasso_core::edit::list::ListOrder::parse(&event_target_value(&ev)) {
                                     list_order.set(o);
