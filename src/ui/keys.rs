@@ -1,5 +1,6 @@
 //! Keyboard: hotkeys act only while the editor has focus and never while the user types in a
-//! text field.
+//! text field; Enter, Space and Tab on a button are the button's, and Tab past the last shape
+//! moves the focus on.
 
 use crate::app::Runtime;
 use lasso_core::edit::{Action, Modifiers};
@@ -7,6 +8,16 @@ use leptos::prelude::*;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
+
+/// Whether the key press is on a control that the browser operates with this key: Enter and
+/// Space press a button, Tab moves on from it — those stay the browser's.
+fn is_control_key(ev: &KeyboardEvent) -> bool {
+    let on_control = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY"));
+    on_control && matches!(ev.key().as_str(), "Enter" | " " | "Tab")
+}
 
 fn is_typing(ev: &KeyboardEvent) -> bool {
     let Some(el) = ev
@@ -21,7 +32,7 @@ fn is_typing(ev: &KeyboardEvent) -> bool {
 /// The editor root's `keydown` handler.
 pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'static {
     move |ev: KeyboardEvent| {
-        if is_typing(&ev) {
+        if is_typing(&ev) || is_control_key(&ev) {
             return;
         }
         if ev.key() == " " {
@@ -44,6 +55,15 @@ pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'sta
             .session
             .with_untracked(|s| s.keymap.action(&key, mods));
         let Some(action) = action else { return };
+        // Tab past the last shape (or with none) leaves the editor, as it leaves any widget.
+        if let Action::Cycle { back } = action {
+            if runtime
+                .session
+                .with_untracked(|s| s.editor.cycle_done(back))
+            {
+                return;
+            }
+        }
         ev.prevent_default();
         // Esc closes the hotkey list first.
         if action == Action::Cancel && runtime.help_open.get_untracked() {
@@ -56,7 +76,20 @@ pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'sta
                 s.editor.set_label_index(n);
             }),
             Action::Delete => runtime.dispatch(|ed| ed.delete()),
-            Action::Finish => runtime.dispatch(|ed| ed.finish_shape()),
+            Action::Finish => {
+                // The visible part of the image: where a box placed from the keyboard goes.
+                let (x0, y0, x1, y1) = runtime.session.with_untracked(|s| {
+                    s.viewport.visible_image_rect(s.view_size.0, s.view_size.1)
+                });
+                let view = lasso_core::model::BoxShape::from_corners(
+                    lasso_core::model::Point::new(x0, y0),
+                    lasso_core::model::Point::new(x1, y1),
+                );
+                runtime.dispatch(|ed| ed.enter(view))
+            }
+            Action::Resize { dw, dh } => {
+                runtime.dispatch(|ed| ed.resize(f64::from(dw), f64::from(dh)))
+            }
             Action::Cancel => runtime.dispatch(|ed| ed.cancel()),
             Action::Undo => runtime.undo(),
             Action::Redo => runtime.redo(),

@@ -4,6 +4,7 @@
 //! except by committing.
 
 use super::*;
+use crate::model::{BoxShape, RotatedBox};
 
 impl Editor {
     /// Sets (or with `None` clears) one attribute of an annotation as one step. The value must
@@ -89,17 +90,83 @@ impl Editor {
         })
     }
 
+    /// Grows or shrinks the selected unlocked boxes and rotated boxes by `(dw, dh)` image
+    /// pixels (`Alt`+arrows): a box at its right and bottom edges, kept inside the image, a
+    /// rotated box about its centre; never below one pixel. One step.
+    pub fn resize(&mut self, dw: f64, dh: f64) -> Outcome {
+        let image = &self.doc.task().image;
+        let (iw, ih) = (f64::from(image.width), f64::from(image.height));
+        let limit = |v: f64, max: f64| if max > 0.0 { v.min(max) } else { v };
+        let ops = self
+            .selected_annotations()
+            .filter(|a| !a.locked)
+            .filter_map(|a| {
+                let after = match &a.shape {
+                    Shape::Box(b) => Shape::Box(BoxShape {
+                        x1: limit((b.x1 + dw).max(b.x0 + box_tool::MIN_BOX_SIDE), iw),
+                        y1: limit((b.y1 + dh).max(b.y0 + box_tool::MIN_BOX_SIDE), ih),
+                        ..*b
+                    }),
+                    Shape::RotatedBox(r) => Shape::RotatedBox(RotatedBox {
+                        w: (r.w + dw).max(box_tool::MIN_BOX_SIDE),
+                        h: (r.h + dh).max(box_tool::MIN_BOX_SIDE),
+                        ..*r
+                    }),
+                    _ => return None,
+                };
+                (after != a.shape).then(|| Op::SetShape {
+                    id: a.id.clone(),
+                    before: a.shape.clone(),
+                    after,
+                })
+            })
+            .collect();
+        self.finish(ToolOutput {
+            ops,
+            ..ToolOutput::default()
+        })
+    }
+
+    /// `Enter`: finishes the shape being drawn; with a box tool and nothing being drawn, places a
+    /// box of the current label in the middle of `view` (the visible part of the image, in
+    /// image pixels), a quarter of its size, and selects it — so boxes can be drawn from the
+    /// keyboard alone (then arrows move it and `Alt`+arrows size it).
+    pub fn enter(&mut self, view: BoxShape) -> Outcome {
+        let kind = match &self.tool {
+            Tool::Box(drawing) if drawing.state == box_tool::BoxTool::Idle => drawing.kind,
+            _ => return self.finish_shape(),
+        };
+        let image = &self.doc.task().image;
+        let (iw, ih) = (f64::from(image.width), f64::from(image.height));
+        let x0 = view.x0.max(0.0);
+        let y0 = view.y0.max(0.0);
+        let x1 = if iw > 0.0 { view.x1.min(iw) } else { view.x1 };
+        let y1 = if ih > 0.0 { view.y1.min(ih) } else { view.y1 };
+        if x1 - x0 < 4.0 * box_tool::MIN_BOX_SIDE || y1 - y0 < 4.0 * box_tool::MIN_BOX_SIDE {
+            return Outcome::default();
+        }
+        let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        let (w, h) = (((x1 - x0) / 4.0).round(), ((y1 - y0) / 4.0).round());
+        let b = BoxShape {
+            x0: (cx - w / 2.0).round(),
+            y0: (cy - h / 2.0).round(),
+            x1: (cx - w / 2.0).round() + w,
+            y1: (cy - h / 2.0).round() + h,
+        };
+        let label = self.label.clone();
+        self.finish(ToolOutput {
+            ops: vec![Op::Add {
+                annotation: Editor::draft(&label, kind.shape(b)),
+                index: None,
+            }],
+            select: None,
+            select_added: true,
+        })
+    }
+
     /// Selects the next visible annotation in drawing order (`Tab`), or the previous one.
     pub fn cycle(&mut self, back: bool) -> Outcome {
-        let mut order: Vec<(usize, &Annotation)> = self
-            .doc
-            .task()
-            .annotations
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| !a.hidden)
-            .collect();
-        order.sort_by_key(|(i, a)| (a.z, *i));
+        let order = self.cycle_order();
         if order.is_empty() {
             return Outcome::default();
         }
@@ -119,6 +186,33 @@ impl Editor {
             select: Some(vec![id]),
             ..ToolOutput::default()
         })
+    }
+
+    /// The visible annotations in drawing order, as `Tab` goes through them.
+    fn cycle_order(&self) -> Vec<(usize, &Annotation)> {
+        let mut order: Vec<(usize, &Annotation)> = self
+            .doc
+            .task()
+            .annotations
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.hidden)
+            .collect();
+        order.sort_by_key(|(i, a)| (a.z, *i));
+        order
+    }
+
+    /// Whether `Tab` (or Shift+Tab with `back`) has gone through every shape: nothing to
+    /// select, or the last (first) one is selected. The page then moves the focus on, so the
+    /// keyboard is never trapped in the editor.
+    pub fn cycle_done(&self, back: bool) -> bool {
+        let order = self.cycle_order();
+        let end = if back { order.first() } else { order.last() };
+        match end {
+            None => true,
+            // Only the last shape alone: from several selected, Tab first picks one.
+            Some((_, a)) => self.selection == [a.id.clone()],
+        }
     }
 
     /// Hides the selection (`H`), or shows it again when all of it is hidden. The selection is

@@ -33,6 +33,14 @@ pub enum Action {
         /// Downwards.
         dy: i32,
     },
+    /// Grow or shrink the selected boxes by this many image pixels (`Alt`+arrows; Shift
+    /// multiplies by 10).
+    Resize {
+        /// Wider.
+        dw: i32,
+        /// Taller.
+        dh: i32,
+    },
     /// Select the next shape (`Tab`), or the previous one with Shift.
     Cycle {
         /// Go backwards.
@@ -98,7 +106,10 @@ pub const ACTIONS: [(&str, &str); 30] = [
         "Delete the selection (the last vertex while drawing)",
     ),
     ("cancel", "Cancel the gesture, clear the selection"),
-    ("finish", "Finish the shape"),
+    (
+        "finish",
+        "Finish the shape; with a box tool, place a box in the view",
+    ),
     ("fit", "Fit the image in the view"),
     ("zoom_100", "Zoom to 100 %"),
     ("zoom_selection", "Zoom to the selection"),
@@ -129,7 +140,8 @@ pub const ACTION_NAMES: [&str; 30] = {
 };
 
 /// The chords every editor has, not remappable (for the help overlay).
-pub const FIXED_CHORDS: [(&str, &str); 6] = [
+pub const FIXED_CHORDS: [(&str, &str); 7] = [
+    ("alt+arrows", "Resize the selected boxes (Shift: 10 px)"),
     ("ctrl+z", "Undo"),
     ("ctrl+shift+z, ctrl+y", "Redo"),
     ("ctrl+c", "Copy the selection"),
@@ -332,8 +344,9 @@ impl Keymap {
     }
 
     /// The action for a key press, if any. Ctrl+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo,
-    /// Ctrl+C/Ctrl+V copy and paste, Ctrl+] / Ctrl+[ bring forward / send back; other Ctrl/Alt
-    /// chords are left to the browser. Shift turns a nudge into ten and Tab backwards.
+    /// Ctrl+C/Ctrl+V copy and paste, Ctrl+] / Ctrl+[ bring forward / send back, Alt+arrows
+    /// resize; other Ctrl/Alt chords are left to the browser. Shift turns a nudge or a resize
+    /// into ten and Tab backwards.
     pub fn action(&self, key: &str, mods: Modifiers) -> Option<Action> {
         let key = key.to_lowercase();
         if mods.ctrl {
@@ -348,7 +361,14 @@ impl Keymap {
             };
         }
         if mods.alt {
-            return None;
+            let step = if mods.shift { NUDGE_SHIFT_FACTOR } else { 1 };
+            return match key.as_str() {
+                "arrowleft" => Some(Action::Resize { dw: -step, dh: 0 }),
+                "arrowright" => Some(Action::Resize { dw: step, dh: 0 }),
+                "arrowup" => Some(Action::Resize { dw: 0, dh: -step }),
+                "arrowdown" => Some(Action::Resize { dw: 0, dh: step }),
+                _ => None,
+            };
         }
         if mods.shift {
             if let Some(a) = self.plain.get(&format!("shift+{key}")) {

@@ -696,3 +696,6 @@ mod tests;
 
 #[cfg(test)]
 mod tool_tables;
+
+#[cfg(test)]
+mod keyboard_tests;

@@ -670,6 +670,20 @@ fn keymap_drawing_and_editing_keys() {
         Some(Action::Nudge { dx: 0, dy: 10 })
     );
     assert_eq!(k.action("Tab", shift), Some(Action::Cycle { back: true }));
+    let alt = Modifiers { alt: true, ..none };
+    assert_eq!(
+        k.action("ArrowRight", alt),
+        Some(Action::Resize { dw: 1, dh: 0 })
+    );
+    assert_eq!(
+        k.action("ArrowUp", Modifiers { shift: true, ..alt }),
+        Some(Action::Resize { dw: 0, dh: -10 })
+    );
+    assert_eq!(
+        k.action("b", alt),
+        None,
+        "other Alt chords are the browser's"
+    );
     assert_eq!(k.action("c", ctrl), Some(Action::Copy));
     assert_eq!(k.action("v", ctrl), Some(Action::Paste));
     assert_eq!(k.action("]", ctrl), Some(Action::BringForward));
