@@ -3,8 +3,13 @@
 // lasso-<hash>.css) never change, so they are served from the cache first; everything else
 // (index.html, app.js, samples, the manifest) goes to the network first and falls back to the
 // cached copy when offline. Only same-origin GET requests are touched: presigned S3 requests and
-// the presign API always go to the network.
-const CACHE = "lasso-shell-v1";
+// the presign API always go to the network. Range requests (tiled TIFFs) pass through uncached.
+//
+// The cache is versioned (its name; a new name drops the old caches on activation) and bounded:
+// besides the shell, at most OTHER_LIMIT other files (samples, same-origin images and tiles) are
+// kept, the oldest dropped first.
+const CACHE = "lasso-shell-v2";
+const OTHER_LIMIT = 200;
 const HASHED = /-[0-9a-f]{12,}(_bg)?\.(js|wasm|css)$|\/snippets\/[\w-]+-[0-9a-f]{12,}\//;
 const EXTRA = ["app.js", "auth.js", "pipeline-worker.js", "config.json", "manifest.webmanifest", "icon-192.png", "icon-512.png", "samples/chelsea.png"];
 
@@ -64,12 +69,24 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+/** Keeps at most OTHER_LIMIT cached files that are not part of the shell, dropping the oldest. */
+async function bound(cache) {
+  const scope = self.registration.scope;
+  const shell = new Set(EXTRA.map((e) => new URL(e, scope).href).concat(scope));
+  const others = (await cache.keys()).filter((r) => !shell.has(r.url) && !HASHED.test(new URL(r.url).pathname));
+  // Cache keys come back in the order they were added.
+  for (const old of others.slice(0, Math.max(0, others.length - OTHER_LIMIT))) await cache.delete(old);
+}
+
 async function networkFirst(request, key) {
   const cache = await caches.open(CACHE);
   try {
     const res = await fetch(request);
-    if (res.ok) {
+    // Whole answers only: a partial (206) one cannot be cached, nor stand for the file.
+    if (res.status === 200) {
+      await cache.delete(key);
       await cache.put(key, res.clone());
+      await bound(cache);
       if (key === self.registration.scope) {
         // A new build: fetch its hashed files now, while online.
         res.clone().text().then((html) => cacheShell(cache, html, key));
@@ -88,13 +105,13 @@ async function cacheFirst(request) {
   const cached = await cache.match(request);
   if (cached) return cached;
   const res = await fetch(request);
-  if (res.ok) await cache.put(request, res.clone());
+  if (res.status === 200) await cache.put(request, res.clone());
   return res;
 }
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET") return;
+  if (request.method !== "GET" || request.headers.has("range")) return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   const scope = self.registration.scope;
