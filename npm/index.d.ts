@@ -77,6 +77,8 @@ export interface ImageRef {
   height?: number;
   license?: { name?: string; url?: string };
   kind?: ImageKind;
+  /** A GeoTIFF's placement on the map (recorded when it opens): GDAL's six coefficients and the CRS. */
+  geo?: { transform: [number, number, number, number, number, number]; crs?: string };
 }
 
 /** Classes and tags of a task. */
@@ -167,7 +169,7 @@ export type ToolName =
 /** Dataset formats of `exportAs`, `exportZip` and `loadPredictions`. */
 export type FormatName =
   | "lasso" | "coco" | "yolo" | "yolo-seg" | "yolo-obb" | "yolo-pose" | "voc" | "csv"
-  | "label-studio" | "cvat" | "masks" | "folders" | "tags-csv" | "w3c";
+  | "label-studio" | "cvat" | "masks" | "folders" | "tags-csv" | "w3c" | "geojson";
 
 /** What each event's callback receives. */
 export interface EventDetails {

@@ -407,6 +407,7 @@ fn assemble(store: &Store, version: &Version) -> Result<Dataset, Failure> {
                 height,
                 license: manifest.image.license.clone(),
                 kind: manifest.image.kind,
+                geo: manifest.image.geo.clone(),
             },
             labels: project.labels.clone(),
             annotations,

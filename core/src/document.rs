@@ -256,6 +256,13 @@ impl Document {
         }
     }
 
+    /// Records where the image lies on the map (read from a GeoTIFF), unless the task says.
+    pub fn set_image_geo(&mut self, geo: crate::model::GeoRef) {
+        if self.task.image.geo.is_none() {
+            self.task.image.geo = Some(geo);
+        }
+    }
+
     /// Starts a new revision: called once per top-level op by `Op::apply` (in `history`).
     pub(crate) fn begin_revision(&mut self) {
         self.revision += 1;

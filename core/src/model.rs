@@ -483,6 +483,46 @@ pub struct ImageRef {
     /// `.dzi` and `info.json` from it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ImageKind>,
+    /// Where the image lies on the map (a GeoTIFF's georeferencing), for GeoJSON exports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geo: Option<GeoRef>,
+}
+
+/// A georeferenced image's pixel → map transform, as GDAL writes it: a map point is
+/// `x = t[0] + col·t[1] + row·t[2]`, `y = t[3] + col·t[4] + row·t[5]`, with `(col, row)` image
+/// pixel coordinates (origin at the top-left corner of the top-left pixel).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GeoRef {
+    /// The six affine coefficients.
+    pub transform: [f64; 6],
+    /// The map's coordinate reference system, e.g. `EPSG:32633`, when the file names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crs: Option<String>,
+}
+
+impl GeoRef {
+    /// The map point of image point `p`.
+    pub fn to_map(&self, p: Point) -> Point {
+        let t = &self.transform;
+        Point::new(
+            t[0] + p.x * t[1] + p.y * t[2],
+            t[3] + p.x * t[4] + p.y * t[5],
+        )
+    }
+
+    /// The image point of map point `p`; `None` when the transform cannot be inverted.
+    pub fn to_image(&self, p: Point) -> Option<Point> {
+        let t = &self.transform;
+        let det = t[1] * t[5] - t[2] * t[4];
+        if det == 0.0 || !det.is_finite() {
+            return None;
+        }
+        let (dx, dy) = (p.x - t[0], p.y - t[3]);
+        Some(Point::new(
+            (t[5] * dx - t[2] * dy) / det,
+            (t[1] * dy - t[4] * dx) / det,
+        ))
+    }
 }
 
 /// How an image is served: whole, or as tiles of a pyramid.

@@ -42,9 +42,13 @@ pub fn open(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
             }
         };
         let (w, h) = (source.pyramid.width, source.pyramid.height);
+        let geo = source.geo.clone();
         *runtime.tiles.borrow_mut() = Some(TileLoader::new(source, TILE_BUDGET));
         runtime.session.update(|s| {
             s.editor.set_image_size(w, h);
+            if let Some(geo) = geo {
+                s.editor.set_image_geo(geo);
+            }
             s.image_ready = true;
             s.fit();
         });

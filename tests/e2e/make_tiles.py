@@ -3,7 +3,8 @@ pyramid laid out as libvips `dzsave` writes it (`big.dzi`, `big_files/<level>/<c
 254-pixel tiles with 1 pixel of overlap), static IIIF Image API 3 level-0 tiles
 (`iiif/big/info.json`, `iiif/big/<x>,<y>,<w>,<h>/<w>,<h>/0/default.jpg`, 512-pixel tiles) and a
 tiled pyramidal BigTIFF (`big.tif`: deflate, 256-pixel tiles, each overview half the last, as
-reduced-resolution images) written by tifffile.
+reduced-resolution images) written by tifffile, georeferenced (GeoTIFF tags: UTM zone 33N,
+EPSG:32633, 0.5 m pixels, the top-left corner at 500000 E, 4000000 N).
 
 Usage: make_tiles.py OUT_DIR BASE_URL WIDTH HEIGHT FEATURES_JSON
 FEATURES_JSON: [[x0, y0, x1, y1, [r, g, b]], ...] blocks painted on the image (pixel edges).
@@ -96,16 +97,28 @@ def iiif_level0(image, out, base, tile=512):
         json.dump(info, f)
 
 
+# The map placement of big.tif (GeoTIFF tags of its full-resolution image).
+GEO_ORIGIN = (500000.0, 4000000.0)
+GEO_PIXEL = 0.5
+GEO_EPSG = 32633
+
+
 def tiled_tiff(image, out, tile=256):
     import numpy
     import tifffile
 
+    geotags = [
+        (33550, "d", 3, (GEO_PIXEL, GEO_PIXEL, 0.0), True),  # ModelPixelScaleTag
+        (33922, "d", 6, (0.0, 0.0, 0.0, GEO_ORIGIN[0], GEO_ORIGIN[1], 0.0), True),  # ModelTiepointTag
+        # GeoKeyDirectoryTag: version 1.1.0, raster is area, projected CS EPSG:32633.
+        (34735, "H", 12, (1, 1, 0, 2, 1025, 0, 1, 1, 3072, 0, 1, GEO_EPSG), True),
+    ]
     with tifffile.TiffWriter(os.path.join(out, "big.tif"), bigtiff=True) as tif:
         level, first = image, True
         while True:
             tif.write(
                 numpy.asarray(level), tile=(tile, tile), compression="zlib", photometric="rgb",
-                subfiletype=0 if first else 1, metadata=None,
+                subfiletype=0 if first else 1, metadata=None, extratags=geotags if first else [],
             )
             first = False
             if max(level.size) <= 2 * tile:

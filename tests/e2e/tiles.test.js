@@ -192,7 +192,7 @@ test("IIIF static tiles: a box drawn on a feature lands on its full-resolution p
   }
 });
 
-test("a tiled BigTIFF is read by range requests: only its directories and the tiles in view", async () => {
+test("a tiled BigTIFF is read by range requests: only its directories and the tiles in view; its map placement kept", async () => {
   const context = await app.browser.newContext({ viewport: { width: 900, height: 650 } });
   try {
     const page = await openApp(context, app.server.url);
@@ -210,6 +210,16 @@ test("a tiled BigTIFF is read by range requests: only its directories and the ti
     assert.ok(tiles.largest.get("/big.tif") <= 64 * 1024, `one request read ${tiles.largest.get("/big.tif")} bytes`);
     await boxAround(page, red.page);
     near(await cocoBox(page), [RED[0], RED[1], RED[2] - RED[0], RED[3] - RED[1]], "COCO bbox");
+    // The GeoTIFF's placement is kept: GeoJSON in UTM 33N metres, within a pixel (0.5 m).
+    const geo = JSON.parse(await page.evaluate(() => window.lasso.exportAs("geojson")));
+    assert.equal(geo.crs.properties.name, "urn:ogc:def:crs:EPSG::32633");
+    const ring = geo.features[0].geometry.coordinates[0];
+    const xs = ring.map((p) => p[0]);
+    const ys = ring.map((p) => p[1]);
+    const [east, north] = [500000, 4000000];
+    const want = [east + RED[0] * 0.5, north - RED[3] * 0.5, east + RED[2] * 0.5, north - RED[1] * 0.5];
+    const got = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+    got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 0.5, `map bounds ${got} vs ${want}`));
     assert.deepEqual(unexpected(page.errors), []);
   } finally {
     await context.close();

@@ -244,6 +244,11 @@ impl Editor {
         self.doc.set_image_size(width, height);
     }
 
+    /// Records the image's georeferencing when the task has none (see `Document::set_image_geo`).
+    pub fn set_image_geo(&mut self, geo: crate::model::GeoRef) {
+        self.doc.set_image_geo(geo);
+    }
+
     /// The task as it stands.
     pub fn task(&self) -> &Task {
         self.doc.task()

@@ -23,6 +23,7 @@ mod files;
 pub mod folders;
 #[cfg(test)]
 mod fuzz_tests;
+pub mod geojson;
 pub mod health;
 mod json_path;
 pub mod label_studio;
@@ -80,11 +81,13 @@ pub enum FormatName {
     TagsCsv,
     /// W3C Web Annotations (Annotorious): media-fragment boxes and SVG polygons.
     W3c,
+    /// GeoJSON per image, in a GeoTIFF's map coordinates where it has them.
+    Geojson,
 }
 
 impl FormatName {
     /// Every format, in the order the CLI lists them.
-    pub const ALL: [FormatName; 14] = [
+    pub const ALL: [FormatName; 15] = [
         FormatName::Lasso,
         FormatName::Coco,
         FormatName::Yolo,
@@ -99,6 +102,7 @@ impl FormatName {
         FormatName::Folders,
         FormatName::TagsCsv,
         FormatName::W3c,
+        FormatName::Geojson,
     ];
 
     /// The name used on the command line and in `exportAs`.
@@ -118,6 +122,7 @@ impl FormatName {
             FormatName::Folders => "folders",
             FormatName::TagsCsv => "tags-csv",
             FormatName::W3c => "w3c",
+            FormatName::Geojson => "geojson",
         }
     }
 }

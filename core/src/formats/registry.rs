@@ -4,8 +4,8 @@
 //! documented and tested everywhere at once.
 
 use super::{
-    coco, csv, cvat, folders, label_studio, lasso_json, masks, tags_csv, voc, w3c, yolo, Dataset,
-    DatasetFiles, Export, ExportOptions, FormatError, FormatName,
+    coco, csv, cvat, folders, geojson, label_studio, lasso_json, masks, tags_csv, voc, w3c, yolo,
+    Dataset, DatasetFiles, Export, ExportOptions, FormatError, FormatName,
 };
 use crate::model::{Shape, ShapeKind, Task};
 
@@ -103,7 +103,7 @@ use Fidelity::{Converted, Dropped, Exact};
 
 const BOUNDS: Fidelity = Converted("its bounding box");
 
-static FORMATS: [Spec; 14] = [
+static FORMATS: [Spec; 15] = [
     Spec {
         name: FormatName::Lasso,
         describe: "Lasso JSON: every shape, attribute, tag and prediction as the editor holds it",
@@ -286,6 +286,24 @@ static FORMATS: [Spec; 14] = [
         predictions: false,
         import: w3c::import,
         export: |d, _| w3c::export(d),
+    },
+    Spec {
+        name: FormatName::Geojson,
+        describe: "GeoJSON per image: map coordinates and CRS of a GeoTIFF, else pixels",
+        main_file: geojson::DIR,
+        shapes: [
+            Exact,
+            Converted("a polygon of its corners"),
+            Exact,
+            Exact,
+            Converted("a multipoint (visibility not kept)"),
+            Dropped,
+        ],
+        holes: Exact,
+        tags: false,
+        predictions: true,
+        import: geojson::import,
+        export: |d, _| geojson::export(d),
     },
 ];
 

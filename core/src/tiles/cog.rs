@@ -8,6 +8,7 @@ use super::pyramid::{Level, Pyramid, TileId};
 use super::source::{Scheme, TileSource};
 use super::sparse::SparseFile;
 use crate::formats::FormatError;
+use crate::model::GeoRef;
 use std::cell::Cell;
 use tiff::decoder::{ChunkType, Decoder, DecodingResult};
 use tiff::tags::Tag;
@@ -87,7 +88,7 @@ pub fn open(file: &SparseFile, url: &str) -> Result<Step<Opened>, FormatError> {
         }
         (Err(e), None) => return Err(FormatError::at(url, "", e.to_string())),
     };
-    let Some(mut found) = found else {
+    let Some((mut found, geo)) = found else {
         return Ok(Step::Done(Opened::Stripped));
     };
     found.sort_by_key(|f| f.width);
@@ -125,16 +126,23 @@ pub fn open(file: &SparseFile, url: &str) -> Result<Step<Opened>, FormatError> {
             url: url.to_string(),
             levels: files,
         },
+        geo,
     })))
 }
 
-/// Every tiled full or reduced-resolution image of the file (transparency masks left out);
-/// `None` when the first image is in strips.
+/// Every tiled full or reduced-resolution image of the file (transparency masks left out) and
+/// the first image's georeferencing; `None` when the first image is in strips.
+#[allow(clippy::type_complexity)]
 fn read_levels(
     file: &SparseFile,
     missing: &Cell<Option<u64>>,
-) -> Result<Option<Vec<Found>>, String> {
+) -> Result<Option<(Vec<Found>, Option<GeoRef>)>, String> {
     let mut d = Decoder::new(file.reader(missing)).map_err(|e| e.to_string())?;
+    let geo = super::georef::read(&mut d);
+    if missing.get().is_some() {
+        // A tag's values lie beyond what is held: fetch them first.
+        return Err("georeferencing not fetched yet".into());
+    }
     let mut found = Vec::new();
     for ifd in 0.. {
         let subfile: u32 = d
@@ -188,7 +196,7 @@ fn read_levels(
         }
         d.next_image().map_err(|e| e.to_string())?;
     }
-    Ok(Some(found))
+    Ok(Some((found, geo)))
 }
 
 /// Decodes tile `id` of `source` (a [`Scheme::Cog`]) from what `file` holds.

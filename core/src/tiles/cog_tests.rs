@@ -16,6 +16,12 @@ fn colour(x: u32, y: u32) -> [u8; 3] {
 /// `tile × tile`, pixel data first and the directories at the end (the opposite of a
 /// Cloud-Optimized layout: the reader must still find everything).
 fn tiled_tiff(w: u32, h: u32, tile: u32) -> Vec<u8> {
+    tiled_geotiff(w, h, tile, None)
+}
+
+/// The same, with GeoTIFF tags on the full image when `geo` gives (tie point x, y, pixel size,
+/// EPSG code).
+fn tiled_geotiff(w: u32, h: u32, tile: u32, geo: Option<(f64, f64, f64, u16)>) -> Vec<u8> {
     let mut out = b"II\x2a\x00\0\0\0\0".to_vec();
     let levels = [(w, h, 1u32, 0u32), (w.div_ceil(2), h.div_ceil(2), 2, 1)];
     let mut tiles_of = Vec::new();
@@ -56,10 +62,31 @@ fn tiled_tiff(w: u32, h: u32, tile: u32) -> Vec<u8> {
         for _ in 0..n {
             out.extend_from_slice(&count.to_le_bytes());
         }
+        let mut geo_entries: Vec<(u16, u16, u32, u32)> = Vec::new();
+        if let (0, Some((x, y, size, epsg))) = (i, geo) {
+            let scale_at = out.len() as u32;
+            for v in [size, size, 0.0] {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+            let tie_at = out.len() as u32;
+            for v in [0.0, 0.0, 0.0, x, y, 0.0] {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+            let keys_at = out.len() as u32;
+            // Version 1.1.0, two keys: raster is area (1025 = 1), projected CS (3072 = epsg).
+            for v in [1u16, 1, 0, 2, 1025, 0, 1, 1, 3072, 0, 1, epsg] {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+            geo_entries = vec![
+                (33550, 12, 3, scale_at),
+                (33922, 12, 6, tie_at),
+                (34735, 3, 12, keys_at),
+            ];
+        }
         let ifd_at = out.len() as u32;
         out[next_ifd_at..next_ifd_at + 4].copy_from_slice(&ifd_at.to_le_bytes());
-        // (tag, type: 3 short / 4 long, count, value or offset)
-        let entries: [(u16, u16, u32, u32); 12] = [
+        // (tag, type: 3 short / 4 long / 12 double, count, value or offset)
+        let base: [(u16, u16, u32, u32); 12] = [
             (254, 4, 1, subfile),
             (256, 4, 1, lw),
             (257, 4, 1, lh),
@@ -73,6 +100,7 @@ fn tiled_tiff(w: u32, h: u32, tile: u32) -> Vec<u8> {
             (324, 4, n, offsets_at),
             (325, 4, n, counts_at),
         ];
+        let entries: Vec<(u16, u16, u32, u32)> = base.into_iter().chain(geo_entries).collect();
         out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
         for (tag, kind, n, value) in entries {
             out.extend_from_slice(&tag.to_le_bytes());
@@ -188,4 +216,26 @@ fn a_tiff_in_strips_is_read_whole_and_bad_files_are_named() {
 fn ycbcr_is_converted_as_jpeg_defines_it() {
     assert_eq!(ycbcr(128, 128, 128), [128, 128, 128, 255]);
     assert_eq!(ycbcr(76, 85, 255), [254, 0, 0, 255]);
+}
+
+#[test]
+fn a_geotiff_keeps_its_map_transform_and_crs() {
+    let whole = tiled_geotiff(256, 128, 64, Some((500_000.0, 4_000_000.0, 0.5, 32633)));
+    let mut file = SparseFile::default();
+    let (opened, _) = fetching(&mut file, &whole, |f| open(f, "geo.tif"));
+    let Opened::Tiled(source) = opened else {
+        panic!("tiled");
+    };
+    let geo = source.geo.expect("georeferenced");
+    assert_eq!(geo.transform, [500_000.0, 0.5, 0.0, 4_000_000.0, 0.0, -0.5]);
+    assert_eq!(geo.crs.as_deref(), Some("EPSG:32633"));
+    let corner = geo.to_map(crate::model::Point::new(256.0, 128.0));
+    assert_eq!((corner.x, corner.y), (500_128.0, 3_999_936.0));
+    let plain = tiled_tiff(256, 128, 64);
+    let mut file = SparseFile::default();
+    let (opened, _) = fetching(&mut file, &plain, |f| open(f, "plain.tif"));
+    let Opened::Tiled(source) = opened else {
+        panic!("tiled");
+    };
+    assert_eq!(source.geo, None);
 }

@@ -44,6 +44,7 @@ pub fn parse(text: &str, url: &str) -> Result<TileSource, FormatError> {
             format,
             query,
         },
+        geo: None,
     })
 }
 

@@ -108,6 +108,7 @@ pub fn parse(text: &str, url: &str) -> Result<TileSource, FormatError> {
             format,
             sizes_only,
         }),
+        geo: None,
     })
 }
 

@@ -5,6 +5,7 @@
 
 pub mod cog;
 pub mod dzi;
+pub mod georef;
 pub mod iiif;
 pub mod loader;
 pub mod pyramid;

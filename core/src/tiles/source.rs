@@ -33,6 +33,8 @@ pub struct TileSource {
     pub pyramid: Pyramid,
     /// How each tile is requested.
     pub scheme: Scheme,
+    /// Where the image lies on the map (a GeoTIFF's georeferencing).
+    pub geo: Option<crate::model::GeoRef>,
 }
 
 impl TileSource {

@@ -202,6 +202,7 @@ fn read_file(
                 height: im.height,
                 license,
                 kind: None,
+                geo: None,
             },
             ..Default::default()
         });
