@@ -15,6 +15,7 @@ pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
     *runtime.image_src.borrow_mut() = src.to_string();
     *runtime.image.borrow_mut() = None;
     *runtime.tiles.borrow_mut() = None;
+    *runtime.tile_file.borrow_mut() = Default::default();
     if src.is_empty() {
         return;
     }

@@ -7,11 +7,17 @@
 use crate::state::{Shared, TileHandle};
 use lasso_core::model::ImageKind;
 use lasso_core::tiles::cog::{self, Opened, Step};
+use lasso_core::tiles::sparse::SparseFile;
 use lasso_core::tiles::{self, Rect, Scheme, TileId, TileLoader, TileSource};
 use leptos::prelude::*;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+thread_local! {
+    /// A retry timer is set (the page has one thread: a thread-local is a page-wide flag).
+    static RETRY_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 /// Decoded tiles kept per image, in bytes (the overview level aside): about 1,000 tiles of
 /// 256 × 256, several screens' worth, well under the tab's memory goal.
@@ -66,30 +72,37 @@ async fn open_descriptor(src: &str, kind: ImageKind) -> Result<TileSource, Strin
     tiles::parse(kind, &text, &url).map_err(|e| e.to_string())
 }
 
-/// A TIFF's directories, read by range requests into `runtime.tile_file`; `None` for a TIFF in
-/// strips.
+/// A TIFF's directories, read by range requests; `None` for a TIFF in strips. The bytes read
+/// become `runtime.tile_file` only if this image is still the one being opened.
 async fn open_tiff(runtime: &Shared, src: &str) -> Result<Option<TileSource>, String> {
-    *runtime.tile_file.borrow_mut() = Default::default();
+    let mut file = SparseFile::default();
     loop {
-        let step = cog::open(&runtime.tile_file.borrow(), src).map_err(|e| e.to_string())?;
-        match step {
-            Step::Done(Opened::Tiled(source)) => return Ok(Some(source)),
+        match cog::open(&file, src).map_err(|e| e.to_string())? {
+            Step::Done(Opened::Tiled(source)) => {
+                if *runtime.image_src.borrow() == src {
+                    *runtime.tile_file.borrow_mut() = file;
+                }
+                return Ok(Some(source));
+            }
             Step::Done(Opened::Stripped) => return Ok(None),
-            Step::Fetch { offset, len } => fetch_into(runtime, src, offset, len).await?,
+            Step::Fetch { offset, len } => {
+                let (start, bytes) = fetch_range(src, offset, len).await?;
+                file.add(start, bytes);
+            }
         }
     }
 }
 
-/// Adds `len` bytes at `offset` of the TIFF to what is held; an error when nothing new came.
-async fn fetch_into(runtime: &Shared, src: &str, offset: u64, len: u64) -> Result<(), String> {
+/// `len` bytes at `offset` of the TIFF (or the whole file, from 0, where the server ignores
+/// ranges); an error when nothing new came.
+async fn fetch_range(src: &str, offset: u64, len: u64) -> Result<(u64, Vec<u8>), String> {
     let (start, bytes) = crate::cloud::http::fetch_range(src, offset, len).await?;
     if bytes.is_empty() || start + (bytes.len() as u64) <= offset {
         return Err(format!(
             "{src} ends before byte {offset}: the file is cut short"
         ));
     }
-    runtime.tile_file.borrow_mut().add(start, bytes);
-    Ok(())
+    Ok((start, bytes))
 }
 
 /// The view in image pixels and device pixels per image pixel.
@@ -134,9 +147,16 @@ pub fn pump(runtime: &Rc<Shared>) {
             }
         }
     }
-    if let Some(wait) = requests.retry_in_ms {
+    // One timer for the next retry, however many frames ask for it meanwhile.
+    if let Some(wait) = requests
+        .retry_in_ms
+        .filter(|_| !RETRY_PENDING.replace(true))
+    {
         let runtime = Rc::clone(runtime);
-        let again = Closure::once_into_js(move || pump(&runtime));
+        let again = Closure::once_into_js(move || {
+            RETRY_PENDING.set(false);
+            pump(&runtime);
+        });
         if let Some(w) = web_sys::window() {
             w.set_timeout_with_callback_and_timeout_and_arguments_0(
                 again.unchecked_ref(),
@@ -222,7 +242,14 @@ async fn tiff_tile(
             cog::decode_tile(&runtime.tile_file.borrow(), source, id).map_err(|e| e.to_string())?
         };
         match step {
-            Step::Fetch { offset, len } => fetch_into(runtime, url, offset, len).await?,
+            Step::Fetch { offset, len } => {
+                let (start, bytes) = fetch_range(url, offset, len).await?;
+                // Bytes of a file that is no longer open must not join the next one's.
+                if *runtime.image_src.borrow() != url {
+                    return Err("the image was closed".into());
+                }
+                runtime.tile_file.borrow_mut().add(start, bytes);
+            }
             Step::Done(pixels) => {
                 canvas.set_width(pixels.width);
                 canvas.set_height(pixels.height);

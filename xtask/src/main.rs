@@ -31,7 +31,7 @@ use std::process::ExitCode;
 use util::{cmd, Result};
 
 const USAGE: &str =
-    "usage: cargo xtask <setup|serve|test|build|package [--dev]|bench|bench-journal|tidy>";
+    "usage: cargo xtask <setup|serve|test|build|package [--dev]|bench [tiles]|bench-journal|tidy>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -222,6 +222,13 @@ fn bench(args: &[String]) -> Result<()> {
         return Err(format!("{} is missing: run `npm ci`", konva.display()).into());
     }
     std::fs::copy(&konva, dist.join("konva.min.js"))?;
+    if rest.first() == Some(&"tiles") {
+        util::step("tiled-image benchmark (headless Chromium): Lasso and OpenSeadragon");
+        let mut node_args = vec!["tests/bench/tiles.mjs"];
+        node_args.extend(&rest[1..]);
+        cmd("node", &node_args).env("LASSO_DIST", &dist_str).run()?;
+        return Ok(());
+    }
     util::step("renderer benchmark (headless Chromium): Lasso and Konva");
     let mut node_args = vec!["tests/bench/render.mjs"];
     node_args.extend(rest);

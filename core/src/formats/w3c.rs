@@ -165,11 +165,23 @@ pub fn import(files: &DatasetFiles) -> Result<Dataset, FormatError> {
                 .values()
                 .find(|im| base_name(&im.path) == name)
                 .map_or((0, 0), |im| (im.width, im.height));
+            // The file's stem, made unique where two folders hold images of one name.
+            let stem = name
+                .rsplit_once('.')
+                .map_or(name.as_str(), |(stem, _)| stem);
+            let taken = |id: &str| dataset.tasks.iter().any(|t| t.id == id);
+            let id = (1..)
+                .map(|n| {
+                    if n == 1 {
+                        stem.to_string()
+                    } else {
+                        format!("{stem}-{n}")
+                    }
+                })
+                .find(|id| !taken(id))
+                .unwrap_or_default();
             dataset.tasks.push(Task {
-                id: name
-                    .rsplit_once('.')
-                    .map_or(name.as_str(), |(stem, _)| stem)
-                    .to_string(),
+                id,
                 image: ImageRef {
                     src: source.clone(),
                     name: name.clone(),

@@ -285,3 +285,14 @@ fn errors_name_the_annotation_and_what_is_wrong() {
     assert!(e.message.contains("no rect, polygon"), "{e}");
     assert!(read("{\"type\": 3}", &[]).is_err());
 }
+
+#[test]
+fn images_of_one_name_in_two_folders_are_two_tasks() {
+    let text = r#"[
+      {"body": [{"purpose": "tagging", "value": "a"}], "target": {"source": "http://h/day/x.jpg", "selector": {"type": "FragmentSelector", "value": "xywh=1,2,3,4"}}},
+      {"body": [{"purpose": "tagging", "value": "a"}], "target": {"source": "http://h/night/x.jpg", "selector": {"type": "FragmentSelector", "value": "xywh=1,2,3,4"}}}
+    ]"#;
+    let ds = read(text, &[]).unwrap();
+    let ids: Vec<&str> = ds.tasks.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["x", "x-2"]);
+}

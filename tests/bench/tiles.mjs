@@ -1,0 +1,143 @@
+// Lasso's tiled-image view beside OpenSeadragon (npm), on the same gigapixel Deep Zoom image
+// made from real photos (make_pyramid.py) and served over HTTP, in the same run and the same
+// headless Chromium: time to the first sharp view, frame intervals while zooming with the wheel
+// and while dragging (p50 / p95), the longest task, and the JavaScript heap.
+//
+//   node tests/bench/tiles.mjs [--side 32768] [--json FILE]
+//
+// It serves $LASSO_DIST (default dist/), a build of the app (`cargo xtask bench tiles` makes a
+// release one), and writes the pyramid to target/bench-tiles/ once per side.
+import fs from "node:fs";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { serveStatic, launch, DIST, ROOT } from "../e2e/support.js";
+
+const args = process.argv.slice(2);
+let side = 32768;
+let jsonOut = null;
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--side") side = Number(args[++i]);
+  else if (args[i] === "--json") jsonOut = args[++i];
+  else {
+    console.error(`unknown argument ${args[i]}`);
+    process.exit(2);
+  }
+}
+
+const tiles = path.join(ROOT, "target", "bench-tiles");
+const made = Date.now();
+execFileSync(path.join(ROOT, ".venv", "bin", "python"), [path.join(ROOT, "tests", "bench", "make_pyramid.py"), tiles, String(side)], { stdio: "inherit" });
+const makeSeconds = (Date.now() - made) / 1000;
+fs.writeFileSync(path.join(tiles, "index.html"), "<!doctype html>");
+fs.copyFileSync(path.join(ROOT, "node_modules", "openseadragon", "build", "openseadragon", "openseadragon.min.js"), path.join(tiles, "openseadragon.min.js"));
+fs.writeFileSync(path.join(tiles, "osd.html"), `<!doctype html>
+<html><head><meta charset="utf-8"><style>html, body, #view { margin: 0; width: 100%; height: 100%; background: #111; }</style>
+<script src="openseadragon.min.js"></script></head><body><div id="view"></div><script>
+  window.opened = performance.now();
+  const viewer = OpenSeadragon({ id: "view", tileSources: "giga.dzi", showNavigationControl: false, crossOriginPolicy: "Anonymous" });
+  window.viewer = viewer;
+  viewer.addHandler("open", () => viewer.world.getItemAt(0).addHandler("fully-loaded-change", (e) => { window.sharp = e.fullyLoaded; if (e.fullyLoaded && !window.firstSharp) window.firstSharp = performance.now() - window.opened; }));
+</script></body></html>`);
+
+const tileServer = await serveStatic(tiles, { cors: true });
+const appServer = await serveStatic(DIST);
+const browser = await launch();
+
+/** Starts recording animation-frame intervals and long tasks in the page. */
+const RECORDER = () => {
+  window.frames = [];
+  window.longTasks = [];
+  let last = null;
+  const tick = (t) => {
+    if (last !== null) window.frames.push(t - last);
+    last = t;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => window.longTasks.push(e.duration))).observe({ type: "longtask" });
+};
+
+function percentile(values, p) {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Runs a gesture and summarises the frames and long tasks during it and until `settled`. */
+async function measure(page, gesture, settled) {
+  await page.evaluate(() => { window.frames.length = 0; window.longTasks.length = 0; });
+  const start = Date.now();
+  await gesture();
+  const gestureMs = Date.now() - start;
+  await page.waitForFunction(settled, null, { timeout: 120000 });
+  const settleMs = Date.now() - start - gestureMs;
+  const { frames, longTasks } = await page.evaluate(() => ({ frames: [...window.frames], longTasks: [...window.longTasks] }));
+  return { p50: percentile(frames, 50), p95: percentile(frames, 95), longest: Math.max(0, ...longTasks), frames: frames.length, gestureMs, sharpAfterMs: settleMs };
+}
+
+async function run(name, open, sharp) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const firstViewMs = await open(page);
+  await page.evaluate(RECORDER);
+  const box = await page.locator(name === "lasso" ? ".lasso-canvas" : "#view").boundingBox();
+  const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(cx, cy);
+  const zoom = await measure(page, async () => {
+    for (let i = 0; i < 24; i++) {
+      await page.mouse.wheel(0, -120);
+      await page.waitForTimeout(40);
+    }
+  }, sharp);
+  const pan = await measure(page, async () => {
+    await page.mouse.move(cx, cy);
+    await page.mouse.down({ button: name === "lasso" ? "middle" : "left" });
+    for (let i = 1; i <= 40; i++) {
+      await page.mouse.move(cx - i * 15, cy - i * 8);
+      await page.waitForTimeout(16);
+    }
+    await page.mouse.up({ button: name === "lasso" ? "middle" : "left" });
+  }, sharp);
+  const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+  await context.close();
+  return { firstViewMs, zoom, pan, heapMB: metrics.JSHeapUsedSize / 2 ** 20 };
+}
+
+const results = {};
+try {
+  results.lasso = await run("lasso", async (page) => {
+    await page.goto(appServer.url);
+    await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+    return page.evaluate(async (src) => {
+      const start = performance.now();
+      await window.lasso.loadTask({ id: `giga-${Date.now()}`, image: { src, name: "giga.jpg" }, annotations: [] });
+      await new Promise((resolve) => {
+        const check = () => (window.lasso.viewport().tiles?.sharp ? resolve() : setTimeout(check, 10));
+        check();
+      });
+      return performance.now() - start;
+    }, `${tileServer.url}/giga.dzi`);
+  }, () => window.lasso.viewport().tiles.sharp && window.lasso.viewport().tiles.loading === 0);
+  results.openseadragon = await run("openseadragon", async (page) => {
+    await page.goto(`${tileServer.url}/osd.html`);
+    await page.waitForFunction(() => window.firstSharp, null, { timeout: 120000 });
+    return page.evaluate(() => window.firstSharp);
+  }, () => window.sharp === true);
+} finally {
+  await browser.close();
+  await tileServer.close();
+  await appServer.close();
+}
+
+const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : "–");
+console.log(`Deep Zoom image ${side} × ${side} (${((side * side) / 1e9).toFixed(2)} GP) over HTTP, view 1280 × 800; pyramid ready in ${makeSeconds.toFixed(0)} s`);
+console.log("viewer          first sharp view   wheel zoom p50 / p95 / longest task / sharp after   drag p50 / p95 / longest task / sharp after   JS heap");
+for (const [name, r] of Object.entries(results)) {
+  console.log(
+    `${name.padEnd(15)} ${f(r.firstViewMs).padStart(8)} ms        ${f(r.zoom.p50)} / ${f(r.zoom.p95)} / ${f(r.zoom.longest)} / ${f(r.zoom.sharpAfterMs)} ms`.padEnd(100) +
+      `${f(r.pan.p50)} / ${f(r.pan.p95)} / ${f(r.pan.longest)} / ${f(r.pan.sharpAfterMs)} ms   ${f(r.heapMB)} MB`,
+  );
+}
+if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ side, results }, null, 2));
