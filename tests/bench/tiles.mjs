@@ -1,7 +1,8 @@
 // Lasso's tiled-image view beside OpenSeadragon (npm), on the same gigapixel Deep Zoom image
 // made from real photos (make_pyramid.py) and served over HTTP, in the same run and the same
 // headless Chromium: time to the first sharp view, frame intervals while zooming with the wheel
-// and while dragging (p50 / p95), the longest task, and the JavaScript heap.
+// and while dragging (p50 / p95), the longest task, the JavaScript heap and the peak memory of
+// the page's renderer process (resident set, read from /proc while it runs).
 //
 //   node tests/bench/tiles.mjs [--side 32768] [--json FILE]
 //
@@ -34,7 +35,9 @@ fs.writeFileSync(path.join(tiles, "osd.html"), `<!doctype html>
 <html><head><meta charset="utf-8"><style>html, body, #view { margin: 0; width: 100%; height: 100%; background: #111; }</style>
 <script src="openseadragon.min.js"></script></head><body><div id="view"></div><script>
   window.opened = performance.now();
-  const viewer = OpenSeadragon({ id: "view", tileSources: "giga.dzi", showNavigationControl: false, crossOriginPolicy: "Anonymous" });
+  // The 2D canvas drawer, as Lasso draws (OpenSeadragon's default WebGL drawer runs in software
+  // without a GPU, which would not compare the viewers but the drawers).
+  const viewer = OpenSeadragon({ id: "view", tileSources: "giga.dzi", showNavigationControl: false, crossOriginPolicy: "Anonymous", drawer: "canvas" });
   window.viewer = viewer;
   viewer.addHandler("open", () => viewer.world.getItemAt(0).addHandler("fully-loaded-change", (e) => { window.sharp = e.fullyLoaded; if (e.fullyLoaded && !window.firstSharp) window.firstSharp = performance.now() - window.opened; }));
 </script></body></html>`);
@@ -75,7 +78,33 @@ async function measure(page, gesture, settled) {
   return { p50: percentile(frames, 50), p95: percentile(frames, 95), longest: Math.max(0, ...longTasks), frames: frames.length, gestureMs, sharpAfterMs: settleMs };
 }
 
+/** Resident memory of Chromium's renderer processes now, in MB (Linux /proc). */
+function rendererMB() {
+  let kb = 0;
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmd.includes("--type=renderer")) continue;
+      const rss = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (rss) kb += Number(rss[1]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return kb / 1024;
+}
+
 async function run(name, open, sharp) {
+  let peak = 0;
+  const sampler = setInterval(() => { peak = Math.max(peak, rendererMB()); }, 100);
+  try {
+    return { ...(await runViewer(name, open, sharp)), rendererPeakMB: peak };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+async function runViewer(name, open, sharp) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -133,11 +162,11 @@ try {
 
 const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : "–");
 console.log(`Deep Zoom image ${side} × ${side} (${((side * side) / 1e9).toFixed(2)} GP) over HTTP, view 1280 × 800; pyramid ready in ${makeSeconds.toFixed(0)} s`);
-console.log("viewer          first sharp view   wheel zoom p50 / p95 / longest task / sharp after   drag p50 / p95 / longest task / sharp after   JS heap");
+console.log("viewer          first sharp view   wheel zoom p50 / p95 / longest task / sharp after   drag p50 / p95 / longest task / sharp after   JS heap / renderer peak");
 for (const [name, r] of Object.entries(results)) {
   console.log(
     `${name.padEnd(15)} ${f(r.firstViewMs).padStart(8)} ms        ${f(r.zoom.p50)} / ${f(r.zoom.p95)} / ${f(r.zoom.longest)} / ${f(r.zoom.sharpAfterMs)} ms`.padEnd(100) +
-      `${f(r.pan.p50)} / ${f(r.pan.p95)} / ${f(r.pan.longest)} / ${f(r.pan.sharpAfterMs)} ms   ${f(r.heapMB)} MB`,
+      `${f(r.pan.p50)} / ${f(r.pan.p95)} / ${f(r.pan.longest)} / ${f(r.pan.sharpAfterMs)} ms   ${f(r.heapMB)} MB / ${f(r.rendererPeakMB)} MB`,
   );
 }
 if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ side, results }, null, 2));
