@@ -7,6 +7,14 @@ use super::*;
 use crate::model::{BoxShape, RotatedBox};
 
 impl Editor {
+    /// Commits `ops` as one step, the selection left as it is.
+    fn finish_ops(&mut self, ops: Vec<Op>) -> Outcome {
+        self.finish(ToolOutput {
+            ops,
+            ..ToolOutput::default()
+        })
+    }
+
     /// Sets (or with `None` clears) one attribute of an annotation as one step. The value must
     /// fit the attribute's definition in the annotation's label.
     pub fn set_attribute(
@@ -84,10 +92,7 @@ impl Editor {
                 (after != before).then_some(Op::SetShape { id, before, after })
             })
             .collect();
-        self.finish(ToolOutput {
-            ops,
-            ..ToolOutput::default()
-        })
+        self.finish_ops(ops)
     }
 
     /// Grows or shrinks the selected unlocked boxes and rotated boxes by `(dw, dh)` image
@@ -121,10 +126,7 @@ impl Editor {
                 })
             })
             .collect();
-        self.finish(ToolOutput {
-            ops,
-            ..ToolOutput::default()
-        })
+        self.finish_ops(ops)
     }
 
     /// `Enter`: finishes the shape being drawn; with a box tool and nothing being drawn, places a
@@ -378,10 +380,7 @@ impl Editor {
 
     pub(super) fn set_flags(&mut self, change: impl Fn(&mut Flags)) -> Outcome {
         let ops = flag_ops(self.selected_annotations(), change);
-        self.finish(ToolOutput {
-            ops,
-            ..ToolOutput::default()
-        })
+        self.finish_ops(ops)
     }
 
     /// Copies the selection to the editor's clipboard (`Ctrl+C`).
@@ -460,10 +459,7 @@ impl Editor {
                 })
             })
             .collect();
-        self.finish(ToolOutput {
-            ops,
-            ..ToolOutput::default()
-        })
+        self.finish_ops(ops)
     }
 }
 
