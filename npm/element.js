@@ -24,6 +24,8 @@ export class LassoAnnotatorElement extends HTMLElement {
   static observedAttributes = ["task", "task-src", "theme"];
   #editor = null;
   #mounting = null;
+  /** The mount in progress: one that finds another started after it gives way. */
+  #attempt = null;
 
   /** The mounted editor (null until `ready`). */
   get editor() {
@@ -32,7 +34,7 @@ export class LassoAnnotatorElement extends HTMLElement {
 
   /** Resolves to the editor once mounted. */
   get ready() {
-    return this.#mounting ?? Promise.reject(new Error("<lasso-annotator> is not in a document"));
+    return this.#mounting ?? Promise.resolve(null);
   }
 
   connectedCallback() {
@@ -43,6 +45,7 @@ export class LassoAnnotatorElement extends HTMLElement {
     this.#editor?.destroy();
     this.#editor = null;
     this.#mounting = null;
+    this.#attempt = null;
     this.replaceChildren();
   }
 
@@ -77,6 +80,8 @@ export class LassoAnnotatorElement extends HTMLElement {
   }
 
   async #mount() {
+    const attempt = {};
+    this.#attempt = attempt;
     const host = document.createElement("div");
     host.className = "lasso-host";
     this.replaceChildren(host);
@@ -87,9 +92,10 @@ export class LassoAnnotatorElement extends HTMLElement {
       const task = await this.#task();
       if (task) options.task = task;
       const editor = await mount(host, options);
-      if (!this.isConnected) {
+      // Removed (or removed and added again, which started another mount) meanwhile.
+      if (this.#attempt !== attempt || !this.isConnected) {
         editor.destroy();
-        return null;
+        return this.#mounting === null ? null : this.#mounting;
       }
       for (const name of EVENTS) {
         editor.on(name, (detail) => this.dispatchEvent(new CustomEvent(name, { detail })));
