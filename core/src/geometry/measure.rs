@@ -27,7 +27,46 @@ pub fn area(shape: &Shape) -> f64 {
 
 /// Axis-aligned bounds, or `None` for an empty shape.
 pub fn bounds(shape: &Shape) -> Option<BoxShape> {
-    geo_bounds(&to_geo(shape))
+    // Read off the vertices where a shape has them (the renderer asks for every visible shape
+    // in every plan; building `geo` geometries first cost more than the rest of the plan): the
+    // same bounds `geo` gives — exterior rings only, labelled keypoints only.
+    let along = |points: &mut dyn Iterator<Item = (f64, f64)>| points.fold(None, grow);
+    match shape {
+        Shape::Box(b) => along(&mut [(b.x0, b.y0), (b.x1, b.y1)].into_iter()),
+        Shape::RotatedBox(r) => along(&mut r.corners().iter().map(|p| (p.x, p.y))),
+        Shape::Polygon(p) => along(
+            &mut p
+                .parts
+                .iter()
+                .flat_map(|part| part.exterior.iter().map(|q| (q.x, q.y))),
+        ),
+        Shape::Polyline { points } => along(&mut points.iter().map(|q| (q.x, q.y))),
+        Shape::Keypoints { points } => along(
+            &mut points
+                .iter()
+                .filter(|k| k.visibility != crate::model::Visibility::NotLabeled)
+                .map(|k| (k.x, k.y)),
+        ),
+        Shape::Mask(_) => geo_bounds(&to_geo(shape)),
+    }
+}
+
+/// Bounds grown to take in a point.
+fn grow(bounds: Option<BoxShape>, (x, y): (f64, f64)) -> Option<BoxShape> {
+    Some(match bounds {
+        None => BoxShape {
+            x0: x,
+            y0: y,
+            x1: x,
+            y1: y,
+        },
+        Some(b) => BoxShape {
+            x0: b.x0.min(x),
+            y0: b.y0.min(y),
+            x1: b.x1.max(x),
+            y1: b.y1.max(y),
+        },
+    })
 }
 
 /// Axis-aligned bounds of a shape already converted to `geo`.
@@ -377,6 +416,31 @@ mod tests {
             prop_assert!((ab - ba).abs() < 1e-6, "{} vs {}", ab, ba);
             if area(&a) > 1e-3 {
                 prop_assert!((iou(&a, &a, 100, 100) - 1.0).abs() < 1e-6);
+            }
+        }
+
+        #[test]
+        fn bounds_read_off_the_vertices_equal_geos(
+            a in any_area_shape(),
+            line in proptest::collection::vec((-50.0..150.0f64, -50.0..150.0f64), 0..6),
+            keys in proptest::collection::vec((-50.0..150.0f64, -50.0..150.0f64, 0u8..3), 0..5),
+        ) {
+            use crate::model::{Keypoint, Visibility};
+            let keypoints = Shape::Keypoints {
+                points: keys
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(x, y, v))| Keypoint {
+                        name: format!("k{i}"),
+                        x,
+                        y,
+                        visibility: [Visibility::NotLabeled, Visibility::Occluded, Visibility::Visible][usize::from(v)],
+                    })
+                    .collect(),
+            };
+            let polyline = Shape::Polyline { points: line.iter().map(|&(x, y)| Point::new(x, y)).collect() };
+            for shape in [a, polyline, keypoints] {
+                prop_assert_eq!(bounds(&shape), geo_bounds(&to_geo(&shape)), "{:?}", shape);
             }
         }
 
