@@ -15,6 +15,7 @@
 
 use crate::geometry::SpatialIndex;
 use crate::model::{Annotation, AnnotationId, Task};
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -96,7 +97,7 @@ static NEXT_DOCUMENT: AtomicU64 = AtomicU64::new(1);
 /// [`Document::identity`], so caches never mistake a diverging copy for the original.
 pub struct Document {
     task: Task,
-    positions: HashMap<AnnotationId, usize>,
+    positions: FxHashMap<AnnotationId, usize>,
     index: SpatialIndex,
     touched: HashMap<AnnotationId, u64>,
     labels: HashMap<String, LabelTally>,
@@ -149,7 +150,7 @@ impl Document {
     /// Indexes `task`. If an id occurs twice, lookups find the later annotation (the earlier
     /// one is still listed and exported, but cannot be found by id or on the canvas).
     pub fn new(task: Task) -> Self {
-        let positions: HashMap<AnnotationId, usize> = task
+        let positions: FxHashMap<AnnotationId, usize> = task
             .annotations
             .iter()
             .enumerate()

@@ -29,7 +29,7 @@ pub mod frame;
 pub mod outline;
 use crate::model::{AnnotationId, MaskRle, Origin, Point, Shape};
 pub use density::Density;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Shapes whose bounds are smaller than this many screen pixels in both directions are shown
 /// by the density raster, in cells of this size.
@@ -259,11 +259,11 @@ pub struct PlanInput<'a> {
 /// Plans a region: which annotations, grouped how, in how much detail.
 pub fn plan(input: &PlanInput) -> RenderPlan {
     let (x0, y0, x1, y1) = input.region;
-    let ids = input.doc.index().visible_in(x0, y0, x1, y1);
+    let ids = input.doc.index().visible_refs_in(x0, y0, x1, y1);
     let scale = if input.scale > 0.0 { input.scale } else { 1.0 };
     let dot = DOT_PX / scale;
     let tol = SIMPLIFY_PX / scale;
-    let label_rank: HashMap<&str, usize> = input
+    let label_rank: FxHashMap<&str, usize> = input
         .doc
         .task()
         .labels
@@ -274,8 +274,8 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
         .collect();
     let mut out = RenderPlan::default();
     let mut density = density::DensityGrid::new(dot);
-    let mut colors: HashMap<usize, [u8; 3]> = HashMap::new();
-    let mut slots: HashMap<(i64, usize), usize> = HashMap::new();
+    let mut colors: FxHashMap<usize, [u8; 3]> = FxHashMap::default();
+    let mut slots: FxHashMap<(i64, usize), usize> = FxHashMap::default();
     let mut batches: Vec<Batch> = Vec::new();
     for id in &ids {
         if input.exclude.contains(id) {

@@ -13,7 +13,7 @@ use crate::raster::{Rle, RunMask};
 use geo::{Contains, Distance, Euclidean, Intersects};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 type Node = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
@@ -64,7 +64,7 @@ pub struct VertexHit {
 pub struct SpatialIndex {
     tree: RTree<Node>,
     entries: Vec<Option<Entry>>,
-    slots: HashMap<AnnotationId, usize>,
+    slots: FxHashMap<AnnotationId, usize>,
     free: Vec<usize>,
     next_order: u64,
 }
@@ -379,13 +379,22 @@ impl SpatialIndex {
     /// first): what the renderer draws for a viewport. Bounds are enough here: drawing a shape
     /// that falls just outside costs less than testing it exactly.
     pub fn visible_in(&self, x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<AnnotationId> {
+        self.visible_refs_in(x0, y0, x1, y1)
+            .into_iter()
+            .cloned()
+            .collect()
+    }
+
+    /// [`SpatialIndex::visible_in`] without copying the ids: what the renderer plans from
+    /// (every visible shape, each plan).
+    pub fn visible_refs_in(&self, x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<&AnnotationId> {
         let envelope = AABB::from_corners([x0.min(x1), y0.min(y1)], [x0.max(x1), y0.max(y1)]);
         let found = self
             .tree
             .locate_in_envelope_intersecting(&envelope)
             .filter_map(|node| self.entries[node.data].as_ref())
             .filter(|e| !e.hidden);
-        in_drawing_order(found)
+        ids_in_drawing_order(found)
     }
 
     /// The bounds of an annotation as [`SpatialIndex::bounds`], but `None` when it is hidden
@@ -566,9 +575,15 @@ fn keep_better(best: &mut Option<((i64, u64), VertexHit)>, rank: (i64, u64), can
 }
 
 fn in_drawing_order<'a>(entries: impl Iterator<Item = &'a Entry>) -> Vec<AnnotationId> {
+    ids_in_drawing_order(entries).into_iter().cloned().collect()
+}
+
+/// The ids of `entries` in drawing order, borrowed. `(z, order)` is unique per annotation
+/// (order keys are), so an unstable sort gives the one order.
+fn ids_in_drawing_order<'a>(entries: impl Iterator<Item = &'a Entry>) -> Vec<&'a AnnotationId> {
     let mut found: Vec<&Entry> = entries.collect();
-    found.sort_by_key(|e| (e.z, e.order));
-    found.into_iter().map(|e| e.id.clone()).collect()
+    found.sort_unstable_by_key(|e| (e.z, e.order));
+    found.into_iter().map(|e| &e.id).collect()
 }
 
 /// Whether any set pixel of the mask overlaps the rectangle (pixel `(x, y)` is the square

@@ -5,7 +5,7 @@
 //! shapes lie: where they are and of which class, whatever order they stack in — drawing
 //! them one colour batch after another would let the last class cover all the others.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The raster the painter draws under the batched outlines.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -29,7 +29,7 @@ pub struct Density {
 pub struct DensityGrid {
     cell: f64,
     /// Per cell: summed red, green, blue and the count.
-    cells: HashMap<(i64, i64), [u32; 4]>,
+    cells: FxHashMap<(i64, i64), [u32; 4]>,
 }
 
 /// Opacity of a cell holding `n` shapes: about 60 % for one, opaque from eight on.
@@ -47,7 +47,7 @@ impl DensityGrid {
             } else {
                 1.0
             },
-            cells: HashMap::new(),
+            cells: FxHashMap::default(),
         }
     }
 
