@@ -190,8 +190,9 @@ impl Watch {
 pub enum TileHandle {
     /// Deep Zoom and IIIF tiles: the image element that requested and decoded it.
     Image(HtmlImageElement),
-    /// A tiled TIFF's tile: a canvas holding the pixels the core decoded.
-    Canvas(web_sys::HtmlCanvasElement),
+    /// A tiled TIFF's tile: a canvas holding the pixels the core decoded, and what abandons
+    /// its range requests.
+    Canvas(web_sys::HtmlCanvasElement, web_sys::AbortController),
 }
 
 /// What the adapters below the app controller share: the reactive session, the image, the

@@ -153,11 +153,17 @@ pub fn describe(e: JsValue) -> String {
 
 /// Fetches `len` bytes at `offset` of a URL (an HTTP range request; presigned URLs allow it).
 /// Answers where the bytes start: `offset`, or 0 when the server ignored the range and sent the
-/// whole file.
-pub async fn fetch_range(url: &str, offset: u64, len: u64) -> Result<(u64, Vec<u8>), String> {
+/// whole file. `signal` abandons the request.
+pub async fn fetch_range(
+    url: &str,
+    offset: u64,
+    len: u64,
+    signal: Option<&AbortSignal>,
+) -> Result<(u64, Vec<u8>), String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = RequestInit::new();
     init.set_method("GET");
+    init.set_signal(signal);
     let headers = Headers::new().map_err(describe)?;
     let last = offset + len.max(1) - 1;
     headers

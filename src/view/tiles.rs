@@ -86,7 +86,7 @@ async fn open_tiff(runtime: &Shared, src: &str) -> Result<Option<TileSource>, St
             }
             Step::Done(Opened::Stripped) => return Ok(None),
             Step::Fetch { offset, len } => {
-                let (start, bytes) = fetch_range(src, offset, len).await?;
+                let (start, bytes) = fetch_range(src, offset, len, None).await?;
                 file.add(start, bytes);
             }
         }
@@ -95,8 +95,13 @@ async fn open_tiff(runtime: &Shared, src: &str) -> Result<Option<TileSource>, St
 
 /// `len` bytes at `offset` of the TIFF (or the whole file, from 0, where the server ignores
 /// ranges); an error when nothing new came.
-async fn fetch_range(src: &str, offset: u64, len: u64) -> Result<(u64, Vec<u8>), String> {
-    let (start, bytes) = crate::cloud::http::fetch_range(src, offset, len).await?;
+async fn fetch_range(
+    src: &str,
+    offset: u64,
+    len: u64,
+    signal: Option<&web_sys::AbortSignal>,
+) -> Result<(u64, Vec<u8>), String> {
+    let (start, bytes) = crate::cloud::http::fetch_range(src, offset, len, signal).await?;
     if bytes.is_empty() || start + (bytes.len() as u64) <= offset {
         return Err(format!(
             "{src} ends before byte {offset}: the file is cut short"
@@ -132,12 +137,14 @@ pub fn pump(runtime: &Rc<Shared>) {
         loader.request(&view, resolution, super::render::now_ms())
     };
     for handle in requests.cancel {
-        // Dropping the source ends an image's request; a TIFF tile's range request runs out
-        // and its result is dropped.
-        if let TileHandle::Image(img) = handle {
-            img.set_onload(None);
-            img.set_onerror(None);
-            img.set_src("");
+        // Dropping the source ends an image's request; a TIFF tile's range request is aborted.
+        match handle {
+            TileHandle::Image(img) => {
+                img.set_onload(None);
+                img.set_onerror(None);
+                img.set_src("");
+            }
+            TileHandle::Canvas(_, abort) => abort.abort(),
         }
     }
     for (id, url) in requests.start {
@@ -212,17 +219,22 @@ fn start(runtime: &Rc<Shared>, id: TileId, url: &str) -> Option<TileHandle> {
         .ok()?
         .dyn_into::<HtmlCanvasElement>()
         .ok()?;
+    let abort = web_sys::AbortController::new().ok()?;
+    let signal = abort.signal();
     let (runtime, target, url) = (Rc::clone(runtime), canvas.clone(), url.to_string());
     wasm_bindgen_futures::spawn_local(async move {
-        match tiff_tile(&runtime, &url, id, &target).await {
+        match tiff_tile(&runtime, &url, id, &target, &signal).await {
             Ok(()) => arrived(),
             Err(e) => {
-                web_sys::console::warn_1(&e.into());
+                // An abandoned tile is not a failure worth a word.
+                if !signal.aborted() {
+                    web_sys::console::warn_1(&e.into());
+                }
                 failed();
             }
         }
     });
-    Some(TileHandle::Canvas(canvas))
+    Some(TileHandle::Canvas(canvas, abort))
 }
 
 /// Fetches the bytes of one tile of a TIFF, decodes it in the core and puts it on `canvas`.
@@ -231,6 +243,7 @@ async fn tiff_tile(
     url: &str,
     id: TileId,
     canvas: &HtmlCanvasElement,
+    signal: &web_sys::AbortSignal,
 ) -> Result<(), String> {
     loop {
         let step = {
@@ -243,7 +256,7 @@ async fn tiff_tile(
         };
         match step {
             Step::Fetch { offset, len } => {
-                let (start, bytes) = fetch_range(url, offset, len).await?;
+                let (start, bytes) = fetch_range(url, offset, len, Some(signal)).await?;
                 // Bytes of a file that is no longer open must not join the next one's.
                 if *runtime.image_src.borrow() != url {
                     return Err("the image was closed".into());
@@ -310,7 +323,7 @@ fn paint(ctx: &CanvasRenderingContext2d, tile: &TileHandle, x: f64, y: f64, w: f
         TileHandle::Image(img) => {
             ctx.draw_image_with_html_image_element_and_dw_and_dh(img, x, y, w, h)
         }
-        TileHandle::Canvas(c) => {
+        TileHandle::Canvas(c, _) => {
             ctx.draw_image_with_html_canvas_element_and_dw_and_dh(c, x, y, w, h)
         }
     }
