@@ -7,8 +7,7 @@ use lasso_core::navigation::Minimap as Geometry;
 use leptos::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, PointerEvent};
+use web_sys::{HtmlCanvasElement, PointerEvent};
 
 /// Longer side of the minimap, CSS pixels.
 const MINIMAP_PX: f64 = 180.0;
@@ -56,12 +55,7 @@ pub fn Minimap(runtime: Rc<Runtime>) -> impl IntoView {
             }
             c.set_width(g.width.round() as u32);
             c.set_height(g.height.round() as u32);
-            if let Some(ctx) = c
-                .get_context("2d")
-                .ok()
-                .flatten()
-                .and_then(|x| x.dyn_into::<CanvasRenderingContext2d>().ok())
-            {
+            if let Some(ctx) = crate::view::canvas::context(&c) {
                 let drawn = match img {
                     Some(img) => ctx
                         .draw_image_with_html_image_element_and_dw_and_dh(

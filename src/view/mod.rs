@@ -1,5 +1,6 @@
 //! Pixels: loading the image (whole or as tiles) and painting the scene on the canvas.
 
+pub mod canvas;
 pub mod image;
 pub mod render;
 pub mod tiles;

@@ -9,6 +9,7 @@
 //! touches the mask. Selected shapes and shapes being edited are drawn one by one on top, with
 //! handles of a constant screen size. Nothing is drawn unless the session changed (no loop).
 
+use super::canvas;
 use crate::state::{Session, Shared};
 use lasso_core::document::Document;
 use lasso_core::edit::{Overlay, ToolName};
@@ -74,23 +75,8 @@ struct BuiltDensity {
 /// The density raster put on a canvas (`None` without one, or when no canvas can be made).
 fn build_density(density: Option<&render_plan::Density>) -> Option<BuiltDensity> {
     let d = density?;
-    let canvas: HtmlCanvasElement = web_sys::window()?
-        .document()?
-        .create_element("canvas")
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    canvas.set_width(d.cols);
-    canvas.set_height(d.rows);
-    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-        wasm_bindgen::Clamped(&d.rgba),
-        d.cols,
-        d.rows,
-    )
-    .ok()?;
-    layer::context(&canvas)?
-        .put_image_data(&data, 0.0, 0.0)
-        .ok()?;
+    let canvas = canvas::new()?;
+    canvas::put_rgba(&canvas, d.cols, d.rows, &d.rgba).ok()?;
     Some(BuiltDensity {
         canvas,
         x: d.x0,
@@ -238,21 +224,12 @@ impl RenderState {
                 (w / f64::from(1u32 << k)).ceil().max(1.0),
                 (h / f64::from(1u32 << k)).ceil().max(1.0),
             );
-            let Some(canvas) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.create_element("canvas").ok())
-                .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
-            else {
+            let Some(canvas) = canvas::new() else {
                 break;
             };
             canvas.set_width(lw as u32);
             canvas.set_height(lh as u32);
-            let Some(c2) = canvas
-                .get_context("2d")
-                .ok()
-                .flatten()
-                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-            else {
+            let Some(c2) = canvas::context(&canvas) else {
                 break;
             };
             c2.set_image_smoothing_enabled(true);
@@ -335,12 +312,7 @@ fn paint_frame(runtime: &Shared, render: &RefCell<RenderState>) {
         let style = web_sys::HtmlElement::style(&canvas);
         style.set_property("width", &format!("{w}px")).ok();
         style.set_property("height", &format!("{h}px")).ok();
-        let Some(ctx) = canvas
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-        else {
+        let Some(ctx) = canvas::context(&canvas) else {
             return;
         };
         let image = runtime.image.borrow();
@@ -631,21 +603,11 @@ struct Layer {
 /// The RGBA pixels of a decoded image, read through an off-screen canvas (for the magic wand).
 /// Fails when the browser refuses, e.g. for a cross-origin image served without CORS.
 pub fn image_pixels(img: &HtmlImageElement) -> Result<(u32, u32, Vec<u8>), String> {
-    use wasm_bindgen::JsCast;
     let (w, h) = (img.natural_width(), img.natural_height());
-    let canvas: web_sys::HtmlCanvasElement = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("canvas").ok())
-        .and_then(|c| c.dyn_into().ok())
-        .ok_or("no document to make a canvas in")?;
+    let canvas = canvas::new().ok_or("no document to make a canvas in")?;
     canvas.set_width(w);
     canvas.set_height(h);
-    let ctx: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into().ok())
-        .ok_or("no 2D canvas context")?;
+    let ctx = canvas::context(&canvas).ok_or("no 2D canvas context")?;
     ctx.draw_image_with_html_image_element(img, 0.0, 0.0)
         .map_err(|e| format!("{e:?}"))?;
     let data = ctx

@@ -213,12 +213,7 @@ fn start(runtime: &Rc<Shared>, id: TileId, url: &str) -> Option<TileHandle> {
     if !is_tiff {
         return super::image::request(url, arrived, failed).map(TileHandle::Image);
     }
-    let canvas = web_sys::window()?
-        .document()?
-        .create_element("canvas")
-        .ok()?
-        .dyn_into::<HtmlCanvasElement>()
-        .ok()?;
+    let canvas = super::canvas::new()?;
     let abort = web_sys::AbortController::new().ok()?;
     let signal = abort.signal();
     let (runtime, target, url) = (Rc::clone(runtime), canvas.clone(), url.to_string());
@@ -264,22 +259,7 @@ async fn tiff_tile(
                 runtime.tile_file.borrow_mut().add(start, bytes);
             }
             Step::Done(pixels) => {
-                canvas.set_width(pixels.width);
-                canvas.set_height(pixels.height);
-                let ctx = canvas
-                    .get_context("2d")
-                    .ok()
-                    .flatten()
-                    .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-                    .ok_or("no 2D canvas")?;
-                let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-                    wasm_bindgen::Clamped(&pixels.rgba),
-                    pixels.width,
-                    pixels.height,
-                )
-                .map_err(crate::cloud::http::describe)?;
-                ctx.put_image_data(&data, 0.0, 0.0)
-                    .map_err(crate::cloud::http::describe)?;
+                super::canvas::put_rgba(canvas, pixels.width, pixels.height, &pixels.rgba)?;
                 forget_tile_bytes(runtime, id);
                 return Ok(());
             }
@@ -289,19 +269,16 @@ async fn tiff_tile(
 
 /// Drops a decoded tile's compressed bytes from what is held of the TIFF.
 fn forget_tile_bytes(runtime: &Shared, id: TileId) {
-    let tiles = runtime.tiles.borrow();
-    if let Some(Scheme::Cog { levels, .. }) = tiles.as_ref().map(|l| &l.source().scheme) {
-        if let Some(level) = levels.get(id.level) {
-            let index = id.row as usize * level.across as usize + id.col as usize;
-            if let (Some(&offset), Some(&count)) =
-                (level.offsets.get(index), level.counts.get(index))
-            {
-                runtime
-                    .tile_file
-                    .borrow_mut()
-                    .forget(offset, offset + count);
-            }
-        }
+    let range = runtime
+        .tiles
+        .borrow()
+        .as_ref()
+        .and_then(|l| cog::tile_bytes(l.source(), id));
+    if let Some((offset, count)) = range {
+        runtime
+            .tile_file
+            .borrow_mut()
+            .forget(offset, offset + count);
     }
 }
 

@@ -199,6 +199,19 @@ fn read_levels(
     Ok(Some((found, geo)))
 }
 
+/// Where tile `id` of `source` (a [`Scheme::Cog`]) lies in the file: its offset and length.
+pub fn tile_bytes(source: &TileSource, id: TileId) -> Option<(u64, u64)> {
+    let Scheme::Cog { levels, .. } = &source.scheme else {
+        return None;
+    };
+    let level = levels.get(id.level)?;
+    if id.col >= level.across {
+        return None;
+    }
+    let index = id.row as usize * level.across as usize + id.col as usize;
+    Some((*level.offsets.get(index)?, *level.counts.get(index)?))
+}
+
 /// Decodes tile `id` of `source` (a [`Scheme::Cog`]) from what `file` holds.
 pub fn decode_tile(
     file: &SparseFile,
@@ -219,9 +232,7 @@ pub fn decode_tile(
         .get(id.level)
         .ok_or_else(|| fail("no such level".into()))?;
     let index = id.row as usize * level.across as usize + id.col as usize;
-    let (Some(&offset), Some(&count)) = (level.offsets.get(index), level.counts.get(index)) else {
-        return Err(fail("no such tile".into()));
-    };
+    let (offset, count) = tile_bytes(source, id).ok_or_else(|| fail("no such tile".into()))?;
     let (_, _, w, h) = source
         .pyramid
         .level_rect(id)

@@ -30,16 +30,13 @@ pub(super) fn raster_layer(
     let (lw, lh) = ((rw * k).ceil().max(1.0), (rh * k).ceil().max(1.0));
     let canvas = match old {
         Some(l) => l.canvas,
-        None => web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.create_element("canvas").ok())
-            .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())?,
+        None => canvas::new()?,
     };
     if canvas.width() != lw as u32 || canvas.height() != lh as u32 {
         canvas.set_width(lw as u32);
         canvas.set_height(lh as u32);
     }
-    let ctx = context(&canvas)?;
+    let ctx = canvas::context(&canvas)?;
     ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
     ctx.clear_rect(0.0, 0.0, lw, lh);
     ctx.set_transform(k, 0.0, 0.0, k, -x0 * k, -y0 * k).ok();
@@ -71,14 +68,6 @@ pub(super) fn raster_layer(
     })
 }
 
-pub(super) fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
-    canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-}
-
 /// Redraws only the part of the layer a change left stale: the layer pixels of `rect` (image
 /// pixels, padded by the outline width) are cleared and, clipped to them, the annotations whose
 /// bounds meet them are planned and drawn again in stacking order. `input.region` is replaced
@@ -106,7 +95,7 @@ pub(super) fn patch_layer(
     else {
         return (0, 0.0);
     };
-    let Some(ctx) = context(&layer.canvas) else {
+    let Some(ctx) = canvas::context(&layer.canvas) else {
         return (0, 0.0);
     };
     // The cleared pixels in image coordinates, grown by `pad` again: shapes whose outline
@@ -259,25 +248,10 @@ fn mask_image(m: &MaskRle, color: &str, step: u32, revision: u64) -> MaskImage {
     let Some(b) = render_plan::mask_bitmap(m, render_plan::parse_hex_color(color), step) else {
         return out;
     };
-    let canvas: Option<HtmlCanvasElement> = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("canvas").ok())
-        .and_then(|c| c.dyn_into().ok());
-    let Some(canvas) = canvas else { return out };
-    canvas.set_width(b.width);
-    canvas.set_height(b.height);
-    let ctx = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
-    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-        wasm_bindgen::Clamped(&b.rgba),
-        b.width,
-        b.height,
-    );
-    if let (Some(ctx), Ok(data)) = (ctx, data) {
-        ctx.put_image_data(&data, 0.0, 0.0).ok();
+    let Some(canvas) = canvas::new() else {
+        return out;
+    };
+    if canvas::put_rgba(&canvas, b.width, b.height, &b.rgba).is_ok() {
         let s = f64::from(b.step);
         out.x = f64::from(b.x);
         out.y = f64::from(b.y);
