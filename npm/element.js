@@ -1,6 +1,6 @@
 // <lasso-annotator>: the editor as a custom element. Attributes: `task` (a task as JSON),
 // `task-src` (a URL of one), `labels` (JSON array of labels, or class names separated by commas),
-// `theme` (dark, light, system), `storage` (the IndexedDB name). The editor's events are
+// `theme` (dark, light, system), `locale` (en, uk), `storage` (the IndexedDB name). The editor's events are
 // dispatched on the element as DOM events (`change`, `select`, `save`, `upload`, `task`,
 // `review`, `error`; the detail is the editor's), after `ready` (detail: the editor).
 import { mount } from "./core.js";
@@ -21,7 +21,7 @@ function parseLabels(text) {
 }
 
 export class LassoAnnotatorElement extends HTMLElement {
-  static observedAttributes = ["task", "task-src", "theme"];
+  static observedAttributes = ["task", "task-src", "theme", "locale"];
   #editor = null;
   #mounting = null;
   /** The mount in progress: one that finds another started after it gives way. */
@@ -52,6 +52,7 @@ export class LassoAnnotatorElement extends HTMLElement {
   attributeChangedCallback(name, before, after) {
     if (!this.#editor || before === after) return;
     if (name === "theme") this.#guard(() => this.#editor.setTheme(after || "system"));
+    if (name === "locale") this.#guard(() => this.#editor.setLocale(after || "en"));
     if (name === "task" || name === "task-src") this.#guard(async () => {
       const task = await this.#task();
       if (task) await this.#editor.loadTask(task);
@@ -88,6 +89,7 @@ export class LassoAnnotatorElement extends HTMLElement {
     return this.#guard(async () => {
       const options = { labels: parseLabels(this.getAttribute("labels")) };
       if (this.hasAttribute("theme")) options.theme = this.getAttribute("theme");
+      if (this.hasAttribute("locale")) options.locale = this.getAttribute("locale");
       if (this.hasAttribute("storage")) options.storage = this.getAttribute("storage");
       const task = await this.#task();
       if (task) options.task = task;

@@ -154,12 +154,17 @@ export interface MountOptions {
   hotkeys?: Partial<Record<HotkeyAction, HotkeySpec>>;
   ml?: MlOptions;
   theme?: Theme;
+  /** Language of the interface: a BCP 47 tag of English or Ukrainian (`"en"`, `"uk"`, `"uk-UA"`). */
+  locale?: Locale;
   cloud?: CloudOptions;
   /** Answers `predict()` yourself: predictions for the task, as Label Studio results. */
   predict?: (task: Task, context?: unknown) => Promise<unknown>;
 }
 
 export type Theme = "dark" | "light" | "system";
+
+/** Languages of the interface (a region subtag such as `"uk-UA"` is accepted too). */
+export type Locale = "en" | "uk" | `en-${string}` | `uk-${string}`;
 
 /** Tool names of `setTool` and `tool()`. */
 export type ToolName =
@@ -244,6 +249,7 @@ export interface LassoEditor {
   setLabel(name: string): void;
   setHotkeys(hotkeys: Partial<Record<HotkeyAction, HotkeySpec>>): void;
   setTheme(name: Theme): void;
+  setLocale(tag: Locale): void;
   viewport(): Viewport;
   setViewport(view: Partial<Pick<Viewport, "scale" | "offsetX" | "offsetY">>): void;
   zoomActual(): void;
@@ -294,7 +300,7 @@ export interface LassoAnnotatorEventMap extends HTMLElementEventMap {
   review: CustomEvent<EventDetails["review"]>;
 }
 
-/** `<lasso-annotator task task-src labels theme storage>`. */
+/** `<lasso-annotator task task-src labels theme locale storage>`. */
 export declare class LassoAnnotatorElement extends HTMLElement {
   /** The mounted editor (null until `ready`). */
   readonly editor: LassoEditor | null;

@@ -1,12 +1,13 @@
 // Types of lasso-annotator/react.
 import type { CSSProperties, ReactElement } from "react";
-import type { EventDetails, Label, LassoEditor, Task, Theme } from "./index.js";
+import type { EventDetails, Label, LassoEditor, Locale, Task, Theme } from "./index.js";
 
 export interface LassoAnnotatorProps {
   task?: Task;
   taskSrc?: string;
   labels?: Label[];
   theme?: Theme;
+  locale?: Locale;
   storage?: string;
   className?: string;
   style?: CSSProperties;

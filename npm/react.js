@@ -15,7 +15,7 @@ const EVENTS = {
 };
 
 export function LassoAnnotator(props) {
-  const { task, taskSrc, labels, theme, storage, className, style } = props;
+  const { task, taskSrc, labels, theme, locale, storage, className, style } = props;
   const ref = useRef(null);
   defineElement();
   const handlers = useRef(props);
@@ -34,6 +34,7 @@ export function LassoAnnotator(props) {
   if (taskSrc !== undefined) attributes["task-src"] = taskSrc;
   if (labels !== undefined) attributes.labels = JSON.stringify(labels);
   if (theme !== undefined) attributes.theme = theme;
+  if (locale !== undefined) attributes.locale = locale;
   if (storage !== undefined) attributes.storage = storage;
   return createElement("lasso-annotator", attributes);
 }

@@ -207,6 +207,8 @@ pub struct Shared {
     pub pointer: RwSignal<Option<Point>>,
     /// A message shown in the error banner.
     pub banner: RwSignal<Option<String>>,
+    /// The language of the interface (mount option `locale`, `setLocale`).
+    pub locale: RwSignal<lasso_core::i18n::Locale>,
     /// The image being labelled (a plain image, decoded whole).
     pub image: RefCell<Option<HtmlImageElement>>,
     /// The URL of the image being opened or shown, plain or tiled: a descriptor that arrives
@@ -235,6 +237,7 @@ impl Shared {
             watch: Watch::new(session),
             pointer: RwSignal::new(None),
             banner: RwSignal::new(None),
+            locale: RwSignal::new(lasso_core::i18n::Locale::En),
             image: RefCell::new(None),
             image_src: RefCell::new(String::new()),
             tiles: RefCell::new(None),

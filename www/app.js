@@ -146,8 +146,11 @@ async function start() {
   const cloud = signedIn ? signedIn.cloud : cloudSettings();
   const options = { labels: LABELS, tags: ["indoor", "outdoor", "blurry"], multiTag: true };
   if (cloud) options.cloud = cloud;
-  // ?theme=light|dark|system.
+  // ?theme=light|dark|system; ?locale=en|uk (the browser's language otherwise, when it is one
+  // the editor speaks).
   if (params.get("theme")) options.theme = params.get("theme");
+  const language = params.get("locale") ?? navigator.language;
+  if (/^(en|uk)\b/i.test(language)) options.locale = language;
   // A model backend for "Predict" (docs/ml.md): ?ml=URL, predicting on open with ?ml_on_open=1;
   // ?ml_timeout=MS gives up on answers sooner than the default 30 s.
   if (params.get("ml")) {

@@ -24,6 +24,7 @@ pub mod edit;
 pub mod formats;
 pub mod geometry;
 pub mod history;
+pub mod i18n;
 pub mod import;
 pub mod journal;
 pub mod ml;

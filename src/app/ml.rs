@@ -193,12 +193,8 @@ pub async fn predict(runtime: &Rc<Runtime>) -> Result<usize, String> {
     }
     let count = predicted.annotations.len();
     if count == 0 && predicted.tags.is_empty() && !predicted.notes.is_empty() {
-        runtime.ml_view.update(|v| {
-            v.last = Some(format!(
-                "0 predictions by {} in {ms:.0} ms",
-                predicted.model
-            ))
-        });
+        let line = predictions_line(runtime, 0, &predicted.model, ms);
+        runtime.ml_view.update(|v| v.last = Some(line));
         return Err(format!(
             "Predict: nothing of the model's answer was kept: {}",
             predicted.notes.join("; ")
@@ -217,9 +213,15 @@ pub async fn predict(runtime: &Rc<Runtime>) -> Result<usize, String> {
     if let Some(e) = failed {
         return Err(format!("Predict: the predictions could not be added: {e}"));
     }
-    let mut line = format!("{count} predictions by {} in {ms:.0} ms", predicted.model);
+    let mut line = predictions_line(runtime, count, &predicted.model, ms);
     if !predicted.tags.is_empty() {
-        line.push_str(&format!("; tags {}", predicted.tags.join(", ")));
+        let tags = predicted.tags.join(", ");
+        let locale = runtime.locale.get_untracked();
+        line.push_str(&lasso_core::i18n::format(
+            locale,
+            "model.tags",
+            &[("tags", &tags)],
+        ));
     }
     for note in &predicted.notes {
         line.push_str("; ");
@@ -237,6 +239,18 @@ pub async fn predict(runtime: &Rc<Runtime>) -> Result<usize, String> {
 
 fn predicted_key(task: &str) -> String {
     format!("ml-predicted:{task}")
+}
+
+/// "3 predictions by model-1 in 120 ms", in the interface's language.
+fn predictions_line(runtime: &Runtime, count: usize, model: &str, ms: f64) -> String {
+    let locale = runtime.locale.get_untracked();
+    let ms = lasso_core::i18n::number(locale, ms, 0);
+    lasso_core::i18n::plural(
+        locale,
+        "model.predictions",
+        count as u64,
+        &[("model", &model), ("ms", &ms)],
+    )
 }
 
 /// After a task opened: predicts it when the backend's settings say `on_open` and this
@@ -335,10 +349,16 @@ pub fn follow_segment(runtime: &Rc<Runtime>) {
         match answer {
             Ok((predicted, ms)) => {
                 let mask = prompts::candidate_mask(&predicted.annotations, w, h);
-                let line = match &mask {
-                    Some(_) => format!("mask by {} in {ms:.0} ms", predicted.model),
-                    None => format!("no mask from {} ({ms:.0} ms)", predicted.model),
+                let locale = runtime.locale.get_untracked();
+                let ms = lasso_core::i18n::number(locale, ms, 0);
+                let args: [(&str, &dyn std::fmt::Display); 2] =
+                    [("model", &predicted.model), ("ms", &ms)];
+                let id = if mask.is_some() {
+                    "model.mask"
+                } else {
+                    "model.no_mask"
                 };
+                let line = lasso_core::i18n::format(locale, id, &args);
                 runtime.ml_view.update(|v| v.last = Some(line));
                 runtime.dispatch(|ed| ed.segment_answer(generation, mask));
             }

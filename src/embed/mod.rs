@@ -61,6 +61,8 @@ struct MountOptions {
     ml: Option<lasso_core::ml::MlSettings>,
     #[serde(default)]
     theme: Option<String>,
+    #[serde(default)]
+    locale: Option<String>,
 }
 
 /// The keys of one action in the `hotkeys` option: one key or a list (empty: unbound).
@@ -164,6 +166,11 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         let theme = crate::app::Theme::parse(theme)
             .map_err(|e| JsValue::from_str(&format!("options.{e}")))?;
         runtime.theme.set(theme);
+    }
+    if let Some(locale) = &options.locale {
+        let locale = lasso_core::i18n::Locale::parse(locale)
+            .map_err(|e| JsValue::from_str(&format!("options.{e}")))?;
+        runtime.locale.set(locale);
     }
     let host_predict = js_sys::Reflect::get(&raw_options, &"predict".into())
         .ok()
@@ -306,6 +313,15 @@ impl LassoEditor {
         let theme = crate::app::Theme::parse(name)
             .map_err(|e| JsValue::from_str(&format!("setTheme: {e}")))?;
         self.runtime.theme.set(theme);
+        Ok(())
+    }
+
+    /// Sets the language of the interface by BCP 47 tag: `"en"` or `"uk"` (regions ignored).
+    #[wasm_bindgen(js_name = setLocale)]
+    pub fn set_locale(&self, tag: &str) -> Result<(), JsValue> {
+        let locale = lasso_core::i18n::Locale::parse(tag)
+            .map_err(|e| JsValue::from_str(&format!("setLocale: {e}")))?;
+        self.runtime.locale.set(locale);
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! The attributes panel: the single selected annotation's attributes as its label defines them,
 //! and its hidden/locked switches. Every change goes through the core editor as one op.
 
+use super::words::Words;
 use crate::app::Runtime;
 use lasso_core::edit::Outcome;
 use lasso_core::model::{AnnotationId, AttributeDef, AttributeKind, AttributeValue, ShapeKind};
@@ -32,6 +33,7 @@ fn value_text(v: &Option<AttributeValue>) -> String {
 
 /// The value an input's text stands for, by attribute kind (`None`: cleared).
 fn parse_value(
+    words: Words,
     kind: &AttributeKind,
     text: &str,
     checked: bool,
@@ -42,7 +44,7 @@ fn parse_value(
         AttributeKind::Number { .. } => text
             .parse::<f64>()
             .map(|n| Some(AttributeValue::Number(n)))
-            .map_err(|_| format!("{text:?} is not a number")),
+            .map_err(|_| words.f("attr.not_number", &[("text", &format!("{text:?}"))])),
         AttributeKind::Text | AttributeKind::Choice { .. } => {
             Ok(Some(AttributeValue::Text(text.to_string())))
         }
@@ -83,6 +85,7 @@ pub fn AttributesPanel(runtime: Rc<Runtime>) -> impl IntoView {
             })
         })
     });
+    let words = Words(runtime.locale);
     let runtime = SendWrapper::new(runtime);
     move || {
         let sel = selected.get()?;
@@ -104,14 +107,14 @@ pub fn AttributesPanel(runtime: Rc<Runtime>) -> impl IntoView {
                     } else {
                         return;
                     };
-                    let result = parse_value(&kind, &text, checked).and_then(|v| {
+                    let result = parse_value(words, &kind, &text, checked).and_then(|v| {
                         let mut result = Ok(Outcome::default());
                         runtime.session.update(|s| result = s.editor.set_attribute(&id, &key, v));
                         result
                     });
                     match result {
                         Ok(outcome) => runtime.after(outcome),
-                        Err(e) => runtime.fail(format!("Attribute not set: {e}")),
+                        Err(e) => runtime.fail(words.f("attr.not_set", &[("error", &e)])),
                     }
                 };
                 let input = match &def.kind {
@@ -152,8 +155,8 @@ pub fn AttributesPanel(runtime: Rc<Runtime>) -> impl IntoView {
         let lock_rt = SendWrapper::new(Rc::clone(&runtime));
         let convert_rt = SendWrapper::new(Rc::clone(&runtime));
         let convert = match sel.kind {
-            ShapeKind::Mask => Some("Convert to polygon"),
-            ShapeKind::Polygon => Some("Convert to mask"),
+            ShapeKind::Mask => Some(words.t("attr.to_polygon")),
+            ShapeKind::Polygon => Some(words.t("attr.to_mask")),
             _ => None,
         }
         .map(|text| {
@@ -168,12 +171,12 @@ pub fn AttributesPanel(runtime: Rc<Runtime>) -> impl IntoView {
                 <h2>{format!("{} · {}", sel.label, sel.id)}</h2>
                 {rows}
                 <label class="lasso-attr">
-                    <span>"hidden (H)"</span>
+                    <span>{words.t("attr.hidden")}</span>
                     <input type="checkbox" class="lasso-hidden" prop:checked=sel.hidden
                         on:change=move |_| hide_rt.dispatch(|ed| ed.toggle_hidden())/>
                 </label>
                 <label class="lasso-attr">
-                    <span>"locked"</span>
+                    <span>{words.t("attr.locked")}</span>
                     <input type="checkbox" class="lasso-locked" prop:checked=sel.locked
                         on:change=move |_| lock_rt.dispatch(|ed| ed.toggle_locked())/>
                 </label>

@@ -1,6 +1,7 @@
 //! The project's checks beside the canvas: a button that runs them on the open task, and the
 //! failures, each selecting (and showing) its shape on click. Submitting runs them too.
 
+use super::words::Words;
 use crate::app::team;
 use crate::app::Runtime;
 use lasso_core::model::AnnotationId;
@@ -27,6 +28,7 @@ fn show(runtime: &Rc<Runtime>, id: &str) {
 #[component]
 pub fn ChecksPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let view_signal = runtime.team_view;
+    let w = Words(runtime.locale);
     let runtime = SendWrapper::new(runtime);
     let run = {
         let runtime = runtime.clone();
@@ -52,9 +54,9 @@ pub fn ChecksPanel(runtime: Rc<Runtime>) -> impl IntoView {
                     })
                     .collect::<Vec<_>>();
                 let summary = if list.is_empty() {
-                    "Every check passes.".to_string()
+                    w.t("checks.pass").to_string()
                 } else {
-                    format!("{} check(s) fail:", list.len())
+                    w.n("checks.fail", list.len(), &[])
                 };
                 view! {
                     <p class="lasso-checks-summary" data-failures=list.len()>{summary}</p>
@@ -65,7 +67,7 @@ pub fn ChecksPanel(runtime: Rc<Runtime>) -> impl IntoView {
     };
     view! {
         <div class="lasso-checks" style:display=move || if has_task() { "" } else { "none" }>
-            <button class="lasso-checks-run" title="Run the project's checks on this image" on:click=run>"Check"</button>
+            <button class="lasso-checks-run" title=move || w.t("checks.run_title") on:click=run>{move || w.t("checks.run")}</button>
             {rows}
         </div>
     }

@@ -3,6 +3,7 @@
 //! then download a zip built in the page (progress shown while it is
 //! written).
 
+use super::words::Words;
 use crate::app::Runtime;
 use crate::datasets::{self, ZipOptions};
 use lasso_core::dataset::{Augment, Pipeline, Resize, ResizeMode};
@@ -14,6 +15,7 @@ use std::rc::Rc;
 #[component]
 pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let session = runtime.session;
+    let words = Words(runtime.locale);
     let open = RwSignal::new(false);
     let format = RwSignal::new(String::from("coco"));
     let images = RwSignal::new(true);
@@ -77,17 +79,18 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
             let outcome =
                 result.and_then(|bytes| crate::export::download(&name, &bytes, "application/zip"));
             if let Err(e) = outcome {
-                runtime.fail(format!("Export failed: {e}"));
+                runtime.fail(words.f("export.failed", &[("error", &e)]));
             }
             progress.try_set(None);
         });
     };
     view! {
-        <button class="lasso-export-toggle" on:click=move |_| open.update(|o| *o = !*o)>"Export"</button>
+        <button class="lasso-export-toggle" aria-expanded=move || open.get().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)>{move || words.t("export.button")}</button>
         <Show when=move || open.get()>
-            <div class="lasso-export" role="dialog" aria-label="Export">
+            <div class="lasso-export" role="dialog" aria-label=move || words.t("export.button")>
                 <label>
-                    "Format "
+                    {move || words.t("export.format")} " "
                     <select class="lasso-export-format"
                         on:change=move |ev| format.set(event_target_value(&ev))>
                         <For
@@ -104,7 +107,7 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                     </select>
                 </label>
                 <Show when=move || !losses.get().is_empty()>
-                    <ul class="lasso-export-losses" aria-label="Not kept by this format">
+                    <ul class="lasso-export-losses" aria-label=move || words.t("export.losses")>
                         {move || losses.get().into_iter().map(|l| view! { <li>{l}</li> }).collect::<Vec<_>>()}
                     </ul>
                 </Show>
@@ -112,25 +115,25 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                     <input type="checkbox" class="lasso-export-images"
                         prop:checked=move || images.get()
                         on:change=move |ev| images.set(event_target_checked(&ev))/>
-                    "Include the images"
+                    {move || words.t("export.images")}
                 </label>
-                <label title="Every image in this browser (local folders and opened tasks), not only this one">
+                <label title=move || words.t("export.everything_title")>
                     <input type="checkbox" class="lasso-export-all"
                         prop:checked=move || all.get()
                         on:change=move |ev| all.set(event_target_checked(&ev))/>
-                    "Every image in this browser"
+                    {move || words.t("export.everything")}
                 </label>
                 <label>
                     <input type="checkbox" class="lasso-export-split"
                         prop:checked=move || split.get()
                         on:change=move |ev| split.set(event_target_checked(&ev))/>
-                    "Split train/valid/test"
+                    {move || words.t("export.split")}
                 </label>
                 <Show when=move || split.get()>
                     <div class="lasso-export-ratios">
-                        {["train", "valid", "test"].into_iter().enumerate().map(|(i, name)| view! {
+                        {[("train", "export.train"), ("valid", "export.valid"), ("test", "export.test")].into_iter().enumerate().map(|(i, (name, word))| view! {
                             <label>
-                                {name}
+                                {move || words.t(word)}
                                 <input type="number" min="0" step="0.05" class=format!("lasso-export-{name}")
                                     prop:value=move || ratios.get()[i].to_string()
                                     on:change=move |ev| {
@@ -141,7 +144,7 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                             </label>
                         }).collect::<Vec<_>>()}
                         <label>
-                            "seed"
+                            {move || words.t("export.seed")}
                             <input type="number" min="0" step="1" class="lasso-export-seed"
                                 prop:value=move || seed.get().to_string()
                                 on:change=move |ev| {
@@ -153,32 +156,32 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                     </div>
                 </Show>
                 <fieldset class="lasso-export-pipeline">
-                    <legend>"Preprocess and augment"</legend>
-                    <label title="Resize every image (and its shapes) to this square size; 0 keeps the size">
-                        "Resize to "
+                    <legend>{move || words.t("export.pipeline")}</legend>
+                    <label title=move || words.t("export.resize_title")>
+                        {move || words.t("export.resize")} " "
                         <input type="number" min="0" step="32" class="lasso-export-resize"
                             prop:value=move || resize.get().to_string()
                             on:change=move |ev| resize.set(event_target_value(&ev).parse().unwrap_or(0))/>
-                        " px "
+                        " " {move || words.t("export.px")} " "
                         <select class="lasso-export-resize-mode"
                             on:change=move |ev| resize_mode.set(match event_target_value(&ev).as_str() {
                                 "stretch" => ResizeMode::Stretch,
                                 "fit" => ResizeMode::Fit,
                                 _ => ResizeMode::Letterbox,
                             })>
-                            <option value="letterbox" selected>"letterbox"</option>
-                            <option value="fit">"fit"</option>
-                            <option value="stretch">"stretch"</option>
+                            <option value="letterbox" selected>{move || words.t("export.letterbox")}</option>
+                            <option value="fit">{move || words.t("export.fit")}</option>
+                            <option value="stretch">{move || words.t("export.stretch")}</option>
                         </select>
                     </label>
                     <label>
                         <input type="checkbox" class="lasso-export-grayscale"
                             prop:checked=move || grayscale.get()
                             on:change=move |ev| grayscale.set(event_target_checked(&ev))/>
-                        "Grayscale"
+                        {move || words.t("export.grayscale")}
                     </label>
-                    <label title="Seeded copies of each training image: flips, rotation, crop, colour, blur, noise; shapes follow">
-                        "Augmented copies "
+                    <label title=move || words.t("export.augment_title")>
+                        {move || words.t("export.augment")} " "
                         <input type="number" min="0" max="100" step="1" class="lasso-export-augment"
                             prop:value=move || copies.get().to_string()
                             on:change=move |ev| copies.set(event_target_value(&ev).parse::<u32>().unwrap_or(0).min(100))/>
@@ -186,7 +189,7 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                 </fieldset>
                 <button class="lasso-export-start"
                     prop:disabled=move || progress.get().is_some()
-                    on:click=start.clone()>"Download zip"</button>
+                    on:click=start.clone()>{move || words.t("export.download")}</button>
                 <Show when=move || progress.get().is_some()>
                     <progress class="lasso-export-progress"
                         prop:max=move || progress.get().map_or(1, |p| p.1).to_string()

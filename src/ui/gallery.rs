@@ -1,6 +1,7 @@
 //! The project's gallery for leads and reviewers: thumbnails of the tasks with everyone's
 //! status, filtered by status, annotator, class present in submitted work and image tag.
 
+use super::words::Words;
 use crate::app::Runtime;
 use lasso_core::team::wire::{GalleryPage, GalleryQuery, TaskStatus};
 use leptos::prelude::*;
@@ -29,6 +30,7 @@ fn non_empty(v: String) -> Option<String> {
 #[component]
 pub fn Gallery(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
     let view_signal = runtime.team_view;
+    let w = Words(runtime.locale);
     let (status, annotator, class, tag) = (
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -54,7 +56,7 @@ pub fn Gallery(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
             };
             match crate::cloud::team::gallery(&cloud, &team.project, &query).await {
                 Ok(p) => page.set(Some(p)),
-                Err(e) => runtime.fail(format!("Cannot read the gallery: {e}")),
+                Err(e) => runtime.fail(w.f("gallery.failed", &[("error", &e)])),
             }
         });
     };
@@ -104,7 +106,8 @@ pub fn Gallery(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
                 };
                 match crate::cloud::team::assign(&cloud, &team.project, &task, &user, give).await {
                     Ok(()) => reload(at),
-                    Err(e) => runtime.fail(format!("Cannot change who has task {task}: {e}")),
+                    Err(e) => runtime
+                        .fail(w.f("gallery.assign_failed", &[("task", &task), ("error", &e)])),
                 }
             });
         }
@@ -119,48 +122,52 @@ pub fn Gallery(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
     let no_next = move || offset() + PAGE >= total();
     view! {
         <Show when=move || open.get()>
-            <div class="lasso-gallery" role="dialog" aria-label="Project gallery">
+            <div class="lasso-gallery" role="dialog" aria-label=move || w.t("gallery.title")>
                 <div class="lasso-gallery-filters">
-                    <label>"Status "
+                    <label>{move || w.t("gallery.status")} " "
                         <select class="lasso-gallery-status" on:change=move |ev| status.set(event_target_value(&ev))>
-                            <option value="">"any"</option>
-                            <option value="new">"new"</option>
-                            <option value="in_progress">"in progress"</option>
-                            <option value="submitted">"submitted"</option>
-                            <option value="rework">"rework"</option>
-                            <option value="accepted">"accepted"</option>
+                            <option value="">{move || w.t("gallery.any")}</option>
+                            <option value="new">{move || w.t("status.new")}</option>
+                            <option value="in_progress">{move || w.t("status.in_progress")}</option>
+                            <option value="submitted">{move || w.t("status.submitted")}</option>
+                            <option value="rework">{move || w.t("status.rework")}</option>
+                            <option value="accepted">{move || w.t("status.accepted")}</option>
                         </select>
                     </label>
-                    <label>"Class "
+                    <label>{move || w.t("health.class")} " "
                         <select class="lasso-gallery-class" on:change=move |ev| class.set(event_target_value(&ev))>
-                            <option value="">"any"</option>
+                            <option value="">{move || w.t("gallery.any")}</option>
                             {labels().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect::<Vec<_>>()}
                         </select>
                     </label>
-                    <label>"Tag "
+                    <label>{move || w.t("gallery.tag")} " "
                         <select class="lasso-gallery-tag" on:change=move |ev| tag.set(event_target_value(&ev))>
-                            <option value="">"any"</option>
+                            <option value="">{move || w.t("gallery.any")}</option>
                             {tags().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect::<Vec<_>>()}
                         </select>
                     </label>
-                    <label>"Annotator "
+                    <label>{move || w.t("team.annotator")} " "
                         <input class="lasso-gallery-annotator" type="text" size="10"
                             on:input=move |ev| annotator.set(event_target_value(&ev))/>
                     </label>
-                    <button class="lasso-gallery-show" on:click=on_show.clone()>"Show"</button>
-                    <button class="lasso-gallery-close" on:click=move |_| open.set(false)>"Close"</button>
+                    <button class="lasso-gallery-show" on:click=on_show.clone()>{move || w.t("gallery.show")}</button>
+                    <button class="lasso-gallery-close" on:click=move |_| open.set(false)>{move || w.t("help.close")}</button>
                 </div>
                 <p class="lasso-gallery-count" data-total=move || total().to_string()>
                     {move || page.with(|p| match p {
-                        Some(p) if p.total == 0 => "No task matches.".to_string(),
-                        Some(p) => format!("Tasks {}–{} of {}", p.offset + 1, p.offset + p.entries.len(), p.total),
-                        None => "Choose filters and press Show.".to_string(),
+                        Some(p) if p.total == 0 => w.t("gallery.none").to_string(),
+                        Some(p) => w.f("gallery.count", &[
+                            ("from", &w.num((p.offset + 1) as f64, 0)),
+                            ("to", &w.num((p.offset + p.entries.len()) as f64, 0)),
+                            ("total", &w.num(p.total as f64, 0)),
+                        ]),
+                        None => w.t("gallery.hint").to_string(),
                     })}
                 </p>
                 <ul class="lasso-gallery-grid">
                     {let act = act.clone(); move || page.get().map(|p| p.entries.into_iter().map(|e| {
                         let people = e.people.iter()
-                            .map(|p| format!("{} {}", p.user, p.status.as_str().replace('_', " ")))
+                            .map(|p| format!("{} {}", p.user, w.dynamic(&format!("status.{}", p.status.as_str()))))
                             .collect::<Vec<_>>().join(", ");
                         let holders: Vec<String> = e.people.iter()
                             .filter(|p| p.status == TaskStatus::InProgress)
@@ -172,18 +179,19 @@ pub fn Gallery(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
                                 let (back, task, u) = (act.clone(), e.task.clone(), user.clone());
                                 view! {
                                     <button class="lasso-gallery-unassign" data-user=user.clone()
-                                        title=format!("Take the task back from {user}")
-                                        on:click=move |_| back(task.clone(), u.clone(), false)>{format!("Take back from {user}")}</button>
+                                        title=w.f("gallery.take_back_title", &[("user", &user)])
+                                        on:click=move |_| back(task.clone(), u.clone(), false)>{w.f("gallery.take_back", &[("user", &user)])}</button>
                                 }
                             }).collect::<Vec<_>>();
                             view! {
                                 <span class="lasso-gallery-assign">
-                                    <input class="lasso-gallery-assign-user" type="text" size="8" placeholder="user"/>
+                                    <input class="lasso-gallery-assign-user" type="text" size="8" placeholder=w.t("gallery.user")
+                                        aria-label=w.t("gallery.user")/>
                                     <button class="lasso-gallery-assign-button" on:click=move |ev| {
                                         if let Some((_, user)) = super::input_before(&ev).filter(|(_, u)| !u.is_empty()) {
                                             give(task.clone(), user, true);
                                         }
-                                    }>"Assign"</button>
+                                    }>{w.t("gallery.assign")}</button>
                                 </span>
                                 {takes}
                             }
@@ -192,15 +200,15 @@ pub fn Gallery(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
                             <li class="lasso-gallery-item" data-task=e.task.clone()>
                                 <img src=e.image_url.clone() alt=e.task.clone() loading="lazy"/>
                                 <span class="lasso-gallery-task">{e.task.clone()}</span>
-                                <span class="lasso-gallery-people">{if people.is_empty() { "new".to_string() } else { people }}</span>
+                                <span class="lasso-gallery-people">{if people.is_empty() { w.t("status.new").to_string() } else { people }}</span>
                                 {manage}
                             </li>
                         }
                     }).collect::<Vec<_>>()).unwrap_or_default()}
                 </ul>
                 <div class="lasso-gallery-pages">
-                    <button prop:disabled=no_prev on:click=on_prev.clone()>"Previous"</button>
-                    <button prop:disabled=no_next on:click=on_next.clone()>"Next"</button>
+                    <button prop:disabled=no_prev on:click=on_prev.clone()>{move || w.t("gallery.previous")}</button>
+                    <button prop:disabled=no_next on:click=on_next.clone()>{move || w.t("gallery.next")}</button>
                 </div>
             </div>
         </Show>

@@ -5,6 +5,7 @@
 //! sizes, objects per image — with bars to compare at a glance; on request every image is read
 //! for the pixel checks (unreadable, blank, duplicate and near-duplicate pictures).
 
+use super::words::Words;
 use crate::app::sources::HEALTH_POLICY;
 use crate::app::Runtime;
 use lasso_core::dataset::looks::{looks, pixel_health, PixelHealth};
@@ -39,6 +40,7 @@ async fn tasks_of(
     scope: Scope,
     progress: impl FnMut(usize, usize),
 ) -> Result<Vec<Task>, String> {
+    let words = Words(runtime.locale);
     Ok(match scope {
         Scope::Project => {
             crate::app::sources::project_tasks(runtime, HEALTH_POLICY, progress).await?
@@ -47,7 +49,7 @@ async fn tasks_of(
         Scope::Browser => {
             let (tasks, problems) = crate::export::every_image(runtime).await;
             if let Some(problem) = problems.first() {
-                return Err(format!("Could not read every stored task: {problem}"));
+                return Err(words.f("health.unread", &[("problem", problem)]));
             }
             tasks
         }
@@ -91,7 +93,7 @@ async fn check_pixels(
     Ok(pixel_health(found))
 }
 
-fn pixel_report(p: PixelHealth) -> impl IntoView {
+fn pixel_report(w: Words, p: PixelHealth) -> impl IntoView {
     let list = |items: Vec<String>| {
         items
             .into_iter()
@@ -108,18 +110,18 @@ fn pixel_report(p: PixelHealth) -> impl IntoView {
     let duplicates = list(p.duplicates.iter().map(|g| g.join("  ·  ")).collect());
     view! {
         <div class="lasso-health-pixels">
-            <h4>{format!("Unreadable images ({})", p.unreadable.len())}</h4>
+            <h4>{w.f("health.unreadable", &[("n", &w.num(p.unreadable.len() as f64, 0))])}</h4>
             <ul class="lasso-health-unreadable">{unreadable}</ul>
-            <h4>{format!("Blank images ({})", p.blank.len())}</h4>
+            <h4>{w.f("health.blank", &[("n", &w.num(p.blank.len() as f64, 0))])}</h4>
             <ul class="lasso-health-blank">{blank}</ul>
-            <h4>{format!("Duplicate groups ({}): the same picture, resized or recompressed", p.duplicates.len())}</h4>
+            <h4>{w.f("health.duplicates", &[("n", &w.num(p.duplicates.len() as f64, 0))])}</h4>
             <ul class="lasso-health-duplicates">{duplicates}</ul>
         </div>
     }
 }
 
 /// A row of labelled bars, each `value / max` of the width; `flag` colours a bar as a warning.
-fn bars(class: &'static str, rows: Vec<(String, usize, bool)>) -> impl IntoView {
+fn bars(w: Words, class: &'static str, rows: Vec<(String, usize, bool)>) -> impl IntoView {
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
     let rows = rows
         .into_iter()
@@ -129,7 +131,7 @@ fn bars(class: &'static str, rows: Vec<(String, usize, bool)>) -> impl IntoView 
             view! {
                 <tr data-name=name.clone() data-value=value.to_string()>
                     <td>{name.clone()}</td>
-                    <td class="lasso-health-count">{value}</td>
+                    <td class="lasso-health-count">{w.num(value as f64, 0)}</td>
                     <td>
                         <svg class="lasso-health-bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img"
                             aria-label=format!("{name}: {value}")>
@@ -143,14 +145,15 @@ fn bars(class: &'static str, rows: Vec<(String, usize, bool)>) -> impl IntoView 
     view! { <table class=format!("lasso-health-bars {class}")><tbody>{rows}</tbody></table> }
 }
 
-fn spread(s: &Spread) -> String {
-    format!(
-        "min {:.0} · median {:.0} · max {:.0}",
-        s.min, s.median, s.max
+fn spread(w: Words, s: &Spread) -> String {
+    let (min, median, max) = (w.num(s.min, 0), w.num(s.median, 0), w.num(s.max, 0));
+    w.f(
+        "health.spread",
+        &[("min", &min), ("median", &median), ("max", &max)],
     )
 }
 
-fn report(h: Health) -> impl IntoView {
+fn report(w: Words, h: Health) -> impl IntoView {
     let classes: Vec<(String, usize, bool)> = h
         .classes
         .iter()
@@ -160,7 +163,7 @@ fn report(h: Health) -> impl IntoView {
         .classes
         .iter()
         .filter(|(_, c)| c.needs_more)
-        .map(|(name, c)| format!("{name} ({} images)", c.images))
+        .map(|(name, c)| w.n("health.needing", c.images, &[("name", name)]))
         .collect();
     let splits = h
         .classes
@@ -169,10 +172,10 @@ fn report(h: Health) -> impl IntoView {
             let per = c
                 .per_split
                 .iter()
-                .map(|(s, n)| format!("{s} {n}"))
+                .map(|(s, n)| format!("{s} {}", w.num(*n as f64, 0)))
                 .collect::<Vec<_>>()
                 .join(" · ");
-            view! { <tr data-class=name.clone()><td>{name.clone()}</td><td>{c.images}</td><td>{per}</td></tr> }
+            view! { <tr data-class=name.clone()><td>{name.clone()}</td><td>{w.num(c.images as f64, 0)}</td><td>{per}</td></tr> }
         })
         .collect::<Vec<_>>();
     let sizes = ["small", "medium", "large"]
@@ -193,37 +196,56 @@ fn report(h: Health) -> impl IntoView {
         .collect();
     view! {
         <p class="lasso-health-summary">
-            {format!(
-                "{} images, {} objects; {} images without objects; {} tiny objects (under {TINY_PX} px); objects per image {}",
-                h.images, h.objects, h.empty_images, h.tiny_objects, spread(&h.objects_per_image)
-            )}
+            {summary(w, &h)}
         </p>
         <Show when={let none = needing.is_empty(); move || !none}>
-            <p class="lasso-health-needs">{format!("Needs more examples: {}", needing.join(", "))}</p>
+            <p class="lasso-health-needs">{w.f("health.needs", &[("classes", &needing.join(", "))])}</p>
         </Show>
-        <h4>"Objects per class"</h4>
-        {bars("lasso-health-classes", classes)}
+        <h4>{w.t("health.per_class")}</h4>
+        {bars(w, "lasso-health-classes", classes)}
         <table class="lasso-health-splits">
-            <thead><tr><th>"Class"</th><th>"Images"</th><th>"Objects per split"</th></tr></thead>
+            <thead><tr><th>{w.t("health.class")}</th><th>{w.t("health.images_column")}</th><th>{w.t("health.per_split")}</th></tr></thead>
             <tbody>{splits}</tbody>
         </table>
         <div style:display=if has_tags { "" } else { "none" }>
-            <h4>"Images per tag"</h4>
-            {bars("lasso-health-tags", tags)}
+            <h4>{w.t("health.per_tag")}</h4>
+            {bars(w, "lasso-health-tags", tags)}
         </div>
-        <h4>"Box sizes (COCO)"</h4>
-        {bars("lasso-health-sizes", sizes)}
-        <h4>"Box aspect (width : height)"</h4>
-        {bars("lasso-health-aspects", aspects)}
-        <p>{format!("Box width {} px; height {} px", spread(&h.box_width), spread(&h.box_height))}</p>
-        <h4>"Image sizes"</h4>
-        {bars("lasso-health-images", images)}
+        <h4>{w.t("health.box_sizes")}</h4>
+        {bars(w, "lasso-health-sizes", sizes)}
+        <h4>{w.t("health.box_aspect")}</h4>
+        {bars(w, "lasso-health-aspects", aspects)}
+        <p>{w.f("health.box_spread", &[("width", &spread(w, &h.box_width)), ("height", &spread(w, &h.box_height))])}</p>
+        <h4>{w.t("health.image_sizes")}</h4>
+        {bars(w, "lasso-health-images", images)}
     }
+}
+
+/// "3 images, 12 objects; 1 image without objects; …", counted in the interface's language.
+fn summary(w: Words, h: &Health) -> String {
+    let px = w.num(TINY_PX, 0);
+    let (images, objects, empty, tiny) = (
+        w.n("health.images", h.images, &[]),
+        w.n("health.objects", h.objects, &[]),
+        w.n("health.empty", h.empty_images, &[]),
+        w.n("health.tiny", h.tiny_objects, &[("px", &px)]),
+    );
+    w.f(
+        "health.summary",
+        &[
+            ("images", &images),
+            ("objects", &objects),
+            ("empty", &empty),
+            ("tiny", &tiny),
+            ("spread", &spread(w, &h.objects_per_image)),
+        ],
+    )
 }
 
 /// The toolbar's Health button and its page.
 #[component]
 pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
+    let w = Words(runtime.locale);
     let open = RwSignal::new(false);
     let scope = RwSignal::new(Scope::Browser);
     let report_of: RwSignal<Option<Health>> = RwSignal::new(None);
@@ -279,36 +301,37 @@ pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
         });
     };
     view! {
-        <button class="lasso-health-toggle" title="Dataset health: classes, splits, box sizes"
-            on:click=toggle>"Health"</button>
+        <button class="lasso-health-toggle" title=move || w.t("health.toggle_title")
+            aria-expanded=move || open.get().to_string()
+            on:click=toggle>{move || w.t("health.toggle")}</button>
         <Show when=move || open.get()>
-            <div class="lasso-health lasso-gallery" role="dialog" aria-label="Dataset health">
-                <h3>"Dataset health"</h3>
+            <div class="lasso-health lasso-gallery" role="dialog" aria-label=move || w.t("health.title")>
+                <h3>{move || w.t("health.title")}</h3>
                 <div class="lasso-health-actions">
                     <select class="lasso-health-scope" style:display=move || if in_team.get() { "" } else { "none" }
                         on:change=move |ev| scope.set(Scope::parse(&event_target_value(&ev)))>
-                        <option value="browser" selected>"Every image in this browser"</option>
-                        <option value="project" title="Every task: the accepted result, else the latest one, else the image alone">
-                            "The whole project"</option>
-                        <option value="accepted">"Accepted in the project"</option>
+                        <option value="browser" selected>{move || w.t("export.everything")}</option>
+                        <option value="project" title=move || w.t("health.project_title")>
+                            {move || w.t("health.project")}</option>
+                        <option value="accepted">{move || w.t("health.accepted")}</option>
                     </select>
-                    <button class="lasso-health-pixels-start" title="Read every image: unreadable, blank and duplicate pictures"
+                    <button class="lasso-health-pixels-start" title=move || w.t("health.pixels_title")
                         prop:disabled=move || checking.get().is_some()
-                        on:click=start_pixels.clone()>"Check pixels"</button>
-                    <button class="lasso-health-close" on:click=move |_| open.set(false)>"Close"</button>
+                        on:click=start_pixels.clone()>{move || w.t("health.pixels")}</button>
+                    <button class="lasso-health-close" on:click=move |_| open.set(false)>{move || w.t("help.close")}</button>
                 </div>
                 <Show when=move || checking.get().is_some()>
                     <progress class="lasso-health-progress"
                         prop:max=move || checking.get().map_or(1, |p| p.1).to_string()
                         prop:value=move || checking.get().map_or(0, |p| p.0).to_string()></progress>
                 </Show>
-                {move || pixels_of.get().map(pixel_report)}
+                {move || pixels_of.get().map(|p| pixel_report(w, p))}
                 {move || match report_of.get() {
-                    Some(h) => report(h).into_any(),
+                    Some(h) => report(w, h).into_any(),
                     None => view! {
                         <p class="lasso-health-loading">{move || match reading.get() {
-                            Some((done, total)) => format!("Reading… {done} of {total} tasks"),
-                            None => "Reading…".to_string(),
+                            Some((done, total)) => w.n("health.reading_of", total, &[("done", &w.num(done as f64, 0))]),
+                            None => w.t("health.reading").to_string(),
                         }}</p>
                     }.into_any(),
                 }}

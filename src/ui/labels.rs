@@ -64,12 +64,13 @@ pub fn ClassesPanel(runtime: Rc<Runtime>) -> impl IntoView {
     });
     let tag_rt = SendWrapper::new(Rc::clone(&runtime));
     let class_rt = SendWrapper::new(Rc::clone(&runtime));
+    let words = super::words::Words(runtime.locale);
     let tag_view = move || {
         let t = tags.get();
         if t.choices.is_empty() {
             return None;
         }
-        let hint = if t.multi { "any number" } else { "one at most" };
+        let hint = words.t(if t.multi { "tags.multi" } else { "tags.single" });
         let buttons = t
             .choices
             .iter()
@@ -88,7 +89,7 @@ pub fn ClassesPanel(runtime: Rc<Runtime>) -> impl IntoView {
             .collect_view();
         Some(view! {
             <div class="lasso-tags" data-multi=t.multi.to_string()>
-                <h2>"Image tags " <small>{format!("({hint})")}</small></h2>
+                <h2>{words.t("tags.title")} " " <small>{hint}</small></h2>
                 {buttons}
             </div>
         })
@@ -100,26 +101,31 @@ pub fn ClassesPanel(runtime: Rc<Runtime>) -> impl IntoView {
             .map(|r| {
                 let (hide_rt, lock_rt) = (class_rt.clone(), class_rt.clone());
                 let (hide_name, lock_name) = (r.name.clone(), r.name.clone());
-                let what = if r.hidden { "Show" } else { "Hide" };
-                let lock_what = if r.locked { "Unlock" } else { "Lock" };
+                let what = words.t(if r.hidden { "classes.show_title" } else { "classes.hide_title" });
+                let lock_what = words.t(if r.locked { "classes.unlock_title" } else { "classes.lock_title" });
+                let name_arg: [(&str, &dyn std::fmt::Display); 1] = [("name", &r.name)];
+                let (hide_title, lock_title) = (
+                    lasso_core::i18n::format(words.locale(), what, &name_arg),
+                    lasso_core::i18n::format(words.locale(), lock_what, &name_arg),
+                );
                 view! {
                     <li class="lasso-class" data-label=r.name.clone()>
                         <span class="lasso-swatch" style:background=r.color.clone()></span>
                         <span class="lasso-class-name">{r.name.clone()}</span>
-                        <span class="lasso-class-count">{r.count}</span>
+                        <span class="lasso-class-count">{words.num(r.count as f64, 0)}</span>
                         <button class="lasso-label-hide" class:active=r.hidden
                             aria-pressed=r.hidden.to_string()
-                            title=format!("{what} every {} shape", r.name)
+                            title=hide_title.clone() aria-label=hide_title
                             disabled=r.count == 0
                             on:click=move |_| hide_rt.dispatch(|ed| ed.toggle_label_hidden(&hide_name))>
-                            {if r.hidden { "hidden" } else { "hide" }}
+                            {super::icons::hidden(r.hidden)}
                         </button>
                         <button class="lasso-label-lock" class:active=r.locked
                             aria-pressed=r.locked.to_string()
-                            title=format!("{lock_what} every {} shape", r.name)
+                            title=lock_title.clone() aria-label=lock_title
                             disabled=r.count == 0
                             on:click=move |_| lock_rt.dispatch(|ed| ed.toggle_label_locked(&lock_name))>
-                            {if r.locked { "locked" } else { "lock" }}
+                            {super::icons::locked(r.locked)}
                         </button>
                     </li>
                 }
@@ -129,7 +135,7 @@ pub fn ClassesPanel(runtime: Rc<Runtime>) -> impl IntoView {
     view! {
         <section class="lasso-classes-panel">
             {tag_view}
-            <h2>"Classes"</h2>
+            <h2>{move || words.t("classes.title")}</h2>
             <ul class="lasso-classes">{class_view}</ul>
         </section>
     }

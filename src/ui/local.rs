@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast;
 #[component]
 pub fn LocalDatasets(runtime: Rc<Runtime>) -> impl IntoView {
     let datasets = runtime.local_datasets;
+    let words = super::words::Words(runtime.locale);
     let open_images = RwSignal::new(None::<(String, Vec<ImageInfo>)>);
     let folder_input = NodeRef::<leptos::html::Input>::new();
     // Leptos has no typed `webkitdirectory` attribute; set it once the input exists.
@@ -44,7 +45,7 @@ pub fn LocalDatasets(runtime: Rc<Runtime>) -> impl IntoView {
                 wasm_bindgen_futures::spawn_local(async move {
                     match local::pick_directory().await {
                         Ok(files) => import(files),
-                        Err(e) => runtime.fail(format!("Could not open the folder: {e}")),
+                        Err(e) => runtime.fail(words.f("local.open_failed", &[("error", &e)])),
                     }
                 });
             } else if let Some(input) = folder_input.get() {
@@ -93,9 +94,7 @@ pub fn LocalDatasets(runtime: Rc<Runtime>) -> impl IntoView {
     let delete = {
         let rt = rt.clone();
         move |id: String, name: String, size: String| {
-            let question = format!(
-                "Delete the local dataset \u{201c}{name}\u{201d} ({size}) from this browser? Its annotations are kept and come back if you open the folder again."
-            );
+            let question = words.f("local.confirm_delete", &[("name", &name), ("size", &size)]);
             let confirmed = web_sys::window()
                 .and_then(|w| w.confirm_with_message(&question).ok())
                 .unwrap_or(false);
@@ -107,7 +106,7 @@ pub fn LocalDatasets(runtime: Rc<Runtime>) -> impl IntoView {
                 let store = runtime.store.borrow().clone();
                 let Some(store) = store else { return };
                 if let Err(e) = store.delete_dataset(&id).await {
-                    runtime.fail(format!("Could not delete dataset {id}: {e}"));
+                    runtime.fail(words.f("local.delete_failed", &[("id", &id), ("error", &e)]));
                 }
                 if open_images.with_untracked(|o| o.as_ref().is_some_and(|(d, _)| *d == id)) {
                     open_images.set(None);
@@ -124,17 +123,17 @@ pub fn LocalDatasets(runtime: Rc<Runtime>) -> impl IntoView {
         <section class="lasso-local"
             on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
             on:drop=on_drop>
-            <h2>"Local datasets"</h2>
+            <h2>{move || words.t("local.title")}</h2>
             <div class="lasso-local-actions">
-                <button class="lasso-open-folder" on:click=on_open_folder>"Open folder"</button>
+                <button class="lasso-open-folder" on:click=on_open_folder>{move || words.t("local.open_folder")}</button>
                 <label class="lasso-open-files">
-                    "Open files"
+                    {move || words.t("local.open_files")}
                     <input type="file" multiple accept="image/*" hidden on:change=on_input.clone()/>
                 </label>
                 <input type="file" class="lasso-folder-input" multiple hidden
                     node_ref=folder_input on:change=on_input/>
             </div>
-            <p class="lasso-local-hint">"or drop images here; they stay in this browser, offline"</p>
+            <p class="lasso-local-hint">{move || words.t("local.hint")}</p>
             <ul class="lasso-datasets">
                 <For
                     each=move || datasets.get()
@@ -154,11 +153,11 @@ pub fn LocalDatasets(runtime: Rc<Runtime>) -> impl IntoView {
                                         {d.name.clone()}
                                     </button>
                                     <span class="lasso-dataset-size">
-                                        {format!("{} images, {size}", d.count)}
+                                        {move || words.n("local.size", d.count as usize, &[("size", &size)])}
                                     </span>
-                                    <button class="lasso-dataset-delete" title="Delete from this browser"
+                                    <button class="lasso-dataset-delete" title=move || words.t("local.delete_title")
                                         on:click=move |_| delete(id2.clone(), name.clone(), size2.clone())>
-                                        "Delete"
+                                        {move || words.t("local.delete")}
                                     </button>
                                 </li>
                             }

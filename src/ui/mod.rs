@@ -9,6 +9,7 @@ mod export;
 mod gallery;
 mod health;
 mod help;
+mod icons;
 mod keys;
 mod labels;
 mod local;
@@ -22,15 +23,17 @@ mod review;
 mod storage;
 mod team;
 mod uploads;
+pub mod words;
 
 use crate::app::Runtime;
 use crate::state::{SaveState, Session};
-use lasso_core::edit::ToolName;
+use lasso_core::edit::{Action, ToolName};
 use lasso_core::model::AnnotationId;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;
 use web_sys::HtmlElement;
+use words::Words;
 
 /// Mounts the editor UI into `element`; dropping the returned handle unmounts it.
 pub fn mount_app(element: HtmlElement, runtime: Rc<Runtime>) -> Box<dyn std::any::Any> {
@@ -60,7 +63,7 @@ struct Row {
 
 /// Settings of the mask tools, shown while one of them is active: brush size (`[` `]`) and
 /// exclusive painting for the brush and eraser, tolerance for the magic wand.
-fn mask_controls(session: RwSignal<Session>, tool: ToolName) -> Option<AnyView> {
+fn mask_controls(session: RwSignal<Session>, words: Words, tool: ToolName) -> Option<AnyView> {
     let options = move || session.with(|s| s.editor.mask_options().clone());
     let set = move |f: &dyn Fn(&mut lasso_core::edit::mask_tool::MaskOptions)| {
         session.update(|s| {
@@ -72,24 +75,24 @@ fn mask_controls(session: RwSignal<Session>, tool: ToolName) -> Option<AnyView> 
     match tool {
         ToolName::Brush | ToolName::Eraser => Some(
             view! {
-                <span class="lasso-brush-size" title="Brush size ([ and ])">
-                    {move || format!("Size {:.0}", options().radius * 2.0)}
+                <span class="lasso-brush-size" title=move || words.t("mask.size_title")>
+                    {move || words.f("mask.size", &[("size", &words.num(options().radius * 2.0, 0))])}
                 </span>
-                <label class="lasso-exclusive" title="Painting removes the pixels from other masks">
+                <label class="lasso-exclusive" title=move || words.t("mask.exclusive_title")>
                     <input type="checkbox" prop:checked=move || options().exclusive
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             set(&|o| o.exclusive = on);
                         }/>
-                    "exclusive"
+                    {move || words.t("mask.exclusive")}
                 </label>
             }
             .into_any(),
         ),
         ToolName::Wand => Some(
             view! {
-                <label class="lasso-tolerance" title="Magic wand colour tolerance">
-                    "Tolerance"
+                <label class="lasso-tolerance" title=move || words.t("mask.tolerance_title")>
+                    {move || words.t("mask.tolerance")}
                     <input type="range" min="0" max="255" step="1"
                         prop:value=move || options().tolerance.to_string()
                         on:input=move |ev| {
@@ -103,15 +106,15 @@ fn mask_controls(session: RwSignal<Session>, tool: ToolName) -> Option<AnyView> 
         ),
         ToolName::Segment => Some(
             view! {
-                <label class="lasso-segment-polygons" title="Enter adds the model's mask as polygons tracing it">
+                <label class="lasso-segment-polygons" title=move || words.t("mask.as_polygons_title")>
                     <input type="checkbox" prop:checked=move || options().segment_polygons
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             set(&|o| o.segment_polygons = on);
                         }/>
-                    "as polygons"
+                    {move || words.t("mask.as_polygons")}
                 </label>
-                <span class="lasso-segment-hint">"Click: object · Alt-click: not object · drag: box · Enter: add · Esc: drop"</span>
+                <span class="lasso-segment-hint">{move || words.t("mask.segment_hint")}</span>
             }
             .into_any(),
         ),
@@ -119,27 +122,12 @@ fn mask_controls(session: RwSignal<Session>, tool: ToolName) -> Option<AnyView> 
     }
 }
 
-/// Toolbar text of a tool.
-fn tool_text(t: ToolName) -> &'static str {
-    match t {
-        ToolName::Select => "Select",
-        ToolName::Box => "Box",
-        ToolName::RotatedBox => "Rotated",
-        ToolName::Polygon => "Polygon",
-        ToolName::Polyline => "Line",
-        ToolName::Keypoints => "Points",
-        ToolName::Brush => "Brush",
-        ToolName::Eraser => "Eraser",
-        ToolName::Wand => "Wand",
-        ToolName::Segment => "Segment",
-        ToolName::Scissors => "Scissors",
-    }
-}
-
 #[component]
 fn App(runtime: Rc<Runtime>) -> impl IntoView {
     let session = runtime.session;
     let watch = runtime.watch;
+    let runtime_locale = runtime.locale;
+    let words = Words(runtime_locale);
     let tool = Memo::new(move |_| session.with(|s| s.editor.tool().name()));
     let current_label = Memo::new(move |_| session.with(|s| s.editor.label().to_string()));
     let labels = Memo::new(move |_| {
@@ -156,6 +144,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
         watch.doc.with(|_| ());
         watch.selection.with(|_| ());
         let (class, order) = (list_class.get(), list_order.get());
+        let locale = runtime_locale.get();
         session.with_untracked(|s| {
             let task = s.editor.task();
             let selection = s.editor.selection();
@@ -176,7 +165,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                 label: r.label,
             };
             let (listed, _) =
-                lasso_core::edit::list::rows(task, class.as_deref(), order, LIST_LIMIT);
+                lasso_core::edit::list::rows(locale, task, class.as_deref(), order, LIST_LIMIT);
             let shown: std::collections::HashSet<AnnotationId> =
                 listed.iter().map(|r| r.id.clone()).collect();
             let mut rows: Vec<Row> = listed.into_iter().map(row).collect();
@@ -189,8 +178,8 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                             number: i + 1,
                             id: a.id.clone(),
                             label: a.label.clone(),
-                            kind: lasso_core::edit::list::kind_name(a.shape.kind()),
-                            size: lasso_core::edit::list::size_text(&a.shape),
+                            kind: lasso_core::edit::list::kind_name(locale, a.shape.kind()),
+                            size: lasso_core::edit::list::size_text(locale, &a.shape),
                             hidden: a.hidden,
                             locked: a.locked,
                             score: lasso_core::formats::predictions::score(a),
@@ -220,7 +209,15 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     && p.x < f64::from(image.width)
                     && p.y < f64::from(image.height)
             })
-            .map(|p| format!("x {} y {}", p.x.floor(), p.y.floor()))
+            .map(|p| {
+                words.f(
+                    "status.pointer",
+                    &[
+                        ("x", &words.num(p.x.floor(), 0)),
+                        ("y", &words.num(p.y.floor(), 0)),
+                    ],
+                )
+            })
             .unwrap_or_default()
         })
     });
@@ -228,44 +225,31 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
         watch
             .drawn
             .with(|d| d.overlay.next_keypoint.clone())
-            .map(|n| format!("next keypoint: {n} (Shift-click: occluded, I: cycle visibility)"))
+            .map(|n| words.f("status.next_keypoint", &[("name", &n)]))
             .unwrap_or_default()
     });
     let save_state = runtime.save_state;
     let save_text = move || match save_state.get() {
-        SaveState::Saved => "Saved".to_string(),
-        SaveState::Saving(n) => format!("Saving {n}…"),
-        SaveState::Failed(_) => "Not saved".to_string(),
+        SaveState::Saved => words.t("save.saved").to_string(),
+        SaveState::Saving(n) => words.n("save.saving", n, &[]),
+        SaveState::Failed(_) => words.t("save.failed").to_string(),
     };
     let banner = runtime.banner;
     let root = NodeRef::<leptos::html::Div>::new();
     let on_keydown = keys::keydown_handler(Rc::clone(&runtime));
     let on_keyup = keys::keyup_handler(Rc::clone(&runtime));
-    // Tooltips name the keys bound now (the host may have remapped them).
-    let tool_button = move |name: ToolName, text: &'static str| {
-        let title = move || {
-            let keys = session.with(|s| {
-                s.keymap
-                    .keys_for(lasso_core::edit::Action::Tool(name))
-                    .iter()
-                    .map(|k| lasso_core::edit::keymap::key_label(k))
-                    .collect::<Vec<_>>()
-            });
-            if keys.is_empty() {
-                text.to_string()
-            } else {
-                format!("{text} ({})", keys.join(", "))
-            }
-        };
+    let tool_button = move |name: ToolName| {
         view! {
             <button
                 class="lasso-tool"
                 class:active=move || tool.get() == name
+                aria-pressed=move || (tool.get() == name).to_string()
                 data-tool=name.as_str()
-                title=title
+                title=move || with_keys(session, words, words.dynamic(&format!("action.{}", name.as_str())), Action::Tool(name))
+                aria-label=move || words.dynamic(&format!("tool.{}", name.as_str()))
                 on:click=move |_| session.update(|s| s.editor.set_tool(name))
             >
-                {text}
+                {icons::tool(name)}
             </button>
         }
     };
@@ -275,11 +259,9 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
     let runtime_theme = runtime.theme;
     view! {
         <div class="lasso" tabindex="0" node_ref=root on:keydown=on_keydown on:keyup=on_keyup
-            data-theme=move || runtime_theme.get().as_str()>
+            data-theme=move || runtime_theme.get().as_str() lang=move || runtime_locale.get().tag()>
             <div class="lasso-toolbar">
-                {ToolName::ALL.into_iter().map(|t| tool_button(t, tool_text(t))).collect::<Vec<_>>()}
-                <span class="lasso-sep"></span>
-                <For
+                                <For
                     each={move || labels.get().into_iter().enumerate().collect::<Vec<_>>()}
                     key=|(i, l)| (*i, l.name.clone())
                     children=move |(i, l)| {
@@ -300,10 +282,10 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     }
                 />
                 <span class="lasso-sep"></span>
-                {move || mask_controls(session, tool.get())}
+                {move || mask_controls(session, words, tool.get())}
                 <span class="lasso-spacer"></span>
-                <label class="lasso-opacity" title="Fill opacity">
-                    "Fill"
+                <label class="lasso-opacity" title=move || words.t("toolbar.fill_title")>
+                    {move || words.t("toolbar.fill")}
                     <input type="range" min="0" max="1" step="0.05"
                         prop:value=move || opacity.get().to_string()
                         on:input=move |ev| {
@@ -312,61 +294,61 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                             }
                         }/>
                 </label>
-                <span class="lasso-zoom" title="Zoom (F fits)">{move || format!("{}%", zoom.get())}</span>
-                <button class="lasso-zoom-fit" title="Fit the image (F)"
-                    on:click=move |_| session.update(|s| s.fit())>"Fit"</button>
-                <button class="lasso-zoom-actual" title="Zoom to 100 % (Shift+0)"
-                    on:click=move |_| session.update(|s| s.zoom_actual())>"100 %"</button>
-                <button class="lasso-zoom-selection" title="Zoom to the selection (Shift+2)"
-                    on:click=move |_| session.update(|s| { s.zoom_selection(); })>"Selection"</button>
-                <span class="lasso-save" data-state=move || match save_state.get() {
-                    SaveState::Saved => "saved",
-                    SaveState::Saving(_) => "saving",
-                    SaveState::Failed(_) => "failed",
-                }>{save_text}</span>
+                <span class="lasso-zoom" title=move || words.t("toolbar.zoom_title")>{move || words.f("status.zoom", &[("zoom", &words.num(zoom.get(), 0))])}</span>
+                <button class="lasso-zoom-fit" title=move || with_keys(session, words, words.t("action.fit").to_string(), Action::Fit)
+                    on:click=move |_| session.update(|s| s.fit())>{move || words.t("toolbar.fit")}</button>
+                <button class="lasso-zoom-actual" title=move || with_keys(session, words, words.t("action.zoom_100").to_string(), Action::ZoomActual)
+                    on:click=move |_| session.update(|s| s.zoom_actual())>{move || words.t("toolbar.actual")}</button>
+                <button class="lasso-zoom-selection" title=move || with_keys(session, words, words.t("action.zoom_selection").to_string(), Action::ZoomSelection)
+                    on:click=move |_| session.update(|s| { s.zoom_selection(); })>{move || words.t("toolbar.selection")}</button>
                 <export::ExportPanel runtime=Rc::clone(&runtime)/>
                 <health::HealthPanel runtime=Rc::clone(&runtime)/>
-                <button class="lasso-help-toggle" title="Every hotkey (?)"
+                <button class="lasso-help-toggle" title=move || with_keys(session, words, words.t("action.help").to_string(), Action::Help)
+                    aria-label=move || words.t("help.title")
                     on:click={
                         let open = runtime.help_open;
                         move |_| open.update(|o| *o = !*o)
                     }>"?"</button>
                 <uploads::Uploads runtime=Rc::clone(&runtime)/>
             </div>
-            <storage::StorageWarning runtime=Rc::clone(&runtime)/>
             <help::HelpOverlay runtime=Rc::clone(&runtime)/>
-            <Show when=move || banner.with(|b| b.is_some())>
-                <div class="lasso-banner" role="alert">
-                    <span>{move || banner.get().unwrap_or_default()}</span>
-                    <button on:click=move |_| banner.set(None)>"Dismiss"</button>
-                </div>
-            </Show>
             <div class="lasso-main">
+                <storage::StorageWarning runtime=Rc::clone(&runtime)/>
+                <Show when=move || banner.with(|b| b.is_some())>
+                    <div class="lasso-banner" role="alert">
+                        <span>{move || banner.get().unwrap_or_default()}</span>
+                        <button on:click=move |_| banner.set(None)>{move || words.t("banner.dismiss")}</button>
+                    </div>
+                </Show>
+                <div class="lasso-rail" role="toolbar" aria-orientation="vertical"
+                    aria-label=move || words.t("toolbar.tools")>
+                    {ToolName::ALL.into_iter().map(tool_button).collect::<Vec<_>>()}
+                </div>
                 <canvas::Stage runtime=Rc::clone(&runtime) root=root/>
                 <aside class="lasso-side">
                     <team::TeamPanel runtime=Rc::clone(&runtime)/>
                     <labels::ClassesPanel runtime=Rc::clone(&runtime)/>
-                    <h2>"Annotations"</h2>
+                    <h2>{move || words.t("list.title")}</h2>
                     <div class="lasso-list-controls">
-                        <select class="lasso-list-class" title="Show one class" aria-label="Show one class"
+                        <select class="lasso-list-class" title=move || words.t("list.class_title") aria-label=move || words.t("list.class_title")
                             on:change=move |ev| {
                                 let v = event_target_value(&ev);
                                 list_class.set((!v.is_empty()).then_some(v));
                             }>
-                            <option value="">"All classes"</option>
+                            <option value="">{move || words.t("list.all_classes")}</option>
                             {move || labels.get().into_iter().map(|l| view! {
                                 <option value=l.name.clone()>{l.name.clone()}</option>
                             }).collect::<Vec<_>>()}
                         </select>
-                        <select class="lasso-list-order" title="Order of the list" aria-label="Order of the list"
+                        <select class="lasso-list-order" title=move || words.t("list.order_title") aria-label=move || words.t("list.order_title")
                             on:change=move |ev| {
                                 if let Some(o) = lasso_core::edit::list::ListOrder::parse(&event_target_value(&ev)) {
                                     list_order.set(o);
                                 }
                             }>
-                            <option value="task">"As drawn"</option>
-                            <option value="class">"By class"</option>
-                            <option value="largest">"Largest first"</option>
+                            <option value="task">{move || words.t("list.order_task")}</option>
+                            <option value="class">{move || words.t("list.order_class")}</option>
+                            <option value="largest">{move || words.t("list.order_largest")}</option>
                         </select>
                     </div>
                     <ul class="lasso-list">
@@ -381,13 +363,13 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                                     let (ra, rr) = (runtime.clone(), runtime.clone());
                                     view! {
                                         <span class="lasso-item-score">{score}</span>
-                                        <button class="lasso-item-accept" title="Accept prediction"
+                                        <button class="lasso-item-accept" title=move || words.t("list.accept_title")
                                             on:click=move |ev| {
                                                 ev.stop_propagation();
                                                 let id = accept_id.clone();
                                                 crate::datasets::commit(&ra, |t| lasso_core::formats::predictions::accept(t, &id));
                                             }>"✓"</button>
-                                        <button class="lasso-item-reject" title="Reject prediction"
+                                        <button class="lasso-item-reject" title=move || words.t("list.reject_title")
                                             on:click=move |ev| {
                                                 ev.stop_propagation();
                                                 let id = reject_id.clone();
@@ -410,13 +392,13 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                                             });
                                         }
                                     >
-                                        <span class="lasso-item-number">{format!("{}", r.number)}</span>
+                                        <span class="lasso-item-number">{words.num(r.number as f64, 0)}</span>
                                         <span class="lasso-swatch" style:background=r.color.clone()></span>
                                         <span class="lasso-item-label">{r.label.clone()}</span>
                                         <span class="lasso-item-kind">{r.kind}</span>
                                         <span class="lasso-item-size">{r.size.clone()}</span>
-                                        {r.hidden.then(|| view! { <span class="lasso-item-hidden" title="Hidden">"hidden"</span> })}
-                                        {r.locked.then(|| view! { <span class="lasso-item-locked" title="Locked">"locked"</span> })}
+                                        {r.hidden.then(|| view! { <span class="lasso-item-hidden">{words.t("list.hidden")}</span> })}
+                                        {r.locked.then(|| view! { <span class="lasso-item-locked">{words.t("list.locked")}</span> })}
                                         {review}
                                     </li>
                                 }
@@ -425,7 +407,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     </ul>
                     <Show when=move || { hidden_rows.get() > 0 }>
                         <p class="lasso-list-more">
-                            {move || format!("… and {} more (select on the canvas)", hidden_rows.get())}
+                            {move || words.n("list.more", hidden_rows.get(), &[])}
                         </p>
                     </Show>
                     <model::ModelPanel runtime=Rc::clone(&runtime)/>
@@ -435,15 +417,43 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                 </aside>
             </div>
             <div class="lasso-status">
-                <span class="lasso-image-size" title="Image size in pixels">{move || {
+                <span class="lasso-image-size" title=move || words.t("status.image_size_title")>{move || {
                     let (w, h) = session.with(|s| (s.editor.task().image.width, s.editor.task().image.height));
-                    if w == 0 { String::new() } else { format!("{w} × {h} px") }
+                    if w == 0 {
+                        String::new()
+                    } else {
+                        words.f("status.image_size", &[("w", &words.num(f64::from(w), 0)), ("h", &words.num(f64::from(h), 0))])
+                    }
                 }}</span>
-                <span class="lasso-status-zoom">{move || format!("{}%", zoom.get())}</span>
+                <span class="lasso-status-zoom">{move || words.f("status.zoom", &[("zoom", &words.num(zoom.get(), 0))])}</span>
                 <span class="lasso-coords">{move || coords.get()}</span>
                 <span class="lasso-hint">{move || hint.get()}</span>
+                <span class="lasso-spacer"></span>
+                <span class="lasso-save" role="status" data-state=move || match save_state.get() {
+                    SaveState::Saved => "saved",
+                    SaveState::Saving(_) => "saving",
+                    SaveState::Failed(_) => "failed",
+                }>{save_text}</span>
+                <uploads::UploadState runtime=Rc::clone(&runtime)/>
             </div>
         </div>
+    }
+}
+
+/// `text` with the keys bound to `action` now (the host may have remapped them), as tooltips
+/// show it: "Draw boxes (B)".
+fn with_keys(session: RwSignal<Session>, words: Words, text: String, action: Action) -> String {
+    let keys = session.with(|s| {
+        s.keymap
+            .keys_for(action)
+            .iter()
+            .map(|k| lasso_core::edit::keymap::key_label(k))
+            .collect::<Vec<_>>()
+    });
+    if keys.is_empty() {
+        text
+    } else {
+        words.f("keys.with", &[("text", &text), ("keys", &keys.join(", "))])
     }
 }
 

@@ -11,6 +11,7 @@ use std::rc::Rc;
 #[component]
 pub fn ModelPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let view = runtime.ml_view;
+    let words = super::words::Words(runtime.locale);
     let runtime = SendWrapper::new(runtime);
     let predict = move |_| {
         let runtime = Rc::clone(&runtime);
@@ -22,11 +23,11 @@ pub fn ModelPanel(runtime: Rc<Runtime>) -> impl IntoView {
     };
     view! {
         <section class="lasso-model" style:display=move || if view.with(|v| v.configured) { "" } else { "none" }>
-            <h2>"Model"</h2>
-            <button class="lasso-predict" title="Ask the model backend about this image"
+            <h2>{move || words.t("model.title")}</h2>
+            <button class="lasso-predict" title=move || words.t("model.predict_title")
                 prop:disabled=move || view.with(|v| v.busy())
                 on:click=predict>
-                {move || if view.with(|v| v.busy()) { "Predicting…" } else { "Predict" }}
+                {move || words.t(if view.with(|v| v.busy()) { "model.predicting" } else { "model.predict" })}
             </button>
             <p class="lasso-model-last">{move || view.with(|v| v.last.clone().unwrap_or_default())}</p>
         </section>

@@ -2,6 +2,7 @@
 //! to the project's, predicting when a task opens, "next" in the order of the model's
 //! uncertainty, and the timeout. An empty URL removes the backend.
 
+use super::words::Words;
 use lasso_core::ml::settings::{class_map_text, parse_class_map};
 use lasso_core::ml::{MlSettings, Uncertainty};
 use lasso_core::team::Project;
@@ -9,7 +10,8 @@ use leptos::prelude::*;
 
 /// The fields, editing `draft`'s `ml`.
 #[component]
-pub fn ModelSettings(draft: RwSignal<Option<Project>>) -> impl IntoView {
+pub fn ModelSettings(draft: RwSignal<Option<Project>>, words: Words) -> impl IntoView {
+    let w = words;
     let error: RwSignal<Option<String>> = RwSignal::new(None);
     let get = move |f: fn(&MlSettings) -> String| {
         draft.with(|d| {
@@ -32,17 +34,17 @@ pub fn ModelSettings(draft: RwSignal<Option<Project>>) -> impl IntoView {
     };
     view! {
         <fieldset class="lasso-project-ml">
-            <legend>"Model backend (Label Studio ML backend protocol)"</legend>
+            <legend>{move || w.t("ml.legend")}</legend>
             <label>"URL "<input type="url" class="lasso-ml-url" placeholder="http://models:9090"
                 prop:value=move || get(|m| m.url.clone())
                 on:change=move |ev| { let v = event_target_value(&ev).trim().to_string(); set(&|m| m.url = v.clone()); }/></label>
-            <label>" token "<input type="password" class="lasso-ml-token" autocomplete="off"
+            <label>" "{move || w.t("ml.token")} " "<input type="password" class="lasso-ml-token" autocomplete="off"
                 prop:value=move || get(|m| m.token.clone().unwrap_or_default())
                 on:change=move |ev| {
                     let v = event_target_value(&ev).trim().to_string();
                     set(&|m| m.token = (!v.is_empty()).then(|| v.clone()));
                 }/></label>
-            <label>" model classes → project classes (face=person, …) "<input type="text" class="lasso-ml-classes"
+            <label>" "{move || w.t("ml.classes")} " "<input type="text" class="lasso-ml-classes"
                 prop:value=move || get(|m| class_map_text(&m.classes))
                 on:change=move |ev| match parse_class_map(&event_target_value(&ev)) {
                     Ok(map) => { error.set(None); set(&|m| m.classes = map.clone()); }
@@ -51,8 +53,8 @@ pub fn ModelSettings(draft: RwSignal<Option<Project>>) -> impl IntoView {
             <label><input type="checkbox" class="lasso-ml-on-open"
                 prop:checked=move || draft.with(|d| d.as_ref().and_then(|p| p.ml.as_ref()).is_some_and(|m| m.on_open))
                 on:change=move |ev| { let v = event_target_checked(&ev); set(&|m| m.on_open = v); }/>
-                " predict when a task opens"</label>
-            <label>" next task "<select class="lasso-ml-order"
+                " "{move || w.t("ml.on_open")}</label>
+            <label>" "{move || w.t("ml.order")} " "<select class="lasso-ml-order"
                 on:change=move |ev| {
                     let order = match event_target_value(&ev).as_str() {
                         "least_confident" => Some(Uncertainty::LeastConfident),
@@ -61,9 +63,9 @@ pub fn ModelSettings(draft: RwSignal<Option<Project>>) -> impl IntoView {
                     };
                     set(&|m| m.order = order);
                 }>
-                <option value="" selected=move || get(|m| format!("{:?}", m.order)) == "None">"in task order"</option>
-                <option value="least_confident" selected=move || get(|m| format!("{:?}", m.order)) == "Some(LeastConfident)">"least confident first"</option>
-                <option value="entropy" selected=move || get(|m| format!("{:?}", m.order)) == "Some(Entropy)">"highest entropy first"</option>
+                <option value="" selected=move || get(|m| format!("{:?}", m.order)) == "None">{move || w.t("ml.order_task")}</option>
+                <option value="least_confident" selected=move || get(|m| format!("{:?}", m.order)) == "Some(LeastConfident)">{move || w.t("ml.order_least")}</option>
+                <option value="entropy" selected=move || get(|m| format!("{:?}", m.order)) == "Some(Entropy)">{move || w.t("ml.order_entropy")}</option>
             </select></label>
             <p class="lasso-ml-error">{move || error.get().unwrap_or_default()}</p>
         </fieldset>

@@ -14,6 +14,7 @@ use std::rc::Rc;
 pub fn PredictionsPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let session = runtime.session;
     let threshold = RwSignal::new(0.5f64);
+    let words = super::words::Words(runtime.locale);
     let doc = runtime.watch.doc;
     let counts = Memo::new(move |_| {
         let t = threshold.get();
@@ -25,15 +26,17 @@ pub fn PredictionsPanel(runtime: Rc<Runtime>) -> impl IntoView {
     view! {
         <Show when=move || { counts.get().0 > 0 }>
             <section class="lasso-predictions">
-                <h2>"Predictions"</h2>
+                <h2>{move || words.t("predictions.title")}</h2>
                 <p class="lasso-prediction-count">
                     {move || {
                         let (n, above) = counts.get();
-                        format!("{n} to review, {above} at or above {:.2}", threshold.get())
+                        let threshold = words.num(threshold.get(), 2);
+                        let above = words.num(above as f64, 0);
+                        words.n("predictions.count", n, &[("above", &above), ("threshold", &threshold)])
                     }}
                 </p>
                 <label class="lasso-threshold">
-                    "Score ≥ "
+                    {move || words.t("predictions.score")} " "
                     <input type="range" min="0" max="1" step="0.05"
                         prop:value=move || threshold.get().to_string()
                         on:input=move |ev| {
@@ -41,7 +44,7 @@ pub fn PredictionsPanel(runtime: Rc<Runtime>) -> impl IntoView {
                                 threshold.set(v.clamp(0.0, 1.0));
                             }
                         }/>
-                    <span>{move || format!("{:.2}", threshold.get())}</span>
+                    <span>{move || words.num(threshold.get(), 2)}</span>
                 </label>
                 <div class="lasso-review-buttons">
                     <button class="lasso-accept-above"
@@ -51,7 +54,7 @@ pub fn PredictionsPanel(runtime: Rc<Runtime>) -> impl IntoView {
                                 let t = threshold.get_untracked();
                                 datasets::commit(&runtime, |task| predictions::accept_at_least(task, t));
                             }
-                        }>"Accept ≥ threshold"</button>
+                        }>{move || words.t("predictions.accept")}</button>
                     <button class="lasso-reject-rest"
                         on:click={
                             let runtime = reject_runtime.clone();
@@ -59,7 +62,7 @@ pub fn PredictionsPanel(runtime: Rc<Runtime>) -> impl IntoView {
                                 let t = threshold.get_untracked();
                                 datasets::commit(&runtime, |task| predictions::reject_below(task, t));
                             }
-                        }>"Reject rest"</button>
+                        }>{move || words.t("predictions.reject")}</button>
                 </div>
             </section>
         </Show>

@@ -2,6 +2,7 @@
 //! class editor (name, colour, hotkey; add, remove, reorder by removing and adding), the
 //! image tags, checks, gold tasks and the model backend. Saving replaces `project.json`; the open task takes the new classes.
 
+use super::words::Words;
 use crate::app::Runtime;
 use lasso_core::model::Label;
 use lasso_core::team::Project;
@@ -29,6 +30,7 @@ fn json_path(path: &str) -> String {
 #[component]
 pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
     let view_signal = runtime.team_view;
+    let w = Words(runtime.locale);
     let draft: RwSignal<Option<Project>> = RwSignal::new(None);
     // A fresh draft from the project each time the editor opens.
     Effect::new(move |_| {
@@ -98,37 +100,37 @@ pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoVie
     };
     view! {
         <Show when=move || open.get() && draft.with(|d| d.is_some())>
-            <div class="lasso-project-editor lasso-gallery" role="dialog" aria-label="Project settings">
-                <label>"Title "
+            <div class="lasso-project-editor lasso-gallery" role="dialog" aria-label=move || w.t("project.title")>
+                <label>{move || w.t("project.name")} " "
                     <input class="lasso-project-title" type="text"
                         prop:value=move || draft.with(|d| d.as_ref().map(|p| p.title.clone()).unwrap_or_default())
                         on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| p.title = v.clone()); }/>
                 </label>
-                <label>"Annotators per task "
+                <label>{move || w.t("project.overlap")} " "
                     <input class="lasso-project-overlap" type="number" min="1" max="16"
                         prop:value=move || draft.with(|d| d.as_ref().map(|p| p.overlap.to_string()).unwrap_or_default())
                         on:change=move |ev| {
                             if let Ok(n) = event_target_value(&ev).parse::<u32>() { edit(&|p| p.overlap = n); }
                         }/>
                 </label>
-                <label class="lasso-project-instructions-label">"Instructions for annotators"
+                <label class="lasso-project-instructions-label">{move || w.t("project.instructions")}
                     <textarea class="lasso-project-instructions" rows="3"
                         prop:value=move || draft.with(|d| d.as_ref().map(|p| p.instructions.text.clone()).unwrap_or_default())
                         on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| p.instructions.text = v.clone()); }>
                     </textarea>
                 </label>
-                <h3>"Classes"</h3>
+                <h3>{move || w.t("classes.title")}</h3>
                 <ul class="lasso-project-classes">
                     {move || classes().into_iter().enumerate().map(|(i, l)| view! {
                         <li class="lasso-project-class" data-class=l.name.clone()>
-                            <input type="color" prop:value=l.color.clone()
+                            <input type="color" prop:value=l.color.clone() aria-label=w.f("project.color", &[("name", &l.name)])
                                 on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| if let Some(l) = p.labels.labels.get_mut(i) { l.color = v.clone(); }); }/>
-                            <input class="lasso-project-class-name" type="text" prop:value=l.name.clone()
+                            <input class="lasso-project-class-name" type="text" prop:value=l.name.clone() aria-label=w.t("project.class_name")
                                 on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| if let Some(l) = p.labels.labels.get_mut(i) { l.name = v.trim().to_string(); }); }/>
-                            <input class="lasso-project-class-key" type="text" size="2" placeholder="key"
+                            <input class="lasso-project-class-key" type="text" size="2" placeholder=w.t("project.key") aria-label=w.t("project.key")
                                 prop:value=l.hotkey.clone().unwrap_or_default()
                                 on:change=move |ev| { let v = event_target_value(&ev); edit(&|p| if let Some(l) = p.labels.labels.get_mut(i) { l.hotkey = (!v.trim().is_empty()).then(|| v.trim().to_string()); }); }/>
-                            <input class="lasso-project-class-guide" type="text" placeholder="what to label"
+                            <input class="lasso-project-class-guide" type="text" placeholder=w.t("project.guide") aria-label=w.t("project.guide")
                                 prop:value=guide(&l.name)
                                 on:change={
                                     let name = l.name.clone();
@@ -143,13 +145,13 @@ pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoVie
                                         });
                                     }
                                 }/>
-                            <button class="lasso-project-class-remove" title="Remove this class"
+                            <button class="lasso-project-class-remove" title=w.t("project.remove_class") aria-label=w.t("project.remove_class")
                                 on:click=move |_| edit(&|p| { if i < p.labels.labels.len() { p.labels.labels.remove(i); } })>"✕"</button>
                         </li>
                     }).collect::<Vec<_>>()}
                 </ul>
                 <div class="lasso-project-add">
-                    <input class="lasso-project-new-class" type="text" placeholder="new class"/>
+                    <input class="lasso-project-new-class" type="text" placeholder=move || w.t("project.new_class") aria-label=move || w.t("project.new_class")/>
                     <button class="lasso-project-add-class" on:click=move |ev| {
                         let Some((input, name)) = super::input_before(&ev) else { return };
                         if name.is_empty() { return; }
@@ -160,14 +162,14 @@ pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoVie
                             }
                         });
                         input.set_value("");
-                    }>"Add class"</button>
+                    }>{move || w.t("project.add_class")}</button>
                 </div>
                 <details class="lasso-project-json">
-                    <summary>"Classes as JSON (shape kinds, attributes, keypoints, skeletons)"</summary>
+                    <summary>{move || w.t("project.json")}</summary>
                     <textarea class="lasso-project-classes-json" rows="8" prop:value=classes_json on:change=on_json></textarea>
                     <p class="lasso-project-json-error">{move || json_error.get().unwrap_or_default()}</p>
                 </details>
-                <label>"Image tags (comma-separated) "
+                <label>{move || w.t("project.tags")} " "
                     <input class="lasso-project-tags" type="text"
                         prop:value=move || draft.with(|d| d.as_ref().map(|p| p.labels.tags.join(", ")).unwrap_or_default())
                         on:change=move |ev| {
@@ -175,16 +177,16 @@ pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoVie
                             edit(&|p| p.labels.tags = tags.clone());
                         }/>
                 </label>
-                <ChecksEditor draft=draft/>
-                <super::model_settings::ModelSettings draft=draft/>
+                <ChecksEditor draft=draft words=w/>
+                <super::model_settings::ModelSettings draft=draft words=w/>
                 <fieldset class="lasso-project-gold">
-                    <legend>"Gold tasks"</legend>
-                    <label>"share of tasks (0–1) "<input type="number" min="0" max="1" step="0.05" class="lasso-gold-rate"
+                    <legend>{move || w.t("project.gold")}</legend>
+                    <label>{move || w.t("project.gold_rate")} " "<input type="number" min="0" max="1" step="0.05" class="lasso-gold-rate"
                         prop:value=move || draft.with(|d| d.as_ref().map(|p| p.gold.rate.to_string()).unwrap_or_default())
                         on:change=move |ev| {
                             if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() { edit(&|p| p.gold.rate = v); }
                         }/></label>
-                    <label>" tasks (comma-separated) "<input type="text" class="lasso-gold-tasks"
+                    <label>" "{move || w.t("project.gold_tasks")} " "<input type="text" class="lasso-gold-tasks"
                         prop:value=move || draft.with(|d| d.as_ref().map(|p| p.gold.tasks.join(", ")).unwrap_or_default())
                         on:change=move |ev| {
                             let tasks: Vec<String> = event_target_value(&ev).split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
@@ -192,8 +194,8 @@ pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoVie
                         }/></label>
                 </fieldset>
                 <div class="lasso-project-actions">
-                    <button class="lasso-project-save" on:click=on_save.clone()>"Save"</button>
-                    <button class="lasso-project-cancel" on:click=move |_| open.set(false)>"Cancel"</button>
+                    <button class="lasso-project-save" on:click=on_save.clone()>{move || w.t("project.save")}</button>
+                    <button class="lasso-project-cancel" on:click=move |_| open.set(false)>{move || w.t("project.cancel")}</button>
                 </div>
             </div>
         </Show>
@@ -202,7 +204,8 @@ pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoVie
 
 /// The checks a result must pass before it is submitted, in the project's draft.
 #[component]
-fn ChecksEditor(draft: RwSignal<Option<Project>>) -> impl IntoView {
+fn ChecksEditor(draft: RwSignal<Option<Project>>, words: Words) -> impl IntoView {
+    let w = words;
     use lasso_core::quality::checks::Checks;
     let get = move |f: fn(&Checks) -> String| {
         draft.with(|d| d.as_ref().map(|p| f(&p.checks)).unwrap_or_default())
@@ -219,26 +222,26 @@ fn ChecksEditor(draft: RwSignal<Option<Project>>) -> impl IntoView {
     let number = |text: String| text.trim().parse::<f64>().ok();
     view! {
         <fieldset class="lasso-project-checks">
-            <legend>"Checks before submitting"</legend>
+            <legend>{move || w.t("checks.legend")}</legend>
             <label><input type="checkbox" class="lasso-check-required"
                 prop:checked=move || flag(|c| c.required_attributes)
                 on:change=move |ev| { let v = event_target_checked(&ev); set(&|c| c.required_attributes = v); }/>
-                " every attribute set"</label>
+                " "{move || w.t("checks.required")}</label>
             <label><input type="checkbox" class="lasso-check-inside"
                 prop:checked=move || flag(|c| c.inside_image)
                 on:change=move |ev| { let v = event_target_checked(&ev); set(&|c| c.inside_image = v); }/>
-                " inside the image"</label>
+                " "{move || w.t("checks.inside")}</label>
             <label><input type="checkbox" class="lasso-check-keypoints"
                 prop:checked=move || flag(|c| c.complete_keypoints)
                 on:change=move |ev| { let v = event_target_checked(&ev); set(&|c| c.complete_keypoints = v); }/>
-                " every keypoint placed"</label>
-            <label>" smallest size (px) "<input type="number" min="0" class="lasso-check-min-size"
+                " "{move || w.t("checks.keypoints")}</label>
+            <label>" "{move || w.t("checks.min_size")} " "<input type="number" min="0" class="lasso-check-min-size"
                 prop:value=move || get(|c| c.min_size.map(|v| v.to_string()).unwrap_or_default())
                 on:change=move |ev| { let v = number(event_target_value(&ev)); set(&|c| c.min_size = v); }/></label>
-            <label>" near-duplicates above IoU "<input type="number" min="0" max="1" step="0.05" class="lasso-check-duplicates"
+            <label>" "{move || w.t("checks.duplicates")} " "<input type="number" min="0" max="1" step="0.05" class="lasso-check-duplicates"
                 prop:value=move || get(|c| c.duplicate_iou.map(|v| v.to_string()).unwrap_or_default())
                 on:change=move |ev| { let v = number(event_target_value(&ev)); set(&|c| c.duplicate_iou = v); }/></label>
-            <label>" classes only with tags (class: tag, tag; …) "<input type="text" class="lasso-check-class-tags"
+            <label>" "{move || w.t("checks.class_tags")} " "<input type="text" class="lasso-check-class-tags"
                 prop:value=move || get(|c| c.class_tags.iter().map(|(k, v)| format!("{k}: {}", v.join(", "))).collect::<Vec<_>>().join("; "))
                 on:change=move |ev| {
                     let text = event_target_value(&ev);
@@ -255,7 +258,7 @@ fn ChecksEditor(draft: RwSignal<Option<Project>>) -> impl IntoView {
             <label><input type="checkbox" class="lasso-check-block"
                 prop:checked=move || flag(|c| c.block)
                 on:change=move |ev| { let v = event_target_checked(&ev); set(&|c| c.block = v); }/>
-                " failures stop submitting"</label>
+                " "{move || w.t("checks.block")}</label>
         </fieldset>
     }
 }

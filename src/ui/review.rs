@@ -2,6 +2,7 @@
 //! reject) and the overlay over the canvas (each annotator's shapes in their colour, the
 //! disagreements marked, the issues pinned — also for an annotator reworking a task).
 
+use super::words::Words;
 use crate::app::review::{self, ReviewView};
 use crate::app::Runtime;
 use lasso_core::model::Point;
@@ -18,6 +19,7 @@ type Act = SendWrapper<Rc<dyn Fn(&'static str)>>;
 #[component]
 pub fn ReviewPanel(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
     let view_signal = runtime.review_view;
+    let w = Words(runtime.locale);
     let comment = RwSignal::new(String::new());
     let issue_text = RwSignal::new(String::new());
     let rt = SendWrapper::new(Rc::clone(&runtime));
@@ -109,13 +111,13 @@ pub fn ReviewPanel(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView 
                             let who: Vec<String> = e
                                 .people
                                 .iter()
-                                .map(|p| format!("{} ({})", p.user, p.status.as_str()))
+                                .map(|p| format!("{} ({})", p.user, w.dynamic(&format!("status.{}", p.status.as_str()))))
                                 .collect();
                             let open_task = open_task.clone();
                             view! {
                                 <li class="lasso-review-queue-item" data-task=key>
                                     <button on:click=move |_| open_task(id.clone())>{e.task.clone()}</button>
-                                    " "{who.join(", ")}{if e.complete { "" } else { " — waiting for more annotators" }}
+                                    " "{who.join(", ")}{if e.complete { "" } else { w.t("review.waiting") }}
                                 </li>
                             }
                         })
@@ -125,50 +127,51 @@ pub fn ReviewPanel(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView 
         })
     };
     view! {
-        <section class="lasso-review" aria-label="Review"
+        <section class="lasso-review" aria-label=move || w.t("review.title")
             style:display=move || if open.get() { "" } else { "none" }>
-                <h3>"Review"</h3>
+                <h3>{move || w.t("review.title")}</h3>
                 <div class="lasso-review-queue">
                     <p>{move || view_signal.with(|v| match &v.queue {
-                        Some(q) if q.tasks.is_empty() => "Nothing waits for review.".to_string(),
-                        Some(q) => format!("{} task(s) wait for review:", q.tasks.len()),
-                        None => "Reading the queue…".to_string(),
+                        Some(q) if q.tasks.is_empty() => w.t("review.nothing").to_string(),
+                        Some(q) => w.n("review.queue", q.tasks.len(), &[]),
+                        None => w.t("review.reading").to_string(),
                     })}
-                    " "<button class="lasso-review-refresh" on:click={let a = a_refresh.clone(); move |_| a("queue")}>"Refresh"</button></p>
+                    " "<button class="lasso-review-refresh" on:click={let a = a_refresh.clone(); move |_| a("queue")}>{move || w.t("review.refresh")}</button></p>
                     <ul>{queue_rows.clone()}</ul>
                 </div>
                 <Show when=move || view_signal.with(ReviewView::active)>
                     <div class="lasso-review-task" data-task=move || view_signal.with(|v| v.task.clone().unwrap_or_default())>
-                        <h4>{move || view_signal.with(|v| format!("Task {}", v.task.clone().unwrap_or_default()))}</h4>
-                        <p class="lasso-review-accepted">{move || view_signal.with(|v| v.accepted.as_ref().map(|a| format!("Accepted by {} (result of {}).", a.by, a.from)).unwrap_or_default())}
-                            <button class="lasso-review-gold" title="Measure every annotator against this accepted result, unannounced"
+                        <h4>{move || view_signal.with(|v| w.f("review.task", &[("task", &v.task.clone().unwrap_or_default())]))}</h4>
+                        <p class="lasso-review-accepted">{move || view_signal.with(|v| v.accepted.as_ref().map(|a| w.f("review.accepted", &[("by", &a.by), ("from", &a.from)])).unwrap_or_default())}
+                            <button class="lasso-review-gold" title=move || w.t("review.gold_title")
                                 style:display=move || if gold_state() == Some(false) && view_signal.with(|v| v.accepted.is_some()) { "" } else { "none" }
-                                on:click={let a = a_gold.clone(); move |_| a("gold")}>"Use as gold"</button>
-                            <span class="lasso-review-is-gold" style:display=move || if gold_state() == Some(true) { "" } else { "none" }>" Gold task."</span>
+                                on:click={let a = a_gold.clone(); move |_| a("gold")}>{move || w.t("review.gold")}</button>
+                            <span class="lasso-review-is-gold" style:display=move || if gold_state() == Some(true) { "" } else { "none" }>" "{move || w.t("review.is_gold")}</span>
                         </p>
-                        <Layers view=view_signal/>
+                        <Layers view=view_signal words=w/>
                         <StartFrom runtime=Rc::clone(&rt)/>
-                        <AgreementFigures view=view_signal/>
+                        <AgreementFigures view=view_signal words=w/>
                         <div class="lasso-review-issues">
-                            <button class="lasso-review-pin" title="Click on the image to pin an issue there"
+                            <button class="lasso-review-pin" title=move || w.t("review.pin_title")
                                 prop:disabled=busy
                                 on:click=move |_| view_signal.update(|v| v.pinning = !v.pinning)>
-                                {move || if view_signal.with(|v| v.pinning) { "Click the image…" } else { "Pin issue" }}
+                                {move || w.t(if view_signal.with(|v| v.pinning) { "review.pinning" } else { "review.pin" })}
                             </button>
                                 <span class="lasso-review-pending"
                                     style:display=move || if view_signal.with(|v| v.pending.is_some()) { "" } else { "none" }>
                                     {move || view_signal.with(|v| v.pending.as_ref().map(|p| match &p.annotation {
-                                        Some(a) => format!("On shape {a}: "),
-                                        None => format!("At {:.0}, {:.0}: ", p.at.x, p.at.y),
+                                        Some(a) => w.f("review.on_shape", &[("shape", a)]),
+                                        None => w.f("review.at", &[("x", &w.num(p.at.x, 0)), ("y", &w.num(p.at.y, 0))]),
                                     }).unwrap_or_default())}
-                                    <input class="lasso-review-issue-text" placeholder="What is wrong here"
+                                    <input class="lasso-review-issue-text" placeholder=move || w.t("review.issue_placeholder")
+                                        aria-label=move || w.t("review.issue_placeholder")
                                         prop:value=move || issue_text.get()
                                         on:input=move |ev| issue_text.set(event_target_value(&ev))
                                         on:keydown={let add = add_on_enter.clone(); move |ev: web_sys::KeyboardEvent| {
                                             ev.stop_propagation();
                                             if ev.key() == "Enter" { add(); }
                                         }}/>
-                                    <button class="lasso-review-issue-add" on:click={let add = add_issue.clone(); move |_| add()}>"Add"</button>
+                                    <button class="lasso-review-issue-add" on:click={let add = add_issue.clone(); move |_| add()}>{move || w.t("review.add")}</button>
                                 </span>
                             <ol class="lasso-review-issue-list">
                                 {move || view_signal.with(|v| v.issues.iter().map(|i| view! {
@@ -177,21 +180,22 @@ pub fn ReviewPanel(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView 
                             </ol>
                         </div>
                         <div class="lasso-review-decide">
-                            <input class="lasso-review-comment" placeholder="Comment for the annotator"
+                            <input class="lasso-review-comment" placeholder=move || w.t("review.comment_placeholder")
+                                aria-label=move || w.t("review.comment_placeholder")
                                 prop:value=move || comment.get()
                                 on:input=move |ev| comment.set(event_target_value(&ev))
                                 on:keydown=move |ev: web_sys::KeyboardEvent| ev.stop_propagation()/>
                             <button class="lasso-review-reject" prop:disabled=busy
-                                title="Send the chosen person's result back for rework"
-                                on:click={let a = a_reject.clone(); move |_| a("reject")}>"Reject"</button>
+                                title=move || w.t("review.reject_title")
+                                on:click={let a = a_reject.clone(); move |_| a("reject")}>{move || w.t("review.reject")}</button>
                             <button class="lasso-review-accept" prop:disabled=busy
-                                title="Make your copy (as corrected) the accepted result"
-                                on:click={let a = a_accept.clone(); move |_| a("accept")}>"Accept"</button>
+                                title=move || w.t("review.accept_title")
+                                on:click={let a = a_accept.clone(); move |_| a("accept")}>{move || w.t("review.accept")}</button>
                         </div>
                     </div>
                 </Show>
-                <button class="lasso-review-export" title="Download every accepted result as a COCO dataset"
-                    on:click={let a = a_export.clone(); move |_| a("export")}>"Export accepted (COCO)"</button>
+                <button class="lasso-review-export" title=move || w.t("review.export_title")
+                    on:click={let a = a_export.clone(); move |_| a("export")}>{move || w.t("review.export")}</button>
         </section>
     }
 }
@@ -214,7 +218,8 @@ async fn export_accepted(runtime: &Rc<Runtime>) -> Result<(), String> {
 /// The layers: one row per annotator with a toggle, their colour, status, and whether their
 /// result is the one a rejection sends back.
 #[component]
-fn Layers(view: RwSignal<ReviewView>) -> impl IntoView {
+fn Layers(view: RwSignal<ReviewView>, words: Words) -> impl IntoView {
+    let w = words;
     let view_signal = view;
     let toggle_all = move |_| {
         view_signal.update(|v| {
@@ -226,7 +231,7 @@ fn Layers(view: RwSignal<ReviewView>) -> impl IntoView {
     };
     view! {
         <div class="lasso-review-layers">
-            <button class="lasso-review-all-layers" on:click=toggle_all>"All layers"</button>
+            <button class="lasso-review-all-layers" on:click=toggle_all>{move || w.t("review.all_layers")}</button>
             <ul>
                 {move || view_signal.with(|v| v.layers.iter().enumerate().map(|(i, l)| {
                     let user = l.user.clone();
@@ -238,12 +243,12 @@ fn Layers(view: RwSignal<ReviewView>) -> impl IntoView {
                                 <input type="checkbox" class="lasso-review-layer-toggle" prop:checked=l.visible
                                     on:change=move |_| view_signal.update(|v| if let Some(l) = v.layers.get_mut(i) { l.visible = !l.visible; })/>
                                 <span class="lasso-review-swatch" style:background=l.color.clone()></span>
-                                {format!("{} — {} shapes, {}", l.user, l.task.annotations.len(), l.status.as_str())}
+                                {w.n("review.layer", l.task.annotations.len(), &[("user", &l.user), ("status", &w.dynamic(&format!("status.{}", l.status.as_str())))])}
                             </label>
-                            <label title="Whose result Reject sends back, and where pins attach">
+                            <label title=move || w.t("review.target_title")>
                                 <input type="radio" name="lasso-review-target" class="lasso-review-target" prop:checked=target
                                     on:change={let user = user.clone(); move |_| view_signal.update(|v| v.target = Some(user.clone()))}/>
-                                {if reworking { " reworking" } else { " review this" }}
+                                " "{w.t(if reworking { "review.reworking" } else { "review.this" })}
                             </label>
                         </li>
                     }
@@ -257,6 +262,7 @@ fn Layers(view: RwSignal<ReviewView>) -> impl IntoView {
 #[component]
 fn StartFrom(runtime: Rc<Runtime>) -> impl IntoView {
     let view_signal = runtime.review_view;
+    let w = Words(runtime.locale);
     let choice = RwSignal::new("consensus".to_string());
     let runtime = SendWrapper::new(runtime);
     let apply = move |_| {
@@ -266,39 +272,40 @@ fn StartFrom(runtime: Rc<Runtime>) -> impl IntoView {
     };
     view! {
         <div class="lasso-review-start">
-            <label>"Your copy from "
+            <label>{move || w.t("review.copy_from")} " "
                 <select class="lasso-review-source" on:change=move |ev| choice.set(event_target_value(&ev))>
-                    <option value="consensus">"the consensus"</option>
+                    <option value="consensus">{move || w.t("review.consensus")}</option>
                     {move || view_signal.with(|v| v.layers.iter().map(|l| view! {
-                        <option value=l.user.clone()>{format!("{}'s result", l.user)}</option>
+                        <option value=l.user.clone()>{w.f("review.result_of", &[("user", &l.user)])}</option>
                     }).collect::<Vec<_>>())}
                 </select>
             </label>
-            <button class="lasso-review-start-from" title="Replace your copy (one edit: Ctrl+Z takes it back)" on:click=apply>"Use"</button>
+            <button class="lasso-review-start-from" title=move || w.t("review.use_title") on:click=apply>{move || w.t("review.use")}</button>
         </div>
     }
 }
 
 /// The image's agreement: each pair's figures and how many shapes disagree.
 #[component]
-fn AgreementFigures(view: RwSignal<ReviewView>) -> impl IntoView {
+fn AgreementFigures(view: RwSignal<ReviewView>, words: Words) -> impl IntoView {
+    let w = words;
     view! {
         <div class="lasso-review-agreement">
             {move || view.with(|v| v.agreement.as_ref().map(|a| {
                 let rows = a.pairs.iter().map(|p| view! {
                     <tr data-pair=format!("{}/{}", p.first, p.second)>
                         <td>{format!("{} / {}", p.first, p.second)}</td>
-                        <td>{p.figures.matched}</td>
-                        <td>{format!("{:.2}", p.figures.f1)}</td>
-                        <td>{format!("{:.2}", p.figures.mean_iou)}</td>
+                        <td>{w.num(p.figures.matched as f64, 0)}</td>
+                        <td>{w.num(p.figures.f1, 2)}</td>
+                        <td>{w.num(p.figures.mean_iou, 2)}</td>
                     </tr>
                 }).collect::<Vec<_>>();
                 view! {
                     <p class="lasso-review-flagged" data-flagged=a.flagged.len()>
-                        {format!("{} shape(s) disagree (unmatched, or IoU below {:.2})", a.flagged.len(), a.strict)}
+                        {w.n("review.flagged", a.flagged.len(), &[("iou", &w.num(a.strict, 2))])}
                     </p>
                     <table>
-                        <thead><tr><th>"Pair"</th><th>"Matched"</th><th>"F1"</th><th>"Mean IoU"</th></tr></thead>
+                        <thead><tr><th>{w.t("review.pair")}</th><th>{w.t("review.matched")}</th><th>"F1"</th><th>{w.t("review.mean_iou")}</th></tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
                 }

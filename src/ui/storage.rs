@@ -10,6 +10,7 @@ use std::rc::Rc;
 #[component]
 pub fn StorageWarning(runtime: Rc<Runtime>) -> impl IntoView {
     let warning = runtime.storage_warning;
+    let words = super::words::Words(runtime.locale);
     let runtime = SendWrapper::new(runtime);
     view! {
         <Show when=move || warning.with(|w| w.is_some())>
@@ -23,7 +24,7 @@ pub fn StorageWarning(runtime: Rc<Runtime>) -> impl IntoView {
                             crate::export::offer(&runtime).await;
                         });
                     }
-                }>"Export everything"</button>
+                }>{move || words.t("storage.export_all")}</button>
             </div>
         </Show>
     }

@@ -1,6 +1,7 @@
 //! The team panel of a project: the project's instructions beside the canvas, the open task
 //! and its status, "Next task" and "Submit", and for managers the project's progress.
 
+use super::words::Words;
 use crate::app::team::{self, TeamView};
 use crate::app::Runtime;
 use lasso_core::team::wire::{Progress, TaskStatus};
@@ -8,11 +9,17 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;
 
-fn status_text(view: &TeamView) -> String {
+fn status_text(w: Words, view: &TeamView) -> String {
     match &view.grant {
-        Some(g) => format!("Task {} — {}", g.task, g.status.as_str().replace('_', " ")),
-        None if view.done => "No task left for you in this project.".into(),
-        None => "No task open: press Next task.".into(),
+        Some(g) => {
+            let status = w.dynamic(&format!("status.{}", g.status.as_str()));
+            w.f(
+                "team.task_status",
+                &[("task", &g.task), ("status", &status)],
+            )
+        }
+        None if view.done => w.t("team.none_left").to_string(),
+        None => w.t("team.none_open").to_string(),
     }
 }
 
@@ -20,6 +27,7 @@ fn status_text(view: &TeamView) -> String {
 #[component]
 pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let view_signal = runtime.team_view;
+    let w = Words(runtime.locale);
     let progress: RwSignal<Option<Progress>> = RwSignal::new(None);
     let gallery_open = RwSignal::new(false);
     let gallery_runtime = Rc::clone(&runtime);
@@ -70,9 +78,9 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
             match crate::cloud::team::progress(&cloud, &team.project).await {
                 Ok(text) => match serde_json::from_str::<Progress>(&text) {
                     Ok(p) => progress.set(Some(p)),
-                    Err(e) => runtime.fail(format!("The progress report is unreadable: {e}")),
+                    Err(e) => runtime.fail(w.f("team.progress_unreadable", &[("error", &e)])),
                 },
-                Err(e) => runtime.fail(format!("Cannot read the progress: {e}")),
+                Err(e) => runtime.fail(w.f("team.progress_failed", &[("error", &e)])),
             }
         });
     };
@@ -94,7 +102,7 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
                 <h2 class="lasso-team-title">{move || view_signal.with(|v| {
                     v.project.as_ref().map(|p| {
                         let title = if p.project.title.is_empty() { p.id.clone() } else { p.project.title.clone() };
-                        let roles: Vec<&str> = p.roles.list().iter().map(|r| r.as_str()).collect();
+                        let roles: Vec<String> = p.roles.list().iter().map(|r| w.dynamic(&format!("role.{}", r.as_str()))).collect();
                         format!("{title} ({})", roles.join(", "))
                     }).unwrap_or_default()
                 })}</h2>
@@ -122,34 +130,34 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
                 <p class="lasso-team-status"
                     data-status=move || view_signal.with(|v| v.grant.as_ref().map(|g| g.status.as_str()).unwrap_or(if v.done { "none" } else { "" }))
                     data-task=move || view_signal.with(|v| v.grant.as_ref().map(|g| g.task.clone()).unwrap_or_default())>
-                    {move || view_signal.with(status_text)}
+                    {move || view_signal.with(|v| status_text(w, v))}
                 </p>
                 <div class="lasso-team-actions">
-                    <button class="lasso-team-next" title="Open the next task nobody else holds (PageDown)"
+                    <button class="lasso-team-next" title=move || w.t("team.next_title")
                         prop:disabled=move || view_signal.with(|v| v.busy)
-                        on:click=on_next.clone()>"Next task"</button>
-                    <button class="lasso-team-submit" title="Send the result and mark the task done"
+                        on:click=on_next.clone()>{move || w.t("team.next")}</button>
+                    <button class="lasso-team-submit" title=move || w.t("team.submit_title")
                         prop:disabled=move || !can_submit()
-                        on:click=on_submit.clone()>"Submit"</button>
+                        on:click=on_submit.clone()>{move || w.t("team.submit")}</button>
                     <button class="lasso-team-gallery-button"
                         style:display=move || if reviewer() { "" } else { "none" }
-                        on:click=move |_| gallery_open.update(|o| *o = !*o)>"Gallery"</button>
+                        on:click=move |_| gallery_open.update(|o| *o = !*o)>{move || w.t("team.gallery")}</button>
                     <button class="lasso-team-project-button"
                         style:display=move || if manager() { "" } else { "none" }
-                        on:click=move |_| editor_open.update(|o| *o = !*o)>"Project…"</button>
+                        on:click=move |_| editor_open.update(|o| *o = !*o)>{move || w.t("team.project")}</button>
                     <button class="lasso-team-quality-button"
                         style:display=move || if manager() { "" } else { "none" }
-                        on:click=move |_| quality_open.update(|o| *o = !*o)>"Quality"</button>
+                        on:click=move |_| quality_open.update(|o| *o = !*o)>{move || w.t("team.quality")}</button>
                     <button class="lasso-team-progress-button"
                         style:display=move || if manager() { "" } else { "none" }
-                        on:click=on_progress.clone()>"Progress"</button>
+                        on:click=on_progress.clone()>{move || w.t("team.progress")}</button>
                 </div>
                 <button class="lasso-team-review-button"
                     style:display=move || if reviewer() { "" } else { "none" }
-                    on:click=move |_| review_open.update(|o| *o = !*o)>"Review"</button>
+                    on:click=move |_| review_open.update(|o| *o = !*o)>{move || w.t("review.title")}</button>
                 <Rework runtime=Rc::clone(&rework_runtime)/>
                 <super::checks::ChecksPanel runtime=Rc::clone(&checks_runtime)/>
-                {move || progress.get().map(progress_table)}
+                {move || progress.get().map(|p| progress_table(w, p))}
             </section>
         </Show>
         <super::review::ReviewPanel runtime=review_runtime open=review_open/>
@@ -164,6 +172,7 @@ pub fn TeamPanel(runtime: Rc<Runtime>) -> impl IntoView {
 #[component]
 fn Rework(runtime: Rc<Runtime>) -> impl IntoView {
     let view_signal = runtime.team_view;
+    let w = Words(runtime.locale);
     let runtime = SendWrapper::new(runtime);
     let review = move || {
         view_signal.with(|v| {
@@ -192,14 +201,14 @@ fn Rework(runtime: Rc<Runtime>) -> impl IntoView {
                                 prop:disabled=done_before
                                 on:change=move |ev| team::resolve_issue(&runtime, &id, event_target_checked(&ev))/>
                             {format!("{}. {}", n + 1, i.text)}
-                            {i.annotation.clone().map(|a| format!(" (shape {a})")).unwrap_or_default()}
+                            {i.annotation.clone().map(|a| w.f("team.on_shape", &[("shape", &a)])).unwrap_or_default()}
                         </label>
                     </li>
                 }
             }).collect::<Vec<_>>();
             view! {
                 <div class="lasso-rework" role="note">
-                    <p class="lasso-rework-comment">{format!("Returned by {} for rework: {}", r.by, r.comment)}</p>
+                    <p class="lasso-rework-comment">{w.f("team.returned", &[("by", &r.by), ("comment", &r.comment)])}</p>
                     <ol>{rows}</ol>
                 </div>
             }
@@ -244,29 +253,32 @@ fn example_urls(runtime: &Rc<Runtime>) -> RwSignal<std::collections::BTreeMap<St
     urls
 }
 
-fn progress_table(p: Progress) -> impl IntoView {
-    let count = |name: &str| p.by_status.get(name).copied().unwrap_or(0);
-    let summary = format!(
-        "{} tasks, {} complete · slots: {} new, {} in progress, {} submitted",
-        p.tasks,
-        p.complete_tasks,
-        count("new"),
-        count("in_progress"),
-        count("submitted")
+fn progress_table(w: Words, p: Progress) -> impl IntoView {
+    let count = |name: &str| w.num(p.by_status.get(name).copied().unwrap_or(0) as f64, 0);
+    let tasks = w.n("team.tasks", p.tasks as usize, &[]);
+    let summary = w.f(
+        "team.progress_summary",
+        &[
+            ("tasks", &tasks),
+            ("complete", &w.num(p.complete_tasks as f64, 0)),
+            ("new", &count("new")),
+            ("in_progress", &count("in_progress")),
+            ("submitted", &count("submitted")),
+        ],
     );
     view! {
         <div class="lasso-progress">
             <p class="lasso-progress-summary">{summary}</p>
             <table>
-                <thead><tr><th>"Annotator"</th><th>"In progress"</th><th>"Submitted"</th><th>"Tasks/hour"</th><th>"Active s/task"</th></tr></thead>
+                <thead><tr><th>{w.t("team.annotator")}</th><th>{w.t("status.in_progress")}</th><th>{w.t("status.submitted")}</th><th>{w.t("team.per_hour")}</th><th>{w.t("team.active_per_task")}</th></tr></thead>
                 <tbody>
                     {p.annotators.into_iter().map(|(user, a)| view! {
                         <tr data-user=user.clone() data-submitted=a.submitted data-in-progress=a.in_progress>
                             <td>{user.clone()}</td>
-                            <td>{a.in_progress}</td>
-                            <td>{a.submitted}</td>
-                            <td>{format!("{:.1}", a.tasks_per_hour)}</td>
-                            <td>{format!("{:.0}", a.mean_active_ms / 1000.0)}</td>
+                            <td>{w.num(a.in_progress as f64, 0)}</td>
+                            <td>{w.num(a.submitted as f64, 0)}</td>
+                            <td>{w.num(a.tasks_per_hour, 1)}</td>
+                            <td>{w.num(a.mean_active_ms / 1000.0, 0)}</td>
                         </tr>
                     }).collect::<Vec<_>>()}
                 </tbody>

@@ -1,5 +1,6 @@
 //! The upload status line and the "upload image" picker, shown when a cloud is configured.
 
+use super::words::Words;
 use crate::app::Runtime;
 use crate::cloud::{self, UploadStatus};
 use leptos::prelude::*;
@@ -18,15 +19,36 @@ fn state_of(status: &UploadStatus) -> &'static str {
     }
 }
 
-fn text_of(status: &UploadStatus) -> String {
+fn text_of(words: Words, status: &UploadStatus) -> String {
     match (&status.active, status.pending) {
         (Some((key, fraction)), _) => {
             let name = key.rsplit('/').next().unwrap_or(key);
-            format!("Uploading {name} {:.0}%", fraction * 100.0)
+            let percent = words.num(fraction * 100.0, 0);
+            words.f("upload.active", &[("name", &name), ("percent", &percent)])
         }
-        (None, 0) => "Uploaded".to_string(),
-        (None, 1) => "1 upload pending".to_string(),
-        (None, n) => format!("{n} uploads pending"),
+        (None, 0) => words.t("upload.done").to_string(),
+        (None, n) => words.n("upload.pending", n, &[]),
+    }
+}
+
+/// The upload state for the status bar (state, pending count, progress, the last error as
+/// tooltip), shown when a cloud is configured.
+#[component]
+pub fn UploadState(runtime: Rc<Runtime>) -> impl IntoView {
+    let uploads = runtime.uploads;
+    let words = Words(runtime.locale);
+    let status = move || uploads.get().unwrap_or_default();
+    view! {
+        <Show when=move || uploads.with(|u| u.is_some())>
+            <span class="lasso-upload" data-state=move || state_of(&status())
+                data-pending=move || status().pending
+                title=move || status().error.unwrap_or_default()>
+                {move || text_of(words, &status())}
+            </span>
+            {move || status().active.map(|(_, f)| view! {
+                <progress class="lasso-upload-progress" max="1" value=f></progress>
+            })}
+        </Show>
     }
 }
 
@@ -42,7 +64,7 @@ struct Listing {
 }
 
 /// Fetches the bucket's task list into `tasks`.
-fn refresh_tasks(runtime: &Rc<Runtime>, tasks: RwSignal<Vec<String>>) {
+fn refresh_tasks(runtime: &Rc<Runtime>, words: Words, tasks: RwSignal<Vec<String>>) {
     let Some(cloud) = runtime.cloud() else {
         return;
     };
@@ -55,20 +77,19 @@ fn refresh_tasks(runtime: &Rc<Runtime>, tasks: RwSignal<Vec<String>>) {
                     runtime.task_keys.borrow_mut().keys = keys.clone();
                     tasks.set(keys);
                 }
-                Err(e) => runtime.fail(format!(
-                    "The task list is not what /tasks should answer: {e}"
-                )),
+                Err(e) => runtime.fail(words.f("upload.list_wrong", &[("error", &e)])),
             },
-            Err(e) => runtime.fail(format!("Cannot list the bucket's tasks: {e}")),
+            Err(e) => runtime.fail(words.f("upload.list_failed", &[("error", &e)])),
         }
     });
 }
 
-/// Status line (state, pending count, progress, last error as tooltip), image picker and the
-/// bucket's task list.
+/// The image picker, the tags uploads carry and the bucket's task list, shown when a cloud is
+/// configured.
 #[component]
 pub fn Uploads(runtime: Rc<Runtime>) -> impl IntoView {
     let uploads = runtime.uploads;
+    let words = Words(runtime.locale);
     let tasks = RwSignal::new(Vec::<String>::new());
     // Listed once the cloud is up (it starts after the UI is mounted).
     let listed = RwSignal::new(false);
@@ -77,7 +98,7 @@ pub fn Uploads(runtime: Rc<Runtime>) -> impl IntoView {
         Effect::new(move |_| {
             if uploads.with(|u| u.is_some()) && !listed.get_untracked() {
                 listed.set(true);
-                refresh_tasks(&runtime, tasks);
+                refresh_tasks(&runtime, words, tasks);
             }
         });
     }
@@ -120,7 +141,7 @@ pub fn Uploads(runtime: Rc<Runtime>) -> impl IntoView {
                 .session
                 .with_untracked(|s| s.editor.task().labels.clone());
             let Some(cloud) = runtime.cloud() else {
-                runtime.fail("This editor was mounted without options.cloud.".into());
+                runtime.fail(words.t("upload.no_cloud").to_string());
                 return;
             };
             for file in files {
@@ -128,33 +149,29 @@ pub fn Uploads(runtime: Rc<Runtime>) -> impl IntoView {
                     cloud::upload_file(&runtime.shared, &cloud, &file, labels.clone(), tags.clone())
                         .await
                 {
-                    runtime.fail(format!("Cannot queue {}: {e}", file.name()));
+                    runtime.fail(words.f(
+                        "upload.cannot_queue",
+                        &[("name", &file.name()), ("error", &e)],
+                    ));
                 }
             }
         });
     };
-    let status = move || uploads.get().unwrap_or_default();
     view! {
         <Show when=move || uploads.with(|u| u.is_some())>
-            <span class="lasso-upload" data-state=move || state_of(&status())
-                data-pending=move || status().pending
-                title=move || status().error.unwrap_or_default()>
-                {move || text_of(&status())}
-            </span>
-            {move || status().active.map(|(_, f)| view! {
-                <progress class="lasso-upload-progress" max="1" value=f></progress>
-            })}
-            <select class="lasso-tasks" title="Open a task from the bucket" on:change=on_open.clone()>
-                <option value="">"Bucket tasks…"</option>
+            <select class="lasso-tasks" title=move || words.t("upload.open_title")
+                aria-label=move || words.t("upload.open_title") on:change=on_open.clone()>
+                <option value="">{move || words.t("upload.bucket_tasks")}</option>
                 {move || tasks.get().into_iter().map(|key| {
                     let name = key.rsplit('/').next().unwrap_or(&key).trim_end_matches(".json").to_string();
                     view! { <option value=key.clone()>{name}</option> }
                 }).collect::<Vec<_>>()}
             </select>
             <input class="lasso-upload-tags" type="text" node_ref=tags_input
-                placeholder="tags for uploads" title="Tags the uploaded images carry, comma-separated"/>
-            <label class="lasso-upload-image" title="Upload images to the bucket">
-                "Upload image"
+                placeholder=move || words.t("upload.tags_placeholder")
+                title=move || words.t("upload.tags_title") aria-label=move || words.t("upload.tags_title")/>
+            <label class="lasso-upload-image" title=move || words.t("upload.image_title")>
+                {move || words.t("upload.image")}
                 <input type="file" accept="image/*" multiple on:change=on_pick.clone()/>
             </label>
         </Show>

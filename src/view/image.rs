@@ -83,8 +83,11 @@ pub(super) fn load_whole(runtime: Rc<Shared>, src: &str) {
                         return;
                     }
                 }
-                runtime.fail(format!(
-                    "Could not load the image {src}: check that the URL is reachable and, for another origin, that it allows CORS."
+                let locale = runtime.locale.get_untracked();
+                runtime.fail(lasso_core::i18n::format(
+                    locale,
+                    "image.load_failed",
+                    &[("src", &src)],
                 ));
             });
         })

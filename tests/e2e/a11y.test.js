@@ -1,5 +1,5 @@
 // Accessibility as axe-core (npm) checks it: no serious or critical violation on the editor in
-// the dark and the light theme — fresh, with shapes in the list, with the hotkey help, the
+// the dark and the light theme, and in Ukrainian — fresh, with shapes in the list, with the hotkey help, the
 // export panel and the health page open. And labelling with the keyboard alone: Tab into the
 // editor, a box placed, moved and sized by keys, Tab on through the controls to a tag, Space.
 import { test } from "node:test";
@@ -21,11 +21,11 @@ async function violations(page, state) {
   return found.map((f) => `${state}: ${f}`);
 }
 
-for (const theme of ["dark", "light"]) {
-  test(`the editor in the ${theme} theme has no serious accessibility violation`, async () => {
+for (const [theme, locale] of [["dark", "en"], ["light", "en"], ["light", "uk"]]) {
+  test(`the editor in the ${theme} theme, in ${locale}, has no serious accessibility violation`, async () => {
     const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
-      const page = await openApp(context, `${app.server.url}/?theme=${theme}`);
+      const page = await openApp(context, `${app.server.url}/?theme=${theme}&locale=${locale}`);
       await page.addScriptTag({ path: AXE });
       const problems = await violations(page, "fresh");
       await page.keyboard.press("b");

@@ -96,6 +96,14 @@ test("plain HTML: <lasso-annotator> mounts, and the page hears the box as a chan
     assert.deepEqual([box.label, box.shape.type], ["cat", "box"], "the first class of labels=\"cat,dog\"");
     // The host page keeps its own look: the editor's styles touch only the editor.
     assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), "rgba(0, 0, 0, 0)");
+    // The `locale` attribute: the editor speaks Ukrainian, and English again when it is removed.
+    const order = page.locator("lasso-annotator .lasso-list-order option").first();
+    assert.equal(await order.textContent(), "As drawn");
+    await page.evaluate(() => document.querySelector("lasso-annotator").setAttribute("locale", "uk"));
+    await page.waitForFunction(() => document.querySelector("lasso-annotator .lasso")?.lang === "uk");
+    assert.equal(await order.textContent(), "Як намальовано");
+    await page.evaluate(() => document.querySelector("lasso-annotator").removeAttribute("locale"));
+    await page.waitForFunction(() => document.querySelector("lasso-annotator .lasso")?.lang === "en");
     await clean(page, "example-element.png");
   } finally {
     await context.close();

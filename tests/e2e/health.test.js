@@ -27,7 +27,7 @@ test("the health page counts what was drawn per class, size and aspect", async (
 
   await page.click(".lasso-health-toggle");
   await page.waitForSelector(".lasso-health-summary");
-  assert.match(await page.textContent(".lasso-health-summary"), /^1 images, 3 objects; 0 images without objects/);
+  assert.match(await page.textContent(".lasso-health-summary"), /^1 image, 3 objects; 0 images without objects/);
   const count = async (table, name) =>
     Number(await page.getAttribute(`.${table} tr[data-name="${name}"]`, "data-value"));
   assert.equal(await count("lasso-health-classes", first), 2);

@@ -27,7 +27,7 @@ test("? lists every hotkey as bound now, remapped ones too; the status bar and z
   await page.waitForSelector(".lasso-help", { state: "detached" });
   // A host remaps a key: the list and the tool's tooltip follow.
   await page.evaluate(() => window.lasso.setHotkeys({ box: "q" }));
-  assert.equal(await page.locator('.lasso-tool[data-tool="box"]').getAttribute("title"), "Box (Q)");
+  assert.equal(await page.locator('.lasso-tool[data-tool="box"]').getAttribute("title"), "Draw boxes (Q)");
   await page.locator(".lasso-help-toggle").click();
   assert.deepEqual(await keysOf("box"), ["Q"]);
   await page.locator(".lasso-help-close").click();

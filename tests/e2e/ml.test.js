@@ -44,7 +44,7 @@ test("Predict on a photo gives a box on the face, accepted into the task", async
     await page.locator(".lasso-predict").click();
     await page.waitForSelector(".lasso-prediction-count");
     assert.match(await page.textContent(".lasso-prediction-count"), /^1 to review/);
-    assert.match(await page.textContent(".lasso-model-last"), /^1 predictions by opencv-haar-faces-1 in \d+ ms$/);
+    assert.match(await page.textContent(".lasso-model-last"), /^1 prediction by opencv-haar-faces-1 in [\d,]+ ms$/);
     const [face] = await page.evaluate(() => window.lasso.annotations());
     assert.equal(face.label, "face");
     assert.equal(face.origin.kind, "prediction");
@@ -146,7 +146,7 @@ test("two positive clicks and a negative one segment the object, added as a mask
         if (negative) await page.keyboard.up("Alt");
       }
       // Every answer in: the candidate answers the last prompts.
-      await page.waitForFunction(() => /^mask by sam-test-1 in \d+ ms$/.test(document.querySelector(".lasso-model-last")?.textContent ?? "")
+      await page.waitForFunction(() => /^mask by sam-test-1 in [\d,]+ ms$/.test(document.querySelector(".lasso-model-last")?.textContent ?? "")
         && !document.querySelector(".lasso-predict")?.disabled);
     };
 

@@ -180,10 +180,11 @@ test("reject with a pinned issue, rework, correct and accept; the export holds t
     await rita.locator(".lasso-health-scope").selectOption("project");
     const summary = (text) =>
       rita.waitForFunction((t) => document.querySelector(".lasso-health-summary")?.textContent.startsWith(t), text);
-    await summary(`${manifests} images, 3 objects; ${manifests - 1} images without objects`);
+    const images = (n) => `${n} image${n === 1 ? "" : "s"}`;
+    await summary(`${images(manifests)}, 3 objects; ${images(manifests - 1)} without objects`);
     await rita.locator(".lasso-health").screenshot({ path: artifact("health-project.png") });
     await rita.locator(".lasso-health-scope").selectOption("accepted");
-    await summary("1 images, 3 objects; 0 images without objects");
+    await summary("1 image, 3 objects; 0 images without objects");
     await rita.click(".lasso-health-close");
     for (const page of [ann, ben, rita]) assert.deepEqual(page.errors, []);
   } finally {

@@ -19,6 +19,7 @@ const options: MountOptions = {
   hotkeys: { box: "x", polygon: ["p", "g"], help: [] },
   ml: { url: "http://127.0.0.1:9090", classes: { Face: "person" }, onOpen: true, timeoutMs: 5000 },
   theme: "light",
+  locale: "uk-UA",
   cloud: { endpoint: "https://presign.example.org", token: "t", user: "ana", project: "demo" },
   predict: async (t) => ({ results: [], task: t.id }),
 };
@@ -49,6 +50,7 @@ async function everything(element: HTMLElement): Promise<number> {
   editor.setLabel("cat");
   editor.setHotkeys({ rotated_box: "r" });
   editor.setTheme("system");
+  editor.setLocale("en");
   const view = editor.viewport();
   editor.setViewport({ scale: view.scale * 2 });
   editor.zoomActual();

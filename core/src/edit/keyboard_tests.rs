@@ -1,5 +1,6 @@
 //! Labelling from the keyboard: a box placed with `Enter`, moved by arrows, sized by
-//! `Alt`+arrows, and `Tab` going through the shapes until it is done.
+//! `Alt`+arrows, and `Tab` going through the shapes until it is done; every key's action has
+//! its words in the catalogue.
 
 use super::*;
 use crate::model::{BoxShape, ImageRef, Task};
@@ -97,4 +98,40 @@ fn boxes_can_be_drawn_moved_and_sized_from_the_keyboard() {
     let n = ed.task().annotations.len();
     ed.enter(view);
     assert_eq!(ed.task().annotations.len(), n);
+}
+
+#[test]
+fn every_tool_action_chord_and_shape_kind_has_its_words() {
+    for tool in crate::edit::ToolName::ALL {
+        assert!(
+            crate::i18n::lookup(crate::i18n::Locale::En, &format!("tool.{}", tool.as_str()))
+                .is_some(),
+            "{tool:?}"
+        );
+    }
+    for name in crate::edit::keymap::ACTION_NAMES {
+        assert!(
+            crate::i18n::lookup(crate::i18n::Locale::En, &format!("action.{name}")).is_some(),
+            "{name}"
+        );
+    }
+    for (_, id) in crate::edit::keymap::FIXED_CHORDS {
+        assert!(
+            crate::i18n::lookup(crate::i18n::Locale::En, id).is_some(),
+            "{id}"
+        );
+    }
+    for kind in [
+        "box",
+        "rotated_box",
+        "polygon",
+        "polyline",
+        "keypoints",
+        "mask",
+    ] {
+        assert!(
+            crate::i18n::lookup(crate::i18n::Locale::Uk, &format!("kind.{kind}")).is_some(),
+            "{kind}"
+        );
+    }
 }

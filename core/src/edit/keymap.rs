@@ -78,76 +78,52 @@ pub enum Action {
     Help,
 }
 
-/// The remappable actions, as the `hotkeys` mount option spells them, with what each does (the
-/// help overlay lists them in this order with their current keys).
-pub const ACTIONS: [(&str, &str); 30] = [
-    ("select", "Select and edit shapes"),
-    ("box", "Draw boxes"),
-    ("rotated_box", "Draw rotated boxes"),
-    (
-        "polygon",
-        "Draw polygons (click vertices, Enter or the first vertex closes)",
-    ),
-    ("polyline", "Draw lines (click vertices, Enter finishes)"),
-    ("keypoints", "Place keypoints (Shift-click: occluded)"),
-    ("brush", "Paint masks"),
-    ("eraser", "Erase masks"),
-    ("wand", "Magic wand: a mask of similar colour"),
-    (
-        "segment",
-        "Segment with a model: click the object, Alt-click what is not, drag a box",
-    ),
-    (
-        "scissors",
-        "Scissors: click along an outline, the path follows the edges",
-    ),
-    (
-        "delete",
-        "Delete the selection (the last vertex while drawing)",
-    ),
-    ("cancel", "Cancel the gesture, clear the selection"),
-    (
-        "finish",
-        "Finish the shape; with a box tool, place a box in the view",
-    ),
-    ("fit", "Fit the image in the view"),
-    ("zoom_100", "Zoom to 100 %"),
-    ("zoom_selection", "Zoom to the selection"),
-    ("hide", "Hide the selection"),
-    ("lock", "Lock the selection"),
-    ("visibility", "Cycle a keypoint's visibility"),
-    ("next_shape", "Select the next shape (Shift: previous)"),
-    ("next_image", "Next image"),
-    ("prev_image", "Previous image"),
-    ("brush_smaller", "Smaller brush"),
-    ("brush_larger", "Larger brush"),
-    ("nudge_left", "Move the selection left (Shift: 10 px)"),
-    ("nudge_right", "Move the selection right (Shift: 10 px)"),
-    ("nudge_up", "Move the selection up (Shift: 10 px)"),
-    ("nudge_down", "Move the selection down (Shift: 10 px)"),
-    ("help", "Show or hide this list"),
+/// The remappable actions, as the `hotkeys` mount option spells them (the help overlay lists
+/// them in this order with their current keys; the message catalogue describes each as
+/// `action.<name>`).
+pub const ACTION_NAMES: [&str; 30] = [
+    "select",
+    "box",
+    "rotated_box",
+    "polygon",
+    "polyline",
+    "keypoints",
+    "brush",
+    "eraser",
+    "wand",
+    "segment",
+    "scissors",
+    "delete",
+    "cancel",
+    "finish",
+    "fit",
+    "zoom_100",
+    "zoom_selection",
+    "hide",
+    "lock",
+    "visibility",
+    "next_shape",
+    "next_image",
+    "prev_image",
+    "brush_smaller",
+    "brush_larger",
+    "nudge_left",
+    "nudge_right",
+    "nudge_up",
+    "nudge_down",
+    "help",
 ];
 
-/// The names of remappable actions (the first column of [`ACTIONS`]).
-pub const ACTION_NAMES: [&str; 30] = {
-    let mut names = [""; 30];
-    let mut i = 0;
-    while i < ACTIONS.len() {
-        names[i] = ACTIONS[i].0;
-        i += 1;
-    }
-    names
-};
-
-/// The chords every editor has, not remappable (for the help overlay).
+/// The chords every editor has, not remappable, with the catalogue id of what each does (for
+/// the help overlay).
 pub const FIXED_CHORDS: [(&str, &str); 7] = [
-    ("alt+arrows", "Resize the selected boxes (Shift: 10 px)"),
-    ("ctrl+z", "Undo"),
-    ("ctrl+shift+z, ctrl+y", "Redo"),
-    ("ctrl+c", "Copy the selection"),
-    ("ctrl+v", "Paste (also onto another image)"),
-    ("ctrl+]", "Bring forward"),
-    ("ctrl+[", "Send back"),
+    ("alt+arrows", "chord.resize"),
+    ("ctrl+z", "chord.undo"),
+    ("ctrl+shift+z, ctrl+y", "chord.redo"),
+    ("ctrl+c", "chord.copy"),
+    ("ctrl+v", "chord.paste"),
+    ("ctrl+]", "chord.forward"),
+    ("ctrl+[", "chord.back"),
 ];
 
 /// A key name as people read it: `shift+0` → `Shift+0`, `arrowleft` → `←`, `b` → `B`.
@@ -306,19 +282,19 @@ impl Keymap {
         Ok(())
     }
 
-    /// Every remappable action with what it does and its keys now, in [`ACTIONS`] order, then
-    /// the labels' keys: what the help overlay lists.
-    pub fn help(&self) -> Vec<(String, String, Vec<String>)> {
-        let mut rows: Vec<(String, String, Vec<String>)> = ACTIONS
+    /// Every remappable action with its keys now, in [`ACTION_NAMES`] order, then the labels'
+    /// keys (`label_1` …): what the help overlay lists.
+    pub fn help(&self) -> Vec<(String, Vec<String>)> {
+        let mut rows: Vec<(String, Vec<String>)> = ACTION_NAMES
             .iter()
-            .filter_map(|(name, what)| {
+            .filter_map(|name| {
                 let action = Action::from_name(name)?;
                 let keys = self
                     .keys_for(action)
                     .iter()
                     .map(|k| k.to_string())
                     .collect();
-                Some((name.to_string(), what.to_string(), keys))
+                Some((name.to_string(), keys))
             })
             .collect();
         for n in 0..9 {
@@ -328,7 +304,7 @@ impl Keymap {
                 .map(|k| k.to_string())
                 .collect();
             if !keys.is_empty() {
-                rows.push((format!("label_{}", n + 1), format!("Label {}", n + 1), keys));
+                rows.push((format!("label_{}", n + 1), keys));
             }
         }
         rows

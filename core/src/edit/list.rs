@@ -3,6 +3,7 @@
 //! task, by class, or largest first.
 
 use crate::geometry::{area, bounds};
+use crate::i18n::{self, Locale};
 use crate::model::{Annotation, AnnotationId, Shape, ShapeKind, Task};
 
 /// How the list is ordered.
@@ -38,7 +39,7 @@ pub struct ListRow {
     pub id: AnnotationId,
     /// Its class.
     pub label: String,
-    /// Its kind in words (`box`, `polygon`, …).
+    /// Its kind in words (`box`, `polygon`, …) of the list's language.
     pub kind: &'static str,
     /// Its size in words (`120 × 80`, `5 points`).
     pub size: String,
@@ -50,47 +51,53 @@ pub struct ListRow {
     pub score: Option<f64>,
 }
 
-/// A kind of shape in words.
-pub fn kind_name(kind: ShapeKind) -> &'static str {
-    match kind {
-        ShapeKind::Box => "box",
-        ShapeKind::RotatedBox => "rotated box",
-        ShapeKind::Polygon => "polygon",
-        ShapeKind::Polyline => "line",
-        ShapeKind::Keypoints => "points",
-        ShapeKind::Mask => "mask",
-    }
+/// A kind of shape in words of `locale`.
+pub fn kind_name(locale: Locale, kind: ShapeKind) -> &'static str {
+    i18n::text(
+        locale,
+        match kind {
+            ShapeKind::Box => "kind.box",
+            ShapeKind::RotatedBox => "kind.rotated_box",
+            ShapeKind::Polygon => "kind.polygon",
+            ShapeKind::Polyline => "kind.polyline",
+            ShapeKind::Keypoints => "kind.keypoints",
+            ShapeKind::Mask => "kind.mask",
+        },
+    )
 }
 
-/// A shape's size in words: width × height of its bounds in pixels, or how many points.
-pub fn size_text(shape: &Shape) -> String {
+/// A shape's size in words of `locale`: width × height of its bounds in whole pixels, or how
+/// many points.
+pub fn size_text(locale: Locale, shape: &Shape) -> String {
     if let Shape::Keypoints { points } = shape {
-        return match points.len() {
-            1 => "1 point".to_string(),
-            n => format!("{n} points"),
-        };
+        return i18n::plural(locale, "size.points", points.len() as u64, &[]);
     }
     bounds(shape).map_or_else(String::new, |b| {
-        format!("{:.0} × {:.0}", b.x1 - b.x0, b.y1 - b.y0)
+        let (w, h) = (
+            i18n::number(locale, b.x1 - b.x0, 0),
+            i18n::number(locale, b.y1 - b.y0, 0),
+        );
+        i18n::format(locale, "size.extent", &[("w", &w), ("h", &h)])
     })
 }
 
-fn row(number: usize, a: &Annotation) -> ListRow {
+fn row(locale: Locale, number: usize, a: &Annotation) -> ListRow {
     ListRow {
         number,
         id: a.id.clone(),
         label: a.label.clone(),
-        kind: kind_name(a.shape.kind()),
-        size: size_text(&a.shape),
+        kind: kind_name(locale, a.shape.kind()),
+        size: size_text(locale, &a.shape),
         hidden: a.hidden,
         locked: a.locked,
         score: crate::formats::predictions::score(a),
     }
 }
 
-/// The first `limit` rows of the annotations of `class` (all when `None`) in `order`, and how
-/// many match in all.
+/// The first `limit` rows of the annotations of `class` (all when `None`) in `order`, in words
+/// of `locale`, and how many match in all.
 pub fn rows(
+    locale: Locale,
     task: &Task,
     class: Option<&str>,
     order: ListOrder,
@@ -119,7 +126,7 @@ pub fn rows(
     let rows = matching
         .into_iter()
         .take(limit)
-        .map(|(n, a)| row(n, a))
+        .map(|(n, a)| row(locale, n, a))
         .collect();
     (rows, total)
 }
@@ -167,22 +174,24 @@ mod tests {
             ],
             ..Task::default()
         };
-        let (all, total) = rows(&task, None, ListOrder::Task, 10);
+        let (all, total) = rows(Locale::En, &task, None, ListOrder::Task, 10);
         assert_eq!(total, 4);
         assert_eq!(
             (all[1].number, all[1].kind, all[1].size.as_str()),
-            (2, "box", "120 × 80")
+            (2, "box", "121 × 80")
         );
         assert_eq!(all[3].size, "1 point");
         assert!(all[2].hidden && !all[2].locked);
-        let (cats, total) = rows(&task, Some("cat"), ListOrder::Task, 10);
+        let (uk, _) = rows(Locale::Uk, &task, None, ListOrder::Task, 10);
+        assert_eq!((uk[1].kind, uk[3].size.as_str()), ("рамка", "1 точка"));
+        let (cats, total) = rows(Locale::En, &task, Some("cat"), ListOrder::Task, 10);
         assert_eq!((cats.len(), total), (2, 2));
-        let (largest, _) = rows(&task, None, ListOrder::Largest, 2);
+        let (largest, _) = rows(Locale::En, &task, None, ListOrder::Largest, 2);
         assert_eq!(
             largest.iter().map(|r| r.id.0.as_str()).collect::<Vec<_>>(),
             ["b", "c"]
         );
-        let (by_class, _) = rows(&task, None, ListOrder::Class, 10);
+        let (by_class, _) = rows(Locale::En, &task, None, ListOrder::Class, 10);
         assert_eq!(
             by_class.iter().map(|r| r.number).collect::<Vec<_>>(),
             [2, 3, 1, 4]

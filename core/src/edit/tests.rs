@@ -1586,15 +1586,15 @@ fn the_help_lists_every_action_with_its_keys_now() {
     let keys = |k: &Keymap, name: &str| {
         k.help()
             .into_iter()
-            .find(|(n, _, _)| n == name)
-            .map(|(_, _, keys)| keys)
+            .find(|(n, _)| n == name)
+            .map(|(_, keys)| keys)
             .unwrap()
     };
     assert_eq!(keys(&k, "box"), ["b"]);
     assert_eq!(keys(&k, "help"), ["?"]);
     assert_eq!(keys(&k, "delete"), ["backspace", "delete"]);
     assert_eq!(keys(&k, "label_3"), ["3"]);
-    assert_eq!(k.help().len(), keymap::ACTIONS.len() + 9);
+    assert_eq!(k.help().len(), keymap::ACTION_NAMES.len() + 9);
     k.remap([("box", vec!["q".to_string()])]).unwrap();
     assert_eq!(keys(&k, "box"), ["q"]);
     let labels: Vec<String> = ["shift+0", "arrowleft", "pagedown", "b", "ctrl+shift+z"]

@@ -5,7 +5,7 @@ import { mount } from "../lasso-annotator/index.js";
 
 const PARENT = new URLSearchParams(location.search).get("parent") ?? location.origin;
 const EVENTS = ["change", "select", "save", "upload", "error"];
-const METHODS = new Set(["loadTask", "annotations", "exportAs", "setTool", "setLabel", "undo", "redo", "setTheme"]);
+const METHODS = new Set(["loadTask", "annotations", "exportAs", "setTool", "setLabel", "undo", "redo", "setTheme", "setLocale"]);
 let editor = null;
 
 function send(message) {

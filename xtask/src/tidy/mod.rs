@@ -6,12 +6,14 @@
 //! - no two top-level modules of any crate (web, core, CLI, server, xtask) import each other;
 //! - no non-test source file is longer than [`checks::MAX_LINES`] lines;
 //! - no `unwrap`, `expect` or panic outside tests;
-//! - every Rust module starts with a `//!` doc saying what it is for.
+//! - every Rust module starts with a `//!` doc saying what it is for;
+//! - every message id the web crate asks for is in the catalogue ([`messages`]).
 //!
 //! Each rule is a function over the sources in [`checks`], with tests that plant a violation.
 
 mod checks;
 mod lexer;
+mod messages;
 
 use crate::util::{root, Result};
 use checks::Source;
@@ -40,6 +42,7 @@ pub fn run() -> Result<()> {
     }
     problems.extend(checks::file_lengths(&files));
     problems.extend(checks::panics(&files));
+    problems.extend(messages::message_ids(&files));
     if problems.is_empty() {
         Ok(())
     } else {
