@@ -3,7 +3,7 @@
 //! Modules, each depending only on those listed before it (`xtask tidy` checks that no two
 //! import each other):
 //! - [`events`]: the host's event names and callbacks; [`store`]: IndexedDB, where every op is
-//!   journaled before it counts as saved;
+//!   journaled before it counts as saved; [`strip`]: the images the editor moves through;
 //! - [`state`]: the reactive session and what every adapter may share (image, store, banner);
 //! - [`view`]: canvas painting; [`local`]: local folders of images kept in IndexedDB;
 //!   [`export`]: "export everything"; [`sync`]: live sync of ops between tabs; [`cloud`]:
@@ -34,6 +34,7 @@ pub mod ml;
 pub mod pipeline_worker;
 pub mod state;
 pub mod store;
+pub mod strip;
 pub mod sync;
 pub mod timer;
 pub mod ui;

@@ -206,9 +206,9 @@ pub async fn refresh(runtime: &Shared) {
     }
 }
 
-/// Imports picked files, reports what happened, refreshes the list and returns the first
-/// image (for the caller to open).
-pub async fn import_picked(runtime: &Shared, files: Vec<PickedFile>) -> Option<ImageInfo> {
+/// Imports picked files, reports what happened, refreshes the list and returns the
+/// dataset's images (for the caller to show and open the first).
+pub async fn import_picked(runtime: &Shared, files: Vec<PickedFile>) -> Option<Vec<ImageInfo>> {
     if files.is_empty() {
         return None;
     }
@@ -229,7 +229,7 @@ pub async fn import_picked(runtime: &Shared, files: Vec<PickedFile>) -> Option<I
             }
             refresh(runtime).await;
             match store.dataset_images(&info.id).await {
-                Ok(images) => images.into_iter().next(),
+                Ok(images) => Some(images),
                 Err(e) => {
                     runtime.fail(format!("Could not list dataset {}: {e}", info.id));
                     None

@@ -226,6 +226,8 @@ pub struct Shared {
     pub listeners: Listeners,
     /// The local datasets in IndexedDB, as listed in the side panel.
     pub local_datasets: RwSignal<Vec<crate::store::DatasetInfo>>,
+    /// The images the editor moves through (a local dataset or the bucket's task list).
+    pub strip: RwSignal<crate::strip::Strip>,
 }
 
 impl Shared {
@@ -246,6 +248,7 @@ impl Shared {
             store: RefCell::new(None),
             listeners: Listeners::default(),
             local_datasets: RwSignal::new(Vec::new()),
+            strip: RwSignal::new(crate::strip::Strip::default()),
         })
     }
 

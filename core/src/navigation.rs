@@ -112,8 +112,33 @@ impl Minimap {
     }
 }
 
+/// The position `delta` steps from `at` in a list of `len` items (PageDown is +1, PageUp -1):
+/// from no position, forwards starts at the first item and backwards at the last; `None`
+/// past either end (the list does not wrap, so holding a key stops at its end).
+pub fn step_in(len: usize, at: Option<usize>, delta: isize) -> Option<usize> {
+    let len = isize::try_from(len).ok()?;
+    let next = match at {
+        Some(i) => isize::try_from(i).ok()?.checked_add(delta)?,
+        None if delta > 0 => delta - 1,
+        None => len + delta,
+    };
+    (0..len).contains(&next).then_some(next as usize)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn steps_stay_in_the_list_and_start_at_the_end_they_head_from() {
+        use super::step_in;
+        assert_eq!(step_in(3, Some(0), 1), Some(1));
+        assert_eq!(step_in(3, Some(2), 1), None);
+        assert_eq!(step_in(3, Some(0), -1), None);
+        assert_eq!(step_in(3, None, 1), Some(0));
+        assert_eq!(step_in(3, None, -1), Some(2));
+        assert_eq!(step_in(0, None, 1), None);
+        assert_eq!(step_in(0, None, -1), None);
+    }
+
     use super::*;
     use crate::model::BoxShape;
 

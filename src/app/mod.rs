@@ -11,6 +11,7 @@ pub mod ml;
 pub mod open;
 pub mod review;
 pub mod sources;
+pub mod strip;
 pub mod team;
 
 use crate::cloud::{Cloud, UploadStatus};
@@ -26,15 +27,6 @@ use std::cell::{Cell, RefCell};
 use std::ops::Deref;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
-
-/// The bucket's task list and which of its tasks is open, for `PageDown`/`PageUp`.
-#[derive(Clone, Debug, Default)]
-pub struct TaskKeys {
-    /// Manifest keys in list order.
-    pub keys: Vec<String>,
-    /// The key of the open task, when it came from the list.
-    pub current: Option<String>,
-}
 
 /// The editor's colours: dark, light, or as the system prefers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,8 +83,6 @@ pub struct Runtime {
     pub cloud: RefCell<Option<Rc<Cloud>>>,
     /// What the upload status line shows (`None` without a cloud).
     pub uploads: RwSignal<Option<UploadStatus>>,
-    /// The bucket's task list, for next/previous image.
-    pub task_keys: RefCell<TaskKeys>,
     /// Why edits are not reaching IndexedDB, if they are not; the UI then offers an export.
     pub storage_warning: RwSignal<Option<String>>,
     /// Live sync with other tabs on the same database (see [`crate::sync`]).
@@ -179,7 +169,6 @@ impl Runtime {
             cursor: Cell::new(None),
             cloud: RefCell::new(None),
             uploads: RwSignal::new(None),
-            task_keys: RefCell::new(TaskKeys::default()),
             storage_warning: RwSignal::new(None),
             sync: RefCell::new(None),
             defaults: RefCell::new(MountDefaults::default()),
@@ -238,27 +227,11 @@ impl Runtime {
         ml::follow_segment(self);
     }
 
-    /// Opens the next (`delta` = 1) or previous (-1) task of the bucket's task list. Each
-    /// task's edits are journaled, so its work is there when it is opened again. Without a task
-    /// list (no bucket configured) nothing happens.
+    /// Opens the next (`delta` = 1) or previous (-1) image of the strip (a local dataset or
+    /// the bucket's task list). Each task's edits are journaled, so its work is there when it
+    /// is opened again. Without a strip nothing happens.
     pub fn step_task(self: &Rc<Self>, delta: isize) {
-        let next = {
-            let list = self.task_keys.borrow();
-            let at = list
-                .current
-                .as_ref()
-                .and_then(|c| list.keys.iter().position(|k| k == c));
-            let n = list.keys.len() as isize;
-            let i = match at {
-                Some(i) => i as isize + delta,
-                None if delta > 0 => 0,
-                None => n - 1,
-            };
-            (0..n).contains(&i).then(|| list.keys[i as usize].clone())
-        };
-        if let Some(key) = next {
-            self.open_key_in_background(key);
-        }
+        strip::step(self, delta);
     }
 
     /// The task id of `key` when it is a manifest of the project this editor works in.

@@ -111,7 +111,7 @@ pub async fn open_cloud_key(runtime: &Rc<Runtime>, key: &str) -> Result<(), Stri
     let task: Task = serde_path_to_error::deserialize(&mut json)
         .map_err(|e| format!("task {key}: invalid value at {}: {}", e.path(), e.inner()))?;
     open_task(runtime, task).await?;
-    runtime.task_keys.borrow_mut().current = Some(key.to_string());
+    runtime.strip.update(|s| s.current = Some(key.to_string()));
     Ok(())
 }
 

@@ -29,8 +29,11 @@ pub fn LocalDatasets(runtime: Rc<Runtime>) -> impl IntoView {
         move |files: Vec<local::PickedFile>| {
             let runtime = Rc::clone(&rt);
             wasm_bindgen_futures::spawn_local(async move {
-                if let Some(first) = local::import_picked(&runtime, files).await {
-                    crate::app::open::open_in_background(&runtime, local::task_of(&first));
+                if let Some(images) = local::import_picked(&runtime, files).await {
+                    if let Some(first) = images.first() {
+                        crate::app::open::open_in_background(&runtime, local::task_of(first));
+                    }
+                    crate::app::strip::show_local(&runtime, images);
                 }
             });
         }
@@ -85,7 +88,10 @@ pub fn LocalDatasets(runtime: Rc<Runtime>) -> impl IntoView {
                 let store = runtime.store.borrow().clone();
                 let Some(store) = store else { return };
                 match store.dataset_images(&id).await {
-                    Ok(images) => open_images.set(Some((id, images))),
+                    Ok(images) => {
+                        crate::app::strip::show_local(&runtime, images.clone());
+                        open_images.set(Some((id, images)));
+                    }
                     Err(e) => runtime.fail(format!("Could not list dataset {id}: {e}")),
                 }
             });

@@ -21,6 +21,7 @@ mod project_editor;
 mod quality;
 mod review;
 mod storage;
+mod strip;
 mod team;
 mod uploads;
 pub mod words;
@@ -416,6 +417,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     <local::LocalDatasets runtime=Rc::clone(&runtime)/>
                 </aside>
             </div>
+            <strip::ImageStrip runtime=Rc::clone(&runtime)/>
             <div class="lasso-status">
                 <span class="lasso-image-size" title=move || words.t("status.image_size_title")>{move || {
                     let (w, h) = session.with(|s| (s.editor.task().image.width, s.editor.task().image.height));

@@ -74,7 +74,7 @@ fn refresh_tasks(runtime: &Rc<Runtime>, words: Words, tasks: RwSignal<Vec<String
             Ok(text) => match serde_json::from_str::<Listing>(&text) {
                 Ok(listing) => {
                     let keys: Vec<String> = listing.tasks.into_iter().map(|t| t.key).collect();
-                    runtime.task_keys.borrow_mut().keys = keys.clone();
+                    crate::app::strip::show_bucket(&runtime, keys.clone());
                     tasks.set(keys);
                 }
                 Err(e) => runtime.fail(words.f("upload.list_wrong", &[("error", &e)])),

@@ -362,4 +362,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("ml.order_task", "in task order"),
     ("ml.order_least", "least confident first"),
     ("ml.order_entropy", "highest entropy first"),
+    // The strip of images.
+    ("strip.title", "Images"),
+    ("strip.position", "{at} of {n}"),
+    ("strip.count", "{n} image|{n} images"),
+    ("strip.objects", "{n} object|{n} objects"),
+    ("strip.unopened", "not opened"),
 ];

@@ -341,4 +341,9 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("ml.order_task", "за порядком завдань"),
     ("ml.order_least", "спершу найменш певні"),
     ("ml.order_entropy", "спершу з найбільшою ентропією"),
+    ("strip.title", "Зображення"),
+    ("strip.position", "{at} з {n}"),
+    ("strip.count", "{n} зображення|{n} зображення|{n} зображень|{n} зображення"),
+    ("strip.objects", "{n} об'єкт|{n} об'єкти|{n} об'єктів|{n} об'єкта"),
+    ("strip.unopened", "не відкрито"),
 ];

@@ -1,0 +1,125 @@
+//! Filling the strip of images (`crate::strip`) and moving along it: a local dataset's images
+//! with their thumbnails and how many annotations this browser holds for each, or the bucket's
+//! task list; PageUp and PageDown open the previous and next entry.
+
+use super::Runtime;
+use crate::store::ImageInfo;
+use crate::strip::{Strip, StripEntry};
+use leptos::prelude::*;
+use std::rc::Rc;
+
+/// How many entries are read between two updates of the strip on screen.
+const BATCH: usize = 24;
+
+/// Shows a local dataset's images: their thumbnails and stored counts are read in the
+/// background, a batch at a time.
+pub fn show_local(runtime: &Rc<Runtime>, images: Vec<ImageInfo>) {
+    let ids: Vec<String> = images.iter().map(|i| i.id.clone()).collect();
+    replace(runtime, images.into_iter().map(StripEntry::Local).collect());
+    let runtime = Rc::clone(runtime);
+    wasm_bindgen_futures::spawn_local(async move {
+        let store = runtime.store.borrow().clone();
+        let Some(store) = store else { return };
+        for batch in ids.chunks(BATCH) {
+            let mut found = Vec::with_capacity(batch.len());
+            for id in batch {
+                let thumb = match store.image_blob(id).await {
+                    Ok(Some(blob)) => web_sys::Url::create_object_url_with_blob(&blob).ok(),
+                    _ => None,
+                };
+                let count = match store.load(id).await {
+                    Ok(Some(loaded)) => Some(loaded.document.task().annotations.len()),
+                    _ => None,
+                };
+                found.push((id.clone(), thumb, count));
+            }
+            // The strip may have been replaced meanwhile: only its own entries are filled.
+            let mut stale = Vec::new();
+            runtime.strip.update(|s| {
+                for (id, thumb, count) in found {
+                    if !s.entries.iter().any(|e| e.id() == id) {
+                        stale.extend(thumb);
+                        continue;
+                    }
+                    if let Some(url) = thumb {
+                        s.thumbs.insert(id.clone(), url);
+                    }
+                    if let Some(n) = count {
+                        s.counts.entry(id).or_insert(n);
+                    }
+                }
+            });
+            revoke(stale);
+        }
+    });
+}
+
+/// Shows the bucket's task list (manifest keys), keeping the entry opened last.
+pub fn show_bucket(runtime: &Rc<Runtime>, keys: Vec<String>) {
+    replace(runtime, keys.into_iter().map(StripEntry::Bucket).collect());
+}
+
+fn replace(runtime: &Rc<Runtime>, entries: Vec<StripEntry>) {
+    let mut old = Vec::new();
+    runtime.strip.update(|s| {
+        old = s.thumbs.drain().map(|(_, url)| url).collect();
+        *s = Strip {
+            entries,
+            current: s.current.take(),
+            ..Strip::default()
+        };
+    });
+    revoke(old);
+}
+
+fn revoke(urls: Vec<String>) {
+    for url in urls {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+}
+
+/// The open task's position in the strip.
+pub fn position(runtime: &Runtime) -> Option<usize> {
+    let open = runtime
+        .session
+        .with_untracked(|s| s.editor.task().id.clone());
+    runtime.strip.with_untracked(|s| s.position(&open))
+}
+
+/// Opens the entry `delta` steps from the open one (PageDown +1, PageUp -1); nothing past
+/// either end or without a strip.
+pub fn step(runtime: &Rc<Runtime>, delta: isize) {
+    let len = runtime.strip.with_untracked(|s| s.entries.len());
+    let Some(next) = lasso_core::navigation::step_in(len, position(runtime), delta) else {
+        return;
+    };
+    open(runtime, next);
+}
+
+/// Opens the strip's entry at `index`; the count of the task left behind is kept for its
+/// entry.
+pub fn open(runtime: &Rc<Runtime>, index: usize) {
+    let Some(entry) = runtime
+        .strip
+        .with_untracked(|s| s.entries.get(index).cloned())
+    else {
+        return;
+    };
+    let (leaving, count) = runtime.session.with_untracked(|s| {
+        let task = s.editor.task();
+        (task.id.clone(), task.annotations.len())
+    });
+    runtime.strip.update(|s| {
+        if let Some(i) = s.position(&leaving) {
+            let id = s.entries[i].id().to_string();
+            s.counts.insert(id, count);
+        }
+        s.current = Some(entry.id().to_string());
+    });
+    match entry {
+        StripEntry::Local(image) => {
+            super::open::open_in_background(runtime, crate::local::task_of(&image))
+        }
+        StripEntry::Bucket(key) => runtime.open_key_in_background(key),
+    }
+}
