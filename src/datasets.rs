@@ -82,7 +82,7 @@ pub async fn export_zip(
     } else if options.all {
         let (tasks, problems) = crate::export::every_image(runtime).await;
         if let Some(problem) = problems.first() {
-            return Err(format!("Could not read every stored task: {problem}"));
+            return Err(runtime.say("health.unread", &[("problem", problem)]));
         }
         tasks
     } else {
@@ -96,15 +96,12 @@ pub async fn export_zip(
         if task.image.src.is_empty() || !(options.images || unknown_size) {
             continue;
         }
-        let bytes = image_bytes(runtime, &task.image.src)
-            .await
-            .map_err(|e| format!("Could not read the image of task {}: {e}", task.id))?;
+        let bytes = image_bytes(runtime, &task.image.src).await.map_err(|e| {
+            runtime.say("export.image_failed", &[("task", &task.id), ("error", &e)])
+        })?;
         if unknown_size {
             let size = imagesize::blob_size(&bytes).map_err(|e| {
-                format!(
-                    "Could not read the size of the image of task {}: {e}",
-                    task.id
-                )
+                runtime.say("export.size_failed", &[("task", &task.id), ("error", &e)])
             })?;
             // Upright, as the browser shows the photo (EXIF orientation applied).
             let (w, h) = lasso_core::orientation::upright(
@@ -342,6 +339,6 @@ pub fn commit(runtime: &Rc<Runtime>, build: impl FnOnce(&Task) -> Option<Op>) {
         None => Default::default(),
     });
     if let Some(e) = failed {
-        runtime.fail(format!("Could not apply the review: {e}"));
+        runtime.fail(runtime.say("predictions.apply_failed", &[("error", &e)]));
     }
 }

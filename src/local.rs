@@ -174,21 +174,17 @@ pub async fn resolve_src(runtime: &Shared, src: &str) -> String {
     };
     let store = runtime.store.borrow().clone();
     let Some(store) = store else {
-        runtime.fail(format!(
-            "The image {id} is kept in IndexedDB, which is unavailable here."
-        ));
+        runtime.fail(runtime.say("local.no_idb_image", &[("id", &id)]));
         return String::new();
     };
     match store.image_blob(id).await {
         Ok(Some(blob)) => web_sys::Url::create_object_url_with_blob(&blob).unwrap_or_default(),
         Ok(None) => {
-            runtime.fail(format!(
-                "The image {id} is no longer stored in this browser (its dataset was deleted): open its folder again."
-            ));
+            runtime.fail(runtime.say("local.image_gone", &[("id", &id)]));
             String::new()
         }
         Err(e) => {
-            runtime.fail(format!("Could not read the image {id}: {e}"));
+            runtime.fail(runtime.say("image.read_failed", &[("src", &id), ("error", &e)]));
             String::new()
         }
     }
@@ -202,7 +198,7 @@ pub async fn refresh(runtime: &Shared) {
     };
     match store.datasets().await {
         Ok(list) => runtime.local_datasets.set(list),
-        Err(e) => runtime.fail(format!("Could not list the local datasets: {e}")),
+        Err(e) => runtime.fail(runtime.say("local.list_failed", &[("error", &e)])),
     }
 }
 
@@ -214,9 +210,7 @@ pub async fn import_picked(runtime: &Shared, files: Vec<PickedFile>) -> Option<V
     }
     let store = runtime.store.borrow().clone();
     let Some(store) = store else {
-        runtime.fail(
-            "IndexedDB is unavailable, so local images cannot be kept in this browser.".into(),
-        );
+        runtime.fail(runtime.say("local.no_idb", &[]));
         return None;
     };
     match import(&store, files).await {
@@ -231,19 +225,19 @@ pub async fn import_picked(runtime: &Shared, files: Vec<PickedFile>) -> Option<V
             match store.dataset_images(&info.id).await {
                 Ok(images) => Some(images),
                 Err(e) => {
-                    runtime.fail(format!("Could not list dataset {}: {e}", info.id));
+                    runtime.fail(
+                        runtime.say("local.dataset_failed", &[("id", &info.id), ("error", &e)]),
+                    );
                     None
                 }
             }
         }
         Err(e) if e.is_quota() => {
-            runtime.fail(format!(
-                "The browser's storage is full: the folder could not be kept ({e}). Delete a local dataset or free space."
-            ));
+            runtime.fail(runtime.say("local.full", &[("error", &e)]));
             None
         }
         Err(e) => {
-            runtime.fail(format!("Could not open the folder: {e}"));
+            runtime.fail(runtime.say("local.open_failed", &[("error", &e)]));
             None
         }
     }

@@ -231,6 +231,22 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The message `id` of the catalogue in the interface's language now, placeholders filled
+    /// (for messages made outside a view: banners, errors).
+    pub fn say(&self, id: &'static str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        lasso_core::i18n::format(self.locale.get_untracked(), id, args)
+    }
+
+    /// The plural message `id` for `count` things, as [`Shared::say`].
+    pub fn say_n(
+        &self,
+        id: &'static str,
+        count: usize,
+        args: &[(&str, &dyn std::fmt::Display)],
+    ) -> String {
+        lasso_core::i18n::plural(self.locale.get_untracked(), id, count as u64, args)
+    }
+
     /// Shared state around a fresh session.
     pub fn new(session: Session) -> Rc<Self> {
         let session = RwSignal::new(session);

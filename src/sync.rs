@@ -65,10 +65,8 @@ impl TabSync {
             let op = match serde_json::from_str::<Op>(&msg.op) {
                 Ok(op) => op,
                 Err(e) => {
-                    shared.fail(format!(
-                        "Another tab sent an edit of task {} this version cannot read ({e}); reload to see it.",
-                        msg.task
-                    ));
+                    shared
+                        .fail(shared.say("sync.unreadable", &[("task", &msg.task), ("error", &e)]));
                     return;
                 }
             };

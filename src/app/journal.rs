@@ -120,7 +120,8 @@ impl Runtime {
         if let Some(cloud) = cloud {
             match cloud.result_changed(task_id).await {
                 Ok(()) => crate::cloud::kick(&self.shared, &cloud),
-                Err(e) => self.fail(format!("Could not queue the upload of task {task_id}: {e}")),
+                Err(e) => self
+                    .fail(self.say("journal.queue_failed", &[("task", &task_id), ("error", &e)])),
             }
         }
         let detail = js_sys::Object::new();
@@ -138,14 +139,19 @@ impl Runtime {
     fn journal_failed(&self, e: &crate::store::StoreError) {
         let already = matches!(self.save_state.get_untracked(), SaveState::Failed(_));
         self.save_state.set(SaveState::Failed(e.to_string()));
-        let why = if e.is_quota() {
-            "the browser's storage is full"
-        } else {
-            "IndexedDB refused the write"
-        };
+        let why = self.say(
+            if e.is_quota() {
+                "journal.full"
+            } else {
+                "journal.refused"
+            },
+            &[],
+        );
         let pending = self.journal.queue.borrow().len();
-        self.storage_warning.set(Some(format!(
-            "Not saved: {why} ({e}). {pending} edit(s) are kept in memory only; export everything now, or free space (the next edit tries again)."
+        self.storage_warning.set(Some(self.say_n(
+            "journal.not_saved",
+            pending,
+            &[("why", &why), ("error", e)],
         )));
         if !already {
             self.emit(EventName::Error, &JsValue::from_str(&e.to_string()));

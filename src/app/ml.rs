@@ -90,15 +90,13 @@ pub async fn ask(
     context: Option<&Value>,
 ) -> Result<(Predicted, f64), String> {
     if task.image.width == 0 || task.image.height == 0 {
-        return Err("The image is not loaded yet: its size is unknown.".into());
+        return Err(runtime.say("model.not_loaded", &[]));
     }
     let host = runtime.ml_host.borrow().clone();
     if let Some(predict) = host {
         return ask_host(runtime, &predict, task, context).await;
     }
-    let route = route(runtime).ok_or(
-        "No model backend: mount with ml: {url} or predict, or set ml in the project (see docs/ml.md)",
-    )?;
+    let route = route(runtime).ok_or_else(|| runtime.say("model.none", &[]))?;
     let sent = PredictTask {
         id: task.id.clone(),
         image_url: image_url(runtime, &task.image.src).await?,
@@ -186,18 +184,15 @@ pub async fn predict(runtime: &Rc<Runtime>) -> Result<usize, String> {
         .session
         .with_untracked(|s| s.editor.task().id.clone());
     if open != task.id {
-        return Err(format!(
-            "Predict: task {} was closed before the model answered; nothing was added",
-            task.id
-        ));
+        return Err(runtime.say("model.closed", &[("task", &task.id)]));
     }
     let count = predicted.annotations.len();
     if count == 0 && predicted.tags.is_empty() && !predicted.notes.is_empty() {
         let line = predictions_line(runtime, 0, &predicted.model, ms);
         runtime.ml_view.update(|v| v.last = Some(line));
-        return Err(format!(
-            "Predict: nothing of the model's answer was kept: {}",
-            predicted.notes.join("; ")
+        return Err(runtime.say(
+            "model.nothing_kept",
+            &[("notes", &predicted.notes.join("; "))],
         ));
     }
     // Built from the task as it is now (edits made while the model answered are kept, and
@@ -211,7 +206,7 @@ pub async fn predict(runtime: &Rc<Runtime>) -> Result<usize, String> {
         None => Default::default(),
     });
     if let Some(e) = failed {
-        return Err(format!("Predict: the predictions could not be added: {e}"));
+        return Err(runtime.say("model.not_added", &[("error", &e)]));
     }
     let mut line = predictions_line(runtime, count, &predicted.model, ms);
     if !predicted.tags.is_empty() {

@@ -276,9 +276,7 @@ impl Runtime {
         }
         let Some(img) = self.image.borrow().clone() else {
             if self.tiles.borrow().is_some() {
-                self.fail(
-                    "The magic wand and the scissors need the whole image's pixels, which a tiled image never loads at once: draw with the other tools.".into(),
-                );
+                self.fail(self.say("tools.tiled", &[]));
             }
             return;
         };
@@ -290,9 +288,7 @@ impl Runtime {
                     rgba: std::sync::Arc::new(rgba),
                 })
             }),
-            Err(e) => self.fail(format!(
-                "The magic wand and the scissors cannot work on this image: {e}"
-            )),
+            Err(e) => self.fail(self.say("tools.no_pixels", &[("error", &e)])),
         }
     }
 
@@ -324,9 +320,13 @@ impl Runtime {
         });
         match result {
             Ok(outcome) => self.after(outcome),
-            Err(e) => self.fail(format!(
-                "Could not {}: {e}",
-                if undo { "undo" } else { "redo" }
+            Err(e) => self.fail(self.say(
+                if undo {
+                    "history.undo_failed"
+                } else {
+                    "history.redo_failed"
+                },
+                &[("error", &e)],
             )),
         }
     }

@@ -37,9 +37,7 @@ pub async fn open_task(runtime: &Rc<Runtime>, mut task: Task) -> Result<(), Stri
         match store.load(&task.id).await {
             Ok(Some(loaded)) => {
                 for s in &loaded.skipped {
-                    runtime.fail(format!(
-                        "Skipped a journaled edit that no longer applies: {s}"
-                    ));
+                    runtime.fail(runtime.say("open.skipped", &[("edit", s)]));
                 }
                 loaded_seq = loaded.seq;
                 runtime.count_for_compaction(&store, &task.id, loaded.replayed as u32);
@@ -47,13 +45,14 @@ pub async fn open_task(runtime: &Rc<Runtime>, mut task: Task) -> Result<(), Stri
             }
             Ok(None) => {
                 if let Err(e) = store.put_snapshot(&task, 0.0).await {
-                    runtime.fail(format!("Could not store task {}: {e}", task.id));
+                    runtime.fail(
+                        runtime.say("open.store_failed", &[("task", &task.id), ("error", &e)]),
+                    );
                 }
             }
-            Err(e) => runtime.fail(format!(
-                "Could not read task {} from IndexedDB: {e}",
-                task.id
-            )),
+            Err(e) => {
+                runtime.fail(runtime.say("open.read_failed", &[("task", &task.id), ("error", &e)]))
+            }
         }
     }
     // The stored copy arrives indexed by its replay; a new task is indexed here.
@@ -106,7 +105,7 @@ pub async fn open_cloud_key(runtime: &Rc<Runtime>, key: &str) -> Result<(), Stri
         .ok_or("this editor was mounted without options.cloud")?;
     let text = crate::cloud::get_text(&cloud, key)
         .await
-        .map_err(|e| format!("Cannot read the task {key}: {e}"))?;
+        .map_err(|e| runtime.say("open.manifest_failed", &[("key", &key), ("error", &e)]))?;
     let mut json = serde_json::Deserializer::from_str(&text);
     let task: Task = serde_path_to_error::deserialize(&mut json)
         .map_err(|e| format!("task {key}: invalid value at {}: {}", e.path(), e.inner()))?;
@@ -125,9 +124,7 @@ pub fn receive(runtime: &Rc<Runtime>, task: &str, op: &Op) {
         if current.id == task {
             open_in_background(runtime, current);
         } else {
-            runtime.fail(format!(
-                "Another tab changed task {task} in a way this tab cannot follow: reload the page."
-            ));
+            runtime.fail(runtime.say("open.other_tab", &[("task", &task)]));
         }
     }
 }

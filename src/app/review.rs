@@ -91,7 +91,7 @@ pub async fn load_queue(runtime: &Rc<Runtime>) -> Result<ReviewQueue, String> {
     let (team, cloud) = (team_of(runtime)?, cloud_of(runtime)?);
     let queue = api::queue(&cloud, &team.project)
         .await
-        .map_err(|e| format!("Cannot read the review queue: {e}"))?;
+        .map_err(|e| runtime.say("review.queue_failed", &[("error", &e)]))?;
     runtime
         .review_view
         .update(|v| v.queue = Some(queue.clone()));
@@ -106,12 +106,17 @@ pub async fn open_review(runtime: &Rc<Runtime>, id: &str) -> Result<(), String> 
     let opened = async {
         let bundle = api::bundle(&cloud, &team.project, id)
             .await
-            .map_err(|e| format!("Cannot open task {id} for review: {e}"))?;
+            .map_err(|e| runtime.say("review.open_failed", &[("task", &id), ("error", &e)]))?;
         let mut layers = Vec::with_capacity(bundle.results.len());
         for (i, r) in bundle.results.iter().enumerate() {
             let (text, _) = crate::cloud::team::fetch_signed(&r.url)
                 .await
-                .map_err(|e| format!("Cannot read {}'s result of task {id}: {e}", r.user))?;
+                .map_err(|e| {
+                    runtime.say(
+                        "review.result_failed",
+                        &[("user", &r.user), ("task", &id), ("error", &e)],
+                    )
+                })?;
             layers.push(Layer {
                 user: r.user.clone(),
                 task: parse_task(&text, &format!("{}'s result", r.user))?,
@@ -123,9 +128,9 @@ pub async fn open_review(runtime: &Rc<Runtime>, id: &str) -> Result<(), String> 
         }
         let accepted = match &bundle.accepted_url {
             Some(url) => {
-                let (text, _) = crate::cloud::team::fetch_signed(url)
-                    .await
-                    .map_err(|e| format!("Cannot read the accepted result of task {id}: {e}"))?;
+                let (text, _) = crate::cloud::team::fetch_signed(url).await.map_err(|e| {
+                    runtime.say("review.accepted_failed", &[("task", &id), ("error", &e)])
+                })?;
                 Some(parse_task(&text, "the accepted result")?)
             }
             None => None,
@@ -195,7 +200,7 @@ pub fn start_from(runtime: &Rc<Runtime>, source: &str) -> Result<usize, String> 
     if let Some(op) = ops_to(&mine, &wanted) {
         let mut result = Ok(lasso_core::edit::Outcome::default());
         runtime.session.update(|s| result = s.editor.commit(op));
-        let outcome = result.map_err(|e| format!("Could not replace your copy: {e}"))?;
+        let outcome = result.map_err(|e| runtime.say("review.replace_failed", &[("error", &e)]))?;
         runtime.after(outcome);
     }
     Ok(wanted.annotations.len())
@@ -295,7 +300,8 @@ pub async fn reject(
     runtime.review_view.update(|v| v.busy = true);
     let done = api::reject(&cloud, &team.project, &task, &request).await;
     runtime.review_view.update(|v| v.busy = false);
-    let record = done.map_err(|e| format!("Cannot reject task {task}: {e}"))?;
+    let record =
+        done.map_err(|e| runtime.say("review.reject_failed", &[("task", &task), ("error", &e)]))?;
     runtime.review_view.update(|v| {
         v.issues.clear();
         if let Some(l) = v.layers.iter_mut().find(|l| l.user == record.user) {
@@ -330,7 +336,7 @@ pub async fn accept(runtime: &Rc<Runtime>) -> Result<AcceptedRecord, String> {
         wait_uploaded(runtime, &cloud, &grant).await?;
         api::accept(&cloud, &team.project, &task, &AcceptRequest { from: me })
             .await
-            .map_err(|e| format!("Cannot accept task {task}: {e}"))
+            .map_err(|e| runtime.say("review.accept_failed", &[("task", &task), ("error", &e)]))
     }
     .await;
     runtime.review_view.update(|v| v.busy = false);
@@ -355,15 +361,15 @@ pub async fn accepted_tasks(runtime: &Rc<Runtime>) -> Result<Vec<Task>, String> 
     let (team, cloud) = (team_of(runtime)?, cloud_of(runtime)?);
     let list = api::accepted(&cloud, &team.project)
         .await
-        .map_err(|e| format!("Cannot list the accepted results: {e}"))?;
+        .map_err(|e| runtime.say("review.list_failed", &[("error", &e)]))?;
     let mut tasks = Vec::with_capacity(list.tasks.len());
     for entry in list.tasks {
         let (text, _) = crate::cloud::team::fetch_signed(&entry.url)
             .await
             .map_err(|e| {
-                format!(
-                    "Cannot read the accepted result of task {}: {e}",
-                    entry.task
+                runtime.say(
+                    "review.accepted_failed",
+                    &[("task", &entry.task), ("error", &e)],
                 )
             })?;
         let mut task = parse_task(&text, &format!("accepted result of {}", entry.task))?;
@@ -384,9 +390,7 @@ pub async fn mark_gold(runtime: &Rc<Runtime>) -> Result<(), String> {
     let task = open_task_id(runtime)?;
     let accepted = runtime.review_view.with_untracked(|v| v.accepted.is_some());
     if !accepted {
-        return Err(format!(
-            "Task {task} has no accepted result yet: accept it before making it gold."
-        ));
+        return Err(runtime.say("review.gold_unaccepted", &[("task", &task)]));
     }
     let mut project = runtime
         .team_view

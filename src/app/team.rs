@@ -105,7 +105,7 @@ pub async fn start(runtime: &Rc<Runtime>, project: String) -> Result<(), String>
     }));
     let answer = api::project(&cloud, &project)
         .await
-        .map_err(|e| format!("Cannot open project {project}: {e}"))?;
+        .map_err(|e| runtime.say("team.open_failed", &[("project", &project), ("error", &e)]))?;
     runtime.defaults.borrow_mut().labels = answer.project.labels.clone();
     // Before any task opens, the empty canvas offers the project's classes (not an edit: the
     // placeholder is no task).
@@ -140,7 +140,7 @@ pub async fn next_task(runtime: &Rc<Runtime>) -> Result<Option<String>, String> 
     team.view.update(|v| v.busy = true);
     let grant = api::next(&cloud, &team.project).await;
     team.view.update(|v| v.busy = false);
-    match grant.map_err(|e| format!("Cannot get the next task: {e}"))? {
+    match grant.map_err(|e| runtime.say("team.next_failed", &[("error", &e)]))? {
         Some(grant) => {
             let id = grant.task.clone();
             runtime.leave_review();
@@ -159,7 +159,7 @@ pub async fn open_project_task(runtime: &Rc<Runtime>, id: &str) -> Result<(), St
     let (team, cloud) = (team_of(runtime)?, cloud_of(runtime)?);
     let grant = api::open(&cloud, &team.project, id)
         .await
-        .map_err(|e| format!("Cannot open task {id}: {e}"))?;
+        .map_err(|e| runtime.say("team.task_failed", &[("task", &id), ("error", &e)]))?;
     runtime.leave_review();
     open_grant(runtime, grant, None).await
 }
@@ -182,14 +182,15 @@ pub(super) async fn open_grant(
     let (team, cloud) = (team_of(runtime)?, cloud_of(runtime)?);
     let (manifest, _) = api::fetch_signed(&grant.manifest_url)
         .await
-        .map_err(|e| format!("Cannot read task {}: {e}", grant.task))?;
+        .map_err(|e| runtime.say("team.read_failed", &[("task", &grant.task), ("error", &e)]))?;
     let manifest = parse_task(&manifest, &grant.manifest_key)?;
     let remote = match &grant.result_url {
-        Some(url) => Some(
-            api::fetch_signed(url)
-                .await
-                .map_err(|e| format!("Cannot read your result {}: {e}", grant.result_key))?,
-        ),
+        Some(url) => Some(api::fetch_signed(url).await.map_err(|e| {
+            runtime.say(
+                "team.result_failed",
+                &[("key", &grant.result_key), ("error", &e)],
+            )
+        })?),
         None => None,
     };
     cloud.bind_result(&manifest.id, &grant.result_key);
@@ -264,7 +265,7 @@ fn adopt_labels(runtime: &Rc<Runtime>, labels: lasso_core::model::LabelSet) -> R
     };
     let mut result = Ok(lasso_core::edit::Outcome::default());
     runtime.session.update(|s| result = s.editor.commit(op));
-    let outcome = result.map_err(|e| format!("Could not take the project's classes: {e}"))?;
+    let outcome = result.map_err(|e| runtime.say("team.classes_failed", &[("error", &e)]))?;
     runtime.after(outcome);
     Ok(())
 }
@@ -277,7 +278,7 @@ pub async fn save_project(
     let (team, cloud) = (team_of(runtime)?, cloud_of(runtime)?);
     let answer = api::update_project(&cloud, &team.project, &project)
         .await
-        .map_err(|e| format!("Cannot save the project: {e}"))?;
+        .map_err(|e| runtime.say("team.save_failed", &[("error", &e)]))?;
     runtime.defaults.borrow_mut().labels = answer.project.labels.clone();
     let labels = answer.project.labels.clone();
     team.view.update(|v| v.project = Some(answer));
@@ -291,7 +292,7 @@ pub async fn save_project(
 
 async fn note_base(runtime: &Runtime, key: &str, etag: Option<String>, text: String) {
     if let Err(e) = set_base(runtime, key, &Base { etag, text }).await {
-        runtime.fail(format!("Could not note the version of {key}: {e}"));
+        runtime.fail(runtime.say("team.version_failed", &[("key", &key), ("error", &e)]));
     }
 }
 
@@ -312,7 +313,7 @@ fn merge_into_open(
     if let Some(op) = ops_to(&mine, &merged.task) {
         let mut result = Ok(lasso_core::edit::Outcome::default());
         runtime.session.update(|s| result = s.editor.commit(op));
-        let outcome = result.map_err(|e| format!("Could not merge the other version: {e}"))?;
+        let outcome = result.map_err(|e| runtime.say("team.merge_failed", &[("error", &e)]))?;
         runtime.after(outcome);
     }
     if !merged.conflicts.is_empty() {
@@ -324,10 +325,7 @@ fn merge_into_open(
                 ..Default::default()
             }
         });
-        runtime.fail(format!(
-            "{} shape(s) were changed on another device too: both versions are kept and selected — delete the ones you do not want.",
-            merged.conflicts.len()
-        ));
+        runtime.fail(runtime.say_n("team.conflicts", merged.conflicts.len(), &[]));
     }
     Ok(())
 }
@@ -341,9 +339,7 @@ async fn reconcile_remote(runtime: &Rc<Runtime>, task_id: &str) -> Result<(), St
         .session
         .with_untracked(|s| s.editor.task().id == task_id);
     if !open {
-        return Err(format!(
-            "Task {task_id} was changed on another device: open it to merge both versions before it is uploaded."
-        ));
+        return Err(runtime.say("team.changed_elsewhere", &[("task", &task_id)]));
     }
     let answer = cloud
         .presign(&PresignRequest::get(&key))
@@ -351,7 +347,7 @@ async fn reconcile_remote(runtime: &Rc<Runtime>, task_id: &str) -> Result<(), St
         .map_err(|f| f.message)?;
     let (text, etag) = api::fetch_signed(&answer.url)
         .await
-        .map_err(|e| format!("Cannot read {key}: {e}"))?;
+        .map_err(|e| runtime.say("team.key_failed", &[("key", &key), ("error", &e)]))?;
     let known = base(runtime, &key).await;
     merge_into_open(runtime, known.as_ref(), &text, &key)?;
     note_base(runtime, &key, etag, text).await;
@@ -435,18 +431,12 @@ pub async fn submit(runtime: &Rc<Runtime>) -> Result<StatusAnswer, String> {
             .filter(|i| !i.resolved && !resolved.contains(&i.id))
             .count();
         if open > 0 {
-            return Err(format!(
-                "Task {} is not submitted: resolve the {open} open issue(s) the reviewer pinned first.",
-                grant.task
-            ));
+            return Err(runtime.say_n("team.open_issues", open, &[("task", &grant.task)]));
         }
     }
     let (failures, block) = run_checks(runtime);
     if block && failures > 0 {
-        return Err(format!(
-            "Task {} is not submitted: {failures} of the project's checks fail (listed beside the canvas; click one to select its shape).",
-            grant.task
-        ));
+        return Err(runtime.say_n("team.checks_fail", failures, &[("task", &grant.task)]));
     }
     team.view.update(|v| v.busy = true);
     let result = async {
@@ -457,7 +447,12 @@ pub async fn submit(runtime: &Rc<Runtime>) -> Result<StatusAnswer, String> {
         };
         api::submit(&cloud, &grant.project, &grant.task, &request)
             .await
-            .map_err(|e| format!("Cannot submit task {}: {e}", grant.task))
+            .map_err(|e| {
+                runtime.say(
+                    "team.submit_failed",
+                    &[("task", &grant.task), ("error", &e)],
+                )
+            })
     }
     .await;
     team.view.update(|v| {
@@ -515,11 +510,8 @@ pub(super) async fn wait_uploaded(
         if js_sys::Date::now() - start > SUBMIT_WAIT_MS {
             let why = job
                 .and_then(|j| j.error.clone())
-                .unwrap_or_else(|| "the upload did not finish in time".into());
-            return Err(format!(
-                "Task {} is not submitted: its result is not in the bucket yet ({why}). Your work is kept; submit again once it is uploaded.",
-                grant.task
-            ));
+                .unwrap_or_else(|| runtime.say("team.upload_slow", &[]));
+            return Err(runtime.say("team.not_uploaded", &[("task", &grant.task), ("why", &why)]));
         }
         runtime.kick_uploads();
         crate::timer::sleep(200).await;

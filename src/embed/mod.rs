@@ -185,20 +185,20 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
     match Store::open(&storage).await {
         Ok(store) => {
             *runtime.store.borrow_mut() = Some(Rc::new(store));
-            match crate::sync::TabSync::start(&runtime.shared, &storage, deliver_from_tabs(&runtime)) {
+            match crate::sync::TabSync::start(
+                &runtime.shared,
+                &storage,
+                deliver_from_tabs(&runtime),
+            ) {
                 Ok(sync) => *runtime.sync.borrow_mut() = Some(sync),
-                Err(e) => runtime.fail(format!(
-                    "{e}: edits made in another tab on the same task appear here only after a reload."
-                )),
+                Err(e) => runtime.fail(runtime.say("sync.unavailable", &[("error", &e)])),
             }
             install_flush_on_hide(&runtime);
             runtime.resume_saving();
             crate::local::refresh(&runtime.shared).await;
         }
         Err(e) => {
-            let why = format!(
-                "IndexedDB is unavailable ({e}): edits are kept in memory only. Export everything before closing the page."
-            );
+            let why = runtime.say("journal.no_idb", &[("error", &e)]);
             runtime
                 .save_state
                 .set(crate::state::SaveState::Failed(why.clone()));
@@ -215,9 +215,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
                     }
                 }
             }
-            Err(e) => runtime.fail(format!(
-                "Uploads are unavailable ({e}): your work is kept in this browser only."
-            )),
+            Err(e) => runtime.fail(runtime.say("upload.unavailable", &[("error", &e)])),
         }
     }
     let editor = LassoEditor {

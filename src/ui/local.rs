@@ -92,7 +92,8 @@ pub fn LocalDatasets(runtime: Rc<Runtime>) -> impl IntoView {
                         crate::app::strip::show_local(&runtime, images.clone());
                         open_images.set(Some((id, images)));
                     }
-                    Err(e) => runtime.fail(format!("Could not list dataset {id}: {e}")),
+                    Err(e) => runtime
+                        .fail(runtime.say("local.dataset_failed", &[("id", &id), ("error", &e)])),
                 }
             });
         }

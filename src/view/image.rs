@@ -46,7 +46,7 @@ pub fn request(
 /// A plain image, decoded whole (a TIFF through the core).
 pub(super) fn load_whole(runtime: Rc<Shared>, src: &str) {
     let Ok(img) = HtmlImageElement::new() else {
-        runtime.fail("Could not create an image element".into());
+        runtime.fail(runtime.say("image.no_element", &[]));
         return;
     };
     img.set_cross_origin(Some("anonymous"));

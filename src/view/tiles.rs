@@ -43,7 +43,7 @@ pub fn open(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
                 return;
             }
             Err(e) => {
-                runtime.fail(format!("Could not open the tiled image {src}: {e}"));
+                runtime.fail(runtime.say("image.tiles_failed", &[("src", &src), ("error", &e)]));
                 return;
             }
         };

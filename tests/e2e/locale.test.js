@@ -91,14 +91,22 @@ test("in Ukrainian every word, plural and number on the editor's screen is Ukrai
     });
     assert.deepEqual(clipped, { cut: [], outside: [], overflow: 0 });
     await page.screenshot({ path: artifact("locale-uk-light.png") });
-    const ukStage = await page.locator(".lasso-stage").screenshot();
     // The light theme is light: the toolbar, the tool rail, the side panel and the status bar.
     for (const part of [".lasso-toolbar", ".lasso-rail", ".lasso-side", ".lasso-status"]) {
       const seen = luminance(await page.locator(part).screenshot());
       assert.ok(seen > 200, `${part} in the light theme: mean luminance ${seen.toFixed(0)}`);
     }
+    // The health page in Ukrainian: headings, counts with their plural forms.
+    await page.locator(".lasso-health-toggle").click();
+    await page.waitForSelector(".lasso-health-summary");
+    assert.equal(await page.locator(".lasso-health h3").textContent(), "Стан набору даних");
+    assert.match(await page.locator(".lasso-health-summary").textContent(),
+      /^\d+ зображен(ня|ь), \d+ об'єкт(и|ів|а)?; \d+ зображен(ня|ь) без об'єктів; /);
+    await page.screenshot({ path: artifact("locale-uk-light-health.png") });
+    await page.locator(".lasso-health-close").click();
     // Back to English without a reload: the same screen in English, the image where it was.
     const before = await stageBox(page);
+    const ukStage = await page.locator(".lasso-stage").screenshot();
     await page.evaluate(() => window.lasso.setLocale("en"));
     assert.equal(await page.locator(".lasso").getAttribute("lang"), "en");
     assert.deepEqual(await rows(page), [

@@ -1,5 +1,5 @@
 //! The message catalogue rule: every id the web crate asks the catalogue for
-//! (`words.t("…")`, `i18n::format(locale, "…", …)`, …) is in the English catalogue, which every
+//! (`words.t("…")`, `runtime.say("…", …)`, `i18n::format(locale, "…", …)`, …) is in the English catalogue, which every
 //! other language matches (core's tests check that). A typo would otherwise show the id itself
 //! on screen.
 
@@ -20,6 +20,8 @@ const CALLS: &[&str] = &[
     "i18n::format(",
     "i18n::plural(",
     "i18n::text(",
+    ".say(",
+    ".say_n(",
 ];
 
 /// The ids the catalogue file defines: the first string of each `("id", "text")` entry.
@@ -36,9 +38,9 @@ fn asked(text: &str) -> Vec<(usize, &str)> {
     let mut found = Vec::new();
     for call in CALLS {
         for (at, _) in text.match_indices(call) {
-            // `xw.t(` is some other receiver.
+            // `xw.t(` is some other receiver (a method call `.say(` takes any).
             let before = text[..at].chars().next_back();
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            if !call.starts_with('.') && before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                 continue;
             }
             let rest = &text[at + call.len()..];
@@ -95,12 +97,15 @@ mod tests {
             src(CATALOGUE, "pub const M: &[(&str, &str)] = &[\n    (\"a.b\", \"A\"),\n];\n"),
             src(
                 "src/ui/x.rs",
-                "fn f() {\n    words.t(\"a.b\");\n    w.f(\"a.c\", &[]);\n    i18n::format(locale, \"a.b\", &[]);\n    box_.t(\"zz\");\n}\n",
+                "fn f() {\n    words.t(\"a.b\");\n    w.f(\"a.c\", &[]);\n    i18n::format(locale, \"a.b\", &[]);\n    runtime.say(\"a.d\", &[]);\n    box_.t(\"zz\");\n}\n",
             ),
         ];
         assert_eq!(
             message_ids(&files),
-            ["src/ui/x.rs:3: message \"a.c\" is not in core/src/i18n/en.rs"]
+            [
+                "src/ui/x.rs:3: message \"a.c\" is not in core/src/i18n/en.rs",
+                "src/ui/x.rs:5: message \"a.d\" is not in core/src/i18n/en.rs"
+            ]
         );
     }
 }
