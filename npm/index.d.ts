@@ -204,6 +204,8 @@ export interface Viewport {
 export interface FrameStats {
   shapes: number;
   dots: number;
+  /** Small shapes painted without an outline, in their stacking order. */
+  solids: number;
   batches: number;
   replanned: boolean;
   rastered: boolean;

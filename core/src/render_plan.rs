@@ -9,8 +9,9 @@
 //!   one [`Batch`] per label colour and stacking level (`z`), so a frame issues one fill and one
 //!   stroke per colour instead of one per shape. Shapes smaller than [`DOT_PX`] on screen go
 //!   into a [`Density`] raster (each cell the mix of its shapes' classes, whatever order they
-//!   stack in), shapes smaller than [`SOLID_PX`] are filled solid without an outline; outlines
-//!   drop vertices closer than [`SIMPLIFY_PX`] on screen to the last kept one.
+//!   stack in); closed shapes smaller than [`SOLID_PX`] are painted without an outline into a
+//!   raster of screen pixels in their stacking order ([`solid`]), so the class on top shows on
+//!   top; outlines drop vertices closer than [`SIMPLIFY_PX`] on screen to the last kept one.
 //! - [`PlanKey`] says when a plan can be reused: the plan covers a region larger than the view
 //!   ([`plan_region`]) at a zoom bucket ([`scale_bucket`]), so panning and zooming within it
 //!   only redraw the same paths under a new transform.
@@ -19,14 +20,16 @@
 //!
 //! Batches fill with the non-zero rule: exterior rings are emitted with positive area (the
 //! direction of `rect`) and holes with negative area, so holes stay open and overlapping shapes
-//! of one colour are filled once. Within one colour and `z` the stacking order of shapes is not
-//! kept (they share one fill); across `z` it is.
+//! of one colour are filled once. Within one colour and `z` the stacking order of outlined
+//! shapes is not kept (they share one fill; across `z` it is); small shapes, where a crowd of
+//! one class would otherwise hide the others, keep it exactly in the solid raster.
 
 use crate::document::Document;
 
 pub mod density;
 pub mod frame;
 pub mod outline;
+pub mod solid;
 use crate::model::{AnnotationId, MaskRle, Origin, Point, Shape};
 pub use density::Density;
 use rustc_hash::FxHashMap;
@@ -212,14 +215,12 @@ pub struct Batch {
     pub areas: Vec<f64>,
     /// Open lines (polylines): stroked only.
     pub lines: Vec<f64>,
-    /// Small closed outlines (smaller than [`SOLID_PX`] on screen): filled solid, no stroke.
-    pub solids: Vec<f64>,
 }
 
 impl Batch {
     /// Whether the batch draws nothing.
     pub fn is_empty(&self) -> bool {
-        self.areas.is_empty() && self.lines.is_empty() && self.solids.is_empty()
+        self.areas.is_empty() && self.lines.is_empty()
     }
 }
 
@@ -230,6 +231,9 @@ pub struct RenderPlan {
     pub masks: Vec<AnnotationId>,
     /// Shapes too small to see, as a density raster (drawn under the batches).
     pub density: Option<Density>,
+    /// Small closed shapes painted in stacking order, one cell per screen pixel (drawn over
+    /// the density raster, under the batches).
+    pub solid: Option<Density>,
     /// Batched outlines, in stacking order (`z`, then label order).
     pub batches: Vec<Batch>,
     /// Annotations drawn one by one (keypoints with their skeletons, and predictions under
@@ -237,7 +241,7 @@ pub struct RenderPlan {
     pub singles: Vec<AnnotationId>,
     /// How many shapes were too small to see (shown by the density raster).
     pub dots: usize,
-    /// How many shapes were filled solid without an outline.
+    /// How many shapes were painted into the solid raster (no outline).
     pub solids: usize,
     /// How many annotations the plan covers (drawn in any form).
     pub shapes: usize,
@@ -274,6 +278,8 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
         .collect();
     let mut out = RenderPlan::default();
     let mut density = density::DensityGrid::new(dot);
+    let mut solids = solid::SolidGrid::new(1.0 / scale);
+    let solid_size = SOLID_PX / scale;
     let mut colors: FxHashMap<usize, [u8; 3]> = FxHashMap::default();
     let mut slots: FxHashMap<(i64, usize), usize> = FxHashMap::default();
     let mut batches: Vec<Batch> = Vec::new();
@@ -305,13 +311,24 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
             .get(a.label.as_str())
             .copied()
             .unwrap_or(usize::MAX);
-        if let Some((cx, cy)) = dot_centre(&a.shape, dot) {
+        let Some(b) = crate::geometry::bounds(&a.shape) else {
+            continue;
+        };
+        let (w, h) = (b.x1 - b.x0, b.y1 - b.y0);
+        let small = |size: f64| w < size && h < size;
+        let closed = !matches!(a.shape, Shape::Polyline { .. });
+        if small(dot) || (closed && small(solid_size)) {
             let color = *colors.entry(rank).or_insert_with(|| {
                 let label = input.doc.task().labels.get(&a.label);
                 parse_hex_color(label.map_or("#ffffff", |l| l.color.as_str()))
             });
-            density.add(cx, cy, color);
-            out.dots += 1;
+            if small(dot) {
+                density.add((b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0, color);
+                out.dots += 1;
+            } else {
+                solids.add((b.x0, b.y0, b.x1, b.y1), color);
+                out.solids += 1;
+            }
             continue;
         }
         let slot = *slots.entry((a.z, rank)).or_insert_with(|| {
@@ -329,12 +346,10 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
             });
             batches.len() - 1
         });
-        let batch = &mut batches[slot];
-        if emit(&a.shape, batch, SOLID_PX / scale, tol) {
-            out.solids += 1;
-        }
+        emit(&a.shape, &mut batches[slot], tol);
     }
     out.density = density.finish();
+    out.solid = solids.finish();
     let mut order: Vec<((i64, usize), usize)> = slots.into_iter().collect();
     order.sort();
     let mut taken: Vec<Option<Batch>> = batches.into_iter().map(Some).collect();
@@ -346,28 +361,9 @@ pub fn plan(input: &PlanInput) -> RenderPlan {
     out
 }
 
-/// The centre of a shape smaller than `dot` image pixels both ways (one the density raster
-/// shows); `None` for anything larger.
-fn dot_centre(shape: &Shape, dot: f64) -> Option<(f64, f64)> {
-    let b = crate::geometry::bounds(shape)?;
-    (b.x1 - b.x0 < dot && b.y1 - b.y0 < dot).then(|| ((b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0))
-}
-
-/// Adds a shape to a batch at the detail its size on screen calls for (`solid` is the
-/// threshold in image pixels below which it is filled solid); whether it was.
-fn emit(shape: &Shape, batch: &mut Batch, solid: f64, tol: f64) -> bool {
-    let Some((bx0, by0, bx1, by1)) =
-        crate::geometry::bounds(shape).map(|b| (b.x0, b.y0, b.x1, b.y1))
-    else {
-        return false;
-    };
-    let (w, h) = (bx1 - bx0, by1 - by0);
-    let small = w < solid && h < solid && !matches!(shape, Shape::Polyline { .. });
-    let out = if small {
-        &mut batch.solids
-    } else {
-        &mut batch.areas
-    };
+/// Adds a shape's outline to a batch, its vertices simplified by `tol` image pixels.
+fn emit(shape: &Shape, batch: &mut Batch, tol: f64) {
+    let out = &mut batch.areas;
     match shape {
         Shape::Box(b) => out.extend_from_slice(&[CMD_RECT, b.x0, b.y0, b.width(), b.height()]),
         Shape::RotatedBox(r) => ring(out, &r.corners(), tol, Some(true)),
@@ -382,7 +378,6 @@ fn emit(shape: &Shape, batch: &mut Batch, solid: f64, tol: f64) -> bool {
         Shape::Polyline { points } => ring(&mut batch.lines, points, tol, None),
         Shape::Keypoints { .. } | Shape::Mask(_) => {}
     }
-    small
 }
 
 /// The path commands of one shape at full detail, exactly as [`plan`] emits them into its
@@ -392,7 +387,7 @@ fn emit(shape: &Shape, batch: &mut Batch, solid: f64, tol: f64) -> bool {
 /// none (they are drawn as points and bitmaps).
 pub fn shape_commands(shape: &Shape) -> Batch {
     let mut batch = Batch::default();
-    emit(shape, &mut batch, 0.0, 0.0);
+    emit(shape, &mut batch, 0.0);
     batch
 }
 

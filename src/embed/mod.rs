@@ -480,14 +480,15 @@ impl LassoEditor {
     }
 
     /// Draws a frame now rather than on the next animation frame, and returns its figures
-    /// (`{shapes, dots, batches, replanned, rastered, frames, ms}`); for benchmarks and tests.
+    /// (`{shapes, dots, solids, batches, replanned, rastered, frames, ms}`); for benchmarks and
+    /// tests.
     #[wasm_bindgen(js_name = drawNow)]
     pub fn draw_now(&self) -> JsValue {
         crate::view::render::paint(&self.runtime.shared, &self.runtime.render);
         self.render_stats()
     }
 
-    /// Figures of the last frame drawn: `{shapes, dots, batches, replanned, rastered, frames,
+    /// Figures of the last frame drawn: `{shapes, dots, solids, batches, replanned, rastered, frames,
     /// ms, planMs, pathMs, drawMs, partial, redrawn, redrawnPx}` (`partial`: only a dirty
     /// rectangle of `redrawnPx` layer pixels was redrawn, with `redrawn` annotations in it).
     #[wasm_bindgen(js_name = renderStats)]
@@ -497,6 +498,7 @@ impl LassoEditor {
         for (k, v) in [
             ("shapes", JsValue::from_f64(st.shapes as f64)),
             ("dots", JsValue::from_f64(st.dots as f64)),
+            ("solids", JsValue::from_f64(st.solids as f64)),
             ("batches", JsValue::from_f64(st.batches as f64)),
             ("replanned", JsValue::from_bool(st.replanned)),
             ("rastered", JsValue::from_bool(st.rastered)),

@@ -59,11 +59,26 @@ fn paths(cmds: &[f64]) -> Vec<Path2d> {
 struct BuiltBatch {
     color: String,
     areas: Vec<Path2d>,
-    solids: Vec<Path2d>,
     lines: Vec<Path2d>,
 }
 
-/// The plan's density raster on a canvas, and where it goes in image pixels.
+/// The plan's rasters on canvases: shapes too small to see (density) and small shapes in
+/// their stacking order (solid), drawn in that order under the batches.
+#[derive(Default)]
+struct Rasters {
+    density: Option<BuiltDensity>,
+    solid: Option<BuiltDensity>,
+}
+
+/// The plan's rasters put on canvases.
+fn build_rasters(plan: &render_plan::RenderPlan) -> Rasters {
+    Rasters {
+        density: build_density(plan.density.as_ref()),
+        solid: build_density(plan.solid.as_ref()),
+    }
+}
+
+/// A raster of the plan on a canvas, and where it goes in image pixels.
 struct BuiltDensity {
     canvas: HtmlCanvasElement,
     x: f64,
@@ -72,7 +87,7 @@ struct BuiltDensity {
     h: f64,
 }
 
-/// The density raster put on a canvas (`None` without one, or when no canvas can be made).
+/// A raster put on a canvas (`None` without one, or when no canvas can be made).
 fn build_density(density: Option<&render_plan::Density>) -> Option<BuiltDensity> {
     let d = density?;
     let canvas = canvas::new()?;
@@ -93,7 +108,6 @@ fn build_batches(batches: &[render_plan::Batch]) -> Vec<BuiltBatch> {
         .map(|b| BuiltBatch {
             color: b.color.clone(),
             areas: paths(&b.areas),
-            solids: paths(&b.solids),
             lines: paths(&b.lines),
         })
         .collect()
@@ -103,7 +117,7 @@ fn build_batches(batches: &[render_plan::Batch]) -> Vec<BuiltBatch> {
 struct Cached {
     key: PlanKey,
     batches: Vec<BuiltBatch>,
-    density: Option<BuiltDensity>,
+    rasters: Rasters,
     masks: Vec<AnnotationId>,
     singles: Vec<AnnotationId>,
     shapes: usize,
@@ -111,6 +125,7 @@ struct Cached {
     /// through partial redraws, so the figures need no query of the whole index).
     visible_in_region: usize,
     dots: usize,
+    solids: usize,
     /// The layer was patched after edits: the paths no longer match the scene, so a full
     /// redraw of the layer must plan anew.
     stale: bool,
@@ -135,6 +150,8 @@ pub struct FrameStats {
     pub shapes: usize,
     /// Of those, drawn as dots.
     pub dots: usize,
+    /// Of those, painted into the solid raster in stacking order (no outline).
+    pub solids: usize,
     /// Batches (fills/strokes per colour) drawn.
     pub batches: usize,
     /// Whether this frame made a new plan (rather than reusing the paths).
@@ -434,19 +451,20 @@ pub fn draw(
         });
         let t1 = now_ms();
         let batches = build_batches(&plan.batches);
-        let density = build_density(plan.density.as_ref());
+        let rasters = build_rasters(&plan);
         timing.plan_ms = t1 - t0;
         timing.path_ms = now_ms() - t1;
         let visible_in_region = plan.shapes + excluded_in(doc.index(), &exclude, key.region);
         state.cached = Some(Cached {
             key,
             batches,
-            density,
+            rasters,
             masks: plan.masks,
             singles: plan.singles,
             shapes: plan.shapes,
             visible_in_region,
             dots: plan.dots,
+            solids: plan.solids,
             stale: false,
         });
         state.plan_id += 1;
@@ -542,6 +560,7 @@ pub fn draw(
     state.stats = FrameStats {
         shapes: cached.shapes,
         dots: cached.dots,
+        solids: cached.solids,
         batches: cached.batches.len(),
         replanned,
         rastered,

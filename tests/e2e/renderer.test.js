@@ -160,6 +160,39 @@ test("100,000 shapes too small to see show where they are and of which class, wh
   await context.close();
 });
 
+test("small shapes seen whole keep their stacking order: the class on top shows on top, the one below tints it", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, server.url);
+  // Two blocks of 1.6 px boxes (a few screen pixels: too small to outline, large enough to
+  // see), every spot holding a cat and a dog box: on the left the dog is stacked on top, on
+  // the right the cat. One fill per class would paint both blocks in the class drawn last.
+  await page.evaluate(async () => {
+    const annotations = [];
+    const box = (x, y) => ({ type: "box", x0: x, y0: y, x1: x + 1.6, y1: y + 1.6 });
+    for (let i = 0; i < 40 * 40; i++) {
+      const [x, y] = [20 + (i % 40) * 2, 60 + Math.floor(i / 40) * 2];
+      annotations.push({ id: `l${i}c`, label: "cat", shape: box(x, y) });
+      annotations.push({ id: `l${i}d`, label: "dog", shape: box(x, y) });
+      annotations.push({ id: `r${i}d`, label: "dog", shape: box(x + 200, y) });
+      annotations.push({ id: `r${i}c`, label: "cat", shape: box(x + 200, y) });
+    }
+    await window.lasso.loadTask({ id: `stacking-${Date.now()}`, image: { src: "samples/chelsea.png" }, annotations });
+  });
+  await page.waitForFunction(() => window.lasso.viewport().imageReady);
+  const stats = await page.evaluate(() => window.lasso.drawNow());
+  assert.equal(stats.solids, 4 * 1600, `every box painted without an outline: ${JSON.stringify(stats)}`);
+  const vp = await page.evaluate(() => window.lasso.viewport());
+  const at = (x, y) => [Math.round(vp.offsetX + x * vp.scale), Math.round(vp.offsetY + y * vp.scale)];
+  const shot = PNG.decode(await page.locator(".lasso-canvas").screenshot({ path: artifact("renderer-stacking.png") }));
+  // Inside a box of each block (0.8 px into it): the upper class leads.
+  const [lr, lg, lb] = shot.pixel(...at(20 + 2 * 20 + 0.8, 60 + 2 * 20 + 0.8));
+  assert.ok(lg > lr + 40, `dogs on top: ${[lr, lg, lb]}`);
+  const [rr, rg, rb] = shot.pixel(...at(220 + 2 * 20 + 0.8, 60 + 2 * 20 + 0.8));
+  assert.ok(rr > rg + 40, `cats on top: ${[rr, rg, rb]}`);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("an edit among 100,000 shapes redraws only the rectangle it touched", async () => {
   const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
   const page = await openApp(context, server.url);

@@ -176,18 +176,21 @@ fn shapes_smaller_than_a_dot_on_screen_become_dots() {
     assert_eq!((d.cell, d.cols, d.rows), (cell, 1, 1));
     assert!(d.x0 <= 11.5 && 11.5 < d.x0 + cell && d.y0 <= 11.5 && 11.5 < d.y0 + cell);
     assert_eq!(&d.rgba[..3], &parse_hex_color("#ff0000"));
-    // At scale 1 it is 3 screen pixels: filled solid, no outline.
+    // At scale 1 it is 3 screen pixels: painted into the solid raster, one cell per screen
+    // pixel over its bounds, no outline.
     let small = plan_of(&doc, (0.0, 0.0, 1000.0, 1000.0), 1.0);
     assert_eq!((small.dots, small.solids), (0, 1));
-    assert!(small.batches[0].areas.is_empty());
+    assert!(small.batches.is_empty());
+    let raster = small.solid.as_ref().unwrap();
     assert_eq!(
-        rings(&small.batches[0].solids),
-        vec![square(11.5, 11.5, 1.5, true)]
+        (raster.x0, raster.y0, raster.cell, raster.cols, raster.rows),
+        (10.0, 10.0, 1.0, 3, 3)
     );
+    assert_eq!(&raster.rgba[..3], &parse_hex_color("#ff0000"));
     // At scale 4 it is 12 screen pixels: fill and outline.
     let near = plan_of(&doc, (0.0, 0.0, 1000.0, 1000.0), 4.0);
     assert_eq!((near.dots, near.solids), (0, 0));
-    assert!(near.batches[0].solids.is_empty());
+    assert!(near.solid.is_none());
     assert_eq!(
         rings(&near.batches[0].areas),
         vec![square(11.5, 11.5, 1.5, true)]
@@ -230,11 +233,11 @@ fn outlines_drop_vertices_closer_than_the_tolerance_on_screen() {
     let doc = Document::new(t.clone());
     let full = plan_of(&doc, (0.0, 0.0, 1000.0, 1000.0), 1.0);
     assert_eq!(rings(&full.batches[0].areas)[0].len(), 50);
-    let coarse = plan_of(&doc, (0.0, 0.0, 1000.0, 1000.0), 0.1);
-    // 4 screen pixels across: filled solid, simplified all the same.
-    let kept = &rings(&coarse.batches[0].solids)[0];
+    let coarse = plan_of(&doc, (0.0, 0.0, 1000.0, 1000.0), 0.25);
+    // 10 screen pixels across: outlined, simplified.
+    let kept = &rings(&coarse.batches[0].areas)[0];
     assert!(kept.len() >= 3 && kept.len() < 50, "{}", kept.len());
-    let tol = SIMPLIFY_PX / 0.1;
+    let tol = SIMPLIFY_PX / 0.25;
     for w in kept.windows(2) {
         assert!((w[0].x - w[1].x).hypot(w[0].y - w[1].y) >= tol);
     }
@@ -349,7 +352,10 @@ fn the_document_follows_ops_like_a_rebuild() {
     assert_eq!(incremental, fresh);
     // Only d is left near the origin: a moved away, b removed, c hidden.
     assert_eq!(incremental.shapes, 1);
-    assert_eq!(incremental.batches[0].color, "#00ff00");
+    // d is 3 pixels across: painted in its class colour into the solid raster.
+    assert!(incremental.batches.is_empty());
+    let solid = incremental.solid.as_ref().unwrap();
+    assert_eq!(&solid.rgba[..3], &parse_hex_color("#00ff00"));
     // Undo everything: back to the first plan.
     for op in ops.iter().rev() {
         op.invert().apply(&mut doc).unwrap();
@@ -749,6 +755,5 @@ fn a_shape_drawn_on_top_has_the_commands_the_plan_gives_it() {
             (&batch.areas, &batch.lines),
             "{shape:?}"
         );
-        assert!(own.solids.is_empty());
     }
 }

@@ -43,7 +43,7 @@ pub(super) fn raster_layer(
     paint_planned(
         &ctx,
         &cached.batches,
-        cached.density.as_ref(),
+        &cached.rasters,
         &cached.masks,
         &cached.singles,
         doc,
@@ -110,7 +110,7 @@ pub(super) fn patch_layer(
     let plan = render_plan::plan(&PlanInput { region, ..*input });
     let t1 = now_ms();
     let batches = build_batches(&plan.batches);
-    let density = build_density(plan.density.as_ref());
+    let rasters = build_rasters(&plan);
     let t2 = now_ms();
     ctx.save();
     ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
@@ -123,7 +123,7 @@ pub(super) fn patch_layer(
     paint_planned(
         &ctx,
         &batches,
-        density.as_ref(),
+        &rasters,
         &plan.masks,
         &plan.singles,
         input.doc,
@@ -141,14 +141,14 @@ pub(super) fn patch_layer(
 /// Extra padding of a redrawn rectangle, in CSS pixels, for dots and anti-aliasing.
 const DOT_PAD_PX: f64 = 3.0;
 
-/// Issues the planned masks, the density raster of shapes too small to see, batches (one fill
+/// Issues the planned masks, the rasters of small shapes (density, then solid), batches (one fill
 /// and one stroke per colour and chunk) and single shapes, on a context already transformed to
 /// image pixels at `scale` CSS pixels per image pixel.
 #[allow(clippy::too_many_arguments)]
 fn paint_planned(
     ctx: &CanvasRenderingContext2d,
     batches: &[BuiltBatch],
-    density: Option<&BuiltDensity>,
+    rasters: &Rasters,
     planned_masks: &[AnnotationId],
     singles: &[AnnotationId],
     doc: &Document,
@@ -197,8 +197,9 @@ fn paint_planned(
         }
     }
     ctx.set_global_alpha(1.0);
-    // Shapes too small to see: one cell per DOT_PX screen pixels, crisp.
-    if let Some(d) = density {
+    // Shapes too small to see (one cell per DOT_PX screen pixels), then small shapes in their
+    // stacking order (one cell per screen pixel): crisp.
+    for d in [&rasters.density, &rasters.solid].into_iter().flatten() {
         ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&d.canvas, d.x, d.y, d.w, d.h)
             .ok();
     }
@@ -216,9 +217,6 @@ fn paint_planned(
         }
         for p in &b.lines {
             ctx.stroke_with_path(p);
-        }
-        for p in &b.solids {
-            ctx.fill_with_path_2d(p);
         }
     }
     for id in singles {
