@@ -94,13 +94,20 @@ impl SolidGrid {
 }
 
 /// Paints `color` at [`SOLID_ALPHA`] over the straight-alpha pixel `dst` (source-over, as a
-/// canvas fill composites).
+/// canvas fill composites). Most cells are empty when a shape lands on them: those take the
+/// colour as it is, without arithmetic.
 fn over(dst: &mut [u8], color: [u8; 3]) {
-    let a = SOLID_ALPHA;
-    let below = f64::from(dst[3]) / 255.0;
-    let out = a + below * (1.0 - a);
+    const A: f32 = SOLID_ALPHA as f32;
+    if dst[3] == 0 {
+        dst[..3].copy_from_slice(&color);
+        dst[3] = (A * 255.0).round() as u8;
+        return;
+    }
+    let below = f32::from(dst[3]) / 255.0;
+    let kept = below * (1.0 - A);
+    let out = A + kept;
     for ch in 0..3 {
-        let v = (f64::from(color[ch]) * a + f64::from(dst[ch]) * below * (1.0 - a)) / out;
+        let v = (f32::from(color[ch]) * A + f32::from(dst[ch]) * kept) / out;
         dst[ch] = v.round().clamp(0.0, 255.0) as u8;
     }
     dst[3] = (out * 255.0).round() as u8;
