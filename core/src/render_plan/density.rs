@@ -38,15 +38,21 @@ fn alpha(n: u32) -> u8 {
     (a.min(1.0) * 255.0).round() as u8
 }
 
+/// `cell` when it is a positive finite size, else one image pixel (a zoom of 0 or NaN must not
+/// make a raster of no size or of infinitely many cells).
+pub fn usable_cell(cell: f64) -> f64 {
+    if cell > 0.0 && cell.is_finite() {
+        cell
+    } else {
+        1.0
+    }
+}
+
 impl DensityGrid {
     /// A grid of `cell` image pixels.
     pub fn new(cell: f64) -> Self {
         DensityGrid {
-            cell: if cell > 0.0 && cell.is_finite() {
-                cell
-            } else {
-                1.0
-            },
+            cell: usable_cell(cell),
             cells: FxHashMap::default(),
         }
     }

@@ -27,11 +27,7 @@ impl SolidGrid {
     /// A grid of `cell` image pixels (one screen pixel at the plan's zoom).
     pub fn new(cell: f64) -> Self {
         SolidGrid {
-            cell: if cell > 0.0 && cell.is_finite() {
-                cell
-            } else {
-                1.0
-            },
+            cell: super::density::usable_cell(cell),
             shapes: Vec::new(),
         }
     }

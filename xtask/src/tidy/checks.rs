@@ -306,16 +306,18 @@ fn strongly_connected<'a>(edges: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Vec<V
     st.groups
 }
 
+/// A source file made in a test.
+#[cfg(test)]
+pub fn src(path: &str, text: &str) -> Source {
+    Source {
+        path: path.into(),
+        text: text.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn src(path: &str, text: &str) -> Source {
-        Source {
-            path: path.into(),
-            text: text.into(),
-        }
-    }
 
     #[test]
     fn a_planted_cycle_is_found_and_a_layered_crate_passes() {

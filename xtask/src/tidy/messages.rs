@@ -82,14 +82,8 @@ pub fn message_ids(files: &[Source]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::checks::src;
     use super::*;
-
-    fn src(path: &str, text: &str) -> Source {
-        Source {
-            path: path.into(),
-            text: text.into(),
-        }
-    }
 
     #[test]
     fn an_id_missing_from_the_catalogue_is_named_with_its_line() {
