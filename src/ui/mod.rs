@@ -262,7 +262,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
         <div class="lasso" tabindex="0" node_ref=root on:keydown=on_keydown on:keyup=on_keyup
             data-theme=move || runtime_theme.get().as_str() lang=move || runtime_locale.get().tag()>
             <div class="lasso-toolbar">
-                                <For
+                <For
                     each={move || labels.get().into_iter().enumerate().collect::<Vec<_>>()}
                     key=|(i, l)| (*i, l.name.clone())
                     children=move |(i, l)| {
@@ -355,7 +355,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     <ul class="lasso-list">
                         <For
                             each=move || rows.get()
-                            key=|r| (r.id.clone(), r.number, r.label.clone(), r.size.clone(), r.hidden, r.locked, r.selected, r.score.clone())
+                            key=move |r| (r.id.clone(), r.number, r.label.clone(), r.kind, r.size.clone(), r.hidden, r.locked, r.selected, r.score.clone(), runtime_locale.get_untracked())
                             children=move |r| {
                                 let id = r.id.clone();
                                 let runtime = SendWrapper::new(Rc::clone(&list_runtime));

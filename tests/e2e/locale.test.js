@@ -44,6 +44,7 @@ test("in Ukrainian every word, plural and number on the editor's screen is Ukrai
         { id: "u-2", label: "cat", shape: points(1) },
         { id: "u-3", label: "cat", shape: points(3) },
         { id: "u-4", label: "cat", shape: points(5) },
+        { id: "u-5", label: "cat", shape: box(10, 60, 30, 80) },
       ],
     });
     // The list: kinds, plural forms (1 точка, 3 точки, 5 точок) and grouped numbers.
@@ -52,6 +53,7 @@ test("in Ukrainian every word, plural and number on the editor's screen is Ukrai
       "2 cat точки 1 точка",
       "3 cat точки 3 точки",
       "4 cat точки 5 точок",
+      "5 cat рамка 20 × 20",
     ]);
     assert.equal(await page.locator(".lasso-side h2", { hasText: "Анотації" }).count(), 1);
     // Tool tooltips: what the tool does, with its key; the accessible name is the tool's name.
@@ -114,6 +116,7 @@ test("in Ukrainian every word, plural and number on the editor's screen is Ukrai
       "2 cat points 1 point",
       "3 cat points 3 points",
       "4 cat points 5 points",
+      "5 cat box 20 × 20",
     ]);
     assert.equal(await boxTool.getAttribute("title"), "Draw boxes (Q)");
     assert.equal(await page.locator(".lasso-save").textContent(), "Saved");
