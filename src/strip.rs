@@ -40,8 +40,8 @@ impl StripEntry {
 pub struct Strip {
     /// The images in order.
     pub entries: Vec<StripEntry>,
-    /// The entry opened last from the strip or the bucket list (a manifest key or a task id).
-    pub current: Option<String>,
+    /// The task id of each manifest opened from the bucket, by key (known once it is read).
+    pub bucket_tasks: HashMap<String, String>,
     /// Annotations this browser holds per entry id (absent: not known yet, or never opened).
     pub counts: HashMap<String, usize>,
     /// Thumbnail URLs (object URLs of local images) per entry id.
@@ -49,15 +49,12 @@ pub struct Strip {
 }
 
 impl Strip {
-    /// The position of the entry showing the task `open_task` (a local image's task id), else
-    /// of the entry opened last.
+    /// The position of the entry showing the task `open_task`: a local image with that task
+    /// id, or a manifest that was read as that task.
     pub fn position(&self, open_task: &str) -> Option<usize> {
-        self.entries
-            .iter()
-            .position(|e| matches!(e, StripEntry::Local(i) if i.id == open_task))
-            .or_else(|| {
-                let current = self.current.as_deref()?;
-                self.entries.iter().position(|e| e.id() == current)
-            })
+        self.entries.iter().position(|e| match e {
+            StripEntry::Local(image) => image.id == open_task,
+            StripEntry::Bucket(key) => self.bucket_tasks.get(key).is_some_and(|t| t == open_task),
+        })
     }
 }

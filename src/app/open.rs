@@ -109,8 +109,11 @@ pub async fn open_cloud_key(runtime: &Rc<Runtime>, key: &str) -> Result<(), Stri
     let mut json = serde_json::Deserializer::from_str(&text);
     let task: Task = serde_path_to_error::deserialize(&mut json)
         .map_err(|e| format!("task {key}: invalid value at {}: {}", e.path(), e.inner()))?;
+    let id = task.id.clone();
     open_task(runtime, task).await?;
-    runtime.strip.update(|s| s.current = Some(key.to_string()));
+    runtime.strip.update(|s| {
+        s.bucket_tasks.insert(key.to_string(), id);
+    });
     Ok(())
 }
 

@@ -54,7 +54,7 @@ pub fn show_local(runtime: &Rc<Runtime>, images: Vec<ImageInfo>) {
     });
 }
 
-/// Shows the bucket's task list (manifest keys), keeping the entry opened last.
+/// Shows the bucket's task list (manifest keys), keeping which task each key was read as.
 pub fn show_bucket(runtime: &Rc<Runtime>, keys: Vec<String>) {
     replace(runtime, keys.into_iter().map(StripEntry::Bucket).collect());
 }
@@ -65,7 +65,7 @@ fn replace(runtime: &Rc<Runtime>, entries: Vec<StripEntry>) {
         old = s.thumbs.drain().map(|(_, url)| url).collect();
         *s = Strip {
             entries,
-            current: s.current.take(),
+            bucket_tasks: std::mem::take(&mut s.bucket_tasks),
             ..Strip::default()
         };
     });
@@ -114,7 +114,6 @@ pub fn open(runtime: &Rc<Runtime>, index: usize) {
             let id = s.entries[i].id().to_string();
             s.counts.insert(id, count);
         }
-        s.current = Some(entry.id().to_string());
     });
     match entry {
         StripEntry::Local(image) => {

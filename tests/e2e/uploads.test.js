@@ -224,6 +224,20 @@ test("a task from the bucket opens from the task list, its image through a presi
       return got.body.toString("utf8") === expected ? got : null;
     });
     assert.equal(JSON.parse(obj.body.toString("utf8")).image.src, "src/images/coffee.png");
+    // The strip lists the bucket's tasks with the open one marked and counted; PageDown
+    // opens the next manifest, PageUp comes back to the box.
+    // (The bucket lists keys in their byte order.)
+    assert.deepEqual(await page.locator(".lasso-strip-name").allTextContents(), ["chelsea", "coffee", "rocket"]);
+    const current = page.locator(".lasso-strip-item.current");
+    assert.equal(await current.locator(".lasso-strip-name").textContent(), "coffee");
+    assert.equal(await current.locator(".lasso-strip-status").textContent(), "1 object");
+    await page.keyboard.press("PageDown");
+    await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id === "rocket");
+    await page.waitForFunction(() => document.querySelector(".lasso-strip-item.current .lasso-strip-name")?.textContent === "rocket");
+    assert.equal(await page.locator(".lasso-strip-item", { hasText: "coffee" }).locator(".lasso-strip-status").textContent(), "1 object");
+    await page.keyboard.press("PageUp");
+    await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id === "coffee");
+    assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 1);
     await page.screenshot({ path: artifact("uploads-bucket-task.png") });
     assert.deepEqual(page.errors, []);
   } finally {
