@@ -49,11 +49,12 @@ fn current_task(runtime: &Runtime) -> Task {
     runtime.session.with_untracked(|s| s.editor.task().clone())
 }
 
-/// What exporting `task` as `format` (a name) would not keep, one line each (see
-/// `formats::registry::losses`); empty when everything is kept or the name is unknown.
-pub fn losses(task: &Task, format: &str) -> Vec<String> {
+/// What exporting `task` as `format` (a name) would not keep, one line each in words of
+/// `locale` (see `formats::registry::losses`); empty when everything is kept or the name is
+/// unknown.
+pub fn losses(locale: lasso_core::i18n::Locale, task: &Task, format: &str) -> Vec<String> {
     match parse_format(format) {
-        Ok(f) => formats::registry::losses(formats::registry::get(f), task),
+        Ok(f) => formats::registry::losses(locale, formats::registry::get(f), task),
         Err(_) => Vec::new(),
     }
 }

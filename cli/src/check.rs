@@ -36,7 +36,7 @@ pub fn problems(ds: &Dataset) -> Vec<Problem> {
     ds.tasks
         .iter()
         .flat_map(|t| {
-            run(t, &ds.labels, &checks)
+            run(lasso_core::i18n::Locale::En, t, &ds.labels, &checks)
                 .into_iter()
                 .map(move |f| Problem {
                     image: image(t),

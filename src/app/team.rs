@@ -475,8 +475,9 @@ pub fn run_checks(runtime: &Runtime) -> (usize, bool) {
         return (0, false);
     };
     let checks = &project.project.checks;
+    let locale = runtime.locale.get_untracked();
     let failures = runtime.session.with_untracked(|s| {
-        lasso_core::quality::checks::run(s.editor.task(), &project.project.labels, checks)
+        lasso_core::quality::checks::run(locale, s.editor.task(), &project.project.labels, checks)
     });
     let count = failures.len();
     runtime.team_view.update(|v| v.failures = Some(failures));

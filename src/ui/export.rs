@@ -39,7 +39,8 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let losses = Memo::new(move |_| {
         doc.with(|_| ());
         let chosen = format.get();
-        session.with_untracked(|s| datasets::losses(s.editor.task(), &chosen))
+        let locale = words.locale();
+        session.with_untracked(|s| datasets::losses(locale, s.editor.task(), &chosen))
     });
     let runtime = SendWrapper::new(runtime);
     let start = move |_| {

@@ -7,6 +7,7 @@ use super::{
     coco, csv, cvat, folders, geojson, label_studio, lasso_json, masks, tags_csv, voc, w3c, yolo,
     Dataset, DatasetFiles, Export, ExportOptions, FormatError, FormatName,
 };
+use crate::i18n::{self, Locale};
 use crate::model::{Shape, ShapeKind, Task};
 
 /// How a format keeps one kind of shape.
@@ -14,7 +15,8 @@ use crate::model::{Shape, ShapeKind, Task};
 pub enum Fidelity {
     /// Written and read back as it is.
     Exact,
-    /// Written in another form (the text says which), read back as that form.
+    /// Written in another form, read back as that form: the catalogue id of its words
+    /// (`conv.bounds`: "its bounding box").
     Converted(&'static str),
     /// Not written at all.
     Dropped,
@@ -101,7 +103,7 @@ impl Format for Spec {
 
 use Fidelity::{Converted, Dropped, Exact};
 
-const BOUNDS: Fidelity = Converted("its bounding box");
+const BOUNDS: Fidelity = Converted("conv.bounds");
 
 static FORMATS: [Spec; 15] = [
     Spec {
@@ -121,13 +123,13 @@ static FORMATS: [Spec; 15] = [
         main_file: coco::DEFAULT_FILE,
         shapes: [
             Exact,
-            Converted("a polygon of its corners"),
+            Converted("conv.corners"),
             Exact,
             Dropped,
             Exact,
             Exact,
         ],
-        holes: Converted("an RLE mask of the polygon"),
+        holes: Converted("conv.rle"),
         tags: false,
         predictions: true,
         import: coco::import,
@@ -149,12 +151,12 @@ static FORMATS: [Spec; 15] = [
         describe: "YOLO segment (Ultralytics): one polygon per object part, normalised",
         main_file: yolo::DATA_YAML,
         shapes: [
-            Converted("a polygon of its corners"),
-            Converted("a polygon of its corners"),
+            Converted("conv.corners"),
+            Converted("conv.corners"),
             Exact,
             Dropped,
             Dropped,
-            Converted("polygons traced along its pixel edges"),
+            Converted("conv.traced"),
         ],
         holes: Dropped,
         tags: false,
@@ -167,12 +169,12 @@ static FORMATS: [Spec; 15] = [
         describe: "YOLO OBB (Ultralytics): oriented boxes as four corners, normalised",
         main_file: yolo::DATA_YAML,
         shapes: [
-            Converted("a rotated box"),
+            Converted("conv.rotated"),
             Exact,
-            Converted("its minimum rotated rectangle"),
+            Converted("conv.min_rect"),
             Dropped,
             Dropped,
-            Converted("its minimum rotated rectangle"),
+            Converted("conv.min_rect"),
         ],
         holes: Dropped,
         tags: false,
@@ -241,9 +243,9 @@ static FORMATS: [Spec; 15] = [
         describe: "Segmentation mask PNGs (VOC layout): class and instance masks with class maps",
         main_file: masks::CLASS_MAP,
         shapes: [
-            Converted("its pixels"),
-            Converted("its pixels"),
-            Converted("its pixels"),
+            Converted("conv.pixels"),
+            Converted("conv.pixels"),
+            Converted("conv.pixels"),
             Dropped,
             Dropped,
             Exact,
@@ -293,10 +295,10 @@ static FORMATS: [Spec; 15] = [
         main_file: geojson::DIR,
         shapes: [
             Exact,
-            Converted("a polygon of its corners"),
+            Converted("conv.corners"),
             Exact,
             Exact,
-            Converted("a multipoint (visibility not kept)"),
+            Converted("conv.multipoint"),
             Dropped,
         ],
         holes: Exact,
@@ -318,10 +320,10 @@ pub fn get(name: FormatName) -> &'static dyn Format {
     &FORMATS[at]
 }
 
-/// What `format` would not keep of `task` as it is: one line per kind of shape present in the
-/// task that the format drops or converts (with how many), holes, and tags. Empty when the
-/// export keeps everything.
-pub fn losses(format: &dyn Format, task: &Task) -> Vec<String> {
+/// What `format` would not keep of `task` as it is, in words of `locale`: one line per kind of
+/// shape present in the task that the format drops or converts (with how many), holes, and
+/// tags. Empty when the export keeps everything.
+pub fn losses(locale: Locale, format: &dyn Format, task: &Task) -> Vec<String> {
     let mut count = [0usize; 6];
     let mut holes = 0;
     for a in &task.annotations {
@@ -331,37 +333,40 @@ pub fn losses(format: &dyn Format, task: &Task) -> Vec<String> {
         }
     }
     let names = [
-        (ShapeKind::Box, "box", "boxes"),
-        (ShapeKind::RotatedBox, "rotated box", "rotated boxes"),
-        (ShapeKind::Polygon, "polygon", "polygons"),
-        (ShapeKind::Polyline, "polyline", "polylines"),
-        (ShapeKind::Keypoints, "keypoint set", "keypoint sets"),
-        (ShapeKind::Mask, "mask", "masks"),
+        (ShapeKind::Box, "loss.box"),
+        (ShapeKind::RotatedBox, "loss.rotated_box"),
+        (ShapeKind::Polygon, "loss.polygon"),
+        (ShapeKind::Polyline, "loss.polyline"),
+        (ShapeKind::Keypoints, "loss.keypoints"),
+        (ShapeKind::Mask, "loss.mask"),
     ];
-    let mut out = Vec::new();
-    let noun = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    for (kind, one, many) in names {
-        let n = count[kind_index(kind)];
-        if n == 0 {
-            continue;
+    let line = |what: &str, fidelity: Fidelity, dropped: &'static str| match fidelity {
+        Exact => None,
+        Converted(how) => {
+            let how = i18n::text(locale, how);
+            Some(i18n::format(
+                locale,
+                "loss.converted",
+                &[("what", &what), ("how", &how)],
+            ))
         }
-        match format.holds(kind) {
-            Exact => {}
-            Converted(how) => out.push(format!("{}: each written as {how}", noun(n, one, many))),
-            Dropped => out.push(format!("{}: not written", noun(n, one, many))),
+        Dropped => Some(i18n::format(locale, dropped, &[("what", &what)])),
+    };
+    let mut out = Vec::new();
+    for (kind, noun) in names {
+        let n = count[kind_index(kind)];
+        if n > 0 {
+            let what = i18n::plural(locale, noun, n as u64, &[]);
+            out.extend(line(&what, format.holds(kind), "loss.dropped"));
         }
     }
     // Holes matter only where polygons are kept as polygons.
     if holes > 0 && format.holds(ShapeKind::Polygon) == Exact {
-        let what = noun(holes, "polygon with holes", "polygons with holes");
-        match format.holes() {
-            Exact => {}
-            Converted(how) => out.push(format!("{what}: each written as {how}")),
-            Dropped => out.push(format!("{what}: the holes are not written")),
-        }
+        let what = i18n::plural(locale, "loss.holed", holes as u64, &[]);
+        out.extend(line(&what, format.holes(), "loss.holes_dropped"));
     }
     if !task.tags.is_empty() && !format.tags() {
-        out.push("image tags: not written".into());
+        out.push(i18n::text(locale, "loss.tags").to_string());
     }
     out
 }
@@ -414,9 +419,9 @@ mod tests {
             tags: vec!["day".into()],
             ..Task::default()
         };
-        assert!(losses(get(FormatName::Lasso), &task).is_empty());
+        assert!(losses(Locale::En, get(FormatName::Lasso), &task).is_empty());
         assert_eq!(
-            losses(get(FormatName::Yolo), &task),
+            losses(Locale::En, get(FormatName::Yolo), &task),
             vec![
                 "1 polygon: each written as its bounding box".to_string(),
                 "1 polyline: not written".to_string(),
@@ -424,11 +429,19 @@ mod tests {
             ]
         );
         assert_eq!(
-            losses(get(FormatName::Cvat), &task),
+            losses(Locale::En, get(FormatName::Cvat), &task),
             vec!["1 polygon with holes: the holes are not written".to_string()]
         );
         assert_eq!(
-            losses(get(FormatName::Coco), &task),
+            losses(Locale::Uk, get(FormatName::Yolo), &task),
+            vec![
+                "1 багатокутник: кожен записано як обмежувальну рамку".to_string(),
+                "1 лінія: не записано".to_string(),
+                "теги зображення: не записано".to_string(),
+            ]
+        );
+        assert_eq!(
+            losses(Locale::En, get(FormatName::Coco), &task),
             vec![
                 "1 polyline: not written".to_string(),
                 "1 polygon with holes: each written as an RLE mask of the polygon".to_string(),

@@ -243,6 +243,14 @@ pub fn number(locale: Locale, value: f64, decimals: usize) -> String {
     out
 }
 
+/// `value` with as many decimals as it needs (the shortest decimal that reads back as it), in
+/// the language's way: `4.5` is `4,5` in Ukrainian, `4` stays `4`.
+pub fn number_as_is(locale: Locale, value: f64) -> String {
+    let shortest = format!("{value}");
+    let decimals = shortest.split_once('.').map_or(0, |(_, f)| f.len());
+    number(locale, value, decimals)
+}
+
 /// The decimal digits of `value` (≥ 0) rounded to `decimals` places, halves away from zero,
 /// without the point: `rounded_digits(2.675, 2)` is `"268"`. The number rounded is the shortest
 /// decimal that reads back as `value` (2.675, not the 2.67499999… stored), as ICU and so `Intl`

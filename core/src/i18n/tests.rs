@@ -140,6 +140,8 @@ fn numbers_are_written_the_languages_way_with_halves_rounded_away_from_zero() {
     // 2.675 and 0.15 are stored a little below; their shortest decimals decide, as in Intl.
     assert_eq!(number(Locale::En, 2.675, 2), "2.68");
     assert_eq!(number(Locale::En, 0.15, 1), "0.2");
+    assert_eq!(number_as_is(Locale::Uk, 4.5), "4,5");
+    assert_eq!(number_as_is(Locale::En, 1200.0), "1,200");
 }
 
 proptest! {

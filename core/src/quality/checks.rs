@@ -8,6 +8,7 @@
 //! near-duplicates of one class, keypoint sets missing points of their skeleton, classes
 //! allowed only with certain image tags.
 
+use crate::i18n::{self, Locale};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -88,8 +89,12 @@ pub struct Failure {
     pub message: String,
 }
 
-/// Every failure of `task` against its label set and `checks`, shape by shape.
-pub fn run(task: &Task, labels: &LabelSet, checks: &Checks) -> Vec<Failure> {
+/// Every failure of `task` against its label set and `checks`, shape by shape, each said in
+/// words of `locale`.
+pub fn run(locale: Locale, task: &Task, labels: &LabelSet, checks: &Checks) -> Vec<Failure> {
+    let say =
+        |id: &'static str, args: &[(&str, &dyn std::fmt::Display)]| i18n::format(locale, id, args);
+    let num = |v: f64, d: usize| i18n::number(locale, v, d);
     let mut out = Vec::new();
     let (w, h) = (f64::from(task.image.width), f64::from(task.image.height));
     let mut fail = |check: &str, annotation: &str, message: String| {
@@ -110,7 +115,10 @@ pub fn run(task: &Task, labels: &LabelSet, checks: &Checks) -> Vec<Failure> {
             fail(
                 "unknown_class",
                 id,
-                format!("class {:?} is not in the label set", a.label),
+                say(
+                    "check.unknown_class",
+                    &[("class", &format!("{:?}", a.label))],
+                ),
             );
         }
         if let (Shape::Mask(m), true) = (&a.shape, w > 0.0 && h > 0.0) {
@@ -118,9 +126,14 @@ pub fn run(task: &Task, labels: &LabelSet, checks: &Checks) -> Vec<Failure> {
                 fail(
                     "mask_size",
                     id,
-                    format!(
-                        "mask is {}×{} but the image is {}×{}",
-                        m.width, m.height, task.image.width, task.image.height
+                    say(
+                        "check.mask_size",
+                        &[
+                            ("mw", &m.width),
+                            ("mh", &m.height),
+                            ("w", &task.image.width),
+                            ("h", &task.image.height),
+                        ],
                     ),
                 );
             }
@@ -134,7 +147,10 @@ pub fn run(task: &Task, labels: &LabelSet, checks: &Checks) -> Vec<Failure> {
                     fail(
                         "attribute",
                         id,
-                        format!("attribute {:?} of {} is not set", def.name, a.label),
+                        say(
+                            "check.attribute",
+                            &[("name", &format!("{:?}", def.name)), ("class", &a.label)],
+                        ),
                     );
                 }
             }
@@ -146,7 +162,14 @@ pub fn run(task: &Task, labels: &LabelSet, checks: &Checks) -> Vec<Failure> {
                 fail(
                     "min_size",
                     id,
-                    format!("{bw:.1} × {bh:.1} px is smaller than {min} px"),
+                    say(
+                        "check.min_size",
+                        &[
+                            ("w", &num(bw, 1)),
+                            ("h", &num(bh, 1)),
+                            ("min", &i18n::number_as_is(locale, min)),
+                        ],
+                    ),
                 );
             }
         }
@@ -156,9 +179,16 @@ pub fn run(task: &Task, labels: &LabelSet, checks: &Checks) -> Vec<Failure> {
                 fail(
                     "outside",
                     id,
-                    format!(
-                        "outside the {}×{} image: bounds ({:.1}, {:.1})–({:.1}, {:.1})",
-                        task.image.width, task.image.height, b.x0, b.y0, b.x1, b.y1
+                    say(
+                        "check.outside",
+                        &[
+                            ("w", &task.image.width),
+                            ("h", &task.image.height),
+                            ("x0", &num(b.x0, 1)),
+                            ("y0", &num(b.y0, 1)),
+                            ("x1", &num(b.x1, 1)),
+                            ("y1", &num(b.y1, 1)),
+                        ],
                     ),
                 );
             }
@@ -174,10 +204,13 @@ pub fn run(task: &Task, labels: &LabelSet, checks: &Checks) -> Vec<Failure> {
                 fail(
                     "keypoints",
                     id,
-                    format!(
-                        "{placed} of the {} keypoints of {} are placed",
-                        label.keypoints.len(),
-                        a.label
+                    say(
+                        "check.keypoints",
+                        &[
+                            ("placed", &placed),
+                            ("n", &label.keypoints.len()),
+                            ("class", &a.label),
+                        ],
                     ),
                 );
             }
@@ -191,18 +224,18 @@ pub fn run(task: &Task, labels: &LabelSet, checks: &Checks) -> Vec<Failure> {
             fail(
                 "class_tags",
                 id,
-                format!("{} is allowed only on images tagged {tags}", a.label),
+                say("check.class_tags", &[("class", &a.label), ("tags", &tags)]),
             );
         }
     }
     if let Some(limit) = checks.duplicate_iou {
-        duplicates(task, limit, &mut out);
+        duplicates(locale, task, limit, &mut out);
     }
     out
 }
 
 /// Pairs of one class overlapping above `limit` (bounds first: most pairs are far apart).
-fn duplicates(task: &Task, limit: f64, out: &mut Vec<Failure>) {
+fn duplicates(locale: Locale, task: &Task, limit: f64, out: &mut Vec<Failure>) {
     let boxes: Vec<_> = task.annotations.iter().map(|a| bounds(&a.shape)).collect();
     for i in 0..task.annotations.len() {
         for j in i + 1..task.annotations.len() {
@@ -222,7 +255,11 @@ fn duplicates(task: &Task, limit: f64, out: &mut Vec<Failure>) {
                 out.push(Failure {
                     check: "duplicate".into(),
                     annotation: a.id.0.clone(),
-                    message: format!("near duplicate of annotation {} (IoU {v:.3})", b.id),
+                    message: i18n::format(
+                        locale,
+                        "check.duplicate",
+                        &[("other", &b.id), ("iou", &i18n::number(locale, v, 3))],
+                    ),
                 });
             }
         }
@@ -288,7 +325,7 @@ mod tests {
             ],
             ..Task::default()
         };
-        let none = run(&task, &labels, &Checks::default());
+        let none = run(Locale::En, &task, &labels, &Checks::default());
         assert_eq!(
             none.iter().map(|f| f.check.as_str()).collect::<Vec<_>>(),
             vec!["unknown_class"],
@@ -303,7 +340,7 @@ mod tests {
             class_tags: [("boat".to_string(), vec!["sea".to_string()])].into(),
             block: true,
         };
-        let found: Vec<(String, String)> = run(&task, &labels, &all)
+        let found: Vec<(String, String)> = run(Locale::En, &task, &labels, &all)
             .into_iter()
             .map(|f| (f.check, f.annotation))
             .collect();
@@ -323,7 +360,7 @@ mod tests {
         }
         let mut tagged = task.clone();
         tagged.tags.push("sea".into());
-        assert!(!run(&tagged, &labels, &all)
+        assert!(!run(Locale::En, &tagged, &labels, &all)
             .iter()
             .any(|f| f.check == "class_tags"));
         assert!(Checks {

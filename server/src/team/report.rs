@@ -18,7 +18,12 @@ pub(super) const PARALLEL_READS: usize = 16;
 fn blocking_checks(m: &Member, key: &str, body: &[u8]) -> Result<(), ApiError> {
     let task: lasso_core::model::Task = serde_json::from_slice(body)
         .map_err(|e| ApiError::Conflict(format!("the result at {key} is not a Lasso task: {e}")))?;
-    let failures = lasso_core::quality::checks::run(&task, &m.project.labels, &m.project.checks);
+    let failures = lasso_core::quality::checks::run(
+        lasso_core::i18n::Locale::En,
+        &task,
+        &m.project.labels,
+        &m.project.checks,
+    );
     if failures.is_empty() {
         return Ok(());
     }
