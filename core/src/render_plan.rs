@@ -26,13 +26,14 @@
 
 use crate::document::Document;
 
+pub mod builder;
 pub mod density;
 pub mod frame;
 pub mod outline;
 pub mod solid;
-use crate::model::{AnnotationId, MaskRle, Origin, Point, Shape};
+use crate::model::{AnnotationId, MaskRle, Point, Shape};
+pub use builder::PlanBuilder;
 pub use density::Density;
-use rustc_hash::FxHashMap;
 
 /// Shapes whose bounds are smaller than this many screen pixels in both directions are shown
 /// by the density raster, in cells of this size.
@@ -260,109 +261,18 @@ pub struct PlanInput<'a> {
     pub scale: f64,
 }
 
-/// Plans a region: which annotations, grouped how, in how much detail.
+/// Plans a region: which annotations, grouped how, in how much detail (all at once; a
+/// [`PlanBuilder`] makes the same plan a slice at a time).
 pub fn plan(input: &PlanInput) -> RenderPlan {
     let (x0, y0, x1, y1) = input.region;
     let ids = input.doc.index().visible_refs_in(x0, y0, x1, y1);
-    let scale = if input.scale > 0.0 { input.scale } else { 1.0 };
-    let dot = DOT_PX / scale;
-    let tol = SIMPLIFY_PX / scale;
-    let label_rank: FxHashMap<&str, usize> = input
-        .doc
-        .task()
-        .labels
-        .labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.name.as_str(), i))
-        .collect();
-    let mut out = RenderPlan::default();
-    let mut density = density::DensityGrid::new(dot);
-    let mut solids = solid::SolidGrid::new(1.0 / scale);
-    let solid_size = SOLID_PX / scale;
-    let mut colors: FxHashMap<usize, [u8; 3]> = FxHashMap::default();
-    let mut slots: FxHashMap<(i64, usize), usize> = FxHashMap::default();
-    let mut batches: Vec<Batch> = Vec::new();
-    for id in &ids {
-        if input.exclude.contains(id) {
-            continue;
-        }
-        let Some(a) = input.doc.annotation(id) else {
-            continue;
-        };
-        out.shapes += 1;
-        match &a.shape {
-            Shape::Mask(_) => {
-                out.masks.push(a.id.clone());
-                continue;
-            }
-            Shape::Keypoints { .. } => {
-                out.singles.push(a.id.clone());
-                continue;
-            }
-            // Predictions under review are drawn one by one: dashed, with their score.
-            _ if matches!(a.origin, Origin::Prediction { .. }) => {
-                out.singles.push(a.id.clone());
-                continue;
-            }
-            _ => {}
-        }
-        let rank = label_rank
-            .get(a.label.as_str())
-            .copied()
-            .unwrap_or(usize::MAX);
-        let Some(b) = crate::geometry::bounds(&a.shape) else {
-            continue;
-        };
-        let (w, h) = (b.x1 - b.x0, b.y1 - b.y0);
-        let small = |size: f64| w < size && h < size;
-        let closed = !matches!(a.shape, Shape::Polyline { .. });
-        if small(dot) || (closed && small(solid_size)) {
-            let color = *colors.entry(rank).or_insert_with(|| {
-                let label = input.doc.task().labels.get(&a.label);
-                parse_hex_color(label.map_or("#ffffff", |l| l.color.as_str()))
-            });
-            if small(dot) {
-                density.add((b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0, color);
-                out.dots += 1;
-            } else {
-                solids.add((b.x0, b.y0, b.x1, b.y1), color);
-                out.solids += 1;
-            }
-            continue;
-        }
-        let slot = *slots.entry((a.z, rank)).or_insert_with(|| {
-            let color = input
-                .doc
-                .task()
-                .labels
-                .get(&a.label)
-                .map(|l| l.color.clone())
-                .unwrap_or_else(|| "#ffffff".to_string());
-            batches.push(Batch {
-                z: a.z,
-                color,
-                ..Batch::default()
-            });
-            batches.len() - 1
-        });
-        emit(&a.shape, &mut batches[slot], tol);
-    }
-    out.density = density.finish();
-    out.solid = solids.finish();
-    let mut order: Vec<((i64, usize), usize)> = slots.into_iter().collect();
-    order.sort();
-    let mut taken: Vec<Option<Batch>> = batches.into_iter().map(Some).collect();
-    out.batches = order
-        .into_iter()
-        .filter_map(|(_, i)| taken[i].take())
-        .filter(|b| !b.is_empty())
-        .collect();
-    out
+    let mut builder = PlanBuilder::new(input.doc, input.exclude, input.scale);
+    builder.add(input.doc, ids);
+    builder.finish()
 }
 
 /// Adds a shape's outline to a batch, its vertices simplified by `tol` image pixels.
-fn emit(shape: &Shape, batch: &mut Batch, tol: f64) {
+pub(crate) fn emit(shape: &Shape, batch: &mut Batch, tol: f64) {
     let out = &mut batch.areas;
     match shape {
         Shape::Box(b) => out.extend_from_slice(&[CMD_RECT, b.x0, b.y0, b.width(), b.height()]),

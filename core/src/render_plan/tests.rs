@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::history::{Flags, Op};
+use crate::model::Origin;
 use crate::model::{
     Annotation, BoxShape, ImageRef, Label, LabelSet, PolygonPart, PolygonShape, Task,
 };
