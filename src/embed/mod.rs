@@ -479,18 +479,22 @@ impl LassoEditor {
         Ok(())
     }
 
-    /// Draws a frame now rather than on the next animation frame, and returns its figures
+    /// Draws a frame now (a plan of a large document made whole, not a slice per frame)
+    /// rather than on the next animation frame, and returns its figures
     /// (`{shapes, dots, solids, batches, replanned, rastered, frames, ms}`); for benchmarks and
     /// tests.
     #[wasm_bindgen(js_name = drawNow)]
     pub fn draw_now(&self) -> JsValue {
+        self.runtime.render.borrow_mut().at_once = true;
         crate::view::render::paint(&self.runtime.shared, &self.runtime.render);
+        self.runtime.render.borrow_mut().at_once = false;
         self.render_stats()
     }
 
     /// Figures of the last frame drawn: `{shapes, dots, solids, batches, replanned, rastered, frames,
-    /// ms, planMs, pathMs, drawMs, partial, redrawn, redrawnPx}` (`partial`: only a dirty
-    /// rectangle of `redrawnPx` layer pixels was redrawn, with `redrawn` annotations in it).
+    /// ms, planMs, pathMs, drawMs, partial, redrawn, redrawnPx, slicing}` (`partial`: only a
+    /// dirty rectangle of `redrawnPx` layer pixels was redrawn, with `redrawn` annotations in
+    /// it; `slicing`: a large document's plan is being made a slice per frame).
     #[wasm_bindgen(js_name = renderStats)]
     pub fn render_stats(&self) -> JsValue {
         let st = self.runtime.render.borrow().stats;
@@ -510,6 +514,7 @@ impl LassoEditor {
             ("partial", JsValue::from_bool(st.partial)),
             ("redrawn", JsValue::from_f64(st.redrawn as f64)),
             ("redrawnPx", JsValue::from_f64(st.redrawn_px)),
+            ("slicing", JsValue::from_bool(st.slicing)),
         ] {
             let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);
         }

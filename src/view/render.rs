@@ -29,6 +29,8 @@ use layer::{patch_layer, raster_layer};
 mod painter;
 use painter::Painter;
 
+mod slicing;
+
 /// Outline width of shapes, in CSS pixels.
 const STROKE_PX: f64 = 2.0;
 /// Outline width of selected shapes, in CSS pixels.
@@ -175,6 +177,9 @@ pub struct FrameStats {
     pub redrawn: usize,
     /// The redrawn rectangle's area in layer pixels (0 when not partial).
     pub redrawn_px: f64,
+    /// A plan of a large document is being made a slice per frame; the layer drawn is the
+    /// previous one, stretched.
+    pub slicing: bool,
 }
 
 /// The renderer's state between frames: the scene index, the plan in use, mask bitmaps.
@@ -205,6 +210,12 @@ pub struct RenderState {
     /// less than [`SETTLE_MS`] apart) a layer that still covers the view is stretched, even
     /// across zoom buckets, and planned anew once the gesture pauses.
     pub wheel_at: Option<f64>,
+    /// A plan of a large document being made a slice per frame.
+    pending: Option<slicing::PendingPlan>,
+    /// Finish any plan in this frame rather than a slice per frame (`drawNow`).
+    pub at_once: bool,
+    /// A frame for the next slice is requested.
+    slice_requested: bool,
 }
 
 impl RenderState {
@@ -216,6 +227,7 @@ impl RenderState {
         self.pyramid.clear();
         self.pyramid_of = None;
         self.layer = None;
+        self.pending = None;
     }
 
     /// Draws the image at zoom `scale` from the smallest copy that still has a pixel per
@@ -287,6 +299,21 @@ const SETTLE_MS: i32 = 150;
 pub fn paint(shared: &Rc<Shared>, render: &Rc<RefCell<RenderState>>) {
     paint_frame(shared, render);
     super::tiles::pump(shared);
+    if slicing::pending(&render.borrow()) {
+        // The next slice of the plan in the next frame (one request at a time).
+        if std::mem::replace(&mut render.borrow_mut().slice_requested, true) {
+            return;
+        }
+        let (shared, render) = (Rc::clone(shared), Rc::clone(render));
+        let next = Closure::once_into_js(move || {
+            render.borrow_mut().slice_requested = false;
+            paint(&shared, &render);
+        });
+        if let Some(w) = web_sys::window() {
+            w.request_animation_frame(next.unchecked_ref()).ok();
+        }
+        return;
+    }
     let (wanted, frames) = {
         let st = render.borrow();
         (st.settle_wanted, st.stats.frames)
@@ -303,7 +330,8 @@ pub fn paint(shared: &Rc<Shared>, render: &Rc<RefCell<RenderState>>) {
             due
         };
         if due {
-            paint_frame(&shared, &render);
+            // Through `paint`: a sharp plan made a slice per frame asks for the next frames.
+            paint(&shared, &render);
         }
     });
     if let Some(w) = web_sys::window() {
@@ -439,20 +467,22 @@ pub fn draw(
         c.key = key;
         c.stale = decision.stale;
     }
-    let replanned = decision.replan;
-    if replanned {
-        let key = PlanKey::for_view(version, &exclude, visible, scale);
-        let t0 = now_ms();
-        let plan = render_plan::plan(&PlanInput {
-            doc,
-            exclude: &exclude,
-            region: key.region,
-            scale: render_plan::bucket_scale(key.bucket),
-        });
+    let t0 = now_ms();
+    let planned = if decision.replan {
+        let at_once = state.at_once;
+        slicing::plan_for(state, doc, &exclude, (version, visible, scale), at_once)
+    } else {
+        None
+    };
+    // A large document's plan made a slice per frame: until it is complete, the previous
+    // layer stands in, stretched.
+    let slicing = decision.replan && planned.is_none();
+    timing.plan_ms = now_ms() - t0;
+    let replanned = planned.is_some();
+    if let Some((key, plan)) = planned {
         let t1 = now_ms();
         let batches = build_batches(&plan.batches);
         let rasters = build_rasters(&plan);
-        timing.plan_ms = t1 - t0;
         timing.path_ms = now_ms() - t1;
         let visible_in_region = plan.shapes + excluded_in(doc.index(), &exclude, key.region);
         state.cached = Some(Cached {
@@ -474,7 +504,7 @@ pub fn draw(
     };
     // The planned shapes live in a layer bitmap of the planned region: panning draws it under a
     // new transform; zooming draws it stretched and it is redrawn sharp once zooming pauses.
-    let rastered = decision.raster;
+    let rastered = decision.raster && !slicing;
     let mut patched_shapes = None;
     let (iw, ih) = (f64::from(task.image.width), f64::from(task.image.height));
     if rastered {
@@ -519,7 +549,7 @@ pub fn draw(
         patched_shapes = Some((visible, shapes));
     }
     state.settle_now = false;
-    state.settle_wanted = !rastered && !sharp;
+    state.settle_wanted = !rastered && !sharp && !slicing;
     if let Some(l) = &state.layer {
         ctx.set_image_smoothing_enabled(true);
         ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&l.canvas, l.x, l.y, l.w, l.h)
@@ -572,6 +602,7 @@ pub fn draw(
         partial: timing.partial,
         redrawn: timing.redrawn,
         redrawn_px: timing.redrawn_px,
+        slicing,
     };
     if let (Some((visible, n)), Some(c)) = (patched_shapes, state.cached.as_mut()) {
         c.visible_in_region = visible;

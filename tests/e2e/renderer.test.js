@@ -193,6 +193,58 @@ test("small shapes seen whole keep their stacking order: the class on top shows 
   await context.close();
 });
 
+test("with 100,000 shapes, F plans a slice per frame: keys are answered meanwhile, and the sharp frame shows everything", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await openApp(context, server.url);
+  await page.evaluate(async () => {
+    const annotations = [];
+    let seed = 7;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    for (let i = 0; i < 100000; i++) {
+      const [x, y, w] = [rnd() * 430, rnd() * 280, 1 + rnd() * 12];
+      annotations.push({ id: `f${i}`, label: ["cat", "dog", "person"][i % 3], shape: { type: "box", x0: x, y0: y, x1: x + w, y1: y + w * 0.7 } });
+    }
+    await window.lasso.loadTask({ id: `slices-${Date.now()}`, image: { src: "samples/chelsea.png" }, annotations });
+  });
+  await page.waitForFunction(() => window.lasso.viewport().imageReady);
+  // Zoomed in on a corner, drawn at once.
+  await page.evaluate(() => {
+    window.lasso.setViewport({ scale: 8, offsetX: -400, offsetY: -300 });
+    return window.lasso.drawNow();
+  });
+  // F: every frame's figures until the sharp frame of the whole image is drawn.
+  await page.evaluate(() => {
+    window.sliceFrames = [];
+    const watch = () => {
+      const st = window.lasso.renderStats();
+      window.sliceFrames.push({ slicing: st.slicing, replanned: st.replanned, shapes: st.shapes, tool: window.lasso.tool() });
+      if (!(st.replanned && st.shapes === 100000)) requestAnimationFrame(watch);
+    };
+    requestAnimationFrame(watch);
+  });
+  await page.locator(".lasso").focus();
+  await page.keyboard.press("f");
+  // A key pressed while the plan is being made is answered before it is complete.
+  await page.waitForFunction(() => window.lasso.renderStats().slicing);
+  await page.keyboard.press("b");
+  const answered = await page.evaluate(() => ({ tool: window.lasso.tool(), slicing: window.lasso.renderStats().slicing }));
+  assert.equal(answered.tool, "box");
+  await page.waitForFunction(() => window.sliceFrames.at(-1)?.replanned && window.sliceFrames.at(-1).shapes === 100000, null, { timeout: 60000 });
+  const frames = await page.evaluate(() => window.sliceFrames);
+  const sliced = frames.filter((f) => f.slicing).length;
+  assert.ok(sliced >= 2, `the plan took several frames: ${sliced}`);
+  assert.ok(frames.some((f) => f.slicing && f.tool === "box"), "the tool changed while the plan was still being made");
+  // The sharp frame is the same as one planned at once.
+  const vp = await page.evaluate(() => window.lasso.viewport());
+  assert.ok(vp.scale < 3, `fitted: ${vp.scale}`);
+  const sliceShot = await page.locator(".lasso-canvas").screenshot({ path: artifact("renderer-sliced.png") });
+  const atOnce = await page.evaluate(() => window.lasso.drawNow());
+  assert.equal(atOnce.shapes, 100000);
+  assert.ok(sliceShot.equals(await page.locator(".lasso-canvas").screenshot()), "sliced and at-once plans draw the same frame");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("an edit among 100,000 shapes redraws only the rectangle it touched", async () => {
   const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
   const page = await openApp(context, server.url);

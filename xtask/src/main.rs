@@ -229,6 +229,13 @@ fn bench(args: &[String]) -> Result<()> {
         cmd("node", &node_args).env("LASSO_DIST", &dist_str).run()?;
         return Ok(());
     }
+    if rest.first() == Some(&"stall") {
+        util::step("replanning 100,000 shapes (headless Chromium): the longest task");
+        let mut node_args = vec!["tests/bench/stall.mjs"];
+        node_args.extend(&rest[1..]);
+        cmd("node", &node_args).env("LASSO_DIST", &dist_str).run()?;
+        return Ok(());
+    }
     util::step("renderer benchmark (headless Chromium): Lasso and Konva");
     let mut node_args = vec!["tests/bench/render.mjs"];
     node_args.extend(rest);
