@@ -29,6 +29,7 @@ use layer::{patch_layer, raster_layer};
 mod painter;
 use painter::Painter;
 
+mod progressive;
 mod slicing;
 
 /// Outline width of shapes, in CSS pixels.
@@ -216,6 +217,10 @@ pub struct RenderState {
     pub at_once: bool,
     /// A frame for the next slice is requested.
     slice_requested: bool,
+    /// A large document's layer being rasterised a few paths per frame.
+    rastering: Option<progressive::Rastering>,
+    /// The layer of a new plan is to be rasterised from the next frame on.
+    raster_next: bool,
 }
 
 impl RenderState {
@@ -228,6 +233,8 @@ impl RenderState {
         self.pyramid_of = None;
         self.layer = None;
         self.pending = None;
+        self.rastering = None;
+        self.raster_next = false;
     }
 
     /// Draws the image at zoom `scale` from the smallest copy that still has a pixel per
@@ -299,7 +306,11 @@ const SETTLE_MS: i32 = 150;
 pub fn paint(shared: &Rc<Shared>, render: &Rc<RefCell<RenderState>>) {
     paint_frame(shared, render);
     super::tiles::pump(shared);
-    if slicing::pending(&render.borrow()) {
+    let more = {
+        let st = render.borrow();
+        slicing::pending(&st) || st.rastering.is_some() || st.raster_next
+    };
+    if more {
         // The next slice of the plan in the next frame (one request at a time).
         if std::mem::replace(&mut render.borrow_mut().slice_requested, true) {
             return;
@@ -504,22 +515,65 @@ pub fn draw(
     };
     // The planned shapes live in a layer bitmap of the planned region: panning draws it under a
     // new transform; zooming draws it stretched and it is redrawn sharp once zooming pauses.
-    let rastered = decision.raster && !slicing;
+    let mut rastered = decision.raster && !slicing;
+    // A large document's layer is rasterised a few paths per frame; the previous layer stays
+    // on screen meanwhile.
+    let mut slicing = slicing;
     let mut patched_shapes = None;
     let (iw, ih) = (f64::from(task.image.width), f64::from(task.image.height));
+    let large = !state.at_once && doc.index().len() >= slicing::SLICE_FROM;
+    if rastered && large && replanned {
+        // A large document's new plan became paths in this frame: its layer starts in the next.
+        rastered = false;
+        slicing = true;
+        state.raster_next = true;
+    } else if rastered {
+        state.raster_next = false;
+    }
     if rastered {
         let t0 = now_ms();
-        state.layer = raster_layer(
-            state.layer.take(),
-            cached,
-            doc,
-            &mut state.masks,
-            session.opacity,
-            px_scale,
-            dpr,
-            (iw, ih),
-            state.plan_id,
-        );
+        if !large {
+            state.rastering = None;
+            state.layer = raster_layer(
+                state.layer.take(),
+                cached,
+                doc,
+                &mut state.masks,
+                session.opacity,
+                px_scale,
+                dpr,
+                (iw, ih),
+                state.plan_id,
+            );
+        } else {
+            let going_on = state
+                .rastering
+                .as_ref()
+                .is_some_and(|r| r.is_for(state.plan_id, px_scale, session.opacity));
+            if !going_on {
+                state.rastering = progressive::start(
+                    cached,
+                    doc,
+                    &mut state.masks,
+                    session.opacity,
+                    px_scale,
+                    dpr,
+                    (iw, ih),
+                    state.plan_id,
+                );
+            }
+            let done = state
+                .rastering
+                .as_mut()
+                .and_then(|r| progressive::go_on(r, cached, doc));
+            if let Some(layer) = done {
+                state.rastering = None;
+                state.layer = Some(layer);
+            } else if state.rastering.is_some() {
+                rastered = false;
+                slicing = true;
+            }
+        }
         timing.draw_ms = now_ms() - t0;
     } else if let (Some(rect), Some(layer)) = (decision.patch, state.layer.as_ref()) {
         timing.partial = true;

@@ -18,28 +18,15 @@ pub(super) fn raster_layer(
     image: (f64, f64),
     plan_id: u64,
 ) -> Option<Layer> {
-    let (mut x0, mut y0, mut x1, mut y1) = cached.key.region;
-    if image.0 > 0.0 && image.1 > 0.0 {
-        x0 = x0.max(0.0);
-        y0 = y0.max(0.0);
-        x1 = x1.min(image.0);
-        y1 = y1.min(image.1);
-    }
-    let (rw, rh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
-    let k = px_scale.min(MAX_LAYER_PX / rw).min(MAX_LAYER_PX / rh);
-    let (lw, lh) = ((rw * k).ceil().max(1.0), (rh * k).ceil().max(1.0));
-    let canvas = match old {
-        Some(l) => l.canvas,
-        None => canvas::new()?,
-    };
-    if canvas.width() != lw as u32 || canvas.height() != lh as u32 {
-        canvas.set_width(lw as u32);
-        canvas.set_height(lh as u32);
-    }
-    let ctx = canvas::context(&canvas)?;
-    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
-    ctx.clear_rect(0.0, 0.0, lw, lh);
-    ctx.set_transform(k, 0.0, 0.0, k, -x0 * k, -y0 * k).ok();
+    let (layer, ctx) = empty_layer(
+        old.map(|l| l.canvas),
+        cached,
+        opacity,
+        px_scale,
+        image,
+        plan_id,
+    )?;
+    let k = layer.k;
     paint_planned(
         &ctx,
         &cached.batches,
@@ -51,11 +38,52 @@ pub(super) fn raster_layer(
         opacity,
         k / dpr,
     );
+    trim_masks(masks, cached);
+    Some(layer)
+}
+
+/// Forgets mask bitmaps of masks the plan no longer has, once they pile up.
+pub(super) fn trim_masks(masks: &mut HashMap<AnnotationId, MaskImage>, cached: &Cached) {
     if masks.len() > 2 * cached.masks.len() + 64 {
         let keep: std::collections::HashSet<&AnnotationId> = cached.masks.iter().collect();
         masks.retain(|id, _| keep.contains(id));
     }
-    Some(Layer {
+}
+
+/// A cleared layer bitmap over the plan's region (within the image) at `px_scale` layer pixels
+/// per image pixel (less for a very large region), on `canvas` or a new one, and its context
+/// transformed to image pixels.
+pub(super) fn empty_layer(
+    canvas: Option<HtmlCanvasElement>,
+    cached: &Cached,
+    opacity: f64,
+    px_scale: f64,
+    image: (f64, f64),
+    plan_id: u64,
+) -> Option<(Layer, CanvasRenderingContext2d)> {
+    let (mut x0, mut y0, mut x1, mut y1) = cached.key.region;
+    if image.0 > 0.0 && image.1 > 0.0 {
+        x0 = x0.max(0.0);
+        y0 = y0.max(0.0);
+        x1 = x1.min(image.0);
+        y1 = y1.min(image.1);
+    }
+    let (rw, rh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
+    let k = px_scale.min(MAX_LAYER_PX / rw).min(MAX_LAYER_PX / rh);
+    let (lw, lh) = ((rw * k).ceil().max(1.0), (rh * k).ceil().max(1.0));
+    let canvas = match canvas {
+        Some(c) => c,
+        None => canvas::new()?,
+    };
+    if canvas.width() != lw as u32 || canvas.height() != lh as u32 {
+        canvas.set_width(lw as u32);
+        canvas.set_height(lh as u32);
+    }
+    let ctx = canvas::context(&canvas)?;
+    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+    ctx.clear_rect(0.0, 0.0, lw, lh);
+    ctx.set_transform(k, 0.0, 0.0, k, -x0 * k, -y0 * k).ok();
+    let layer = Layer {
         canvas,
         plan_id,
         opacity,
@@ -65,7 +93,8 @@ pub(super) fn raster_layer(
         y: y0,
         w: lw / k,
         h: lh / k,
-    })
+    };
+    Some((layer, ctx))
 }
 
 /// Redraws only the part of the layer a change left stale: the layer pixels of `rect` (image
@@ -156,12 +185,22 @@ fn paint_planned(
     opacity: f64,
     scale: f64,
 ) {
+    paint_base(ctx, rasters, planned_masks, doc, masks, opacity, scale);
+    paint_paths(ctx, batches, 0, usize::MAX, opacity, scale);
+    paint_singles(ctx, singles, doc, opacity, scale);
+}
+
+/// The masks from their bitmaps and the rasters of small shapes: what lies under the outlines.
+pub(super) fn paint_base(
+    ctx: &CanvasRenderingContext2d,
+    rasters: &Rasters,
+    planned_masks: &[AnnotationId],
+    doc: &Document,
+    masks: &mut HashMap<AnnotationId, MaskImage>,
+    opacity: f64,
+    scale: f64,
+) {
     let task = doc.task();
-    let painter = Painter {
-        ctx,
-        scale,
-        opacity,
-    };
     // Masks from their bitmaps.
     let step = render_plan::mask_step(scale);
     ctx.set_image_smoothing_enabled(false);
@@ -204,21 +243,65 @@ fn paint_planned(
             .ok();
     }
     ctx.set_image_smoothing_enabled(scale < 2.0);
-    // Batched outlines: one fill and one stroke per colour and chunk.
+}
+
+/// How many paths the batches hold (areas and lines), the units [`paint_paths`] counts in.
+pub(super) fn path_count(batches: &[BuiltBatch]) -> usize {
+    batches.iter().map(|b| b.areas.len() + b.lines.len()).sum()
+}
+
+/// Batched outlines, one fill and one stroke per colour and chunk: the paths numbered `from`
+/// to `from + count` (areas, then lines, batch after batch, in stacking order).
+pub(super) fn paint_paths(
+    ctx: &CanvasRenderingContext2d,
+    batches: &[BuiltBatch],
+    from: usize,
+    count: usize,
+    opacity: f64,
+    scale: f64,
+) {
+    let to = from.saturating_add(count);
     ctx.set_line_width(STROKE_PX / scale);
+    let mut n = 0;
     for b in batches {
+        let len = b.areas.len() + b.lines.len();
+        if n + len <= from || n >= to {
+            n += len;
+            continue;
+        }
         ctx.set_fill_style_str(&b.color);
         ctx.set_stroke_style_str(&b.color);
-        for p in &b.areas {
-            ctx.set_global_alpha(opacity);
-            ctx.fill_with_path_2d(p);
-            ctx.set_global_alpha(1.0);
-            ctx.stroke_with_path(p);
+        for (i, p) in b.areas.iter().enumerate() {
+            if (from..to).contains(&(n + i)) {
+                ctx.set_global_alpha(opacity);
+                ctx.fill_with_path_2d(p);
+                ctx.set_global_alpha(1.0);
+                ctx.stroke_with_path(p);
+            }
         }
-        for p in &b.lines {
-            ctx.stroke_with_path(p);
+        for (i, p) in b.lines.iter().enumerate() {
+            if (from..to).contains(&(n + b.areas.len() + i)) {
+                ctx.stroke_with_path(p);
+            }
         }
+        n += len;
     }
+}
+
+/// Keypoints and predictions under review, one by one on top of the batches.
+pub(super) fn paint_singles(
+    ctx: &CanvasRenderingContext2d,
+    singles: &[AnnotationId],
+    doc: &Document,
+    opacity: f64,
+    scale: f64,
+) {
+    let task = doc.task();
+    let painter = Painter {
+        ctx,
+        scale,
+        opacity,
+    };
     for id in singles {
         if let Some(a) = doc.annotation(id) {
             let label = task.labels.get(&a.label);

@@ -1,8 +1,9 @@
 //! Planning a large document a slice per frame: from [`SLICE_FROM`] annotations on, a full
-//! plan is made by a [`PlanBuilder`] fed for at most [`SLICE_BUDGET_MS`] per frame, while the
-//! previous layer is drawn stretched under the new view, so input is answered between the
-//! slices instead of waiting for 100,000 shapes at once. Smaller documents, and a frame asked
-//! for at once (`drawNow`), plan in one go.
+//! plan is made by a [`PlanBuilder`] fed for at most [`SLICE_BUDGET_MS`] per frame, finished
+//! in a frame of its own and handed over in the next, while the previous layer is drawn
+//! stretched under the new view, so input is answered between the steps instead of waiting
+//! for 100,000 shapes at once. Smaller documents, and a frame asked for at once (`drawNow`),
+//! plan in one go.
 
 use super::{now_ms, RenderState};
 use lasso_core::document::Document;
@@ -23,7 +24,9 @@ pub struct PendingPlan {
     key: PlanKey,
     ids: Vec<AnnotationId>,
     next: usize,
-    builder: PlanBuilder,
+    builder: Option<PlanBuilder>,
+    /// The plan, finished in the frame after the last slice; handed over in the next one.
+    finished: Option<RenderPlan>,
 }
 
 /// A plan for the view `visible` at zoom `scale` (of document `version`), or `None` while its
@@ -64,26 +67,34 @@ pub fn plan_for(
             .cloned()
             .collect();
         state.pending = Some(PendingPlan {
-            builder: PlanBuilder::new(doc, exclude, planned_at),
+            builder: Some(PlanBuilder::new(doc, exclude, planned_at)),
             key,
             ids,
             next: 0,
+            finished: None,
         });
     }
     let p = state.pending.as_mut()?;
-    while p.next < p.ids.len() {
-        let end = (p.next + CHUNK).min(p.ids.len());
-        p.builder.add(doc, &p.ids[p.next..end]);
-        p.next = end;
-        if now_ms() - started > SLICE_BUDGET_MS {
-            break;
-        }
+    // Each step in a frame of its own: the slices, finishing the plan (its rasters), and
+    // handing it over (the caller turns it into paths).
+    if p.finished.is_some() {
+        let done = state.pending.take()?;
+        return Some((done.key, done.finished?));
     }
     if p.next < p.ids.len() {
+        let builder = p.builder.as_mut()?;
+        while p.next < p.ids.len() {
+            let end = (p.next + CHUNK).min(p.ids.len());
+            builder.add(doc, &p.ids[p.next..end]);
+            p.next = end;
+            if now_ms() - started > SLICE_BUDGET_MS {
+                break;
+            }
+        }
         return None;
     }
-    let done = state.pending.take()?;
-    Some((done.key, done.builder.finish()))
+    p.finished = p.builder.take().map(PlanBuilder::finish);
+    None
 }
 
 /// Whether a sliced plan is under way (another frame should follow).

@@ -1,0 +1,92 @@
+//! Rasterising a large document's layer a few paths per frame. A canvas records its drawing
+//! calls and rasterises them when the bitmap is next needed, so the cost of 100,000 outlines
+//! lands in whichever task first shows the layer — most of a second on a machine without a
+//! GPU. Here the new layer is drawn on its own canvas, a chunk of paths at a time, each chunk
+//! rasterised at once (by reading one pixel back) so the frame's time can be measured; the
+//! previous layer stays on screen until the new one is complete.
+
+use super::layer::{empty_layer, paint_base, paint_paths, paint_singles, path_count, trim_masks};
+use super::*;
+
+/// Milliseconds of rasterising a frame may spend on a layer drawn a few paths per frame.
+pub const RASTER_BUDGET_MS: f64 = 24.0;
+
+/// A layer being rasterised a few paths per frame.
+pub struct Rastering {
+    layer: Layer,
+    ctx: CanvasRenderingContext2d,
+    next: usize,
+    total: usize,
+    dpr: f64,
+}
+
+impl Rastering {
+    /// Whether this is the raster of plan `plan_id` at `px_scale` layer pixels per image pixel.
+    pub fn is_for(&self, plan_id: u64, px_scale: f64, opacity: f64) -> bool {
+        self.layer.plan_id == plan_id
+            && (self.layer.px_scale - px_scale).abs() <= 1e-9 * px_scale
+            && self.layer.opacity == opacity
+    }
+}
+
+/// Starts a layer of `cached` on a new canvas, with what lies under the outlines (masks, the
+/// rasters of small shapes) drawn at once.
+#[allow(clippy::too_many_arguments)]
+pub fn start(
+    cached: &Cached,
+    doc: &Document,
+    masks: &mut HashMap<AnnotationId, MaskImage>,
+    opacity: f64,
+    px_scale: f64,
+    dpr: f64,
+    image: (f64, f64),
+    plan_id: u64,
+) -> Option<Rastering> {
+    let (layer, ctx) = empty_layer(None, cached, opacity, px_scale, image, plan_id)?;
+    let scale = layer.k / dpr;
+    paint_base(
+        &ctx,
+        &cached.rasters,
+        &cached.masks,
+        doc,
+        masks,
+        opacity,
+        scale,
+    );
+    trim_masks(masks, cached);
+    Some(Rastering {
+        layer,
+        ctx,
+        next: 0,
+        total: path_count(&cached.batches),
+        dpr,
+    })
+}
+
+/// Rasterises more of the outlines, a path at a time until [`RASTER_BUDGET_MS`] are spent;
+/// the layer once every path and the single shapes on top are drawn.
+pub fn go_on(r: &mut Rastering, cached: &Cached, doc: &Document) -> Option<Layer> {
+    let started = now_ms();
+    let scale = r.layer.k / r.dpr;
+    while r.next < r.total {
+        paint_paths(&r.ctx, &cached.batches, r.next, 1, r.layer.opacity, scale);
+        r.next += 1;
+        // Reading a pixel back makes the canvas rasterise what was drawn, now.
+        let _ = r.ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
+        if now_ms() - started > RASTER_BUDGET_MS {
+            return None;
+        }
+    }
+    paint_singles(&r.ctx, &cached.singles, doc, r.layer.opacity, scale);
+    Some(Layer {
+        canvas: r.layer.canvas.clone(),
+        plan_id: r.layer.plan_id,
+        opacity: r.layer.opacity,
+        px_scale: r.layer.px_scale,
+        k: r.layer.k,
+        x: r.layer.x,
+        y: r.layer.y,
+        w: r.layer.w,
+        h: r.layer.h,
+    })
+}
