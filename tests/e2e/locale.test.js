@@ -47,6 +47,7 @@ test("in Ukrainian every word, plural and number on the editor's screen is Ukrai
         { id: "u-5", label: "cat", shape: box(10, 60, 30, 80) },
       ],
     });
+    await page.waitForFunction(() => window.lasso.viewport().imageReady);
     // The list: kinds, plural forms (1 точка, 3 точки, 5 точок) and grouped numbers.
     assert.deepEqual(await rows(page), [
       "1 dog рамка 1\u00a0200 × 40",
@@ -63,7 +64,8 @@ test("in Ukrainian every word, plural and number on the editor's screen is Ukrai
     await page.evaluate(() => window.lasso.setHotkeys({ box: "q" }));
     assert.equal(await boxTool.getAttribute("title"), "Малювати рамки (Q)");
     // Status bar: size with a no-break space in the thousands, zoom as "NN %".
-    assert.equal(await page.locator(".lasso-image-size").textContent(), "451 × 300 px");
+    // (The size is known once the image has loaded.)
+    await page.waitForFunction(() => document.querySelector(".lasso-image-size")?.textContent === "451 × 300 px");
     assert.match(await page.locator(".lasso-status-zoom").textContent(), /^\d+\u00a0%$/);
     assert.equal(await page.locator(".lasso-save").textContent(), "Збережено");
     // The hotkey list in Ukrainian, a label's row by class.
