@@ -690,6 +690,7 @@ struct Timing {
 }
 
 /// The planned shapes rasterised over the planned region (clipped to the image).
+#[derive(Clone)]
 struct Layer {
     canvas: HtmlCanvasElement,
     plan_id: u64,

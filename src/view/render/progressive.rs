@@ -78,15 +78,5 @@ pub fn go_on(r: &mut Rastering, cached: &Cached, doc: &Document) -> Option<Layer
         }
     }
     paint_singles(&r.ctx, &cached.singles, doc, r.layer.opacity, scale);
-    Some(Layer {
-        canvas: r.layer.canvas.clone(),
-        plan_id: r.layer.plan_id,
-        opacity: r.layer.opacity,
-        px_scale: r.layer.px_scale,
-        k: r.layer.k,
-        x: r.layer.x,
-        y: r.layer.y,
-        w: r.layer.w,
-        h: r.layer.h,
-    })
+    Some(r.layer.clone())
 }
