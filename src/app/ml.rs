@@ -354,8 +354,17 @@ pub fn follow_segment(runtime: &Rc<Runtime>) {
                     "model.no_mask"
                 };
                 let line = lasso_core::i18n::format(locale, id, &args);
-                runtime.ml_view.update(|v| v.last = Some(line));
-                runtime.dispatch(|ed| ed.segment_answer(generation, mask));
+                // Answers may arrive out of order: the panel names only the answer the tool
+                // took, so it never reports an older answer than the candidate on screen.
+                let taken = std::cell::Cell::new(false);
+                runtime.dispatch(|ed| {
+                    let outcome = ed.segment_answer(generation, mask);
+                    taken.set(outcome.redraw);
+                    outcome
+                });
+                if taken.get() {
+                    runtime.ml_view.update(|v| v.last = Some(line));
+                }
             }
             Err(e) => {
                 // The same prompts may be sent again (after the backend is fixed) by any input.

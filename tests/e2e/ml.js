@@ -119,9 +119,10 @@ export async function brokenBackend(mode) {
  * The test's Segment-Anything-like backend (sam_backend.py) on a free port; resolves to
  * {url, stop} once it answers.
  */
-export function samBackend() {
+export function samBackend(holdSinglePromptSeconds = 0) {
   const script = path.join(ROOT, "tests", "e2e", "sam_backend.py");
-  return pythonServer(path.join(ROOT, ".venv", "bin", "python"), script, (port) => [String(port)], "the segmentation backend");
+  const args = (port) => (holdSinglePromptSeconds ? [String(port), String(holdSinglePromptSeconds)] : [String(port)]);
+  return pythonServer(path.join(ROOT, ".venv", "bin", "python"), script, args, "the segmentation backend");
 }
 
 /**

@@ -4,7 +4,8 @@
 // the number added. A backend that hangs, fails, answers garbage or only shapes outside the
 // image is named in the banner and leaves the task as it was. With a backend that answers
 // clicks as Segment-Anything backends do, two positive clicks and a negative one give the
-// expected mask (a hole where the negative click was), added as a mask and as polygons.
+// expected mask (a hole where the negative click was), added as a mask and as polygons; an
+// answer to older prompts that arrives after a newer one is dropped.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { appSuite, openApp, artifact, imageToPage, eventually } from "./support.js";
@@ -179,6 +180,43 @@ test("two positive clicks and a negative one segment the object, added as a mask
     await page.keyboard.press("Escape");
     await page.keyboard.press("Enter");
     assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 1);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+    backend.stop();
+    await image.close();
+  }
+});
+
+test("an answer to older prompts that arrives last changes neither the candidate nor the model panel", async () => {
+  // The backend holds answers to a single prompt 1.5 s: the answer to the first click (on
+  // white: nothing found) comes back after the answer to both clicks (the green rectangle).
+  const backend = await samBackend(1.5);
+  const image = await shapesImage();
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await openApp(context, `${app.server.url}/?ml=${encodeURIComponent(backend.url)}`);
+    await page.evaluate(async (src) => {
+      await window.lasso.loadTask({ id: `late-${Date.now()}`, image: { src }, labels: { labels: [{ name: "object", color: "#f58231" }] }, annotations: [] });
+    }, image.url);
+    await page.waitForFunction(() => window.lasso.viewport().imageReady);
+    await page.locator(".lasso").focus();
+    await page.keyboard.press("s");
+    for (const [x, y] of [[20, 20], [240, 110]]) {
+      const at = await imageToPage(page, x, y);
+      await page.mouse.click(at.x, at.y);
+    }
+    const panel = page.locator(".lasso-model-last");
+    // The newer answer shows while the older one is still on its way.
+    await page.waitForFunction(() => /^mask by sam-test-1/.test(document.querySelector(".lasso-model-last")?.textContent ?? "")
+      && document.querySelector(".lasso-predict")?.disabled);
+    // Both answered.
+    await page.waitForFunction(() => !document.querySelector(".lasso-predict")?.disabled);
+    assert.match(await panel.textContent(), /^mask by sam-test-1 in [\d,]+ ms$/);
+    await page.keyboard.press("Enter");
+    const [added] = await page.evaluate(() => window.lasso.annotations());
+    assert.equal(added.shape.type, "mask");
+    assert.equal(maskPixels(added.shape).size, 80 * 60, "the green rectangle, from the answer to both clicks");
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();

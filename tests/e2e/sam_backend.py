@@ -6,12 +6,15 @@ Anything backends do: it reads the clicks (`keypointlabels` with `is_positive`) 
 Its "model" is exact on the flat-coloured images the tests make: a positive click takes the
 connected region of non-white pixels under it, a negative click removes the same-coloured
 region under it, a box keeps what lies inside it. Allows any origin (the page calls it).
+With a second argument, answers to a single prompt are held that many seconds, so that they
+arrive after the answers to later prompts.
 
-    python sam_backend.py PORT
+    python sam_backend.py PORT [HOLD_SINGLE_PROMPT_SECONDS]
 """
 import io
 import json
 import sys
+import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +24,7 @@ from PIL import Image
 from scipy import ndimage
 
 MODEL = "sam-test-1"
+HOLD_SINGLE = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
 
 
 def region(labels, x, y):
@@ -98,6 +102,9 @@ class Handler(BaseHTTPRequestHandler):
                 "value": {"format": "rle", "rle": mask2rle(mask.astype(np.uint8) * 255), "brushlabels": [label]},
             }]
             results.append({"result": result, "score": 0.99, "model_version": MODEL})
+        context = (body.get("params") or {}).get("context") or {}
+        if HOLD_SINGLE and len(context.get("result", [])) == 1:
+            time.sleep(HOLD_SINGLE)
         self.answer(200, {"results": results, "model_version": MODEL})
 
 
