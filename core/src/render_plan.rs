@@ -350,14 +350,23 @@ fn ring(out: &mut Vec<f64>, points: &[Point], tol: f64, positive: Option<bool>) 
 /// Coordinates keep three decimals (a thousandth of an image pixel).
 pub fn svg_paths(cmds: &[f64], chunk: usize) -> Vec<String> {
     let mut out = Vec::new();
+    let mut at = 0;
+    while at < cmds.len() {
+        let (s, next) = svg_path_chunk(cmds, at, chunk);
+        out.push(s);
+        at = next;
+    }
+    out
+}
+
+/// The next string of [`svg_paths`]: at most `chunk` subpaths of the commands from index
+/// `from` (a command's start), and the index after them — so that a large plan's paths can be
+/// made a few strings at a time.
+pub fn svg_path_chunk(cmds: &[f64], from: usize, chunk: usize) -> (String, usize) {
     let mut s = String::new();
     let mut count = 0;
-    let mut i = 0;
-    while i < cmds.len() {
-        if count >= chunk.max(1) {
-            out.push(std::mem::take(&mut s));
-            count = 0;
-        }
+    let mut i = from;
+    while i < cmds.len() && count < chunk.max(1) {
         let arg = |k: usize| cmds.get(i + k).copied().unwrap_or(0.0);
         if arg(0) == CMD_RECT {
             let (x, y, w, h) = (arg(1), arg(2), arg(3), arg(4));
@@ -389,10 +398,7 @@ pub fn svg_paths(cmds: &[f64], chunk: usize) -> Vec<String> {
         }
         count += 1;
     }
-    if !s.is_empty() {
-        out.push(s);
-    }
-    out
+    (s, i.max(from + 1))
 }
 
 /// Rectangles `x, y, w, h` as SVG path data, at most `chunk` per string (see [`svg_paths`]).

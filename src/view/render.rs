@@ -490,9 +490,9 @@ pub fn draw(
     let slicing = decision.replan && planned.is_none();
     timing.plan_ms = now_ms() - t0;
     let replanned = planned.is_some();
-    if let Some((key, plan)) = planned {
+    if let Some((key, plan, built)) = planned {
         let t1 = now_ms();
-        let batches = build_batches(&plan.batches);
+        let batches = built.unwrap_or_else(|| build_batches(&plan.batches));
         let rasters = build_rasters(&plan);
         timing.path_ms = now_ms() - t1;
         let visible_in_region = plan.shapes + excluded_in(doc.index(), &exclude, key.region);

@@ -650,6 +650,14 @@ fn svg_path_data_follows_the_commands_in_chunks() {
         ]
     );
     assert!(svg_paths(&[], 10).is_empty());
+    // The same strings a chunk at a time, each resuming where the last one stopped.
+    let (first, next) = svg_path_chunk(&cmds, 0, 2);
+    assert_eq!(
+        (first.as_str(), next),
+        ("M1 2.5h3v4h-3ZM0 0L10 0L-0.001 7.123Z", 13)
+    );
+    let (second, end) = svg_path_chunk(&cmds, next, 2);
+    assert_eq!((second.as_str(), end), ("M-1.25 0.5L2 3", cmds.len()));
 }
 
 /// A random edit of a list of `len` annotations: add (at a position or at the end) or remove

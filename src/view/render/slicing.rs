@@ -1,14 +1,15 @@
 //! Planning a large document a slice per frame: from [`SLICE_FROM`] annotations on, a full
-//! plan is made by a [`PlanBuilder`] fed for at most [`SLICE_BUDGET_MS`] per frame, finished
-//! in a frame of its own and handed over in the next, while the previous layer is drawn
-//! stretched under the new view, so input is answered between the steps instead of waiting
-//! for 100,000 shapes at once. Smaller documents, and a frame asked for at once (`drawNow`),
-//! plan in one go.
+//! plan is made by a [`PlanBuilder`] fed for at most [`SLICE_BUDGET_MS`] per frame, finished,
+//! and turned into `Path2D`s a few chunks per frame within the same budget, while the previous
+//! layer is drawn stretched under the new view, so input is answered between the steps instead
+//! of waiting for 100,000 shapes at once. Smaller documents, and a frame asked for at once
+//! (`drawNow`), plan in one go.
 
-use super::{now_ms, RenderState};
+use super::{now_ms, BuiltBatch, RenderState, CHUNK_SUBPATHS};
 use lasso_core::document::Document;
 use lasso_core::model::AnnotationId;
 use lasso_core::render_plan::{self, PlanBuilder, PlanKey, RenderPlan};
+use web_sys::Path2d;
 
 /// Documents with at least this many annotations are planned a slice per frame.
 pub const SLICE_FROM: usize = 20_000;
@@ -25,20 +26,86 @@ pub struct PendingPlan {
     ids: Vec<AnnotationId>,
     next: usize,
     builder: Option<PlanBuilder>,
-    /// The plan, finished in the frame after the last slice; handed over in the next one.
-    finished: Option<RenderPlan>,
+    /// The finished plan, being turned into paths.
+    paths: Option<PathsUnderWay>,
 }
 
+/// A finished plan's batches being turned into paths: those built, and where the next chunk
+/// starts (batch, its areas or lines, command index).
+struct PathsUnderWay {
+    plan: RenderPlan,
+    built: Vec<BuiltBatch>,
+    batch: usize,
+    lines: bool,
+    at: usize,
+}
+
+impl PathsUnderWay {
+    fn new(plan: RenderPlan) -> Self {
+        PathsUnderWay {
+            plan,
+            built: Vec::new(),
+            batch: 0,
+            lines: false,
+            at: 0,
+        }
+    }
+
+    /// Builds the next path; `false` once every batch is built.
+    fn step(&mut self) -> bool {
+        let Some(batch) = self.plan.batches.get(self.batch) else {
+            return false;
+        };
+        if self.built.len() <= self.batch {
+            self.built.push(BuiltBatch {
+                color: batch.color.clone(),
+                areas: Vec::new(),
+                lines: Vec::new(),
+            });
+        }
+        let cmds = if self.lines {
+            &batch.lines
+        } else {
+            &batch.areas
+        };
+        if self.at < cmds.len() {
+            let (d, next) = render_plan::svg_path_chunk(cmds, self.at, CHUNK_SUBPATHS);
+            self.at = next;
+            if let (Ok(path), Some(built)) =
+                (Path2d::new_with_path_string(&d), self.built.last_mut())
+            {
+                if self.lines {
+                    built.lines.push(path);
+                } else {
+                    built.areas.push(path);
+                }
+            }
+        } else if !self.lines {
+            self.lines = true;
+            self.at = 0;
+        } else {
+            self.batch += 1;
+            self.lines = false;
+            self.at = 0;
+        }
+        true
+    }
+}
+
+/// A plan ready to draw: its key, the plan, and its batches as paths when they were built
+/// along the way (`None`: the caller builds them).
+pub(super) type Planned = (PlanKey, RenderPlan, Option<Vec<BuiltBatch>>);
+
 /// A plan for the view `visible` at zoom `scale` (of document `version`), or `None` while its
-/// slices are still being made (the caller keeps drawing the previous layer; [`pending`] says
+/// slices or paths are still being made (the caller keeps drawing the previous layer; [`pending`] says
 /// another frame is wanted).
-pub fn plan_for(
+pub(super) fn plan_for(
     state: &mut RenderState,
     doc: &Document,
     exclude: &[AnnotationId],
     view: (u64, (f64, f64, f64, f64), f64),
     at_once: bool,
-) -> Option<(PlanKey, RenderPlan)> {
+) -> Option<Planned> {
     let (version, visible, scale) = view;
     let key = PlanKey::for_view(version, exclude, visible, scale);
     let planned_at = render_plan::bucket_scale(key.bucket);
@@ -50,7 +117,7 @@ pub fn plan_for(
             region: key.region,
             scale: planned_at,
         });
-        return Some((key, plan));
+        return Some((key, plan, None));
     }
     let started = now_ms();
     // A plan under way goes on if the view still fits it and nothing changed since it began.
@@ -71,16 +138,12 @@ pub fn plan_for(
             key,
             ids,
             next: 0,
-            finished: None,
+            paths: None,
         });
     }
     let p = state.pending.as_mut()?;
-    // Each step in a frame of its own: the slices, finishing the plan (its rasters), and
-    // handing it over (the caller turns it into paths).
-    if p.finished.is_some() {
-        let done = state.pending.take()?;
-        return Some((done.key, done.finished?));
-    }
+    // The slices; then, in a frame of its own, finishing the plan (its rasters); then its
+    // paths, a chunk at a time; the plan is handed over with the last of them.
     if p.next < p.ids.len() {
         let builder = p.builder.as_mut()?;
         while p.next < p.ids.len() {
@@ -93,8 +156,22 @@ pub fn plan_for(
         }
         return None;
     }
-    p.finished = p.builder.take().map(PlanBuilder::finish);
-    None
+    let Some(paths) = p.paths.as_mut() else {
+        p.paths = p
+            .builder
+            .take()
+            .map(PlanBuilder::finish)
+            .map(PathsUnderWay::new);
+        return None;
+    };
+    while paths.step() {
+        if now_ms() - started > SLICE_BUDGET_MS {
+            return None;
+        }
+    }
+    let done = state.pending.take()?;
+    let paths = done.paths?;
+    Some((done.key, paths.plan, Some(paths.built)))
 }
 
 /// Whether a sliced plan is under way (another frame should follow).
