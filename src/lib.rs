@@ -31,6 +31,7 @@ pub mod events;
 pub mod export;
 pub mod local;
 pub mod ml;
+pub mod module_worker;
 pub mod pipeline_worker;
 pub mod state;
 pub mod store;

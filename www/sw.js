@@ -11,7 +11,7 @@
 const CACHE = "lasso-shell-v2";
 const OTHER_LIMIT = 200;
 const HASHED = /-[0-9a-f]{12,}(_bg)?\.(js|wasm|css)$|\/snippets\/[\w-]+-[0-9a-f]{12,}\//;
-const EXTRA = ["app.js", "auth.js", "pipeline-worker.js", "config.json", "manifest.webmanifest", "icon-192.png", "icon-512.png", "samples/chelsea.png"];
+const EXTRA = ["app.js", "auth.js", "worker.js", "config.json", "manifest.webmanifest", "icon-192.png", "icon-512.png", "samples/chelsea.png"];
 
 /** The same-origin files index.html refers to (href/src attributes and Trunk's init call). */
 function shellUrls(html, base) {

@@ -1,7 +1,8 @@
-// Renders preprocessed and augmented images for the export off the page's main thread. The
-// page sends the URLs of Lasso's own wasm module once with each job: one source image and the
-// plans drawn from it (JSON); the answer is the encoded images, an error message, or
-// `unavailable` when the module cannot load here (the page then renders itself).
+// Runs Lasso's own wasm module off the page's main thread. Each message names the module's
+// glue and wasm URLs (loaded once), the exported function to call and its arguments; the
+// answer is `{result}` (the buffers of byte arrays in it transferred), `{error}` with the
+// function's message, or `{unavailable}` when the module cannot load here (the page then does
+// the work itself).
 let bindings;
 
 self.onmessage = async ({ data }) => {
@@ -15,9 +16,15 @@ self.onmessage = async ({ data }) => {
       return;
     }
   }
+  const run = bindings[data.call];
+  if (typeof run !== "function") {
+    self.postMessage({ unavailable: `the module has no function ${data.call}` });
+    return;
+  }
   try {
-    const images = bindings.renderPipelineImages(new Uint8Array(data.source), data.plans);
-    self.postMessage({ images }, images.map((image) => image.buffer));
+    const result = await run(...data.args);
+    const transfer = Array.isArray(result) ? result.filter((r) => r instanceof Uint8Array).map((r) => r.buffer) : [];
+    self.postMessage({ result }, transfer);
   } catch (e) {
     self.postMessage({ error: String(e?.message ?? e) });
   }

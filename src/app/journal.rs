@@ -4,6 +4,7 @@
 
 use super::Runtime;
 use crate::events::EventName;
+use crate::module_worker::WorkerError;
 use crate::state::SaveState;
 use crate::store::Store;
 use lasso_core::history::Op;
@@ -175,7 +176,7 @@ impl Runtime {
         let store = Rc::clone(store);
         let task_id = task_id.to_string();
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = store.compact(&task_id).await {
+            if let Err(e) = compact(&store, &task_id).await {
                 // The journal still holds every op; only loading gets slower.
                 web_sys::console::warn_1(&JsValue::from_str(&format!(
                     "compaction of task {task_id} failed: {e}"
@@ -215,4 +216,29 @@ impl Runtime {
             }
         });
     }
+}
+
+/// Folds a task's journal into its snapshot in a worker (a whole task decoded, replayed and
+/// encoded would hold the page's input for a large task), or in the page where no worker can
+/// run the module.
+async fn compact(store: &Store, task_id: &str) -> Result<(), String> {
+    if let Some(worker) = crate::module_worker::ModuleWorker::start() {
+        let args = js_sys::Array::of2(
+            &JsValue::from_str(store.name()),
+            &JsValue::from_str(task_id),
+        );
+        match worker
+            .call("compactStoredTask", &args, &js_sys::Array::new())
+            .await
+        {
+            Ok(_) => return Ok(()),
+            Err(WorkerError::Failed(e)) => return Err(e),
+            Err(WorkerError::Unavailable) => {}
+        }
+    }
+    store
+        .compact(task_id)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }

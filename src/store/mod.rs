@@ -7,6 +7,7 @@
 //! a new snapshot in the background so loading stays quick. The schema and its migrations are in
 //! [`schema`].
 
+pub mod background;
 mod journal;
 mod local;
 pub mod schema;

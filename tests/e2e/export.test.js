@@ -117,7 +117,7 @@ test("resized and augmented in the browser: letterboxed images whose boxes follo
   const workers = [];
   page.on("worker", (w) => workers.push(w.url()));
   const [download] = await Promise.all([page.waitForEvent("download"), page.click(".lasso-export-start")]);
-  assert.ok(workers.some((u) => u.endsWith("/pipeline-worker.js")), JSON.stringify(workers));
+  assert.ok(workers.some((u) => u.endsWith("/worker.js")), JSON.stringify(workers));
   const zipPath = artifact("export-pipeline.zip");
   await download.saveAs(zipPath);
   const python = path.join(ROOT, ".venv", "bin", "python");
@@ -145,7 +145,7 @@ test("resized and augmented in the browser: letterboxed images whose boxes follo
   }
   // Without the worker script (a host page that does not serve it) the page renders the same
   // images itself: the same seed gives the same zip, byte for byte.
-  await page.route("**/pipeline-worker.js", (route) => route.abort());
+  await page.route("**/worker.js", (route) => route.abort());
   const [again] = await Promise.all([page.waitForEvent("download"), page.click(".lasso-export-start")]);
   const againPath = artifact("export-pipeline-inline.zip");
   await again.saveAs(againPath);

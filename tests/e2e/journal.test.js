@@ -1,11 +1,11 @@
 // Nothing is ever lost: closing the page right after an edit, working offline on a local folder,
-// two tabs on one task, and a full disk.
+// two tabs on one task, a full disk, and the journal folded into its snapshot off the main thread.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { appSuite, openApp, dragImage, imageToPage, artifact, scratchDir, ROOT } from "./support.js";
+import { appSuite, openApp, dragImage, imageToPage, artifact, scratchDir, eventually, ROOT } from "./support.js";
 
 const app = appSuite();
 
@@ -356,4 +356,50 @@ test("without IndexedDB (private mode) a warning shows, work continues in memory
   const task = exported.tasks.find((t) => t.id === "sample-chelsea");
   assert.deepEqual(byId(task.annotations), byId(await annotations(page)));
   await context.close();
+});
+
+/** Journal rows of task `task` in the page's IndexedDB database `lasso`. */
+const journalRows = (page, task) => page.evaluate((task) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("lasso");
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const db = open.result;
+    const count = db.transaction("journal").objectStore("journal").index("by_task").count(IDBKeyRange.only(task));
+    count.onsuccess = () => {
+      db.close();
+      resolve(count.result);
+    };
+    count.onerror = () => reject(count.error);
+  };
+}), task);
+
+test("a task's journal is folded into its snapshot in a worker while labelling goes on; without the worker, in the page", async () => {
+  for (const worker of [true, false]) {
+    const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+    try {
+      if (!worker) await context.route("**/worker.js", (route) => route.abort());
+      const page = await openApp(context, app.server.url);
+      const workers = [];
+      page.on("worker", (w) => workers.push(w.url()));
+      await page.evaluate(() => window.lasso.setTool("box"));
+      await dragImage(page, [20, 20], [80, 80]);
+      const [drawn] = await annotations(page);
+      await page.locator(".lasso").focus();
+      // 220 nudges, an op each: past the 200 rows after which the journal is folded.
+      for (let i = 0; i < 130; i++) await page.keyboard.press("ArrowRight");
+      for (let i = 0; i < 90; i++) await page.keyboard.press("ArrowDown");
+      const [moved] = await annotations(page);
+      assert.equal(moved.shape.x0, drawn.shape.x0 + 130);
+      assert.equal(moved.shape.y0, drawn.shape.y0 + 90);
+      await page.waitForFunction(() => document.querySelector(".lasso-save")?.dataset.state === "saved");
+      await eventually("the journal folded into the snapshot", async () => (await journalRows(page, "sample-chelsea")) < 30);
+      if (worker) assert.ok(workers.some((u) => u.endsWith("/worker.js")), JSON.stringify(workers));
+      await page.reload();
+      await page.waitForFunction(() => window.lasso?.viewport().imageReady);
+      assert.deepEqual(await annotations(page), [moved], "the folded task reads back as it was");
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  }
 });
