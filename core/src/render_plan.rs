@@ -32,7 +32,7 @@ pub mod frame;
 pub mod outline;
 pub mod solid;
 use crate::model::{AnnotationId, MaskRle, Point, Shape};
-pub use builder::PlanBuilder;
+pub use builder::{FinishingPlan, PlanBuilder};
 pub use density::Density;
 
 /// Shapes whose bounds are smaller than this many screen pixels in both directions are shown

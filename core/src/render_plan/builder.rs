@@ -132,9 +132,17 @@ impl PlanBuilder {
 
     /// The plan: rasters painted, batches in stacking order (`z`, then label order).
     pub fn finish(self) -> RenderPlan {
+        let mut finishing = self.finishing();
+        while finishing.step(usize::MAX) {}
+        finishing.plan()
+    }
+
+    /// Finishes the plan in steps: the batches in drawing order and the density raster at
+    /// once, the small shapes' raster painted a number of shapes per [`FinishingPlan::step`]
+    /// (the part that grows with a crowd of small shapes).
+    pub fn finishing(self) -> FinishingPlan {
         let mut out = self.out;
         out.density = self.density.finish();
-        out.solid = self.solids.finish();
         let mut order: Vec<((i64, usize), usize)> = self.slots.into_iter().collect();
         order.sort();
         let mut taken: Vec<Option<Batch>> = self.batches.into_iter().map(Some).collect();
@@ -143,6 +151,29 @@ impl PlanBuilder {
             .filter_map(|(_, i)| taken[i].take())
             .filter(|b| !b.is_empty())
             .collect();
+        FinishingPlan {
+            out,
+            solids: self.solids.painter(),
+        }
+    }
+}
+
+/// A plan whose small shapes' raster is still being painted.
+pub struct FinishingPlan {
+    out: RenderPlan,
+    solids: Option<solid::SolidPainter>,
+}
+
+impl FinishingPlan {
+    /// Paints up to `shapes` more small shapes; `true` while some are left.
+    pub fn step(&mut self, shapes: usize) -> bool {
+        self.solids.as_mut().is_some_and(|p| p.paint(shapes))
+    }
+
+    /// The plan (with what has been painted of its small shapes).
+    pub fn plan(self) -> RenderPlan {
+        let mut out = self.out;
+        out.solid = self.solids.map(solid::SolidPainter::into_density);
         out
     }
 }
@@ -185,7 +216,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn a_plan_made_in_slices_equals_the_plan_made_at_once(
+        fn a_plan_made_and_finished_in_slices_equals_the_plan_made_at_once(
             shapes in proptest::collection::vec(
                 (0.0f64..400.0, 0.0f64..400.0, 0.2f64..100.0, 0u8..3, 0i64..2),
                 0..120,
@@ -207,7 +238,10 @@ mod tests {
             for slice in ids.chunks(chunk) {
                 builder.add(&doc, slice.iter().copied());
             }
-            prop_assert_eq!(builder.finish(), whole);
+            // Its small shapes painted `chunk` at a time too.
+            let mut finishing = builder.finishing();
+            while finishing.step(chunk) {}
+            prop_assert_eq!(finishing.plan(), whole);
         }
     }
 }

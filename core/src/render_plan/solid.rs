@@ -43,6 +43,14 @@ impl SolidGrid {
     /// The painted raster over the shapes' cells (aligned to multiples of the cell, so a
     /// redrawn part of the layer lines up with the rest); `None` without shapes.
     pub fn finish(self) -> Option<Density> {
+        let mut painter = self.painter()?;
+        while painter.paint(usize::MAX) {}
+        Some(painter.into_density())
+    }
+
+    /// The raster, cleared, ready to be painted a number of shapes at a time (a large plan's
+    /// raster is painted over several frames); `None` without shapes.
+    pub fn painter(self) -> Option<SolidPainter> {
         let first = self.shapes.first()?;
         let mut span = first.0;
         for (b, _) in &self.shapes {
@@ -59,33 +67,71 @@ impl SolidGrid {
             cell *= (cells / MAX_CELLS).sqrt().ceil();
         }
         let index = |v: f64| (v / cell).floor() as i64;
-        // The last cell a shape covers: the one its far edge lies in, unless the edge is on a
-        // cell boundary; and at least the first.
-        let last = |from: f64, to: f64| index(from).max((to / cell).ceil() as i64 - 1);
         let (c0, r0) = (index(span[0]), index(span[1]));
-        let (c1, r1) = (last(span[0], span[2]), last(span[1], span[3]));
+        let (c1, r1) = (
+            last_cell(cell, span[0], span[2]),
+            last_cell(cell, span[1], span[3]),
+        );
         let cols = u32::try_from(c1 - c0 + 1).ok()?;
         let rows = u32::try_from(r1 - r0 + 1).ok()?;
-        let mut rgba = vec![0u8; cols as usize * rows as usize * 4];
-        for (b, color) in &self.shapes {
-            let (sc0, sc1) = (index(b[0]) - c0, last(b[0], b[2]) - c0);
-            let (sr0, sr1) = (index(b[1]) - r0, last(b[1], b[3]) - r0);
+        Some(SolidPainter {
+            shapes: self.shapes,
+            next: 0,
+            raster: Density {
+                x0: c0 as f64 * cell,
+                y0: r0 as f64 * cell,
+                cell,
+                cols,
+                rows,
+                rgba: vec![0u8; cols as usize * rows as usize * 4],
+            },
+            origin: (c0, r0),
+        })
+    }
+}
+
+/// The last cell a shape from `from` to `to` covers: the one its far edge lies in, unless the
+/// edge is on a cell boundary; and at least the first.
+fn last_cell(cell: f64, from: f64, to: f64) -> i64 {
+    ((from / cell).floor() as i64).max((to / cell).ceil() as i64 - 1)
+}
+
+/// A small-shape raster being painted, bottom shape first.
+#[derive(Debug)]
+pub struct SolidPainter {
+    shapes: Vec<([f64; 4], [u8; 3])>,
+    next: usize,
+    raster: Density,
+    /// Column and row of the raster's first cell.
+    origin: (i64, i64),
+}
+
+impl SolidPainter {
+    /// Paints up to `count` more shapes; `true` while some are left.
+    pub fn paint(&mut self, count: usize) -> bool {
+        let end = self.shapes.len().min(self.next.saturating_add(count));
+        let cell = self.raster.cell;
+        let (c0, r0) = self.origin;
+        let cols = self.raster.cols as usize;
+        let index = |v: f64| (v / cell).floor() as i64;
+        for (b, color) in &self.shapes[self.next..end] {
+            let (sc0, sc1) = (index(b[0]) - c0, last_cell(cell, b[0], b[2]) - c0);
+            let (sr0, sr1) = (index(b[1]) - r0, last_cell(cell, b[1], b[3]) - r0);
             for r in sr0..=sr1 {
-                let row = r as usize * cols as usize;
+                let row = r as usize * cols;
                 for c in sc0..=sc1 {
                     let i = (row + c as usize) * 4;
-                    over(&mut rgba[i..i + 4], *color);
+                    over(&mut self.raster.rgba[i..i + 4], *color);
                 }
             }
         }
-        Some(Density {
-            x0: c0 as f64 * cell,
-            y0: r0 as f64 * cell,
-            cell,
-            cols,
-            rows,
-            rgba,
-        })
+        self.next = end;
+        end < self.shapes.len()
+    }
+
+    /// The painted raster.
+    pub fn into_density(self) -> Density {
+        self.raster
     }
 }
 

@@ -8,7 +8,7 @@
 use super::{now_ms, BuiltBatch, RenderState, CHUNK_SUBPATHS};
 use lasso_core::document::Document;
 use lasso_core::model::AnnotationId;
-use lasso_core::render_plan::{self, PlanBuilder, PlanKey, RenderPlan};
+use lasso_core::render_plan::{self, FinishingPlan, PlanBuilder, PlanKey, RenderPlan};
 use web_sys::Path2d;
 
 /// Documents with at least this many annotations are planned a slice per frame.
@@ -20,12 +20,17 @@ pub const SLICE_BUDGET_MS: f64 = 12.0;
 /// Annotations added between two looks at the clock.
 const CHUNK: usize = 2_000;
 
+/// Small shapes painted into the plan's raster between two looks at the clock.
+const SOLID_CHUNK: usize = 4_000;
+
 /// A plan being made a slice per frame, and the view it is for.
 pub struct PendingPlan {
     key: PlanKey,
     ids: Vec<AnnotationId>,
     next: usize,
     builder: Option<PlanBuilder>,
+    /// The plan, its small shapes' raster being painted.
+    finishing: Option<FinishingPlan>,
     /// The finished plan, being turned into paths.
     paths: Option<PathsUnderWay>,
 }
@@ -138,12 +143,13 @@ pub(super) fn plan_for(
             key,
             ids,
             next: 0,
+            finishing: None,
             paths: None,
         });
     }
     let p = state.pending.as_mut()?;
-    // The slices; then, in a frame of its own, finishing the plan (its rasters); then its
-    // paths, a chunk at a time; the plan is handed over with the last of them.
+    // The slices; then finishing the plan (its small shapes' raster painted a chunk at a
+    // time); then its paths, a chunk at a time; the plan is handed over with the last of them.
     if p.next < p.ids.len() {
         let builder = p.builder.as_mut()?;
         while p.next < p.ids.len() {
@@ -156,16 +162,24 @@ pub(super) fn plan_for(
         }
         return None;
     }
-    let Some(paths) = p.paths.as_mut() else {
-        p.paths = p
-            .builder
-            .take()
-            .map(PlanBuilder::finish)
-            .map(PathsUnderWay::new);
-        return None;
-    };
+    let over_budget = || now_ms() - started > SLICE_BUDGET_MS;
+    if let Some(builder) = p.builder.take() {
+        p.finishing = Some(builder.finishing());
+        if over_budget() {
+            return None;
+        }
+    }
+    if let Some(finishing) = p.finishing.as_mut() {
+        while finishing.step(SOLID_CHUNK) {
+            if over_budget() {
+                return None;
+            }
+        }
+        p.paths = p.finishing.take().map(|f| PathsUnderWay::new(f.plan()));
+    }
+    let paths = p.paths.as_mut()?;
     while paths.step() {
-        if now_ms() - started > SLICE_BUDGET_MS {
+        if over_budget() {
             return None;
         }
     }
