@@ -63,17 +63,24 @@ pub fn start(
     })
 }
 
-/// Rasterises more of the outlines, a path at a time until [`RASTER_BUDGET_MS`] are spent;
+/// Rasterises more of the outlines, a path at a time while the next is expected to end within
+/// [`RASTER_BUDGET_MS`] (at least one per frame);
 /// the layer once every path and the single shapes on top are drawn.
 pub fn go_on(r: &mut Rastering, cached: &Cached, doc: &Document) -> Option<Layer> {
     let started = now_ms();
     let scale = r.layer.k / r.dpr;
+    // The slowest path of this frame so far: the next one is not started when it would not
+    // end within the budget.
+    let mut slowest: f64 = 0.0;
     while r.next < r.total {
+        let t = now_ms();
         paint_paths(&r.ctx, &cached.batches, r.next, 1, r.layer.opacity, scale);
         r.next += 1;
         // Reading a pixel back makes the canvas rasterise what was drawn, now.
         let _ = r.ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
-        if now_ms() - started > RASTER_BUDGET_MS {
+        let now = now_ms();
+        slowest = slowest.max(now - t);
+        if now - started + slowest > RASTER_BUDGET_MS {
             return None;
         }
     }
