@@ -64,7 +64,11 @@ impl Renderer {
         let bytes = js_sys::Uint8Array::from(source);
         let args = js_sys::Array::of2(&bytes, &JsValue::from_str(&json));
         let images = match worker
-            .call("renderPipelineImages", &args, &js_sys::Array::of1(&bytes.buffer()))
+            .call(
+                "renderPipelineImages",
+                &args,
+                &js_sys::Array::of1(&bytes.buffer()),
+            )
             .await
         {
             Ok(images) => images,
