@@ -4,10 +4,12 @@
 //! The decisions (which files are images, a file's class in a folder-per-class layout, stable
 //! task ids) are `lasso_core::import`'s; this module only moves files between the browser and
 //! the store. An image's task keeps `idb:<task id>` as its source, resolved to an object URL of
-//! the stored blob whenever it is opened, so it works offline and after reloads.
+//! the stored blob whenever it is opened, so it works offline and after reloads. Images the
+//! browser cannot keep (its storage full, no IndexedDB) open from the picked files instead,
+//! until the page closes.
 
 use crate::state::Shared;
-use crate::store::{DatasetInfo, ImageInfo, NewImage, Store, StoreError};
+use crate::store::{ImageInfo, NewImage};
 use lasso_core::import::{class_from_path, is_image_path, local_task_id, root_name, strip_root};
 use lasso_core::model::{ImageRef, Task};
 use leptos::prelude::*;
@@ -104,12 +106,19 @@ pub fn from_file_list(list: &web_sys::FileList) -> Vec<PickedFile> {
         .collect()
 }
 
-/// Stores the images among `files` as a local dataset (named after the picked folder, or
-/// `files-<time>` for loose files) and returns it with the number of files skipped as non-images.
-pub async fn import(
-    store: &Store,
-    files: Vec<PickedFile>,
-) -> Result<(DatasetInfo, usize), StoreError> {
+/// The images among picked files, ready to store as one local dataset.
+pub struct Picked {
+    /// The dataset's name: the picked folder's, or `files-<time>` for loose files.
+    pub dataset: String,
+    /// The images, with their files.
+    pub images: Vec<NewImage>,
+    /// How many picked files are not images.
+    pub skipped: usize,
+}
+
+/// Sorts the images among `files` into a local dataset (named after the picked folder, or
+/// `files-<time>` for loose files); an error when none is an image.
+pub fn pick(files: Vec<PickedFile>) -> Result<Picked, String> {
     let dataset = files
         .iter()
         .find_map(|f| root_name(&f.path))
@@ -137,14 +146,17 @@ pub async fn import(
         })
         .collect();
     if images.is_empty() {
-        return Err(StoreError::other(format!(
+        return Err(format!(
             "no images among the {total} file(s) picked (accepted: {})",
             lasso_core::import::IMAGE_EXTENSIONS.join(", ")
-        )));
+        ));
     }
     let skipped = total - images.len();
-    let info = store.put_dataset(&dataset, &dataset, images).await?;
-    Ok((info, skipped))
+    Ok(Picked {
+        dataset,
+        images,
+        skipped,
+    })
 }
 
 /// The task of a local image: its tag is its folder's class (folder-per-class layouts).
@@ -172,6 +184,10 @@ pub async fn resolve_src(runtime: &Shared, src: &str) -> String {
     let Some(id) = src.strip_prefix(IDB_SRC) else {
         return src.to_string();
     };
+    let unstored = runtime.unstored_images.borrow().get(id).cloned();
+    if let Some(blob) = unstored {
+        return web_sys::Url::create_object_url_with_blob(&blob).unwrap_or_default();
+    }
     let store = runtime.store.borrow().clone();
     let Some(store) = store else {
         runtime.fail(runtime.say("local.no_idb_image", &[("id", &id)]));
@@ -203,41 +219,56 @@ pub async fn refresh(runtime: &Shared) {
 }
 
 /// Imports picked files, reports what happened, refreshes the list and returns the
-/// dataset's images (for the caller to show and open the first).
+/// dataset's images (for the caller to show and open the first). Images the browser cannot
+/// keep (its storage full, or no IndexedDB) are still opened, from the files, until the page
+/// closes, and the labeller is told so.
 pub async fn import_picked(runtime: &Shared, files: Vec<PickedFile>) -> Option<Vec<ImageInfo>> {
     if files.is_empty() {
         return None;
     }
-    let store = runtime.store.borrow().clone();
-    let Some(store) = store else {
-        runtime.fail(runtime.say("local.no_idb", &[]));
-        return None;
-    };
-    match import(&store, files).await {
-        Ok((info, skipped)) => {
-            if skipped > 0 {
-                web_sys::console::info_1(&JsValue::from_str(&format!(
-                    "local dataset {}: skipped {skipped} file(s) that are not images",
-                    info.id
-                )));
-            }
-            refresh(runtime).await;
-            match store.dataset_images(&info.id).await {
-                Ok(images) => Some(images),
-                Err(e) => {
-                    runtime.fail(
-                        runtime.say("local.dataset_failed", &[("id", &info.id), ("error", &e)]),
-                    );
-                    None
-                }
-            }
-        }
-        Err(e) if e.is_quota() => {
-            runtime.fail(runtime.say("local.full", &[("error", &e)]));
-            None
-        }
+    let picked = match pick(files) {
+        Ok(picked) => picked,
         Err(e) => {
             runtime.fail(runtime.say("local.open_failed", &[("error", &e)]));
+            return None;
+        }
+    };
+    if picked.skipped > 0 {
+        web_sys::console::info_1(&JsValue::from_str(&format!(
+            "local dataset {}: skipped {} file(s) that are not images",
+            picked.dataset, picked.skipped
+        )));
+    }
+    let kept: Vec<(ImageInfo, web_sys::Blob)> = picked
+        .images
+        .iter()
+        .map(|i| (i.info.clone(), i.blob.clone()))
+        .collect();
+    let store = runtime.store.borrow().clone();
+    let stored = match store {
+        Some(store) => store
+            .put_dataset(&picked.dataset, &picked.dataset, picked.images)
+            .await
+            .map(|info| (store, info))
+            .map_err(|e| e.to_string()),
+        None => Err(runtime.say("local.no_idb", &[])),
+    };
+    let (store, info) = match stored {
+        Ok(stored) => stored,
+        Err(e) => {
+            let mut unstored = runtime.unstored_images.borrow_mut();
+            for (info, blob) in &kept {
+                unstored.insert(info.id.clone(), blob.clone());
+            }
+            runtime.fail(runtime.say("local.not_kept", &[("error", &e)]));
+            return Some(kept.into_iter().map(|(info, _)| info).collect());
+        }
+    };
+    refresh(runtime).await;
+    match store.dataset_images(&info.id).await {
+        Ok(images) => Some(images),
+        Err(e) => {
+            runtime.fail(runtime.say("local.dataset_failed", &[("id", &info.id), ("error", &e)]));
             None
         }
     }

@@ -228,6 +228,9 @@ pub struct Shared {
     pub local_datasets: RwSignal<Vec<crate::store::DatasetInfo>>,
     /// The images the editor moves through (a local dataset or the bucket's task list).
     pub strip: RwSignal<crate::strip::Strip>,
+    /// Picked images the browser's storage could not keep (over its quota, or no IndexedDB),
+    /// by task id: their `idb:` sources resolve to these files until the page closes.
+    pub unstored_images: RefCell<std::collections::HashMap<String, web_sys::Blob>>,
 }
 
 impl Shared {
@@ -265,6 +268,7 @@ impl Shared {
             listeners: Listeners::default(),
             local_datasets: RwSignal::new(Vec::new()),
             strip: RwSignal::new(crate::strip::Strip::default()),
+            unstored_images: RefCell::new(std::collections::HashMap::new()),
         })
     }
 

@@ -19,17 +19,23 @@ pub fn show_local(runtime: &Rc<Runtime>, images: Vec<ImageInfo>) {
     let runtime = Rc::clone(runtime);
     wasm_bindgen_futures::spawn_local(async move {
         let store = runtime.store.borrow().clone();
-        let Some(store) = store else { return };
         for batch in ids.chunks(BATCH) {
             let mut found = Vec::with_capacity(batch.len());
             for id in batch {
-                let thumb = match store.image_blob(id).await {
-                    Ok(Some(blob)) => web_sys::Url::create_object_url_with_blob(&blob).ok(),
-                    _ => None,
+                // An image the store could not keep is shown from its file.
+                let unstored = runtime.unstored_images.borrow().get(id).cloned();
+                let blob = match (unstored, &store) {
+                    (Some(blob), _) => Some(blob),
+                    (None, Some(store)) => store.image_blob(id).await.ok().flatten(),
+                    (None, None) => None,
                 };
-                let count = match store.load(id).await {
-                    Ok(Some(loaded)) => Some(loaded.document.task().annotations.len()),
-                    _ => None,
+                let thumb = blob.and_then(|b| web_sys::Url::create_object_url_with_blob(&b).ok());
+                let count = match &store {
+                    Some(store) => match store.load(id).await {
+                        Ok(Some(loaded)) => Some(loaded.document.task().annotations.len()),
+                        _ => None,
+                    },
+                    None => None,
                 };
                 found.push((id.clone(), thumb, count));
             }

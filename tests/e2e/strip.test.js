@@ -2,7 +2,7 @@
 // files shows their thumbnails with the first open; a box drawn counts at once; PageDown and
 // PageUp move along the strip (stopping at its ends), a click opens any image, each keeps its
 // work and shows how many objects it holds; after a reload, opening the dataset again shows the
-// stored counts.
+// stored counts. Images the browser cannot keep open from the files for the session.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -85,6 +85,51 @@ test("a folder's images in the strip: thumbnails, live counts, PageDown/PageUp a
       .violations.filter((v) => v.impact === "serious" || v.impact === "critical").flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target} ${n.failureSummary}`)));
     assert.deepEqual(problems, []);
     assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("images the browser cannot keep (its storage full) still open from the files, move along the strip and keep their labels", async () => {
+  const dir = scratchDir("lasso-strip-full-");
+  const files = ["chelsea.png", "coffee.png"].map((name) => {
+    const to = path.join(dir, name);
+    fs.copyFileSync(path.join(ROOT, "www/samples", name), to);
+    return to;
+  });
+  const context = await app.browser.newContext({ viewport: { width: 1200, height: 800 } });
+  // What a full disk does to the image blobs: writing them fails with a quota error; the
+  // journal and settings still go through.
+  await context.addInitScript(() => {
+    for (const method of ["put", "add"]) {
+      const original = IDBObjectStore.prototype[method];
+      IDBObjectStore.prototype[method] = function (...args) {
+        if (this.name === "images") throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+        return original.apply(this, args);
+      };
+    }
+  });
+  try {
+    const page = await openApp(context, app.server.url);
+    await page.locator(".lasso-open-files input").setInputFiles(files);
+    await waitOpen(page, "chelsea.png");
+    const banner = page.locator(".lasso-banner");
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /could not be kept in this browser .*quota.*: they stay open until the page is closed/is);
+    assert.deepEqual(await page.locator(".lasso-strip-name").allTextContents(), ["chelsea.png", "coffee.png"]);
+    await page.waitForFunction(() => [...document.querySelectorAll(".lasso-strip-item img")]
+      .filter((i) => i.complete && i.naturalWidth > 0).length === 2);
+    assert.deepEqual(await page.evaluate(() => JSON.parse(window.lasso.exportAs("lasso")).image).then((i) => [i.width, i.height]), [451, 300]);
+    await page.evaluate(() => window.lasso.setTool("box"));
+    await dragImage(page, [40, 40], [200, 160]);
+    await page.waitForFunction(() => document.querySelector(".lasso-save")?.dataset.state === "saved");
+    await page.locator(".lasso-canvas").focus();
+    await page.keyboard.press("PageDown");
+    await waitOpen(page, "coffee.png");
+    await page.keyboard.press("PageUp");
+    await waitOpen(page, "chelsea.png");
+    assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 1, "the box drawn before is still there");
+    assert.equal(await statusOf(page, "chelsea.png"), "1 object");
   } finally {
     await context.close();
   }

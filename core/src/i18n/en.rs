@@ -420,6 +420,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("local.no_idb_image", "The image {id} is kept in IndexedDB, which is unavailable here."),
     ("local.image_gone", "The image {id} is no longer stored in this browser (its dataset was deleted): open its folder again."),
     ("local.list_failed", "Could not list the local datasets: {error}"),
+    ("local.not_kept", "These images could not be kept in this browser ({error}): they stay open until the page is closed, and your labels are saved. After a reload, open the files again."),
     ("local.no_idb", "IndexedDB is unavailable, so local images cannot be kept in this browser."),
     ("local.dataset_failed", "Could not list dataset {id}: {error}"),
     ("local.full", "The browser's storage is full: the folder could not be kept ({error}). Delete a local dataset or free space."),
