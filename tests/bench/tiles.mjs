@@ -2,12 +2,15 @@
 // made from real photos (make_pyramid.py) and served over HTTP, in the same run and the same
 // headless Chromium: time to the first sharp view, frame intervals while zooming with the wheel
 // and while dragging (p50 / p95), the longest task, the JavaScript heap and the peak memory of
-// the page's renderer process (resident set, read from /proc while it runs).
+// the page's renderer process (resident set, read from /proc while it runs). Then the same for
+// images a labeller opens from disk (make_local.py): a 100 MP JPEG and a 1 GP tiled BigTIFF,
+// picked in the editor's "open images" input.
 //
-//   node tests/bench/tiles.mjs [--side 32768] [--json FILE]
+//   node tests/bench/tiles.mjs [--side 32768] [--json FILE] [--no-disk]
 //
 // It serves $LASSO_DIST (default dist/), a build of the app (`cargo xtask bench tiles` makes a
-// release one), and writes the pyramid to target/bench-tiles/ once per side.
+// release one), and writes the pyramid to target/bench-tiles/ once per side and the images
+// from disk to target/bench-local/ once.
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
@@ -16,9 +19,11 @@ import { serveStatic, launch, DIST, ROOT } from "../e2e/support.js";
 const args = process.argv.slice(2);
 let side = 32768;
 let jsonOut = null;
+let fromDisk = true;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--side") side = Number(args[++i]);
   else if (args[i] === "--json") jsonOut = args[++i];
+  else if (args[i] === "--no-disk") fromDisk = false;
   else {
     console.error(`unknown argument ${args[i]}`);
     process.exit(2);
@@ -29,6 +34,8 @@ const tiles = path.join(ROOT, "target", "bench-tiles");
 const made = Date.now();
 execFileSync(path.join(ROOT, ".venv", "bin", "python"), [path.join(ROOT, "tests", "bench", "make_pyramid.py"), tiles, String(side)], { stdio: "inherit" });
 const makeSeconds = (Date.now() - made) / 1000;
+const local = path.join(ROOT, "target", "bench-local");
+if (fromDisk) execFileSync(path.join(ROOT, ".venv", "bin", "python"), [path.join(ROOT, "tests", "bench", "make_local.py"), local], { stdio: "inherit" });
 fs.writeFileSync(path.join(tiles, "index.html"), "<!doctype html>");
 fs.copyFileSync(path.join(ROOT, "node_modules", "openseadragon", "build", "openseadragon", "openseadragon.min.js"), path.join(tiles, "openseadragon.min.js"));
 fs.writeFileSync(path.join(tiles, "osd.html"), `<!doctype html>
@@ -111,7 +118,8 @@ async function runViewer(name, open, sharp) {
   await cdp.send("Performance.enable");
   const firstViewMs = await open(page);
   await page.evaluate(RECORDER);
-  const box = await page.locator(name === "lasso" ? ".lasso-canvas" : "#view").boundingBox();
+  const lasso = name.startsWith("lasso");
+  const box = await page.locator(lasso ? ".lasso-canvas" : "#view").boundingBox();
   const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
   await page.mouse.move(cx, cy);
   const zoom = await measure(page, async () => {
@@ -122,12 +130,12 @@ async function runViewer(name, open, sharp) {
   }, sharp);
   const pan = await measure(page, async () => {
     await page.mouse.move(cx, cy);
-    await page.mouse.down({ button: name === "lasso" ? "middle" : "left" });
+    await page.mouse.down({ button: lasso ? "middle" : "left" });
     for (let i = 1; i <= 40; i++) {
       await page.mouse.move(cx - i * 15, cy - i * 8);
       await page.waitForTimeout(16);
     }
-    await page.mouse.up({ button: name === "lasso" ? "middle" : "left" });
+    await page.mouse.up({ button: lasso ? "middle" : "left" });
   }, sharp);
   const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
   await context.close();
@@ -154,6 +162,21 @@ try {
     await page.waitForFunction(() => window.firstSharp, null, { timeout: 120000 });
     return page.evaluate(() => window.firstSharp);
   }, () => window.sharp === true);
+  if (fromDisk) {
+    /** Opens `file` from disk through the editor's input; the time until `ready` holds. */
+    const fromFile = (file, ready) => async (page) => {
+      await page.goto(appServer.url);
+      await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+      await page.evaluate(() => { window.opening = performance.now(); });
+      await page.locator(".lasso-open-files input").setInputFiles(path.join(local, file));
+      await page.waitForFunction(ready, null, { timeout: 300000, polling: 10 });
+      return page.evaluate(() => performance.now() - window.opening);
+    };
+    results["lasso, 100 MP JPEG from disk"] = await run("lasso-jpeg", fromFile("photo.jpg", () => window.lasso.viewport().imageReady
+      && JSON.parse(window.lasso.exportAs("lasso")).image.width === 12288), () => window.lasso.viewport().imageReady);
+    results["lasso, 1 GP tiled TIFF from disk"] = await run("lasso-tiff", fromFile("giga.tif", () => window.lasso.viewport().tiles?.sharp === true),
+      () => window.lasso.viewport().tiles.sharp && window.lasso.viewport().tiles.loading === 0);
+  }
 } finally {
   await browser.close();
   await tileServer.close();
