@@ -250,17 +250,21 @@ pub async fn import_picked(runtime: &Shared, files: Vec<PickedFile>) -> Option<V
             .put_dataset(&picked.dataset, &picked.dataset, picked.images)
             .await
             .map(|info| (store, info))
-            .map_err(|e| e.to_string()),
-        None => Err(runtime.say("local.no_idb", &[])),
+            .map_err(Some),
+        None => Err(None),
     };
     let (store, info) = match stored {
         Ok(stored) => stored,
-        Err(e) => {
+        Err(error) => {
             let mut unstored = runtime.unstored_images.borrow_mut();
             for (info, blob) in &kept {
                 unstored.insert(info.id.clone(), blob.clone());
             }
-            runtime.fail(runtime.say("local.not_kept", &[("error", &e)]));
+            runtime.fail(match error {
+                Some(e) if e.is_quota() => runtime.say("local.full", &[("error", &e)]),
+                Some(e) => runtime.say("local.not_kept", &[("error", &e)]),
+                None => runtime.say("local.no_idb", &[]),
+            });
             return Some(kept.into_iter().map(|(info, _)| info).collect());
         }
     };

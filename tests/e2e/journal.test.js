@@ -333,7 +333,7 @@ test("a full disk shows a warning, offers the export, keeps working and saves on
   await context.close();
 });
 
-test("without IndexedDB (private mode) a warning shows, work continues in memory and can be exported", async () => {
+test("without IndexedDB (private mode) a warning shows, work continues in memory and can be exported; picked images open from the files", async () => {
   const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 }, acceptDownloads: true });
   // What a browser that refuses storage does: opening a database throws.
   await context.addInitScript(() => {
@@ -355,6 +355,10 @@ test("without IndexedDB (private mode) a warning shows, work continues in memory
   const exported = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
   const task = exported.tasks.find((t) => t.id === "sample-chelsea");
   assert.deepEqual(byId(task.annotations), byId(await annotations(page)));
+  // Images picked from disk still open, from the files, for as long as the page is open.
+  await page.locator(".lasso-open-files input").setInputFiles(path.join(ROOT, "www/samples/coffee.png"));
+  await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id.endsWith("/coffee.png") && window.lasso.viewport().imageReady);
+  assert.match(await page.locator(".lasso-banner").innerText(), /IndexedDB is unavailable, so these images cannot be kept in this browser: they stay open until the page is closed/);
   await context.close();
 });
 

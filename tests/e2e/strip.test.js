@@ -115,7 +115,7 @@ test("images the browser cannot keep (its storage full) still open from the file
     await waitOpen(page, "chelsea.png");
     const banner = page.locator(".lasso-banner");
     await banner.waitFor();
-    assert.match(await banner.innerText(), /could not be kept in this browser .*quota.*: they stay open until the page is closed/is);
+    assert.match(await banner.innerText(), /storage is full, so these images could not be kept \(.*quota.*\): they stay open until the page is closed/is);
     assert.deepEqual(await page.locator(".lasso-strip-name").allTextContents(), ["chelsea.png", "coffee.png"]);
     await page.waitForFunction(() => [...document.querySelectorAll(".lasso-strip-item img")]
       .filter((i) => i.complete && i.naturalWidth > 0).length === 2);

@@ -102,8 +102,8 @@ impl PathsUnderWay {
 pub(super) type Planned = (PlanKey, RenderPlan, Option<Vec<BuiltBatch>>);
 
 /// A plan for the view `visible` at zoom `scale` (of document `version`), or `None` while its
-/// slices or paths are still being made (the caller keeps drawing the previous layer; [`pending`] says
-/// another frame is wanted).
+/// slices or paths are still being made (the caller keeps drawing the previous layer;
+/// [`pending`] says another frame is wanted).
 pub(super) fn plan_for(
     state: &mut RenderState,
     doc: &Document,
