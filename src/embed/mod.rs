@@ -494,7 +494,8 @@ impl LassoEditor {
     /// Figures of the last frame drawn: `{shapes, dots, solids, batches, replanned, rastered, frames,
     /// ms, planMs, pathMs, drawMs, partial, redrawn, redrawnPx, slicing}` (`partial`: only a
     /// dirty rectangle of `redrawnPx` layer pixels was redrawn, with `redrawn` annotations in
-    /// it; `slicing`: a large document's plan is being made a slice per frame).
+    /// it; `slicing`: a large document's plan is being made a slice per frame;
+    /// `fullResolutionBitmap`: a large plain image was decoded off the main thread).
     #[wasm_bindgen(js_name = renderStats)]
     pub fn render_stats(&self) -> JsValue {
         let st = self.runtime.render.borrow().stats;
@@ -515,6 +516,10 @@ impl LassoEditor {
             ("redrawn", JsValue::from_f64(st.redrawn as f64)),
             ("redrawnPx", JsValue::from_f64(st.redrawn_px)),
             ("slicing", JsValue::from_bool(st.slicing)),
+            (
+                "fullResolutionBitmap",
+                JsValue::from_bool(self.runtime.image_bitmap.borrow().is_some()),
+            ),
         ] {
             let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);
         }

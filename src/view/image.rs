@@ -14,6 +14,9 @@ use web_sys::HtmlImageElement;
 pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
     *runtime.image_src.borrow_mut() = src.to_string();
     *runtime.image.borrow_mut() = None;
+    if let Some(bitmap) = runtime.image_bitmap.borrow_mut().take() {
+        bitmap.close();
+    }
     *runtime.tiles.borrow_mut() = None;
     *runtime.tile_file.borrow_mut() = Default::default();
     if src.is_empty() {
@@ -65,6 +68,9 @@ pub(super) fn load_whole(runtime: Rc<Shared>, src: &str) {
                 s.image_ready = true;
                 s.fit();
             });
+            if f64::from(w) * f64::from(h) >= BITMAP_FROM_PIXELS {
+                decode_off_thread(Rc::clone(&runtime), src.clone(), (w, h));
+            }
         })
     };
     let on_error = {
@@ -98,6 +104,43 @@ pub(super) fn load_whole(runtime: Rc<Shared>, src: &str) {
     on_load.forget();
     on_error.forget();
     img.set_src(src);
+}
+
+/// Plain images from this many pixels on are also decoded at full resolution off the main
+/// thread (see [`Shared::image_bitmap`]); smaller ones decode quickly enough where drawn.
+const BITMAP_FROM_PIXELS: f64 = 16.0e6;
+
+/// Reads the image at `src` again (from the browser's cache or the blob) and has the browser
+/// decode it off the main thread; the bitmap is kept if the image is still the one open and
+/// has the element's size (both upright by EXIF). On failure the element is drawn, as before.
+fn decode_off_thread(runtime: Rc<Shared>, src: String, size: (u32, u32)) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(bitmap) = full_resolution_bitmap(&src).await else {
+            return;
+        };
+        if *runtime.image_src.borrow() != src || (bitmap.width(), bitmap.height()) != size {
+            bitmap.close();
+            return;
+        }
+        *runtime.image_bitmap.borrow_mut() = Some(bitmap);
+        runtime.tiles_arrived.update(|n| *n += 1);
+    });
+}
+
+/// The image at `src`, decoded by `createImageBitmap` from its bytes (off the main thread).
+async fn full_resolution_bitmap(src: &str) -> Result<web_sys::ImageBitmap, JsValue> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(src))
+        .await?
+        .dyn_into()?;
+    if !response.ok() {
+        return Err(JsValue::from_str("not found"));
+    }
+    let blob: web_sys::Blob = JsFuture::from(response.blob()?).await?.dyn_into()?;
+    JsFuture::from(window.create_image_bitmap_with_blob(&blob)?)
+        .await?
+        .dyn_into()
 }
 
 /// A Blob URL of a PNG made from the TIFF at `src` (upright, full resolution); an error when

@@ -239,14 +239,23 @@ impl RenderState {
 
     /// Draws the image at zoom `scale` from the smallest copy that still has a pixel per
     /// screen pixel, making the copies on first use.
-    fn draw_image(&mut self, ctx: &CanvasRenderingContext2d, img: &HtmlImageElement, scale: f64) {
+    fn draw_image(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        img: &HtmlImageElement,
+        bitmap: Option<&web_sys::ImageBitmap>,
+        scale: f64,
+    ) {
         let (w, h) = (
             f64::from(img.natural_width()),
             f64::from(img.natural_height()),
         );
         let step = render_plan::mask_step(scale);
         if step < 2 || w < 2.0 || h < 2.0 {
-            ctx.draw_image_with_html_image_element(img, 0.0, 0.0).ok();
+            match bitmap {
+                Some(bitmap) => ctx.draw_image_with_image_bitmap(bitmap, 0.0, 0.0).ok(),
+                None => ctx.draw_image_with_html_image_element(img, 0.0, 0.0).ok(),
+            };
             return;
         }
         if self.pyramid_of.as_ref() != Some(img) {
@@ -372,9 +381,10 @@ fn paint_frame(runtime: &Shared, render: &RefCell<RenderState>) {
             return;
         };
         let image = runtime.image.borrow();
+        let bitmap = runtime.image_bitmap.borrow();
         let mut state = render.borrow_mut();
         let backdrop = match image.as_ref() {
-            Some(img) => Backdrop::Whole(img),
+            Some(img) => Backdrop::Whole(img, bitmap.as_ref()),
             None => Backdrop::Tiles(runtime),
         };
         draw(&ctx, s, backdrop, dpr, &mut state);
@@ -383,8 +393,9 @@ fn paint_frame(runtime: &Shared, render: &RefCell<RenderState>) {
 
 /// What is under the annotations.
 pub enum Backdrop<'a> {
-    /// A plain image, decoded whole.
-    Whole(&'a HtmlImageElement),
+    /// A plain image, decoded whole, and its full-resolution bitmap once decoded off the
+    /// main thread (large images).
+    Whole(&'a HtmlImageElement, Option<&'a web_sys::ImageBitmap>),
     /// The tiles at hand of a tiled image (nothing while none is open).
     Tiles(&'a Shared),
 }
@@ -414,7 +425,7 @@ pub fn draw(
     .ok();
     ctx.set_image_smoothing_enabled(scale < 2.0);
     match backdrop {
-        Backdrop::Whole(img) => state.draw_image(ctx, img, scale),
+        Backdrop::Whole(img, bitmap) => state.draw_image(ctx, img, bitmap, scale),
         Backdrop::Tiles(shared) => super::tiles::draw(ctx, shared),
     }
     let overlay = session.editor.overlay(scale);
