@@ -91,8 +91,8 @@ export function serveStatic(dir = DIST, { cors = false, failFirst = null, header
       return;
     }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
-    fs.readFile(file, (err, data) => {
-      if (err) {
+    fs.stat(file, (err, stat) => {
+      if (err || !stat.isFile()) {
         res.writeHead(404).end("not found");
         return;
       }
@@ -105,22 +105,25 @@ export function serveStatic(dir = DIST, { cors = false, failFirst = null, header
         ...extra,
       };
       const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || "");
-      let status = 200;
+      let [status, start, end] = [200, 0, stat.size - 1];
       if (range) {
-        const start = Number(range[1]);
-        const end = Math.min(range[2] ? Number(range[2]) : data.length - 1, data.length - 1);
-        if (start >= data.length) {
-          res.writeHead(416, { ...allow, "content-range": `bytes */${data.length}` }).end();
+        start = Number(range[1]);
+        end = Math.min(range[2] ? Number(range[2]) : stat.size - 1, stat.size - 1);
+        if (start >= stat.size) {
+          res.writeHead(416, { ...allow, "content-range": `bytes */${stat.size}` }).end();
           return;
         }
-        headers["content-range"] = `bytes ${start}-${end}/${data.length}`;
-        data = data.subarray(start, end + 1);
+        headers["content-range"] = `bytes ${start}-${end}/${stat.size}`;
         status = 206;
       }
-      sent.set(url.pathname, (sent.get(url.pathname) || 0) + data.length);
-      largest.set(url.pathname, Math.max(largest.get(url.pathname) || 0, data.length));
+      // Only the asked part is read: a range of a gigapixel file costs its own size.
+      const length = Math.max(0, end - start + 1);
+      headers["content-length"] = String(length);
+      sent.set(url.pathname, (sent.get(url.pathname) || 0) + length);
+      largest.set(url.pathname, Math.max(largest.get(url.pathname) || 0, length));
       res.writeHead(status, headers);
-      res.end(data);
+      if (length === 0) res.end();
+      else fs.createReadStream(file, { start, end }).pipe(res);
     });
   });
   return new Promise((resolve) => {
