@@ -4,7 +4,7 @@
 // and while dragging (p50 / p95), the longest task, the JavaScript heap and the peak memory of
 // the page's renderer process (resident set, read from /proc while it runs). Then the same for
 // images a labeller opens from disk (make_local.py): a 100 MP JPEG and a 1 GP tiled BigTIFF,
-// picked in the editor's "open images" input.
+// picked in the editor's "open images" input; and that TIFF served over HTTP (as a COG).
 //
 //   node tests/bench/tiles.mjs [--side 32768] [--json FILE] [--no-disk]
 //
@@ -35,7 +35,10 @@ const made = Date.now();
 execFileSync(path.join(ROOT, ".venv", "bin", "python"), [path.join(ROOT, "tests", "bench", "make_pyramid.py"), tiles, String(side)], { stdio: "inherit" });
 const makeSeconds = (Date.now() - made) / 1000;
 const local = path.join(ROOT, "target", "bench-local");
-if (fromDisk) execFileSync(path.join(ROOT, ".venv", "bin", "python"), [path.join(ROOT, "tests", "bench", "make_local.py"), local], { stdio: "inherit" });
+if (fromDisk) {
+  execFileSync(path.join(ROOT, ".venv", "bin", "python"), [path.join(ROOT, "tests", "bench", "make_local.py"), local], { stdio: "inherit" });
+  fs.writeFileSync(path.join(local, "index.html"), "<!doctype html>");
+}
 fs.writeFileSync(path.join(tiles, "index.html"), "<!doctype html>");
 fs.copyFileSync(path.join(ROOT, "node_modules", "openseadragon", "build", "openseadragon", "openseadragon.min.js"), path.join(tiles, "openseadragon.min.js"));
 fs.writeFileSync(path.join(tiles, "osd.html"), `<!doctype html>
@@ -176,6 +179,25 @@ try {
       && JSON.parse(window.lasso.exportAs("lasso")).image.width === 12288), () => window.lasso.viewport().imageReady);
     results["lasso, 1 GP tiled TIFF from disk"] = await run("lasso-tiff", fromFile("giga.tif", () => window.lasso.viewport().tiles?.sharp === true),
       () => window.lasso.viewport().tiles.sharp && window.lasso.viewport().tiles.loading === 0);
+    // The same file as a Cloud-Optimized GeoTIFF over HTTP: read by range requests.
+    const localServer = await serveStatic(local, { cors: true });
+    try {
+      results["lasso, the 1 GP TIFF over HTTP (COG)"] = await run("lasso-cog", async (page) => {
+        await page.goto(appServer.url);
+        await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+        return page.evaluate(async (src) => {
+          const start = performance.now();
+          await window.lasso.loadTask({ id: `cog-${Date.now()}`, image: { src, name: "giga.tif" }, annotations: [] });
+          await new Promise((resolve) => {
+            const check = () => (window.lasso.viewport().tiles?.sharp ? resolve() : setTimeout(check, 10));
+            check();
+          });
+          return performance.now() - start;
+        }, `${localServer.url}/giga.tif`);
+      }, () => window.lasso.viewport().tiles.sharp && window.lasso.viewport().tiles.loading === 0);
+    } finally {
+      await localServer.close();
+    }
   }
 } finally {
   await browser.close();
