@@ -185,6 +185,24 @@ pub async fn fetch_range(
     Ok((start, js_sys::Uint8Array::new(&buffer).to_vec()))
 }
 
+/// Fetches a URL (http, blob: or data:) as a blob: for the browser to decode an image from its
+/// bytes off the main thread.
+pub async fn fetch_blob(url: &str) -> Result<web_sys::Blob, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(describe)?;
+    let response: Response = response.dyn_into().map_err(describe)?;
+    if !response.ok() {
+        return Err(format!("{url} answered {}", response.status()));
+    }
+    JsFuture::from(response.blob().map_err(describe)?)
+        .await
+        .map_err(describe)?
+        .dyn_into()
+        .map_err(describe)
+}
+
 /// Fetches a URL (http, blob: or data:) and returns its bytes; used to put images in an export.
 pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or("no window")?;

@@ -128,19 +128,20 @@ fn decode_off_thread(runtime: Rc<Shared>, src: String, size: (u32, u32)) {
 }
 
 /// The image at `src`, decoded by `createImageBitmap` from its bytes (off the main thread).
-async fn full_resolution_bitmap(src: &str) -> Result<web_sys::ImageBitmap, JsValue> {
+async fn full_resolution_bitmap(src: &str) -> Result<web_sys::ImageBitmap, String> {
     use wasm_bindgen_futures::JsFuture;
-    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(src))
-        .await?
-        .dyn_into()?;
-    if !response.ok() {
-        return Err(JsValue::from_str("not found"));
-    }
-    let blob: web_sys::Blob = JsFuture::from(response.blob()?).await?.dyn_into()?;
-    JsFuture::from(window.create_image_bitmap_with_blob(&blob)?)
-        .await?
-        .dyn_into()
+    let describe = crate::cloud::http::describe;
+    let blob = crate::cloud::http::fetch_blob(src).await?;
+    let window = web_sys::window().ok_or("no window")?;
+    JsFuture::from(
+        window
+            .create_image_bitmap_with_blob(&blob)
+            .map_err(describe)?,
+    )
+    .await
+    .map_err(describe)?
+    .dyn_into()
+    .map_err(describe)
 }
 
 /// A Blob URL of a PNG made from the TIFF at `src` (upright, full resolution); an error when
