@@ -5,6 +5,7 @@
 
 use super::Runtime;
 use crate::ml::{call, Route};
+use lasso_core::i18n::Locale;
 use lasso_core::ml::{
     parse_answer, predict_body, prediction_op, prompts, setup_body, MlError, MlSettings,
     PredictTask, Predicted,
@@ -104,7 +105,8 @@ pub async fn ask(
         height: task.image.height,
     };
     let project = project_name(runtime);
-    let fail = |e: MlError| format!("Predict: {e}");
+    let locale = runtime.locale.get_untracked();
+    let fail = |e: MlError| runtime.say("model.failed", &[("error", &e.describe(locale))]);
     let started = now();
     let ready_key = format!(
         "{:?}|{}",
@@ -121,7 +123,7 @@ pub async fn ask(
     let config = route.settings().config_for(&task.labels);
     let body = predict_body(std::slice::from_ref(&sent), &config, &project, context);
     let text = call(&route, "predict", Some(&body)).await.map_err(fail)?;
-    let predicted = read_answer(&text, &sent, task, &route.settings().classes)?;
+    let predicted = read_answer(&text, &sent, task, &route.settings().classes, locale)?;
     Ok((predicted, now() - started))
 }
 
@@ -131,13 +133,24 @@ fn read_answer(
     sent: &PredictTask,
     task: &Task,
     classes: &std::collections::BTreeMap<String, String>,
+    locale: Locale,
 ) -> Result<Predicted, String> {
+    let failed = |error: &dyn std::fmt::Display| {
+        lasso_core::i18n::format(locale, "model.failed", &[("error", error)])
+    };
     let mut answer = parse_answer(text, std::slice::from_ref(sent), &task.labels, classes)
-        .map_err(|e| format!("Predict: {e}"))?;
-    let predicted = answer.pop().ok_or("Predict: the answer holds no task")?;
+        .map_err(|e| failed(&e))?;
+    let predicted = answer
+        .pop()
+        .ok_or_else(|| failed(&lasso_core::i18n::text(locale, "ml.error.no_task")))?;
     for (i, a) in predicted.annotations.iter().enumerate() {
-        lasso_core::validate::shape(&format!("results[0].result[{i}]"), &a.shape)
-            .map_err(|e| format!("Predict: the model backend's answer is wrong at {e}"))?;
+        lasso_core::validate::shape(&format!("results[0].result[{i}]"), &a.shape).map_err(|e| {
+            failed(&lasso_core::i18n::format(
+                locale,
+                "ml.error.answer_shape",
+                &[("error", &e)],
+            ))
+        })?;
     }
     Ok(predicted)
 }
@@ -156,12 +169,13 @@ async fn ask_host(
         width: task.image.width,
         height: task.image.height,
     };
-    let fail = |e: MlError| format!("Predict: {e}");
+    let locale = runtime.locale.get_untracked();
+    let fail = |e: MlError| runtime.say("model.failed", &[("error", &e.describe(locale))]);
     let started = now();
     let text = crate::ml::call_host(predict, task, context, settings.timeout_ms())
         .await
         .map_err(fail)?;
-    let predicted = read_answer(&text, &sent, task, &settings.classes)?;
+    let predicted = read_answer(&text, &sent, task, &settings.classes, locale)?;
     Ok((predicted, now() - started))
 }
 

@@ -70,35 +70,51 @@ pub enum MlError {
 
 impl std::fmt::Display for MlError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe(crate::i18n::Locale::En))
+    }
+}
+
+impl MlError {
+    /// The error in `locale`'s words, for the labeller; what came from elsewhere (the network
+    /// layer's reason, a backend's traceback, the relay's message, what an answer got wrong)
+    /// is quoted as it came.
+    pub fn describe(&self, locale: crate::i18n::Locale) -> String {
+        use crate::i18n::{format, number, text};
         match self {
-            MlError::Timeout { url, ms } => write!(
-                f,
-                "the model backend at {url} did not answer within {:.1} s",
-                *ms as f64 / 1000.0
-            ),
-            MlError::Unreachable { url, reason } => {
-                write!(f, "cannot reach the model backend at {url}: {reason}")
+            MlError::Timeout { url, ms } => {
+                let s = number(locale, *ms as f64 / 1000.0, 1);
+                format(locale, "ml.error.timeout", &[("url", url), ("s", &s)])
             }
+            MlError::Unreachable { url, reason } => format(
+                locale,
+                "ml.error.unreachable",
+                &[("url", url), ("reason", reason)],
+            ),
             MlError::Status { url, status, body } => {
                 let hint = match status {
-                    401 | 403 => " (check the backend's token)",
-                    404 => " (is this the URL of a Label Studio ML backend?)",
-                    500..=599 => " (the backend failed; its log says why)",
-                    _ => "",
+                    401 | 403 => Some("ml.error.hint_token"),
+                    404 => Some("ml.error.hint_url"),
+                    500..=599 => Some("ml.error.hint_failed"),
+                    _ => None,
                 };
-                write!(f, "the model backend at {url} answered {status}{hint}")?;
+                let hint = hint.map_or(String::new(), |id| std::format!(" ({})", text(locale, id)));
+                let mut out = format(
+                    locale,
+                    "ml.error.status",
+                    &[("url", url), ("status", status), ("hint", &hint)],
+                );
                 if !body.trim().is_empty() {
-                    write!(f, ": {}", body.trim())?;
+                    out.push_str(": ");
+                    out.push_str(body.trim());
                 }
-                Ok(())
+                out
             }
-            MlError::Relay { message } => f.write_str(message),
-            MlError::Answer { location, message } => {
-                write!(
-                    f,
-                    "the model backend's answer is wrong at {location}: {message}"
-                )
-            }
+            MlError::Relay { message } => message.clone(),
+            MlError::Answer { location, message } => format(
+                locale,
+                "ml.error.answer",
+                &[("location", location), ("message", message)],
+            ),
         }
     }
 }

@@ -211,6 +211,29 @@ fn statuses_say_what_to_check() {
 }
 
 #[test]
+fn errors_speak_the_labellers_language_and_quote_the_backend() {
+    use crate::i18n::Locale;
+    let t = MlError::Timeout {
+        url: "http://m/predict".into(),
+        ms: 2500,
+    };
+    assert_eq!(
+        t.describe(Locale::Uk),
+        "модельний бекенд за адресою http://m/predict не відповів за 2,5 с"
+    );
+    let s = MlError::status("http://m/predict", 500, "Traceback: boom");
+    assert_eq!(
+        s.describe(Locale::Uk),
+        "модельний бекенд за адресою http://m/predict відповів 500 \
+         (бекенд дав збій; причину видно в його журналі): Traceback: boom"
+    );
+    assert_eq!(
+        MlError::status("http://m/x", 418, "").describe(Locale::En),
+        "the model backend at http://m/x answered 418"
+    );
+}
+
+#[test]
 fn keypoints_come_back_in_pixels() {
     let point = |id: &str, x: f64, y: f64| {
         json!({"id": id, "type": "keypointlabels", "from_name": "keypoint", "to_name": "image",
