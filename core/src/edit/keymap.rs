@@ -126,7 +126,8 @@ pub const FIXED_CHORDS: [(&str, &str); 7] = [
     ("ctrl+[", "chord.back"),
 ];
 
-/// A key name as people read it: `shift+0` → `Shift+0`, `arrowleft` → `←`, `b` → `B`.
+/// A key name as people read it: `shift+0` → `Shift+0`, `arrowleft` → `←`, `alt+arrows` →
+/// `Alt+←↑→↓`, `b` → `B`.
 pub fn key_label(key: &str) -> String {
     key.split('+')
         .map(|part| match part {
@@ -134,6 +135,8 @@ pub fn key_label(key: &str) -> String {
             "arrowright" => "→".to_string(),
             "arrowup" => "↑".to_string(),
             "arrowdown" => "↓".to_string(),
+            // The four arrow keys together, in any language.
+            "arrows" => "←↑→↓".to_string(),
             "pagedown" => "PageDown".to_string(),
             "pageup" => "PageUp".to_string(),
             _ => {

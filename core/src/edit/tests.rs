@@ -1597,11 +1597,21 @@ fn the_help_lists_every_action_with_its_keys_now() {
     assert_eq!(k.help().len(), keymap::ACTION_NAMES.len() + 9);
     k.remap([("box", vec!["q".to_string()])]).unwrap();
     assert_eq!(keys(&k, "box"), ["q"]);
-    let labels: Vec<String> = ["shift+0", "arrowleft", "pagedown", "b", "ctrl+shift+z"]
-        .iter()
-        .map(|k| keymap::key_label(k))
-        .collect();
-    assert_eq!(labels, ["Shift+0", "←", "PageDown", "B", "Ctrl+Shift+Z"]);
+    let labels: Vec<String> = [
+        "shift+0",
+        "arrowleft",
+        "pagedown",
+        "b",
+        "ctrl+shift+z",
+        "alt+arrows",
+    ]
+    .iter()
+    .map(|k| keymap::key_label(k))
+    .collect();
+    assert_eq!(
+        labels,
+        ["Shift+0", "←", "PageDown", "B", "Ctrl+Shift+Z", "Alt+←↑→↓"]
+    );
     assert_eq!(
         k.action(
             "?",
