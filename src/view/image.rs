@@ -68,7 +68,7 @@ pub(super) fn load_whole(runtime: Rc<Shared>, src: &str) {
                 s.image_ready = true;
                 s.fit();
             });
-            if f64::from(w) * f64::from(h) >= BITMAP_FROM_PIXELS {
+            if f64::from(w) * f64::from(h) >= BITMAP_FROM_PIXELS && src.starts_with("blob:") {
                 decode_off_thread(Rc::clone(&runtime), src.clone(), (w, h));
             }
         })
@@ -107,7 +107,9 @@ pub(super) fn load_whole(runtime: Rc<Shared>, src: &str) {
 }
 
 /// Plain images from this many pixels on are also decoded at full resolution off the main
-/// thread (see [`Shared::image_bitmap`]); smaller ones decode quickly enough where drawn.
+/// thread (see [`Shared::image_bitmap`]); smaller ones decode quickly enough where drawn. Only
+/// images already in the browser (`blob:` URLs: local files, stored images) are: reading a
+/// remote one again would download it twice.
 const BITMAP_FROM_PIXELS: f64 = 16.0e6;
 
 /// Reads the image at `src` again (from the browser's cache or the blob) and has the browser

@@ -3,6 +3,7 @@
 // TIFF's own pixel coordinates. A large photo is decoded at full resolution off the main
 // thread and drawn from that bitmap at full zoom, pixel for pixel.
 import { test } from "node:test";
+import path from "node:path";
 import assert from "node:assert/strict";
 import { appSuite, openApp, dragImage, imageToPage, artifact } from "./support.js";
 import { madeImage } from "./ml.js";
@@ -50,7 +51,7 @@ test("a TIFF displays and is labelled in its own pixels", async () => {
   }
 });
 
-test("a photo from 16 MP on is decoded off the main thread and drawn from that bitmap at full zoom, its pixels in place", async () => {
+test("a photo from 16 MP on, opened from disk, is decoded off the main thread and drawn from that bitmap at full zoom, its pixels in place", async () => {
   const photo = await madeImage("lasso-large-", "large.png", [
     "import sys",
     "from PIL import Image, ImageDraw",
@@ -61,10 +62,10 @@ test("a photo from 16 MP on is decoded off the main thread and drawn from that b
   const context = await app.browser.newContext({ viewport: { width: 1000, height: 700 } });
   try {
     const page = await openApp(context, app.server.url);
-    await page.evaluate(async (src) => {
-      await window.lasso.loadTask({ id: `large-${Date.now()}`, image: { src, name: "large.png" }, annotations: [] });
-    }, photo.url);
-    await page.waitForFunction(() => window.lasso.viewport().imageReady && window.lasso.renderStats().fullResolutionBitmap);
+    // Opened from disk: an image already in the browser is read again at no cost.
+    await page.locator(".lasso-open-files input").setInputFiles(path.join(photo.dir, "large.png"));
+    await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id.endsWith("/large.png")
+      && window.lasso.viewport().imageReady && window.lasso.renderStats().fullResolutionBitmap);
     // At 100 %, the block's top left corner at a whole canvas pixel (cx, cy).
     const { width, height } = await page.evaluate(() => window.lasso.viewport());
     const [cx, cy] = [Math.round(width / 2), Math.round(height / 2)];
