@@ -6,15 +6,16 @@ Anything backends do: it reads the clicks (`keypointlabels` with `is_positive`) 
 Its "model" is exact on the flat-coloured images the tests make: a positive click takes the
 connected region of non-white pixels under it, a negative click removes the same-coloured
 region under it, a box keeps what lies inside it. Allows any origin (the page calls it).
-With a second argument, answers to a single prompt are held that many seconds, so that they
-arrive after the answers to later prompts.
+With a second argument, an answer to a single prompt is held until an answer to more prompts
+has been sent (at most that many seconds), so that it arrives after the answer to later
+prompts.
 
     python sam_backend.py PORT [HOLD_SINGLE_PROMPT_SECONDS]
 """
 import io
 import json
 import sys
-import time
+import threading
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,6 +26,7 @@ from scipy import ndimage
 
 MODEL = "sam-test-1"
 HOLD_SINGLE = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
+MORE_ANSWERED = threading.Event()
 
 
 def region(labels, x, y):
@@ -102,10 +104,12 @@ class Handler(BaseHTTPRequestHandler):
                 "value": {"format": "rle", "rle": mask2rle(mask.astype(np.uint8) * 255), "brushlabels": [label]},
             }]
             results.append({"result": result, "score": 0.99, "model_version": MODEL})
-        context = (body.get("params") or {}).get("context") or {}
-        if HOLD_SINGLE and len(context.get("result", [])) == 1:
-            time.sleep(HOLD_SINGLE)
+        prompts = len(((body.get("params") or {}).get("context") or {}).get("result", []))
+        if HOLD_SINGLE and prompts == 1:
+            MORE_ANSWERED.wait(HOLD_SINGLE)
         self.answer(200, {"results": results, "model_version": MODEL})
+        if prompts > 1:
+            MORE_ANSWERED.set()
 
 
 if __name__ == "__main__":
