@@ -220,7 +220,7 @@ impl Runtime {
 
 /// Folds a task's journal into its snapshot in a worker (a whole task decoded, replayed and
 /// encoded would hold the page's input for a large task), or in the page where no worker can
-/// run the module.
+/// run the module or the worker's compaction failed.
 async fn compact(store: &Store, task_id: &str) -> Result<(), String> {
     if let Some(worker) = crate::module_worker::ModuleWorker::start() {
         let args = js_sys::Array::of2(
@@ -232,7 +232,11 @@ async fn compact(store: &Store, task_id: &str) -> Result<(), String> {
             .await
         {
             Ok(_) => return Ok(()),
-            Err(WorkerError::Failed(e)) => return Err(e),
+            // The page tries itself: a worker may lack what the page has (IndexedDB in some
+            // private modes), and a compaction is safe to repeat.
+            Err(WorkerError::Failed(e)) => web_sys::console::info_1(&JsValue::from_str(&format!(
+                "compaction in a worker failed ({e}); compacting in the page"
+            ))),
             Err(WorkerError::Unavailable) => {}
         }
     }

@@ -112,7 +112,7 @@ pub(super) fn load_whole(runtime: Rc<Shared>, src: &str) {
 /// remote one again would download it twice.
 const BITMAP_FROM_PIXELS: f64 = 16.0e6;
 
-/// Reads the image at `src` again (from the browser's cache or the blob) and has the browser
+/// Reads the image at `src` again (a blob the browser already holds) and has the browser
 /// decode it off the main thread; the bitmap is kept if the image is still the one open and
 /// has the element's size (both upright by EXIF). On failure the element is drawn, as before.
 fn decode_off_thread(runtime: Rc<Shared>, src: String, size: (u32, u32)) {
