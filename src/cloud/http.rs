@@ -185,9 +185,8 @@ pub async fn fetch_range(
     Ok((start, js_sys::Uint8Array::new(&buffer).to_vec()))
 }
 
-/// Fetches a URL (http, blob: or data:) as a blob: for the browser to decode an image from its
-/// bytes off the main thread.
-pub async fn fetch_blob(url: &str) -> Result<web_sys::Blob, String> {
+/// A GET of a URL (http, blob: or data:) that answered with a success status.
+async fn fetch_ok(url: &str) -> Result<Response, String> {
     let window = web_sys::window().ok_or("no window")?;
     let response = JsFuture::from(window.fetch_with_str(url))
         .await
@@ -196,6 +195,13 @@ pub async fn fetch_blob(url: &str) -> Result<web_sys::Blob, String> {
     if !response.ok() {
         return Err(format!("{url} answered {}", response.status()));
     }
+    Ok(response)
+}
+
+/// Fetches a URL (http, blob: or data:) as a blob: for the browser to decode an image from its
+/// bytes off the main thread.
+pub async fn fetch_blob(url: &str) -> Result<web_sys::Blob, String> {
+    let response = fetch_ok(url).await?;
     JsFuture::from(response.blob().map_err(describe)?)
         .await
         .map_err(describe)?
@@ -205,14 +211,7 @@ pub async fn fetch_blob(url: &str) -> Result<web_sys::Blob, String> {
 
 /// Fetches a URL (http, blob: or data:) and returns its bytes; used to put images in an export.
 pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(describe)?;
-    let response: Response = response.dyn_into().map_err(describe)?;
-    if !response.ok() {
-        return Err(format!("{url} answered {}", response.status()));
-    }
+    let response = fetch_ok(url).await?;
     let buffer = JsFuture::from(response.array_buffer().map_err(describe)?)
         .await
         .map_err(describe)?;
