@@ -24,7 +24,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlImageElement, Path2d};
 
 mod layer;
-use layer::{patch_layer, raster_layer};
+use layer::{patch_layer, raster_layer, LayerSpec};
 
 mod painter;
 use painter::Painter;
@@ -543,35 +543,25 @@ pub fn draw(
     }
     if rastered {
         let t0 = now_ms();
+        let spec = LayerSpec {
+            cached,
+            doc,
+            opacity: session.opacity,
+            px_scale,
+            dpr,
+            image: (iw, ih),
+            plan_id: state.plan_id,
+        };
         if !large {
             state.rastering = None;
-            state.layer = raster_layer(
-                state.layer.take(),
-                cached,
-                doc,
-                &mut state.masks,
-                session.opacity,
-                px_scale,
-                dpr,
-                (iw, ih),
-                state.plan_id,
-            );
+            state.layer = raster_layer(state.layer.take(), &spec, &mut state.masks);
         } else {
             let going_on = state
                 .rastering
                 .as_ref()
                 .is_some_and(|r| r.is_for(state.plan_id, px_scale, session.opacity));
             if !going_on {
-                state.rastering = progressive::start(
-                    cached,
-                    doc,
-                    &mut state.masks,
-                    session.opacity,
-                    px_scale,
-                    dpr,
-                    (iw, ih),
-                    state.plan_id,
-                );
+                state.rastering = progressive::start(&spec, &mut state.masks);
             }
             let done = state
                 .rastering

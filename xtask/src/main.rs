@@ -31,7 +31,7 @@ use std::process::ExitCode;
 use util::{cmd, Result};
 
 const USAGE: &str =
-    "usage: cargo xtask <setup|serve|test|build|package [--dev]|bench [tiles]|bench-journal|tidy>";
+    "usage: cargo xtask <setup|serve|test|build|package [--dev]|bench [tiles|stall]|bench-journal|tidy>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -222,16 +222,12 @@ fn bench(args: &[String]) -> Result<()> {
         return Err(format!("{} is missing: run `npm ci`", konva.display()).into());
     }
     std::fs::copy(&konva, dist.join("konva.min.js"))?;
-    if rest.first() == Some(&"tiles") {
-        util::step("tiled-image benchmark (headless Chromium): Lasso and OpenSeadragon");
-        let mut node_args = vec!["tests/bench/tiles.mjs"];
-        node_args.extend(&rest[1..]);
-        cmd("node", &node_args).env("LASSO_DIST", &dist_str).run()?;
-        return Ok(());
-    }
-    if rest.first() == Some(&"stall") {
-        util::step("replanning 100,000 shapes (headless Chromium): the longest task");
-        let mut node_args = vec!["tests/bench/stall.mjs"];
+    if let Some((_, what, script)) = BENCH_PAGES
+        .iter()
+        .find(|(name, ..)| rest.first() == Some(name))
+    {
+        util::step(what);
+        let mut node_args = vec![*script];
         node_args.extend(&rest[1..]);
         cmd("node", &node_args).env("LASSO_DIST", &dist_str).run()?;
         return Ok(());
@@ -246,6 +242,21 @@ fn bench(args: &[String]) -> Result<()> {
     }
     Ok(())
 }
+
+/// The benchmarks that drive a page of their own: `cargo xtask bench <name>`, what they
+/// measure, and their script (without a name, the renderer's benchmark runs).
+const BENCH_PAGES: [(&str, &str, &str); 2] = [
+    (
+        "tiles",
+        "tiled-image benchmark (headless Chromium): Lasso and OpenSeadragon",
+        "tests/bench/tiles.mjs",
+    ),
+    (
+        "stall",
+        "replanning 100,000 shapes (headless Chromium): the longest task",
+        "tests/bench/stall.mjs",
+    ),
+];
 
 /// The release build, as deployed, with its wasm size.
 fn build_release() -> Result<()> {

@@ -5,38 +5,43 @@ use super::*;
 /// Largest side of the layer bitmap, in pixels (a larger region is drawn at a lower scale).
 const MAX_LAYER_PX: f64 = 4096.0;
 
+/// What a layer bitmap is drawn from: the plan in use (its paths), the document, and the
+/// layer's look — the same for a layer drawn at once and one drawn a few paths per frame.
+pub(super) struct LayerSpec<'a> {
+    /// The plan and its paths.
+    pub cached: &'a Cached,
+    /// The document the plan was made from (masks and single shapes are read from it).
+    pub doc: &'a Document,
+    /// Fill opacity of shapes.
+    pub opacity: f64,
+    /// Layer pixels per image pixel wanted (less for a very large region).
+    pub px_scale: f64,
+    /// Device pixels per CSS pixel.
+    pub dpr: f64,
+    /// The image's width and height, which clip the layer.
+    pub image: (f64, f64),
+    /// Which plan the layer shows.
+    pub plan_id: u64,
+}
+
 /// Draws a plan into a layer bitmap (reusing the old layer's canvas).
-#[allow(clippy::too_many_arguments)]
 pub(super) fn raster_layer(
     old: Option<Layer>,
-    cached: &Cached,
-    doc: &Document,
+    spec: &LayerSpec<'_>,
     masks: &mut HashMap<AnnotationId, MaskImage>,
-    opacity: f64,
-    px_scale: f64,
-    dpr: f64,
-    image: (f64, f64),
-    plan_id: u64,
 ) -> Option<Layer> {
-    let (layer, ctx) = empty_layer(
-        old.map(|l| l.canvas),
-        cached,
-        opacity,
-        px_scale,
-        image,
-        plan_id,
-    )?;
-    let k = layer.k;
+    let (layer, ctx) = empty_layer(old.map(|l| l.canvas), spec)?;
+    let cached = spec.cached;
     paint_planned(
         &ctx,
         &cached.batches,
         &cached.rasters,
         &cached.masks,
         &cached.singles,
-        doc,
+        spec.doc,
         masks,
-        opacity,
-        k / dpr,
+        spec.opacity,
+        layer.k / spec.dpr,
     );
     trim_masks(masks, cached);
     Some(layer)
@@ -50,17 +55,21 @@ pub(super) fn trim_masks(masks: &mut HashMap<AnnotationId, MaskImage>, cached: &
     }
 }
 
-/// A cleared layer bitmap over the plan's region (within the image) at `px_scale` layer pixels
-/// per image pixel (less for a very large region), on `canvas` or a new one, and its context
-/// transformed to image pixels.
+/// A cleared layer bitmap over the plan's region (within the image) at the spec's layer
+/// pixels per image pixel (less for a very large region), on `canvas` or a new one, and its
+/// context transformed to image pixels.
 pub(super) fn empty_layer(
     canvas: Option<HtmlCanvasElement>,
-    cached: &Cached,
-    opacity: f64,
-    px_scale: f64,
-    image: (f64, f64),
-    plan_id: u64,
+    spec: &LayerSpec<'_>,
 ) -> Option<(Layer, CanvasRenderingContext2d)> {
+    let LayerSpec {
+        cached,
+        opacity,
+        px_scale,
+        image,
+        plan_id,
+        ..
+    } = *spec;
     let (mut x0, mut y0, mut x1, mut y1) = cached.key.region;
     if image.0 > 0.0 && image.1 > 0.0 {
         x0 = x0.max(0.0);

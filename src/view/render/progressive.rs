@@ -5,7 +5,9 @@
 //! rasterised at once (by reading one pixel back) so the frame's time can be measured; the
 //! previous layer stays on screen until the new one is complete.
 
-use super::layer::{empty_layer, paint_base, paint_paths, paint_singles, path_count, trim_masks};
+use super::layer::{
+    empty_layer, paint_base, paint_paths, paint_singles, path_count, trim_masks, LayerSpec,
+};
 use super::*;
 
 /// Milliseconds of rasterising a frame may spend on a layer drawn a few paths per frame.
@@ -29,29 +31,22 @@ impl Rastering {
     }
 }
 
-/// Starts a layer of `cached` on a new canvas, with what lies under the outlines (masks, the
-/// rasters of small shapes) drawn at once.
-#[allow(clippy::too_many_arguments)]
+/// Starts a layer of the spec's plan on a new canvas, with what lies under the outlines
+/// (masks, the rasters of small shapes) drawn at once.
 pub fn start(
-    cached: &Cached,
-    doc: &Document,
+    spec: &LayerSpec<'_>,
     masks: &mut HashMap<AnnotationId, MaskImage>,
-    opacity: f64,
-    px_scale: f64,
-    dpr: f64,
-    image: (f64, f64),
-    plan_id: u64,
 ) -> Option<Rastering> {
-    let (layer, ctx) = empty_layer(None, cached, opacity, px_scale, image, plan_id)?;
-    let scale = layer.k / dpr;
+    let (layer, ctx) = empty_layer(None, spec)?;
+    let cached = spec.cached;
     paint_base(
         &ctx,
         &cached.rasters,
         &cached.masks,
-        doc,
+        spec.doc,
         masks,
-        opacity,
-        scale,
+        spec.opacity,
+        layer.k / spec.dpr,
     );
     trim_masks(masks, cached);
     Some(Rastering {
@@ -59,7 +54,7 @@ pub fn start(
         ctx,
         next: 0,
         total: path_count(&cached.batches),
-        dpr,
+        dpr: spec.dpr,
     })
 }
 
