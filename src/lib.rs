@@ -24,7 +24,9 @@
 )]
 
 pub mod app;
+pub mod blob_reader;
 pub mod cloud;
+pub mod cutting;
 pub mod datasets;
 pub mod embed;
 pub mod events;

@@ -190,8 +190,8 @@ impl Watch {
 pub enum TileHandle {
     /// Deep Zoom and IIIF tiles: the image element that requested and decoded it.
     Image(HtmlImageElement),
-    /// A tiled TIFF's tile: a canvas holding the pixels the core decoded, and what abandons
-    /// its range requests.
+    /// A tiled TIFF's tile or a stored one: a canvas holding its pixels, and what abandons
+    /// its reading.
     Canvas(web_sys::HtmlCanvasElement, web_sys::AbortController),
 }
 
@@ -235,6 +235,9 @@ pub struct Shared {
     /// Picked images the browser's storage could not keep (over its quota, or no IndexedDB),
     /// by task id: their `idb:` sources resolve to these files until the page closes.
     pub unstored_images: RefCell<std::collections::HashMap<String, web_sys::Blob>>,
+    /// Local images being cut into a stored tile pyramid in a worker, by task id, with rows
+    /// done and rows in all (the status bar shows the open image's).
+    pub cutting: RwSignal<std::collections::HashMap<String, (u32, u32)>>,
 }
 
 impl Shared {
@@ -274,6 +277,7 @@ impl Shared {
             local_datasets: RwSignal::new(Vec::new()),
             strip: RwSignal::new(crate::strip::Strip::default()),
             unstored_images: RefCell::new(std::collections::HashMap::new()),
+            cutting: RwSignal::new(std::collections::HashMap::new()),
         })
     }
 

@@ -1,4 +1,5 @@
-//! Live sync between tabs that edit tasks in the same database, over a `BroadcastChannel`.
+//! Live sync between tabs that edit tasks in the same database, over a `BroadcastChannel`;
+//! and the channel a worker cutting a tile pyramid tells its progress on ([`CutProgress`]).
 //!
 //! Each tab appends its own ops to the shared journal; once an append is durable the tab posts
 //! `{tab, task, seq, op}` on the channel named after the database. A tab with that task open
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{BroadcastChannel, MessageEvent};
 
 #[derive(Serialize, Deserialize)]
@@ -118,6 +120,68 @@ impl TabSync {
 }
 
 impl Drop for TabSync {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}
+
+/// The progress of cutting an image into a tile pyramid, told from the worker that cuts it to
+/// the pages of the same database: `(image, rows done, rows in all)`.
+pub struct CutProgress {
+    channel: BroadcastChannel,
+    /// The page's handler, kept while the channel is open.
+    _on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
+}
+
+impl CutProgress {
+    /// The channel of database `db`; `None` where the browser has no `BroadcastChannel`.
+    fn open(db: &str) -> Option<BroadcastChannel> {
+        BroadcastChannel::new(&format!("lasso-cut:{db}")).ok()
+    }
+
+    /// A channel to tell progress on (in the worker).
+    pub fn sender(db: &str) -> Option<CutProgress> {
+        Some(CutProgress {
+            channel: Self::open(db)?,
+            _on_message: None,
+        })
+    }
+
+    /// Tells that `done` of `total` rows of `image` are cut.
+    pub fn post(&self, image: &str, done: u32, total: u32) {
+        let message = js_sys::Array::of3(
+            &JsValue::from_str(image),
+            &JsValue::from(done),
+            &JsValue::from(total),
+        );
+        let _ = self.channel.post_message(&message);
+    }
+
+    /// Calls `heard` with each progress told on the channel of `db` until this is dropped.
+    pub fn listen(db: &str, mut heard: impl FnMut(String, u32, u32) + 'static) -> Option<Self> {
+        let channel = Self::open(db)?;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let Ok(message) = e.data().dyn_into::<js_sys::Array>() else {
+                return;
+            };
+            if let (Some(image), Some(done), Some(total)) = (
+                message.get(0).as_string(),
+                message.get(1).as_f64(),
+                message.get(2).as_f64(),
+            ) {
+                heard(image, done as u32, total as u32);
+            }
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(CutProgress {
+            channel,
+            _on_message: Some(on_message),
+        })
+    }
+}
+
+impl Drop for CutProgress {
     fn drop(&mut self) {
         self.channel.set_onmessage(None);
         self.channel.close();

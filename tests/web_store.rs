@@ -370,6 +370,68 @@ async fn local_datasets_keep_blobs_and_delete_cleanly() {
 }
 
 #[wasm_bindgen_test]
+async fn a_pyramid_counts_only_when_complete_and_goes_with_its_image() {
+    use lasso::store::{ImageInfo, NewImage, StoredPyramid};
+    use lasso_core::tiles::cut::{EncodedTile, TileFormat};
+    use lasso_core::tiles::TileId;
+    let store = Store::open(&unique_db("pyramids")).await.unwrap();
+    let id = lasso_core::import::local_task_id("scans", "big.png");
+    let import = || NewImage {
+        info: ImageInfo {
+            id: id.clone(),
+            dataset: "scans".into(),
+            path: "big.png".into(),
+            class: None,
+            size: 3.0,
+        },
+        blob: web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(
+            &js_sys::Uint8Array::from(&[1u8, 2, 3][..]).into(),
+        ))
+        .unwrap(),
+    };
+    store
+        .put_dataset("scans", "scans", vec![import()])
+        .await
+        .unwrap();
+    let tile = |level, col| EncodedTile {
+        id: TileId { level, col, row: 0 },
+        bytes: vec![level as u8; 5],
+    };
+    let bytes = store
+        .put_tiles(&id, &[tile(0, 0), tile(1, 1)], TileFormat::Png)
+        .await
+        .unwrap();
+    assert_eq!(bytes, 10.0);
+    // Tiles without the pyramid's row: a cut that did not finish, not a pyramid.
+    assert_eq!(store.pyramid(&id).await.unwrap(), None);
+    let pyramid = StoredPyramid {
+        image: id.clone(),
+        width: 300,
+        height: 200,
+        format: TileFormat::Png,
+        bytes,
+    };
+    store.finish_pyramid(&pyramid).await.unwrap();
+    assert_eq!(store.pyramid(&id).await.unwrap(), Some(pyramid.clone()));
+    let kept = store.tile(&id, tile(1, 1).id).await.unwrap().unwrap();
+    assert_eq!(kept.type_(), "image/png");
+    assert_eq!(kept.size(), 5.0);
+    assert!(store.tile(&id, tile(1, 0).id).await.unwrap().is_none());
+
+    // The same path imported again may be another file: its pyramid no longer counts.
+    store
+        .put_dataset("scans", "scans", vec![import()])
+        .await
+        .unwrap();
+    assert_eq!(store.pyramid(&id).await.unwrap(), None);
+    store.finish_pyramid(&pyramid).await.unwrap();
+    // Deleting the dataset deletes the pyramid and its tiles.
+    store.delete_dataset("scans").await.unwrap();
+    assert_eq!(store.pyramid(&id).await.unwrap(), None);
+    assert!(store.tile(&id, tile(0, 0).id).await.unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
 async fn settings_round_trip() {
     let store = Store::open(&unique_db("settings")).await.unwrap();
     assert_eq!(store.setting::<String>("last").await.unwrap(), None);

@@ -65,6 +65,11 @@ pub async fn open_task(runtime: &Rc<Runtime>, mut task: Task) -> Result<(), Stri
     };
     let task_id = task.id.clone();
     let kind = lasso_core::tiles::kind_of(&task.image);
+    let local_image = task
+        .image
+        .src
+        .strip_prefix(crate::local::IDB_SRC)
+        .map(str::to_string);
     runtime.session.update(|s| {
         let view_size = s.view_size;
         let mut next = Session::new(document, &id_prefix);
@@ -82,7 +87,12 @@ pub async fn open_task(runtime: &Rc<Runtime>, mut task: Task) -> Result<(), Stri
         receive(runtime, &task_id, &op);
     }
     runtime.render.borrow_mut().invalidate();
-    crate::view::image::load(Rc::clone(&runtime.shared), &src, kind);
+    match local_image {
+        Some(image) => {
+            crate::view::local_tiles::load(Rc::clone(&runtime.shared), &src, kind, &image)
+        }
+        None => crate::view::image::load(Rc::clone(&runtime.shared), &src, kind),
+    }
     runtime.emit_change();
     super::ml::after_open(runtime);
     Ok(())

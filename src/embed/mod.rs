@@ -495,7 +495,8 @@ impl LassoEditor {
     /// ms, planMs, pathMs, drawMs, partial, redrawn, redrawnPx, slicing}` (`partial`: only a
     /// dirty rectangle of `redrawnPx` layer pixels was redrawn, with `redrawn` annotations in
     /// it; `slicing`: a large document's plan is being made a slice per frame;
-    /// `fullResolutionBitmap`: a large plain image was decoded off the main thread).
+    /// `fullResolutionBitmap`: a large plain image was decoded off the main thread;
+    /// `wholeImage`: the image is held decoded whole, not as tiles).
     #[wasm_bindgen(js_name = renderStats)]
     pub fn render_stats(&self) -> JsValue {
         let st = self.runtime.render.borrow().stats;
@@ -519,6 +520,10 @@ impl LassoEditor {
             (
                 "fullResolutionBitmap",
                 JsValue::from_bool(self.runtime.image_bitmap.borrow().is_some()),
+            ),
+            (
+                "wholeImage",
+                JsValue::from_bool(self.runtime.image.borrow().is_some()),
             ),
         ] {
             let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);

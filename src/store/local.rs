@@ -5,7 +5,7 @@
 //! Deleting a dataset deletes its images but keeps the annotations of its tasks: opening the same
 //! folder again gives the same task ids and brings them back.
 
-use super::schema::{BY_DATASET, DATASETS, IMAGES};
+use super::schema::{BY_DATASET, DATASETS, IMAGES, PYRAMIDS, TILES};
 use super::{finish, Store, StoreError};
 use js_sys::{Object, Reflect};
 use rexie::{KeyRange, TransactionMode};
@@ -111,8 +111,9 @@ impl Store {
         let created = js_sys::Date::now();
         let tx = self
             .db
-            .transaction(&[DATASETS, IMAGES], TransactionMode::ReadWrite)?;
+            .transaction(&[DATASETS, IMAGES, PYRAMIDS], TransactionMode::ReadWrite)?;
         let store = tx.store(IMAGES)?;
+        let pyramids = tx.store(PYRAMIDS)?;
         for image in &images {
             let o = Object::new();
             set(&o, "id", &JsValue::from_str(&image.info.id))?;
@@ -128,6 +129,9 @@ impl Store {
             set(&o, "type", &JsValue::from_str(&image.blob.type_()))?;
             set(&o, "blob", &image.blob)?;
             store.put(&o.into(), None).await?;
+            // A pyramid cut from an earlier file at this path no longer shows this one (its
+            // tiles are replaced by the next cut, which clears them first).
+            pyramids.delete(JsValue::from_str(&image.info.id)).await?;
         }
         let all = store
             .index(BY_DATASET)?
@@ -181,17 +185,22 @@ impl Store {
         Ok(get(&row, "blob").dyn_into::<Blob>().ok())
     }
 
-    /// Deletes a dataset and its images (annotations of its tasks are kept).
+    /// Deletes a dataset, its images and their tile pyramids (annotations of its tasks are
+    /// kept).
     pub async fn delete_dataset(&self, id: &str) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction(&[DATASETS, IMAGES], TransactionMode::ReadWrite)?;
+        let tx = self.db.transaction(
+            &[DATASETS, IMAGES, PYRAMIDS, TILES],
+            TransactionMode::ReadWrite,
+        )?;
         let images = tx.store(IMAGES)?;
         let keys = images
             .index(BY_DATASET)?
             .get_all_keys(Some(dataset_range(id)?), None)
             .await?;
         for key in keys {
+            if let Some(image) = key.as_string() {
+                super::pyramids::delete_pyramid_in(&tx, &image).await?;
+            }
             images.delete(key).await?;
         }
         tx.store(DATASETS)?.delete(JsValue::from_str(id)).await?;

@@ -1,4 +1,4 @@
-//! IndexedDB: task snapshots, the op journal, local images and settings.
+//! IndexedDB: task snapshots, the op journal, local images, their tile pyramids and settings.
 //!
 //! A task is stored as a snapshot plus the ops journaled after it. Each op is appended in its own
 //! transaction and counts as saved only once that transaction completes, so a crash or a closed
@@ -10,11 +10,13 @@
 pub mod background;
 mod journal;
 mod local;
+mod pyramids;
 pub mod schema;
 mod settings;
 
 pub use journal::{Compacted, Loaded};
 pub use local::{DatasetInfo, ImageInfo, NewImage};
+pub use pyramids::StoredPyramid;
 
 use rexie::Rexie;
 use std::cell::Cell;

@@ -428,6 +428,14 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     }
                 }}</span>
                 <span class="lasso-status-zoom">{move || words.f("status.zoom", &[("zoom", &words.num(zoom.get(), 0))])}</span>
+                {
+                    let cutting = runtime.shared.cutting;
+                    move || crate::view::local_tiles::cut_percent(session, cutting).map(|percent| view! {
+                        <span class="lasso-cutting" role="status" title=words.t("status.cutting_title")>
+                            {words.f("status.cutting", &[("percent", &words.num(f64::from(percent), 0))])}
+                        </span>
+                    })
+                }
                 <span class="lasso-coords">{move || coords.get()}</span>
                 <span class="lasso-hint">{move || hint.get()}</span>
                 <span class="lasso-spacer"></span>

@@ -12,16 +12,30 @@ use web_sys::HtmlImageElement;
 /// Starts loading `src`, served as `kind`; on load records the image's size in the task, fits
 /// the view and redraws. A failure is reported in the banner, naming the URL.
 pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
+    forget(&runtime, src);
+    if !src.is_empty() {
+        show(runtime, src, kind);
+    }
+}
+
+/// Drops what is held of the image shown so far; `src` is the one being opened now.
+pub(super) fn forget(runtime: &Shared, src: &str) {
     *runtime.image_src.borrow_mut() = src.to_string();
+    forget_whole(runtime);
+    *runtime.tiles.borrow_mut() = None;
+    *runtime.tile_file.borrow_mut() = Default::default();
+}
+
+/// Drops the whole image and its full-resolution bitmap (tiles show it instead).
+pub(super) fn forget_whole(runtime: &Shared) {
     *runtime.image.borrow_mut() = None;
     if let Some(bitmap) = runtime.image_bitmap.borrow_mut().take() {
         bitmap.close();
     }
-    *runtime.tiles.borrow_mut() = None;
-    *runtime.tile_file.borrow_mut() = Default::default();
-    if src.is_empty() {
-        return;
-    }
+}
+
+/// Shows `src` as `kind` says: from tiles, or whole.
+pub(super) fn show(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
     match kind {
         ImageKind::Dzi | ImageKind::Iiif | ImageKind::Cog => super::tiles::open(runtime, src, kind),
         ImageKind::Plain => load_whole(runtime, src),
@@ -58,8 +72,8 @@ pub(super) fn load_whole(runtime: Rc<Shared>, src: &str) {
         let img = img.clone();
         let src = src.to_string();
         Closure::<dyn FnMut()>::new(move || {
-            if *runtime.image_src.borrow() != src {
-                return; // another image was opened meanwhile
+            if *runtime.image_src.borrow() != src || runtime.tiles.borrow().is_some() {
+                return; // another image was opened meanwhile, or its tiles came first
             }
             let (w, h) = (img.natural_width(), img.natural_height());
             *runtime.image.borrow_mut() = Some(img.clone());
@@ -68,8 +82,9 @@ pub(super) fn load_whole(runtime: Rc<Shared>, src: &str) {
                 s.image_ready = true;
                 s.fit();
             });
-            if f64::from(w) * f64::from(h) >= BITMAP_FROM_PIXELS && src.starts_with("blob:") {
-                decode_off_thread(Rc::clone(&runtime), src.clone(), (w, h));
+            // A local image being cut into tiles is soon shown from them instead.
+            if runtime.cutting.with_untracked(|c| c.is_empty()) {
+                decode_large_off_thread(&runtime);
             }
         })
     };
@@ -111,6 +126,19 @@ pub(super) fn load_whole(runtime: Rc<Shared>, src: &str) {
 /// images already in the browser (`blob:` URLs: local files, stored images) are: reading a
 /// remote one again would download it twice.
 const BITMAP_FROM_PIXELS: f64 = 16.0e6;
+
+/// Decodes the whole image shown at full resolution off the main thread if it is a large one
+/// the browser already holds (see [`BITMAP_FROM_PIXELS`]).
+pub(super) fn decode_large_off_thread(runtime: &Rc<Shared>) {
+    let Some(img) = runtime.image.borrow().clone() else {
+        return;
+    };
+    let src = runtime.image_src.borrow().clone();
+    let (w, h) = (img.natural_width(), img.natural_height());
+    if f64::from(w) * f64::from(h) >= BITMAP_FROM_PIXELS && src.starts_with("blob:") {
+        decode_off_thread(Rc::clone(runtime), src, (w, h));
+    }
+}
 
 /// Reads the image at `src` again (a blob the browser already holds) and has the browser
 /// decode it off the main thread; the bitmap is kept if the image is still the one open and

@@ -2,5 +2,6 @@
 
 pub mod canvas;
 pub mod image;
+pub mod local_tiles;
 pub mod render;
 pub mod tiles;

@@ -1,8 +1,9 @@
 //! Tiled images in the browser: reads the descriptor (Deep Zoom, IIIF) or a TIFF's directories
 //! (by range requests), then carries out what the core's [`TileLoader`] decides after each
 //! frame — starting tile requests (image elements; for a TIFF, range requests decoded by the
-//! core onto a canvas), abandoning those that left the view, retrying failures after their
-//! pause — and draws the tiles at hand, coarser ones standing in for missing sharp ones.
+//! core onto a canvas; for a pyramid cut in this browser, tiles read from its storage),
+//! abandoning those that left the view, retrying failures after their pause — and draws the
+//! tiles at hand, coarser ones standing in for missing sharp ones.
 
 use crate::state::{Shared, TileHandle};
 use lasso_core::model::ImageKind;
@@ -36,29 +37,33 @@ pub fn open(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
         if *runtime.image_src.borrow() != src {
             return; // another image was opened meanwhile
         }
-        let source = match source {
-            Ok(Some(source)) => source,
-            Ok(None) => {
-                super::image::load_whole(runtime, &src);
-                return;
-            }
+        match source {
+            Ok(Some(source)) => show(&runtime, source),
+            Ok(None) => super::image::load_whole(runtime, &src),
             Err(e) => {
-                runtime.fail(runtime.say("image.tiles_failed", &[("src", &src), ("error", &e)]));
-                return;
+                runtime.fail(runtime.say("image.tiles_failed", &[("src", &src), ("error", &e)]))
             }
-        };
-        let (w, h) = (source.pyramid.width, source.pyramid.height);
-        let geo = source.geo.clone();
-        *runtime.tiles.borrow_mut() = Some(TileLoader::new(source, TILE_BUDGET));
-        runtime.session.update(|s| {
-            s.editor.set_image_size(w, h);
-            if let Some(geo) = geo {
-                s.editor.set_image_geo(geo);
-            }
+        }
+    });
+}
+
+/// Shows the image from `source`'s tiles: records its size (and placement) in the task and
+/// fits the view, unless the image was already shown (whole, while its tiles were cut).
+pub(super) fn show(runtime: &Shared, source: TileSource) {
+    let (w, h) = (source.pyramid.width, source.pyramid.height);
+    let geo = source.geo.clone();
+    *runtime.tiles.borrow_mut() = Some(TileLoader::new(source, TILE_BUDGET));
+    runtime.session.update(|s| {
+        s.editor.set_image_size(w, h);
+        if let Some(geo) = geo {
+            s.editor.set_image_geo(geo);
+        }
+        if !s.image_ready {
             s.image_ready = true;
             s.fit();
-        });
+        }
     });
+    runtime.tiles_arrived.update(|n| *n += 1);
 }
 
 /// A Deep Zoom or IIIF descriptor, fetched and read.
@@ -74,7 +79,7 @@ async fn open_descriptor(src: &str, kind: ImageKind) -> Result<TileSource, Strin
 
 /// A TIFF's directories, read by range requests; `None` for a TIFF in strips. The bytes read
 /// become `runtime.tile_file` only if this image is still the one being opened.
-async fn open_tiff(runtime: &Shared, src: &str) -> Result<Option<TileSource>, String> {
+pub(super) async fn open_tiff(runtime: &Shared, src: &str) -> Result<Option<TileSource>, String> {
     let mut file = SparseFile::default();
     loop {
         match cog::open(&file, src).map_err(|e| e.to_string())? {
@@ -205,20 +210,29 @@ fn start(runtime: &Rc<Shared>, id: TileId, url: &str) -> Option<TileHandle> {
             pump(&runtime);
         }
     };
-    let is_tiff = runtime
+    // Tiles drawn on a canvas: a TIFF's (decoded here), a stored pyramid's (read from storage).
+    let stored = runtime
         .tiles
         .borrow()
         .as_ref()
-        .is_some_and(|l| matches!(l.source().scheme, Scheme::Cog { .. }));
-    if !is_tiff {
+        .and_then(|l| match &l.source().scheme {
+            Scheme::Cog { .. } => Some(None),
+            Scheme::Stored { image, .. } => Some(Some(image.clone())),
+            _ => None,
+        });
+    let Some(stored) = stored else {
         return super::image::request(url, arrived, failed).map(TileHandle::Image);
-    }
+    };
     let canvas = super::canvas::new()?;
     let abort = web_sys::AbortController::new().ok()?;
     let signal = abort.signal();
     let (runtime, target, url) = (Rc::clone(runtime), canvas.clone(), url.to_string());
     wasm_bindgen_futures::spawn_local(async move {
-        match tiff_tile(&runtime, &url, id, &target, &signal).await {
+        let drawn = match &stored {
+            Some(image) => stored_tile(&runtime, image, id, &target, &signal).await,
+            None => tiff_tile(&runtime, &url, id, &target, &signal).await,
+        };
+        match drawn {
             Ok(()) => arrived(),
             Err(e) => {
                 // An abandoned tile is not a failure worth a word.
@@ -265,6 +279,49 @@ async fn tiff_tile(
             }
         }
     }
+}
+
+/// Reads one tile of the pyramid stored for `image`, has the browser decode it off the main
+/// thread and puts it on `canvas`.
+async fn stored_tile(
+    runtime: &Shared,
+    image: &str,
+    id: TileId,
+    canvas: &HtmlCanvasElement,
+    signal: &web_sys::AbortSignal,
+) -> Result<(), String> {
+    use wasm_bindgen_futures::JsFuture;
+    let describe = crate::cloud::http::describe;
+    let store = runtime
+        .store
+        .borrow()
+        .clone()
+        .ok_or("IndexedDB is unavailable")?;
+    let blob = store
+        .tile(image, id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("tile {id:?} of {image} is not stored"))?;
+    let window = web_sys::window().ok_or("no window")?;
+    let bitmap: web_sys::ImageBitmap = JsFuture::from(
+        window
+            .create_image_bitmap_with_blob(&blob)
+            .map_err(describe)?,
+    )
+    .await
+    .map_err(describe)?
+    .dyn_into()
+    .map_err(describe)?;
+    if signal.aborted() {
+        bitmap.close();
+        return Err("the tile left the view".into());
+    }
+    canvas.set_width(bitmap.width());
+    canvas.set_height(bitmap.height());
+    let drawn = super::canvas::context(canvas)
+        .and_then(|ctx| ctx.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0).ok());
+    bitmap.close();
+    drawn.ok_or_else(|| format!("tile {id:?} of {image} could not be drawn"))
 }
 
 /// Drops a decoded tile's compressed bytes from what is held of the TIFF.

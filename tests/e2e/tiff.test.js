@@ -1,9 +1,7 @@
 // A TIFF (which Chromium cannot show) is decoded by the core and shown at full resolution: its
 // size is the TIFF's, its pixels are on the canvas, and a box drawn on a feature lands on the
-// TIFF's own pixel coordinates. A large photo is decoded at full resolution off the main
-// thread and drawn from that bitmap at full zoom, pixel for pixel.
+// TIFF's own pixel coordinates.
 import { test } from "node:test";
-import path from "node:path";
 import assert from "node:assert/strict";
 import { appSuite, openApp, dragImage, imageToPage, artifact } from "./support.js";
 import { madeImage } from "./ml.js";
@@ -48,39 +46,5 @@ test("a TIFF displays and is labelled in its own pixels", async () => {
   } finally {
     await context.close();
     await tiff.close();
-  }
-});
-
-test("a photo from 16 MP on, opened from disk, is decoded off the main thread and drawn from that bitmap at full zoom, its pixels in place", async () => {
-  const photo = await madeImage("lasso-large-", "large.png", [
-    "import sys",
-    "from PIL import Image, ImageDraw",
-    "im = Image.new('RGB', (4200, 4000), (128, 128, 128))",
-    "ImageDraw.Draw(im).rectangle([3000, 2000, 3099, 2099], fill=(220, 30, 30))",
-    "im.save(sys.argv[1])",
-  ]);
-  const context = await app.browser.newContext({ viewport: { width: 1000, height: 700 } });
-  try {
-    const page = await openApp(context, app.server.url);
-    // Opened from disk: an image already in the browser is read again at no cost.
-    await page.locator(".lasso-open-files input").setInputFiles(path.join(photo.dir, "large.png"));
-    await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id.endsWith("/large.png")
-      && window.lasso.viewport().imageReady && window.lasso.renderStats().fullResolutionBitmap);
-    // At 100 %, the block's top left corner at a whole canvas pixel (cx, cy).
-    const { width, height } = await page.evaluate(() => window.lasso.viewport());
-    const [cx, cy] = [Math.round(width / 2), Math.round(height / 2)];
-    await page.evaluate(([x, y]) => {
-      window.lasso.setViewport({ scale: 1, offsetX: x - 3000, offsetY: y - 2000 });
-      window.lasso.drawNow();
-    }, [cx, cy]);
-    const shot = PNG.decode(await page.locator(".lasso-canvas").screenshot({ path: artifact("large-full-zoom.png") }));
-    const red = ([r, g, b]) => r > 200 && g < 60 && b < 60;
-    const grey = ([r, g, b]) => [r, g, b].every((v) => Math.abs(v - 128) < 8);
-    for (const [x, y] of [[cx, cy], [cx + 99, cy + 99], [cx + 50, cy]]) assert.ok(red(shot.pixel(x, y)), `block at ${x},${y}: ${shot.pixel(x, y)}`);
-    for (const [x, y] of [[cx - 1, cy], [cx, cy - 1], [cx + 100, cy + 50], [cx + 50, cy + 100]]) assert.ok(grey(shot.pixel(x, y)), `ground at ${x},${y}: ${shot.pixel(x, y)}`);
-    assert.deepEqual(page.errors, []);
-  } finally {
-    await context.close();
-    await photo.close();
   }
 });

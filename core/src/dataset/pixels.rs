@@ -18,6 +18,11 @@ pub const FILL: [u8; 3] = [114, 114, 114];
 
 /// Decodes an image file and turns it upright by its EXIF orientation.
 pub fn decode(bytes: &[u8]) -> Result<RgbImage, String> {
+    decode_upright(bytes).map(|image| image.into_rgb8())
+}
+
+/// Decodes an image file, its channels as stored, upright by its EXIF orientation.
+pub fn decode_upright(bytes: &[u8]) -> Result<DynamicImage, String> {
     let mut image =
         image::load_from_memory(bytes).map_err(|e| format!("cannot decode the image: {e}"))?;
     if let Some(o) = crate::orientation::exif_orientation(bytes) {
@@ -25,7 +30,7 @@ pub fn decode(bytes: &[u8]) -> Result<RgbImage, String> {
             image.apply_orientation(o);
         }
     }
-    Ok(image.to_rgb8())
+    Ok(image)
 }
 
 /// Whether `bytes` begin as a TIFF file does (either byte order, BigTIFF too).

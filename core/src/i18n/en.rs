@@ -83,6 +83,8 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("banner.dismiss", "Dismiss"),
     // Status bar.
     ("status.zoom", "{zoom}%"),
+    ("status.cutting", "Preparing tiles: {percent}%"),
+    ("status.cutting_title", "This large image is being cut into tiles kept in this browser: it will open at once next time."),
     ("status.image_size", "{w} × {h} px"),
     ("status.image_size_title", "Image size in pixels"),
     ("status.pointer", "x {x} y {y}"),
@@ -435,6 +437,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("local.dataset_failed", "Could not list dataset {id}: {error}"),
     ("local.full", "The browser's storage is full, so these images could not be kept ({error}): they stay open until the page is closed. Delete a local dataset or free space to keep them."),
     ("image.tiles_failed", "Could not open the tiled image {src}: {error}"),
+    ("image.cut_failed", "Could not cut {name} into tiles ({error}): it is shown whole, which takes more memory."),
     ("image.no_element", "Could not create an image element"),
     ("journal.no_idb", "IndexedDB is unavailable ({error}): edits are kept in memory only. Export everything before closing the page."),
     ("team.conflicts", "{n} shape was changed on another device too: both versions are kept and selected — delete the ones you do not want.|{n} shapes were changed on another device too: both versions are kept and selected — delete the ones you do not want."),

@@ -289,7 +289,11 @@ pub fn decode_tile(
 }
 
 /// Samples of a decoded tile as 8-bit RGBA (16-bit samples keep their high byte).
-fn to_rgba(colour: ColorType, data: DecodingResult, pixels: usize) -> Result<Vec<u8>, String> {
+pub(crate) fn to_rgba(
+    colour: ColorType,
+    data: DecodingResult,
+    pixels: usize,
+) -> Result<Vec<u8>, String> {
     let samples: Vec<u8> = match data {
         DecodingResult::U8(v) => v,
         DecodingResult::U16(v) => v.into_iter().map(|s| (s >> 8) as u8).collect(),
@@ -338,4 +342,4 @@ fn ycbcr(y: u8, cb: u8, cr: u8) -> [u8; 4] {
 
 #[cfg(test)]
 #[path = "cog_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -15,7 +15,7 @@ fn colour(x: u32, y: u32) -> [u8; 3] {
 /// half the size (each overview pixel the full pixel at twice its coordinates), tiles of
 /// `tile × tile`, pixel data first and the directories at the end (the opposite of a
 /// Cloud-Optimized layout: the reader must still find everything).
-fn tiled_tiff(w: u32, h: u32, tile: u32) -> Vec<u8> {
+pub(crate) fn tiled_tiff(w: u32, h: u32, tile: u32) -> Vec<u8> {
     tiled_geotiff(w, h, tile, None)
 }
 

@@ -4,11 +4,13 @@
 //! fetches, keeps and draws. Annotations stay in full-resolution pixels whatever level shows.
 
 pub mod cog;
+pub mod cut;
 pub mod dzi;
 pub mod georef;
 pub mod iiif;
 pub mod loader;
 pub mod pyramid;
+pub mod rows;
 pub mod source;
 pub mod sparse;
 

@@ -24,6 +24,14 @@ pub enum Scheme {
         /// Where each level's tiles are in it, in the pyramid's order.
         levels: Vec<super::cog::CogLevel>,
     },
+    /// A pyramid cut in this browser and kept in its storage ([`super::cut`]), tiles keyed by
+    /// [`super::cut::tile_key`].
+    Stored {
+        /// The image it was cut from (its task id).
+        image: String,
+        /// How its tiles are written.
+        format: super::cut::TileFormat,
+    },
 }
 
 /// A tiled image: where its tiles are and how they fit together.
@@ -56,6 +64,22 @@ impl TileSource {
             Scheme::Iiif(service) => iiif::tile_url(service, &self.pyramid, id),
             // Every tile is a byte range of the one file (`cog::decode_tile` says which).
             Scheme::Cog { url, .. } => self.pyramid.level_rect(id).map(|_| url.clone()),
+            Scheme::Stored { image, .. } => self
+                .pyramid
+                .level_rect(id)
+                .map(|_| super::cut::tile_key(image, id)),
+        }
+    }
+
+    /// The pyramid cut from `image` (`width × height`) and kept in the browser's storage.
+    pub fn stored(image: &str, width: u32, height: u32, format: super::cut::TileFormat) -> Self {
+        TileSource {
+            pyramid: super::cut::pyramid_of(width, height),
+            scheme: Scheme::Stored {
+                image: image.to_string(),
+                format,
+            },
+            geo: None,
         }
     }
 }

@@ -1,0 +1,234 @@
+//! Huge local images shown from a tile pyramid kept in the browser's storage.
+//!
+//! A local image (picked, dropped or in a local dataset) of 16 MP or more in PNG or JPEG, or a
+//! TIFF in strips, is cut into a Deep Zoom pyramid by a worker (`cutStoredImage`, reading the
+//! stored file a part at a time) while the page stays free; the pyramid is kept beside the
+//! image, so the next time it opens from its tiles at once. Until the cut is done, a photo the
+//! browser can decode (up to 120 MP) is shown whole; a larger one shows when its tiles are
+//! ready, the status bar counting. A tiled TIFF is read tile by tile from the file as it is.
+//! Where no worker can run the module, or the cut fails, the image is shown whole as before.
+
+use super::tiles;
+use crate::module_worker::{ModuleWorker, WorkerError};
+use crate::state::Shared;
+use crate::store::StoredPyramid;
+use crate::sync::CutProgress;
+use lasso_core::model::ImageKind;
+use lasso_core::tiles::cut::TileFormat;
+use lasso_core::tiles::rows::{probe, FileFormat};
+use lasso_core::tiles::TileSource;
+use leptos::prelude::*;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// Images from this many pixels on are cut into tiles.
+const CUT_FROM_PIXELS: u64 = 16_000_000;
+
+/// Images up to this many pixels are shown whole while their tiles are cut (the browser
+/// decodes them, at about 4 bytes a pixel); larger ones wait for their tiles.
+const SHOW_WHOLE_UP_TO: u64 = 120_000_000;
+
+/// Bytes read from the start of a file to tell its format and size.
+const HEAD_BYTES: f64 = 256.0 * 1024.0;
+
+/// How a local image is shown.
+enum Plan {
+    /// Whole, as the browser decodes it.
+    Whole,
+    /// From its tiles read from the file (a tiled TIFF).
+    Tiled(TileSource),
+    /// Cut into a stored pyramid; shown whole meanwhile or not.
+    Cut { whole_meanwhile: bool },
+}
+
+/// Opens the local image `image` (its task id), whose file is at the object URL `src`.
+pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind, image: &str) {
+    super::image::forget(&runtime, src);
+    if src.is_empty() {
+        return;
+    }
+    let (src, image) = (src.to_string(), image.to_string());
+    wasm_bindgen_futures::spawn_local(async move {
+        let store = runtime.store.borrow().clone();
+        if let Some(store) = &store {
+            if let Ok(Some(pyramid)) = store.pyramid(&image).await {
+                if *runtime.image_src.borrow() == src {
+                    show_stored(&runtime, &pyramid);
+                }
+                return;
+            }
+        }
+        let plan = match &store {
+            Some(_) => plan(&runtime, &src).await,
+            None => Plan::Whole,
+        };
+        if *runtime.image_src.borrow() != src {
+            return; // another image was opened meanwhile
+        }
+        match plan {
+            Plan::Whole => super::image::show(runtime, &src, kind),
+            Plan::Tiled(source) => tiles::show(&runtime, source),
+            Plan::Cut { whole_meanwhile } => {
+                if whole_meanwhile {
+                    super::image::load_whole(Rc::clone(&runtime), &src);
+                }
+                let store_name = store.map(|s| s.name().to_string()).unwrap_or_default();
+                cut(runtime, src, image, store_name, whole_meanwhile).await;
+            }
+        }
+    });
+}
+
+/// Decides how the file at `src` is shown from its first bytes (a TIFF from its directories).
+async fn plan(runtime: &Shared, src: &str) -> Plan {
+    let Ok(head) = head(src).await else {
+        return Plan::Whole;
+    };
+    let Some(probe) = probe(&head) else {
+        return Plan::Whole;
+    };
+    let pixels = probe.pixels().unwrap_or(0);
+    match probe.format {
+        FileFormat::Png | FileFormat::Jpeg if pixels >= CUT_FROM_PIXELS => Plan::Cut {
+            whole_meanwhile: pixels <= SHOW_WHOLE_UP_TO,
+        },
+        FileFormat::Png | FileFormat::Jpeg => Plan::Whole,
+        // A browser shows no TIFF: a tiled one is read by parts, one in strips is cut.
+        FileFormat::Tiff => match tiles::open_tiff(runtime, src).await {
+            Ok(Some(source)) => Plan::Tiled(source),
+            Ok(None) => Plan::Cut {
+                whole_meanwhile: false,
+            },
+            Err(_) => Plan::Whole,
+        },
+    }
+}
+
+/// The first bytes of the file at the object URL `src`.
+async fn head(src: &str) -> Result<Vec<u8>, String> {
+    let blob = crate::cloud::http::fetch_blob(src).await?;
+    let part = blob
+        .slice_with_f64_and_f64(0.0, HEAD_BYTES.min(blob.size()))
+        .map_err(crate::cloud::http::describe)?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(part.array_buffer())
+        .await
+        .map_err(crate::cloud::http::describe)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Cuts `image` in a worker, counting its progress, and shows its tiles when they are kept if
+/// it is still the image open; a cut already under way for it is waited for instead.
+async fn cut(runtime: Rc<Shared>, src: String, image: String, store: String, shown: bool) {
+    let under_way = runtime.cutting.with_untracked(|c| c.contains_key(&image));
+    if under_way {
+        return; // that cut shows the tiles when it ends
+    }
+    let Some(worker) = ModuleWorker::start() else {
+        if !shown {
+            super::image::load_whole(runtime, &src);
+        }
+        return;
+    };
+    runtime.cutting.update(|c| {
+        c.insert(image.clone(), (0, 0));
+    });
+    let progress = listen_to_progress(&runtime, &store);
+    let args = js_sys::Array::of2(&JsValue::from_str(&store), &JsValue::from_str(&image));
+    let answer = worker
+        .call("cutStoredImage", &args, &js_sys::Array::new())
+        .await;
+    drop((worker, progress));
+    runtime.cutting.update(|c| {
+        c.remove(&image);
+    });
+    let open_now = runtime.session.with_untracked(|s| {
+        s.editor.task().image.src == format!("{}{image}", crate::local::IDB_SRC)
+    });
+    let pyramid = match answer {
+        Ok(answer) => pyramid_of(&image, &answer),
+        Err(WorkerError::Unavailable) => Err(String::new()),
+        Err(WorkerError::Failed(e)) => Err(e),
+    };
+    match pyramid {
+        Ok(pyramid) if open_now => show_stored(&runtime, &pyramid),
+        Ok(_) => {}
+        Err(e) => {
+            if !e.is_empty() {
+                let name = runtime
+                    .session
+                    .with_untracked(|s| s.editor.task().image.name.clone());
+                runtime.fail(runtime.say("image.cut_failed", &[("name", &name), ("error", &e)]));
+            }
+            if open_now && *runtime.image_src.borrow() == src {
+                if shown {
+                    super::image::decode_large_off_thread(&runtime);
+                } else {
+                    super::image::load_whole(runtime, &src);
+                }
+            }
+        }
+    }
+}
+
+/// Follows the progress the worker tells into [`Shared::cutting`] until dropped.
+fn listen_to_progress(runtime: &Rc<Shared>, store: &str) -> Option<CutProgress> {
+    let runtime = Rc::clone(runtime);
+    CutProgress::listen(store, move |image, done, total| {
+        runtime.cutting.update(|c| {
+            if let Some(entry) = c.get_mut(&image) {
+                *entry = (done, total);
+            }
+        });
+    })
+}
+
+/// The pyramid the worker answered (`{width, height, format, bytes}`).
+fn pyramid_of(image: &str, answer: &JsValue) -> Result<StoredPyramid, String> {
+    let field = |key: &str| js_sys::Reflect::get(answer, &JsValue::from_str(key)).ok();
+    let number = |key: &str| field(key).and_then(|v| v.as_f64());
+    let format = field("format")
+        .and_then(|f| f.as_string())
+        .and_then(|f| TileFormat::from_extension(&f));
+    match (number("width"), number("height"), format) {
+        (Some(width), Some(height), Some(format)) => Ok(StoredPyramid {
+            image: image.to_string(),
+            width: width as u32,
+            height: height as u32,
+            format,
+            bytes: number("bytes").unwrap_or(0.0),
+        }),
+        _ => Err("the worker's answer names no pyramid".into()),
+    }
+}
+
+/// Shows the open image from its stored pyramid, dropping its whole copy.
+fn show_stored(runtime: &Shared, pyramid: &StoredPyramid) {
+    super::image::forget_whole(runtime);
+    let source = TileSource::stored(
+        &pyramid.image,
+        pyramid.width,
+        pyramid.height,
+        pyramid.format,
+    );
+    tiles::show(runtime, source);
+}
+
+/// The open image's cut, as a whole percentage, while one is under way (`cutting` is
+/// [`Shared::cutting`]).
+pub fn cut_percent(
+    session: RwSignal<crate::state::Session>,
+    cutting: RwSignal<std::collections::HashMap<String, (u32, u32)>>,
+) -> Option<u32> {
+    let image = session.with(|s| {
+        s.editor
+            .task()
+            .image
+            .src
+            .strip_prefix(crate::local::IDB_SRC)
+            .map(str::to_string)
+    })?;
+    cutting.with(|c| {
+        c.get(&image)
+            .map(|&(done, total)| (u64::from(done) * 100 / u64::from(total.max(1))) as u32)
+    })
+}

@@ -1,0 +1,181 @@
+// Huge local images: a photo from 16 MP on opened from disk is cut into a tile pyramid in a
+// worker and kept in the browser, shown whole meanwhile, then from its tiles with its pixels in
+// place at full zoom; a reload opens it from the stored tiles without holding it whole. A TIFF
+// in strips (which no browser shows) is cut and displays. Without the worker the photo is
+// shown whole, decoded off the main thread; a file cut short is named in the banner.
+import { test } from "node:test";
+import path from "node:path";
+import fs from "node:fs";
+import assert from "node:assert/strict";
+import { appSuite, openApp, dragImage, imageToPage, artifact } from "./support.js";
+import { madeImage } from "./ml.js";
+import { PNG } from "./png.js";
+
+const app = appSuite();
+
+/**
+ * A 4200 × 4000 (16.8 MP) grey photo with a red block at (3000, 2000)–(3099, 2099) and a blue
+ * one at (1000, 1000)–(1099, 1099).
+ */
+function largePhoto(name = "large.png") {
+  return madeImage("lasso-large-", name, [
+    "import sys",
+    "from PIL import Image, ImageDraw",
+    "im = Image.new('RGB', (4200, 4000), (128, 128, 128))",
+    "ImageDraw.Draw(im).rectangle([3000, 2000, 3099, 2099], fill=(220, 30, 30))",
+    "ImageDraw.Draw(im).rectangle([1000, 1000, 1099, 1099], fill=(30, 30, 220))",
+    "im.save(sys.argv[1])",
+  ]);
+}
+
+const RED = ([r, g, b]) => r > 190 && g < 70 && b < 70;
+const BLUE = ([r, g, b]) => r < 70 && g < 70 && b > 190;
+
+const openId = (page) => page.evaluate(() => JSON.parse(window.lasso.exportAs("lasso")).id);
+
+/** Puts image pixel (x0, y0) at a whole canvas pixel at 100 % and screenshots the canvas. */
+async function atFullZoom(page, shotName, [x0, y0] = [3000, 2000]) {
+  const { width, height } = await page.evaluate(() => window.lasso.viewport());
+  const [cx, cy] = [Math.round(width / 2), Math.round(height / 2)];
+  await page.evaluate(([x, y]) => window.lasso.setViewport({ scale: 1, offsetX: x, offsetY: y }), [cx - x0, cy - y0]);
+  await page.waitForFunction(() => window.lasso.viewport().tiles?.sharp);
+  await page.evaluate(() => window.lasso.drawNow());
+  const shot = PNG.decode(await page.locator(".lasso-canvas").screenshot({ path: artifact(shotName) }));
+  return { shot, cx, cy };
+}
+
+/** The block's edges fall exactly on the pixels they should (JPEG tiles: a little ringing). */
+function assertBlockInPlace({ shot, cx, cy }, red = RED) {
+  const grey = ([r, g, b]) => [r, g, b].every((v) => Math.abs(v - 128) < 20);
+  for (const [x, y] of [[cx, cy], [cx + 99, cy + 99], [cx + 50, cy]]) assert.ok(red(shot.pixel(x, y)), `block at ${x},${y}: ${shot.pixel(x, y)}`);
+  for (const [x, y] of [[cx - 1, cy], [cx, cy - 1], [cx + 100, cy + 50], [cx + 50, cy + 100]]) assert.ok(grey(shot.pixel(x, y)), `ground at ${x},${y}: ${shot.pixel(x, y)}`);
+}
+
+test("a photo from 16 MP on, opened from disk, is cut into stored tiles in a worker, labelled at full resolution, and reopens from its tiles", async () => {
+  const photo = await largePhoto();
+  const context = await app.browser.newContext({ viewport: { width: 1000, height: 700 } });
+  try {
+    const page = await openApp(context, app.server.url);
+    const workers = [];
+    page.on("worker", (w) => workers.push(w.url()));
+    await page.locator(".lasso-open-files input").setInputFiles(path.join(photo.dir, "large.png"));
+    // Shown whole while the tiles are cut (no second full-resolution copy meanwhile) …
+    await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id.endsWith("/large.png") && window.lasso.viewport().imageReady);
+    // … then from its tiles, the whole copy dropped.
+    await page.waitForFunction(() => window.lasso.viewport().tiles && !window.lasso.renderStats().wholeImage, null, { timeout: 60000 });
+    assert.ok(workers.some((u) => u.endsWith("/worker.js")), JSON.stringify(workers));
+    assert.equal(await page.locator(".lasso-cutting").count(), 0, "the progress goes when the cut ends");
+    const stats = await page.evaluate(() => window.lasso.renderStats());
+    assert.equal(stats.fullResolutionBitmap, false);
+    const task = await page.evaluate(() => JSON.parse(window.lasso.exportAs("lasso")));
+    assert.deepEqual([task.image.width, task.image.height], [4200, 4000]);
+    assertBlockInPlace(await atFullZoom(page, "local-tiles-full-zoom.png"));
+
+    // A box drawn with the mouse on the block, at a zoom where a screen pixel is 2 image pixels.
+    await page.evaluate(() => window.lasso.setViewport({ scale: 0.5, offsetX: 300 - 1500, offsetY: 300 - 1000 }));
+    await page.keyboard.press("b");
+    await dragImage(page, [3000, 2000], [3100, 2100]);
+    const [box] = await page.evaluate(() => window.lasso.annotations());
+    for (const [got, want] of [[box.shape.x0, 3000], [box.shape.y0, 2000], [box.shape.x1, 3100], [box.shape.y1, 2100]]) {
+      assert.ok(Math.abs(got - want) <= 2, JSON.stringify(box.shape));
+    }
+    const coco = JSON.parse(await page.evaluate(() => window.lasso.exportAs("coco")));
+    assert.deepEqual([coco.images[0].width, coco.images[0].height], [4200, 4000]);
+    assert.ok(Math.abs(coco.annotations[0].bbox[0] - 3000) <= 2 && Math.abs(coco.annotations[0].bbox[2] - 100) <= 2, JSON.stringify(coco.annotations[0]));
+    await page.waitForFunction(() => document.querySelector(".lasso-save")?.dataset.state === "saved");
+
+    // After a reload, the image opens from its stored tiles: never held whole, nothing cut again.
+    const id = await openId(page);
+    await page.reload();
+    await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+    workers.length = 0;
+    await page.locator(".lasso-dataset-open").first().click();
+    await page.locator('.lasso-image[data-path="large.png"]').click();
+    await page.waitForFunction((id) => JSON.parse(window.lasso.exportAs("lasso")).id === id && window.lasso.viewport().imageReady, id);
+    const reopened = await page.evaluate(() => ({ tiles: !!window.lasso.viewport().tiles, whole: window.lasso.renderStats().wholeImage }));
+    assert.deepEqual(reopened, { tiles: true, whole: false });
+    assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 1, "the box is kept");
+    // (The red block has the box over it: the blue one shows the tiles.)
+    assertBlockInPlace(await atFullZoom(page, "local-tiles-reopened.png", [1000, 1000]), BLUE);
+    assert.deepEqual(workers, [], "nothing was cut again");
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+    await photo.close();
+  }
+});
+
+test("without a worker, a large photo is shown whole, decoded off the main thread; a file cut short is named", async () => {
+  const photo = await largePhoto();
+  const context = await app.browser.newContext({ viewport: { width: 1000, height: 700 } });
+  try {
+    await context.route("**/worker.js", (route) => route.abort());
+    const page = await openApp(context, app.server.url);
+    await page.locator(".lasso-open-files input").setInputFiles(path.join(photo.dir, "large.png"));
+    await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id.endsWith("/large.png")
+      && window.lasso.viewport().imageReady && window.lasso.renderStats().fullResolutionBitmap);
+    assert.equal(await page.evaluate(() => window.lasso.viewport().tiles ?? null), null);
+    const { width, height } = await page.evaluate(() => window.lasso.viewport());
+    const [cx, cy] = [Math.round(width / 2), Math.round(height / 2)];
+    await page.evaluate(([x, y]) => {
+      window.lasso.setViewport({ scale: 1, offsetX: x - 3000, offsetY: y - 2000 });
+      window.lasso.drawNow();
+    }, [cx, cy]);
+    const shot = PNG.decode(await page.locator(".lasso-canvas").screenshot({ path: artifact("large-full-zoom.png") }));
+    assertBlockInPlace({ shot, cx, cy });
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+  // The same file cut in half: its header promises 16.8 MP, its rows end early.
+  const short = path.join(photo.dir, "short", "half.png");
+  fs.mkdirSync(path.dirname(short));
+  const bytes = fs.readFileSync(path.join(photo.dir, "large.png"));
+  fs.writeFileSync(short, bytes.subarray(0, Math.floor(bytes.length / 2)));
+  const second = await app.browser.newContext({ viewport: { width: 1000, height: 700 } });
+  try {
+    const page = await openApp(second, app.server.url);
+    await page.locator(".lasso-open-files input").setInputFiles(short);
+    await page.waitForFunction(() => (document.querySelector(".lasso-banner")?.textContent ?? "").includes("half.png"), null, { timeout: 60000 });
+    const banner = await page.locator(".lasso-banner").textContent();
+    assert.match(banner, /Could not cut half\.png into tiles \(.*(row|PNG|end).*\)/, banner);
+    assert.equal(await page.evaluate(() => window.lasso.viewport().tiles ?? null), null, "no pyramid of a broken file");
+  } finally {
+    await second.close();
+    await photo.close();
+  }
+});
+
+test("a TIFF in strips opened from disk is cut into tiles and displays in its own pixels", async () => {
+  const scan = await madeImage("lasso-strips-", "strips.tif", [
+    "import sys",
+    "from PIL import Image, ImageDraw",
+    "im = Image.new('RGB', (900, 700), (255, 255, 255))",
+    "ImageDraw.Draw(im).rectangle([600, 400, 699, 499], fill=(20, 20, 20))",
+    "im.save(sys.argv[1], format='TIFF', compression='tiff_lzw')",
+  ]);
+  const context = await app.browser.newContext({ viewport: { width: 1000, height: 700 } });
+  try {
+    const page = await openApp(context, app.server.url);
+    await page.locator(".lasso-open-files input").setInputFiles(path.join(scan.dir, "strips.tif"));
+    await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id.endsWith("/strips.tif")
+      && window.lasso.viewport().imageReady && window.lasso.viewport().tiles?.sharp);
+    await page.evaluate(() => window.lasso.drawNow());
+    const task = await page.evaluate(() => JSON.parse(window.lasso.exportAs("lasso")));
+    assert.deepEqual([task.image.width, task.image.height], [900, 700]);
+    const shot = PNG.decode(await page.locator(".lasso-canvas").screenshot({ path: artifact("tiff-strips.png") }));
+    const box = await page.locator(".lasso-canvas").boundingBox();
+    const at = async (x, y) => {
+      const p = await imageToPage(page, x, y);
+      return shot.pixel(Math.round(p.x - box.x), Math.round(p.y - box.y));
+    };
+    const [r, g, b] = await at(650, 450);
+    assert.ok(r < 70 && g < 70 && b < 70, `block: ${[r, g, b]}`);
+    const [r2] = await at(300, 300);
+    assert.ok(r2 > 200, `paper: ${r2}`);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+    await scan.close();
+  }
+});
