@@ -79,6 +79,8 @@ export interface ImageRef {
   kind?: ImageKind;
   /** A GeoTIFF's placement on the map (recorded when it opens): GDAL's six coefficients and the CRS. */
   geo?: { transform: [number, number, number, number, number, number]; crs?: string };
+  /** A Deep Zoom descriptor (URL or bucket key) of the same image, shown instead of `src`. */
+  tiles?: string;
 }
 
 /** Classes and tags of a task. */

@@ -1,43 +1,82 @@
-//! Cutting a huge local image into a tile pyramid kept beside it, as a function the module
-//! exports for a worker running it: the stored file is read a part at a time
+//! Cutting a huge image into a tile pyramid kept in the browser's storage. In a worker running
+//! the module (`cutStoredImage`, `cutImageFile`), the file is read a part at a time
 //! ([`crate::blob_reader`]), cut by `lasso_core::tiles::cut`, and each batch of tiles stored
-//! before the next is made, while the page stays free for input (`crate::view::local_tiles`
-//! asks for it and shows the tiles).
+//! before the next is made, while the page stays free for input. In the page, [`in_worker`]
+//! asks for a cut: `crate::view::local_tiles` for a local image it then shows from its tiles,
+//! `crate::cloud::upload_file` for the Deep Zoom pyramid it sends beside a huge original.
 
+use crate::module_worker::{ModuleWorker, WorkerError};
 use crate::store::{Store, StoredPyramid};
 use crate::sync::CutProgress;
+use lasso_core::tiles::cut::TileFormat;
+use lasso_core::tiles::rows::{probe, FileFormat};
 use wasm_bindgen::prelude::*;
 
+/// Images from this many pixels on are cut into tiles.
+pub const CUT_FROM_PIXELS: u64 = 16_000_000;
+
+/// Bytes read from the start of a file to tell its format and size.
+const HEAD_BYTES: f64 = 256.0 * 1024.0;
+
 /// Cuts the stored image `image` (its task id) of the IndexedDB database `database` into a
-/// tile pyramid kept beside it (`lasso_core::tiles::cut`), reading the file a part at a time;
-/// tells its progress ([`CutProgress`]) after each batch of tiles and
-/// resolves to `{width, height, format, bytes}`. A failed cut leaves no tiles behind.
+/// tile pyramid kept beside it, telling its progress ([`CutProgress`]) after each batch of
+/// tiles; resolves to `{width, height, format, bytes}`. A failed cut leaves no tiles behind.
 #[wasm_bindgen(js_name = cutStoredImage)]
 pub async fn cut_stored_image(database: String, image: String) -> Result<JsValue, JsValue> {
-    let store = Store::open(&database)
+    let store = open(&database).await?;
+    let blob = store
+        .image_blob(&image)
         .await
-        .map_err(|e| JsValue::from_str(&e.to_string()))?;
-    match cut(&store, &database, &image).await {
+        .map_err(|e| JsValue::from_str(&e.to_string()))?
+        .ok_or_else(|| JsValue::from_str(&format!("no stored image {image:?}")))?;
+    cut_and_answer(&store, &database, &image, blob).await
+}
+
+/// The same for a file not kept in the store (an image being uploaded): its pyramid is kept
+/// under the id `image`.
+#[wasm_bindgen(js_name = cutImageFile)]
+pub async fn cut_image_file(
+    database: String,
+    image: String,
+    file: web_sys::Blob,
+) -> Result<JsValue, JsValue> {
+    let store = open(&database).await?;
+    cut_and_answer(&store, &database, &image, file).await
+}
+
+async fn open(database: &str) -> Result<Store, JsValue> {
+    Store::open(database)
+        .await
+        .map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+async fn cut_and_answer(
+    store: &Store,
+    database: &str,
+    image: &str,
+    file: web_sys::Blob,
+) -> Result<JsValue, JsValue> {
+    match cut(store, database, image, file).await {
         Ok(pyramid) => Ok(pyramid_js(&pyramid)),
         Err(e) => {
             // Tiles of a cut that stopped half way would only take space.
-            let _ = store.delete_pyramid(&image).await;
+            let _ = store.delete_pyramid(image).await;
             Err(JsValue::from_str(&e))
         }
     }
 }
 
-async fn cut(store: &Store, database: &str, image: &str) -> Result<StoredPyramid, String> {
-    let blob = store
-        .image_blob(image)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no stored image {image:?}"))?;
+async fn cut(
+    store: &Store,
+    database: &str,
+    image: &str,
+    file: web_sys::Blob,
+) -> Result<StoredPyramid, String> {
     store
         .delete_pyramid(image)
         .await
         .map_err(|e| e.to_string())?;
-    let reader = crate::blob_reader::BlobReader::new(blob)?;
+    let reader = crate::blob_reader::BlobReader::new(file)?;
     let mut job = lasso_core::tiles::cut::CutJob::open(reader)?;
     let progress = CutProgress::sender(database);
     let mut bytes = 0.0;
@@ -77,4 +116,71 @@ fn pyramid_js(p: &StoredPyramid) -> JsValue {
         let _ = js_sys::Reflect::set(&o, &JsValue::from_str(key), &value);
     }
     o.into()
+}
+
+/// The pyramid a worker answered.
+fn pyramid_of(image: &str, answer: &JsValue) -> Result<StoredPyramid, String> {
+    let field = |key: &str| js_sys::Reflect::get(answer, &JsValue::from_str(key)).ok();
+    let number = |key: &str| field(key).and_then(|v| v.as_f64());
+    let format = field("format")
+        .and_then(|f| f.as_string())
+        .and_then(|f| TileFormat::from_extension(&f));
+    match (number("width"), number("height"), format) {
+        (Some(width), Some(height), Some(format)) => Ok(StoredPyramid {
+            image: image.to_string(),
+            width: width as u32,
+            height: height as u32,
+            format,
+            bytes: number("bytes").unwrap_or(0.0),
+        }),
+        _ => Err("the worker's answer names no pyramid".into()),
+    }
+}
+
+/// Has a worker cut `image` — the stored image of that id, or `file` — into a pyramid kept in
+/// the database `database`. `Ok(None)` where no worker can run the module (the caller shows or
+/// sends the image as it is); an error names what failed.
+pub async fn in_worker(
+    database: &str,
+    image: &str,
+    file: Option<&web_sys::Blob>,
+) -> Result<Option<StoredPyramid>, String> {
+    let Some(worker) = ModuleWorker::start() else {
+        return Ok(None);
+    };
+    let (function, args) = match file {
+        Some(file) => (
+            "cutImageFile",
+            js_sys::Array::of3(&database.into(), &image.into(), file),
+        ),
+        None => (
+            "cutStoredImage",
+            js_sys::Array::of2(&database.into(), &image.into()),
+        ),
+    };
+    match worker.call(function, &args, &js_sys::Array::new()).await {
+        Ok(answer) => pyramid_of(image, &answer).map(Some),
+        Err(WorkerError::Unavailable) => Ok(None),
+        Err(WorkerError::Failed(e)) => Err(e),
+    }
+}
+
+/// The first bytes of `file`, enough to tell its format and size.
+pub async fn head(file: &web_sys::Blob) -> Result<Vec<u8>, String> {
+    let describe = |e: JsValue| format!("cannot read the file: {e:?}");
+    let part = file
+        .slice_with_f64_and_f64(0.0, HEAD_BYTES.min(file.size()))
+        .map_err(describe)?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(part.array_buffer())
+        .await
+        .map_err(describe)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Whether a PNG or JPEG starting with `head` is large enough to be cut into tiles.
+pub fn large_photo(head: &[u8]) -> Option<u64> {
+    let p = probe(head)?;
+    let pixels = p.pixels()?;
+    (matches!(p.format, FileFormat::Png | FileFormat::Jpeg) && pixels >= CUT_FROM_PIXELS)
+        .then_some(pixels)
 }

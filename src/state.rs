@@ -195,6 +195,21 @@ pub enum TileHandle {
     Canvas(web_sys::HtmlCanvasElement, web_sys::AbortController),
 }
 
+/// Signs the object key of a tile into a URL to read it by (a presigned `GET`).
+pub type SignTile = Rc<
+    dyn Fn(String) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, String>>>>,
+>;
+
+/// How the tiles of a Deep Zoom pyramid in the project's bucket are read: each tile's key,
+/// beside the descriptor's, signed on its own (a presigned URL is good for one key only).
+#[derive(Clone)]
+pub struct TileSigning {
+    /// The descriptor's object key; tile keys are written relative to it.
+    pub descriptor: String,
+    /// Signs one tile's key.
+    pub sign: SignTile,
+}
+
 /// What the adapters below the app controller share: the reactive session, the image, the
 /// store, and the two ways to tell people something (the banner and the host's events).
 pub struct Shared {
@@ -238,6 +253,8 @@ pub struct Shared {
     /// Local images being cut into a stored tile pyramid in a worker, by task id, with rows
     /// done and rows in all (the status bar shows the open image's).
     pub cutting: RwSignal<std::collections::HashMap<String, (u32, u32)>>,
+    /// Set while the open image is a Deep Zoom pyramid in the bucket: how its tiles are signed.
+    pub tile_signing: RefCell<Option<TileSigning>>,
 }
 
 impl Shared {
@@ -278,6 +295,7 @@ impl Shared {
             strip: RwSignal::new(crate::strip::Strip::default()),
             unstored_images: RefCell::new(std::collections::HashMap::new()),
             cutting: RwSignal::new(std::collections::HashMap::new()),
+            tile_signing: RefCell::new(None),
         })
     }
 

@@ -408,6 +408,8 @@ fn assemble(store: &Store, version: &Version) -> Result<Dataset, Failure> {
                 license: manifest.image.license.clone(),
                 kind: manifest.image.kind,
                 geo: manifest.image.geo.clone(),
+                // The dataset holds the original; the bucket's pyramid stays in the bucket.
+                tiles: None,
             },
             labels: project.labels.clone(),
             annotations,

@@ -486,6 +486,11 @@ pub struct ImageRef {
     /// Where the image lies on the map (a GeoTIFF's georeferencing), for GeoJSON exports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo: Option<GeoRef>,
+    /// A Deep Zoom descriptor (URL or bucket key) of the same image at the same resolution,
+    /// shown instead of `src` (which exports and training pipelines keep reading): the pyramid
+    /// an upload sends beside a huge original.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tiles: Option<String>,
 }
 
 /// A georeferenced image's pixel → map transform, as GDAL writes it: a map point is

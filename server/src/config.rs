@@ -157,10 +157,12 @@ fn default_part_size() -> u64 {
     8 * 1024 * 1024
 }
 
-/// The default upload allowlist: images, JSON results and dataset zips.
+/// The default upload allowlist: images, JSON results, dataset zips and Deep Zoom descriptors
+/// (XML, the pyramid an upload sends beside a huge photo).
 pub fn default_content_types() -> Vec<String> {
     [
         "application/json",
+        "application/xml",
         "image/jpeg",
         "image/png",
         "image/webp",

@@ -58,13 +58,26 @@ pub async fn open_task(runtime: &Rc<Runtime>, mut task: Task) -> Result<(), Stri
     // The stored copy arrives indexed by its replay; a new task is indexed here.
     let document = stored.unwrap_or_else(|| task.into());
     let task = document.task();
-    let src = if task.image.src.starts_with(crate::local::IDB_SRC) {
-        crate::local::resolve_src(&runtime.shared, &task.image.src).await
+    // A Deep Zoom pyramid of the same image, where the task names one, is shown instead.
+    let (shown, kind) = match &task.image.tiles {
+        Some(tiles) => (tiles.clone(), lasso_core::model::ImageKind::Dzi),
+        None => (
+            task.image.src.clone(),
+            lasso_core::tiles::kind_of(&task.image),
+        ),
+    };
+    let src = if shown.starts_with(crate::local::IDB_SRC) {
+        crate::local::resolve_src(&runtime.shared, &shown).await
     } else {
-        runtime.display_src(&task.image.src).await
+        runtime.display_src(&shown).await
+    };
+    *runtime.shared.tile_signing.borrow_mut() = match (runtime.cloud(), kind) {
+        (Some(cloud), lasso_core::model::ImageKind::Dzi) => {
+            crate::cloud::tile_signing(&cloud, &shown)
+        }
+        _ => None,
     };
     let task_id = task.id.clone();
-    let kind = lasso_core::tiles::kind_of(&task.image);
     let local_image = task
         .image
         .src

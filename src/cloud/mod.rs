@@ -483,6 +483,29 @@ pub async fn display_src(runtime: &Shared, cloud: &Cloud, src: &str) -> String {
     }
 }
 
+/// How the tiles of the Deep Zoom descriptor `descriptor` are read when it is an object key:
+/// each tile's key presigned on its own; `None` for a descriptor read by its URL.
+pub fn tile_signing(cloud: &Rc<Cloud>, descriptor: &str) -> Option<crate::state::TileSigning> {
+    if !is_object_key(descriptor) {
+        return None;
+    }
+    let cloud = Rc::clone(cloud);
+    let sign: crate::state::SignTile = Rc::new(move |key: String| {
+        let cloud = Rc::clone(&cloud);
+        Box::pin(async move {
+            cloud
+                .presign(&PresignRequest::get(&key))
+                .await
+                .map(|answer| answer.url)
+                .map_err(|f| f.message)
+        })
+    });
+    Some(crate::state::TileSigning {
+        descriptor: descriptor.to_string(),
+        sign,
+    })
+}
+
 /// Reads an object through a presigned `GET` and returns its text.
 pub async fn get_text(cloud: &Cloud, key: &str) -> Result<String, String> {
     let answer = cloud
@@ -571,21 +594,29 @@ pub async fn upload_file(
         Some((stem, _)) if !stem.is_empty() => stem.to_string(),
         _ => segment.clone(),
     };
+    let mut image = ImageRef {
+        src: key.clone(),
+        name,
+        width: 0,
+        height: 0,
+        ..Default::default()
+    };
+    cloud.enqueue_blob(&key, &content_type, file).await?;
+    // A huge photo goes up with its Deep Zoom pyramid beside it, which the editor shows.
+    let stem = key.rsplit_once('.').map_or(key.as_str(), |(stem, _)| stem);
+    if let Some(pyramid) = upload_pyramid(shared, cloud, file, stem).await? {
+        image.width = pyramid.width;
+        image.height = pyramid.height;
+        image.tiles = Some(format!("{stem}.dzi"));
+    }
     let manifest = Task {
         id: task_id.clone(),
-        image: ImageRef {
-            src: key.clone(),
-            name,
-            width: 0,
-            height: 0,
-            ..Default::default()
-        },
+        image,
         labels,
         annotations: Vec::new(),
         tags,
     };
     let manifest = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
-    cloud.enqueue_blob(&key, &content_type, file).await?;
     cloud
         .enqueue_text(
             &format!("src/tasks/{task_id}.json"),
@@ -595,4 +626,57 @@ pub async fn upload_file(
         .await?;
     kick(shared, cloud);
     Ok(key)
+}
+
+/// Cuts `file` into a Deep Zoom pyramid in a worker when it is a photo from 16 MP on, and
+/// queues it for upload as `<stem>.dzi` and `<stem>_files/…`; `None` for a smaller image, or
+/// where no worker or no store can do it (the original goes up alone). The pyramid is cut into
+/// the store for the time it takes to queue its tiles.
+async fn upload_pyramid(
+    shared: &Shared,
+    cloud: &Cloud,
+    file: &web_sys::Blob,
+    stem: &str,
+) -> Result<Option<crate::store::StoredPyramid>, String> {
+    use lasso_core::tiles::{cut::pyramid_of, dzi};
+    let store = shared.store.borrow().clone();
+    let Some(store) = store else {
+        return Ok(None);
+    };
+    if crate::cutting::large_photo(&crate::cutting::head(file).await?).is_none() {
+        return Ok(None);
+    }
+    let id = format!("upload:{stem}");
+    let pyramid = crate::cutting::in_worker(store.name(), &id, Some(file))
+        .await
+        .map_err(|e| format!("{stem}: cannot cut the image into tiles: {e}"))?;
+    let Some(pyramid) = pyramid else {
+        return Ok(None);
+    };
+    let queued = async {
+        let levels = pyramid_of(pyramid.width, pyramid.height);
+        let format = pyramid.format;
+        for (level, l) in levels.levels.iter().enumerate() {
+            for row in 0..l.rows() {
+                for col in 0..l.columns() {
+                    let tile = lasso_core::tiles::TileId { level, col, row };
+                    let blob = store
+                        .tile(&id, tile)
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .ok_or_else(|| format!("tile {tile:?} of {stem} was not kept"))?;
+                    let key = dzi::tile_path(stem, tile, format.extension());
+                    cloud.enqueue_blob(&key, format.mime(), &blob).await?;
+                }
+            }
+        }
+        let descriptor = dzi::descriptor(pyramid.width, pyramid.height, format);
+        cloud
+            .enqueue_text(&format!("{stem}.dzi"), "application/xml", &descriptor)
+            .await
+    }
+    .await;
+    // The queue holds its own copies.
+    let _ = store.delete_pyramid(&id).await;
+    queued.map(|()| Some(pyramid))
 }

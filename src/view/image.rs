@@ -49,6 +49,17 @@ pub fn request(
     arrived: impl FnOnce() + 'static,
     failed: impl FnOnce() + 'static,
 ) -> Option<HtmlImageElement> {
+    let img = prepared(arrived, failed)?;
+    img.set_src(url);
+    Some(img)
+}
+
+/// An image element ready to request a tile (its handlers set), for a URL known later;
+/// abandoning it removes its handlers.
+pub fn prepared(
+    arrived: impl FnOnce() + 'static,
+    failed: impl FnOnce() + 'static,
+) -> Option<HtmlImageElement> {
     let img = HtmlImageElement::new().ok()?;
     img.set_cross_origin(Some("anonymous"));
     img.set_decoding("async");
@@ -56,7 +67,6 @@ pub fn request(
     let on_error = Closure::once_into_js(failed);
     img.set_onload(Some(on_load.unchecked_ref()));
     img.set_onerror(Some(on_error.unchecked_ref()));
-    img.set_src(url);
     Some(img)
 }
 

@@ -9,27 +9,18 @@
 //! Where no worker can run the module, or the cut fails, the image is shown whole as before.
 
 use super::tiles;
-use crate::module_worker::{ModuleWorker, WorkerError};
 use crate::state::Shared;
 use crate::store::StoredPyramid;
 use crate::sync::CutProgress;
 use lasso_core::model::ImageKind;
-use lasso_core::tiles::cut::TileFormat;
 use lasso_core::tiles::rows::{probe, FileFormat};
 use lasso_core::tiles::TileSource;
 use leptos::prelude::*;
 use std::rc::Rc;
-use wasm_bindgen::prelude::*;
-
-/// Images from this many pixels on are cut into tiles.
-const CUT_FROM_PIXELS: u64 = 16_000_000;
 
 /// Images up to this many pixels are shown whole while their tiles are cut (the browser
 /// decodes them, at about 4 bytes a pixel); larger ones wait for their tiles.
 const SHOW_WHOLE_UP_TO: u64 = 120_000_000;
-
-/// Bytes read from the start of a file to tell its format and size.
-const HEAD_BYTES: f64 = 256.0 * 1024.0;
 
 /// How a local image is shown.
 enum Plan {
@@ -81,39 +72,28 @@ pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind, image: &str) {
 
 /// Decides how the file at `src` is shown from its first bytes (a TIFF from its directories).
 async fn plan(runtime: &Shared, src: &str) -> Plan {
-    let Ok(head) = head(src).await else {
+    let Ok(file) = crate::cloud::http::fetch_blob(src).await else {
         return Plan::Whole;
     };
-    let Some(probe) = probe(&head) else {
+    let Ok(head) = crate::cutting::head(&file).await else {
         return Plan::Whole;
     };
-    let pixels = probe.pixels().unwrap_or(0);
-    match probe.format {
-        FileFormat::Png | FileFormat::Jpeg if pixels >= CUT_FROM_PIXELS => Plan::Cut {
+    if let Some(pixels) = crate::cutting::large_photo(&head) {
+        return Plan::Cut {
             whole_meanwhile: pixels <= SHOW_WHOLE_UP_TO,
-        },
-        FileFormat::Png | FileFormat::Jpeg => Plan::Whole,
-        // A browser shows no TIFF: a tiled one is read by parts, one in strips is cut.
-        FileFormat::Tiff => match tiles::open_tiff(runtime, src).await {
-            Ok(Some(source)) => Plan::Tiled(source),
-            Ok(None) => Plan::Cut {
-                whole_meanwhile: false,
-            },
-            Err(_) => Plan::Whole,
-        },
+        };
     }
-}
-
-/// The first bytes of the file at the object URL `src`.
-async fn head(src: &str) -> Result<Vec<u8>, String> {
-    let blob = crate::cloud::http::fetch_blob(src).await?;
-    let part = blob
-        .slice_with_f64_and_f64(0.0, HEAD_BYTES.min(blob.size()))
-        .map_err(crate::cloud::http::describe)?;
-    let buffer = wasm_bindgen_futures::JsFuture::from(part.array_buffer())
-        .await
-        .map_err(crate::cloud::http::describe)?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    if probe(&head).map(|p| p.format) != Some(FileFormat::Tiff) {
+        return Plan::Whole;
+    }
+    // A browser shows no TIFF: a tiled one is read by parts, one in strips is cut.
+    match tiles::open_tiff(runtime, src).await {
+        Ok(Some(source)) => Plan::Tiled(source),
+        Ok(None) => Plan::Cut {
+            whole_meanwhile: false,
+        },
+        Err(_) => Plan::Whole,
+    }
 }
 
 /// Cuts `image` in a worker, counting its progress, and shows its tiles when they are kept if
@@ -123,32 +103,20 @@ async fn cut(runtime: Rc<Shared>, src: String, image: String, store: String, sho
     if under_way {
         return; // that cut shows the tiles when it ends
     }
-    let Some(worker) = ModuleWorker::start() else {
-        if !shown {
-            super::image::load_whole(runtime, &src);
-        }
-        return;
-    };
     runtime.cutting.update(|c| {
         c.insert(image.clone(), (0, 0));
     });
     let progress = listen_to_progress(&runtime, &store);
-    let args = js_sys::Array::of2(&JsValue::from_str(&store), &JsValue::from_str(&image));
-    let answer = worker
-        .call("cutStoredImage", &args, &js_sys::Array::new())
-        .await;
-    drop((worker, progress));
+    let pyramid = crate::cutting::in_worker(&store, &image, None).await;
+    drop(progress);
     runtime.cutting.update(|c| {
         c.remove(&image);
     });
     let open_now = runtime.session.with_untracked(|s| {
         s.editor.task().image.src == format!("{}{image}", crate::local::IDB_SRC)
     });
-    let pyramid = match answer {
-        Ok(answer) => pyramid_of(&image, &answer),
-        Err(WorkerError::Unavailable) => Err(String::new()),
-        Err(WorkerError::Failed(e)) => Err(e),
-    };
+    // No worker can run the module here: shown whole, as before.
+    let pyramid = pyramid.and_then(|p| p.ok_or_else(String::new));
     match pyramid {
         Ok(pyramid) if open_now => show_stored(&runtime, &pyramid),
         Ok(_) => {}
@@ -180,25 +148,6 @@ fn listen_to_progress(runtime: &Rc<Shared>, store: &str) -> Option<CutProgress> 
             }
         });
     })
-}
-
-/// The pyramid the worker answered (`{width, height, format, bytes}`).
-fn pyramid_of(image: &str, answer: &JsValue) -> Result<StoredPyramid, String> {
-    let field = |key: &str| js_sys::Reflect::get(answer, &JsValue::from_str(key)).ok();
-    let number = |key: &str| field(key).and_then(|v| v.as_f64());
-    let format = field("format")
-        .and_then(|f| f.as_string())
-        .and_then(|f| TileFormat::from_extension(&f));
-    match (number("width"), number("height"), format) {
-        (Some(width), Some(height), Some(format)) => Ok(StoredPyramid {
-            image: image.to_string(),
-            width: width as u32,
-            height: height as u32,
-            format,
-            bytes: number("bytes").unwrap_or(0.0),
-        }),
-        _ => Err("the worker's answer names no pyramid".into()),
-    }
 }
 
 /// Shows the open image from its stored pyramid, dropping its whole copy.

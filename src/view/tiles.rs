@@ -32,7 +32,17 @@ pub fn open(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
     wasm_bindgen_futures::spawn_local(async move {
         let source = match kind {
             ImageKind::Cog => open_tiff(&runtime, &src).await,
-            _ => open_descriptor(&src, kind).await.map(Some),
+            _ => {
+                // Tiles of a pyramid in the bucket are named by key, each signed when requested.
+                let keys_beside = runtime
+                    .tile_signing
+                    .borrow()
+                    .as_ref()
+                    .map(|s| s.descriptor.clone());
+                open_descriptor(&src, kind, keys_beside.as_deref())
+                    .await
+                    .map(Some)
+            }
         };
         if *runtime.image_src.borrow() != src {
             return; // another image was opened meanwhile
@@ -66,15 +76,20 @@ pub(super) fn show(runtime: &Shared, source: TileSource) {
     runtime.tiles_arrived.update(|n| *n += 1);
 }
 
-/// A Deep Zoom or IIIF descriptor, fetched and read.
-async fn open_descriptor(src: &str, kind: ImageKind) -> Result<TileSource, String> {
+/// A Deep Zoom or IIIF descriptor, fetched and read; its tiles named beside `tiles_beside`
+/// (an object key) where given, else beside its URL.
+async fn open_descriptor(
+    src: &str,
+    kind: ImageKind,
+    tiles_beside: Option<&str>,
+) -> Result<TileSource, String> {
     let url = match kind {
         ImageKind::Iiif => tiles::info_url(src),
         _ => src.to_string(),
     };
     let bytes = crate::cloud::http::fetch_bytes(&url).await?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{url} is not text"))?;
-    tiles::parse(kind, &text, &url).map_err(|e| e.to_string())
+    tiles::parse(kind, &text, tiles_beside.unwrap_or(&url)).map_err(|e| e.to_string())
 }
 
 /// A TIFF's directories, read by range requests; `None` for a TIFF in strips. The bytes read
@@ -221,7 +236,24 @@ fn start(runtime: &Rc<Shared>, id: TileId, url: &str) -> Option<TileHandle> {
             _ => None,
         });
     let Some(stored) = stored else {
-        return super::image::request(url, arrived, failed).map(TileHandle::Image);
+        let signing = runtime.tile_signing.borrow().clone();
+        let Some(signing) = signing else {
+            return super::image::request(url, arrived, failed).map(TileHandle::Image);
+        };
+        // The tile's key, signed first; a request abandoned meanwhile is not sent.
+        let img = super::image::prepared(arrived, failed.clone())?;
+        let (pending, key) = (img.clone(), url.to_string());
+        wasm_bindgen_futures::spawn_local(async move {
+            match (signing.sign)(key).await {
+                Ok(signed) if pending.onload().is_some() => pending.set_src(&signed),
+                Ok(_) => {}
+                Err(e) => {
+                    web_sys::console::warn_1(&e.into());
+                    failed();
+                }
+            }
+        });
+        return Some(TileHandle::Image(img));
     };
     let canvas = super::canvas::new()?;
     let abort = web_sys::AbortController::new().ok()?;

@@ -48,6 +48,36 @@ pub fn parse(text: &str, url: &str) -> Result<TileSource, FormatError> {
     })
 }
 
+/// The descriptor of a pyramid cut by [`super::cut`] (`width × height`, tiles as `format`),
+/// as libvips `dzsave` writes one.
+pub fn descriptor(width: u32, height: u32, format: super::cut::TileFormat) -> String {
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+            "\n",
+            r#"<Image xmlns="http://schemas.microsoft.com/deepzoom/2008" Format="{format}" Overlap="0" TileSize="{tile}">"#,
+            "\n",
+            r#"  <Size Width="{width}" Height="{height}"/>"#,
+            "\n</Image>\n"
+        ),
+        format = format.extension(),
+        tile = super::cut::TILE_SIZE,
+        width = width,
+        height = height,
+    )
+}
+
+/// Where a tile of a Deep Zoom pyramid is below its levels' folder `base` (ending in `/`):
+/// `<base><level>/<col>_<row>.<extension>`, levels numbered from the 1 × 1 one.
+pub fn tile_path_in(base: &str, id: super::TileId, extension: &str) -> String {
+    format!("{base}{}/{}_{}.{extension}", id.level, id.col, id.row)
+}
+
+/// Where a tile is below the descriptor `<stem>.dzi`: in `<stem>_files/`.
+pub fn tile_path(stem: &str, id: super::TileId, extension: &str) -> String {
+    tile_path_in(&format!("{stem}_files/"), id, extension)
+}
+
 /// What a descriptor says, whichever way it is written.
 struct Fields {
     width: u32,
@@ -161,6 +191,27 @@ fn tiles_base(url: &str, declared: Option<&str>) -> (String, String) {
 mod tests {
     use super::*;
     use crate::tiles::pyramid::TileId;
+
+    #[test]
+    fn a_cut_pyramid_is_described_as_deep_zoom_reads_it() {
+        use crate::tiles::cut::{pyramid_of, TileFormat};
+        let text = descriptor(5000, 300, TileFormat::Png);
+        let source = parse(&text, "https://h/b/src/images/scan.dzi").unwrap();
+        assert_eq!(source.pyramid, pyramid_of(5000, 300));
+        let id = TileId {
+            level: 13,
+            col: 19,
+            row: 1,
+        };
+        assert_eq!(
+            source.url(id).unwrap(),
+            "https://h/b/src/images/scan_files/13/19_1.png"
+        );
+        assert_eq!(
+            tile_path("src/images/scan", id, "png"),
+            "src/images/scan_files/13/19_1.png"
+        );
+    }
 
     const VIPS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <Image xmlns="http://schemas.microsoft.com/deepzoom/2008"

@@ -56,10 +56,7 @@ impl TileSource {
             } => {
                 self.pyramid.level_rect(id)?;
                 // Deep Zoom numbers levels from the 1 × 1 one, which `halving_levels` puts first.
-                Some(format!(
-                    "{base}{}/{}_{}.{format}{query}",
-                    id.level, id.col, id.row
-                ))
+                Some(super::dzi::tile_path_in(base, id, format) + query)
             }
             Scheme::Iiif(service) => iiif::tile_url(service, &self.pyramid, id),
             // Every tile is a byte range of the one file (`cog::decode_tile` says which).

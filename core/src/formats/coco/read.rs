@@ -201,8 +201,7 @@ fn read_file(
                 width: im.width,
                 height: im.height,
                 license,
-                kind: None,
-                geo: None,
+                ..Default::default()
             },
             ..Default::default()
         });
