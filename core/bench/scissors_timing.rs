@@ -77,6 +77,7 @@ fn main() {
         width: W,
         height: H,
         rgba: Arc::new(image(&objects)),
+        ..Default::default()
     });
     ed.set_tool(ToolName::Scissors);
     let (mut moves, mut clicks) = (Vec::new(), Vec::new());

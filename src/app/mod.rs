@@ -260,34 +260,41 @@ impl Runtime {
         });
     }
 
-    /// The magic wand and the scissors read the image's pixels; they are copied out of the
-    /// image the first time either is used on it.
+    /// The magic wand and the scissors read the image's pixels: a whole image's are copied out
+    /// of it the first time either is used on it; a tiled image's are the part in view at the
+    /// view's resolution (at most full resolution), read again at each click — but not while
+    /// the scissors trace a path, which stays on the pixels it began on.
     fn load_pixels_for_tools(&self) {
-        let needed = self.session.with_untracked(|s| {
-            s.image_ready
-                && matches!(
-                    s.editor.tool().name(),
-                    lasso_core::edit::ToolName::Wand | lasso_core::edit::ToolName::Scissors
-                )
-                && !s.editor.has_pixels()
+        let (needed, has_pixels, busy) = self.session.with_untracked(|s| {
+            (
+                s.image_ready
+                    && matches!(
+                        s.editor.tool().name(),
+                        lasso_core::edit::ToolName::Wand | lasso_core::edit::ToolName::Scissors
+                    ),
+                s.editor.has_pixels(),
+                s.editor.tool().is_busy(),
+            )
         });
         if !needed {
             return;
         }
-        let Some(img) = self.image.borrow().clone() else {
-            if self.tiles.borrow().is_some() {
-                self.fail(self.say("tools.tiled", &[]));
-            }
-            return;
-        };
-        match crate::view::render::image_pixels(&img) {
-            Ok((width, height, rgba)) => self.session.update(|s| {
-                s.editor.set_pixels(lasso_core::edit::mask_tool::Pixels {
+        let pixels = match self.image.borrow().clone() {
+            Some(_) if has_pixels => return,
+            Some(img) => crate::view::render::image_pixels(&img).map(|(width, height, rgba)| {
+                Some(lasso_core::edit::mask_tool::Pixels {
                     width,
                     height,
                     rgba: std::sync::Arc::new(rgba),
+                    ..Default::default()
                 })
             }),
+            None if busy => return,
+            None => crate::view::tiles::view_pixels(&self.shared),
+        };
+        match pixels {
+            Ok(Some(pixels)) => self.session.update(|s| s.editor.set_pixels(pixels)),
+            Ok(None) => {}
             Err(e) => self.fail(self.say("tools.no_pixels", &[("error", &e)])),
         }
     }

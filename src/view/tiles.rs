@@ -6,6 +6,7 @@
 //! tiles at hand, coarser ones standing in for missing sharp ones.
 
 use crate::state::{Shared, TileHandle};
+use lasso_core::edit::mask_tool::{PixelWindow, Pixels};
 use lasso_core::model::ImageKind;
 use lasso_core::tiles::cog::{self, Opened, Step};
 use lasso_core::tiles::sparse::SparseFile;
@@ -422,6 +423,62 @@ pub fn draw_overview(ctx: &CanvasRenderingContext2d, runtime: &Shared, scale: f6
         );
     }
     loader.sharp(&whole, scale)
+}
+
+/// The pixels of the tiled image in view, at the view's resolution (at most full resolution),
+/// from the tiles at hand — what the magic wand and the scissors work on; `None` when no part
+/// of the image is in view. Fails when the browser does not let the page read a tile's pixels
+/// (tiles from another origin served without CORS).
+pub fn view_pixels(runtime: &Shared) -> Result<Option<Pixels>, String> {
+    let scale = runtime
+        .session
+        .with_untracked(|s| s.viewport.scale())
+        .min(1.0);
+    let (view, _) = view_of(runtime);
+    let tiles = runtime.tiles.borrow();
+    let Some(loader) = tiles.as_ref() else {
+        return Ok(None);
+    };
+    let p = &loader.source().pyramid;
+    let x0 = view.x.floor().max(0.0) as u32;
+    let y0 = view.y.floor().max(0.0) as u32;
+    let x1 = ((view.x + view.w).ceil().max(0.0) as u32).min(p.width);
+    let y1 = ((view.y + view.h).ceil().max(0.0) as u32).min(p.height);
+    if x1 <= x0 || y1 <= y0 || scale.is_nan() || scale <= 0.0 {
+        return Ok(None);
+    }
+    let width = (f64::from(x1 - x0) * scale).ceil().max(1.0) as u32;
+    let height = (f64::from(y1 - y0) * scale).ceil().max(1.0) as u32;
+    let canvas = super::canvas::new().ok_or("no document to make a canvas in")?;
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let ctx = super::canvas::context(&canvas).ok_or("no 2D canvas context")?;
+    ctx.scale(scale, scale)
+        .map_err(crate::cloud::http::describe)?;
+    ctx.translate(-f64::from(x0), -f64::from(y0))
+        .map_err(crate::cloud::http::describe)?;
+    let region = Rect {
+        x: f64::from(x0),
+        y: f64::from(y0),
+        w: f64::from(x1 - x0),
+        h: f64::from(y1 - y0),
+    };
+    for (r, tile) in loader.drawable(&region, scale) {
+        paint(&ctx, &tile, r.x, r.y, r.w, r.h);
+    }
+    let data = ctx
+        .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
+        .map_err(|_| {
+            "the browser does not let the page read these tiles' pixels (tiles from another \
+             origin served without CORS)"
+                .to_string()
+        })?;
+    Ok(Some(Pixels {
+        width,
+        height,
+        rgba: std::sync::Arc::new(data.data().0),
+        window: PixelWindow { x0, y0, scale },
+    }))
 }
 
 /// Counts of the tiled image's tiles and whether the view is sharp, for `viewport()`.

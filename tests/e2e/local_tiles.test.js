@@ -63,6 +63,37 @@ test("a photo from 16 MP on, opened from disk, is cut into stored tiles in a wor
     // (The red block has the box over it: the blue one shows the tiles.)
     assertBlockInPlace(await atFullZoom(page, "local-tiles-reopened.png", [1000, 1000]), BLUE);
     assert.deepEqual(workers, [], "nothing was cut again");
+
+    // The tools that read pixels work on the tiles in view: the wand at 100 % and at 50 %, …
+    const cocoOf = async (n) => {
+      await page.waitForFunction((n) => window.lasso.annotations().length === n, n);
+      return JSON.parse(await page.evaluate(() => window.lasso.exportAs("coco"))).annotations[n - 1];
+    };
+    const near = (got, want, tolerance, what) => assert.ok(got.every((v, i) => Math.abs(v - want[i]) <= tolerance), `${what}: ${got}`);
+    await page.locator(".lasso").focus();
+    await page.keyboard.press("w");
+    let at = await imageToPage(page, 1050, 1050);
+    await page.mouse.click(at.x, at.y);
+    const sharpWand = await cocoOf(2);
+    near(sharpWand.bbox, [1000, 1000, 100, 100], 1, "wand at 100 %");
+    assert.ok(Math.abs(sharpWand.area - 10000) <= 200, `area ${sharpWand.area}`);
+    await page.evaluate(() => window.lasso.setViewport({ scale: 0.5, offsetX: 400 - 525, offsetY: 300 - 525 }));
+    await page.waitForFunction(() => window.lasso.viewport().tiles?.sharp);
+    at = await imageToPage(page, 1050, 1050);
+    await page.mouse.click(at.x, at.y);
+    const halfWand = await cocoOf(3);
+    near(halfWand.bbox, [1000, 1000, 100, 100], 2, "wand at 50 %");
+    // … and the scissors, around the block at 100 %.
+    await atFullZoom(page, "local-tiles-scissors.png", [1000, 1000]);
+    await page.keyboard.press("x");
+    for (const [x, y] of [[1000, 1000], [1099, 1001], [1099, 1099], [1001, 1099], [1000, 1000]]) {
+      at = await imageToPage(page, x + 0.5, y + 0.5);
+      await page.mouse.move(at.x, at.y, { steps: 8 });
+      await page.mouse.down();
+      await page.mouse.up();
+    }
+    const traced = await cocoOf(4);
+    near(traced.bbox, [1000, 1000, 100, 100], 2, "scissors");
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();

@@ -62,8 +62,10 @@ impl MaskOptions {
     }
 }
 
-/// The image's pixels (RGBA, row-major), which the magic wand reads.
-#[derive(Clone, Debug, PartialEq)]
+/// The image's pixels (RGBA, row-major), which the magic wand and the scissors read: the whole
+/// image, or — for a tiled image too large to hold — the part in view at the view's resolution
+/// (its [`PixelWindow`]).
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Pixels {
     /// Width in pixels.
     pub width: u32,
@@ -71,6 +73,101 @@ pub struct Pixels {
     pub height: u32,
     /// `width × height × 4` bytes.
     pub rgba: Arc<Vec<u8>>,
+    /// Where these pixels lie in the image.
+    pub window: PixelWindow,
+}
+
+/// Where a grid of pixels lies in the image: its top-left corner in image pixels and its
+/// pixels per image pixel (1 for the image itself; less for a zoomed-out view of a tiled one).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PixelWindow {
+    /// Image column of the grid's left edge.
+    pub x0: u32,
+    /// Image row of the grid's top edge.
+    pub y0: u32,
+    /// Grid pixels per image pixel, in `(0, 1]`.
+    pub scale: f64,
+}
+
+impl Default for PixelWindow {
+    fn default() -> Self {
+        PixelWindow {
+            x0: 0,
+            y0: 0,
+            scale: 1.0,
+        }
+    }
+}
+
+impl PixelWindow {
+    /// Whether the grid is the image's own pixels.
+    pub fn is_identity(&self) -> bool {
+        *self == PixelWindow::default()
+    }
+
+    /// The grid pixel under image point `p`, unclamped (negative outside to the left or top).
+    pub fn grid_of(&self, p: Point) -> (f64, f64) {
+        (
+            ((p.x - f64::from(self.x0)) * self.scale).floor(),
+            ((p.y - f64::from(self.y0)) * self.scale).floor(),
+        )
+    }
+
+    /// The centre of grid pixel `(gx, gy)` in image pixels.
+    pub fn centre_of(&self, (gx, gy): (u32, u32)) -> Point {
+        Point::new(
+            f64::from(self.x0) + (f64::from(gx) + 0.5) / self.scale,
+            f64::from(self.y0) + (f64::from(gy) + 0.5) / self.scale,
+        )
+    }
+
+    /// The grid's rows `[start, end)` as the image rows whose centres fall in them.
+    fn image_rows(&self, (start, end): (u32, u32)) -> (u32, u32) {
+        // Image row y is in grid row floor((y + 0.5 - y0) · scale).
+        let row = |g: u32| {
+            (f64::from(self.y0) + f64::from(g) / self.scale - 0.5)
+                .ceil()
+                .max(0.0) as u32
+        };
+        (row(start), row(end))
+    }
+
+    /// A mask over the grid as the mask over the `width × height` image it covers: each image
+    /// pixel set when the grid pixel holding its centre is.
+    pub fn to_image_mask(&self, grid: &RunMask, width: u32, height: u32) -> RunMask {
+        if self.is_identity() && (grid.width(), grid.height()) == (width, height) {
+            return grid.clone();
+        }
+        let Some((gx0, _, gx1, _)) = grid.bounds() else {
+            return RunMask::empty(width, height);
+        };
+        let first = (f64::from(self.x0) + f64::from(gx0) / self.scale - 0.5)
+            .ceil()
+            .max(0.0) as u32;
+        let last =
+            ((f64::from(self.x0) + f64::from(gx1 + 1) / self.scale - 0.5).ceil() as u32).min(width);
+        let columns = (first..last)
+            .filter_map(|x| {
+                let g = ((f64::from(x) + 0.5 - f64::from(self.x0)) * self.scale).floor();
+                let spans: Vec<(u32, u32)> = grid
+                    .column(g as u32)
+                    .iter()
+                    .map(|&span| self.image_rows(span))
+                    .collect();
+                (g >= 0.0 && !spans.is_empty()).then_some((x, spans))
+            })
+            .collect();
+        RunMask::from_columns(width, height, columns)
+    }
+}
+
+impl Pixels {
+    /// The grid pixel under image point `p`, if it is on the grid.
+    pub fn pixel_at(&self, p: Point) -> Option<(u32, u32)> {
+        let (gx, gy) = self.window.grid_of(p);
+        (gx >= 0.0 && gy >= 0.0 && gx < f64::from(self.width) && gy < f64::from(self.height))
+            .then_some((gx as u32, gy as u32))
+    }
 }
 
 /// Brush or eraser.
@@ -283,11 +380,20 @@ pub fn wand_click(
     let Some(px) = pixels else {
         return ToolOutput::default();
     };
-    let (x, y) = (ev.pos.x.floor() as u32, ev.pos.y.floor() as u32);
+    let Some((x, y)) = px.pixel_at(ev.pos) else {
+        return ToolOutput::default();
+    };
     let Ok(region) = flood::flood_fill(&px.rgba, px.width, px.height, x, y, options.tolerance)
     else {
         return ToolOutput::default();
     };
+    // The region over the whole image (the pixels may be only the part in view).
+    let (width, height) = if px.window.is_identity() {
+        (px.width, px.height)
+    } else {
+        (ctx.task.image.width, ctx.task.image.height)
+    };
+    let region = px.window.to_image_mask(&region, width, height);
     if region.is_empty() {
         return ToolOutput::default();
     }
@@ -296,9 +402,9 @@ pub fn wand_click(
             let Shape::Mask(m) = &a.shape else {
                 return ToolOutput::default();
             };
-            let empty = RunMask::empty(px.width, px.height);
+            let empty = RunMask::empty(width, height);
             let ops = run_mask(m)
-                .filter(|cur| cur.width() == px.width && cur.height() == px.height)
+                .filter(|cur| cur.width() == width && cur.height() == height)
                 .and_then(|cur| mask_stroke(&a.id, &cur, &region, &empty))
                 .into_iter()
                 .collect();

@@ -9,6 +9,7 @@
 //! Tracing -click on the first anchor | Enter-> Idle [Add polygon]   any -Esc-> Idle
 //! ```
 
+use super::mask_tool::PixelWindow;
 use super::{Context, PointerEvent, PointerKind, ToolOutput};
 use crate::model::{Point, PolygonShape, Shape};
 use crate::raster::livewire::{snap, EdgeCost, LiveWire, WINDOW};
@@ -37,6 +38,10 @@ pub struct ScissorsTool {
     wire: Option<LiveWire>,
     /// The image's edge costs, computed at the first click.
     costs: Option<Arc<EdgeCost>>,
+    /// The pixels the costs were computed from (anchors and paths are on their grid).
+    source: Option<Arc<Vec<u8>>>,
+    /// Where that grid lies in the image.
+    window: PixelWindow,
 }
 
 impl PartialEq for ScissorsTool {
@@ -45,34 +50,48 @@ impl PartialEq for ScissorsTool {
     }
 }
 
-fn centre(p: (u32, u32)) -> Point {
-    Point::new(f64::from(p.0) + 0.5, f64::from(p.1) + 0.5)
-}
-
-fn pixel(ctx: &Context<'_>, pos: Point) -> Option<(u32, u32)> {
-    let (w, h) = (ctx.task.image.width, ctx.task.image.height);
-    if w == 0 || h == 0 {
-        return None;
-    }
-    let x = pos.x.floor().clamp(0.0, f64::from(w - 1)) as u32;
-    let y = pos.y.floor().clamp(0.0, f64::from(h - 1)) as u32;
-    Some((x, y))
-}
-
 impl ScissorsTool {
-    /// The edge costs of the image `ctx` holds (computed once).
+    /// The edge costs of the pixels `ctx` holds (computed once for them). A path being traced
+    /// keeps the grid its anchors are on, even if the pixels were replaced meanwhile.
     fn costs(&mut self, ctx: &Context<'_>) -> Option<Arc<EdgeCost>> {
         let pixels = ctx.pixels?;
-        let fits = |c: &EdgeCost| c.width() == pixels.width && c.height() == pixels.height;
-        if !self.costs.as_deref().is_some_and(fits) {
+        let current = self
+            .source
+            .as_ref()
+            .is_some_and(|s| Arc::ptr_eq(s, &pixels.rgba));
+        if !current && (self.anchors.is_empty() || self.costs.is_none()) {
             self.costs = EdgeCost::new(&pixels.rgba, pixels.width, pixels.height).map(Arc::new);
+            self.source = Some(Arc::clone(&pixels.rgba));
+            self.window = pixels.window;
         }
         self.costs.clone()
     }
 
+    /// The image point at the centre of grid pixel `p`.
+    fn centre(&self, p: (u32, u32)) -> Point {
+        self.window.centre_of(p)
+    }
+
+    /// The grid pixel under image point `pos`, clamped to the grid.
+    fn grid_pixel(&self, pos: Point) -> Option<(u32, u32)> {
+        let costs = self.costs.as_ref()?;
+        let (w, h) = (costs.width(), costs.height());
+        if w == 0 || h == 0 || !(pos.x.is_finite() && pos.y.is_finite()) {
+            return None;
+        }
+        let (gx, gy) = self.window.grid_of(pos);
+        Some((
+            gx.clamp(0.0, f64::from(w - 1)) as u32,
+            gy.clamp(0.0, f64::from(h - 1)) as u32,
+        ))
+    }
+
     /// Handles a pointer event.
     pub fn pointer(&mut self, ctx: &Context<'_>, ev: PointerEvent) -> ToolOutput {
-        let Some(at) = pixel(ctx, ev.pos) else {
+        if ev.kind == PointerKind::Down {
+            self.costs(ctx);
+        }
+        let Some(at) = self.grid_pixel(ev.pos) else {
             return ToolOutput::default();
         };
         match ev.kind {
@@ -93,18 +112,20 @@ impl ScissorsTool {
                 ToolOutput::default()
             }
             PointerKind::Down => {
-                let (Some(pixels), Some(costs)) = (ctx.pixels, self.costs(ctx)) else {
+                let (Some(source), Some(costs)) = (self.source.clone(), self.costs.clone()) else {
                     return ToolOutput::default();
                 };
                 let scale = ev.scale.max(1e-6);
-                if let Some(first) = self.anchors.first() {
-                    let d = (centre(*first).x - ev.pos.x).hypot(centre(*first).y - ev.pos.y);
+                if let Some(&first) = self.anchors.first() {
+                    let first = self.centre(first);
+                    let d = (first.x - ev.pos.x).hypot(first.y - ev.pos.y);
                     if self.anchors.len() >= 2 && d * scale <= CLOSE_PX {
                         return self.close(ctx, costs);
                     }
                 }
-                let radius = (SNAP_PX / scale).ceil().max(1.0) as u32;
-                let anchor = snap(&pixels.rgba, pixels.width, pixels.height, at, radius);
+                // Screen pixels to grid pixels.
+                let radius = (SNAP_PX * self.window.scale / scale).ceil().max(1.0) as u32;
+                let anchor = snap(&source, costs.width(), costs.height(), at, radius);
                 self.extend_to(&costs, anchor);
                 self.anchors.push(anchor);
                 self.marks.push(self.path.len());
@@ -152,14 +173,15 @@ impl ScissorsTool {
             .path_to(first.0, first.1)
             .unwrap_or_else(|| vec![last, first]);
         self.path.extend(segment.into_iter().skip(1));
-        let mut ring: Vec<Point> = self.path.iter().copied().map(centre).collect();
+        let mut ring: Vec<Point> = self.path.iter().map(|&p| self.centre(p)).collect();
         ring.dedup();
         if ring.len() > 1 && ring.first() == ring.last() {
             ring.pop();
         }
-        let costs = self.costs.take();
         *self = ScissorsTool {
-            costs,
+            costs: self.costs.take(),
+            source: self.source.take(),
+            window: self.window,
             ..ScissorsTool::default()
         };
         if ring.len() < 3 {
@@ -194,9 +216,10 @@ impl ScissorsTool {
                 self.wire = Some(LiveWire::new(costs, last, None, WINDOW));
             }
             _ => {
-                let costs = self.costs.take();
                 *self = ScissorsTool {
-                    costs,
+                    costs: self.costs.take(),
+                    source: self.source.take(),
+                    window: self.window,
                     ..ScissorsTool::default()
                 };
             }
@@ -218,15 +241,14 @@ impl ScissorsTool {
             .path
             .iter()
             .chain(self.live.iter().skip(1))
-            .copied()
-            .map(centre)
+            .map(|&p| self.centre(p))
             .collect();
         Some(Shape::Polyline { points })
     }
 
     /// The anchors, for the overlay.
     pub fn anchor_points(&self) -> Vec<Point> {
-        self.anchors.iter().copied().map(centre).collect()
+        self.anchors.iter().map(|&p| self.centre(p)).collect()
     }
 }
 
@@ -281,6 +303,7 @@ mod tests {
             width: W,
             height: H,
             rgba: Arc::new(rgba),
+            ..Default::default()
         });
         ed.set_tool(ToolName::Scissors);
         ed
@@ -345,6 +368,49 @@ mod tests {
         assert!(!ed.tool().is_busy());
         let iou = crate::geometry::iou(&added[0].shape, &Shape::Mask(shape_mask()), W, H);
         assert!(iou >= 0.95, "IoU {iou}");
+    }
+
+    #[test]
+    fn on_pixels_of_a_window_the_path_is_traced_in_image_pixels() {
+        // The part in view, image (40, 30) to (380, 280), at half resolution (a tiled image).
+        let window = PixelWindow {
+            x0: 40,
+            y0: 30,
+            scale: 0.5,
+        };
+        let (gw, gh) = (170u32, 125u32);
+        let mut rgba = vec![230u8; (gw * gh * 4) as usize];
+        for gy in 0..gh {
+            for gx in 0..gw {
+                let c = window.centre_of((gx, gy));
+                if inside(c.x as u32, c.y as u32) {
+                    let i = ((gy * gw + gx) * 4) as usize;
+                    rgba[i..i + 3].copy_from_slice(&[30, 40, 160]);
+                }
+            }
+        }
+        let mut ed = editor();
+        ed.set_pixels(Pixels {
+            width: gw,
+            height: gh,
+            rgba: Arc::new(rgba),
+            window,
+        });
+        let mut clicks: Vec<Point> = [0.0f64, 50.0, 110.0, 160.0, 215.0, 265.0]
+            .iter()
+            .map(|deg| {
+                let r = deg.to_radians();
+                Point::new(200.0 + 133.0 * r.cos(), 150.0 + 93.0 * r.sin())
+            })
+            .collect();
+        clicks[0] = Point::new(281.0, 172.0);
+        clicks.push(Point::new(283.0, 128.0));
+        clicks.push(clicks[0]);
+        trace(&mut ed, &clicks);
+        let added = &ed.task().annotations;
+        assert_eq!(added.len(), 1);
+        let iou = crate::geometry::iou(&added[0].shape, &Shape::Mask(shape_mask()), W, H);
+        assert!(iou >= 0.93, "IoU {iou} at half resolution");
     }
 
     #[test]

@@ -1482,6 +1482,7 @@ fn wand_selects_the_similar_region_and_shift_adds_to_the_selected_mask() {
         width: w,
         height: h,
         rgba: std::sync::Arc::new(rgba),
+        ..Default::default()
     });
     click(&mut ed, 70.0, 40.0);
     let m = mask_pixels(&ed, 0);
@@ -1496,6 +1497,46 @@ fn wand_selects_the_similar_region_and_shift_adds_to_the_selected_mask() {
     assert_eq!(mask_pixels(&ed, 0).area(), 50 * 80 + 100);
     // Outside the image: nothing.
     assert!(click(&mut ed, -5.0, 10.0).is_empty());
+}
+
+#[test]
+fn the_wand_on_pixels_of_a_window_masks_the_image_pixels_they_cover() {
+    // A 200 × 160 image, dark left of x = 100, light from it; the wand sees only the part in
+    // view — image (50, 20) to (170, 120) at half resolution, as for a tiled image.
+    let mut t = task();
+    t.image.width = 200;
+    t.image.height = 160;
+    let (gw, gh) = (60u32, 50u32);
+    let window = mask_tool::PixelWindow {
+        x0: 50,
+        y0: 20,
+        scale: 0.5,
+    };
+    let mut rgba = vec![0u8; (gw * gh * 4) as usize];
+    for gy in 0..gh {
+        for gx in 0..gw {
+            let centre = window.centre_of((gx, gy));
+            let v = if centre.x >= 100.0 { 220 } else { 20 };
+            let i = ((gy * gw + gx) * 4) as usize;
+            rgba[i..i + 4].copy_from_slice(&[v, v, v, 255]);
+        }
+    }
+    let mut ed = Editor::new(t, "s");
+    ed.set_tool(ToolName::Wand);
+    ed.set_pixels(mask_tool::Pixels {
+        width: gw,
+        height: gh,
+        rgba: std::sync::Arc::new(rgba),
+        window,
+    });
+    click(&mut ed, 150.0, 60.0);
+    let m = mask_pixels(&ed, 0);
+    assert_eq!((m.width(), m.height()), (200, 160), "over the whole image");
+    // Every image pixel whose centre is on a light grid pixel: x 100..170, y 20..120.
+    assert_eq!(m.bounds(), Some((100, 20, 169, 119)));
+    assert_eq!(m.area(), 70 * 100);
+    // Outside the window: nothing.
+    assert!(click(&mut ed, 190.0, 150.0).is_empty());
 }
 
 #[test]

@@ -380,7 +380,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("journal.full", "the browser's storage is full"),
     ("journal.refused", "IndexedDB refused the write"),
     ("journal.not_saved", "Not saved: {why} ({error}). {n} edit is kept in memory only; export everything now, or free space (the next edit tries again).|Not saved: {why} ({error}). {n} edits are kept in memory only; export everything now, or free space (the next edit tries again)."),
-    ("tools.tiled", "The magic wand and the scissors need the whole image's pixels, which a tiled image never loads at once: draw with the other tools."),
     ("tools.no_pixels", "The magic wand and the scissors cannot work on this image: {error}"),
     ("history.undo_failed", "Could not undo: {error}"),
     ("history.redo_failed", "Could not redo: {error}"),
