@@ -26,7 +26,15 @@ pub fn show_local(runtime: &Rc<Runtime>, images: Vec<ImageInfo>) {
                 let unstored = runtime.unstored_images.borrow().get(id).cloned();
                 let blob = match (unstored, &store) {
                     (Some(blob), _) => Some(blob),
-                    (None, Some(store)) => store.image_blob(id).await.ok().flatten(),
+                    (None, Some(store)) => match store.pyramid(id).await.ok().flatten() {
+                        // A huge image cut into tiles: its one-tile level, not the whole file.
+                        Some(p) => {
+                            let pyramid = lasso_core::tiles::cut::pyramid_of(p.width, p.height);
+                            let tile = lasso_core::tiles::cut::thumbnail_tile(&pyramid);
+                            store.tile(id, tile).await.ok().flatten()
+                        }
+                        None => store.image_blob(id).await.ok().flatten(),
+                    },
                     (None, None) => None,
                 };
                 let thumb = blob.and_then(|b| web_sys::Url::create_object_url_with_blob(&b).ok());

@@ -5,7 +5,8 @@
 //! stored file a part at a time) while the page stays free; the pyramid is kept beside the
 //! image, so the next time it opens from its tiles at once. Until the cut is done, a photo the
 //! browser can decode (up to 120 MP) is shown whole; a larger one shows when its tiles are
-//! ready, the status bar counting. A tiled TIFF is read tile by tile from the file as it is.
+//! ready, the status bar counting. A tiled TIFF with overviews is read tile by tile from the
+//! file as it is (one without is cut too).
 //! Where no worker can run the module, or the cut fails, the image is shown whole as before.
 
 use super::tiles;
@@ -21,6 +22,18 @@ use std::rc::Rc;
 /// Images up to this many pixels are shown whole while their tiles are cut (the browser
 /// decodes them, at about 4 bytes a pixel); larger ones wait for their tiles.
 const SHOW_WHOLE_UP_TO: u64 = 120_000_000;
+
+/// Most tiles the coarsest level of a tiled TIFF may have for it to be read as it is.
+const OVERVIEW_TILES: u64 = 64;
+
+/// Tiles of the coarsest level of `source`.
+fn overview_tiles(source: &TileSource) -> u64 {
+    source
+        .pyramid
+        .levels
+        .first()
+        .map_or(0, |l| u64::from(l.columns()) * u64::from(l.rows()))
+}
 
 /// How a local image is shown.
 enum Plan {
@@ -88,7 +101,12 @@ async fn plan(runtime: &Shared, src: &str) -> Plan {
     }
     // A browser shows no TIFF: a tiled one is read by parts, one in strips is cut.
     match tiles::open_tiff(runtime, src).await {
-        Ok(Some(source)) => Plan::Tiled(source),
+        // With overviews it shows at any zoom from a few tiles; without, the whole view would
+        // need full-resolution tiles: cut like a TIFF in strips.
+        Ok(Some(source)) if overview_tiles(&source) <= OVERVIEW_TILES => Plan::Tiled(source),
+        Ok(Some(_)) => Plan::Cut {
+            whole_meanwhile: false,
+        },
         Ok(None) => Plan::Cut {
             whole_meanwhile: false,
         },

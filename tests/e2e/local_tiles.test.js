@@ -7,7 +7,7 @@ import { test } from "node:test";
 import path from "node:path";
 import fs from "node:fs";
 import assert from "node:assert/strict";
-import { appSuite, openApp, dragImage, imageToPage, artifact } from "./support.js";
+import { appSuite, openApp, dragImage, imageToPage, artifact, ROOT } from "./support.js";
 import { madeImage } from "./ml.js";
 import { PNG } from "./png.js";
 import { largePhoto, atFullZoom, assertBlockInPlace, BLUE } from "./large.js";
@@ -23,7 +23,9 @@ test("a photo from 16 MP on, opened from disk, is cut into stored tiles in a wor
     const page = await openApp(context, app.server.url);
     const workers = [];
     page.on("worker", (w) => workers.push(w.url()));
-    await page.locator(".lasso-open-files input").setInputFiles(path.join(photo.dir, "large.png"));
+    // With a small photo beside it, so that the strip shows both.
+    fs.copyFileSync(path.join(ROOT, "www", "samples", "coffee.png"), path.join(photo.dir, "small.png"));
+    await page.locator(".lasso-open-files input").setInputFiles(["large.png", "small.png"].map((f) => path.join(photo.dir, f)));
     // Shown whole while the tiles are cut (no second full-resolution copy meanwhile) …
     await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id.endsWith("/large.png") && window.lasso.viewport().imageReady);
     // … then from its tiles, the whole copy dropped.
@@ -60,6 +62,8 @@ test("a photo from 16 MP on, opened from disk, is cut into stored tiles in a wor
     const reopened = await page.evaluate(() => ({ tiles: !!window.lasso.viewport().tiles, whole: window.lasso.renderStats().wholeImage }));
     assert.deepEqual(reopened, { tiles: true, whole: false });
     assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 1, "the box is kept");
+    // Its thumbnail in the strip is the pyramid's one-tile level (132 × 125), not the photo.
+    await page.waitForFunction(() => [...document.querySelectorAll(".lasso-strip-item img")].some((i) => i.naturalWidth === 132 && i.naturalHeight === 125));
     // (The red block has the box over it: the blue one shows the tiles.)
     assertBlockInPlace(await atFullZoom(page, "local-tiles-reopened.png", [1000, 1000]), BLUE);
     assert.deepEqual(workers, [], "nothing was cut again");

@@ -30,6 +30,21 @@ pub fn pyramid_of(width: u32, height: u32) -> Pyramid {
     }
 }
 
+/// The one tile of the sharpest level that fits in a single tile (at most 256 px a side): a
+/// thumbnail of the image.
+pub fn thumbnail_tile(pyramid: &Pyramid) -> TileId {
+    let level = pyramid
+        .levels
+        .iter()
+        .rposition(|l| l.columns() == 1 && l.rows() == 1)
+        .unwrap_or(0);
+    TileId {
+        level,
+        col: 0,
+        row: 0,
+    }
+}
+
 /// The key of a tile of the pyramid cut from `image` where it is stored, and the path of the
 /// tile below a Deep Zoom pyramid's `<name>_files/` folder without its extension: both
 /// `<level>/<col>_<row>` after the image.

@@ -128,6 +128,22 @@ fn levels_are_deep_zooms_and_the_one_pixel_level_is_the_mean() {
 }
 
 #[test]
+fn the_thumbnail_is_the_sharpest_single_tile() {
+    let p = pyramid_of(4200, 4000);
+    let t = thumbnail_tile(&p);
+    assert_eq!(
+        t,
+        TileId {
+            level: 8,
+            col: 0,
+            row: 0
+        }
+    );
+    assert_eq!(p.level_rect(t), Some((0, 0, 132, 125)));
+    assert_eq!(thumbnail_tile(&pyramid_of(200, 10)).level, 8);
+}
+
+#[test]
 fn wrong_rows_are_refused_by_name() {
     let mut cutter = Cutter::new(3, 1).unwrap();
     let mut out = Vec::new();
