@@ -63,7 +63,7 @@ pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind, image: &str) {
             }
         }
         let plan = match &store {
-            Some(_) => plan(&runtime, &src).await,
+            Some(store) => plan(&runtime, store, &src, &image).await,
             None => Plan::Whole,
         };
         if *runtime.image_src.borrow() != src {
@@ -83,9 +83,16 @@ pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind, image: &str) {
     });
 }
 
-/// Decides how the file at `src` is shown from its first bytes (a TIFF from its directories).
-async fn plan(runtime: &Shared, src: &str) -> Plan {
-    let Ok(file) = crate::cloud::http::fetch_blob(src).await else {
+/// Decides how local image `image`, at `src`, is shown from its first bytes (a TIFF from its
+/// directories).
+async fn plan(runtime: &Shared, store: &crate::store::Store, src: &str, image: &str) -> Plan {
+    // The file itself (a handle: nothing is read until its first bytes are).
+    let unstored = runtime.unstored_images.borrow().get(image).cloned();
+    let file = match unstored {
+        Some(file) => Some(file),
+        None => store.image_blob(image).await.ok().flatten(),
+    };
+    let Some(file) = file else {
         return Plan::Whole;
     };
     let Ok(head) = crate::cutting::head(&file).await else {
@@ -143,7 +150,7 @@ async fn cut(runtime: Rc<Shared>, src: String, image: String, store: String, sho
                 let name = runtime
                     .session
                     .with_untracked(|s| s.editor.task().image.name.clone());
-                runtime.fail(runtime.say("image.cut_failed", &[("name", &name), ("error", &e)]));
+                runtime.fail_say("image.cut_failed", &[("name", &name), ("error", &e)]);
             }
             if open_now && *runtime.image_src.borrow() == src {
                 if shown {
