@@ -340,6 +340,6 @@ pub fn commit(runtime: &Rc<Runtime>, build: impl FnOnce(&Task) -> Option<Op>) {
         None => Default::default(),
     });
     if let Some(e) = failed {
-        runtime.fail(runtime.say("predictions.apply_failed", &[("error", &e)]));
+        runtime.fail_say("predictions.apply_failed", &[("error", &e)]);
     }
 }

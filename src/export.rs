@@ -113,7 +113,7 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
 pub async fn offer(runtime: &Shared) {
     let (text, problems) = everything(runtime).await;
     for p in &problems {
-        runtime.fail(runtime.say("export.everything_failed", &[("error", p)]));
+        runtime.fail_say("export.everything_failed", &[("error", p)]);
     }
     let stamp = js_sys::Date::new_0()
         .to_iso_string()
@@ -122,6 +122,6 @@ pub async fn offer(runtime: &Shared) {
         .replace([':', '.'], "-");
     let name = format!("lasso-export-{stamp}.json");
     if let Err(e) = download(&name, text.as_bytes(), "application/json") {
-        runtime.fail(runtime.say("export.everything_failed", &[("error", &e)]));
+        runtime.fail_say("export.everything_failed", &[("error", &e)]);
     }
 }

@@ -190,17 +190,17 @@ pub async fn resolve_src(runtime: &Shared, src: &str) -> String {
     }
     let store = runtime.store.borrow().clone();
     let Some(store) = store else {
-        runtime.fail(runtime.say("local.no_idb_image", &[("id", &id)]));
+        runtime.fail_say("local.no_idb_image", &[("id", &id)]);
         return String::new();
     };
     match store.image_blob(id).await {
         Ok(Some(blob)) => web_sys::Url::create_object_url_with_blob(&blob).unwrap_or_default(),
         Ok(None) => {
-            runtime.fail(runtime.say("local.image_gone", &[("id", &id)]));
+            runtime.fail_say("local.image_gone", &[("id", &id)]);
             String::new()
         }
         Err(e) => {
-            runtime.fail(runtime.say("image.read_failed", &[("src", &id), ("error", &e)]));
+            runtime.fail_say("image.read_failed", &[("src", &id), ("error", &e)]);
             String::new()
         }
     }
@@ -214,7 +214,7 @@ pub async fn refresh(runtime: &Shared) {
     };
     match store.datasets().await {
         Ok(list) => runtime.local_datasets.set(list),
-        Err(e) => runtime.fail(runtime.say("local.list_failed", &[("error", &e)])),
+        Err(e) => runtime.fail_say("local.list_failed", &[("error", &e)]),
     }
 }
 
@@ -229,7 +229,7 @@ pub async fn import_picked(runtime: &Shared, files: Vec<PickedFile>) -> Option<V
     let picked = match pick(files) {
         Ok(picked) => picked,
         Err(e) => {
-            runtime.fail(runtime.say("local.open_failed", &[("error", &e)]));
+            runtime.fail_say("local.open_failed", &[("error", &e)]);
             return None;
         }
     };
@@ -272,7 +272,7 @@ pub async fn import_picked(runtime: &Shared, files: Vec<PickedFile>) -> Option<V
     match store.dataset_images(&info.id).await {
         Ok(images) => Some(images),
         Err(e) => {
-            runtime.fail(runtime.say("local.dataset_failed", &[("id", &info.id), ("error", &e)]));
+            runtime.fail_say("local.dataset_failed", &[("id", &info.id), ("error", &e)]);
             None
         }
     }

@@ -210,6 +210,32 @@ pub struct TileSigning {
     pub sign: SignTile,
 }
 
+/// A message for the banner: a catalogue message with its placeholders, written again in the
+/// interface's language whenever that changes, or a text made elsewhere (a host's error).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// Message `id` of the catalogue with its placeholders' values.
+    Message(&'static str, Vec<(String, String)>),
+    /// A text as it is.
+    Text(String),
+}
+
+impl Notice {
+    /// The message in `locale`.
+    pub fn text(&self, locale: lasso_core::i18n::Locale) -> String {
+        match self {
+            Notice::Message(id, args) => {
+                let args: Vec<(&str, &dyn std::fmt::Display)> = args
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display))
+                    .collect();
+                lasso_core::i18n::format(locale, id, &args)
+            }
+            Notice::Text(text) => text.clone(),
+        }
+    }
+}
+
 /// What the adapters below the app controller share: the reactive session, the image, the
 /// store, and the two ways to tell people something (the banner and the host's events).
 pub struct Shared {
@@ -221,7 +247,7 @@ pub struct Shared {
     /// moving the pointer wakes only what shows it).
     pub pointer: RwSignal<Option<Point>>,
     /// A message shown in the error banner.
-    pub banner: RwSignal<Option<String>>,
+    pub banner: RwSignal<Option<Notice>>,
     /// The language of the interface (mount option `locale`, `setLocale`).
     pub locale: RwSignal<lasso_core::i18n::Locale>,
     /// The image being labelled (a plain image, decoded whole).
@@ -322,8 +348,23 @@ impl Shared {
 
     /// Reports an error to the host and in the banner.
     pub fn fail(&self, message: String) {
+        self.report(Notice::Text(message));
+    }
+
+    /// Reports message `id` of the catalogue (see [`Shared::say`]); the banner writes it again
+    /// in the interface's language if that changes while it shows.
+    pub fn fail_say(&self, id: &'static str, args: &[(&str, &dyn std::fmt::Display)]) {
+        let args = args
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.report(Notice::Message(id, args));
+    }
+
+    fn report(&self, notice: Notice) {
+        let message = notice.text(self.locale.get_untracked());
         web_sys::console::error_1(&JsValue::from_str(&message));
-        self.banner.set(Some(message.clone()));
+        self.banner.set(Some(notice));
         self.emit(EventName::Error, &JsValue::from_str(&message));
     }
 }

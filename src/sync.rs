@@ -67,8 +67,7 @@ impl TabSync {
             let op = match serde_json::from_str::<Op>(&msg.op) {
                 Ok(op) => op,
                 Err(e) => {
-                    shared
-                        .fail(shared.say("sync.unreadable", &[("task", &msg.task), ("error", &e)]));
+                    shared.fail_say("sync.unreadable", &[("task", &msg.task), ("error", &e)]);
                     return;
                 }
             };

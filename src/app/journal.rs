@@ -121,8 +121,9 @@ impl Runtime {
         if let Some(cloud) = cloud {
             match cloud.result_changed(task_id).await {
                 Ok(()) => crate::cloud::kick(&self.shared, &cloud),
-                Err(e) => self
-                    .fail(self.say("journal.queue_failed", &[("task", &task_id), ("error", &e)])),
+                Err(e) => {
+                    self.fail_say("journal.queue_failed", &[("task", &task_id), ("error", &e)])
+                }
             }
         }
         let detail = js_sys::Object::new();

@@ -295,7 +295,7 @@ impl Runtime {
         match pixels {
             Ok(Some(pixels)) => self.session.update(|s| s.editor.set_pixels(pixels)),
             Ok(None) => {}
-            Err(e) => self.fail(self.say("tools.no_pixels", &[("error", &e)])),
+            Err(e) => self.fail_say("tools.no_pixels", &[("error", &e)]),
         }
     }
 
@@ -327,14 +327,14 @@ impl Runtime {
         });
         match result {
             Ok(outcome) => self.after(outcome),
-            Err(e) => self.fail(self.say(
+            Err(e) => self.fail_say(
                 if undo {
                     "history.undo_failed"
                 } else {
                     "history.redo_failed"
                 },
                 &[("error", &e)],
-            )),
+            ),
         }
     }
 

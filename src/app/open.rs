@@ -37,7 +37,7 @@ pub async fn open_task(runtime: &Rc<Runtime>, mut task: Task) -> Result<(), Stri
         match store.load(&task.id).await {
             Ok(Some(loaded)) => {
                 for s in &loaded.skipped {
-                    runtime.fail(runtime.say("open.skipped", &[("edit", s)]));
+                    runtime.fail_say("open.skipped", &[("edit", s)]);
                 }
                 loaded_seq = loaded.seq;
                 runtime.count_for_compaction(&store, &task.id, loaded.replayed as u32);
@@ -45,14 +45,10 @@ pub async fn open_task(runtime: &Rc<Runtime>, mut task: Task) -> Result<(), Stri
             }
             Ok(None) => {
                 if let Err(e) = store.put_snapshot(&task, 0.0).await {
-                    runtime.fail(
-                        runtime.say("open.store_failed", &[("task", &task.id), ("error", &e)]),
-                    );
+                    runtime.fail_say("open.store_failed", &[("task", &task.id), ("error", &e)]);
                 }
             }
-            Err(e) => {
-                runtime.fail(runtime.say("open.read_failed", &[("task", &task.id), ("error", &e)]))
-            }
+            Err(e) => runtime.fail_say("open.read_failed", &[("task", &task.id), ("error", &e)]),
         }
     }
     // The stored copy arrives indexed by its replay; a new task is indexed here.
@@ -150,7 +146,7 @@ pub fn receive(runtime: &Rc<Runtime>, task: &str, op: &Op) {
         if current.id == task {
             open_in_background(runtime, current);
         } else {
-            runtime.fail(runtime.say("open.other_tab", &[("task", &task)]));
+            runtime.fail_say("open.other_tab", &[("task", &task)]);
         }
     }
 }

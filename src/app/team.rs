@@ -292,7 +292,7 @@ pub async fn save_project(
 
 async fn note_base(runtime: &Runtime, key: &str, etag: Option<String>, text: String) {
     if let Err(e) = set_base(runtime, key, &Base { etag, text }).await {
-        runtime.fail(runtime.say("team.version_failed", &[("key", &key), ("error", &e)]));
+        runtime.fail_say("team.version_failed", &[("key", &key), ("error", &e)]);
     }
 }
 

@@ -367,7 +367,7 @@ async fn drain(runtime: &Shared, cloud: &Rc<Cloud>) -> Option<f64> {
         let jobs = match cloud.queue.all().await {
             Ok(jobs) => jobs,
             Err(e) => {
-                runtime.fail(runtime.say("upload.paused", &[("error", &e)]));
+                runtime.fail_say("upload.paused", &[("error", &e)]);
                 return None;
             }
         };
@@ -477,7 +477,7 @@ pub async fn display_src(runtime: &Shared, cloud: &Cloud, src: &str) -> String {
     match cloud.presign(&PresignRequest::get(src)).await {
         Ok(answer) => answer.url,
         Err(f) => {
-            runtime.fail(runtime.say("image.read_failed", &[("src", &src), ("error", &f.message)]));
+            runtime.fail_say("image.read_failed", &[("src", &src), ("error", &f.message)]);
             src.to_string()
         }
     }

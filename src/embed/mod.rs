@@ -191,7 +191,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
                 deliver_from_tabs(&runtime),
             ) {
                 Ok(sync) => *runtime.sync.borrow_mut() = Some(sync),
-                Err(e) => runtime.fail(runtime.say("sync.unavailable", &[("error", &e)])),
+                Err(e) => runtime.fail_say("sync.unavailable", &[("error", &e)]),
             }
             install_flush_on_hide(&runtime);
             runtime.resume_saving();
@@ -215,7 +215,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
                     }
                 }
             }
-            Err(e) => runtime.fail(runtime.say("upload.unavailable", &[("error", &e)])),
+            Err(e) => runtime.fail_say("upload.unavailable", &[("error", &e)]),
         }
     }
     let editor = LassoEditor {

@@ -92,8 +92,9 @@ pub fn LocalDatasets(runtime: Rc<Runtime>) -> impl IntoView {
                         crate::app::strip::show_local(&runtime, images.clone());
                         open_images.set(Some((id, images)));
                     }
-                    Err(e) => runtime
-                        .fail(runtime.say("local.dataset_failed", &[("id", &id), ("error", &e)])),
+                    Err(e) => {
+                        runtime.fail_say("local.dataset_failed", &[("id", &id), ("error", &e)])
+                    }
                 }
             });
         }
@@ -113,7 +114,7 @@ pub fn LocalDatasets(runtime: Rc<Runtime>) -> impl IntoView {
                 let store = runtime.store.borrow().clone();
                 let Some(store) = store else { return };
                 if let Err(e) = store.delete_dataset(&id).await {
-                    runtime.fail(words.f("local.delete_failed", &[("id", &id), ("error", &e)]));
+                    runtime.fail_say("local.delete_failed", &[("id", &id), ("error", &e)]);
                 }
                 if open_images.with_untracked(|o| o.as_ref().is_some_and(|(d, _)| *d == id)) {
                     open_images.set(None);

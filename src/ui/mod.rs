@@ -317,7 +317,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                 <storage::StorageWarning runtime=Rc::clone(&runtime)/>
                 <Show when=move || banner.with(|b| b.is_some())>
                     <div class="lasso-banner" role="alert">
-                        <span>{move || banner.get().unwrap_or_default()}</span>
+                        <span>{move || banner.with(|b| b.as_ref().map(|n| n.text(runtime_locale.get())).unwrap_or_default())}</span>
                         <button on:click=move |_| banner.set(None)>{move || words.t("banner.dismiss")}</button>
                     </div>
                 </Show>

@@ -73,7 +73,7 @@ pub fn prepared(
 /// A plain image, decoded whole (a TIFF through the core).
 pub(super) fn load_whole(runtime: Rc<Shared>, src: &str) {
     let Ok(img) = HtmlImageElement::new() else {
-        runtime.fail(runtime.say("image.no_element", &[]));
+        runtime.fail_say("image.no_element", &[]);
         return;
     };
     img.set_cross_origin(Some("anonymous"));
@@ -114,12 +114,7 @@ pub(super) fn load_whole(runtime: Rc<Shared>, src: &str) {
                         return;
                     }
                 }
-                let locale = runtime.locale.get_untracked();
-                runtime.fail(lasso_core::i18n::format(
-                    locale,
-                    "image.load_failed",
-                    &[("src", &src)],
-                ));
+                runtime.fail_say("image.load_failed", &[("src", &src)]);
             });
         })
     };

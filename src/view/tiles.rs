@@ -51,9 +51,7 @@ pub fn open(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
         match source {
             Ok(Some(source)) => show(&runtime, source),
             Ok(None) => super::image::load_whole(runtime, &src),
-            Err(e) => {
-                runtime.fail(runtime.say("image.tiles_failed", &[("src", &src), ("error", &e)]))
-            }
+            Err(e) => runtime.fail_say("image.tiles_failed", &[("src", &src), ("error", &e)]),
         }
     });
 }

@@ -164,6 +164,11 @@ test("nothing that opens moves the image: a tool's settings, the hotkey list, th
     await page.waitForSelector(".lasso-banner");
     assert.match(await page.locator(".lasso-banner").textContent(), /^Не вдалося завантажити зображення samples\/gone\.png/);
     await unmoved("an error message");
+    // The message shown is written again when the language changes.
+    await page.evaluate(() => window.lasso.setLocale("en"));
+    await page.waitForFunction(() => /^Could not load the image samples\/gone\.png/.test(document.querySelector(".lasso-banner span")?.textContent ?? ""));
+    await page.evaluate(() => window.lasso.setLocale("uk"));
+    await page.waitForFunction(() => /^Не вдалося завантажити/.test(document.querySelector(".lasso-banner span")?.textContent ?? ""));
     await page.locator(".lasso-banner button").click();
     await page.evaluate(() => window.lasso.loadTask({ id: `back-${Date.now()}`, image: { src: "samples/chelsea.png" } }));
     await page.waitForFunction(() => window.lasso.viewport().imageReady);
