@@ -604,10 +604,15 @@ pub async fn upload_file(
     cloud.enqueue_blob(&key, &content_type, file).await?;
     // A huge photo goes up with its Deep Zoom pyramid beside it, which the editor shows.
     let stem = key.rsplit_once('.').map_or(key.as_str(), |(stem, _)| stem);
-    if let Some(pyramid) = upload_pyramid(shared, cloud, file, stem).await? {
-        image.width = pyramid.width;
-        image.height = pyramid.height;
-        image.tiles = Some(format!("{stem}.dzi"));
+    match upload_pyramid(shared, cloud, file, stem).await {
+        Ok(Some(pyramid)) => {
+            image.width = pyramid.width;
+            image.height = pyramid.height;
+            image.tiles = Some(format!("{stem}.dzi"));
+        }
+        Ok(None) => {}
+        // The image still goes up, with a manifest that names only the original.
+        Err(e) => shared.fail(e),
     }
     let manifest = Task {
         id: task_id.clone(),
