@@ -50,13 +50,15 @@ pub struct NewImage {
     pub blob: Blob,
 }
 
-fn set(o: &Object, key: &str, value: &JsValue) -> Result<(), StoreError> {
+/// Sets `key` of a row being built.
+pub(super) fn set(o: &Object, key: &str, value: &JsValue) -> Result<(), StoreError> {
     Reflect::set(o, &JsValue::from_str(key), value)
         .map(|_| ())
         .map_err(|e| StoreError::other(format!("cannot build a row ({key}): {e:?}")))
 }
 
-fn get(o: &JsValue, key: &str) -> JsValue {
+/// Field `key` of a row read (undefined when absent).
+pub(super) fn get(o: &JsValue, key: &str) -> JsValue {
     Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 

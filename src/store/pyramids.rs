@@ -2,9 +2,10 @@
 //! so that reopening it shows tiles at once. A pyramid row is written complete only after all
 //! its tiles: a cut that stopped half way (the tab closed, the disk full) is cut again.
 
+use super::local::{get, set};
 use super::schema::{BY_IMAGE, PYRAMIDS, TILES};
 use super::{finish, Store, StoreError};
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use lasso_core::tiles::cut::{tile_key, EncodedTile, TileFormat};
 use lasso_core::tiles::TileId;
 use rexie::{KeyRange, TransactionMode};
@@ -24,16 +25,6 @@ pub struct StoredPyramid {
     pub format: TileFormat,
     /// Bytes of all its tiles.
     pub bytes: f64,
-}
-
-fn set(o: &Object, key: &str, value: &JsValue) -> Result<(), StoreError> {
-    Reflect::set(o, &JsValue::from_str(key), value)
-        .map(|_| ())
-        .map_err(|e| StoreError::other(format!("cannot build a row ({key}): {e:?}")))
-}
-
-fn get(o: &JsValue, key: &str) -> JsValue {
-    Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 fn image_range(image: &str) -> Result<KeyRange, StoreError> {

@@ -164,13 +164,17 @@ fn decode_off_thread(runtime: Rc<Shared>, src: String, size: (u32, u32)) {
 
 /// The image at `src`, decoded by `createImageBitmap` from its bytes (off the main thread).
 async fn full_resolution_bitmap(src: &str) -> Result<web_sys::ImageBitmap, String> {
+    bitmap_of(&crate::cloud::http::fetch_blob(src).await?).await
+}
+
+/// The image file `blob`, decoded by the browser off the main thread (`createImageBitmap`).
+pub(super) async fn bitmap_of(blob: &web_sys::Blob) -> Result<web_sys::ImageBitmap, String> {
     use wasm_bindgen_futures::JsFuture;
     let describe = crate::cloud::http::describe;
-    let blob = crate::cloud::http::fetch_blob(src).await?;
     let window = web_sys::window().ok_or("no window")?;
     JsFuture::from(
         window
-            .create_image_bitmap_with_blob(&blob)
+            .create_image_bitmap_with_blob(blob)
             .map_err(describe)?,
     )
     .await

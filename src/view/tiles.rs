@@ -321,8 +321,6 @@ async fn stored_tile(
     canvas: &HtmlCanvasElement,
     signal: &web_sys::AbortSignal,
 ) -> Result<(), String> {
-    use wasm_bindgen_futures::JsFuture;
-    let describe = crate::cloud::http::describe;
     let store = runtime
         .store
         .borrow()
@@ -333,16 +331,7 @@ async fn stored_tile(
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("tile {id:?} of {image} is not stored"))?;
-    let window = web_sys::window().ok_or("no window")?;
-    let bitmap: web_sys::ImageBitmap = JsFuture::from(
-        window
-            .create_image_bitmap_with_blob(&blob)
-            .map_err(describe)?,
-    )
-    .await
-    .map_err(describe)?
-    .dyn_into()
-    .map_err(describe)?;
+    let bitmap = super::image::bitmap_of(&blob).await?;
     if signal.aborted() {
         bitmap.close();
         return Err("the tile left the view".into());

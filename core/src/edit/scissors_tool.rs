@@ -346,10 +346,8 @@ mod tests {
         Rle::encode(&bits, H, W).to_model()
     }
 
-    #[test]
-    fn eight_clicks_along_the_boundary_trace_the_shape() {
-        let mut ed = editor();
-        // Seven anchors around the outline (two at the notch's corners), then the first again.
+    /// Seven anchors around the outline (two at the notch's corners), then the first again.
+    fn outline_clicks() -> Vec<Point> {
         let mut clicks: Vec<Point> = [0.0f64, 50.0, 110.0, 160.0, 215.0, 265.0]
             .iter()
             .map(|deg| {
@@ -360,6 +358,13 @@ mod tests {
         clicks[0] = Point::new(281.0, 172.0);
         clicks.push(Point::new(283.0, 128.0));
         clicks.push(clicks[0]);
+        clicks
+    }
+
+    #[test]
+    fn eight_clicks_along_the_boundary_trace_the_shape() {
+        let mut ed = editor();
+        let clicks = outline_clicks();
         assert_eq!(clicks.len(), 8);
         trace(&mut ed, &clicks);
         let added = &ed.task().annotations;
@@ -396,16 +401,7 @@ mod tests {
             rgba: Arc::new(rgba),
             window,
         });
-        let mut clicks: Vec<Point> = [0.0f64, 50.0, 110.0, 160.0, 215.0, 265.0]
-            .iter()
-            .map(|deg| {
-                let r = deg.to_radians();
-                Point::new(200.0 + 133.0 * r.cos(), 150.0 + 93.0 * r.sin())
-            })
-            .collect();
-        clicks[0] = Point::new(281.0, 172.0);
-        clicks.push(Point::new(283.0, 128.0));
-        clicks.push(clicks[0]);
+        let clicks = outline_clicks();
         trace(&mut ed, &clicks);
         let added = &ed.task().annotations;
         assert_eq!(added.len(), 1);

@@ -174,15 +174,7 @@ impl<R: BufRead + Seek> RowReader<R> {
                 .next_frame(&mut pixels)
                 .map_err(|e| format!("cannot decode the PNG: {e}"))?;
             let rgba = png_to_rgba(colour, &pixels)?;
-            return Ok(Self::from_parts(
-                Rows::Whole {
-                    pixels: rgba,
-                    channels: 4,
-                },
-                width,
-                height,
-                has_alpha,
-            ));
+            return Ok(Self::whole_rgba(rgba, width, height, has_alpha));
         }
         let rows = Rows::Png {
             reader: Box::new(reader),
@@ -204,15 +196,7 @@ impl<R: BufRead + Seek> RowReader<R> {
             // Samples stored plane by plane: the `tiff` crate reads those whole.
             let image = decoder.read_image().map_err(describe)?;
             let rgba = to_rgba(colour, image, width as usize * height as usize)?;
-            return Ok(Self::from_parts(
-                Rows::Whole {
-                    pixels: rgba,
-                    channels: 4,
-                },
-                width,
-                height,
-                has_alpha,
-            ));
+            return Ok(Self::whole_rgba(rgba, width, height, has_alpha));
         }
         let chunk = decoder.chunk_dimensions();
         let rows = Rows::Tiff {
@@ -242,6 +226,15 @@ impl<R: BufRead + Seek> RowReader<R> {
         };
         let rows = Rows::Whole { pixels, channels };
         Ok(Self::from_parts(rows, width, height, has_alpha))
+    }
+
+    /// A reader of an image already decoded whole to RGBA.
+    fn whole_rgba(rgba: Vec<u8>, width: u32, height: u32, has_alpha: bool) -> RowReader<R> {
+        let rows = Rows::Whole {
+            pixels: rgba,
+            channels: 4,
+        };
+        Self::from_parts(rows, width, height, has_alpha)
     }
 
     fn from_parts(rows: Rows<R>, width: u32, height: u32, has_alpha: bool) -> RowReader<R> {
