@@ -8,6 +8,7 @@
 use crate::module_worker::{ModuleWorker, WorkerError};
 use crate::store::{Store, StoredPyramid};
 use crate::sync::CutProgress;
+use lasso_core::tiles::cog::{self, Opened, Step};
 use lasso_core::tiles::cut::TileFormat;
 use lasso_core::tiles::rows::{probe, FileFormat};
 use wasm_bindgen::prelude::*;
@@ -167,14 +168,59 @@ pub async fn in_worker(
 
 /// The first bytes of `file`, enough to tell its format and size.
 pub async fn head(file: &web_sys::Blob) -> Result<Vec<u8>, String> {
+    slice(file, 0.0, HEAD_BYTES.min(file.size())).await
+}
+
+/// Bytes `start..end` of `file`.
+async fn slice(file: &web_sys::Blob, start: f64, end: f64) -> Result<Vec<u8>, String> {
     let describe = |e: JsValue| format!("cannot read the file: {e:?}");
-    let part = file
-        .slice_with_f64_and_f64(0.0, HEAD_BYTES.min(file.size()))
-        .map_err(describe)?;
+    let part = file.slice_with_f64_and_f64(start, end).map_err(describe)?;
     let buffer = wasm_bindgen_futures::JsFuture::from(part.array_buffer())
         .await
         .map_err(describe)?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Whether `file` goes to the bucket with a pyramid: a photo from 16 MP on, or a TIFF that
+/// cannot be read by parts as it is (in strips, or tiled without overviews) — no browser shows
+/// TIFF, so its pyramid is what the editor then shows.
+pub async fn pyramid_for_upload(file: &web_sys::Blob) -> Result<bool, String> {
+    let head = head(file).await?;
+    if large_photo(&head).is_some() {
+        return Ok(true);
+    }
+    if probe(&head).map(|p| p.format) != Some(FileFormat::Tiff) {
+        return Ok(false);
+    }
+    // The TIFF's directories, read from the file a range at a time.
+    let mut sparse = lasso_core::tiles::sparse::SparseFile::default();
+    loop {
+        match cog::open(&sparse, "the file") {
+            Ok(Step::Done(Opened::Tiled(source))) => return Ok(!read_as_it_is(&source)),
+            Ok(Step::Done(Opened::Stripped)) | Err(_) => return Ok(true),
+            Ok(Step::Fetch { offset, len }) => {
+                let end = (offset + len) as f64;
+                if offset as f64 >= file.size() {
+                    return Ok(true);
+                }
+                let part = slice(file, offset as f64, end.min(file.size())).await?;
+                sparse.add(offset, part);
+            }
+        }
+    }
+}
+
+/// Most tiles the coarsest level of a tiled TIFF may have for it to be read as it is.
+const OVERVIEW_TILES: u64 = 64;
+
+/// Whether a tiled TIFF is shown well from its own tiles: it has overviews, so a view of all of
+/// it needs a few tiles (without, it would need every full-resolution tile).
+pub fn read_as_it_is(source: &lasso_core::tiles::TileSource) -> bool {
+    source
+        .pyramid
+        .levels
+        .first()
+        .is_some_and(|l| u64::from(l.columns()) * u64::from(l.rows()) <= OVERVIEW_TILES)
 }
 
 /// Whether a PNG or JPEG starting with `head` is large enough to be cut into tiles.

@@ -633,8 +633,8 @@ pub async fn upload_file(
     Ok(key)
 }
 
-/// Cuts `file` into a Deep Zoom pyramid in a worker when it is a photo from 16 MP on, and
-/// queues it for upload as `<stem>.dzi` and `<stem>_files/…`; `None` for a smaller image, or
+/// Cuts `file` into a Deep Zoom pyramid in a worker when it is a photo from 16 MP on or a
+/// TIFF not readable by parts, and queues it for upload as `<stem>.dzi` and `<stem>_files/…`; `None` for a smaller image, or
 /// where no worker or no store can do it (the original goes up alone). The pyramid is cut into
 /// the store for the time it takes to queue its tiles.
 async fn upload_pyramid(
@@ -648,7 +648,7 @@ async fn upload_pyramid(
     let Some(store) = store else {
         return Ok(None);
     };
-    if crate::cutting::large_photo(&crate::cutting::head(file).await?).is_none() {
+    if !crate::cutting::pyramid_for_upload(file).await? {
         return Ok(None);
     }
     let id = format!("upload:{stem}");

@@ -23,18 +23,6 @@ use std::rc::Rc;
 /// decodes them, at about 4 bytes a pixel); larger ones wait for their tiles.
 const SHOW_WHOLE_UP_TO: u64 = 120_000_000;
 
-/// Most tiles the coarsest level of a tiled TIFF may have for it to be read as it is.
-const OVERVIEW_TILES: u64 = 64;
-
-/// Tiles of the coarsest level of `source`.
-fn overview_tiles(source: &TileSource) -> u64 {
-    source
-        .pyramid
-        .levels
-        .first()
-        .map_or(0, |l| u64::from(l.columns()) * u64::from(l.rows()))
-}
-
 /// How a local image is shown.
 enum Plan {
     /// Whole, as the browser decodes it.
@@ -110,7 +98,7 @@ async fn plan(runtime: &Shared, store: &crate::store::Store, src: &str, image: &
     match tiles::open_tiff(runtime, src).await {
         // With overviews it shows at any zoom from a few tiles; without, the whole view would
         // need full-resolution tiles: cut like a TIFF in strips.
-        Ok(Some(source)) if overview_tiles(&source) <= OVERVIEW_TILES => Plan::Tiled(source),
+        Ok(Some(source)) if crate::cutting::read_as_it_is(&source) => Plan::Tiled(source),
         Ok(Some(_)) => Plan::Cut {
             whole_meanwhile: false,
         },

@@ -1,5 +1,5 @@
 // A photo from 16 MP on uploaded to the bucket (the real local store, checked with boto3) goes
-// up with its Deep Zoom pyramid beside the original; opened from the bucket by someone else,
+// up with its Deep Zoom pyramid beside the original (so does a TIFF in strips); opened from the bucket by someone else,
 // it shows from its tiles, each read through its own presigned URL (the original is never
 // downloaded), and a box drawn at deep zoom lands in the result at full resolution.
 import { test, before, after } from "node:test";
@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { serveStatic, launch, openApp, dragImage, eventually } from "./support.js";
+import { serveStatic, launch, openApp, dragImage, eventually, imageToPage, artifact } from "./support.js";
+import { madeImage } from "./ml.js";
+import { PNG } from "./png.js";
 import { startServer, tempDataDir, s3Get, s3List, appUrl } from "./cloud.js";
 import { largePhoto, atFullZoom, assertBlockInPlace } from "./large.js";
 
@@ -89,6 +91,38 @@ test("a photo from 16 MP on goes up with its Deep Zoom pyramid, and opens from t
     const coco = JSON.parse(await other.evaluate(() => window.lasso.exportAs("coco")));
     assert.deepEqual([coco.images[0].width, coco.images[0].height], [4200, 4000]);
     assert.ok(Math.abs(coco.annotations[0].bbox[0] - 3000) <= 1 && Math.abs(coco.annotations[0].bbox[3] - 100) <= 1, JSON.stringify(coco.annotations[0]));
+
+    // A TIFF in strips (which no browser shows) goes up with its pyramid too, and shows from it.
+    const scan = await madeImage("lasso-upload-strips-", "strips.tif", [
+      "import sys",
+      "from PIL import Image, ImageDraw",
+      "im = Image.new('RGB', (900, 700), (255, 255, 255))",
+      "ImageDraw.Draw(im).rectangle([600, 400, 699, 499], fill=(20, 20, 20))",
+      "im.save(sys.argv[1], format='TIFF', compression='tiff_lzw')",
+    ]);
+    try {
+      await page.locator(".lasso-upload-image input").setInputFiles(path.join(scan.dir, "strips.tif"));
+      await eventually("the TIFF's manifest in the bucket", async () =>
+        (await page.evaluate(() => window.lasso.pendingUploads())).length === 0
+          && s3List(server, "src/tasks/").some((k) => (k.key ?? k) === "src/tasks/strips.json"), 60000);
+      const tiff = JSON.parse(s3Get(server, "src/tasks/strips.json", { withBody: true }).body);
+      assert.deepEqual([tiff.image.src, tiff.image.tiles], ["src/images/strips.tif", "src/images/strips.dzi"]);
+      await other.reload();
+      await other.waitForSelector('.lasso-tasks option[value="src/tasks/strips.json"]', { state: "attached" });
+      await other.locator(".lasso-tasks").selectOption("src/tasks/strips.json");
+      await other.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id === "strips" && window.lasso.viewport().tiles?.sharp);
+      await other.evaluate(() => window.lasso.drawNow());
+      const shot = PNG.decode(await other.locator(".lasso-canvas").screenshot({ path: artifact("bucket-tiff-strips.png") }));
+      const box = await other.locator(".lasso-canvas").boundingBox();
+      const at = async (x, y) => {
+        const p = await imageToPage(other, x, y);
+        return shot.pixel(Math.round(p.x - box.x), Math.round(p.y - box.y));
+      };
+      assert.ok((await at(650, 450)).slice(0, 3).every((v) => v < 70), `block: ${await at(650, 450)}`);
+      assert.ok((await at(300, 300))[0] > 200, `paper: ${await at(300, 300)}`);
+    } finally {
+      await scan.close();
+    }
     assert.deepEqual(page.errors, []);
     assert.deepEqual(other.errors, []);
   } finally {
