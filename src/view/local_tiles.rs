@@ -7,7 +7,8 @@
 //! browser can decode (up to 120 MP) is shown whole; a larger one shows when its tiles are
 //! ready, the status bar counting. A tiled TIFF with overviews is read tile by tile from the
 //! file as it is (one without is cut too).
-//! Where no worker can run the module, or the cut fails, the image is shown whole as before.
+//! Where no worker can run the module, the cut fails, or the browser could not keep the file,
+//! the image is shown whole as before.
 
 use super::tiles;
 use crate::state::Shared;
@@ -74,13 +75,12 @@ pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind, image: &str) {
 /// Decides how local image `image`, at `src`, is shown from its first bytes (a TIFF from its
 /// directories).
 async fn plan(runtime: &Shared, store: &crate::store::Store, src: &str, image: &str) -> Plan {
-    // The file itself (a handle: nothing is read until its first bytes are).
-    let unstored = runtime.unstored_images.borrow().get(image).cloned();
-    let file = match unstored {
-        Some(file) => Some(file),
-        None => store.image_blob(image).await.ok().flatten(),
-    };
-    let Some(file) = file else {
+    // A file the browser could not keep (its storage full) has no room for tiles either.
+    if runtime.unstored_images.borrow().contains_key(image) {
+        return Plan::Whole;
+    }
+    // The stored file (a handle: nothing is read until its first bytes are).
+    let Some(file) = store.image_blob(image).await.ok().flatten() else {
         return Plan::Whole;
     };
     let Ok(head) = crate::cutting::head(&file).await else {
