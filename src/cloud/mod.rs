@@ -602,7 +602,8 @@ pub async fn upload_file(
         ..Default::default()
     };
     cloud.enqueue_blob(&key, &content_type, file).await?;
-    // A huge photo goes up with its Deep Zoom pyramid beside it, which the editor shows.
+    // A huge photo (or a TIFF) goes up with its Deep Zoom pyramid beside it, which the editor
+    // shows.
     let stem = key.rsplit_once('.').map_or(key.as_str(), |(stem, _)| stem);
     match upload_pyramid(shared, cloud, file, stem).await {
         Ok(Some(pyramid)) => {
@@ -634,9 +635,9 @@ pub async fn upload_file(
 }
 
 /// Cuts `file` into a Deep Zoom pyramid in a worker when it is a photo from 16 MP on or a
-/// TIFF not readable by parts, and queues it for upload as `<stem>.dzi` and `<stem>_files/…`; `None` for a smaller image, or
-/// where no worker or no store can do it (the original goes up alone). The pyramid is cut into
-/// the store for the time it takes to queue its tiles.
+/// TIFF not readable by parts, and queues it for upload as `<stem>.dzi` and `<stem>_files/…`;
+/// `None` for a smaller image, or where no worker or no store can do it (the original goes up
+/// alone). The pyramid is cut into the store for the time it takes to queue its tiles.
 async fn upload_pyramid(
     shared: &Shared,
     cloud: &Cloud,
