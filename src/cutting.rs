@@ -2,8 +2,8 @@
 //! the module (`cutStoredImage`, `cutImageFile`), the file is read a part at a time
 //! ([`crate::blob_reader`]), cut by `lasso_core::tiles::cut`, and each batch of tiles stored
 //! before the next is made, while the page stays free for input. In the page, [`in_worker`]
-//! asks for a cut: `crate::view::local_tiles` for a local image it then shows from its tiles,
-//! `crate::cloud::upload_file` for the Deep Zoom pyramid it sends beside a huge original.
+//! asks for a cut: for a local image then shown from its tiles, and for the Deep Zoom pyramid
+//! an upload sends beside a huge original.
 
 use crate::module_worker::{ModuleWorker, WorkerError};
 use crate::store::{Store, StoredPyramid};

@@ -149,22 +149,28 @@ async function runViewer(name, open, sharp) {
   return { firstViewMs, zoom, pan, heapMB: metrics.JSHeapUsedSize / 2 ** 20 };
 }
 
+/** Opens the tiled image at `src` in the editor; the time until its view is sharp. */
+const fromUrl = (src, name) => async (page) => {
+  await page.goto(appServer.url);
+  await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
+  return page.evaluate(async ([src, name]) => {
+    const start = performance.now();
+    await window.lasso.loadTask({ id: `tiled-${Date.now()}`, image: { src, name }, annotations: [] });
+    await new Promise((resolve) => {
+      const check = () => (window.lasso.viewport().tiles?.sharp ? resolve() : setTimeout(check, 10));
+      check();
+    });
+    return performance.now() - start;
+  }, [src, name]);
+};
+
+/** Every tile of the view shown and none loading. */
+const tilesSettled = () => window.lasso.viewport().tiles.sharp && window.lasso.viewport().tiles.loading === 0;
+
 const results = {};
 let cutSeconds = NaN;
 try {
-  results.lasso = await run("lasso", async (page) => {
-    await page.goto(appServer.url);
-    await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
-    return page.evaluate(async (src) => {
-      const start = performance.now();
-      await window.lasso.loadTask({ id: `giga-${Date.now()}`, image: { src, name: "giga.jpg" }, annotations: [] });
-      await new Promise((resolve) => {
-        const check = () => (window.lasso.viewport().tiles?.sharp ? resolve() : setTimeout(check, 10));
-        check();
-      });
-      return performance.now() - start;
-    }, `${tileServer.url}/giga.dzi`);
-  }, () => window.lasso.viewport().tiles.sharp && window.lasso.viewport().tiles.loading === 0);
+  results.lasso = await run("lasso", fromUrl(`${tileServer.url}/giga.dzi`, "giga.jpg"), tilesSettled);
   results.openseadragon = await run("openseadragon", async (page) => {
     await page.goto(`${tileServer.url}/osd.html`);
     await page.waitForFunction(() => window.firstSharp, null, { timeout: 120000 });
@@ -189,7 +195,7 @@ try {
       await page.waitForFunction(fromTiles, null, { timeout: 600000, polling: 50 });
       cutSeconds = (await page.evaluate(() => performance.now() - window.opening)) / 1000;
       return firstView;
-    }, () => window.lasso.viewport().tiles.sharp && window.lasso.viewport().tiles.loading === 0);
+    }, tilesSettled);
     // Opened again after a reload: from the stored tiles, never decoded whole.
     results["lasso, the JPEG reopened"] = await run("lasso-jpeg-again", async (page) => {
       await fromFile("photo.jpg", photoReady)(page);
@@ -203,25 +209,12 @@ try {
       await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).image.width === 12288
         && window.lasso.viewport().tiles?.sharp, null, { polling: 10 });
       return page.evaluate(() => performance.now() - window.opening);
-    }, () => window.lasso.viewport().tiles.sharp && window.lasso.viewport().tiles.loading === 0);
-    results["lasso, 1 GP tiled TIFF from disk"] = await run("lasso-tiff", fromFile("giga.tif", () => window.lasso.viewport().tiles?.sharp === true),
-      () => window.lasso.viewport().tiles.sharp && window.lasso.viewport().tiles.loading === 0);
+    }, tilesSettled);
+    results["lasso, 1 GP tiled TIFF from disk"] = await run("lasso-tiff", fromFile("giga.tif", () => window.lasso.viewport().tiles?.sharp === true), tilesSettled);
     // The same file as a Cloud-Optimized GeoTIFF over HTTP: read by range requests.
     const localServer = await serveStatic(local, { cors: true });
     try {
-      results["lasso, the 1 GP TIFF over HTTP (COG)"] = await run("lasso-cog", async (page) => {
-        await page.goto(appServer.url);
-        await page.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
-        return page.evaluate(async (src) => {
-          const start = performance.now();
-          await window.lasso.loadTask({ id: `cog-${Date.now()}`, image: { src, name: "giga.tif" }, annotations: [] });
-          await new Promise((resolve) => {
-            const check = () => (window.lasso.viewport().tiles?.sharp ? resolve() : setTimeout(check, 10));
-            check();
-          });
-          return performance.now() - start;
-        }, `${localServer.url}/giga.tif`);
-      }, () => window.lasso.viewport().tiles.sharp && window.lasso.viewport().tiles.loading === 0);
+      results["lasso, the 1 GP TIFF over HTTP (COG)"] = await run("lasso-cog", fromUrl(`${localServer.url}/giga.tif`, "giga.tif"), tilesSettled);
     } finally {
       await localServer.close();
     }
