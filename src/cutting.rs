@@ -6,9 +6,10 @@
 //! an upload sends beside a huge original.
 
 use crate::module_worker::{ModuleWorker, WorkerError};
+use crate::on_demand;
 use crate::store::{Store, StoredPyramid};
 use crate::sync::CutProgress;
-use lasso_core::tiles::cog::{self, Opened, Step};
+use lasso_core::tiles::cog::{Opened, Step};
 use lasso_core::tiles::cut::TileFormat;
 use lasso_core::tiles::rows::{probe, FileFormat};
 use wasm_bindgen::prelude::*;
@@ -78,10 +79,10 @@ async fn cut(
         .await
         .map_err(|e| e.to_string())?;
     let reader = crate::blob_reader::BlobReader::new(file)?;
-    let mut job = lasso_core::tiles::cut::CutJob::open(reader)?;
+    let mut job = on_demand::pixels::start_cut(reader).await??;
     let progress = CutProgress::sender(database);
     let mut bytes = 0.0;
-    while let Some(tiles) = job.next_tiles()? {
+    while let Some(tiles) = on_demand::pixels::next_tiles(&mut job).await?? {
         bytes += store
             .put_tiles(image, &tiles, job.format())
             .await
@@ -195,7 +196,7 @@ pub async fn pyramid_for_upload(file: &web_sys::Blob) -> Result<bool, String> {
     // The TIFF's directories, read from the file a range at a time.
     let mut sparse = lasso_core::tiles::sparse::SparseFile::default();
     loop {
-        match cog::open(&sparse, "the file") {
+        match on_demand::pixels::open_tiff(&sparse, "the file").await? {
             Ok(Step::Done(Opened::Tiled(source))) => return Ok(!read_as_it_is(&source)),
             Ok(Step::Done(Opened::Stripped)) | Err(_) => return Ok(true),
             Ok(Step::Fetch { offset, len }) => {

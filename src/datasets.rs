@@ -3,8 +3,9 @@
 //! `lasso_core::formats`; this module only picks files and moves bytes.
 
 use crate::app::Runtime;
+use crate::on_demand::{self, NotLoaded};
 use lasso_core::dataset::Recipe;
-use lasso_core::formats::{self, archive, predictions, DatasetFiles, ExportOptions, FormatName};
+use lasso_core::formats::FormatName;
 use lasso_core::history::Op;
 use lasso_core::model::Task;
 use leptos::prelude::*;
@@ -52,21 +53,43 @@ fn current_task(runtime: &Runtime) -> Task {
 /// What exporting `task` as `format` (a name) would not keep, one line each in words of
 /// `locale` (see `formats::registry::losses`); empty when everything is kept or the name is
 /// unknown.
-pub fn losses(locale: lasso_core::i18n::Locale, task: &Task, format: &str) -> Vec<String> {
+pub async fn losses(
+    locale: lasso_core::i18n::Locale,
+    task: Task,
+    format: &str,
+) -> Result<Vec<String>, NotLoaded> {
     match parse_format(format) {
-        Ok(f) => formats::registry::losses(locale, formats::registry::get(f), task),
-        Err(_) => Vec::new(),
+        Ok(f) => on_demand::formats::losses(locale, task, f).await,
+        Err(_) => Ok(Vec::new()),
     }
 }
 
-/// The open task in `format` as text (`exportAs`).
+/// The open task in `format` as text (`exportAs`): at once, since `mount` loaded the formats
+/// (an error says so if they are still loading).
 pub fn export_text(runtime: &Runtime, format: &str) -> Result<String, String> {
     let format = parse_format(format)?;
-    let task = current_task(runtime);
-    let out = formats::export(format, &archive::single(&task), &ExportOptions::default())
-        .map_err(|e| e.to_string())?;
-    archive::main_text(format, &out).map_err(|e| e.to_string())
+    on_demand::at_once(on_demand::formats::export_text(
+        current_task(runtime),
+        format,
+    ))
+    .ok_or(STILL_LOADING)??
 }
+
+/// Parses `text` as a dataset in `format` and returns the op adding the annotations it holds
+/// for the open task as predictions, with how many there are (at once, as [`export_text`]).
+pub fn predictions_op(runtime: &Runtime, text: &str, format: &str) -> Result<(Op, usize), String> {
+    let format = parse_format(format)?;
+    let task = current_task(runtime);
+    on_demand::at_once(on_demand::formats::prediction_op(
+        task,
+        text.to_string(),
+        format,
+    ))
+    .ok_or(STILL_LOADING)??
+}
+
+/// Why a sync method could not answer before `mount` resolved.
+const STILL_LOADING: &str = "the dataset formats are still loading: wait for mount() to resolve";
 
 /// The open task (or, with `all`, every task this browser holds, or with `accepted`, every
 /// accepted result of the project) exported as a zip archive;
@@ -101,15 +124,12 @@ pub async fn export_zip(
             runtime.say("export.image_failed", &[("task", &task.id), ("error", &e)])
         })?;
         if unknown_size {
-            let size = imagesize::blob_size(&bytes).map_err(|e| {
-                runtime.say("export.size_failed", &[("task", &task.id), ("error", &e)])
-            })?;
             // Upright, as the browser shows the photo (EXIF orientation applied).
-            let (w, h) = lasso_core::orientation::upright(
-                &bytes,
-                u32::try_from(size.width).unwrap_or(0),
-                u32::try_from(size.height).unwrap_or(0),
-            );
+            let (w, h) = on_demand::pixels::upright_size(&bytes)
+                .await?
+                .map_err(|e| {
+                    runtime.say("export.size_failed", &[("task", &task.id), ("error", &e)])
+                })?;
             task.image.width = w;
             task.image.height = h;
         }
@@ -117,7 +137,6 @@ pub async fn export_zip(
             bytes_of.insert(task.id.clone(), bytes);
         }
     }
-    let mut dataset = archive::many(tasks);
     if !options.pipeline.is_empty() && !options.images {
         return Err("preprocessing and augmentation rewrite the images: include them".into());
     }
@@ -127,8 +146,8 @@ pub async fn export_zip(
         pipeline: options.pipeline.clone(),
         ..Recipe::new(format)
     };
-    let (followed, out) = recipe.follow(&mut dataset).map_err(|e| e.to_string())?;
-    let src_of: std::collections::HashMap<&str, &str> = dataset
+    let plan = on_demand::formats::plan_zip(tasks, recipe).await??;
+    let src_of: std::collections::HashMap<&str, &str> = plan
         .tasks
         .iter()
         .map(|t| (t.id.as_str(), t.image.src.as_str()))
@@ -143,44 +162,38 @@ pub async fn export_zip(
     }
     // Copied images go in as they are; the others are rendered by source image (decoded once),
     // in a worker when one can be started.
-    let mut images: Vec<(String, Vec<u8>)> = out
+    let mut images: Vec<(String, Vec<u8>)> = plan
+        .export
         .images
         .iter()
-        .filter(|(task_id, _)| !followed.applied.plans.contains_key(task_id))
+        .filter(|(task_id, _)| !plan.rendered.contains(task_id))
         .filter_map(|(task_id, path)| {
             let bytes = source_bytes.get(*src_of.get(task_id.as_str())?)?;
             Some((path.clone(), bytes.clone()))
         })
         .collect();
-    let groups =
-        lasso_core::dataset::render_groups(&out.images, &dataset.tasks, &followed.applied.plans);
-    let renderer = if groups.is_empty() {
+    let renderer = if plan.groups.is_empty() {
         crate::pipeline_worker::Renderer::Inline
     } else {
         crate::pipeline_worker::Renderer::start()
     };
-    let total = groups.len();
-    for (done, (src, outputs)) in groups.into_iter().enumerate() {
+    let total = plan.groups.len();
+    for (done, (src, outputs)) in plan.groups.iter().enumerate() {
         progress(done, total);
         let Some(bytes) = source_bytes.get(src) else {
             continue;
         };
         let plans: Vec<(lasso_core::dataset::ImagePlan, String)> = outputs
             .iter()
-            .map(|(path, plan)| ((*plan).clone(), (*path).to_string()))
+            .map(|(path, plan)| (plan.clone(), path.clone()))
             .collect();
         let rendered = renderer
             .render(bytes, &plans)
             .await
             .map_err(|e| format!("{src}: {e}"))?;
-        images.extend(
-            outputs
-                .into_iter()
-                .map(|(path, _)| path.to_string())
-                .zip(rendered),
-        );
+        images.extend(outputs.iter().map(|(path, _)| path.clone()).zip(rendered));
     }
-    archive::to_zip(&out, &images, &mut progress).map_err(|e| e.to_string())
+    on_demand::formats::pack_zip(&plan.export, &images, &mut progress).await?
 }
 
 /// The bytes of an image: kept in IndexedDB (local folders), in the bucket, or at a URL.
@@ -198,135 +211,6 @@ pub(crate) async fn image_bytes(runtime: &Rc<Runtime>, src: &str) -> Result<Vec<
         web_sys::Url::revoke_object_url(&url).ok();
     }
     bytes
-}
-
-/// The file name a single-file import of `format` is read from.
-fn import_path(format: FormatName) -> &'static str {
-    match format {
-        FormatName::Lasso => formats::lasso_json::FILE,
-        FormatName::LabelStudio => formats::label_studio::FILE,
-        FormatName::Cvat => formats::cvat::FILE,
-        FormatName::Coco => formats::coco::DEFAULT_FILE,
-        FormatName::Csv => "annotations.csv",
-        FormatName::W3c => formats::w3c::FILE,
-        _ => "annotations.xml",
-    }
-}
-
-/// A COCO results list (`[{image_id, category_id, bbox, score, segmentation?}]`, as detectors
-/// write it) as a COCO file about the open image: the results for the task's numeric id, or all
-/// of them when they name one image; categories are the label set's 1-based positions, as our
-/// COCO export numbers them.
-fn coco_results(task: &Task, results: Vec<serde_json::Value>) -> Result<String, String> {
-    let image_of = |r: &serde_json::Value| r.get("image_id").and_then(serde_json::Value::as_u64);
-    let ids: std::collections::BTreeSet<u64> = results.iter().filter_map(image_of).collect();
-    let image_id = match (
-        task.id.parse::<u64>().ok().filter(|id| ids.contains(id)),
-        ids.len(),
-    ) {
-        (Some(id), _) => id,
-        (None, 1) => ids.into_iter().next().unwrap_or(1),
-        (None, n) => {
-            return Err(format!(
-                "the results name {n} images and none is this task's id {:?}",
-                task.id
-            ))
-        }
-    };
-    let annotations: Vec<serde_json::Value> = results
-        .into_iter()
-        .filter(|r| image_of(r) == Some(image_id))
-        .enumerate()
-        .map(|(i, mut r)| {
-            if let Some(o) = r.as_object_mut() {
-                o.entry("id").or_insert(serde_json::json!(i + 1));
-                o.entry("iscrowd").or_insert(serde_json::json!(0));
-            }
-            r
-        })
-        .collect();
-    let categories: Vec<serde_json::Value> = task
-        .labels
-        .labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| serde_json::json!({"id": i + 1, "name": l.name}))
-        .collect();
-    let file = serde_json::json!({
-        "images": [{"id": image_id, "file_name": task.image.name,
-                    "width": task.image.width, "height": task.image.height}],
-        "categories": categories,
-        "annotations": annotations,
-    });
-    Ok(file.to_string())
-}
-
-/// The files a prediction file of `format` is read from, beside the open image.
-fn prediction_files(task: &Task, text: &str, format: FormatName) -> Result<DatasetFiles, String> {
-    let mut files = DatasetFiles::default();
-    let image = |path: String| formats::ImageFile {
-        path,
-        width: task.image.width,
-        height: task.image.height,
-    };
-    match format {
-        FormatName::Yolo | FormatName::YoloSeg | FormatName::YoloObb | FormatName::YoloPose => {
-            // The layout of this task's own YOLO export (data.yaml with the label set's class
-            // ids), with the given lines as the image's label file.
-            let mut bare = task.clone();
-            bare.annotations.clear();
-            let out = formats::export(format, &archive::single(&bare), &ExportOptions::default())
-                .map_err(|e| e.to_string())?;
-            for (path, bytes) in out.files.iter() {
-                if !path.ends_with(".txt") {
-                    files.files.insert(path, bytes);
-                }
-            }
-            for (_, path) in &out.images {
-                let labels = path.replacen("images/", "labels/", 1);
-                let stem = labels.rsplit_once('.').map_or(labels.as_str(), |(s, _)| s);
-                files
-                    .files
-                    .insert(format!("{stem}.txt"), text.as_bytes().to_vec());
-                files.images.insert(path.clone(), image(path.clone()));
-            }
-        }
-        _ => {
-            let body = match (format, serde_json::from_str::<serde_json::Value>(text)) {
-                (FormatName::Coco, Ok(serde_json::Value::Array(results))) => {
-                    coco_results(task, results)?
-                }
-                _ => text.to_string(),
-            };
-            files.files.insert(import_path(format), body.into_bytes());
-            let path = format!("images/{}", task.image.name);
-            files.images.insert(path.clone(), image(path));
-        }
-    }
-    Ok(files)
-}
-
-/// Parses `text` as a dataset in `format` and returns the op adding the annotations it holds
-/// for the open task as predictions, with how many there are.
-pub fn predictions_op(runtime: &Runtime, text: &str, format: &str) -> Result<(Op, usize), String> {
-    let format = parse_format(format)?;
-    let task = current_task(runtime);
-    let files = prediction_files(&task, text, format)?;
-    let dataset = formats::import(format, &files).map_err(|e| e.to_string())?;
-    let found = predictions::for_task(&task, &dataset).ok_or_else(|| {
-        format!(
-            "the file has no annotations for the image {:?}",
-            task.image.name
-        )
-    })?;
-    for (i, a) in found.annotations.iter().enumerate() {
-        lasso_core::validate::shape(&format!("predictions[{i}].shape"), &a.shape)
-            .map_err(|e| format!("the predictions cannot be loaded: {e}"))?;
-    }
-    let count = found.annotations.len();
-    let op = predictions::add(&task, found.annotations.clone(), format.as_str())
-        .ok_or_else(|| "the file has no annotations for this image".to_string())?;
-    Ok((op, count))
 }
 
 /// Commits a review op built from the current task; errors go to the banner.

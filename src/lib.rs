@@ -2,6 +2,7 @@
 //!
 //! Modules, each depending only on those listed before it (`xtask tidy` checks that no two
 //! import each other):
+//! - [`on_demand`]: the parts fetched on first use (dataset formats, image codecs);
 //! - [`events`]: the host's event names and callbacks; [`store`]: IndexedDB, where every op is
 //!   journaled before it counts as saved; [`strip`]: the images the editor moves through;
 //! - [`state`]: the reactive session and what every adapter may share (image, store, banner);
@@ -34,6 +35,7 @@ pub mod export;
 pub mod local;
 pub mod ml;
 pub mod module_worker;
+pub mod on_demand;
 pub mod pipeline_worker;
 pub mod state;
 pub mod store;

@@ -1,6 +1,6 @@
 //! Work off the page's main thread: a module worker (`www/worker.js`) loads this same wasm
 //! module and calls one of its exported functions by name. The page finds the module's files
-//! from the `<link>`s Trunk's build writes; where there are none (a host page that bundles the
+//! from its preload `<link>`s (`lasso.js`, `lasso_bg.wasm`, as `index.html` names them); where there are none (a host page that bundles the
 //! module itself) or the worker cannot load the module, the caller does the work in the page.
 
 use wasm_bindgen::prelude::*;
@@ -33,12 +33,12 @@ fn link(selector: &str, suffix: &str) -> Option<String> {
             let path = href.split(['?', '#']).next().unwrap_or(href);
             path.rsplit('/')
                 .next()
-                .is_some_and(|file| file.starts_with("lasso-") && file.ends_with(suffix))
+                .is_some_and(|file| file.starts_with("lasso") && file.ends_with(suffix))
         })
 }
 
 impl ModuleWorker {
-    /// A worker when the page names the module's files (as Trunk's build does), else `None`.
+    /// A worker when the page names the module's files in preload links, else `None`.
     pub fn start() -> Option<ModuleWorker> {
         let glue = link("link[rel=modulepreload]", ".js")?;
         let wasm = link("link[rel=preload]", "_bg.wasm")?;

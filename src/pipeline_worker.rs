@@ -5,29 +5,30 @@
 //! between turns of its event loop, so the export still works.
 
 use crate::module_worker::{ModuleWorker, WorkerError};
-use lasso_core::dataset::{pixels, ImagePlan};
+use lasso_core::dataset::ImagePlan;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// Decodes `source` (upright by EXIF orientation) once and renders and encodes each plan of
 /// `plans` (JSON: `[[ImagePlan, output name], …]`); called by the worker, and inline.
 #[wasm_bindgen(js_name = renderPipelineImages)]
-pub fn render_pipeline_images(source: &[u8], plans: &str) -> Result<js_sys::Array, JsValue> {
-    let images = render(source, plans).map_err(|e| JsValue::from_str(&e))?;
+pub async fn render_pipeline_images(
+    source: Vec<u8>,
+    plans: String,
+) -> Result<js_sys::Array, JsValue> {
+    let images = render(&source, &plans)
+        .await
+        .map_err(|e| JsValue::from_str(&e))?;
     Ok(images
         .into_iter()
         .map(|bytes| JsValue::from(js_sys::Uint8Array::from(bytes.as_slice())))
         .collect())
 }
 
-fn render(source: &[u8], plans: &str) -> Result<Vec<Vec<u8>>, String> {
+async fn render(source: &[u8], plans: &str) -> Result<Vec<Vec<u8>>, String> {
     let plans: Vec<(ImagePlan, String)> =
         serde_json::from_str(plans).map_err(|e| format!("bad plans: {e}"))?;
-    let decoded = pixels::decode(source)?;
-    plans
-        .iter()
-        .map(|(plan, name)| pixels::encode(&plan.render(&decoded)?, name))
-        .collect()
+    crate::on_demand::pixels::render_plans(source, &plans).await?
 }
 
 /// Where images are rendered.
@@ -39,7 +40,7 @@ pub enum Renderer {
 }
 
 impl Renderer {
-    /// A worker when the page names the module's files (as Trunk's build does), else inline.
+    /// A worker when the page names the module's files (preload links), else inline.
     pub fn start() -> Renderer {
         ModuleWorker::start().map_or(Renderer::Inline, Renderer::Worker)
     }
@@ -59,7 +60,7 @@ impl Renderer {
         let Renderer::Worker(worker) = self else {
             // Let the page draw its progress before the work.
             crate::timer::sleep(0).await;
-            return render(source, &json);
+            return render(source, &json).await;
         };
         let bytes = js_sys::Uint8Array::from(source);
         let args = js_sys::Array::of2(&bytes, &JsValue::from_str(&json));
@@ -72,7 +73,7 @@ impl Renderer {
             .await
         {
             Ok(images) => images,
-            Err(WorkerError::Unavailable) => return render(source, &json),
+            Err(WorkerError::Unavailable) => return render(source, &json).await,
             Err(WorkerError::Failed(e)) => return Err(e),
         };
         let images = images

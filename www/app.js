@@ -131,7 +131,10 @@ async function signedInCloud(params) {
 }
 
 async function start() {
-  const bindings = window.wasmBindings;
+  const bindings = await import("./lasso.js");
+  await bindings.default({ module_or_path: new URL("./lasso_bg.wasm", import.meta.url) });
+  // For automation and the benchmark pages, as `window.lasso` is for the editor.
+  window.wasmBindings = bindings;
   const params = new URLSearchParams(location.search);
   if (params.has("bench")) return bench(bindings, params);
   const element = document.getElementById("app");
@@ -182,8 +185,4 @@ if ("serviceWorker" in navigator && window.isSecureContext) {
   navigator.serviceWorker.register("sw.js").catch((e) => console.warn("Lasso: no offline app shell:", e));
 }
 
-if (window.wasmBindings) {
-  start();
-} else {
-  window.addEventListener("TrunkApplicationStarted", start, { once: true });
-}
+start();

@@ -1,8 +1,9 @@
 // Lasso's service worker: keeps the app shell so the app starts with the network off after one
-// visit. Files whose names carry Trunk's content hash (lasso-<hash>.js, lasso-<hash>_bg.wasm,
-// lasso-<hash>.css) never change, so they are served from the cache first; everything else
-// (index.html, app.js, samples, the manifest) goes to the network first and falls back to the
-// cached copy when offline. Only same-origin GET requests are touched: presigned S3 requests and
+// visit. Files whose names carry Trunk's content hash (lasso-<hash>.css) never change, so they
+// are served from the cache first; everything else (index.html, app.js, the wasm module and
+// its chunks, samples, the manifest) goes to the network first and falls back to the cached
+// copy when offline. The shell includes every chunk `wasm-files.json` lists, fetched at install,
+// so parts loaded on first use (dataset formats, image codecs) work offline too. Only same-origin GET requests are touched: presigned S3 requests and
 // the presign API always go to the network. Range requests (tiled TIFFs) pass through uncached.
 //
 // The cache is versioned (its name; a new name drops the old caches on activation) and bounded:
@@ -11,6 +12,8 @@
 const CACHE = "lasso-shell-v2";
 const OTHER_LIMIT = 200;
 const HASHED = /-[0-9a-f]{12,}(_bg)?\.(js|wasm|css)$|\/snippets\/[\w-]+-[0-9a-f]{12,}\//;
+// The wasm module's own files (see xtask/src/wasm.rs): part of the shell, never bounded.
+const MODULE = /\/(lasso(_bg)?\.(js|wasm)|__wasm_split\.js|(split|chunk)_\w+\.wasm|wasm-files\.json)$|\/snippets\//;
 const EXTRA = ["app.js", "auth.js", "worker.js", "config.json", "manifest.webmanifest", "icon-192.png", "icon-512.png", "samples/chelsea.png"];
 
 /** The same-origin files index.html refers to (href/src attributes and Trunk's init call). */
@@ -26,9 +29,23 @@ function shellUrls(html, base) {
   return urls;
 }
 
-/** Fetches and caches the shell named by `html`, and drops hashed files it no longer names. */
+/** The wasm module's files besides `lasso.js` and `lasso_bg.wasm` (chunks, snippets). */
+async function moduleUrls(base) {
+  try {
+    const res = await fetch(new URL("wasm-files.json", base), { cache: "no-cache" });
+    const { files } = await res.json();
+    return files.map((f) => new URL(f, base).href);
+  } catch {
+    return [];
+  }
+}
+
+/** Fetches and caches the shell named by `html` and the module's files, and drops hashed files
+ * and chunks it no longer names. */
 async function cacheShell(cache, html, base) {
   const urls = shellUrls(html, base);
+  const module = await moduleUrls(base);
+  for (const url of module) urls.add(url);
   await Promise.all(
     [...urls].filter((u) => u !== base).map(async (u) => {
       if (HASHED.test(new URL(u).pathname) && (await cache.match(u))) return;
@@ -41,7 +58,10 @@ async function cacheShell(cache, html, base) {
     }),
   );
   for (const req of await cache.keys()) {
-    if (HASHED.test(new URL(req.url).pathname) && !urls.has(req.url)) await cache.delete(req);
+    const path = new URL(req.url).pathname;
+    // Chunks of an earlier build go too (only when this build's list could be read).
+    const stale = HASHED.test(path) || (module.length > 0 && MODULE.test(path));
+    if (stale && !urls.has(req.url)) await cache.delete(req);
   }
 }
 
@@ -73,7 +93,10 @@ self.addEventListener("activate", (event) => {
 async function bound(cache) {
   const scope = self.registration.scope;
   const shell = new Set(EXTRA.map((e) => new URL(e, scope).href).concat(scope));
-  const others = (await cache.keys()).filter((r) => !shell.has(r.url) && !HASHED.test(new URL(r.url).pathname));
+  const others = (await cache.keys()).filter((r) => {
+    const path = new URL(r.url).pathname;
+    return !shell.has(r.url) && !HASHED.test(path) && !MODULE.test(path);
+  });
   // Cache keys come back in the order they were added.
   for (const old of others.slice(0, Math.max(0, others.length - OTHER_LIMIT))) await cache.delete(old);
 }

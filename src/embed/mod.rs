@@ -178,6 +178,10 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
     crate::app::ml::set_options(&runtime, options.ml.clone(), host_predict)
         .map_err(|e| JsValue::from_str(&format!("options.{e}")))?;
     let unmount = crate::ui::mount_app(element, Rc::clone(&runtime));
+    // The dataset formats load beside the rest (the first screen does not wait for them);
+    // `mount` resolves once they are in, so `exportAs` and `loadPredictions` answer at once.
+    let formats = futures::FutureExt::shared(Box::pin(crate::on_demand::formats::preload()));
+    wasm_bindgen_futures::spawn_local(futures::FutureExt::map(formats.clone(), |_| ()));
     let storage = options
         .storage
         .clone()
@@ -227,6 +231,8 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         let task = parse_json("options.task", task)?;
         editor.open(task).await?;
     }
+    // Offline before the formats were ever fetched: the editor works, the sync methods say so.
+    let _ = formats.await;
     Ok(editor)
 }
 

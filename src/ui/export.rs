@@ -29,19 +29,26 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let resize_mode = RwSignal::new(ResizeMode::Letterbox);
     let grayscale = RwSignal::new(false);
     let copies = RwSignal::new(0u32);
-    // Every format can be written; what one cannot keep of this task is said beside it.
+    // Every format can be written; what one cannot keep of this task is said beside it (from
+    // the formats chunk, loaded when the panel first asks).
     let formats = Memo::new(move |_| {
-        lasso_core::formats::registry::all()
-            .map(|f| f.name().as_str().to_string())
-            .collect::<Vec<_>>()
+        lasso_core::formats::FormatName::ALL
+            .map(|f| f.as_str().to_string())
+            .to_vec()
     });
     let doc = runtime.watch.doc;
-    let losses = Memo::new(move |_| {
+    let losses = LocalResource::new(move || {
         doc.with(|_| ());
         let chosen = format.get();
         let locale = words.locale();
-        session.with_untracked(|s| datasets::losses(locale, s.editor.task(), &chosen))
+        let task = session.with_untracked(|s| s.editor.task().clone());
+        async move {
+            datasets::losses(locale, task, &chosen)
+                .await
+                .unwrap_or_default()
+        }
     });
+    let losses = move || losses.get().unwrap_or_default();
     let runtime = SendWrapper::new(runtime);
     let start = move |_| {
         let runtime = Rc::clone(&runtime);
@@ -107,9 +114,9 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
                         />
                     </select>
                 </label>
-                <Show when=move || !losses.get().is_empty()>
+                <Show when=move || !losses().is_empty()>
                     <ul class="lasso-export-losses" aria-label=move || words.t("export.losses")>
-                        {move || losses.get().into_iter().map(|l| view! { <li>{l}</li> }).collect::<Vec<_>>()}
+                        {move || losses().into_iter().map(|l| view! { <li>{l}</li> }).collect::<Vec<_>>()}
                     </ul>
                 </Show>
                 <label>

@@ -8,7 +8,7 @@
 use super::words::Words;
 use crate::app::sources::HEALTH_POLICY;
 use crate::app::Runtime;
-use lasso_core::dataset::looks::{looks, pixel_health, PixelHealth};
+use lasso_core::dataset::looks::{pixel_health, PixelHealth};
 use lasso_core::formats::health::{health, Health, Spread, ASPECT_BINS, TINY_PX};
 use lasso_core::formats::{archive, export_image_name};
 use lasso_core::model::Task;
@@ -85,9 +85,10 @@ async fn check_pixels(
         progress(done, images.len());
         // Let the page draw the progress between images.
         crate::timer::sleep(0).await;
-        let one = crate::datasets::image_bytes(runtime, src)
-            .await
-            .and_then(|bytes| looks(&bytes));
+        let one = match crate::datasets::image_bytes(runtime, src).await {
+            Ok(bytes) => crate::on_demand::pixels::looks(&bytes).await?,
+            Err(e) => Err(e),
+        };
         found.push((name.clone(), one));
     }
     Ok(pixel_health(found))

@@ -190,7 +190,7 @@ async fn displayable_copy(src: &str) -> Result<String, String> {
     if !lasso_core::dataset::pixels::is_tiff(&bytes) {
         return Err(format!("{src} is not a TIFF"));
     }
-    let png = lasso_core::dataset::pixels::displayable_png(&bytes)?;
+    let png = crate::on_demand::pixels::displayable_png(&bytes).await??;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(png.as_slice()).into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("image/png");

@@ -96,7 +96,7 @@ async fn open_descriptor(
 pub(super) async fn open_tiff(runtime: &Shared, src: &str) -> Result<Option<TileSource>, String> {
     let mut file = SparseFile::default();
     loop {
-        match cog::open(&file, src).map_err(|e| e.to_string())? {
+        match crate::on_demand::pixels::open_tiff(&file, src).await?? {
             Step::Done(Opened::Tiled(source)) => {
                 if *runtime.image_src.borrow() == src {
                     *runtime.tile_file.borrow_mut() = file;
@@ -285,6 +285,8 @@ async fn tiff_tile(
     canvas: &HtmlCanvasElement,
     signal: &web_sys::AbortSignal,
 ) -> Result<(), String> {
+    // Loaded first: the decoding below holds borrows and must not wait.
+    crate::on_demand::pixels::tiff_tiles_ready().await?;
     loop {
         let step = {
             let tiles = runtime.tiles.borrow();
@@ -292,7 +294,9 @@ async fn tiff_tile(
                 .as_ref()
                 .map(|l| l.source())
                 .ok_or("the image was closed")?;
-            cog::decode_tile(&runtime.tile_file.borrow(), source, id).map_err(|e| e.to_string())?
+            let file = runtime.tile_file.borrow();
+            let decode = crate::on_demand::pixels::decode_tiff_tile(&file, source, id);
+            crate::on_demand::at_once(decode).ok_or("the TIFF decoder is not loaded")???
         };
         match step {
             Step::Fetch { offset, len } => {

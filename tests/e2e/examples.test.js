@@ -31,7 +31,10 @@ before(async () => {
     "--define:process.env.NODE_ENV=\"production\"", `--outfile=${path.join(react, "app.js")}`,
   ], { cwd: site, encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") } });
   assert.equal(bundle.status, 0, bundle.stderr);
-  for (const file of ["lasso_bg.wasm", "lasso.css"]) fs.copyFileSync(path.join(PACKAGE, file), path.join(react, file));
+  // The main module, the chunks it loads on first use, and the styles.
+  const files = fs.readdirSync(PACKAGE).filter((f) => f.endsWith(".wasm")).concat("lasso.css");
+  assert.ok(files.some((f) => f.startsWith("split_")), "the package has chunks loaded on first use");
+  for (const file of files) fs.copyFileSync(path.join(PACKAGE, file), path.join(react, file));
   server = await serveStatic(site, { headers: { "content-security-policy": CSP } });
   browser = await launch();
 });

@@ -29,6 +29,8 @@ test("the offline cache holds the shell and a bounded number of other files", as
         names: await caches.keys(),
         copies: urls.filter((u) => u.includes("?copy=")).map((u) => Number(u.split("=")[1])),
         wasm: urls.some((u) => u.endsWith("_bg.wasm")),
+        // Every chunk loaded on first use is kept ahead, so it works offline before its first use.
+        module: (await (await fetch("wasm-files.json")).json()).files.filter((f) => !urls.some((u) => u.endsWith(`/${f}`))),
         appJs: urls.some((u) => u.endsWith("/app.js")),
         range: [range.status, body.byteLength],
         coffee: urls.some((u) => u.endsWith("coffee.png")),
@@ -39,6 +41,7 @@ test("the offline cache holds the shell and a bounded number of other files", as
     assert.ok(figures.copies.length >= 150, "the bound keeps the most recent ones");
     assert.ok(figures.copies.includes(229) && !figures.copies.includes(0), "the oldest went first");
     assert.ok(figures.wasm && figures.appJs, "the shell stays");
+    assert.deepEqual(figures.module, [], "the module's chunks and snippets are kept");
     assert.deepEqual(figures.range, [206, 100]);
     assert.equal(figures.coffee, false, "a partial answer is not cached");
     assert.deepEqual(page.errors, []);

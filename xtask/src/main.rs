@@ -10,6 +10,7 @@
 //! - `bench`: the renderer benchmark (Lasso vs Konva, pan and zoom frame times) in headless
 //!   Chromium; `--criterion` also runs the core's criterion benchmarks, `--serve` only serves
 //!   the page; other `--name value` pairs go to `tests/bench/render.mjs`;
+//! - `wasm`: the web crate's modules into Trunk's staging dir (Trunk's build hook; see `wasm.rs`);
 //! - `tidy`: checks the invariants of ARCHITECTURE.md (layers, IO, cycles, file length, panics,
 //!   module docs); its own tests plant each violation.
 //!
@@ -26,6 +27,7 @@ mod package;
 mod setup;
 mod tidy;
 mod util;
+mod wasm;
 
 use std::process::ExitCode;
 use util::{cmd, Result};
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Some("package") => package::run(args.iter().any(|a| a == "--dev")),
         Some("bench") => bench(&args[1..]),
         Some("tidy") => tidy::run(),
+        Some("wasm") => wasm_for_trunk(),
         Some("bench-journal") => bench_journal(),
         _ => Err(USAGE.into()),
     };
@@ -116,6 +119,18 @@ fn serve(dev: bool) -> Result<()> {
     served
 }
 
+/// Trunk's build hook: the web crate's modules into the staging dir, in Trunk's profile.
+fn wasm_for_trunk() -> Result<()> {
+    let staging = std::env::var_os("TRUNK_STAGING_DIR")
+        .ok_or("`cargo xtask wasm` runs as Trunk's build hook (TRUNK_STAGING_DIR is not set)")?;
+    let release = std::env::var("TRUNK_PROFILE").is_ok_and(|p| p == "release");
+    let built = wasm::build(release, std::path::Path::new(&staging))?;
+    if release {
+        wasm::report(&built)?;
+    }
+    Ok(())
+}
+
 /// Everything `main` must pass.
 fn test() -> Result<()> {
     disk::make_room()?;
@@ -174,7 +189,16 @@ fn test() -> Result<()> {
 
 /// `cargo test` of the web crate in headless Chromium, with `extra` arguments appended.
 fn browser_tests(extra: &[&str]) -> util::Cmd {
-    let mut args = vec!["test", "-p", "lasso", "--target", "wasm32-unknown-unknown"];
+    // `whole`: the test runner serves only the module it binds, so nothing is split off.
+    let mut args = vec![
+        "test",
+        "-p",
+        "lasso",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--features",
+        "whole",
+    ];
     args.extend_from_slice(extra);
     cmd("cargo", &args)
         .env(
@@ -265,18 +289,9 @@ fn build_release() -> Result<()> {
     cmd("trunk", &["build", "--release"]).run()?;
     for entry in std::fs::read_dir(util::root().join("dist"))? {
         let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "wasm") {
-            let raw = std::fs::metadata(&path)?.len();
-            let gz = cmd(
-                "sh",
-                &["-c", &format!("gzip -9 -c '{}' | wc -c", path.display())],
-            )
-            .output()?;
-            println!(
-                "{}: {raw} bytes, {} bytes gzipped",
-                path.display(),
-                gz.trim()
-            );
+        if path.extension().is_some_and(|e| e == "wasm" || e == "js") {
+            let (raw, gz) = wasm::sizes(&path)?;
+            println!("{}: {raw} bytes, {gz} bytes gzipped", path.display());
         }
     }
     Ok(())

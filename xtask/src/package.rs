@@ -1,12 +1,13 @@
 //! `cargo xtask package [--dev]`: the npm package `lasso-annotator` in
 //! `target/npm/lasso-annotator/` (installable with `npm install <that folder>`): the web crate
-//! built for the browser and bound by wasm-bindgen (`lasso.js`, `lasso_bg.wasm`), the styles,
+//! built for the browser (`lasso.js`, `lasso_bg.wasm`, the chunks loaded on first use: see
+//! `wasm.rs`), the styles,
 //! and the hand-written entry points and types of `npm/` (`index.js` with `mount` and
 //! `defineElement`, `element.js`, `react.js`, `index.d.ts`, `react.d.ts`). `--dev` packs the
 //! debug build (what the tests use; no release compile), otherwise the release build is
 //! optimised with wasm-opt as the app is.
 
-use crate::util::{cmd, root, step, Result};
+use crate::util::{root, step, Result};
 use std::path::{Path, PathBuf};
 
 /// Files of `npm/` copied as they are.
@@ -34,49 +35,19 @@ pub fn run(dev: bool) -> Result<()> {
     } else {
         "npm package (release build)"
     });
-    let mut args = vec!["build", "-p", "lasso", "--target", "wasm32-unknown-unknown"];
-    if !dev {
-        args.push("--release");
-    }
-    cmd("cargo", &args).run()?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"));
-    let wasm = target
-        .join("wasm32-unknown-unknown")
-        .join(if dev { "debug" } else { "release" })
-        .join("lasso.wasm");
     let out = out_dir();
     if out.exists() {
         std::fs::remove_dir_all(&out)?;
     }
-    std::fs::create_dir_all(&out)?;
-    let out_str = out.to_string_lossy().to_string();
-    let wasm_str = wasm.to_string_lossy().to_string();
-    cmd(
-        "wasm-bindgen",
-        &[
-            "--target",
-            "web",
-            "--out-dir",
-            &out_str,
-            "--out-name",
-            "lasso",
-            &wasm_str,
-        ],
-    )
-    .run()?;
-    let bound = out.join("lasso_bg.wasm").to_string_lossy().to_string();
-    if !dev {
-        cmd("wasm-opt", &["-Oz", "--all-features", &bound, "-o", &bound]).run()?;
-    }
+    let built = crate::wasm::build(!dev, &out)?;
     std::fs::copy(root().join("www/lasso.css"), out.join("lasso.css"))?;
     for name in TEMPLATES {
         std::fs::copy(root().join("npm").join(name), out.join(name))?;
     }
     std::fs::write(out.join("package.json"), manifest(&version()?))?;
     if !dev {
-        for file in ["lasso_bg.wasm", "lasso.js", "lasso.css"] {
+        crate::wasm::report(&built)?;
+        for file in ["lasso.js", "lasso.css"] {
             report(&out.join(file))?;
         }
     }
@@ -124,16 +95,10 @@ fn manifest(version: &str) -> String {
 
 /// Prints a file's size, raw and gzipped.
 fn report(path: &Path) -> Result<()> {
-    let raw = std::fs::metadata(path)?.len();
-    let gz = cmd(
-        "sh",
-        &["-c", &format!("gzip -9 -c '{}' | wc -c", path.display())],
-    )
-    .output()?;
+    let (raw, gz) = crate::wasm::sizes(path)?;
     println!(
-        "{}: {raw} bytes, {} bytes gzipped",
+        "{}: {raw} bytes, {gz} bytes gzipped",
         path.file_name().unwrap_or_default().to_string_lossy(),
-        gz.trim()
     );
     Ok(())
 }

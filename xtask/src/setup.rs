@@ -15,6 +15,7 @@ pub fn run() -> Result<()> {
     wasm_target()?;
     wasm_bindgen_cli()?;
     trunk()?;
+    wasm_split()?;
     chromium()?;
     npm_packages()?;
     python_venv()?;
@@ -89,6 +90,34 @@ fn trunk() -> Result<()> {
     )
     .env("CARGO_PROFILE_RELEASE_LTO", "false")
     .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+    .run()
+}
+
+/// The splitter version `cargo xtask wasm` runs (it must read what this rustc links).
+const WASM_SPLIT_VERSION: &str = "0.2.4";
+
+fn wasm_split() -> Result<()> {
+    // The binary has no `--version`: ask cargo what it installed.
+    let listed = cmd("cargo", &["install", "--list"]).output()?;
+    if listed.contains(&format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:"))
+        && crate::util::cargo_bin().join("wasm-split-cli").exists()
+    {
+        return Ok(());
+    }
+    step(&format!(
+        "setup: cargo install wasm_split_cli_support@{WASM_SPLIT_VERSION}"
+    ));
+    cmd(
+        "cargo",
+        &[
+            "install",
+            "--locked",
+            "--force",
+            "--features",
+            "build-binary",
+            &format!("wasm_split_cli_support@{WASM_SPLIT_VERSION}"),
+        ],
+    )
     .run()
 }
 

@@ -30,6 +30,7 @@ pub mod label_studio;
 pub mod lasso_json;
 pub mod masks;
 mod palette;
+pub mod prediction_file;
 pub mod predictions;
 pub mod registry;
 pub mod remap;

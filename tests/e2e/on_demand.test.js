@@ -1,0 +1,57 @@
+// Rarely used parts load on first use: the first screen fetches the main module (and `mount`
+// the dataset formats, which `exportAs` answers from at once), not the image codecs; the first
+// pixel check fetches them. A chunk that cannot be fetched fails that one action with a clear
+// message, loses nothing, and the action works once the network is back.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { appSuite, openApp, dragImage, artifact } from "./support.js";
+
+const app = appSuite();
+
+test("the image codecs load on first use, and a failed download loses nothing", async () => {
+  // No service worker: it would fetch every chunk ahead for offline use.
+  const context = await app.browser.newContext({ viewport: { width: 1200, height: 800 }, serviceWorkers: "block" });
+  const fetched = [];
+  context.on("request", (r) => fetched.push(new URL(r.url()).pathname.split("/").pop()));
+  const modules = () => fetched.filter((name) => name.endsWith(".wasm"));
+  try {
+    const page = await openApp(context, app.server.url);
+    assert.ok(modules().includes("lasso_bg.wasm"), JSON.stringify(modules()));
+    assert.ok(modules().includes("split_formats.wasm"), "mount loads the formats");
+    assert.ok(!modules().includes("split_pixels.wasm"), `no image codec before one is needed: ${modules()}`);
+    // The formats answer at once, as the sync API promises.
+    const coco = await page.evaluate(() => JSON.parse(window.lasso.exportAs("coco")));
+    assert.equal(coco.images.length, 1);
+
+    await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("b");
+    await dragImage(page, [40, 40], [200, 100]);
+    assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 1);
+
+    // The codecs cannot be fetched: the pixel check says so, the box stays.
+    await context.route("**/split_pixels.wasm", (route) => route.abort());
+    await page.click(".lasso-health-toggle");
+    await page.click(".lasso-health-pixels-start");
+    await page.waitForFunction(() => /could not be downloaded/.test(document.querySelector(".lasso-banner")?.textContent ?? ""));
+    assert.equal(await page.locator(".lasso-health-pixels").count(), 0);
+    const kept = await page.evaluate(() => window.lasso.annotations());
+    assert.equal(kept.length, 1, "nothing is lost");
+    await page.locator(".lasso-banner").screenshot({ path: artifact("on-demand-failed.png") });
+
+    // Back online: the same button fetches them and the check runs.
+    await context.unroute("**/split_pixels.wasm");
+    await page.click(".lasso-health-pixels-start");
+    await page.waitForSelector(".lasso-health-pixels");
+    assert.ok(modules().includes("split_pixels.wasm"));
+    // The sample photo was decoded: not unreadable, not blank.
+    assert.match(await page.locator(".lasso-health-pixels").innerText(), /Unreadable images \(0\)\s+Blank images \(0\)/);
+    await page.click(".lasso-health-close");
+    await page.locator(".lasso").first().focus();
+    await page.keyboard.press("Control+z");
+    assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 0, "the editor still works");
+    const unexpected = page.errors.filter((e) => !/split_pixels|Failed to fetch|net::ERR_FAILED|load/i.test(e));
+    assert.deepEqual(unexpected, []);
+  } finally {
+    await context.close();
+  }
+});

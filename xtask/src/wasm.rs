@@ -1,0 +1,184 @@
+//! The web crate built for browsers, as the app and the npm package ship it.
+//!
+//! 1. `cargo build` for wasm32 (relocations kept: `.cargo/config.toml` links with
+//!    `--emit-relocs`, which the splitter needs to move code between modules);
+//! 2. `wasm-split-cli` cuts the module at its lazy functions (`#[leptos::lazy]`): the main
+//!    module keeps what the first screen needs, each rarely used part (dataset formats, image
+//!    codecs, quality figures, …) becomes a chunk that shares the main module's memory and is
+//!    fetched the first time it is called, through `__wasm_split.js`;
+//! 3. `wasm-bindgen` binds the main module (`lasso.js`, `lasso_bg.wasm`), keeping the exports
+//!    the chunks link against;
+//! 4. in release builds `wasm-opt -Oz` shrinks every module.
+//!
+//! `wasm-files.json` lists the module's other files (the split loader, the chunks, wasm-bindgen's
+//! snippets) so the service worker can keep them for offline use.
+
+use crate::util::{cmd, root, Result};
+use std::path::{Path, PathBuf};
+
+/// What one build wrote into its output directory.
+pub struct Built {
+    /// The bound main module (`lasso_bg.wasm`).
+    pub main: PathBuf,
+    /// The chunks loaded on first use.
+    pub chunks: Vec<PathBuf>,
+}
+
+/// The cargo target directory (`CARGO_TARGET_DIR` or `target/`).
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// Builds the web crate into `out` (debug, or `release` optimised): `lasso.js`,
+/// `lasso_bg.wasm`, `snippets/`, `__wasm_split.js`, the chunks and `wasm-files.json`.
+pub fn build(release: bool, out: &Path) -> Result<Built> {
+    let mut args = vec![
+        "build",
+        "-p",
+        "lasso",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+    ];
+    if release {
+        args.push("--release");
+    }
+    cmd("cargo", &args).run()?;
+    let profile = if release { "release" } else { "debug" };
+    let linked = target_dir()
+        .join("wasm32-unknown-unknown")
+        .join(profile)
+        .join("lasso.wasm");
+    // The splitter writes the unbound main module beside the chunks; bind from a scratch dir
+    // so `out` gets only what is served.
+    let scratch = target_dir().join("wasm-split").join(profile);
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch)?;
+    }
+    std::fs::create_dir_all(&scratch)?;
+    std::fs::create_dir_all(out)?;
+    let scratch_str = scratch.to_string_lossy().to_string();
+    cmd(
+        "wasm-split-cli",
+        &[
+            &linked.to_string_lossy(),
+            &scratch_str,
+            "--out-name",
+            "lasso",
+            "--target",
+            "web",
+        ],
+    )
+    .run()?;
+    let out_str = out.to_string_lossy().to_string();
+    cmd(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--keep-lld-exports",
+            "--out-dir",
+            &out_str,
+            "--out-name",
+            "lasso",
+            &scratch.join("lasso.wasm").to_string_lossy(),
+        ],
+    )
+    .run()?;
+    let mut chunks = Vec::new();
+    for entry in std::fs::read_dir(&scratch)? {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if name == "lasso.wasm" {
+            continue;
+        }
+        let to = out.join(name);
+        std::fs::copy(&path, &to)?;
+        if name.ends_with(".wasm") {
+            chunks.push(to);
+        }
+    }
+    chunks.sort();
+    let main = out.join("lasso_bg.wasm");
+    if release {
+        for module in std::iter::once(&main).chain(&chunks) {
+            let module = module.to_string_lossy().to_string();
+            cmd(
+                "wasm-opt",
+                &["-Oz", "--all-features", &module, "-o", &module],
+            )
+            .run()?;
+        }
+    }
+    let mut files = vec!["__wasm_split.js".to_string()];
+    files.extend(
+        chunks
+            .iter()
+            .filter_map(|c| c.file_name().and_then(|n| n.to_str()))
+            .map(str::to_string),
+    );
+    files.extend(snippets(out)?);
+    let listed: Vec<String> = files.iter().map(|f| format!("\"{f}\"")).collect();
+    std::fs::write(
+        out.join("wasm-files.json"),
+        format!("{{\"files\": [{}]}}\n", listed.join(", ")),
+    )?;
+    Ok(Built { main, chunks })
+}
+
+/// The JS snippets wasm-bindgen wrote under `out/snippets/`, as paths relative to `out`.
+fn snippets(out: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut dirs = vec![out.join("snippets")];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if let Ok(relative) = path.strip_prefix(out) {
+                found.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Raw and gzip (level 9) sizes of a file, in bytes.
+pub fn sizes(path: &Path) -> Result<(u64, u64)> {
+    let raw = std::fs::metadata(path)?.len();
+    let gz = cmd(
+        "sh",
+        &["-c", &format!("gzip -9 -c '{}' | wc -c", path.display())],
+    )
+    .output()?;
+    Ok((raw, gz.trim().parse()?))
+}
+
+/// Prints the sizes of a build: the main module and the chunks loaded on demand.
+pub fn report(built: &Built) -> Result<()> {
+    let (raw, gz) = sizes(&built.main)?;
+    println!(
+        "main module {}: {raw} bytes, {gz} gzipped",
+        built.main.display()
+    );
+    let (mut raw_sum, mut gz_sum) = (0, 0);
+    for chunk in &built.chunks {
+        let (raw, gz) = sizes(chunk)?;
+        raw_sum += raw;
+        gz_sum += gz;
+        println!("  on demand {}: {raw} bytes, {gz} gzipped", chunk.display());
+    }
+    println!(
+        "on demand, {} chunks: {raw_sum} bytes, {gz_sum} gzipped",
+        built.chunks.len()
+    );
+    Ok(())
+}
