@@ -44,6 +44,8 @@ macro_rules! split {
     };
 }
 
+pub(crate) use split;
+
 pub mod formats;
 pub mod pixels;
 

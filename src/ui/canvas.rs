@@ -204,6 +204,10 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
         session.update(|s| s.viewport = s.viewport.zoom_about(Point::new(x, y), factor));
     };
 
+    // Review outlines and pins: while reviewing, and on a team task (a rework's pins).
+    let (review, team) = (runtime.review_view, runtime.team_view);
+    let reviewing =
+        Memo::new(move |_| review.with(|v| v.active()) || team.with(|v| v.project.is_some()));
     view! {
         <div class="lasso-stage" node_ref=stage>
             <canvas
@@ -219,7 +223,7 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
                 on:wheel=wheel
                 on:contextmenu=move |ev| ev.prevent_default()
             ></canvas>
-            <super::review::ReviewOverlay runtime=Rc::clone(&runtime)/>
+            {super::later::when(&runtime, move || reviewing.get(), super::later::Toggles::new(), super::later::Fetch::WhenShown, super::later::review_overlay)}
             <super::minimap::Minimap runtime=Rc::clone(&runtime)/>
         </div>
     }

@@ -11,12 +11,30 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;
 
-/// The toolbar's Export button and its panel.
+/// The toolbar's Export button; its panel's code loads the first time it opens and the panel
+/// then stays mounted (hidden while closed), keeping the choices made in it.
 #[component]
 pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
+    use super::later::{when, Fetch, Toggles};
+    let words = Words(runtime.locale);
+    let toggles = Toggles::new();
+    let open = toggles.open;
+    let opened = RwSignal::new(false);
+    view! {
+        <button class="lasso-export-toggle" aria-expanded=move || open.get().to_string()
+            on:click=move |_| {
+                opened.set(true);
+                open.update(|o| *o = !*o);
+            }>{move || words.t("export.button")}</button>
+        {when(&runtime, move || opened.get(), toggles, Fetch::Early, super::later::export_dialog)}
+    }
+}
+
+/// The export panel, shown while `open`.
+#[component]
+pub fn ExportDialog(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoView {
     let session = runtime.session;
     let words = Words(runtime.locale);
-    let open = RwSignal::new(false);
     let format = RwSignal::new(String::from("coco"));
     let images = RwSignal::new(true);
     let progress = RwSignal::new(None::<(usize, usize)>);
@@ -93,8 +111,6 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
         });
     };
     view! {
-        <button class="lasso-export-toggle" aria-expanded=move || open.get().to_string()
-            on:click=move |_| open.update(|o| *o = !*o)>{move || words.t("export.button")}</button>
         <Show when=move || open.get()>
             <div class="lasso-export" role="dialog" aria-label=move || words.t("export.button")>
                 <label>

@@ -243,25 +243,45 @@ fn summary(w: Words, h: &Health) -> String {
     )
 }
 
-/// The toolbar's Health button and its page.
+/// The toolbar's Health button; the page's code loads the first time it opens.
 #[component]
 pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
+    use super::later::{when, Fetch, Toggles};
     let w = Words(runtime.locale);
-    let open = RwSignal::new(false);
+    let toggles = Toggles::new();
+    let open = toggles.open;
+    let opened = RwSignal::new(false);
+    // Whether a project is open, read when the page opens (a project may be joined later).
+    let in_team = toggles.in_team;
+    let team = SendWrapper::new(Rc::clone(&runtime));
+    let toggle = move |_| {
+        in_team.set(team.team.borrow().is_some());
+        opened.set(true);
+        open.update(|o| *o = !*o);
+    };
+    view! {
+        <button class="lasso-health-toggle" title=move || w.t("health.toggle_title")
+            aria-expanded=move || open.get().to_string()
+            on:click=toggle>{move || w.t("health.toggle")}</button>
+        {when(&runtime, move || opened.get(), toggles, Fetch::Early, super::later::health_page)}
+    }
+}
+
+/// The health page, shown while `open`; `in_team` offers the project's scopes.
+#[component]
+pub fn HealthPage(
+    runtime: Rc<Runtime>,
+    open: RwSignal<bool>,
+    in_team: RwSignal<bool>,
+) -> impl IntoView {
+    let w = Words(runtime.locale);
     let scope = RwSignal::new(Scope::Browser);
     let report_of: RwSignal<Option<Health>> = RwSignal::new(None);
     let pixels_of: RwSignal<Option<PixelHealth>> = RwSignal::new(None);
     let checking = RwSignal::new(None::<(usize, usize)>);
     let reading = RwSignal::new(None::<(usize, usize)>);
-    // Whether a project is open, read when the page opens (a project may be joined later).
-    let in_team = RwSignal::new(false);
     let runtime = SendWrapper::new(runtime);
-    let toggle_runtime = runtime.clone();
     let pixels_runtime = runtime.clone();
-    let toggle = move |_| {
-        in_team.set(toggle_runtime.team.borrow().is_some());
-        open.update(|o| *o = !*o);
-    };
     Effect::new(move |_| {
         let chosen = scope.get();
         if !open.get() {
@@ -302,9 +322,6 @@ pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
         });
     };
     view! {
-        <button class="lasso-health-toggle" title=move || w.t("health.toggle_title")
-            aria-expanded=move || open.get().to_string()
-            on:click=toggle>{move || w.t("health.toggle")}</button>
         <Show when=move || open.get()>
             <div class="lasso-health lasso-gallery" role="dialog" aria-label=move || w.t("health.title")>
                 <h3>{move || w.t("health.title")}</h3>

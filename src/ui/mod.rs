@@ -12,6 +12,7 @@ mod help;
 mod icons;
 mod keys;
 mod labels;
+mod later;
 mod local;
 mod minimap;
 mod model;
@@ -258,6 +259,9 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
     // wasm, so the wrapper only satisfies the bound.
     let list_runtime = SendWrapper::new(Rc::clone(&runtime));
     let runtime_theme = runtime.theme;
+    let help_open = runtime.help_open;
+    let team_view = runtime.team_view;
+    let in_team = Memo::new(move |_| team_view.with(|v| v.project.is_some()));
     view! {
         <div class="lasso" tabindex="0" node_ref=root on:keydown=on_keydown on:keyup=on_keyup
             data-theme=move || runtime_theme.get().as_str() lang=move || runtime_locale.get().tag()>
@@ -312,7 +316,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     }>"?"</button>
                 <uploads::Uploads runtime=Rc::clone(&runtime)/>
             </div>
-            <help::HelpOverlay runtime=Rc::clone(&runtime)/>
+            {later::when(&runtime, move || help_open.get(), later::Toggles::new(), later::Fetch::Early, later::help_overlay)}
             <div class="lasso-main">
                 <storage::StorageWarning runtime=Rc::clone(&runtime)/>
                 <Show when=move || banner.with(|b| b.is_some())>
@@ -327,7 +331,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                 </div>
                 <canvas::Stage runtime=Rc::clone(&runtime) root=root/>
                 <aside class="lasso-side">
-                    <team::TeamPanel runtime=Rc::clone(&runtime)/>
+                    {later::when(&runtime, move || in_team.get(), later::Toggles::new(), later::Fetch::WhenShown, later::team_panel)}
                     <labels::ClassesPanel runtime=Rc::clone(&runtime)/>
                     <h2>{move || words.t("list.title")}</h2>
                     <div class="lasso-list-controls">

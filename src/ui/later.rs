@@ -1,0 +1,150 @@
+//! Parts of the interface whose code loads on first use (the `panels` chunk, see
+//! `crate::on_demand`): the export panel, the dataset health page, the help overlay, the team
+//! panel (tasks, gallery, review, quality, project editor) and the review overlay.
+//!
+//! A split function hands back the part's constructor ([`Make`]) rather than a built view, so
+//! the part is built where it is mounted, under the owner of the place that shows it. The
+//! toolbar's parts are fetched as soon as the editor is up and open at once when asked for; the
+//! team's load when a project opens, so a labeller outside a team never downloads them.
+
+use super::words::Words;
+use crate::app::Runtime;
+use crate::on_demand::{at_once, split, NotLoaded};
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::future::Future;
+use std::rc::Rc;
+
+/// The signals a part shares with the button that shows it.
+#[derive(Clone, Copy)]
+pub struct Toggles {
+    /// Whether the part is open.
+    pub open: RwSignal<bool>,
+    /// Whether a project is open (the health page offers its scopes).
+    pub in_team: RwSignal<bool>,
+}
+
+impl Toggles {
+    /// Both off.
+    pub fn new() -> Toggles {
+        Toggles {
+            open: RwSignal::new(false),
+            in_team: RwSignal::new(false),
+        }
+    }
+}
+
+/// Builds a part.
+pub type Make = fn(Rc<Runtime>, Toggles) -> AnyView;
+
+/// When a part is fetched.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Fetch {
+    /// As soon as the editor is up (the toolbar's parts: they then open at once).
+    Early,
+    /// The first time it is shown.
+    WhenShown,
+}
+
+/// The part `load` fetches, mounted while `shown`: nothing until its chunk is in, a line saying
+/// why if it cannot be fetched (showing it again tries again).
+pub fn when<F>(
+    runtime: &Rc<Runtime>,
+    shown: impl Fn() -> bool + Send + Sync + 'static,
+    toggles: Toggles,
+    fetch: Fetch,
+    load: fn() -> F,
+) -> impl IntoView
+where
+    F: Future<Output = Result<Make, NotLoaded>> + 'static,
+{
+    let words = Words(runtime.locale);
+    let loaded: RwSignal<Option<Result<Make, NotLoaded>>> = RwSignal::new(None);
+    let fetching = StoredValue::new(false);
+    let start = move || {
+        if fetching.get_value() {
+            return;
+        }
+        // Already in: at once, without a turn of the event loop.
+        if let Some(done) = at_once(load()) {
+            loaded.set(Some(done));
+            return;
+        }
+        fetching.set_value(true);
+        wasm_bindgen_futures::spawn_local(async move {
+            let done = load().await;
+            fetching.set_value(false);
+            loaded.try_set(Some(done));
+        });
+    };
+    if fetch == Fetch::Early {
+        start();
+    }
+    let shown = Memo::new(move |_| shown());
+    Effect::new(move |_| {
+        let retry = loaded.with_untracked(|l| !matches!(l, Some(Ok(_))));
+        if shown.get() && retry {
+            start();
+        }
+    });
+    let runtime = SendWrapper::new(Rc::clone(runtime));
+    move || {
+        if !shown.get() {
+            return None;
+        }
+        Some(match loaded.get()? {
+            Ok(make) => untrack(|| make(Rc::clone(&runtime), toggles)),
+            Err(e) => view! {
+                <p class="lasso-unavailable" role="alert">
+                    {words.f("app.part_unavailable", &[("error", &e.to_string())])}
+                </p>
+            }
+            .into_any(),
+        })
+    }
+}
+
+split! {
+    panels;
+    /// The export panel, shown while `open`.
+    pub fn export_dialog() -> Result<Make, NotLoaded> {
+        Ok(|runtime, toggles| {
+            view! { <super::export::ExportDialog runtime=runtime open=toggles.open/> }.into_any()
+        })
+    }
+}
+
+split! {
+    panels;
+    /// The dataset health page, shown while `open`.
+    pub fn health_page() -> Result<Make, NotLoaded> {
+        Ok(|runtime, t| {
+            view! { <super::health::HealthPage runtime=runtime open=t.open in_team=t.in_team/> }
+                .into_any()
+        })
+    }
+}
+
+split! {
+    panels;
+    /// The list of hotkeys (asked for with `?`).
+    pub fn help_overlay() -> Result<Make, NotLoaded> {
+        Ok(|runtime, _| view! { <super::help::HelpOverlay runtime=runtime/> }.into_any())
+    }
+}
+
+split! {
+    panels;
+    /// The team panel (a project is open).
+    pub fn team_panel() -> Result<Make, NotLoaded> {
+        Ok(|runtime, _| view! { <super::team::TeamPanel runtime=runtime/> }.into_any())
+    }
+}
+
+split! {
+    panels;
+    /// The review overlay (reviewing, or a team task with its rework's pins).
+    pub fn review_overlay() -> Result<Make, NotLoaded> {
+        Ok(|runtime, _| view! { <super::review::ReviewOverlay runtime=runtime/> }.into_any())
+    }
+}
