@@ -85,7 +85,35 @@ async fn image_url(runtime: &Runtime, src: &str) -> Result<String, String> {
 }
 
 /// Asks the backend about `task`'s image: the predictions as read and the round trip in ms.
+/// The asking (the protocol, reading answers through the Label Studio importer) is in the `ml`
+/// chunk, fetched the first time a model is asked.
 pub async fn ask(
+    runtime: &Rc<Runtime>,
+    task: &Task,
+    context: Option<&Value>,
+) -> Result<(Predicted, f64), String> {
+    asking(Rc::clone(runtime), task.clone(), context.cloned())
+        .await?
+        .await
+}
+
+/// What [`ask`] waits for.
+type Asking =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(Predicted, f64), String>>>>;
+
+crate::on_demand::split! {
+    ml;
+    /// The asking of [`ask`], as a future made in its chunk.
+    fn asking(
+        runtime: Rc<Runtime>,
+        task: Task,
+        context: Option<Value>,
+    ) -> Result<Asking, crate::on_demand::NotLoaded> {
+        Ok(Box::pin(async move { ask_now(&runtime, &task, context.as_ref()).await }))
+    }
+}
+
+async fn ask_now(
     runtime: &Rc<Runtime>,
     task: &Task,
     context: Option<&Value>,

@@ -1,9 +1,10 @@
 //! What loads on first use. Each function here is a split point: `cargo xtask wasm` moves it,
 //! and all code only it reaches, into a wasm chunk of its own that is fetched the first time
 //! it is called and shares the main module's memory, so the first screen downloads only the
-//! editor. The chunks, by the module an entry point sits in: [`formats`] (dataset formats in
-//! and out, zip archives) and [`pixels`] (image codecs: TIFF display, tiled TIFF tiles, tile
-//! pyramids, preprocessing and augmentation, pixel checks).
+//! editor. The chunks: [`formats`] (dataset formats in and out, zip archives), [`pixels`]
+//! (image codecs: TIFF display, tiled TIFF tiles, tile pyramids, preprocessing and
+//! augmentation, pixel checks), and, declared with `split!` where they are used, `panels` (the
+//! toolbar's panels, the help, the team's screens) and `ml` (asking a model backend).
 //!
 //! Every entry point is `async` and fails with [`NotLoaded`] when its chunk cannot be fetched
 //! (offline before it was ever used): nothing is changed then, and the call can be repeated.
