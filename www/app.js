@@ -131,8 +131,11 @@ async function signedInCloud(params) {
 }
 
 async function start() {
-  const bindings = await import("./lasso.js");
-  await bindings.default({ module_or_path: new URL("./lasso_bg.wasm", import.meta.url) });
+  // The module's files carry the build's hash in their names; the page's preload links name them.
+  const glue = document.querySelector('link[rel="modulepreload"][href*="lasso"]')?.href ?? "./lasso.js";
+  const wasm = document.querySelector('link[rel="preload"][href$="_bg.wasm"]')?.href ?? "./lasso_bg.wasm";
+  const bindings = await import(glue);
+  await bindings.default({ module_or_path: wasm });
   // For automation and the benchmark pages, as `window.lasso` is for the editor.
   window.wasmBindings = bindings;
   const params = new URLSearchParams(location.search);

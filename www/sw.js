@@ -1,8 +1,8 @@
 // Lasso's service worker: keeps the app shell so the app starts with the network off after one
-// visit. Files whose names carry Trunk's content hash (lasso-<hash>.css) never change, so they
-// are served from the cache first; everything else (index.html, app.js, the wasm module and
-// its chunks, samples, the manifest) goes to the network first and falls back to the cached
-// copy when offline. The shell includes every chunk `wasm-files.json` lists, fetched at install,
+// visit. Files whose names carry the build's content hash (lasso-<hash>.js, lasso-<hash>_bg.wasm,
+// the chunks loaded on first use, lasso-<hash>.css) never change, so they are served from the
+// cache first; everything else (index.html, app.js, samples, the manifest) goes to the network
+// first and falls back to the cached copy when offline. The shell includes every chunk `wasm-files.json` lists, fetched at install,
 // so parts loaded on first use (dataset formats, image codecs) work offline too. Only same-origin GET requests are touched: presigned S3 requests and
 // the presign API always go to the network. Range requests (tiled TIFFs) pass through uncached.
 //

@@ -119,12 +119,19 @@ fn serve(dev: bool) -> Result<()> {
     served
 }
 
-/// Trunk's build hook: the web crate's modules into the staging dir, in Trunk's profile.
+/// Trunk's post-build hook: the web crate's modules into the staging dir, in Trunk's profile,
+/// named after their content, with the page's links to them.
 fn wasm_for_trunk() -> Result<()> {
     let staging = std::env::var_os("TRUNK_STAGING_DIR")
         .ok_or("`cargo xtask wasm` runs as Trunk's build hook (TRUNK_STAGING_DIR is not set)")?;
     let release = std::env::var("TRUNK_PROFILE").is_ok_and(|p| p == "release");
-    let built = wasm::build(release, std::path::Path::new(&staging))?;
+    let html = std::env::var_os("TRUNK_HTML_FILE").unwrap_or_else(|| "index.html".into());
+    let html = std::path::Path::new(&html)
+        .file_name()
+        .map(|name| std::path::Path::new(&staging).join(name))
+        .ok_or("TRUNK_HTML_FILE names no file")?;
+    let mut built = wasm::build(release, std::path::Path::new(&staging))?;
+    wasm::stamp(&mut built, std::path::Path::new(&staging), &html)?;
     if release {
         wasm::report(&built)?;
     }

@@ -20,6 +20,10 @@ use std::path::{Path, PathBuf};
 pub struct Built {
     /// The bound main module (`lasso_bg.wasm`).
     pub main: PathBuf,
+    /// Its JS glue (`lasso.js`).
+    pub glue: PathBuf,
+    /// The loader of the chunks (`__wasm_split.js`).
+    pub loader: PathBuf,
     /// The chunks loaded on first use.
     pub chunks: Vec<PathBuf>,
 }
@@ -114,20 +118,105 @@ pub fn build(release: bool, out: &Path) -> Result<Built> {
             .run()?;
         }
     }
-    let mut files = vec!["__wasm_split.js".to_string()];
-    files.extend(
-        chunks
-            .iter()
-            .filter_map(|c| c.file_name().and_then(|n| n.to_str()))
-            .map(str::to_string),
-    );
+    let built = Built {
+        main,
+        glue: out.join("lasso.js"),
+        loader: out.join("__wasm_split.js"),
+        chunks,
+    };
+    list_files(out, &built)?;
+    Ok(built)
+}
+
+/// Writes `wasm-files.json`: the module's files besides the glue and the main module.
+fn list_files(out: &Path, built: &Built) -> Result<()> {
+    let name = |p: &PathBuf| p.file_name().map(|n| n.to_string_lossy().to_string());
+    let mut files: Vec<String> = std::iter::once(&built.loader)
+        .chain(&built.chunks)
+        .filter_map(name)
+        .collect();
     files.extend(snippets(out)?);
     let listed: Vec<String> = files.iter().map(|f| format!("\"{f}\"")).collect();
     std::fs::write(
         out.join("wasm-files.json"),
         format!("{{\"files\": [{}]}}\n", listed.join(", ")),
     )?;
-    Ok(Built { main, chunks })
+    Ok(())
+}
+
+/// Names every file of the build in `out` after the build's content (`lasso-<hash>.js`,
+/// `lasso-<hash>_bg.wasm`, `__wasm_split-<hash>.js`, `<chunk>-<hash>.wasm`), so a browser never
+/// mixes files of two deploys and the service worker may keep them cache-first; the references
+/// between them and the preload links of `html` follow. One hash for all: the glue and the
+/// loader import each other.
+pub fn stamp(built: &mut Built, out: &Path, html: &Path) -> Result<()> {
+    let mut hash = Fnv64::default();
+    for file in [&built.main, &built.glue, &built.loader]
+        .into_iter()
+        .chain(&built.chunks)
+    {
+        hash.write(&std::fs::read(file)?);
+    }
+    let h = format!("{:016x}", hash.0);
+    let rename = |from: &PathBuf, to: String| -> Result<PathBuf> {
+        let to = out.join(to);
+        std::fs::rename(from, &to)?;
+        Ok(to)
+    };
+    let mut loader = std::fs::read_to_string(&built.loader)?
+        .replace("from \"./lasso.js\"", &format!("from \"./lasso-{h}.js\""));
+    let mut chunks = Vec::new();
+    for chunk in &built.chunks {
+        let Some(stem) = chunk.file_stem().map(|s| s.to_string_lossy().to_string()) else {
+            continue;
+        };
+        loader = loader.replace(
+            &format!("\"./{stem}.wasm\""),
+            &format!("\"./{stem}-{h}.wasm\""),
+        );
+        chunks.push(rename(chunk, format!("{stem}-{h}.wasm"))?);
+    }
+    std::fs::write(&built.loader, loader)?;
+    // The import only: the wasm module's import namespace keeps its name.
+    let glue = std::fs::read_to_string(&built.glue)?
+        .replace(
+            "from \"./__wasm_split.js\"",
+            &format!("from \"./__wasm_split-{h}.js\""),
+        )
+        .replace("'lasso_bg.wasm'", &format!("'lasso-{h}_bg.wasm'"));
+    std::fs::write(&built.glue, glue)?;
+    let page = std::fs::read_to_string(html)?
+        .replace("href=\"lasso.js\"", &format!("href=\"lasso-{h}.js\""))
+        .replace(
+            "href=\"lasso_bg.wasm\"",
+            &format!("href=\"lasso-{h}_bg.wasm\""),
+        );
+    std::fs::write(html, page)?;
+    *built = Built {
+        main: rename(&built.main, format!("lasso-{h}_bg.wasm"))?,
+        glue: rename(&built.glue, format!("lasso-{h}.js"))?,
+        loader: rename(&built.loader, format!("__wasm_split-{h}.js"))?,
+        chunks,
+    };
+    list_files(out, built)
+}
+
+/// FNV-1a, 64 bits: enough to tell builds apart (xtask uses only the standard library).
+struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64 {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 /// The JS snippets wasm-bindgen wrote under `out/snippets/`, as paths relative to `out`.
