@@ -72,7 +72,7 @@ pub fn export_text(runtime: &Runtime, format: &str) -> Result<String, String> {
         current_task(runtime),
         format,
     ))
-    .ok_or(STILL_LOADING)??
+    .ok_or_else(still_loading)??
 }
 
 /// Parses `text` as a dataset in `format` and returns the op adding the annotations it holds
@@ -85,11 +85,17 @@ pub fn predictions_op(runtime: &Runtime, text: &str, format: &str) -> Result<(Op
         text.to_string(),
         format,
     ))
-    .ok_or(STILL_LOADING)??
+    .ok_or_else(still_loading)??
 }
 
-/// Why a sync method could not answer before `mount` resolved.
-const STILL_LOADING: &str = "the dataset formats are still loading: wait for mount() to resolve";
+/// Why a sync method could not answer: the formats are not in yet (called before `mount`
+/// resolved, or their fetch failed then). Fetches them again, so a later call answers.
+fn still_loading() -> String {
+    wasm_bindgen_futures::spawn_local(async {
+        let _ = on_demand::formats::preload().await;
+    });
+    "the dataset formats are still loading (mount() resolves once they are in): try again".into()
+}
 
 /// The open task (or, with `all`, every task this browser holds, or with `accepted`, every
 /// accepted result of the project) exported as a zip archive;

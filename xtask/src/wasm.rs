@@ -16,6 +16,30 @@
 use crate::util::{cmd, root, Result};
 use std::path::{Path, PathBuf};
 
+/// The WebAssembly features wasm-opt may keep: those rustc's wasm32 target emits, which browsers
+/// have. Not `--all-features`: that lets wasm-opt write proposals no browser ships yet (compact
+/// imports), and the module would not compile.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// Checks that V8 (Node's, as in Chromium) compiles every module: a build browsers cannot load
+/// fails here, not in a user's browser.
+fn validate(modules: &[String]) -> Result<()> {
+    let script = "const fs = require('fs'); \
+        for (const f of process.argv.slice(1)) \
+            if (!WebAssembly.validate(fs.readFileSync(f))) { \
+                console.error(f + ': not valid WebAssembly for V8'); process.exit(1); }";
+    let mut args = vec!["-e", script];
+    args.extend(modules.iter().map(String::as_str));
+    cmd("node", &args).run()
+}
+
 /// What one build wrote into its output directory.
 pub struct Built {
     /// The bound main module (`lasso_bg.wasm`).
@@ -109,14 +133,17 @@ pub fn build(release: bool, out: &Path) -> Result<Built> {
     chunks.sort();
     let main = out.join("lasso_bg.wasm");
     if release {
-        for module in std::iter::once(&main).chain(&chunks) {
-            let module = module.to_string_lossy().to_string();
-            cmd(
-                "wasm-opt",
-                &["-Oz", "--all-features", &module, "-o", &module],
-            )
-            .run()?;
+        let modules: Vec<String> = std::iter::once(&main)
+            .chain(&chunks)
+            .map(|m| m.to_string_lossy().to_string())
+            .collect();
+        for module in &modules {
+            let mut args = vec!["-Oz"];
+            args.extend(WASM_FEATURES);
+            args.extend([module.as_str(), "-o", module.as_str()]);
+            cmd("wasm-opt", &args).run()?;
         }
+        validate(&modules)?;
     }
     let built = Built {
         main,
