@@ -2,26 +2,18 @@
 // up with its Deep Zoom pyramid beside the original (so does a TIFF in strips); opened from the bucket by someone else,
 // it shows from its tiles, each read through its own presigned URL (the original is never
 // downloaded), and a box drawn at deep zoom lands in the result at full resolution.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { serveStatic, launch, openApp, dragImage, eventually, imageToPage, artifact } from "./support.js";
+import { appSuite, openApp, dragImage, eventually, imageToPage, artifact } from "./support.js";
 import { madeImage } from "./ml.js";
 import { PNG } from "./png.js";
 import { startServer, tempDataDir, s3Get, s3List, appUrl } from "./cloud.js";
 import { largePhoto, atFullZoom, assertBlockInPlace } from "./large.js";
 
-let web, browser;
-before(async () => {
-  web = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await web?.close();
-});
+const app = appSuite();
 
 /** The tiles of a Deep Zoom pyramid of 256 px tiles over `w × h`, as Deep Zoom counts levels. */
 function tileCount(w, h) {
@@ -38,10 +30,10 @@ test("a photo from 16 MP on goes up with its Deep Zoom pyramid, and opens from t
   const photo = await largePhoto();
   const file = path.join(photo.dir, "large.png");
   const digest = crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-  const uploader = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-  const viewer = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const uploader = await app.browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const viewer = await app.browser.newContext({ viewport: { width: 1000, height: 700 } });
   try {
-    const page = await openApp(uploader, appUrl(web.url, server));
+    const page = await openApp(uploader, appUrl(app.server.url, server));
     await page.locator(".lasso-upload-image input").setInputFiles(file);
     await eventually("the manifest in the bucket", async () =>
       (await page.evaluate(() => window.lasso.pendingUploads())).length === 0
@@ -62,7 +54,7 @@ test("a photo from 16 MP on goes up with its Deep Zoom pyramid, and opens from t
     );
 
     // Someone else opens it from the bucket's task list.
-    const other = await openApp(viewer, appUrl(web.url, server));
+    const other = await openApp(viewer, appUrl(app.server.url, server));
     const reads = [];
     other.on("request", (r) => {
       if (r.url().includes("/src/images/")) reads.push(r.url());

@@ -1,33 +1,25 @@
 // A photo with EXIF orientation 6 is shown upright, its size is the upright size, and a box drawn
 // on the red block with the mouse lands on the same pixels in the exported COCO zip when Pillow
 // turns the image upright with `exif_transpose` (as training code reads it).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { serveStatic, launch, openApp, dragImage, artifact, scratchDir, ROOT } from "./support.js";
+import { appSuite, openApp, dragImage, artifact, scratchDir, ROOT } from "./support.js";
 
 const python = path.join(ROOT, ".venv", "bin", "python");
 const helper = path.join(ROOT, "tests", "e2e", "orientation.py");
-let web, browser;
-before(async () => {
-  web = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await web?.close();
-});
+const app = appSuite();
 
 test("a rotated photo is labelled upright and exported on the same pixels Pillow reads", async () => {
   const dir = scratchDir("lasso-orientation-");
   const jpeg = path.join(dir, "turned.jpg");
   const made = JSON.parse(execFileSync(python, [helper, "make", jpeg]).toString());
   const src = `data:image/jpeg;base64,${fs.readFileSync(jpeg).toString("base64")}`;
-  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const context = await app.browser.newContext({ viewport: { width: 1000, height: 700 } });
   try {
-    const page = await openApp(context, web.url);
+    const page = await openApp(context, app.server.url);
     await page.evaluate(async (src) => {
       await window.lasso.loadTask({ id: "turned", image: { src, name: "turned.jpg" }, annotations: [] });
     }, src);

@@ -1,19 +1,11 @@
 // PageDown/PageUp walk the bucket's task list; each image keeps its work.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { serveStatic, launch, openApp, dragImage, ROOT } from "./support.js";
+import { appSuite, openApp, dragImage, ROOT } from "./support.js";
 import { startServer, tempDataDir, appUrl, TOKEN } from "./cloud.js";
 
-let web, browser;
-before(async () => {
-  web = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await web?.close();
-});
+const app = appSuite();
 
 const taskId = (page) => page.evaluate(() => JSON.parse(window.lasso.exportAs("lasso")).id);
 const nameOf = (key) => key.split("/").pop().replace(/\.json$/, "");
@@ -27,9 +19,9 @@ async function waitForTask(page, id) {
 
 test("PageDown and PageUp open the next and previous task of the list, work kept", async () => {
   const server = await startServer({ dataDir: tempDataDir(), seed: path.join(ROOT, "www/samples") });
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
   try {
-    const page = await openApp(context, appUrl(web.url, server));
+    const page = await openApp(context, appUrl(app.server.url, server));
     await page.waitForSelector('.lasso-tasks option[value$=".json"]', { state: "attached" });
     const keys = (await page.locator(".lasso-tasks option").evaluateAll((os) => os.map((o) => o.value))).filter(Boolean);
     assert.ok(keys.length >= 2, JSON.stringify(keys));
@@ -64,10 +56,10 @@ test("PageDown and PageUp open the next and previous task of the list, work kept
 
 test("tokens stay off the address bar and out of localStorage, also one an earlier version kept there", async () => {
   const server = await startServer({ dataDir: tempDataDir(), seed: path.join(ROOT, "www/samples") });
-  const context = await browser.newContext({ viewport: { width: 1000, height: 650 } });
+  const context = await app.browser.newContext({ viewport: { width: 1000, height: 650 } });
   try {
     // A token given in the address: gone from it at once, kept for the tab only.
-    const page = await openApp(context, appUrl(web.url, server));
+    const page = await openApp(context, appUrl(app.server.url, server));
     assert.equal(new URL(page.url()).searchParams.get("token"), null);
     assert.ok(new URL(page.url()).searchParams.get("presign"));
     const stored = await page.evaluate(() => ({ local: localStorage.getItem("lasso.cloud"), session: sessionStorage.getItem("lasso.token") }));
@@ -86,7 +78,7 @@ test("tokens stay off the address bar and out of localStorage, also one an earli
       },
       { api: server.api, token: TOKEN },
     );
-    await old.goto(`${web.url}/`);
+    await old.goto(`${app.server.url}/`);
     await old.waitForFunction(() => window.lasso && document.body.dataset.ready === "true");
     const after = await old.evaluate(() => ({ local: localStorage.getItem("lasso.cloud"), session: sessionStorage.getItem("lasso.token") }));
     assert.ok(!after.local.includes(TOKEN), after.local);

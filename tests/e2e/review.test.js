@@ -3,12 +3,12 @@
 // disagreement, pins an issue and rejects one result; the annotator's next task is the rework
 // with the issue on the canvas; after the fix the reviewer corrects and accepts; the accepted
 // result is what the project's export holds and what the health page counts.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { serveStatic, launch, dragImage, imageToPage, artifact, eventually, ROOT } from "./support.js";
+import { appSuite, dragImage, imageToPage, artifact, eventually, ROOT } from "./support.js";
 import { startServer, tempDataDir, s3Get, s3List, openProject } from "./cloud.js";
 
 const SAMPLES = path.join(ROOT, "www/samples");
@@ -18,24 +18,16 @@ const USERS = [
   { user: "rita", token: "rita-token-003", roles: ["reviewer"] },
 ];
 
-let web, browser;
-before(async () => {
-  web = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await web?.close();
-});
+const app = appSuite();
 
-const openAs = (context, server, user) => openProject(context, web.url, server, user);
+const openAs = (context, server, user) => openProject(context, app.server.url, server, user);
 
 /** One browser context per person of a scenario, all closed together. */
 function crowd(server) {
   const contexts = [];
   return {
     async open(user) {
-      const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+      const c = await app.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
       contexts.push(c);
       return openAs(c, server, user);
     },

@@ -2,10 +2,10 @@
 // own browser contexts get different tasks (the same one, once each, with overlap 2), work
 // follows a person to a fresh browser profile, two profiles of one person edit offline and
 // nothing is lost, and the manager's progress figures equal what was done.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { serveStatic, launch, dragImage, artifact, eventually, ROOT } from "./support.js";
+import { appSuite, dragImage, artifact, eventually, ROOT } from "./support.js";
 import { startServer, tempDataDir, s3Get, s3List, openProject } from "./cloud.js";
 
 const SAMPLES = path.join(ROOT, "www/samples");
@@ -15,19 +15,11 @@ const USERS = [
   { user: "lead", token: "lead-token-003", roles: ["manager"] },
 ];
 
-let web, browser;
-before(async () => {
-  web = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await web?.close();
-});
+const app = appSuite();
 
 /** Opens the app for `user` in project `demo`; resolves once the team panel shows a state. */
 async function openAs(context, server, user) {
-  const page = await openProject(context, web.url, server, user);
+  const page = await openProject(context, app.server.url, server, user);
   await page.waitForSelector('.lasso-team-status:is([data-status="in_progress"],[data-status="none"])');
   return page;
 }
@@ -52,7 +44,7 @@ test("annotators get different tasks, work follows them, offline edits on two pr
   const server = await startServer({ dataDir: tempDataDir(), seed: SAMPLES, users: USERS, project: "demo" });
   const contexts = [];
   const context = async () => {
-    const c = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    const c = await app.browser.newContext({ viewport: { width: 1200, height: 760 } });
     contexts.push(c);
     return c;
   };
@@ -174,7 +166,7 @@ test("with overlap 2 two annotators each get the same task once; the lead takes 
   try {
     const pages = [];
     for (const user of ["ann", "ben"]) {
-      const c = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+      const c = await app.browser.newContext({ viewport: { width: 1000, height: 700 } });
       contexts.push(c);
       pages.push(await openAs(c, server, user));
     }
@@ -187,7 +179,7 @@ test("with overlap 2 two annotators each get the same task once; the lead takes 
     assert.deepEqual(leases.sort(), [`demo/state/slots/${a}/0`, `demo/state/slots/${a}/1`]);
 
     // The lead takes the task back from ann and gives another one to ben, from the gallery.
-    const c = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    const c = await app.browser.newContext({ viewport: { width: 1200, height: 760 } });
     contexts.push(c);
     const lead = await openAs(c, server, "lead");
     const leadTask = await taskOf(lead);

@@ -2,25 +2,17 @@
 // boto3: results land byte for byte, expired URLs are refreshed, edits made while the store is
 // down are queued across a reload and sent once, and a 50 MB image goes up in parts and
 // resumes after a reload.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { serveStatic, launch, openApp, dragImage, artifact, eventually, scratchDir, ROOT } from "./support.js";
+import { appSuite, openApp, dragImage, artifact, eventually, scratchDir, ROOT } from "./support.js";
 import { startServer, tempDataDir, freePort, s3Get, s3List, appUrl } from "./cloud.js";
 
 const RESULT = "target/sample-chelsea/dev.json";
 
-let web, browser;
-before(async () => {
-  web = await serveStatic();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await web?.close();
-});
+const app = appSuite();
 
 /** The object's bytes when they equal the editor's current Lasso JSON, else null. */
 async function resultMatches(page, server) {
@@ -35,9 +27,9 @@ async function drawBox(page, x, y) {
 
 test("a labelled task lands in the bucket byte for byte with its content type", async () => {
   const server = await startServer({ dataDir: tempDataDir() });
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
   try {
-    const page = await openApp(context, appUrl(web.url, server));
+    const page = await openApp(context, appUrl(app.server.url, server));
     await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
     await page.keyboard.press("b");
     await drawBox(page, 40, 40);
@@ -62,9 +54,9 @@ test("a labelled task lands in the bucket byte for byte with its content type", 
 
 test("an expired presigned URL is refreshed and the upload lands", async () => {
   const server = await startServer({ dataDir: tempDataDir(), expiresSecs: 1 });
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
   try {
-    const page = await openApp(context, appUrl(web.url, server));
+    const page = await openApp(context, appUrl(app.server.url, server));
     const statuses = [];
     page.on("response", (r) => {
       if (r.request().method() === "PUT" && r.url().includes("/target/")) statuses.push(r.status());
@@ -94,9 +86,9 @@ test("edits made while the store is down are queued across a reload and sent onc
   const dataDir = tempDataDir();
   const ports = { s3Port: await freePort(), apiPort: await freePort() };
   let server = await startServer({ dataDir, ...ports });
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
   try {
-    let page = await openApp(context, appUrl(web.url, server));
+    let page = await openApp(context, appUrl(app.server.url, server));
     await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
     await page.keyboard.press("b");
     await drawBox(page, 30, 30);
@@ -141,9 +133,9 @@ test("a 50 MB image goes up in parts and resumes after a reload", async () => {
   const bytes = crypto.randomBytes(50 * 1024 * 1024);
   fs.writeFileSync(file, bytes);
   const digest = crypto.createHash("sha256").update(bytes).digest("hex");
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
   try {
-    let page = await openApp(context, appUrl(web.url, server));
+    let page = await openApp(context, appUrl(app.server.url, server));
     // Let three parts through, then hold every further part as if the connection died.
     let passed = 0;
     const partPuts = [];
@@ -195,9 +187,9 @@ test("a 50 MB image goes up in parts and resumes after a reload", async () => {
 
 test("a task from the bucket opens from the task list, its image through a presigned GET", async () => {
   const server = await startServer({ dataDir: tempDataDir(), seed: path.join(ROOT, "www/samples") });
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
   try {
-    const page = await openApp(context, appUrl(web.url, server));
+    const page = await openApp(context, appUrl(app.server.url, server));
     const imageRequests = [];
     page.on("request", (r) => {
       if (r.url().includes("/src/images/")) imageRequests.push(r.url());
