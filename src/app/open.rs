@@ -2,6 +2,7 @@
 //! bucket, and the reload that follows another tab's edit this tab cannot apply.
 
 use super::{MountDefaults, Runtime};
+use crate::on_demand::json;
 use crate::state::Session;
 use lasso_core::history::Op;
 use lasso_core::model::Task;
@@ -125,9 +126,7 @@ pub async fn open_cloud_key(runtime: &Rc<Runtime>, key: &str) -> Result<(), Stri
     let text = crate::cloud::get_text(&cloud, key)
         .await
         .map_err(|e| runtime.say("open.manifest_failed", &[("key", &key), ("error", &e)]))?;
-    let mut json = serde_json::Deserializer::from_str(&text);
-    let task: Task = serde_path_to_error::deserialize(&mut json)
-        .map_err(|e| format!("task {key}: invalid value at {}: {}", e.path(), e.inner()))?;
+    let task: Task = json::read(&format!("task {key}"), json::Shape::Task, &text)?;
     let id = task.id.clone();
     open_task(runtime, task).await?;
     runtime.strip.update(|s| {

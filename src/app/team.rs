@@ -165,9 +165,7 @@ pub async fn open_project_task(runtime: &Rc<Runtime>, id: &str) -> Result<(), St
 }
 
 pub(super) fn parse_task(text: &str, what: &str) -> Result<Task, String> {
-    let mut json = serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(&mut json)
-        .map_err(|e| format!("{what}: invalid value at {}: {}", e.path(), e.inner()))
+    crate::on_demand::json::read(what, crate::on_demand::json::Shape::Task, text)
 }
 
 /// Opens a granted task: this browser's copy if it has one, else the person's result from the

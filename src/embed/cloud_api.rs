@@ -1,7 +1,7 @@
 //! The cloud part of the JS API: upload images, list and open tasks from the bucket, and see
 //! what is still queued.
 
-use super::{from_js, LassoEditor};
+use super::{from_js, Arg, LassoEditor};
 use crate::cloud;
 use wasm_bindgen::prelude::*;
 
@@ -23,7 +23,7 @@ impl LassoEditor {
         let tags: Vec<String> = if tags.is_undefined() || tags.is_null() {
             Vec::new()
         } else {
-            from_js("tags", &tags)?
+            from_js("tags", Arg::Tags, &tags)?
         };
         let cloud = self.runtime.cloud().ok_or_else(no_cloud)?;
         cloud::upload_file(

@@ -19,6 +19,7 @@
 //! storage fails, edits stay in memory, a warning offers an export, and their `save` events come
 //! when a later write succeeds (see [`events::EventName::Save`]).
 
+mod args;
 mod cloud_api;
 mod review_api;
 mod team_api;
@@ -29,6 +30,7 @@ use crate::datasets;
 use crate::events::EventName;
 use crate::state::Session;
 use crate::store::Store;
+use args::{from_js, Arg};
 use lasso_core::edit::ToolName;
 use lasso_core::model::{LabelSet, Task};
 use leptos::prelude::*;
@@ -94,35 +96,6 @@ fn remap_hotkeys(
     Ok(())
 }
 
-/// Parses a JS value as JSON of type `T`, naming the JSON path of any problem.
-fn from_js<T: serde::de::DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, JsValue> {
-    let text = js_sys::JSON::stringify(value)
-        .map(String::from)
-        .map_err(|_| JsValue::from_str(&format!("{what} is not JSON-serialisable")))?;
-    let de = &mut serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        JsValue::from_str(&format!(
-            "{what}: invalid value at {}: {}",
-            e.path(),
-            e.inner()
-        ))
-    })
-}
-
-/// Converts already-parsed JSON into `T`, naming the JSON path of any problem.
-fn parse_json<T: serde::de::DeserializeOwned>(
-    what: &str,
-    value: serde_json::Value,
-) -> Result<T, JsValue> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        JsValue::from_str(&format!(
-            "{what}: invalid value at {}: {}",
-            e.path(),
-            e.inner()
-        ))
-    })
-}
-
 /// Mounts an editor into `element` and resolves to its handle once storage is open and the
 /// task (if given) is loaded.
 #[wasm_bindgen]
@@ -131,7 +104,8 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
     let options: MountOptions = if raw_options.is_undefined() || raw_options.is_null() {
         MountOptions::default()
     } else {
-        from_js("options", &raw_options)?
+        let text = args::json_text("options", &raw_options)?;
+        args::read_loading("options", Arg::Options, &text).await?
     };
     let cloud_option = js_sys::Reflect::get(&raw_options, &"cloud".into())
         .ok()
@@ -180,7 +154,12 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
     let unmount = crate::ui::mount_app(element, Rc::clone(&runtime));
     // The dataset formats load beside the rest (the first screen does not wait for them);
     // `mount` resolves once they are in, so `exportAs` and `loadPredictions` answer at once.
-    let formats = futures::FutureExt::shared(Box::pin(crate::on_demand::formats::preload()));
+    let formats = futures::FutureExt::shared(Box::pin(async {
+        crate::on_demand::formats::preload().await?;
+        args::preload_bad_path()
+            .await
+            .map_err(crate::on_demand::NotLoaded::from)
+    }));
     wasm_bindgen_futures::spawn_local(futures::FutureExt::map(formats.clone(), |_| ()));
     let storage = options
         .storage
@@ -228,7 +207,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         unmount: RefCell::new(Some(unmount)),
     };
     if let Some(task) = options.task {
-        let task = parse_json("options.task", task)?;
+        let task = args::read("options.task", Arg::Task, &task.to_string())?;
         editor.open(task).await?;
     }
     // Offline before the formats were ever fetched: the editor works, the sync methods say so.
@@ -255,7 +234,7 @@ impl LassoEditor {
     /// otherwise the given task, which is then stored.
     #[wasm_bindgen(js_name = loadTask)]
     pub async fn load_task(&self, task: JsValue) -> Result<(), JsValue> {
-        let task: Task = from_js("task", &task)?;
+        let task: Task = from_js("task", Arg::Task, &task)?;
         self.open(task).await
     }
 
@@ -283,7 +262,7 @@ impl LassoEditor {
     /// seed = 0}`; resolves to the bytes.
     #[wasm_bindgen(js_name = exportZip)]
     pub async fn export_zip(&self, options: JsValue) -> Result<js_sys::Uint8Array, JsValue> {
-        let options: datasets::ZipOptions = from_js("options", &options)?;
+        let options: datasets::ZipOptions = from_js("options", Arg::Zip, &options)?;
         let bytes = datasets::export_zip(&self.runtime, &options, |_, _| {})
             .await
             .map_err(|e| JsValue::from_str(&format!("exportZip: {e}")))?;
@@ -438,7 +417,7 @@ impl LassoEditor {
     /// Remaps hotkeys as the `hotkeys` mount option does: `{box: "x", polygon: ["p"], hide: []}`.
     #[wasm_bindgen(js_name = setHotkeys)]
     pub fn set_hotkeys(&self, hotkeys: JsValue) -> Result<(), JsValue> {
-        let map = from_js("hotkeys", &hotkeys)?;
+        let map = from_js("hotkeys", Arg::Hotkeys, &hotkeys)?;
         remap_hotkeys(&self.runtime, &map)
     }
 

@@ -43,6 +43,7 @@ split! {
 pub async fn preload() -> Result<(), NotLoaded> {
     preload_text().await?;
     preload_predictions().await?;
+    super::json::preload_bad_path().await?;
     Ok(())
 }
 

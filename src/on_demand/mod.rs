@@ -48,6 +48,7 @@ macro_rules! split {
 pub(crate) use split;
 
 pub mod formats;
+pub mod json;
 pub mod pixels;
 
 use std::fmt;

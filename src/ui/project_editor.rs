@@ -4,6 +4,7 @@
 
 use super::words::Words;
 use crate::app::Runtime;
+use crate::on_demand::{at_once, json};
 use lasso_core::model::Label;
 use lasso_core::team::Project;
 use leptos::prelude::*;
@@ -15,7 +16,7 @@ const PALETTE: [&str; 8] = [
     "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
 ];
 
-/// `serde_path_to_error`'s path as the field path the rest of the app shows (`[2].name`).
+/// The path of a bad value (see `crate::on_demand::json`) as the field path the rest of the app shows (`[2].name`).
 fn json_path(path: &str) -> String {
     if path == "." {
         String::new()
@@ -78,17 +79,21 @@ pub fn ProjectEditor(runtime: Rc<Runtime>, open: RwSignal<bool>) -> impl IntoVie
     };
     let on_json = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
-        let mut json = serde_json::Deserializer::from_str(&text);
-        match serde_path_to_error::deserialize::<_, Vec<Label>>(&mut json) {
+        match serde_json::from_str::<Vec<Label>>(&text) {
             Ok(labels) => {
                 json_error.set(None);
                 edit(&|p| p.labels.labels = labels.clone());
             }
-            Err(e) => json_error.set(Some(format!(
-                "classes{}: {}",
-                json_path(&e.path().to_string()),
-                e.inner()
-            ))),
+            Err(e) => {
+                // `mount` loaded the chunk that places it (see `on_demand::formats::preload`).
+                let path = at_once(json::bad_path(json::Shape::Labels, text))
+                    .and_then(Result::ok)
+                    .flatten();
+                json_error.set(Some(match path {
+                    Some(path) => format!("classes{}: {e}", json_path(&path)),
+                    None => format!("classes: {e}"),
+                }))
+            }
         }
     };
     let guide = move |name: &str| {

@@ -58,6 +58,21 @@ test("loadTask refuses NaN coordinates and impossible masks by field; the open t
   }, [box("same", 1), box("same", 50)]);
   assert.match(dup, /annotations\[1\]\.id/, dup);
 
+  // Options are read in the main module; the path of a bad value comes from a chunk.
+  const options = await page.evaluate(async () => {
+    const host = document.createElement("div");
+    document.body.append(host);
+    try {
+      await window.wasmBindings.mount(host, { storage: "bad-options", labels: [{ name: "ok", color: "#fff" }, { name: 7 }] });
+      return "accepted";
+    } catch (e) {
+      return String(e);
+    } finally {
+      host.remove();
+    }
+  });
+  assert.match(options, /^options: invalid value at labels\[1\]\.name: invalid type: integer `7`, expected a string/, options);
+
   // The task that was open is still open, unchanged, and its journaled work reloads.
   assert.deepEqual(await page.evaluate(() => window.lasso.annotations()), before);
   await page.reload();
