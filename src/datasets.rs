@@ -108,7 +108,9 @@ pub async fn export_zip(
 ) -> Result<Vec<u8>, String> {
     let format = parse_format(&options.format)?;
     let mut tasks = if options.accepted {
-        crate::app::review::accepted_tasks(runtime).await?
+        crate::app::remote::call(runtime, crate::app::remote::Call::Accepted)
+            .await?
+            .into_tasks()?
     } else if options.all {
         let (tasks, problems) = crate::export::every_image(runtime).await;
         if let Some(problem) = problems.first() {

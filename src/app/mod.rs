@@ -9,6 +9,7 @@
 pub mod journal;
 pub mod ml;
 pub mod open;
+pub mod remote;
 pub mod review;
 pub mod sources;
 pub mod strip;
@@ -245,7 +246,7 @@ impl Runtime {
     /// lease and the person's result from the bucket), any other from the bucket as it is.
     pub async fn open_key(self: &Rc<Self>, key: &str) -> Result<(), String> {
         match self.project_task_of(key) {
-            Some(task) => team::open_project_task(self, &task).await,
+            Some(task) => remote::call(self, remote::Call::Open(task)).await.map(drop),
             None => open::open_cloud_key(self, key).await,
         }
     }

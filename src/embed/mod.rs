@@ -24,7 +24,7 @@ mod cloud_api;
 mod review_api;
 mod team_api;
 
-use crate::app::Runtime;
+use crate::app::{remote, Runtime};
 use crate::cloud::CloudConfig;
 use crate::datasets;
 use crate::events::EventName;
@@ -193,7 +193,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         match crate::app::start_cloud(&runtime, config, &storage).await {
             Ok(()) => {
                 if let Some(project) = project {
-                    if let Err(e) = crate::app::team::start(&runtime, project).await {
+                    if let Err(e) = remote::call(&runtime, remote::Call::Start(project)).await {
                         runtime.fail(e);
                     }
                 }

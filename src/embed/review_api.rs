@@ -4,6 +4,7 @@
 
 use super::team_api::{js_error, to_js};
 use super::LassoEditor;
+use crate::app::remote::Call;
 use crate::app::review;
 use lasso_core::team::review::Issue;
 use wasm_bindgen::prelude::*;
@@ -32,25 +33,21 @@ impl LassoEditor {
     /// The tasks waiting for review (reviewers, managers): `{tasks: [{task, people, complete}]}`.
     #[wasm_bindgen(js_name = reviewQueue)]
     pub async fn review_queue(&self) -> Result<JsValue, JsValue> {
-        let queue = review::load_queue(&self.runtime).await.map_err(js_error)?;
-        to_js(&queue)
+        self.call_json(Call::Queue).await
     }
 
     /// Opens task `id` for review: every submitted result as a layer, the reviewer's copy to
     /// correct.
     #[wasm_bindgen(js_name = openReview)]
     pub async fn open_review(&self, id: String) -> Result<(), JsValue> {
-        review::open_review(&self.runtime, &id)
-            .await
-            .map_err(js_error)
+        self.call_done(Call::OpenReview(id)).await
     }
 
     /// Accepts the task under review with the reviewer's copy as it is; resolves to
     /// `{by, from, at, people}`.
     #[wasm_bindgen(js_name = acceptTask)]
     pub async fn accept_task(&self) -> Result<JsValue, JsValue> {
-        let record = review::accept(&self.runtime).await.map_err(js_error)?;
-        to_js(&record)
+        self.call_json(Call::Accept).await
     }
 
     /// Sends a result of the task under review back for rework with `comment`; resolves to
@@ -76,25 +73,18 @@ impl LassoEditor {
                 })
                 .collect()
         });
-        let record = review::reject(&self.runtime, &comment, options.user, issues)
-            .await
-            .map_err(js_error)?;
-        to_js(&record)
+        self.call_json(Call::Reject {
+            comment,
+            user: options.user,
+            issues,
+        })
+        .await
     }
 
     /// The project's quality report (managers): per annotator and per class.
     #[wasm_bindgen(js_name = qualityReport)]
     pub async fn quality_report(&self) -> Result<JsValue, JsValue> {
-        let (Some(cloud), Some(team)) = (self.runtime.cloud(), self.runtime.team.borrow().clone())
-        else {
-            return Err(js_error(
-                "the quality report needs options.cloud.project".into(),
-            ));
-        };
-        let report = crate::cloud::review::quality(&cloud, &team.project)
-            .await
-            .map_err(|e| js_error(e.message))?;
-        to_js(&report)
+        self.call_json(Call::Quality).await
     }
 
     /// How the annotators of the task under review agree on this image: `{threshold, strict,

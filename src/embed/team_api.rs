@@ -1,9 +1,10 @@
 //! The team part of the JS API (`docs/team.md`): `nextTask()`, `openTask(id)`,
 //! `submitTask()`, `taskStatus()`, `project()`, `progress()`, `assignTask(id, user)`,
-//! `unassignTask(id, user)`; the `task` event fires when a task opens.
+//! `unassignTask(id, user)`; the `task` event fires when a task opens. The work is done by the
+//! team's controllers, which load from their own chunk (`crate::app::remote`).
 
 use super::LassoEditor;
-use crate::app::team;
+use crate::app::remote::{self, Call};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -16,38 +17,56 @@ pub(super) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> 
     js_sys::JSON::parse(&text)
 }
 
+impl LassoEditor {
+    /// Runs `call` and answers its JSON reply as a JS value.
+    pub(super) async fn call_json(&self, call: Call) -> Result<JsValue, JsValue> {
+        let text = remote::call(&self.runtime, call)
+            .await
+            .and_then(remote::Reply::into_json)
+            .map_err(js_error)?;
+        js_sys::JSON::parse(&text)
+    }
+
+    /// Runs `call`, which answers nothing.
+    pub(super) async fn call_done(&self, call: Call) -> Result<(), JsValue> {
+        remote::call(&self.runtime, call)
+            .await
+            .map(drop)
+            .map_err(js_error)
+    }
+}
+
 #[wasm_bindgen]
 impl LassoEditor {
     /// Opens the task this person works on, or a new one nobody else holds; resolves to its
     /// id, or `null` when nothing is left for this person.
     #[wasm_bindgen(js_name = nextTask)]
     pub async fn next_task(&self) -> Result<Option<String>, JsValue> {
-        team::next_task(&self.runtime).await.map_err(js_error)
+        remote::call(&self.runtime, Call::Next)
+            .await
+            .and_then(remote::Reply::into_id)
+            .map_err(js_error)
     }
 
     /// Opens task `id` of the project: resumed if held, claimed if a slot is free for this
     /// person, or their submitted version.
     #[wasm_bindgen(js_name = openTask)]
     pub async fn open_task(&self, id: String) -> Result<(), JsValue> {
-        team::open_project_task(&self.runtime, &id)
-            .await
-            .map_err(js_error)
+        self.call_done(Call::Open(id)).await
     }
 
     /// Submits the open task; resolves once the result and the status are in the bucket, to
     /// `{task, user, status, slot}`.
     #[wasm_bindgen(js_name = submitTask)]
     pub async fn submit_task(&self) -> Result<JsValue, JsValue> {
-        let answer = team::submit(&self.runtime).await.map_err(js_error)?;
-        to_js(&answer)
+        self.call_json(Call::Submit).await
     }
 
     /// This person's status on the open task, from the bucket: `{task, user, status, slot,
     /// lease_until}`.
     #[wasm_bindgen(js_name = taskStatus)]
     pub async fn task_status(&self) -> Result<JsValue, JsValue> {
-        let answer = team::status(&self.runtime).await.map_err(js_error)?;
-        to_js(&answer)
+        self.call_json(Call::Status).await
     }
 
     /// The project (`project.json`) and this person's roles in it, or `null` before it is read.
@@ -67,47 +86,27 @@ impl LassoEditor {
     /// Gives task `id` to `user` (managers).
     #[wasm_bindgen(js_name = assignTask)]
     pub async fn assign_task(&self, id: String, user: String) -> Result<(), JsValue> {
-        self.assign(&id, &user, true).await
+        self.call_done(Call::Assign {
+            task: id,
+            user,
+            give: true,
+        })
+        .await
     }
 
     /// Takes task `id` back from `user` (managers); the person's result stays.
     #[wasm_bindgen(js_name = unassignTask)]
     pub async fn unassign_task(&self, id: String, user: String) -> Result<(), JsValue> {
-        self.assign(&id, &user, false).await
+        self.call_done(Call::Assign {
+            task: id,
+            user,
+            give: false,
+        })
+        .await
     }
 
     /// The project's progress (managers): slots by status, per annotator figures.
     pub async fn progress(&self) -> Result<JsValue, JsValue> {
-        let (cloud, project) = self.team_cloud()?;
-        let text = crate::cloud::team::progress(&cloud, &project)
-            .await
-            .map_err(|e| js_error(e.message))?;
-        js_sys::JSON::parse(&text)
-    }
-}
-
-impl LassoEditor {
-    fn team_cloud(&self) -> Result<(std::rc::Rc<crate::cloud::Cloud>, String), JsValue> {
-        let project = self
-            .runtime
-            .team
-            .borrow()
-            .as_ref()
-            .map(|t| t.project.clone())
-            .ok_or_else(|| {
-                js_error("this editor was mounted without options.cloud.project".into())
-            })?;
-        let cloud = self
-            .runtime
-            .cloud()
-            .ok_or_else(|| js_error("this editor was mounted without options.cloud".into()))?;
-        Ok((cloud, project))
-    }
-
-    async fn assign(&self, id: &str, user: &str, give: bool) -> Result<(), JsValue> {
-        let (cloud, project) = self.team_cloud()?;
-        crate::cloud::team::assign(&cloud, &project, id, user, give)
-            .await
-            .map_err(|e| js_error(e.message))
+        self.call_json(Call::Progress).await
     }
 }
