@@ -134,7 +134,8 @@ pub async fn export_zip(
         if unknown_size {
             // Upright, as the browser shows the photo (EXIF orientation applied).
             let (w, h) = on_demand::pixels::upright_size(&bytes)
-                .await?
+                .await
+                .map_err(|_| runtime.part_unavailable())?
                 .map_err(|e| {
                     runtime.say("export.size_failed", &[("task", &task.id), ("error", &e)])
                 })?;
@@ -154,7 +155,9 @@ pub async fn export_zip(
         pipeline: options.pipeline.clone(),
         ..Recipe::new(format)
     };
-    let plan = on_demand::formats::plan_zip(tasks, recipe).await??;
+    let plan = on_demand::formats::plan_zip(tasks, recipe)
+        .await
+        .map_err(|_| runtime.part_unavailable())??;
     let src_of: std::collections::HashMap<&str, &str> = plan
         .tasks
         .iter()
@@ -201,7 +204,9 @@ pub async fn export_zip(
             .map_err(|e| format!("{src}: {e}"))?;
         images.extend(outputs.iter().map(|(path, _)| path.clone()).zip(rendered));
     }
-    on_demand::formats::pack_zip(&plan.export, &images, &mut progress).await?
+    on_demand::formats::pack_zip(&plan.export, &images, &mut progress)
+        .await
+        .map_err(|_| runtime.part_unavailable())?
 }
 
 /// The bytes of an image: kept in IndexedDB (local folders), in the bucket, or at a URL.

@@ -290,6 +290,12 @@ impl Shared {
         lasso_core::i18n::format(self.locale.get_untracked(), id, args)
     }
 
+    /// Why an action failed when the part of the editor it needs could not be downloaded
+    /// (`crate::on_demand::NotLoaded`), in the interface's language.
+    pub fn part_unavailable(&self) -> String {
+        self.say("app.part_unavailable", &[])
+    }
+
     /// The plural message `id` for `count` things, as [`Shared::say`].
     pub fn say_n(
         &self,

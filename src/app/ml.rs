@@ -93,7 +93,8 @@ pub async fn ask(
     context: Option<&Value>,
 ) -> Result<(Predicted, f64), String> {
     asking(Rc::clone(runtime), task.clone(), context.cloned())
-        .await?
+        .await
+        .map_err(|_| runtime.part_unavailable())?
         .await
 }
 

@@ -120,7 +120,10 @@ crate::on_demand::split! {
 
 /// Runs `call`, fetching the team chunk first if it is not in yet.
 pub async fn call(runtime: &Rc<Runtime>, call: Call) -> Result<Reply, String> {
-    calling(Rc::clone(runtime), call).await?.await
+    calling(Rc::clone(runtime), call)
+        .await
+        .map_err(|_| runtime.part_unavailable())?
+        .await
 }
 
 /// `value` as JSON text.

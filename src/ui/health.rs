@@ -86,7 +86,9 @@ async fn check_pixels(
         // Let the page draw the progress between images.
         crate::timer::sleep(0).await;
         let one = match crate::datasets::image_bytes(runtime, src).await {
-            Ok(bytes) => crate::on_demand::pixels::looks(&bytes).await?,
+            Ok(bytes) => crate::on_demand::pixels::looks(&bytes)
+                .await
+                .map_err(|_| runtime.part_unavailable())?,
             Err(e) => Err(e),
         };
         found.push((name.clone(), one));

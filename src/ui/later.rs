@@ -94,9 +94,9 @@ where
         }
         Some(match loaded.get()? {
             Ok(make) => untrack(|| make(Rc::clone(&runtime), toggles)),
-            Err(e) => view! {
+            Err(NotLoaded) => view! {
                 <p class="lasso-unavailable" role="alert">
-                    {words.f("app.part_unavailable", &[("error", &e.to_string())])}
+                    {words.t("app.part_unavailable")}
                 </p>
             }
             .into_any(),

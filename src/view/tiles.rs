@@ -96,7 +96,10 @@ async fn open_descriptor(
 pub(super) async fn open_tiff(runtime: &Shared, src: &str) -> Result<Option<TileSource>, String> {
     let mut file = SparseFile::default();
     loop {
-        match crate::on_demand::pixels::open_tiff(&file, src).await?? {
+        let opened = crate::on_demand::pixels::open_tiff(&file, src)
+            .await
+            .map_err(|_| runtime.part_unavailable())?;
+        match opened? {
             Step::Done(Opened::Tiled(source)) => {
                 if *runtime.image_src.borrow() == src {
                     *runtime.tile_file.borrow_mut() = file;
@@ -286,7 +289,9 @@ async fn tiff_tile(
     signal: &web_sys::AbortSignal,
 ) -> Result<(), String> {
     // Loaded first: the decoding below holds borrows and must not wait.
-    crate::on_demand::pixels::tiff_tiles_ready().await?;
+    crate::on_demand::pixels::tiff_tiles_ready()
+        .await
+        .map_err(|_| runtime.part_unavailable())?;
     loop {
         let step = {
             let tiles = runtime.tiles.borrow();

@@ -30,14 +30,17 @@ test("the image codecs load on first use, and a failed download loses nothing", 
     assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 1);
 
     // The codecs cannot be fetched: the pixel check says so, the box stays.
+    // In the interface's language.
     await context.route("**/split_pixels-*.wasm", (route) => route.abort());
+    await page.evaluate(() => window.lasso.setLocale("uk"));
     await page.click(".lasso-health-toggle");
     await page.click(".lasso-health-pixels-start");
-    await page.waitForFunction(() => /could not be downloaded/.test(document.querySelector(".lasso-banner")?.textContent ?? ""));
+    await page.waitForFunction(() => /Частину редактора не вдалося завантажити/.test(document.querySelector(".lasso-banner")?.textContent ?? ""));
     assert.equal(await page.locator(".lasso-health-pixels").count(), 0);
     const kept = await page.evaluate(() => window.lasso.annotations());
     assert.equal(kept.length, 1, "nothing is lost");
     await page.locator(".lasso-banner").screenshot({ path: artifact("on-demand-failed.png") });
+    await page.evaluate(() => window.lasso.setLocale("en"));
 
     // Back online: the same button fetches them and the check runs.
     await context.unroute("**/split_pixels-*.wasm");
@@ -50,7 +53,7 @@ test("the image codecs load on first use, and a failed download loses nothing", 
     await page.locator(".lasso").first().focus();
     await page.keyboard.press("Control+z");
     assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 0, "the editor still works");
-    const unexpected = page.errors.filter((e) => !/split_pixels|Failed to fetch|net::ERR_FAILED|load/i.test(e));
+    const unexpected = page.errors.filter((e) => !/split_pixels|Failed to fetch|net::ERR_FAILED|load|не вдалося завантажити/i.test(e));
     assert.deepEqual(unexpected, []);
   } finally {
     await context.close();

@@ -294,12 +294,93 @@ fn build_release() -> Result<()> {
     setup::run()?;
     util::step("release build into dist/");
     cmd("trunk", &["build", "--release"]).run()?;
-    for entry in std::fs::read_dir(util::root().join("dist"))? {
+    let dist = util::root().join("dist");
+    for entry in std::fs::read_dir(&dist)? {
         let path = entry?.path();
         if path.extension().is_some_and(|e| e == "wasm" || e == "js") {
             let (raw, gz) = wasm::sizes(&path)?;
             println!("{}: {raw} bytes, {gz} bytes gzipped", path.display());
         }
     }
+    let first = first_screen(&dist)?;
+    let (mut raw_sum, mut gz_sum) = (0, 0);
+    for file in &first {
+        let (raw, gz) = wasm::sizes(&dist.join(file))?;
+        raw_sum += raw;
+        gz_sum += gz;
+    }
+    println!(
+        "first screen ({}): {raw_sum} bytes, {gz_sum} bytes gzipped",
+        first.join(", ")
+    );
     Ok(())
+}
+
+/// The files the page downloads before the editor shows: the page, what it links and
+/// preloads, its script, and the split loader the module's glue imports (the chunks come
+/// later, on first use).
+fn first_screen(dist: &std::path::Path) -> Result<Vec<String>> {
+    let page = std::fs::read_to_string(dist.join("index.html"))?;
+    let mut files = vec!["index.html".to_string()];
+    for attribute in ["href=\"", "src=\""] {
+        for rest in page.split(attribute).skip(1) {
+            let value = rest.split('"').next().unwrap_or_default();
+            let name = value.trim_start_matches("./").trim_start_matches('/');
+            let local = !name.is_empty() && !name.contains(':') && dist.join(name).is_file();
+            if local && !name.ends_with(".webmanifest") && !files.iter().any(|f| f == name) {
+                files.push(name.to_string());
+            }
+        }
+    }
+    for entry in std::fs::read_dir(dist)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.starts_with("__wasm_split") && name.ends_with(".js") {
+            files.push(name);
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_screen;
+
+    #[test]
+    fn first_screen_is_what_the_page_loads_before_any_chunk() {
+        let dist = std::env::temp_dir().join(format!("lasso-first-screen-{}", std::process::id()));
+        std::fs::create_dir_all(&dist).unwrap();
+        for name in [
+            "lasso-1.js",
+            "lasso-1_bg.wasm",
+            "lasso-2.css",
+            "app.js",
+            "__wasm_split-1.js",
+            "split_formats-1.wasm",
+            "manifest.webmanifest",
+        ] {
+            std::fs::write(dist.join(name), name).unwrap();
+        }
+        std::fs::write(
+            dist.join("index.html"),
+            r#"<link rel="icon" href="data:,"><link rel="modulepreload" href="lasso-1.js">
+            <link rel="preload" href="lasso-1_bg.wasm" as="fetch"><link rel="stylesheet" href="/lasso-2.css"/>
+            <link rel="manifest" href="manifest.webmanifest"><a href="https://example.com/x.js">
+            <script type="module" src="./app.js"></script>"#,
+        )
+        .unwrap();
+        let mut files = first_screen(&dist).unwrap();
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                "__wasm_split-1.js",
+                "app.js",
+                "index.html",
+                "lasso-1.js",
+                "lasso-1_bg.wasm",
+                "lasso-2.css"
+            ]
+        );
+        std::fs::remove_dir_all(&dist).unwrap();
+    }
 }

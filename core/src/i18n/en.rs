@@ -81,7 +81,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("mask.segment_hint", "Click: object · Alt-click: not object · drag: box · Enter: add · Esc: drop"),
     ("image.load_failed", "Could not load the image {src}: check that the URL is reachable and, for another origin, that it allows CORS."),
     ("banner.dismiss", "Dismiss"),
-    ("app.part_unavailable", "This part could not be loaded ({error})."),
+    ("app.part_unavailable", "Part of the editor could not be downloaded (offline?): try again."),
     // Status bar.
     ("status.zoom", "{zoom}%"),
     ("status.cutting", "Preparing tiles: {percent}%"),
