@@ -3,10 +3,11 @@
 //! it is called and shares the main module's memory, so the first screen downloads only the
 //! editor. The chunks: [`formats`] (dataset formats in and out, zip archives), [`pixels`]
 //! (image codecs: TIFF display, tiled TIFF tiles, tile pyramids, preprocessing and
-//! augmentation, pixel checks), and, declared with `split!` where they are used, `panels` (the
-//! toolbar's panels, the help, the team's screens), `ml` (asking a model backend) and `team`
-//! (the team's controllers, `crate::app::remote`). [`json`] reads JSON without path tracking;
-//! the formats chunk places a bad value.
+//! augmentation, pixel checks; and apart, `tiles`: Deep Zoom and IIIF descriptors), and,
+//! declared with `split!` where they are used, `panels` (the toolbar's panels, the help, the
+//! team's screens), `ml` (asking a model backend) and `team` (the team's controllers,
+//! `crate::app::remote`). [`json`] reads JSON without path tracking; the formats chunk places
+//! a bad value.
 //!
 //! Every entry point is `async` and fails with [`NotLoaded`] when its chunk cannot be fetched
 //! (offline before it was ever used): nothing is changed then, and the call can be repeated.

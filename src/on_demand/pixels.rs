@@ -21,6 +21,19 @@ split! {
 }
 
 split! {
+    tiles;
+    /// A Deep Zoom or IIIF descriptor read (its own small chunk, `tiles`: the XML reader
+    /// comes only with a tiled image); `url` names it and places its tiles.
+    pub fn tile_descriptor(
+        kind: lasso_core::model::ImageKind,
+        text: &str,
+        url: &str,
+    ) -> Result<Result<TileSource, String>, NotLoaded> {
+        Ok(lasso_core::tiles::parse(kind, text, url).map_err(|e| e.to_string()))
+    }
+}
+
+split! {
     pixels;
     /// A TIFF's directories from the bytes read so far (`url` names it in errors): done, or the
     /// range to fetch next.

@@ -40,7 +40,7 @@ pub fn open(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
                     .borrow()
                     .as_ref()
                     .map(|s| s.descriptor.clone());
-                open_descriptor(&src, kind, keys_beside.as_deref())
+                open_descriptor(&runtime, &src, kind, keys_beside.as_deref())
                     .await
                     .map(Some)
             }
@@ -78,6 +78,7 @@ pub(super) fn show(runtime: &Shared, source: TileSource) {
 /// A Deep Zoom or IIIF descriptor, fetched and read; its tiles named beside `tiles_beside`
 /// (an object key) where given, else beside its URL.
 async fn open_descriptor(
+    runtime: &Shared,
     src: &str,
     kind: ImageKind,
     tiles_beside: Option<&str>,
@@ -88,7 +89,9 @@ async fn open_descriptor(
     };
     let bytes = crate::cloud::http::fetch_bytes(&url).await?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{url} is not text"))?;
-    tiles::parse(kind, &text, tiles_beside.unwrap_or(&url)).map_err(|e| e.to_string())
+    crate::on_demand::pixels::tile_descriptor(kind, &text, tiles_beside.unwrap_or(&url))
+        .await
+        .map_err(|_| runtime.part_unavailable())?
 }
 
 /// A TIFF's directories, read by range requests; `None` for a TIFF in strips. The bytes read
