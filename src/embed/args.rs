@@ -58,7 +58,7 @@ pub(super) fn read<T: DeserializeOwned>(what: &str, arg: Arg, text: &str) -> Res
     })
 }
 
-/// [`read`], fetching the formats chunk first if the text is bad (for `mount`, which may run
+/// [`read`], fetching the formats chunk first if the text is bad (for `mount`, which runs
 /// before the chunk is in).
 pub(super) async fn read_loading<T: DeserializeOwned>(
     what: &str,

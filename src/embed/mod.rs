@@ -207,7 +207,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         unmount: RefCell::new(Some(unmount)),
     };
     if let Some(task) = options.task {
-        let task = args::read("options.task", Arg::Task, &task.to_string())?;
+        let task = args::read_loading("options.task", Arg::Task, &task.to_string()).await?;
         editor.open(task).await?;
     }
     // Offline before the formats were ever fetched: the editor works, the sync methods say so.

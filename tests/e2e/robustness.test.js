@@ -72,6 +72,19 @@ test("loadTask refuses NaN coordinates and impossible masks by field; the open t
     }
   });
   assert.match(options, /^options: invalid value at labels\[1\]\.name: invalid type: integer `7`, expected a string/, options);
+  const task = await page.evaluate(async () => {
+    const host = document.createElement("div");
+    document.body.append(host);
+    try {
+      await window.wasmBindings.mount(host, { storage: "bad-task", task: { id: "t", image: { src: "samples/street.jpg", width: "wide" } } });
+      return "accepted";
+    } catch (e) {
+      return String(e);
+    } finally {
+      host.remove();
+    }
+  });
+  assert.match(task, /^options\.task: invalid value at image\.width: invalid type: string "wide", expected u32/, task);
 
   // The task that was open is still open, unchanged, and its journaled work reloads.
   assert.deepEqual(await page.evaluate(() => window.lasso.annotations()), before);
