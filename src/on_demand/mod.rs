@@ -6,7 +6,7 @@
 //! augmentation, pixel checks; and apart, `tiles`: Deep Zoom and IIIF descriptors), and,
 //! declared with `split!` where they are used, `panels` (the toolbar's panels, the help, the
 //! team's screens), `ml` (asking a model backend) and `team` (the team's controllers,
-//! `crate::app::remote`). [`json`] reads JSON without path tracking; the formats chunk places
+//! `app/remote.rs`). [`json`] reads JSON without path tracking; the formats chunk places
 //! a bad value.
 //!
 //! Every entry point is `async` and fails with [`NotLoaded`] when its chunk cannot be fetched
