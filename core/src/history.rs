@@ -10,8 +10,8 @@ use crate::document::Document;
 use crate::model::{Annotation, AnnotationId, AttributeValue, LabelSet, MaskRle, Shape, Task};
 use serde::{Deserialize, Serialize};
 
-/// One edit of a task.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One edit of a task. Read in one pass by the `tagged` module.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
     /// Add an annotation (its id must not exist yet).

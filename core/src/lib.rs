@@ -35,6 +35,7 @@ pub mod quality;
 pub mod random;
 pub mod raster;
 pub mod render_plan;
+mod tagged;
 pub mod team;
 pub mod tiles;
 pub mod validate;

@@ -158,8 +158,8 @@ pub struct MaskRle {
     pub counts: Vec<u32>,
 }
 
-/// The geometry of an annotation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The geometry of an annotation. Read in one pass by the `tagged` module.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Shape {
     /// Axis-aligned box.
@@ -227,8 +227,8 @@ impl std::fmt::Display for AnnotationId {
     }
 }
 
-/// The value of one attribute of an annotation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The value of one attribute of an annotation (read by its JSON type, see `tagged`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum AttributeValue {
     /// Yes/no.
@@ -239,8 +239,8 @@ pub enum AttributeValue {
     Text(String),
 }
 
-/// Where an annotation came from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+/// Where an annotation came from. Read in one pass by the `tagged` module.
+#[derive(Clone, Debug, PartialEq, Serialize, Default)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Origin {
     /// Drawn or accepted by a person.
@@ -326,8 +326,8 @@ pub enum AttributeKind {
     },
 }
 
-/// The definition of one attribute of a label.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The definition of one attribute of a label (read in one pass, see `tagged`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AttributeDef {
     /// Attribute name.
     pub name: String,

@@ -78,9 +78,8 @@ def broken(path, value):
     (broken(["annotations", 0, "shape", "type"], "ellipse"), "ellipse"),
     (broken(["annotations", 1, "origin"], {"kind": "prediction"}), "score"),
     (broken(["image", "kind"], "tiles"), "tiles"),
-    # Inside a shape the reader names the shape and what it found (its kinds are told apart by
-    # `type`, which hides the member's name).
-    (broken(["annotations", 0, "shape", "x0"], "1"), 'annotations[0].shape (line 1): invalid type: string "1"'),
+    # Inside a shape the reader names the member and what it found.
+    (broken(["annotations", 0, "shape", "x0"], "1"), 'annotations[0].shape.x0 (line 1): invalid type: string "1"'),
 ])
 def test_what_the_schema_refuses_the_cli_refuses(task, field):
     with pytest.raises(jsonschema.ValidationError):
