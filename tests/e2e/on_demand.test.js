@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { appSuite, openApp, dragImage, artifact } from "./support.js";
+import { startServer, tempDataDir, s3Get, s3List, appUrl } from "./cloud.js";
 
 const app = appSuite();
 
@@ -57,5 +58,39 @@ test("the image codecs load on first use, and a failed download loses nothing", 
     assert.deepEqual(unexpected, []);
   } finally {
     await context.close();
+  }
+});
+
+test("the upload code loads with the first upload; until it can be fetched, the edit waits queued", async () => {
+  const server = await startServer({ dataDir: tempDataDir() });
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 }, serviceWorkers: "block" });
+  const fetched = [];
+  context.on("request", (r) => fetched.push(new URL(r.url()).pathname.split("/").pop()));
+  await context.route("**/split_cloud-*.wasm", (route) => route.abort());
+  try {
+    const page = await openApp(context, appUrl(app.server.url, server));
+    await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("b");
+    await dragImage(page, [40, 40], [200, 100]);
+    // The status line counts the waiting result and says why it does not move.
+    const status = page.locator('.lasso-upload[data-state="error"][data-pending="1"]');
+    await status.waitFor();
+    assert.match(await status.getAttribute("title"), /Part of the editor could not be downloaded/);
+    const queued = await page.evaluate(() => window.lasso.pendingUploads());
+    assert.deepEqual(queued.map((u) => u.key), ["target/sample-chelsea/dev.json"]);
+    assert.deepEqual(s3List(server, "target/"), [], "nothing was sent");
+
+    // Reachable again: the next pass fetches the code and the result lands as it is now.
+    await context.unroute("**/split_cloud-*.wasm");
+    await page.waitForSelector('.lasso-upload[data-state="idle"]');
+    assert.ok(fetched.some((name) => name.startsWith("split_cloud-")), JSON.stringify(fetched));
+    const stored = JSON.parse(s3Get(server, "target/sample-chelsea/dev.json", { withBody: true }).body.toString("utf8"));
+    assert.equal(stored.annotations.length, 1);
+    assert.deepEqual(await page.evaluate(() => window.lasso.pendingUploads()), []);
+    const unexpected = page.errors.filter((e) => !/split_cloud|Failed to fetch|net::ERR_FAILED|load/i.test(e));
+    assert.deepEqual(unexpected, []);
+  } finally {
+    await context.close();
+    await server.stop();
   }
 });
