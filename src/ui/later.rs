@@ -1,11 +1,13 @@
-//! Parts of the interface whose code loads on first use (the `panels` chunk, see
-//! `crate::on_demand`): the export panel, the dataset health page, the help overlay, the team
-//! panel (tasks, gallery, review, quality, project editor) and the review overlay.
+//! Parts of the interface whose code loads on first use (see `crate::on_demand`): from the
+//! `panels` chunk the export panel, the dataset health page, the help overlay, the team panel
+//! (tasks, gallery, review, quality, project editor) and the review overlay; from `side` the
+//! side panels under the annotation list; from `cloud` the bucket's controls.
 //!
 //! A split function hands back the part's constructor ([`Make`]) rather than a built view, so
 //! the part is built where it is mounted, under the owner of the place that shows it. The
-//! toolbar's parts are fetched as soon as the editor is up and open at once when asked for; the
-//! team's load when a project opens, so a labeller outside a team never downloads them.
+//! toolbar's parts and the side panels are fetched as soon as the editor is up (the toolbar's
+//! open at once when asked for); the team's load when a project opens and the bucket's when a
+//! cloud is configured, so a labeller outside a team, or without a bucket, never downloads them.
 
 use super::words::Words;
 use crate::app::Runtime;
@@ -146,5 +148,31 @@ split! {
     /// The review overlay (reviewing, or a team task with its rework's pins).
     pub fn review_overlay() -> Result<Make, NotLoaded> {
         Ok(|runtime, _| view! { <super::review::ReviewOverlay runtime=runtime/> }.into_any())
+    }
+}
+
+split! {
+    side;
+    /// The side panels under the annotation list: the model, the predictions under review, the
+    /// selected shape's attributes and the local datasets.
+    pub fn side_panels() -> Result<Make, NotLoaded> {
+        Ok(|runtime, _| {
+            view! {
+                <super::model::ModelPanel runtime=Rc::clone(&runtime)/>
+                <super::predictions::PredictionsPanel runtime=Rc::clone(&runtime)/>
+                <super::attributes::AttributesPanel runtime=Rc::clone(&runtime)/>
+                <super::local::LocalDatasets runtime=runtime/>
+            }
+            .into_any()
+        })
+    }
+}
+
+split! {
+    cloud;
+    /// The bucket's controls in the toolbar (open a task from the bucket, upload images), shown
+    /// while a cloud is configured; from the chunk that sends uploads.
+    pub fn bucket_controls() -> Result<Make, NotLoaded> {
+        Ok(|runtime, _| view! { <super::uploads::Uploads runtime=runtime/> }.into_any())
     }
 }

@@ -262,6 +262,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
     let help_open = runtime.help_open;
     let team_view = runtime.team_view;
     let in_team = Memo::new(move |_| team_view.with(|v| v.project.is_some()));
+    let uploads = runtime.uploads;
     view! {
         <div class="lasso" tabindex="0" node_ref=root on:keydown=on_keydown on:keyup=on_keyup
             data-theme=move || runtime_theme.get().as_str() lang=move || runtime_locale.get().tag()>
@@ -314,7 +315,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                         let open = runtime.help_open;
                         move |_| open.update(|o| *o = !*o)
                     }>"?"</button>
-                <uploads::Uploads runtime=Rc::clone(&runtime)/>
+                {later::when(&runtime, move || uploads.with(|u| u.is_some()), later::Toggles::new(), later::Fetch::WhenShown, later::bucket_controls)}
             </div>
             {later::when(&runtime, move || help_open.get(), later::Toggles::new(), later::Fetch::Early, later::help_overlay)}
             <div class="lasso-main">
@@ -415,10 +416,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                             {move || words.n("list.more", hidden_rows.get(), &[])}
                         </p>
                     </Show>
-                    <model::ModelPanel runtime=Rc::clone(&runtime)/>
-                    <predictions::PredictionsPanel runtime=Rc::clone(&runtime)/>
-                    <attributes::AttributesPanel runtime=Rc::clone(&runtime)/>
-                    <local::LocalDatasets runtime=Rc::clone(&runtime)/>
+                    {later::when(&runtime, || true, later::Toggles::new(), later::Fetch::Early, later::side_panels)}
                 </aside>
             </div>
             <strip::ImageStrip runtime=Rc::clone(&runtime)/>
