@@ -21,6 +21,10 @@ test("the image codecs load on first use, and a failed download loses nothing", 
     assert.ok(modules().includes("lasso_bg.wasm"), JSON.stringify(modules()));
     assert.ok(modules().includes("split_formats.wasm"), "mount loads the formats");
     assert.ok(!modules().includes("split_pixels.wasm"), `no image codec before one is needed: ${modules()}`);
+    // The side panels come right after the first screen; the upload code never, without a bucket.
+    await page.waitForSelector(".lasso-local .lasso-open-folder");
+    assert.ok(modules().includes("split_side.wasm"), JSON.stringify(modules()));
+    assert.ok(!modules().includes("split_cloud.wasm"), `no upload code without a bucket: ${modules()}`);
     // The formats answer at once, as the sync API promises.
     const coco = await page.evaluate(() => JSON.parse(window.lasso.exportAs("coco")));
     assert.equal(coco.images.length, 1);
