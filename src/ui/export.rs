@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::rc::Rc;
 
-/// The toolbar's Export button; its panel's code loads the first time it opens and the panel
-/// then stays mounted (hidden while closed), keeping the choices made in it.
+/// The toolbar's Export button; its panel's code loads when the button is approached (see
+/// `later::Fetch::OnIntent`) and the panel, once opened, stays mounted (hidden while closed), keeping the choices made in it.
 #[component]
 pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
     use super::later::{when, Fetch, Toggles};
@@ -20,13 +20,16 @@ pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
     let toggles = Toggles::new();
     let open = toggles.open;
     let opened = RwSignal::new(false);
+    let intent = RwSignal::new(false);
     view! {
         <button class="lasso-export-toggle" aria-expanded=move || open.get().to_string()
+            on:pointerenter=move |_| intent.set(true)
+            on:focus=move |_| intent.set(true)
             on:click=move |_| {
                 opened.set(true);
                 open.update(|o| *o = !*o);
             }>{move || words.t("export.button")}</button>
-        {when(&runtime, move || opened.get(), toggles, Fetch::Early, super::later::export_dialog)}
+        {when(&runtime, move || opened.get(), toggles, Fetch::OnIntent(intent), super::later::export_dialog)}
     }
 }
 

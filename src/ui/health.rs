@@ -245,7 +245,8 @@ fn summary(w: Words, h: &Health) -> String {
     )
 }
 
-/// The toolbar's Health button; the page's code loads the first time it opens.
+/// The toolbar's Health button; the page's code loads when the button is approached or at the
+/// latest when it opens.
 #[component]
 pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
     use super::later::{when, Fetch, Toggles};
@@ -261,11 +262,14 @@ pub fn HealthPanel(runtime: Rc<Runtime>) -> impl IntoView {
         opened.set(true);
         open.update(|o| *o = !*o);
     };
+    let intent = RwSignal::new(false);
     view! {
         <button class="lasso-health-toggle" title=move || w.t("health.toggle_title")
             aria-expanded=move || open.get().to_string()
+            on:pointerenter=move |_| intent.set(true)
+            on:focus=move |_| intent.set(true)
             on:click=toggle>{move || w.t("health.toggle")}</button>
-        {when(&runtime, move || opened.get(), toggles, Fetch::Early, super::later::health_page)}
+        {when(&runtime, move || opened.get(), toggles, Fetch::OnIntent(intent), super::later::health_page)}
     }
 }
 

@@ -5,9 +5,10 @@
 //!
 //! A split function hands back the part's constructor ([`Make`]) rather than a built view, so
 //! the part is built where it is mounted, under the owner of the place that shows it. The
-//! toolbar's parts and the side panels are fetched as soon as the editor is up (the toolbar's
-//! open at once when asked for); the team's load when a project opens and the bucket's when a
-//! cloud is configured, so a labeller outside a team, or without a bucket, never downloads them.
+//! side panels are fetched as soon as the editor is up; the toolbar's parts when the pointer
+//! or the focus reaches their button (so they open at once, and a visit that never opens them
+//! never downloads them); the team's when a project opens and the bucket's when a cloud is
+//! configured, so a labeller outside a team, or without a bucket, never downloads them.
 
 use super::words::Words;
 use crate::app::Runtime;
@@ -42,8 +43,12 @@ pub type Make = fn(Rc<Runtime>, Toggles) -> AnyView;
 /// When a part is fetched.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Fetch {
-    /// As soon as the editor is up (the toolbar's parts: they then open at once).
+    /// As soon as the editor is up (the side panels, on screen from the start).
     Early,
+    /// When the person heads for it: the signal turns true (the pointer over its button, the
+    /// button focused), so it usually opens at once; at the latest when it is shown. The
+    /// toolbar's parts: a visit that never opens them never downloads them.
+    OnIntent(RwSignal<bool>),
     /// The first time it is shown.
     WhenShown,
 }
@@ -82,10 +87,15 @@ where
     if fetch == Fetch::Early {
         start();
     }
+    let intent = match fetch {
+        Fetch::OnIntent(intent) => Some(intent),
+        Fetch::Early | Fetch::WhenShown => None,
+    };
     let shown = Memo::new(move |_| shown());
     Effect::new(move |_| {
+        let wanted = shown.get() || intent.is_some_and(|i| i.get());
         let retry = loaded.with_untracked(|l| !matches!(l, Some(Ok(_))));
-        if shown.get() && retry {
+        if wanted && retry {
             start();
         }
     });

@@ -263,6 +263,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
     let team_view = runtime.team_view;
     let in_team = Memo::new(move |_| team_view.with(|v| v.project.is_some()));
     let uploads = runtime.uploads;
+    let help_intent = RwSignal::new(false);
     view! {
         <div class="lasso" tabindex="0" node_ref=root on:keydown=on_keydown on:keyup=on_keyup
             data-theme=move || runtime_theme.get().as_str() lang=move || runtime_locale.get().tag()>
@@ -311,13 +312,15 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                 <health::HealthPanel runtime=Rc::clone(&runtime)/>
                 <button class="lasso-help-toggle" title=move || with_keys(session, words, words.t("action.help").to_string(), Action::Help)
                     aria-label=move || words.t("help.title")
+                    on:pointerenter=move |_| help_intent.set(true)
+                    on:focus=move |_| help_intent.set(true)
                     on:click={
                         let open = runtime.help_open;
                         move |_| open.update(|o| *o = !*o)
                     }>"?"</button>
                 {later::when(&runtime, move || uploads.with(|u| u.is_some()), later::Toggles::new(), later::Fetch::WhenShown, later::bucket_controls)}
             </div>
-            {later::when(&runtime, move || help_open.get(), later::Toggles::new(), later::Fetch::Early, later::help_overlay)}
+            {later::when(&runtime, move || help_open.get(), later::Toggles::new(), later::Fetch::OnIntent(help_intent), later::help_overlay)}
             <div class="lasso-main">
                 <storage::StorageWarning runtime=Rc::clone(&runtime)/>
                 <Show when=move || banner.with(|b| b.is_some())>

@@ -39,6 +39,7 @@ test("a box and a polygon drawn with the mouse survive a Label Studio zip export
   });
 
   await page.click(".lasso-export-toggle");
+  await page.waitForSelector(".lasso-export-format option", { state: "attached" });
   const options = await page.locator(".lasso-export-format option").allTextContents();
   for (const f of ["lasso", "cvat", "label-studio", "masks"]) assert.ok(options.includes(f), `${f} in ${options}`);
   // The panel says what a format would not keep of this task: YOLO detect turns the polygon
@@ -175,6 +176,7 @@ test("predictions load dashed with their score and are accepted from the review 
   assert.equal(await page.locator(".lasso-item-score").count(), 2);
   await page.locator(".lasso-canvas").screenshot({ path: artifact("predictions.png") });
   await page.click(".lasso-export-toggle");
+  await page.waitForSelector(".lasso-export");
   await page.screenshot({ path: artifact("predictions-page.png") });
   await page.click(".lasso-export-toggle");
 

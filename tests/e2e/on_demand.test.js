@@ -1,10 +1,11 @@
 // Rarely used parts load on first use: the first screen fetches the main module (and `mount`
-// the dataset formats, which `exportAs` answers from at once), not the image codecs; the first
-// pixel check fetches them. A chunk that cannot be fetched fails that one action with a clear
+// the dataset formats, which `exportAs` answers from at once, then the side panels), not the
+// image codecs, the toolbar's panels or the upload code; the first pixel check fetches the
+// codecs, a pointer over a toolbar button its panel, the first upload the upload code. A chunk that cannot be fetched fails that one action with a clear
 // message, loses nothing, and the action works once the network is back.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appSuite, openApp, dragImage, artifact } from "./support.js";
+import { appSuite, openApp, dragImage, artifact, eventually } from "./support.js";
 import { startServer, tempDataDir, s3Get, s3List, appUrl } from "./cloud.js";
 
 const app = appSuite();
@@ -25,6 +26,13 @@ test("the image codecs load on first use, and a failed download loses nothing", 
     await page.waitForSelector(".lasso-local .lasso-open-folder");
     assert.ok(modules().includes("split_side.wasm"), JSON.stringify(modules()));
     assert.ok(!modules().includes("split_cloud.wasm"), `no upload code without a bucket: ${modules()}`);
+    // The toolbar's panels come when the pointer heads for their button, before the click.
+    assert.ok(!modules().includes("split_panels.wasm"), `no panel before one is approached: ${modules()}`);
+    await page.hover(".lasso-export-toggle");
+    await eventually("the panels' chunk", () => modules().includes("split_panels.wasm"));
+    await page.click(".lasso-export-toggle");
+    await page.waitForSelector(".lasso-export");
+    await page.click(".lasso-export-toggle");
     // The formats answer at once, as the sync API promises.
     const coco = await page.evaluate(() => JSON.parse(window.lasso.exportAs("coco")));
     assert.equal(coco.images.length, 1);
