@@ -1,7 +1,7 @@
 // Rarely used parts load on first use: the first screen fetches the main module (and `mount`
 // the dataset formats, which `exportAs` answers from at once, then the side panels), not the
 // image codecs, the toolbar's panels or the upload code; the first pixel check fetches the
-// codecs, a pointer over a toolbar button its panel, the first upload the upload code. A chunk that cannot be fetched fails that one action with a clear
+// codecs, a pointer over a toolbar button its panel, a configured bucket the upload code. A chunk that cannot be fetched fails that one action with a clear
 // message, loses nothing, and the action works once the network is back.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -73,7 +73,7 @@ test("the image codecs load on first use, and a failed download loses nothing", 
   }
 });
 
-test("the upload code loads with the first upload; until it can be fetched, the edit waits queued", async () => {
+test("the upload code loads when a bucket is configured; until it can be fetched, an edit waits queued", async () => {
   const server = await startServer({ dataDir: tempDataDir() });
   const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 }, serviceWorkers: "block" });
   const fetched = [];
