@@ -7,8 +7,8 @@
 //! declared with `split!` where they are used, `panels` (the toolbar's panels, the help, the
 //! team's screens), `side` (the side panels), `ml` (asking a model backend), `cloud`
 //! (sending the upload queue, `cloud/upload.rs`, and the bucket's controls) and `team` (the
-//! team's controllers, `app/remote.rs`). [`json`] reads JSON without path tracking; the formats chunk places
-//! a bad value.
+//! team's controllers, `app/remote.rs`). [`json`] reads JSON without path tracking; the
+//! formats chunk places a bad value.
 //!
 //! Every entry point is `async` and fails with [`NotLoaded`] when its chunk cannot be fetched
 //! (offline before it was ever used): nothing is changed then, and the call can be repeated.

@@ -12,7 +12,8 @@ use send_wrapper::SendWrapper;
 use std::rc::Rc;
 
 /// The toolbar's Export button; its panel's code loads when the button is approached (see
-/// `later::Fetch::OnIntent`) and the panel, once opened, stays mounted (hidden while closed), keeping the choices made in it.
+/// `later::Fetch::OnIntent`) and the panel, once opened, stays mounted (hidden while closed),
+/// keeping the choices made in it.
 #[component]
 pub fn ExportPanel(runtime: Rc<Runtime>) -> impl IntoView {
     use super::later::{when, Fetch, Toggles};
