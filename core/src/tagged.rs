@@ -12,8 +12,9 @@
 //! later, the object is read into a JSON value, written back with the tag first and read again;
 //! that is rare and small, and only an error's position inside the object is coarser then.
 //!
-//! Written by hand because serde has no option for this; the result is checked against the
-//! derived readers by the property and golden tests of the types that use it.
+//! Written by hand because serde has no option for this. The tests below read back what the
+//! derived writers write, with the tag at every position; the journal's golden files and the
+//! property tests of the types that use it read through it too.
 
 use crate::history::{Flags, Op};
 use crate::model::{

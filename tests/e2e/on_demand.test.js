@@ -1,8 +1,9 @@
 // Rarely used parts load on first use: the first screen fetches the main module (and `mount`
 // the dataset formats, which `exportAs` answers from at once, then the side panels), not the
 // image codecs, the toolbar's panels or the upload code; the first pixel check fetches the
-// codecs, a pointer over a toolbar button its panel, a configured bucket the upload code. A chunk that cannot be fetched fails that one action with a clear
-// message, loses nothing, and the action works once the network is back.
+// codecs, a pointer over a toolbar button its panel, a configured bucket the upload code. A
+// chunk that cannot be fetched fails that one action with a clear message, loses nothing, and
+// the action works once the network is back.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { appSuite, openApp, dragImage, artifact, eventually } from "./support.js";
