@@ -13,7 +13,7 @@ use lasso_core::tiles::sparse::SparseFile;
 use lasso_core::tiles::TileLoader;
 use lasso_core::viewport::Viewport;
 use leptos::prelude::*;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::HtmlImageElement;
@@ -250,6 +250,9 @@ pub struct Shared {
     pub banner: RwSignal<Option<Notice>>,
     /// The language of the interface (mount option `locale`, `setLocale`).
     pub locale: RwSignal<lasso_core::i18n::Locale>,
+    /// The language asked for last, which `locale` follows once its words are in (see
+    /// `crate::on_demand::languages`).
+    pub locale_asked: Cell<lasso_core::i18n::Locale>,
     /// The image being labelled (a plain image, decoded whole).
     pub image: RefCell<Option<HtmlImageElement>>,
     /// A large plain image decoded at full resolution off the main thread, drawn instead of
@@ -315,6 +318,7 @@ impl Shared {
             pointer: RwSignal::new(None),
             banner: RwSignal::new(None),
             locale: RwSignal::new(lasso_core::i18n::Locale::En),
+            locale_asked: Cell::new(lasso_core::i18n::Locale::En),
             image: RefCell::new(None),
             image_bitmap: RefCell::new(None),
             image_src: RefCell::new(String::new()),

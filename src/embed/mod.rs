@@ -144,7 +144,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
     if let Some(locale) = &options.locale {
         let locale = lasso_core::i18n::Locale::parse(locale)
             .map_err(|e| JsValue::from_str(&format!("options.{e}")))?;
-        runtime.locale.set(locale);
+        crate::on_demand::languages::speak(&runtime.shared, locale).await;
     }
     let host_predict = js_sys::Reflect::get(&raw_options, &"predict".into())
         .ok()
@@ -299,12 +299,13 @@ impl LassoEditor {
         Ok(())
     }
 
-    /// Sets the language of the interface by BCP 47 tag: `"en"` or `"uk"` (regions ignored).
+    /// Sets the language of the interface by BCP 47 tag: `"en"` or `"uk"` (regions ignored);
+    /// at once, or as soon as the language's words are downloaded the first time.
     #[wasm_bindgen(js_name = setLocale)]
     pub fn set_locale(&self, tag: &str) -> Result<(), JsValue> {
         let locale = lasso_core::i18n::Locale::parse(tag)
             .map_err(|e| JsValue::from_str(&format!("setLocale: {e}")))?;
-        self.runtime.locale.set(locale);
+        crate::on_demand::languages::speak_soon(&self.runtime.shared, locale);
         Ok(())
     }
 

@@ -3,7 +3,8 @@
 //! it is called and shares the main module's memory, so the first screen downloads only the
 //! editor. The chunks: [`formats`] (dataset formats in and out, zip archives), [`pixels`]
 //! (image codecs: TIFF display, tiled TIFF tiles, tile pyramids, preprocessing and
-//! augmentation, pixel checks; and apart, `tiles`: Deep Zoom and IIIF descriptors), and,
+//! augmentation, pixel checks; and apart, `tiles`: Deep Zoom and IIIF descriptors),
+//! [`languages`] (the catalogues other than English), and,
 //! declared with `split!` where they are used, `panels` (the toolbar's panels, the help, the
 //! team's screens), `side` (the side panels), `ml` (asking a model backend), `cloud`
 //! (sending the upload queue, `cloud/upload.rs`, and the bucket's controls) and `team` (the
@@ -53,6 +54,7 @@ pub(crate) use split;
 
 pub mod formats;
 pub mod json;
+pub mod languages;
 pub mod pixels;
 
 use std::fmt;

@@ -1,7 +1,8 @@
 // Rarely used parts load on first use: the first screen fetches the main module (and `mount`
 // the dataset formats, which `exportAs` answers from at once, then the side panels), not the
-// image codecs, the toolbar's panels or the upload code; the first pixel check fetches the
-// codecs, a pointer over a toolbar button its panel, a configured bucket the upload code. A
+// image codecs, the toolbar's panels, the upload code or the words of other languages; the
+// first pixel check fetches the codecs, a pointer over a toolbar button its panel, a
+// configured bucket the upload code, the first `setLocale("uk")` the Ukrainian words. A
 // chunk that cannot be fetched fails that one action with a clear message, loses nothing, and
 // the action works once the network is back.
 import { test } from "node:test";
@@ -43,10 +44,26 @@ test("the image codecs load on first use, and a failed download loses nothing", 
     await dragImage(page, [40, 40], [200, 100]);
     assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 1);
 
+    // The Ukrainian words come the first time the language is asked for. While they cannot
+    // be fetched the editor stays in English and says why; the next ask fetches them.
+    assert.ok(!modules().includes("split_languages.wasm"), `no other language's words on a page in English: ${modules()}`);
+    const lang = () => page.locator("[data-theme][lang]").getAttribute("lang");
+    await context.route("**/split_languages-*.wasm", (route) => route.abort());
+    await page.evaluate(() => window.lasso.setLocale("uk"));
+    await page.waitForFunction(() => /Part of the editor could not be downloaded/.test(document.querySelector(".lasso-banner")?.textContent ?? ""));
+    assert.equal(await lang(), "en");
+    assert.equal(await page.locator('.lasso-tool[data-tool="box"]').getAttribute("aria-label"), "Box");
+    await page.locator(".lasso-banner button").click();
+    await context.unroute("**/split_languages-*.wasm");
+    await page.evaluate(() => window.lasso.setLocale("uk"));
+    await page.waitForFunction(() => document.querySelector("[data-theme][lang]")?.getAttribute("lang") === "uk");
+    assert.equal(await page.locator('.lasso-tool[data-tool="box"]').getAttribute("aria-label"), "Рамка");
+    assert.ok(modules().includes("split_languages.wasm"));
+    assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 1, "nothing is lost");
+
     // The codecs cannot be fetched: the pixel check says so, the box stays.
     // In the interface's language.
     await context.route("**/split_pixels-*.wasm", (route) => route.abort());
-    await page.evaluate(() => window.lasso.setLocale("uk"));
     await page.click(".lasso-health-toggle");
     await page.click(".lasso-health-pixels-start");
     await page.waitForFunction(() => /Частину редактора не вдалося завантажити/.test(document.querySelector(".lasso-banner")?.textContent ?? ""));

@@ -9,6 +9,11 @@
 //! an unknown id to the id itself, so a gap shows as a readable word rather than nothing (the
 //! catalogue tests and `xtask tidy` keep both from happening).
 //!
+//! In the browser only English is built in: the Ukrainian catalogue ([`ukrainian`]) is loaded
+//! by the web crate on demand and handed to [`install`], so a page in English never downloads
+//! it; until then its messages fall back to English (the web crate switches the language only
+//! once they are in). Elsewhere every catalogue is built in.
+//!
 //! The plural rules and number separators of the two languages are written here rather than
 //! taken from an ICU crate: they are a few lines each, the browser's `Intl` checks them in the
 //! web crate's tests, and a full CLDR data set would weigh more than the editor's first load
@@ -112,13 +117,21 @@ impl Locale {
         }
     }
 
-    /// The catalogue of the language.
+    /// The catalogue of the language (empty while a catalogue loaded on demand is not in).
     fn messages(self) -> &'static HashMap<&'static str, &'static str> {
         static EN: OnceLock<HashMap<&str, &str>> = OnceLock::new();
-        static UK: OnceLock<HashMap<&str, &str>> = OnceLock::new();
         match self {
             Locale::En => EN.get_or_init(|| en::MESSAGES.iter().copied().collect()),
-            Locale::Uk => UK.get_or_init(|| uk::MESSAGES.iter().copied().collect()),
+            Locale::Uk => installed_ukrainian(),
+        }
+    }
+
+    /// Whether the language's words are in: always, except in a browser before [`install`]
+    /// was given them.
+    pub fn is_installed(self) -> bool {
+        match self {
+            Locale::En => true,
+            Locale::Uk => !installed_ukrainian().is_empty(),
         }
     }
 
@@ -128,6 +141,42 @@ impl Locale {
             Locale::En => (",", "."),
             // CLDR: a no-break space groups digits, a comma starts the decimals.
             Locale::Uk => ("\u{a0}", ","),
+        }
+    }
+}
+
+/// The Ukrainian words, as [`install`] made them.
+static UKRAINIAN: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+
+/// The Ukrainian catalogue, built in outside the browser.
+#[cfg(not(target_arch = "wasm32"))]
+fn installed_ukrainian() -> &'static HashMap<&'static str, &'static str> {
+    UKRAINIAN.get_or_init(|| uk::MESSAGES.iter().copied().collect())
+}
+
+/// The Ukrainian catalogue once the web crate has loaded it on demand (nothing here reaches
+/// [`ukrainian`], so a page in English never downloads its 46 KB of words); empty before.
+#[cfg(target_arch = "wasm32")]
+fn installed_ukrainian() -> &'static HashMap<&'static str, &'static str> {
+    static NONE: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+    UKRAINIAN
+        .get()
+        .unwrap_or_else(|| NONE.get_or_init(HashMap::new))
+}
+
+/// The Ukrainian catalogue, to hand to [`install`] (the web crate calls this from a wasm chunk
+/// of its own).
+pub fn ukrainian() -> &'static [(&'static str, &'static str)] {
+    uk::MESSAGES
+}
+
+/// Makes `messages` the words of `locale` (only catalogues loaded on demand: English is built
+/// in). Outside the browser the catalogues are built in and this changes nothing.
+pub fn install(locale: Locale, messages: &'static [(&'static str, &'static str)]) {
+    match locale {
+        Locale::En => {}
+        Locale::Uk => {
+            let _ = UKRAINIAN.set(messages.iter().copied().collect());
         }
     }
 }
