@@ -3,15 +3,18 @@
 //! ([`crate::blob_reader`]), cut by `lasso_core::tiles::cut`, and each batch of tiles stored
 //! before the next is made, while the page stays free for input. In the page, [`in_worker`]
 //! asks for a cut: for a local image then shown from its tiles, and for the Deep Zoom pyramid
-//! an upload sends beside a huge original.
+//! an upload sends beside a huge original. The cut itself runs from the `pixels` chunk, which
+//! holds the codecs it needs, so the main module carries only the entry points.
 
 use crate::module_worker::{ModuleWorker, WorkerError};
-use crate::on_demand;
+use crate::on_demand::{self, split, NotLoaded};
 use crate::store::{Store, StoredPyramid};
 use crate::sync::CutProgress;
 use lasso_core::tiles::cog::{Opened, Step};
 use lasso_core::tiles::cut::TileFormat;
 use lasso_core::tiles::rows::{probe, FileFormat};
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 
 /// Images from this many pixels on are cut into tiles.
@@ -25,13 +28,10 @@ const HEAD_BYTES: f64 = 256.0 * 1024.0;
 /// tiles; resolves to `{width, height, format, bytes}`. A failed cut leaves no tiles behind.
 #[wasm_bindgen(js_name = cutStoredImage)]
 pub async fn cut_stored_image(database: String, image: String) -> Result<JsValue, JsValue> {
-    let store = open(&database).await?;
-    let blob = store
-        .image_blob(&image)
+    cutting(database, image, None)
         .await
         .map_err(|e| JsValue::from_str(&e.to_string()))?
-        .ok_or_else(|| JsValue::from_str(&format!("no stored image {image:?}")))?;
-    cut_and_answer(&store, &database, &image, blob).await
+        .await
 }
 
 /// The same for a file not kept in the store (an image being uploaded): its pyramid is kept
@@ -42,8 +42,37 @@ pub async fn cut_image_file(
     image: String,
     file: web_sys::Blob,
 ) -> Result<JsValue, JsValue> {
-    let store = open(&database).await?;
-    cut_and_answer(&store, &database, &image, file).await
+    cutting(database, image, Some(file))
+        .await
+        .map_err(|e| JsValue::from_str(&e.to_string()))?
+        .await
+}
+
+/// A cut under way in the worker, answering as the exported functions do.
+type Cutting = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+
+split! {
+    pixels;
+    /// Starts the cut in the `pixels` chunk, with the codecs that make the tiles: `file`, or
+    /// the stored image `image` when there is none.
+    fn cutting(
+        database: String,
+        image: String,
+        file: Option<web_sys::Blob>,
+    ) -> Result<Cutting, NotLoaded> {
+        Ok(Box::pin(async move {
+            let store = open(&database).await?;
+            let file = match file {
+                Some(file) => file,
+                None => store
+                    .image_blob(&image)
+                    .await
+                    .map_err(|e| JsValue::from_str(&e.to_string()))?
+                    .ok_or_else(|| JsValue::from_str(&format!("no stored image {image:?}")))?,
+            };
+            cut_and_answer(&store, &database, &image, file).await
+        }))
+    }
 }
 
 async fn open(database: &str) -> Result<Store, JsValue> {

@@ -26,9 +26,7 @@ pub async fn render_pipeline_images(
 }
 
 async fn render(source: &[u8], plans: &str) -> Result<Vec<Vec<u8>>, String> {
-    let plans: Vec<(ImagePlan, String)> =
-        serde_json::from_str(plans).map_err(|e| format!("bad plans: {e}"))?;
-    crate::on_demand::pixels::render_plans(source, &plans).await?
+    crate::on_demand::pixels::render_plans(source, plans).await?
 }
 
 /// Where images are rendered.
@@ -56,7 +54,7 @@ impl Renderer {
         source: &[u8],
         plans: &[(ImagePlan, String)],
     ) -> Result<Vec<Vec<u8>>, String> {
-        let json = serde_json::to_string(plans).map_err(|e| e.to_string())?;
+        let json = crate::on_demand::pixels::plans_text(plans).await??;
         let Renderer::Worker(worker) = self else {
             // Let the page draw its progress before the work.
             crate::timer::sleep(0).await;

@@ -80,11 +80,15 @@ split! {
 split! {
     pixels;
     /// Decodes `source` (upright by EXIF orientation) once and renders and encodes each plan
-    /// (`[[ImagePlan, output name], …]`).
+    /// of `plans` (JSON, as [`plans_text`] writes it: `[[ImagePlan, output name], …]`).
     pub fn render_plans(
         source: &[u8],
-        plans: &[(ImagePlan, String)],
+        plans: &str,
     ) -> Result<Result<Vec<Vec<u8>>, String>, NotLoaded> {
+        let plans: Vec<(ImagePlan, String)> = match serde_json::from_str(plans) {
+            Ok(plans) => plans,
+            Err(e) => return Ok(Err(format!("bad plans: {e}"))),
+        };
         let decoded = match pixels::decode(source) {
             Ok(decoded) => decoded,
             Err(e) => return Ok(Err(e)),
@@ -93,6 +97,14 @@ split! {
             .iter()
             .map(|(plan, name)| pixels::encode(&plan.render(&decoded)?, name))
             .collect())
+    }
+}
+
+split! {
+    pixels;
+    /// Plans as [`render_plans`] reads them, in the page or a worker.
+    pub fn plans_text(plans: &[(ImagePlan, String)]) -> Result<Result<String, String>, NotLoaded> {
+        Ok(serde_json::to_string(plans).map_err(|e| e.to_string()))
     }
 }
 
