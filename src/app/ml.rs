@@ -214,11 +214,30 @@ fn now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Predicts the open task and adds the answer as predictions under review; how many.
+/// Predicts the open task and adds the answer as predictions under review; how many. Done in
+/// the `ml` chunk, with the asking.
 pub async fn predict(runtime: &Rc<Runtime>) -> Result<usize, String> {
+    predicting(Rc::clone(runtime))
+        .await
+        .map_err(|_| runtime.part_unavailable())?
+        .await
+}
+
+/// What [`predict`] waits for.
+type Predicting = std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, String>>>>;
+
+crate::on_demand::split! {
+    ml;
+    /// The work of [`predict`], as a future made in its chunk.
+    fn predicting(runtime: Rc<Runtime>) -> Result<Predicting, crate::on_demand::NotLoaded> {
+        Ok(Box::pin(async move { predict_now(&runtime).await }))
+    }
+}
+
+async fn predict_now(runtime: &Rc<Runtime>) -> Result<usize, String> {
     let task = runtime.session.with_untracked(|s| s.editor.task().clone());
     runtime.ml_view.update(|v| v.in_flight += 1);
-    let answer = ask(runtime, &task, None).await;
+    let answer = ask_now(runtime, &task, None).await;
     runtime
         .ml_view
         .update(|v| v.in_flight = v.in_flight.saturating_sub(1));

@@ -1,15 +1,15 @@
 //! What loads on first use. Each function here is a split point: `cargo xtask wasm` moves it,
-//! and all code only it reaches, into a wasm chunk of its own that is fetched the first time
-//! it is called and shares the main module's memory, so the first screen downloads only the
+//! and all code only it reaches, into a wasm chunk of its own that is fetched the first time it
+//! is called and shares the main module's memory, so the first screen downloads only the
 //! editor. The chunks: [`formats`] (dataset formats in and out, zip archives), [`pixels`]
 //! (image codecs: TIFF display, tiled TIFF tiles, tile pyramids, preprocessing and
-//! augmentation, pixel checks; and apart, `tiles`: Deep Zoom and IIIF descriptors),
-//! [`languages`] (the catalogues other than English), and,
+//! augmentation, pixel checks; and apart, `tiles`: opening a tiled image, its Deep Zoom or IIIF
+//! descriptor or its TIFF directories), [`languages`] (the catalogues other than English), and,
 //! declared with `split!` where they are used, `panels` (the toolbar's panels, the help, the
-//! team's screens), `side` (the side panels), `ml` (asking a model backend), `cloud`
-//! (sending the upload queue, `cloud/upload.rs`, and the bucket's controls) and `team` (the
-//! team's controllers, `app/remote.rs`). [`json`] reads JSON without path tracking; the
-//! formats chunk places a bad value.
+//! team's screens), `side` (the side panels), `ml` (asking a model backend), `cloud` (sending
+//! the upload queue, `cloud/upload.rs`, and the bucket's controls) and `team` (the team's
+//! controllers, `app/remote.rs`). [`json`] reads JSON without path tracking; the formats chunk
+//! places a bad value.
 //!
 //! Every entry point is `async` and fails with [`NotLoaded`] when its chunk cannot be fetched
 //! (offline before it was ever used): nothing is changed then, and the call can be repeated.

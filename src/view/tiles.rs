@@ -5,6 +5,7 @@
 //! abandoning those that left the view, retrying failures after their pause — and draws the
 //! tiles at hand, coarser ones standing in for missing sharp ones.
 
+use crate::on_demand::{split, NotLoaded};
 use crate::state::{Shared, TileHandle};
 use lasso_core::edit::mask_tool::{PixelWindow, Pixels};
 use lasso_core::model::ImageKind;
@@ -12,6 +13,8 @@ use lasso_core::tiles::cog::{self, Opened, Step};
 use lasso_core::tiles::sparse::SparseFile;
 use lasso_core::tiles::{self, Rect, Scheme, TileId, TileLoader, TileSource};
 use leptos::prelude::*;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -31,29 +34,53 @@ const TILE_BUDGET: usize = 256 << 20;
 pub fn open(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
     let src = src.to_string();
     wasm_bindgen_futures::spawn_local(async move {
-        let source = match kind {
-            ImageKind::Cog => open_tiff(&runtime, &src).await,
-            _ => {
-                // Tiles of a pyramid in the bucket are named by key, each signed when requested.
-                let keys_beside = runtime
-                    .tile_signing
-                    .borrow()
-                    .as_ref()
-                    .map(|s| s.descriptor.clone());
-                open_descriptor(&runtime, &src, kind, keys_beside.as_deref())
-                    .await
-                    .map(Some)
+        match opening(Rc::clone(&runtime), src.clone(), kind).await {
+            Ok(open) => open.await,
+            Err(NotLoaded) => {
+                if *runtime.image_src.borrow() == src {
+                    let why = runtime.part_unavailable();
+                    runtime.fail_say("image.tiles_failed", &[("src", &src), ("error", &why)]);
+                }
             }
-        };
-        if *runtime.image_src.borrow() != src {
-            return; // another image was opened meanwhile
-        }
-        match source {
-            Ok(Some(source)) => show(&runtime, source),
-            Ok(None) => super::image::load_whole(runtime, &src),
-            Err(e) => runtime.fail_say("image.tiles_failed", &[("src", &src), ("error", &e)]),
         }
     });
+}
+
+/// What [`open`] waits for.
+type Opening = Pin<Box<dyn Future<Output = ()>>>;
+
+split! {
+    tiles;
+    /// The opening of [`open`], made in the `tiles` chunk (with the descriptor readers): only
+    /// a tiled image needs it.
+    fn opening(runtime: Rc<Shared>, src: String, kind: ImageKind) -> Result<Opening, NotLoaded> {
+        Ok(Box::pin(async move { open_now(runtime, src, kind).await }))
+    }
+}
+
+async fn open_now(runtime: Rc<Shared>, src: String, kind: ImageKind) {
+    let source = match kind {
+        ImageKind::Cog => open_tiff(&runtime, &src).await,
+        _ => {
+            // Tiles of a pyramid in the bucket are named by key, each signed when requested.
+            let keys_beside = runtime
+                .tile_signing
+                .borrow()
+                .as_ref()
+                .map(|s| s.descriptor.clone());
+            open_descriptor(&runtime, &src, kind, keys_beside.as_deref())
+                .await
+                .map(Some)
+        }
+    };
+    if *runtime.image_src.borrow() != src {
+        return; // another image was opened meanwhile
+    }
+    match source {
+        Ok(Some(source)) => show(&runtime, source),
+        Ok(None) => super::image::load_whole(runtime, &src),
+        Err(e) => runtime.fail_say("image.tiles_failed", &[("src", &src), ("error", &e)]),
+    }
 }
 
 /// Shows the image from `source`'s tiles: records its size (and placement) in the task and
