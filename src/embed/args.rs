@@ -1,6 +1,6 @@
 //! The JSON arguments of the JS API (mount options, tasks, zip options, hotkeys, tags), read
 //! with `serde_json` alone; a bad one is read again in the `formats` chunk to name the path of
-//! the bad value (see `crate::on_demand::json`).
+//! the bad value (see `crate::on_demand::json`). Zip options are read in that chunk at once.
 
 use super::{HotkeySpec, MountOptions};
 use crate::datasets::ZipOptions;
@@ -18,8 +18,6 @@ pub(super) enum Arg {
     Options,
     /// A task (`loadTask`, `options.task`).
     Task,
-    /// `exportZip`'s options.
-    Zip,
     /// A hotkey map (`setHotkeys`).
     Hotkeys,
     /// A list of tags (`uploadImage`).
@@ -33,10 +31,20 @@ split! {
         Ok(match arg {
             Arg::Options => path_of::<MountOptions>(&text),
             Arg::Task => path_of::<Task>(&text),
-            Arg::Zip => path_of::<ZipOptions>(&text),
             Arg::Hotkeys => path_of::<BTreeMap<String, HotkeySpec>>(&text),
             Arg::Tags => path_of::<Vec<String>>(&text),
         })
+    }
+}
+
+split! {
+    formats;
+    /// `exportZip`'s options read from `text`, in the formats chunk with the pipeline's readers
+    /// (only an export needs them); a bad text is named as [`read`] names it.
+    pub(super) fn zip_options(text: String) -> Result<Result<ZipOptions, String>, NotLoaded> {
+        Ok(serde_json::from_str(&text).map_err(|e| {
+            message("options", &e, path_of::<ZipOptions>(&text).as_deref())
+        }))
     }
 }
 

@@ -262,7 +262,11 @@ impl LassoEditor {
     /// seed = 0}`; resolves to the bytes.
     #[wasm_bindgen(js_name = exportZip)]
     pub async fn export_zip(&self, options: JsValue) -> Result<js_sys::Uint8Array, JsValue> {
-        let options: datasets::ZipOptions = from_js("options", Arg::Zip, &options)?;
+        let text = args::json_text("options", &options)?;
+        let options = args::zip_options(text)
+            .await
+            .map_err(|e| JsValue::from_str(&e.to_string()))?
+            .map_err(|e| JsValue::from_str(&e))?;
         let bytes = datasets::export_zip(&self.runtime, &options, |_, _| {})
             .await
             .map_err(|e| JsValue::from_str(&format!("exportZip: {e}")))?;

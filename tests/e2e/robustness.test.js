@@ -85,6 +85,16 @@ test("loadTask refuses NaN coordinates and impossible masks by field; the open t
     }
   });
   assert.match(task, /^options\.task: invalid value at image\.width: invalid type: string "wide", expected u32/, task);
+  // exportZip's options are read where the pipeline's readers are, and placed the same way.
+  const zip = await page.evaluate(async () => {
+    try {
+      await window.lasso.exportZip({ format: "coco", pipeline: { resize: { width: 640, heigth: 640 } } });
+      return "accepted";
+    } catch (e) {
+      return String(e);
+    }
+  });
+  assert.match(zip, /^options: invalid value at pipeline\.resize\S*: unknown field `heigth`, expected/, zip);
 
   // The task that was open is still open, unchanged, and its journaled work reloads.
   assert.deepEqual(await page.evaluate(() => window.lasso.annotations()), before);
