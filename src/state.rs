@@ -251,7 +251,7 @@ pub struct Shared {
     /// The language of the interface (mount option `locale`, `setLocale`).
     pub locale: RwSignal<lasso_core::i18n::Locale>,
     /// The language asked for last, which `locale` follows once its words are in (see
-    /// `crate::on_demand::languages`).
+    /// [`Shared::speak`]).
     pub locale_asked: Cell<lasso_core::i18n::Locale>,
     /// The image being labelled (a plain image, decoded whole).
     pub image: RefCell<Option<HtmlImageElement>>,
@@ -307,6 +307,37 @@ impl Shared {
         args: &[(&str, &dyn std::fmt::Display)],
     ) -> String {
         lasso_core::i18n::plural(self.locale.get_untracked(), id, count as u64, args)
+    }
+
+    /// Makes the interface speak `locale` once its words are in (at once when they are; see
+    /// `crate::on_demand::languages`). The last language asked for wins, even if an earlier
+    /// one arrives later. When the words cannot be fetched (offline before the language was
+    /// ever used) the interface keeps its language, the banner says why, and asking again
+    /// tries again.
+    pub async fn speak(&self, locale: lasso_core::i18n::Locale) {
+        self.locale_asked.set(locale);
+        if crate::on_demand::languages::load(locale).await.is_err() {
+            if self.locale_asked.get() == locale {
+                self.locale_asked.set(self.locale.get_untracked());
+                self.fail_say("app.part_unavailable", &[]);
+            }
+            return;
+        }
+        if self.locale_asked.get() == locale {
+            self.locale.set(locale);
+        }
+    }
+
+    /// [`Shared::speak`] without waiting: the language changes at once when its words are
+    /// in, otherwise when they arrive.
+    pub fn speak_soon(self: &Rc<Self>, locale: lasso_core::i18n::Locale) {
+        if locale.is_installed() {
+            self.locale_asked.set(locale);
+            self.locale.set(locale);
+            return;
+        }
+        let shared = Rc::clone(self);
+        wasm_bindgen_futures::spawn_local(async move { shared.speak(locale).await });
     }
 
     /// Shared state around a fresh session.

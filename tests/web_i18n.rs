@@ -87,19 +87,18 @@ fn numbers_equal_intl_number_format() {
 
 #[wasm_bindgen_test]
 async fn a_language_loaded_on_demand_is_spoken_once_its_words_are_in() {
-    use lasso::on_demand::languages::{speak, speak_soon};
     use lasso::state::{Session, Shared};
     use leptos::prelude::GetUntracked;
     let shared = Shared::new(Session::new(lasso_core::model::Task::default(), "t"));
     assert_eq!(shared.locale.get_untracked(), Locale::En);
-    speak(&shared, Locale::Uk).await;
+    shared.speak(Locale::Uk).await;
     assert!(Locale::Uk.is_installed());
     assert_eq!(shared.locale.get_untracked(), Locale::Uk);
     assert_eq!(lasso_core::i18n::text(Locale::Uk, "tool.box"), "Рамка");
     // Once in, the language changes at once, both ways.
-    speak_soon(&shared, Locale::En);
+    shared.speak_soon(Locale::En);
     assert_eq!(shared.locale.get_untracked(), Locale::En);
-    speak_soon(&shared, Locale::Uk);
+    shared.speak_soon(Locale::Uk);
     assert_eq!(shared.locale.get_untracked(), Locale::Uk);
     assert_eq!(shared.locale_asked.get(), Locale::Uk);
 }

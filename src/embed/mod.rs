@@ -144,7 +144,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
     if let Some(locale) = &options.locale {
         let locale = lasso_core::i18n::Locale::parse(locale)
             .map_err(|e| JsValue::from_str(&format!("options.{e}")))?;
-        crate::on_demand::languages::speak(&runtime.shared, locale).await;
+        runtime.speak(locale).await;
     }
     let host_predict = js_sys::Reflect::get(&raw_options, &"predict".into())
         .ok()
@@ -309,7 +309,7 @@ impl LassoEditor {
     pub fn set_locale(&self, tag: &str) -> Result<(), JsValue> {
         let locale = lasso_core::i18n::Locale::parse(tag)
             .map_err(|e| JsValue::from_str(&format!("setLocale: {e}")))?;
-        crate::on_demand::languages::speak_soon(&self.runtime.shared, locale);
+        self.runtime.shared.speak_soon(locale);
         Ok(())
     }
 

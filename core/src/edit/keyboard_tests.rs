@@ -121,14 +121,7 @@ fn every_tool_action_chord_and_shape_kind_has_its_words() {
             "{id}"
         );
     }
-    for kind in [
-        "box",
-        "rotated_box",
-        "polygon",
-        "polyline",
-        "keypoints",
-        "mask",
-    ] {
+    for kind in <crate::model::Shape as crate::tagged::Tagged>::VARIANTS {
         assert!(
             crate::i18n::lookup(crate::i18n::Locale::Uk, &format!("kind.{kind}")).is_some(),
             "{kind}"
