@@ -27,6 +27,7 @@ mod package;
 mod setup;
 mod tidy;
 mod util;
+mod venv;
 mod wasm;
 
 use std::process::ExitCode;
@@ -36,6 +37,7 @@ const USAGE: &str =
     "usage: cargo xtask <setup|serve|test|build|package [--dev]|bench [tiles|stall]|bench-journal|tidy>";
 
 fn main() -> ExitCode {
+    util::start_clock();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(),

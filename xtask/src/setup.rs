@@ -151,68 +151,25 @@ fn npm_packages() -> Result<()> {
     Ok(())
 }
 
-/// Creates `.venv` with the Python packages the consumer tests compare against.
+/// `.venv` with the Python packages the consumer tests compare against.
 fn python_venv() -> Result<()> {
-    let req_path = root().join("tests/python-requirements.txt");
-    let Ok(requirements) = std::fs::read(&req_path) else {
-        return Ok(());
-    };
-    let stamp = root().join(".venv/.lasso-requirements");
-    if std::fs::read(&stamp).ok().as_deref() == Some(requirements.as_slice()) {
-        return Ok(());
-    }
-    step("setup: Python venv for consumer tests");
-    if !root().join(".venv/bin/python").exists() {
-        cmd("python3", &["-m", "venv", ".venv"]).run()?;
-    }
-    cmd(
-        ".venv/bin/python",
-        &[
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "-r",
-            "tests/python-requirements.txt",
-        ],
+    crate::venv::ensure(
+        ".venv",
+        "setup: Python venv for consumer tests",
+        &["tests/python-requirements.txt"],
     )
-    .run()?;
-    std::fs::write(stamp, requirements)?;
-    Ok(())
 }
 
-/// Creates `.venv-ml` with the reference model backend (`examples/ml-backend`: Label Studio's
-/// ML backend SDK pins an older Flask than the consumer tests' packages can live with) and
+/// `.venv-ml` with the reference model backend (`examples/ml-backend`: Label Studio's ML
+/// backend SDK pins an older Flask than the consumer tests' packages can live with) and
 /// scikit-image, whose bundled photos the model tests label.
 fn ml_venv() -> Result<()> {
-    let backend = root().join("examples/ml-backend/requirements.txt");
-    let tests = root().join("tests/ml-requirements.txt");
-    let (Ok(mut wanted), Ok(extra)) = (std::fs::read(&backend), std::fs::read(&tests)) else {
-        return Ok(());
-    };
-    wanted.extend(extra);
-    let stamp = root().join(".venv-ml/.lasso-requirements");
-    if std::fs::read(&stamp).ok().as_deref() == Some(wanted.as_slice()) {
-        return Ok(());
-    }
-    step("setup: Python venv for the reference model backend");
-    if !root().join(".venv-ml/bin/python").exists() {
-        cmd("python3", &["-m", "venv", ".venv-ml"]).run()?;
-    }
-    cmd(
-        ".venv-ml/bin/python",
+    crate::venv::ensure(
+        ".venv-ml",
+        "setup: Python venv for the reference model backend",
         &[
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "-r",
             "examples/ml-backend/requirements.txt",
-            "-r",
             "tests/ml-requirements.txt",
         ],
     )
-    .run()?;
-    std::fs::write(stamp, wanted)?;
-    Ok(())
 }

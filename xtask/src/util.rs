@@ -33,9 +33,22 @@ pub fn tool_path() -> std::ffi::OsString {
     std::env::join_paths(dirs).unwrap_or_default()
 }
 
-/// Prints a step heading.
+/// When this run of xtask started: step headings tell how far into the run they begin.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Starts the clock that step headings read.
+pub fn start_clock() {
+    STARTED.get_or_init(std::time::Instant::now);
+}
+
+/// Prints a step heading with the time since xtask started (`[12:34]`), so a slow stage shows
+/// in the log.
 pub fn step(name: &str) {
-    println!("\n==> {name}");
+    let elapsed = STARTED
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs();
+    println!("\n==> [{:02}:{:02}] {name}", elapsed / 60, elapsed % 60);
 }
 
 /// A command to run from the repository root with [`tool_path`].
@@ -94,5 +107,25 @@ impl Cmd {
             return Err(format!("`{}` failed ({})", self.line, out.status).into());
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
+/// FNV-1a, 64 bits: enough to tell builds and requirement sets apart (xtask uses only the
+/// standard library).
+pub struct Fnv64(pub u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64 {
+    /// Mixes `bytes` into the hash.
+    pub fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }

@@ -13,7 +13,7 @@
 //! `wasm-files.json` lists the module's other files (the split loader, the chunks, wasm-bindgen's
 //! snippets) so the service worker can keep them for offline use.
 
-use crate::util::{cmd, root, Result};
+use crate::util::{cmd, root, Fnv64, Result};
 use std::path::{Path, PathBuf};
 
 /// The WebAssembly features wasm-opt may keep: those rustc's wasm32 target emits, which browsers
@@ -226,24 +226,6 @@ pub fn stamp(built: &mut Built, out: &Path, html: &Path) -> Result<()> {
         chunks,
     };
     list_files(out, built)
-}
-
-/// FNV-1a, 64 bits: enough to tell builds apart (xtask uses only the standard library).
-struct Fnv64(u64);
-
-impl Default for Fnv64 {
-    fn default() -> Self {
-        Fnv64(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv64 {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
 }
 
 /// The JS snippets wasm-bindgen wrote under `out/snippets/`, as paths relative to `out`.
