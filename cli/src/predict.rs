@@ -1,7 +1,9 @@
 //! `lasso predict`: every task of a project in the bucket pre-labelled by a model backend, the
 //! predictions written into the task manifests (`<p>/src/tasks/<t>.json`). Several tasks at
 //! once, with progress; a task whose manifest already holds the model's predictions is skipped,
-//! so a run that was stopped resumes, and predicting again replaces rather than doubles.
+//! so a run that was stopped resumes, and predicting again replaces rather than doubles. Each
+//! manifest is written only over the version read (`If-Match`); one written meanwhile gets the
+//! predictions merged into it.
 
 use super::ml_client::MlClient;
 use super::s3::{Endpoint, Store};
@@ -33,13 +35,33 @@ fn other(e: impl std::fmt::Display) -> Failure {
 /// A task's id and what predicting it gave: the predictions and the task as written, or why not.
 type Outcome = (String, Result<(Predicted, Task), String>);
 
-/// One task as read: its manifest key and the manifest.
+/// How often a manifest that someone else keeps changing is read again and merged before its
+/// task is reported as failed.
+const WRITE_ATTEMPTS: usize = 5;
+
+/// One task as read: its manifest key, the manifest and the version read (its ETag).
 struct Manifest {
     key: String,
     task: Task,
+    etag: String,
 }
 
 impl Manifest {
+    /// The manifest at `key` as it is now.
+    fn read(store: &Store, keys: &ProjectKeys, key: &str) -> Result<Manifest, String> {
+        let (bytes, etag) = store.get_with_etag(key)?;
+        let mut task: Task = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{key} is not a task manifest: {e}"))?;
+        if task.id.is_empty() {
+            task.id = keys.task_of_manifest(key).unwrap_or_default().to_string();
+        }
+        Ok(Manifest {
+            key: key.to_string(),
+            task,
+            etag,
+        })
+    }
+
     fn predict_task(&self, store: &Store) -> Result<PredictTask, String> {
         let t = &self.task;
         if t.image.width == 0 || t.image.height == 0 {
@@ -61,8 +83,12 @@ impl Manifest {
 }
 
 /// Predicts one task and writes its manifest; the predictions as read and the task as written.
+/// The write is conditional on the manifest being the version read: when someone else wrote
+/// it meanwhile (another model's run, an import), the predictions are merged into what is
+/// there now instead of overwriting it.
 fn predict_one(
     store: &Store,
+    keys: &ProjectKeys,
     client: &MlClient,
     m: &Manifest,
 ) -> Result<(Predicted, Task), String> {
@@ -71,10 +97,20 @@ fn predict_one(
         .predict(std::slice::from_ref(&sent))
         .map_err(|e| e.to_string())?;
     let predicted = answer.pop().ok_or("no prediction in the answer")?;
-    let updated = with_predictions(&m.task, &predicted);
-    let body = serde_json::to_vec(&updated).map_err(|e| e.to_string())?;
-    store.put(&m.key, &body, "application/json")?;
-    Ok((predicted, updated))
+    let (mut task, mut etag) = (m.task.clone(), m.etag.clone());
+    for _ in 0..WRITE_ATTEMPTS {
+        let updated = with_predictions(&task, &predicted);
+        let body = serde_json::to_vec(&updated).map_err(|e| e.to_string())?;
+        if store.put_if_match(&m.key, &body, "application/json", &etag)? {
+            return Ok((predicted, updated));
+        }
+        let now = Manifest::read(store, keys, &m.key)?;
+        (task, etag) = (now.task, now.etag);
+    }
+    Err(format!(
+        "{}: the manifest kept changing while the predictions were written ({WRITE_ATTEMPTS} tries); run again",
+        m.key
+    ))
 }
 
 /// Runs `lasso predict --project`.
@@ -104,16 +140,7 @@ pub fn predict_project(job: &PredictJob) -> Result<bool, Failure> {
         .collect();
     let parallel = job.endpoint.parallel;
     let manifests: Vec<Manifest> = parallel::all(&listed, parallel, "reading tasks", |key| {
-        let bytes = store.get(key)?;
-        let mut task: Task = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{key} is not a task manifest: {e}"))?;
-        if task.id.is_empty() {
-            task.id = keys.task_of_manifest(key).unwrap_or_default().to_string();
-        }
-        Ok(Manifest {
-            key: key.clone(),
-            task,
-        })
+        Manifest::read(&store, &keys, key)
     })?;
     let (client, version) =
         MlClient::connect(settings, project.labels.clone(), &job.project).map_err(other)?;
@@ -135,7 +162,7 @@ pub fn predict_project(job: &PredictJob) -> Result<bool, Failure> {
             break;
         };
         pending.remove(0);
-        let one = predict_one(&store, &client, first);
+        let one = predict_one(&store, &keys, &client, first);
         if let Ok((p, _)) = &one {
             model = Some(p.model.clone());
         }
@@ -154,7 +181,7 @@ pub fn predict_project(job: &PredictJob) -> Result<bool, Failure> {
     };
     if model.is_some() {
         let rest = parallel::each(&pending, parallel, "predicting", false, |m| {
-            predict_one(&store, &client, m)
+            predict_one(&store, &keys, &client, m)
         })?;
         results.extend(pending.iter().map(|m| m.task.id.clone()).zip(rest));
     }

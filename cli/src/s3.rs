@@ -200,6 +200,52 @@ impl Store {
             .map_err(|e| format!("cannot presign {key}: {e}"))
     }
 
+    /// An object's bytes as they are now and its ETag (empty when the store gives none), for a
+    /// later [`Store::put_if_match`].
+    pub fn get_with_etag(&self, key: &str) -> Result<(Vec<u8>, String), String> {
+        let response = self
+            .bucket
+            .get_object(key)
+            .map_err(|e| format!("cannot read {key}: {e}"))?;
+        let etag = response
+            .headers()
+            .into_iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("etag"))
+            .map(|(_, value)| value)
+            .unwrap_or_default();
+        Ok((response.to_vec(), etag))
+    }
+
+    /// Writes an object only if it is still the version with `etag` (`If-Match`), so what
+    /// someone else wrote since it was read is never overwritten; `Ok(false)` when it changed.
+    /// An empty `etag` (the store gave none) writes unconditionally.
+    pub fn put_if_match(
+        &self,
+        key: &str,
+        bytes: &[u8],
+        content_type: &str,
+        etag: &str,
+    ) -> Result<bool, String> {
+        if etag.is_empty() {
+            return self.put(key, bytes, content_type).map(|()| true);
+        }
+        let mut headers = http::HeaderMap::new();
+        let value = http::HeaderValue::from_str(etag).map_err(|_| {
+            format!("{key}: the store gave an ETag that is no header value: {etag:?}")
+        })?;
+        headers.insert(http::header::IF_MATCH, value);
+        match self.bucket.put_object_with_content_type_and_headers(
+            key,
+            bytes,
+            content_type,
+            Some(headers),
+        ) {
+            Ok(_) => Ok(true),
+            Err(s3::error::S3Error::HttpFailWithBody(412, _)) => Ok(false),
+            Err(e) => Err(format!("cannot write {key}: {e}")),
+        }
+    }
+
     /// Writes an object.
     pub fn put(&self, key: &str, bytes: &[u8], content_type: &str) -> Result<(), String> {
         self.bucket

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import urllib.request
 
 import pytest
 from PIL import Image
@@ -146,6 +147,67 @@ def test_a_killed_run_resumes_and_every_manifest_holds_its_face_once(setup):
     dev.lasso("predict", "--backend", third.url, "--project", "faces", "--map-class", "face=person")
     third.close()
     assert third.count == 1 and manifests(dev) == before
+
+
+class Meddling(http.server.BaseHTTPRequestHandler):
+    """The real backend behind a relay that, while a task is being predicted, writes that task's
+    manifest itself (as another model's run or a re-import would): the run must merge its
+    predictions into what is there then, not overwrite it."""
+
+    backend = ""
+    dev = None
+
+    def log_message(self, *args):
+        pass
+
+    def relay(self, body=None):
+        request = urllib.request.Request(Meddling.backend + self.path, data=body, method=self.command,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            status, data = answer.status, answer.read()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        self.relay()
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path == "/predict":
+            for task in json.loads(body)["tasks"]:
+                key = f"faces/src/tasks/{task['meta']['lasso_task_id']}.json"
+                manifest = Meddling.dev.read_json(key)
+                manifest["annotations"].append({
+                    "id": "meddled", "label": "person",
+                    "shape": {"type": "box", "x0": 1, "y0": 1, "x1": 9, "y1": 9}})
+                Meddling.dev.boto().put_object(Bucket=Meddling.dev.bucket, Key=key,
+                                               Body=json.dumps(manifest).encode(), ContentType="application/json")
+        self.relay(body)
+
+
+def test_a_manifest_written_meanwhile_keeps_what_was_written(setup):
+    dev, backend, _ = setup
+    Meddling.backend, Meddling.dev = backend.url, dev
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Meddling)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        dev.lasso("predict", "--backend", f"http://127.0.0.1:{server.server_port}", "--project", "faces",
+                  "--map-class", "face=person", "--parallel", "4", "--again")
+    finally:
+        server.shutdown()
+    done = manifests(dev)
+    assert len(done) == TASKS
+    for key, manifest in done.items():
+        ids = [a["id"] for a in manifest["annotations"]]
+        # What was written while the task was predicted is kept, beside this run's predictions.
+        assert ids.count("meddled") == 1, (key, ids)
+        assert len(ids) == len(set(ids)), (key, ids)
+    predicted = sum(1 for m in done.values() if any(
+        a.get("origin", {}).get("model") == MODEL for a in m["annotations"]))
+    assert predicted >= TASKS * 0.9, predicted
 
 
 @pytest.mark.parametrize("mode, says", [
