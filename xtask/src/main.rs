@@ -185,7 +185,11 @@ fn test() -> Result<()> {
     browser_tests(&[]).run()?;
     if util::root().join("tests/python").is_dir() {
         util::step("consumer tests (Python)");
-        cmd(".venv/bin/python", &["-m", "pytest", "-q", "tests/python"]).run()?;
+        cmd(
+            ".venv/bin/python",
+            &["-m", "pytest", "-q", "--durations=8", "tests/python"],
+        )
+        .run()?;
     }
     util::step("build the app for end-to-end tests");
     cmd("trunk", &["build"]).run()?;

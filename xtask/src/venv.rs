@@ -3,9 +3,10 @@
 //! A venv takes minutes to install and CI runs in a fresh clone each time, so each venv lives
 //! under the user's cache (`$XDG_CACHE_HOME` or `~/.cache`, in `lasso-venvs/`), named after
 //! what it was made from (its requirement files and the Python version), and the checkout
-//! links to it (`.venv` -> `~/.cache/lasso-venvs/venv-<hash>`). A clone whose requirements
-//! match an existing venv links it in a second; a changed requirement makes a new one and
-//! removes the old ones of the same kind, so the cache holds one venv per kind.
+//! links to it (`.venv` -> `~/.cache/lasso-venvs/venv-py3.11.2-<hash>`). A clone whose
+//! requirements match an existing venv links it in a second; a changed requirement makes a new
+//! one and removes the old ones of the same kind and Python, so the cache holds one venv per
+//! kind and interpreter.
 //!
 //! A venv made by an older setup as a real directory inside the checkout is kept while its
 //! requirements still match.
@@ -38,7 +39,8 @@ pub fn ensure(link: &str, heading: &str, requirements: &[&str]) -> Result<()> {
             Err(_) => return Ok(()),
         }
     }
-    wanted.extend(cmd("python3", &["--version"]).output()?.into_bytes());
+    let python = cmd("python3", &["--version"]).output()?;
+    wanted.extend(python.as_bytes());
     let linked = root().join(link);
     let is_link = linked
         .symlink_metadata()
@@ -46,7 +48,13 @@ pub fn ensure(link: &str, heading: &str, requirements: &[&str]) -> Result<()> {
     if !is_link && stamped(&linked, &wanted) {
         return Ok(());
     }
-    let kind = link.trim_start_matches('.');
+    // One kind per interpreter: two Pythons on one machine (a user's and the system's) each
+    // keep theirs instead of replacing the other's on every switch.
+    let version = python
+        .trim()
+        .trim_start_matches("Python ")
+        .replace(' ', "_");
+    let kind = format!("{}-py{version}", link.trim_start_matches('.'));
     let mut hash = Fnv64::default();
     hash.write(&wanted);
     let venv = home().join(format!("{kind}-{:016x}", hash.0));
@@ -54,7 +62,7 @@ pub fn ensure(link: &str, heading: &str, requirements: &[&str]) -> Result<()> {
         step(heading);
         install(&venv, requirements)?;
         std::fs::write(venv.join(STAMP), &wanted)?;
-        remove_others(kind, &venv)?;
+        remove_others(&kind, &venv)?;
     }
     if is_link {
         std::fs::remove_file(&linked)?;
@@ -106,7 +114,7 @@ fn remove_others(kind: &str, keep: &Path) -> Result<()> {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        // `venv-` must not take `venv-ml-…` for one of its own.
+        // `venv-py3.11.2-` must not take `venv-py3.11.2-ml…` or another Python's for its own.
         let rest = name.strip_prefix(&prefix).unwrap_or("");
         if path != keep && rest.len() == 16 && rest.chars().all(|c| c.is_ascii_hexdigit()) {
             println!(
