@@ -3,8 +3,8 @@
 //! is called and shares the main module's memory, so the first screen downloads only the
 //! editor. The chunks: [`formats`] (dataset formats in and out, zip archives), [`pixels`]
 //! (image codecs: TIFF display, tiled TIFF tiles, tile pyramids, preprocessing and
-//! augmentation, pixel checks; and apart, `tiles`: opening a tiled image, its Deep Zoom or IIIF
-//! descriptor or its TIFF directories), [`languages`] (the catalogues other than English), and,
+//! augmentation, pixel checks; and apart, `tiles`: opening and showing a tiled image, its Deep
+//! Zoom or IIIF descriptor or its TIFF directories, and its tiles each frame), [`languages`] (the catalogues other than English), and,
 //! declared with `split!` where they are used, `panels` (the toolbar's panels, the help, the
 //! team's screens), `side` (the side panels), `ml` (asking a model backend), `cloud` (sending
 //! the upload queue, `cloud/upload.rs`, and the bucket's controls) and `team` (the team's

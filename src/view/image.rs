@@ -37,7 +37,9 @@ pub(super) fn forget_whole(runtime: &Shared) {
 /// Shows `src` as `kind` says: from tiles, or whole.
 pub(super) fn show(runtime: Rc<Shared>, src: &str, kind: ImageKind) {
     match kind {
-        ImageKind::Dzi | ImageKind::Iiif | ImageKind::Cog => super::tiles::open(runtime, src, kind),
+        ImageKind::Dzi | ImageKind::Iiif | ImageKind::Cog => {
+            super::tiled_image::open(runtime, src, kind)
+        }
         ImageKind::Plain => load_whole(runtime, src),
     }
 }

@@ -10,7 +10,7 @@
 //! Where no worker can run the module, the cut fails, or the browser could not keep the file,
 //! the image is shown whole as before.
 
-use super::tiles;
+use super::tiled_image;
 use crate::state::Shared;
 use crate::store::StoredPyramid;
 use crate::sync::CutProgress;
@@ -46,7 +46,7 @@ pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind, image: &str) {
         if let Some(store) = &store {
             if let Ok(Some(pyramid)) = store.pyramid(&image).await {
                 if *runtime.image_src.borrow() == src {
-                    show_stored(&runtime, &pyramid);
+                    show_stored(&runtime, &pyramid).await;
                 }
                 return;
             }
@@ -60,7 +60,7 @@ pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind, image: &str) {
         }
         match plan {
             Plan::Whole => super::image::show(runtime, &src, kind),
-            Plan::Tiled(source) => tiles::show(&runtime, source),
+            Plan::Tiled(source) => show_tiles(&runtime, source).await,
             Plan::Cut { whole_meanwhile } => {
                 if whole_meanwhile {
                     super::image::load_whole(Rc::clone(&runtime), &src);
@@ -95,7 +95,7 @@ async fn plan(runtime: &Shared, store: &crate::store::Store, src: &str, image: &
         return Plan::Whole;
     }
     // A browser shows no TIFF: a tiled one is read by parts, one in strips is cut.
-    match tiles::open_tiff(runtime, src).await {
+    match tiled_image::open_tiff(runtime, src).await {
         // With overviews it shows at any zoom from a few tiles; without, the whole view would
         // need full-resolution tiles: cut like a TIFF in strips.
         Ok(Some(source)) if crate::cutting::read_as_it_is(&source) => Plan::Tiled(source),
@@ -131,7 +131,7 @@ async fn cut(runtime: Rc<Shared>, src: String, image: String, store: String, sho
     // No worker can run the module here: shown whole, as before.
     let pyramid = pyramid.and_then(|p| p.ok_or_else(String::new));
     match pyramid {
-        Ok(pyramid) if open_now => show_stored(&runtime, &pyramid),
+        Ok(pyramid) if open_now => show_stored(&runtime, &pyramid).await,
         Ok(_) => {}
         Err(e) => {
             if !e.is_empty() {
@@ -164,7 +164,7 @@ fn listen_to_progress(runtime: &Rc<Shared>, store: &str) -> Option<CutProgress> 
 }
 
 /// Shows the open image from its stored pyramid, dropping its whole copy.
-fn show_stored(runtime: &Shared, pyramid: &StoredPyramid) {
+async fn show_stored(runtime: &Rc<Shared>, pyramid: &StoredPyramid) {
     super::image::forget_whole(runtime);
     let source = TileSource::stored(
         &pyramid.image,
@@ -172,7 +172,17 @@ fn show_stored(runtime: &Shared, pyramid: &StoredPyramid) {
         pyramid.height,
         pyramid.format,
     );
-    tiles::show(runtime, source);
+    show_tiles(runtime, source).await;
+}
+
+/// Shows the open image from `source`'s tiles; says so when the code that shows tiles cannot
+/// be downloaded.
+async fn show_tiles(runtime: &Rc<Shared>, source: TileSource) {
+    if tiled_image::show(Rc::clone(runtime), source).await.is_err() {
+        let src = runtime.image_src.borrow().clone();
+        let why = runtime.part_unavailable();
+        runtime.fail_say("image.tiles_failed", &[("src", &src), ("error", &why)]);
+    }
 }
 
 /// The open image's cut, as a whole percentage, while one is under way (`cutting` is

@@ -4,4 +4,5 @@ pub mod canvas;
 pub mod image;
 pub mod local_tiles;
 pub mod render;
+pub mod tiled_image;
 pub mod tiles;
