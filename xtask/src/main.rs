@@ -181,23 +181,47 @@ fn test() -> Result<()> {
     .run()?;
     util::step("native tests");
     cmd("cargo", &["test", "--workspace", "--exclude", "lasso"]).run()?;
-    util::step("browser tests (wasm-bindgen-test in headless Chromium)");
-    browser_tests(&[]).run()?;
-    if util::root().join("tests/python").is_dir() {
-        util::step("consumer tests (Python)");
-        cmd(
+    // The consumer tests run beside the browser tests, the app's build and the end-to-end
+    // tests: all of them spend much of their time waiting on servers and browsers, and the
+    // machine has cores to spare meanwhile. Each test starts its own servers on free ports.
+    let consumer = if util::root().join("tests/python").is_dir() {
+        util::step("consumer tests (Python) started beside the rest; their log follows at the end");
+        let log = util::root().join("target/consumer-tests.log");
+        let child = cmd(
             ".venv/bin/python",
             &["-m", "pytest", "-q", "--durations=8", "tests/python"],
         )
-        .run()?;
-    }
-    util::step("build the app for end-to-end tests");
-    cmd("trunk", &["build"]).run()?;
-    package::run(true)?;
-    util::step("end-to-end tests (Playwright, headless Chromium)");
-    // Files are independent (each serves its own pages and starts its own servers on free
-    // ports), so two run at once: one per core.
-    cmd("node", &["--test", "--test-concurrency=2", "tests/e2e/"]).run()
+        .log_to(&log)?
+        .spawn()?;
+        Some((child, log))
+    } else {
+        None
+    };
+    let browser_and_end_to_end = (|| -> Result<()> {
+        util::step("browser tests (wasm-bindgen-test in headless Chromium)");
+        browser_tests(&[]).run()?;
+        util::step("build the app for end-to-end tests");
+        cmd("trunk", &["build"]).run()?;
+        package::run(true)?;
+        util::step("end-to-end tests (Playwright, headless Chromium)");
+        // Files are independent (each serves its own pages and starts its own servers on free
+        // ports), so two run at once: one per core.
+        cmd("node", &["--test", "--test-concurrency=2", "tests/e2e/"]).run()
+    })();
+    let consumer_result = match consumer {
+        Some((mut child, log)) => {
+            let status = child.wait()?;
+            util::step("consumer tests (Python): their log");
+            print!("{}", std::fs::read_to_string(&log).unwrap_or_default());
+            if status.success() {
+                Ok(())
+            } else {
+                Err(format!("the consumer tests failed ({status}); their log is above").into())
+            }
+        }
+        None => Ok(()),
+    };
+    browser_and_end_to_end.and(consumer_result)
 }
 
 /// `cargo test` of the web crate in headless Chromium, with `extra` arguments appended.

@@ -90,6 +90,16 @@ impl Cmd {
         }
     }
 
+    /// Sends its output and errors to the file at `path` (made or emptied).
+    pub fn log_to(mut self, path: &std::path::Path) -> Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let file = std::fs::File::create(path)?;
+        self.inner.stderr(file.try_clone()?).stdout(file);
+        Ok(self)
+    }
+
     /// Starts it without waiting.
     pub fn spawn(mut self) -> Result<std::process::Child> {
         self.inner
