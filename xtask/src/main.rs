@@ -205,8 +205,11 @@ fn test() -> Result<()> {
         package::run(true)?;
         util::step("end-to-end tests (Playwright, headless Chromium)");
         // Files are independent (each serves its own pages and starts its own servers on free
-        // ports), so two run at once: one per core.
-        cmd("node", &["--test", "--test-concurrency=2", "tests/e2e/"]).run()
+        // ports), so several run at once: one per core and one more, as each spends much of
+        // its time waiting on a browser or a server.
+        let files = std::thread::available_parallelism().map_or(2, |n| n.get() + 1);
+        let concurrency = format!("--test-concurrency={files}");
+        cmd("node", &["--test", &concurrency, "tests/e2e/"]).run()
     })();
     let consumer_result = match consumer {
         Some((mut child, log)) => {
