@@ -46,7 +46,7 @@ pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind, image: &str) {
         if let Some(store) = &store {
             if let Ok(Some(pyramid)) = store.pyramid(&image).await {
                 if *runtime.image_src.borrow() == src {
-                    show_stored(&runtime, &pyramid).await;
+                    show_stored(&runtime, &src, &pyramid).await;
                 }
                 return;
             }
@@ -60,7 +60,9 @@ pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind, image: &str) {
         }
         match plan {
             Plan::Whole => super::image::show(runtime, &src, kind),
-            Plan::Tiled(source) => show_tiles(&runtime, source).await,
+            Plan::Tiled(source) => {
+                show_tiles(&runtime, &src, source).await;
+            }
             Plan::Cut { whole_meanwhile } => {
                 if whole_meanwhile {
                     super::image::load_whole(Rc::clone(&runtime), &src);
@@ -131,7 +133,7 @@ async fn cut(runtime: Rc<Shared>, src: String, image: String, store: String, sho
     // No worker can run the module here: shown whole, as before.
     let pyramid = pyramid.and_then(|p| p.ok_or_else(String::new));
     match pyramid {
-        Ok(pyramid) if open_now => show_stored(&runtime, &pyramid).await,
+        Ok(pyramid) if open_now => show_stored(&runtime, &src, &pyramid).await,
         Ok(_) => {}
         Err(e) => {
             if !e.is_empty() {
@@ -163,25 +165,33 @@ fn listen_to_progress(runtime: &Rc<Shared>, store: &str) -> Option<CutProgress> 
     })
 }
 
-/// Shows the open image from its stored pyramid, dropping its whole copy.
-async fn show_stored(runtime: &Rc<Shared>, pyramid: &StoredPyramid) {
-    super::image::forget_whole(runtime);
+/// Shows the image at `src`, if it is still the one open, from its stored pyramid, then drops
+/// its whole copy.
+async fn show_stored(runtime: &Rc<Shared>, src: &str, pyramid: &StoredPyramid) {
     let source = TileSource::stored(
         &pyramid.image,
         pyramid.width,
         pyramid.height,
         pyramid.format,
     );
-    show_tiles(runtime, source).await;
+    if show_tiles(runtime, src, source).await {
+        super::image::forget_whole(runtime);
+    }
 }
 
-/// Shows the open image from `source`'s tiles; says so when the code that shows tiles cannot
-/// be downloaded.
-async fn show_tiles(runtime: &Rc<Shared>, source: TileSource) {
-    if tiled_image::show(Rc::clone(runtime), source).await.is_err() {
-        let src = runtime.image_src.borrow().clone();
-        let why = runtime.part_unavailable();
-        runtime.fail_say("image.tiles_failed", &[("src", &src), ("error", &why)]);
+/// Shows the image at `src`, if it is still the one open, from `source`'s tiles; whether it
+/// did. Says so when the code that shows tiles cannot be downloaded (a whole copy shown
+/// meanwhile stays).
+async fn show_tiles(runtime: &Rc<Shared>, src: &str, source: TileSource) -> bool {
+    match tiled_image::show(Rc::clone(runtime), src.to_string(), source).await {
+        Ok(shown) => shown,
+        Err(_) => {
+            if *runtime.image_src.borrow() == src {
+                let why = runtime.part_unavailable();
+                runtime.fail_say("image.tiles_failed", &[("src", &src), ("error", &why)]);
+            }
+            false
+        }
     }
 }
 

@@ -90,10 +90,14 @@ async fn open_now(runtime: Rc<Shared>, src: String, kind: ImageKind) {
 
 split! {
     tiles;
-    /// Shows the image from `source`'s tiles (see [`show_now`]), once the `tiles` chunk is in.
-    pub(super) fn show(runtime: Rc<Shared>, source: TileSource) -> Result<(), NotLoaded> {
+    /// Shows the image from `source`'s tiles (see [`show_now`]) once the `tiles` chunk is in,
+    /// if `src` is still the image open then; whether it did.
+    pub(super) fn show(runtime: Rc<Shared>, src: String, source: TileSource) -> Result<bool, NotLoaded> {
+        if *runtime.image_src.borrow() != src {
+            return Ok(false); // another image was opened while the chunk was fetched
+        }
         show_now(&runtime, source);
-        Ok(())
+        Ok(true)
     }
 }
 

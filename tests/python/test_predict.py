@@ -62,22 +62,28 @@ def iou(a, b):
     return inter / ((ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter)
 
 
-class Broken(http.server.BaseHTTPRequestHandler):
-    """A backend that is up and set up, then answers /predict as `mode` says."""
-
-    mode = "500"
-    release = threading.Event()
+class JsonHandler(http.server.BaseHTTPRequestHandler):
+    """A quiet handler that answers JSON."""
 
     def log_message(self, *args):
         pass
 
-    def answer(self, status, body):
-        data = body.encode()
+    def send_json(self, status, data):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+class Broken(JsonHandler):
+    """A backend that is up and set up, then answers /predict as `mode` says."""
+
+    mode = "500"
+    release = threading.Event()
+
+    def answer(self, status, body):
+        self.send_json(status, body.encode())
 
     def do_GET(self):
         self.answer(200, '{"status": "UP"}')
@@ -149,7 +155,7 @@ def test_a_killed_run_resumes_and_every_manifest_holds_its_face_once(setup):
     assert third.count == 1 and manifests(dev) == before
 
 
-class Meddling(http.server.BaseHTTPRequestHandler):
+class Meddling(JsonHandler):
     """The real backend behind a relay that, while a task is being predicted, writes that task's
     manifest itself (as another model's run or a re-import would): the run must merge its
     predictions into what is there then, not overwrite it."""
@@ -157,19 +163,11 @@ class Meddling(http.server.BaseHTTPRequestHandler):
     backend = ""
     dev = None
 
-    def log_message(self, *args):
-        pass
-
     def relay(self, body=None):
         request = urllib.request.Request(Meddling.backend + self.path, data=body, method=self.command,
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=60) as answer:
-            status, data = answer.status, answer.read()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+            self.send_json(answer.status, answer.read())
 
     def do_GET(self):
         self.relay()
