@@ -84,8 +84,8 @@ fn remap_hotkeys(
         .iter()
         .map(|(k, v)| {
             let keys = match v {
-                HotkeySpec::One(key) => vec![key.clone()],
-                HotkeySpec::Many(keys) => keys.clone(),
+                HotkeySpec::One(key) => vec![crate::ui::fold_key(key)],
+                HotkeySpec::Many(keys) => keys.iter().map(|k| crate::ui::fold_key(k)).collect(),
             };
             (k.as_str(), keys)
         })

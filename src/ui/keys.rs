@@ -29,6 +29,12 @@ fn is_typing(ev: &KeyboardEvent) -> bool {
     matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable()
 }
 
+/// `key` in lower case as the browser folds it (every script's letters): the core's keymap
+/// folds only ASCII, to keep Unicode's case tables out of the module.
+pub fn fold_key(key: &str) -> String {
+    String::from(js_sys::JsString::from(key).to_lower_case())
+}
+
 /// The editor root's `keydown` handler.
 pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'static {
     move |ev: KeyboardEvent| {
@@ -49,7 +55,7 @@ pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'sta
         let code = ev.code();
         let key = match code.strip_prefix("Digit") {
             Some(d) if mods.shift => d.to_string(),
-            _ => ev.key(),
+            _ => fold_key(&ev.key()),
         };
         let action = runtime
             .session

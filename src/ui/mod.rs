@@ -27,6 +27,8 @@ mod team;
 mod uploads;
 pub mod words;
 
+pub use keys::fold_key;
+
 use crate::app::Runtime;
 use crate::state::{SaveState, Session};
 use lasso_core::edit::{Action, ToolName};

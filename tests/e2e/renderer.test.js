@@ -441,7 +441,8 @@ test("hotkeys act only in the editor, never while typing in the host page, and c
     const ed = await window.wasmBindings.mount(host, {
       labels: [{ name: "cat", color: "#e6194b" }],
       storage: `lasso-hotkeys-${Date.now()}`,
-      hotkeys: { polygon: ["g"], select: "s" },
+      // A letter outside ASCII, written in upper case: the browser folds its case.
+      hotkeys: { polygon: ["g"], select: "s", box: "Ö" },
     });
     const root = host.querySelector(".lasso");
     root.focus();
@@ -453,10 +454,15 @@ test("hotkeys act only in the editor, never while typing in the host page, and c
     seen.push(ed.tool());
     press("p");
     seen.push(ed.tool());
+    press("ö");
+    seen.push(ed.tool());
+    press("s");
+    press("Ö");
+    seen.push(ed.tool());
     ed.destroy();
     return seen;
   });
-  assert.deepEqual(tool, ["polygon", "select", "select"]);
+  assert.deepEqual(tool, ["polygon", "select", "select", "box", "box"]);
   assert.deepEqual(page.errors, []);
   await context.close();
 });

@@ -126,6 +126,13 @@ pub const FIXED_CHORDS: [(&str, &str); 7] = [
     ("ctrl+[", "chord.back"),
 ];
 
+/// A key as the keymap stores and looks it up: letters in lower case. Only ASCII letters are
+/// folded here; the browser folds the others (`toLowerCase`) before it hands a key over, so the
+/// web module carries no Unicode case tables (some 24 KB) for the few keyboards that have them.
+fn fold(key: &str) -> String {
+    key.to_ascii_lowercase()
+}
+
 /// A key name as people read it: `shift+0` → `Shift+0`, `arrowleft` → `←`, `alt+arrows` →
 /// `Alt+←↑→↓`, `b` → `B`.
 pub fn key_label(key: &str) -> String {
@@ -140,9 +147,12 @@ pub fn key_label(key: &str) -> String {
             "pagedown" => "PageDown".to_string(),
             "pageup" => "PageUp".to_string(),
             _ => {
+                // ASCII only: see `fold`.
                 let mut chars = part.chars();
                 chars.next().map_or_else(String::new, |c| {
-                    c.to_uppercase().chain(chars).collect::<String>()
+                    std::iter::once(c.to_ascii_uppercase())
+                        .chain(chars)
+                        .collect::<String>()
                 })
             }
         })
@@ -245,7 +255,7 @@ impl Default for Keymap {
 impl Keymap {
     /// Rebinds `key` to `action` (the old binding of `key` is replaced).
     pub fn bind(&mut self, key: &str, action: Action) {
-        self.plain.insert(key.to_lowercase(), action);
+        self.plain.insert(fold(key), action);
     }
 
     /// Applies the host's remapping: for each action name (see [`Action::from_name`]) the keys
@@ -276,7 +286,7 @@ impl Keymap {
         }
         for (action, keys) in parsed {
             for key in keys {
-                let key = key.trim().to_lowercase();
+                let key = fold(key.trim());
                 if !key.is_empty() {
                     self.plain.insert(key, action);
                 }
@@ -327,7 +337,7 @@ impl Keymap {
     /// resize; other Ctrl/Alt chords are left to the browser. Shift turns a nudge or a resize
     /// into ten and Tab backwards.
     pub fn action(&self, key: &str, mods: Modifiers) -> Option<Action> {
-        let key = key.to_lowercase();
+        let key = fold(key);
         if mods.ctrl {
             return match (key.as_str(), mods.shift) {
                 ("z", false) => Some(Action::Undo),

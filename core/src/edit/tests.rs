@@ -1638,6 +1638,19 @@ fn the_help_lists_every_action_with_its_keys_now() {
     assert_eq!(k.help().len(), keymap::ACTION_NAMES.len() + 9);
     k.remap([("box", vec!["q".to_string()])]).unwrap();
     assert_eq!(keys(&k, "box"), ["q"]);
+    // ASCII letters fold here; others come folded from the browser and are taken as they are.
+    k.remap([("box", vec!["Q".to_string(), "ö".to_string()])])
+        .unwrap();
+    assert_eq!(keys(&k, "box"), ["q", "ö"]);
+    assert_eq!(
+        k.action("Q", Modifiers::default()),
+        Some(Action::Tool(ToolName::Box))
+    );
+    assert_eq!(
+        k.action("ö", Modifiers::default()),
+        Some(Action::Tool(ToolName::Box))
+    );
+    assert_eq!(keymap::key_label("ö"), "ö");
     let labels: Vec<String> = [
         "shift+0",
         "arrowleft",
