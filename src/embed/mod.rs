@@ -152,13 +152,17 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
     crate::app::ml::set_options(&runtime, options.ml.clone(), host_predict)
         .map_err(|e| JsValue::from_str(&format!("options.{e}")))?;
     let unmount = crate::ui::mount_app(element, Rc::clone(&runtime));
-    // The dataset formats load beside the rest (the first screen does not wait for them);
-    // `mount` resolves once they are in, so `exportAs` and `loadPredictions` answer at once.
+    // The dataset formats and the side bar load beside the rest (the first screen, the canvas
+    // and the tools, does not wait for them); `mount` resolves once they are in, so `exportAs`
+    // and `loadPredictions` answer at once and the annotation list is built.
     let formats = futures::FutureExt::shared(Box::pin(async {
-        crate::on_demand::formats::preload().await?;
-        args::preload_bad_path()
-            .await
-            .map_err(crate::on_demand::NotLoaded::from)
+        let formats = async {
+            crate::on_demand::formats::preload().await?;
+            args::preload_bad_path()
+                .await
+                .map_err(crate::on_demand::NotLoaded::from)
+        };
+        futures::join!(crate::ui::preload_side(), formats).1
     }));
     wasm_bindgen_futures::spawn_local(futures::FutureExt::map(formats.clone(), |_| ()));
     let storage = options

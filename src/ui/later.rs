@@ -1,7 +1,9 @@
 //! Parts of the interface whose code loads on first use (see `crate::on_demand`): from the
 //! `panels` chunk the export panel, the dataset health page, the help overlay, the team panel
 //! (tasks, gallery, review, quality, project editor) and the review overlay; from `side` the
-//! side panels under the annotation list; from `cloud` the bucket's controls.
+//! side bar (classes, annotation list and the panels under it) and the image strip; from
+//! `cloud` the bucket's controls. (The upload state stays in the main module: it must say why
+//! uploads wait when the `cloud` chunk cannot be fetched.)
 //!
 //! A split function hands back the part's constructor ([`Make`]) rather than a built view, so
 //! the part is built where it is mounted, under the owner of the place that shows it. The
@@ -43,7 +45,8 @@ pub type Make = fn(Rc<Runtime>, Toggles) -> AnyView;
 /// When a part is fetched.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Fetch {
-    /// As soon as the editor is up (the side panels, on screen from the start).
+    /// As soon as the editor is up (the side bar and the strip, on screen from the start;
+    /// `mount` resolves once they are in).
     Early,
     /// When the person heads for it: the signal turns true (the pointer over its button, the
     /// button focused), so it usually opens at once; at the latest when it is shown. The
@@ -162,12 +165,14 @@ split! {
 }
 
 split! {
-    side;
-    /// The side panels under the annotation list: the model, the predictions under review, the
-    /// selected shape's attributes and the local datasets.
+    side, preload load_side;
+    /// The side bar: the classes, the annotation list and, under it, the model, the
+    /// predictions under review, the selected shape's attributes and the local datasets.
     pub fn side_panels() -> Result<Make, NotLoaded> {
         Ok(|runtime, _| {
             view! {
+                <super::labels::ClassesPanel runtime=Rc::clone(&runtime)/>
+                <super::list::ObjectList runtime=Rc::clone(&runtime)/>
                 <super::model::ModelPanel runtime=Rc::clone(&runtime)/>
                 <super::predictions::PredictionsPanel runtime=Rc::clone(&runtime)/>
                 <super::attributes::AttributesPanel runtime=Rc::clone(&runtime)/>
@@ -179,10 +184,24 @@ split! {
 }
 
 split! {
+    side;
+    /// The strip of the images the editor moves through, under the image.
+    pub fn image_strip() -> Result<Make, NotLoaded> {
+        Ok(|runtime, _| view! { <super::strip::ImageStrip runtime=runtime/> }.into_any())
+    }
+}
+
+split! {
     cloud;
     /// The bucket's controls in the toolbar (open a task from the bucket, upload images), shown
     /// while a cloud is configured; from the chunk that sends uploads.
     pub fn bucket_controls() -> Result<Make, NotLoaded> {
         Ok(|runtime, _| view! { <super::uploads::Uploads runtime=runtime/> }.into_any())
     }
+}
+
+/// Loads the side bar's chunk: `mount` resolves once it is in (or could not be fetched), so a
+/// host finds the list built.
+pub async fn preload_side() {
+    let _ = load_side().await;
 }
