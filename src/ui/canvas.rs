@@ -224,7 +224,7 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
                 on:contextmenu=move |ev| ev.prevent_default()
             ></canvas>
             {super::later::when(&runtime, move || reviewing.get(), super::later::Toggles::new(), super::later::Fetch::WhenShown, super::later::review_overlay)}
-            <super::minimap::Minimap runtime=Rc::clone(&runtime)/>
+            {super::later::when(&runtime, || true, super::later::Toggles::new(), super::later::Fetch::Early, super::later::minimap)}
         </div>
     }
 }

@@ -1,7 +1,8 @@
 //! Parts of the interface whose code loads on first use (see `crate::on_demand`): from the
 //! `panels` chunk the export panel, the dataset health page, the help overlay, the team panel
 //! (tasks, gallery, review, quality, project editor) and the review overlay; from `side` the
-//! side bar (classes, annotation list and the panels under it) and the image strip; from
+//! side bar (classes, annotation list and the panels under it), the image strip, the
+//! minimap and the active tool's settings; from
 //! `cloud` the bucket's controls. (The upload state stays in the main module: it must say why
 //! uploads wait when the `cloud` chunk cannot be fetched.)
 //!
@@ -180,6 +181,27 @@ split! {
             }
             .into_any()
         })
+    }
+}
+
+split! {
+    side;
+    /// The active tool's settings in the toolbar (brush size, wand tolerance, …).
+    pub fn tool_options() -> Result<Make, NotLoaded> {
+        Ok(|runtime, _| {
+            let session = runtime.session;
+            let words = Words(runtime.locale);
+            let tool = Memo::new(move |_| session.with(|s| s.editor.tool().name()));
+            (move || super::mask_controls(session, words, tool.get())).into_any()
+        })
+    }
+}
+
+split! {
+    side;
+    /// The minimap over the stage (it shows itself once part of the image is out of view).
+    pub fn minimap() -> Result<Make, NotLoaded> {
+        Ok(|runtime, _| view! { <super::minimap::Minimap runtime=runtime/> }.into_any())
     }
 }
 

@@ -47,7 +47,11 @@ pub fn mount_app(element: HtmlElement, runtime: Rc<Runtime>) -> Box<dyn std::any
 
 /// Settings of the mask tools, shown while one of them is active: brush size (`[` `]`) and
 /// exclusive painting for the brush and eraser, tolerance for the magic wand.
-fn mask_controls(session: RwSignal<Session>, words: Words, tool: ToolName) -> Option<AnyView> {
+pub(crate) fn mask_controls(
+    session: RwSignal<Session>,
+    words: Words,
+    tool: ToolName,
+) -> Option<AnyView> {
     let options = move || session.with(|s| s.editor.mask_options().clone());
     let set = move |f: &dyn Fn(&mut lasso_core::edit::mask_tool::MaskOptions)| {
         session.update(|s| {
@@ -209,7 +213,7 @@ fn App(runtime: Rc<Runtime>) -> impl IntoView {
                     }
                 />
                 <span class="lasso-sep"></span>
-                {move || mask_controls(session, words, tool.get())}
+                {later::when(&runtime, || true, later::Toggles::new(), later::Fetch::Early, later::tool_options)}
                 <span class="lasso-spacer"></span>
                 <label class="lasso-opacity" title=move || words.t("toolbar.fill_title")>
                     {move || words.t("toolbar.fill")}
