@@ -1,10 +1,9 @@
 //! Parts of the interface whose code loads on first use (see `crate::on_demand`): from the
 //! `panels` chunk the export panel, the dataset health page, the help overlay, the team panel
 //! (tasks, gallery, review, quality, project editor) and the review overlay; from `side` the
-//! side bar (classes, annotation list and the panels under it), the image strip, the
-//! minimap and the active tool's settings; from
-//! `cloud` the bucket's controls. (The upload state stays in the main module: it must say why
-//! uploads wait when the `cloud` chunk cannot be fetched.)
+//! side bar (classes, annotation list and the panels under it), the image strip, the minimap
+//! and the active tool's settings; from `cloud` the bucket's controls. (The upload state stays
+//! in the main module: it must say why uploads wait when the `cloud` chunk cannot be fetched.)
 //!
 //! A split function hands back the part's constructor ([`Make`]) rather than a built view, so
 //! the part is built where it is mounted, under the owner of the place that shows it. The
@@ -46,8 +45,8 @@ pub type Make = fn(Rc<Runtime>, Toggles) -> AnyView;
 /// When a part is fetched.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Fetch {
-    /// As soon as the editor is up (the side bar and the strip, on screen from the start;
-    /// `mount` resolves once they are in).
+    /// As soon as the editor is up (the side bar, the strip, the minimap and the tool
+    /// settings, on screen from the start; `mount` resolves once they are in).
     Early,
     /// When the person heads for it: the signal turns true (the pointer over its button, the
     /// button focused), so it usually opens at once; at the latest when it is shown. The
