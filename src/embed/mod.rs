@@ -154,7 +154,7 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
     let unmount = crate::ui::mount_app(element, Rc::clone(&runtime));
     // The dataset formats and the side bar load beside the rest (the first screen, the canvas
     // and the tools, does not wait for them); `mount` resolves once they are in, so `exportAs`
-    // and `loadPredictions` answer at once and the annotation list is built.
+    // and `loadPredictions` answer at once and the side bar needs no further download.
     let formats = futures::FutureExt::shared(Box::pin(async {
         let formats = async {
             crate::on_demand::formats::preload().await?;

@@ -4,9 +4,10 @@
 //! editor. The chunks: [`formats`] (dataset formats in and out, zip archives), [`pixels`]
 //! (image codecs: TIFF display, tiled TIFF tiles, tile pyramids, preprocessing and
 //! augmentation, pixel checks; and apart, `tiles`: opening and showing a tiled image, its Deep
-//! Zoom or IIIF descriptor or its TIFF directories, and its tiles each frame), [`languages`] (the catalogues other than English), and,
-//! declared with `split!` where they are used, `panels` (the toolbar's panels, the help, the
-//! team's screens), `side` (the side panels), `ml` (asking a model backend), `cloud` (sending
+//! Zoom or IIIF descriptor or its TIFF directories, and its tiles each frame), [`languages`]
+//! (the catalogues other than English), and, declared with `split!` where they are used,
+//! `panels` (the toolbar's panels, the help, the team's screens), `side` (the side bar, the
+//! image strip, the minimap, the tool settings), `ml` (asking a model backend), `cloud` (sending
 //! the upload queue, `cloud/upload.rs`, and the bucket's controls) and `team` (the team's
 //! controllers, `app/remote.rs`). [`json`] reads JSON without path tracking; the formats chunk
 //! places a bad value.

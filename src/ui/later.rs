@@ -221,8 +221,8 @@ split! {
     }
 }
 
-/// Loads the side bar's chunk: `mount` resolves once it is in (or could not be fetched), so a
-/// host finds the list built.
+/// Loads the side bar's chunk: `mount` resolves once it is in (or could not be fetched), so
+/// the side bar, the strip and the minimap need no further download.
 pub async fn preload_side() {
     let _ = load_side().await;
 }

@@ -114,7 +114,8 @@ fn remove_others(kind: &str, keep: &Path) -> Result<()> {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        // `venv-py3.11.2-` must not take `venv-py3.11.2-ml…` or another Python's for its own.
+        // Only `<kind>-<16 hex digits>` is one of its own: `venv-py3.11.2-` must not take
+        // another Python's (`venv-py3.11.20-…`) or a longer name that starts the same.
         let rest = name.strip_prefix(&prefix).unwrap_or("");
         if path != keep && rest.len() == 16 && rest.chars().all(|c| c.is_ascii_hexdigit()) {
             println!(
