@@ -10,11 +10,25 @@ use lasso_core::model::Task;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// The file "Export everything" writes. Serialized straight from the tasks, as `exportAs("lasso")`
+/// writes one (not through a `serde_json::Value`, which would be a second copy of the whole
+/// model's serializer in the main module).
+#[derive(serde::Serialize)]
+struct Everything<'a> {
+    format: &'static str,
+    version: u32,
+    tasks: &'a [Task],
+}
+
 /// Builds the export: the open task plus every stored task, each once, sorted by id. Stored
 /// tasks that cannot be read are named in `problems` instead of being left out silently.
 pub async fn everything(runtime: &Shared) -> (String, Vec<String>) {
     let (tasks, mut problems) = every_task(runtime).await;
-    let doc = serde_json::json!({ "format": "lasso", "version": 1, "tasks": tasks });
+    let doc = Everything {
+        format: "lasso",
+        version: 1,
+        tasks: &tasks,
+    };
     let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| {
         problems.push(format!("cannot write the export: {e}"));
         String::new()
