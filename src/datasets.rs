@@ -3,7 +3,7 @@
 //! `lasso_core::formats`; this module only picks files and moves bytes.
 
 use crate::app::Runtime;
-use crate::on_demand::{self, NotLoaded};
+use crate::on_demand::{self, Later, NotLoaded};
 use lasso_core::dataset::Recipe;
 use lasso_core::formats::FormatName;
 use lasso_core::history::Op;
@@ -207,6 +207,18 @@ pub async fn export_zip(
     on_demand::formats::pack_zip(&plan.export, &images, &mut progress)
         .await
         .map_err(|_| runtime.part_unavailable())?
+}
+
+on_demand::split! {
+    formats;
+    /// [`export_zip`] without progress reports (the host's `exportZip`), made in the formats
+    /// chunk: a page that never exports never downloads the export's code.
+    pub fn export_zip_later(
+        runtime: Rc<Runtime>,
+        options: ZipOptions,
+    ) -> Result<Later<Result<Vec<u8>, String>>, NotLoaded> {
+        Ok(Box::pin(async move { export_zip(&runtime, &options, |_, _| {}).await }))
+    }
 }
 
 /// The bytes of an image: kept in IndexedDB (local folders), in the bucket, or at a URL.

@@ -5,6 +5,7 @@
 
 use super::Runtime;
 use crate::ml::{call, Route};
+use crate::on_demand::{Later, NotLoaded};
 use lasso_core::i18n::Locale;
 use lasso_core::ml::{
     parse_answer, predict_body, prediction_op, prompts, setup_body, MlError, MlSettings,
@@ -84,36 +85,9 @@ async fn image_url(runtime: &Runtime, src: &str) -> Result<String, String> {
         .map_err(|_| format!("{shown:?} is not an image address"))
 }
 
-/// Asks the backend about `task`'s image: the predictions as read and the round trip in ms.
-/// The asking (the protocol, reading answers through the Label Studio importer) is in the `ml`
-/// chunk, fetched the first time a model is asked.
-pub async fn ask(
-    runtime: &Rc<Runtime>,
-    task: &Task,
-    context: Option<&Value>,
-) -> Result<(Predicted, f64), String> {
-    asking(Rc::clone(runtime), task.clone(), context.cloned())
-        .await
-        .map_err(|_| runtime.part_unavailable())?
-        .await
-}
-
-/// What [`ask`] waits for.
-type Asking =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(Predicted, f64), String>>>>;
-
-crate::on_demand::split! {
-    ml;
-    /// The asking of [`ask`], as a future made in its chunk.
-    fn asking(
-        runtime: Rc<Runtime>,
-        task: Task,
-        context: Option<Value>,
-    ) -> Result<Asking, crate::on_demand::NotLoaded> {
-        Ok(Box::pin(async move { ask_now(&runtime, &task, context.as_ref()).await }))
-    }
-}
-
+/// Asks the backend about `task`'s image (with an interactive `context` if given): the
+/// predictions as read and the round trip in ms. Runs in the `ml` chunk, as do the protocol and
+/// the reading of answers through the Label Studio importer.
 async fn ask_now(
     runtime: &Rc<Runtime>,
     task: &Task,
@@ -395,44 +369,67 @@ pub fn follow_segment(runtime: &Rc<Runtime>) {
     runtime.segment_sent.set(generation);
     let runtime = Rc::clone(runtime);
     wasm_bindgen_futures::spawn_local(async move {
-        let task = runtime.session.with_untracked(|s| s.editor.task().clone());
-        let (w, h) = (task.image.width, task.image.height);
-        let context = prompts::context(&prompts, w, h);
-        runtime.ml_view.update(|v| v.in_flight += 1);
-        let answer = ask(&runtime, &task, Some(&context)).await;
-        runtime
-            .ml_view
-            .update(|v| v.in_flight = v.in_flight.saturating_sub(1));
-        match answer {
-            Ok((predicted, ms)) => {
-                let mask = prompts::candidate_mask(&predicted.annotations, w, h);
-                let locale = runtime.locale.get_untracked();
-                let ms = lasso_core::i18n::number(locale, ms, 0);
-                let args: [(&str, &dyn std::fmt::Display); 2] =
-                    [("model", &predicted.model), ("ms", &ms)];
-                let id = if mask.is_some() {
-                    "model.mask"
-                } else {
-                    "model.no_mask"
-                };
-                let line = lasso_core::i18n::format(locale, id, &args);
-                // Answers may arrive out of order: the panel names only the answer the tool
-                // took, so it never reports an older answer than the candidate on screen.
-                let taken = std::cell::Cell::new(false);
-                runtime.dispatch(|ed| {
-                    let outcome = ed.segment_answer(generation, mask);
-                    taken.set(outcome.redraw);
-                    outcome
-                });
-                if taken.get() {
-                    runtime.ml_view.update(|v| v.last = Some(line));
-                }
-            }
-            Err(e) => {
-                // The same prompts may be sent again (after the backend is fixed) by any input.
+        match segmenting(Rc::clone(&runtime), generation, prompts).await {
+            Ok(work) => work.await,
+            Err(NotLoaded) => {
                 runtime.segment_sent.set(0);
-                runtime.fail(e);
+                runtime.fail(runtime.part_unavailable());
             }
         }
     });
+}
+
+crate::on_demand::split! {
+    ml;
+    /// The asking of [`follow_segment`] and the handling of the answer, made in the `ml`
+    /// chunk, fetched the first time a model is asked.
+    fn segmenting(
+        runtime: Rc<Runtime>,
+        generation: u64,
+        prompts: prompts::Prompts,
+    ) -> Result<Later<()>, NotLoaded> {
+        Ok(Box::pin(async move { segment_now(&runtime, generation, &prompts).await }))
+    }
+}
+
+async fn segment_now(runtime: &Rc<Runtime>, generation: u64, prompts: &prompts::Prompts) {
+    let task = runtime.session.with_untracked(|s| s.editor.task().clone());
+    let (w, h) = (task.image.width, task.image.height);
+    let context = prompts::context(prompts, w, h);
+    runtime.ml_view.update(|v| v.in_flight += 1);
+    let answer = ask_now(runtime, &task, Some(&context)).await;
+    runtime
+        .ml_view
+        .update(|v| v.in_flight = v.in_flight.saturating_sub(1));
+    match answer {
+        Ok((predicted, ms)) => {
+            let mask = prompts::candidate_mask(&predicted.annotations, w, h);
+            let locale = runtime.locale.get_untracked();
+            let ms = lasso_core::i18n::number(locale, ms, 0);
+            let args: [(&str, &dyn std::fmt::Display); 2] =
+                [("model", &predicted.model), ("ms", &ms)];
+            let id = if mask.is_some() {
+                "model.mask"
+            } else {
+                "model.no_mask"
+            };
+            let line = lasso_core::i18n::format(locale, id, &args);
+            // Answers may arrive out of order: the panel names only the answer the tool
+            // took, so it never reports an older answer than the candidate on screen.
+            let taken = std::cell::Cell::new(false);
+            runtime.dispatch(|ed| {
+                let outcome = ed.segment_answer(generation, mask);
+                taken.set(outcome.redraw);
+                outcome
+            });
+            if taken.get() {
+                runtime.ml_view.update(|v| v.last = Some(line));
+            }
+        }
+        Err(e) => {
+            // The same prompts may be sent again (after the backend is fixed) by any input.
+            runtime.segment_sent.set(0);
+            runtime.fail(e);
+        }
+    }
 }

@@ -96,6 +96,22 @@ impl Queue {
         Ok(())
     }
 
+    /// How many uploads are queued (read without decoding them: the main module counts them
+    /// while the cloud chunk, which decodes and sends them, cannot be fetched).
+    pub async fn count(&self) -> Result<usize, String> {
+        let tx = self
+            .db
+            .transaction(&[JOBS], TransactionMode::ReadOnly)
+            .map_err(err)?;
+        let count = tx
+            .store(JOBS)
+            .map_err(err)?
+            .count(None)
+            .await
+            .map_err(err)?;
+        Ok(count as usize)
+    }
+
     /// Every queued upload, oldest key first.
     pub async fn all(&self) -> Result<Vec<Job>, String> {
         let tx = self

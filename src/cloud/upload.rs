@@ -33,7 +33,7 @@ pub(super) async fn send_due(shared: &Rc<Shared>, cloud: &Rc<Cloud>) -> Option<f
         Ok(pass) => pass.await,
         Err(NotLoaded) => {
             // The jobs wait; the status line counts them and says why they do not move.
-            let pending = cloud.queue.all().await.map_or(0, |jobs| jobs.len());
+            let pending = cloud.queue.count().await.unwrap_or(0);
             let message = shared.part_unavailable();
             cloud.status.update(|s| {
                 s.pending = pending;

@@ -2,7 +2,9 @@
 //! what is still queued.
 
 use super::{from_js, Arg, LassoEditor};
-use crate::cloud;
+use crate::cloud::{self, Cloud};
+use crate::on_demand::{split, Later, NotLoaded};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 fn no_cloud() -> JsValue {
@@ -40,6 +42,8 @@ impl LassoEditor {
     /// The uploads still queued: `[{key, size, attempts, error, partsDone, partCount}]`.
     #[wasm_bindgen(js_name = pendingUploads)]
     pub async fn pending_uploads(&self) -> Result<JsValue, JsValue> {
+        // In the main module: a host sees what waits even while the cloud chunk, which sends
+        // it, cannot be fetched.
         let cloud = self.runtime.cloud().ok_or_else(no_cloud)?;
         let jobs = cloud.pending().await.map_err(|e| JsValue::from_str(&e))?;
         let list: Vec<serde_json::Value> = jobs
@@ -78,7 +82,9 @@ impl LassoEditor {
     #[wasm_bindgen(js_name = cloudTasks)]
     pub async fn cloud_tasks(&self) -> Result<JsValue, JsValue> {
         let cloud = self.runtime.cloud().ok_or_else(no_cloud)?;
-        let text = cloud::list_tasks(&cloud)
+        let text = listing_tasks(cloud)
+            .await
+            .map_err(|e| JsValue::from_str(&e.to_string()))?
             .await
             .map_err(|e| JsValue::from_str(&e))?;
         js_sys::JSON::parse(&text)
@@ -92,5 +98,13 @@ impl LassoEditor {
             .open_key(&key)
             .await
             .map_err(|e| JsValue::from_str(&e))
+    }
+}
+
+split! {
+    cloud;
+    /// The bucket's task manifests, listed in the cloud chunk (`cloudTasks`).
+    fn listing_tasks(cloud: Rc<Cloud>) -> Result<Later<Result<String, String>>, NotLoaded> {
+        Ok(Box::pin(async move { cloud::list_tasks(&cloud).await }))
     }
 }

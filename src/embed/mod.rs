@@ -271,7 +271,9 @@ impl LassoEditor {
             .await
             .map_err(|e| JsValue::from_str(&e.to_string()))?
             .map_err(|e| JsValue::from_str(&e))?;
-        let bytes = datasets::export_zip(&self.runtime, &options, |_, _| {})
+        let bytes = datasets::export_zip_later(Rc::clone(&self.runtime), options)
+            .await
+            .map_err(|e| JsValue::from_str(&e.to_string()))?
             .await
             .map_err(|e| JsValue::from_str(&format!("exportZip: {e}")))?;
         Ok(js_sys::Uint8Array::from(bytes.as_slice()))

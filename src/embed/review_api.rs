@@ -6,6 +6,7 @@ use super::team_api::{js_error, to_js};
 use super::LassoEditor;
 use crate::app::remote::Call;
 use crate::app::review;
+use crate::on_demand::{split, NotLoaded};
 use lasso_core::team::review::Issue;
 use wasm_bindgen::prelude::*;
 
@@ -26,6 +27,39 @@ struct HostIssue {
     text: String,
     #[serde(default)]
     annotation: Option<String>,
+}
+
+split! {
+    team;
+    /// The rejection `rejectTask(comment, options)` asks for, read in the team chunk.
+    fn reject_call(comment: String, options: JsValue) -> Result<Result<Call, String>, NotLoaded> {
+        let options: RejectOptions = if options.is_undefined() || options.is_null() {
+            RejectOptions::default()
+        } else {
+            match serde_wasm_bindgen::from_value(options) {
+                Ok(options) => options,
+                Err(e) => return Ok(Err(format!("rejectTask options: {e}"))),
+            }
+        };
+        let issues = options.issues.map(|list| {
+            list.into_iter()
+                .enumerate()
+                .map(|(i, h)| Issue {
+                    id: format!("i{}", i + 1),
+                    x: h.x,
+                    y: h.y,
+                    annotation: h.annotation,
+                    text: h.text,
+                    resolved: false,
+                })
+                .collect()
+        });
+        Ok(Ok(Call::Reject {
+            comment,
+            user: options.user,
+            issues,
+        }))
+    }
 }
 
 #[wasm_bindgen]
@@ -54,31 +88,11 @@ impl LassoEditor {
     /// the review `{user, decision, by, at, comment, issues}`.
     #[wasm_bindgen(js_name = rejectTask)]
     pub async fn reject_task(&self, comment: String, options: JsValue) -> Result<JsValue, JsValue> {
-        let options: RejectOptions = if options.is_undefined() || options.is_null() {
-            RejectOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options)
-                .map_err(|e| js_error(format!("rejectTask options: {e}")))?
-        };
-        let issues = options.issues.map(|list| {
-            list.into_iter()
-                .enumerate()
-                .map(|(i, h)| Issue {
-                    id: format!("i{}", i + 1),
-                    x: h.x,
-                    y: h.y,
-                    annotation: h.annotation,
-                    text: h.text,
-                    resolved: false,
-                })
-                .collect()
-        });
-        self.call_json(Call::Reject {
-            comment,
-            user: options.user,
-            issues,
-        })
-        .await
+        let call = reject_call(comment, options)
+            .await
+            .map_err(|e| js_error(e.to_string()))?
+            .map_err(js_error)?;
+        self.call_json(call).await
     }
 
     /// The project's quality report (managers): per annotator and per class.

@@ -8,9 +8,11 @@
 //! (the catalogues other than English), and, declared with `split!` where they are used,
 //! `panels` (the toolbar's panels, the help, the team's screens), `side` (the side bar, the
 //! image strip, the minimap, the tool settings), `ml` (asking a model backend), `cloud` (sending
-//! the upload queue, `cloud/upload.rs`, and the bucket's controls) and `team` (the team's
-//! controllers, `app/remote.rs`). [`json`] reads JSON without path tracking; the formats chunk
-//! places a bad value.
+//! the upload queue, `cloud/upload.rs`, the bucket's controls, the host's `cloudTasks`) and
+//! `team` (the team's controllers, `app/remote.rs`); `formats` also runs the host's
+//! `exportZip`, and `tiles` opens local images (`view/local_tiles.rs`). Async work is made in
+//! its chunk as a [`Later`] future, so its polling is fetched with the chunk too.
+//! [`json`] reads JSON without path tracking; the formats chunk places a bad value.
 //!
 //! Every entry point is `async` and fails with [`NotLoaded`] when its chunk cannot be fetched
 //! (offline before it was ever used): nothing is changed then, and the call can be repeated.
@@ -59,6 +61,12 @@ pub mod languages;
 pub mod pixels;
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+/// Work under way whose code is in a chunk: a split function makes the future there, so its
+/// polling, and all it calls, is fetched with the chunk rather than with the main module.
+pub type Later<T> = Pin<Box<dyn Future<Output = T>>>;
 
 /// A chunk could not be fetched or instantiated.
 #[derive(Clone, Debug, PartialEq, Eq)]

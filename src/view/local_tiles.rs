@@ -11,6 +11,7 @@
 //! the image is shown whole as before.
 
 use super::tiled_image;
+use crate::on_demand::{split, Later, NotLoaded};
 use crate::state::Shared;
 use crate::store::StoredPyramid;
 use crate::sync::CutProgress;
@@ -34,7 +35,9 @@ enum Plan {
     Cut { whole_meanwhile: bool },
 }
 
-/// Opens the local image `image` (its task id), whose file is at the object URL `src`.
+/// Opens the local image `image` (its task id), whose file is at the object URL `src`. The work
+/// is done by the tiles chunk, fetched the first time a local image opens; without it (offline
+/// before it was ever fetched) the image is shown whole, as the browser decodes it.
 pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind, image: &str) {
     super::image::forget(&runtime, src);
     if src.is_empty() {
@@ -42,36 +45,62 @@ pub fn load(runtime: Rc<Shared>, src: &str, kind: ImageKind, image: &str) {
     }
     let (src, image) = (src.to_string(), image.to_string());
     wasm_bindgen_futures::spawn_local(async move {
-        let store = runtime.store.borrow().clone();
-        if let Some(store) = &store {
-            if let Ok(Some(pyramid)) = store.pyramid(&image).await {
+        match opening(Rc::clone(&runtime), src.clone(), kind, image).await {
+            Ok(open) => open.await,
+            Err(NotLoaded) => {
                 if *runtime.image_src.borrow() == src {
-                    show_stored(&runtime, &src, &pyramid).await;
+                    super::image::show(runtime, &src, kind);
                 }
-                return;
-            }
-        }
-        let plan = match &store {
-            Some(store) => plan(&runtime, store, &src, &image).await,
-            None => Plan::Whole,
-        };
-        if *runtime.image_src.borrow() != src {
-            return; // another image was opened meanwhile
-        }
-        match plan {
-            Plan::Whole => super::image::show(runtime, &src, kind),
-            Plan::Tiled(source) => {
-                show_tiles(&runtime, &src, source).await;
-            }
-            Plan::Cut { whole_meanwhile } => {
-                if whole_meanwhile {
-                    super::image::load_whole(Rc::clone(&runtime), &src);
-                }
-                let store_name = store.map(|s| s.name().to_string()).unwrap_or_default();
-                cut(runtime, src, image, store_name, whole_meanwhile).await;
             }
         }
     });
+}
+
+split! {
+    tiles;
+    /// [`open`], made in the tiles chunk.
+    fn opening(
+        runtime: Rc<Shared>,
+        src: String,
+        kind: ImageKind,
+        image: String,
+    ) -> Result<Later<()>, NotLoaded> {
+        Ok(Box::pin(open(runtime, src, kind, image)))
+    }
+}
+
+/// Shows local image `image` at `src`: from its stored pyramid, from its tiles (a tiled TIFF),
+/// or whole, starting its cut when it is large.
+async fn open(runtime: Rc<Shared>, src: String, kind: ImageKind, image: String) {
+    let store = runtime.store.borrow().clone();
+    if let Some(store) = &store {
+        if let Ok(Some(pyramid)) = store.pyramid(&image).await {
+            if *runtime.image_src.borrow() == src {
+                show_stored(&runtime, &src, &pyramid).await;
+            }
+            return;
+        }
+    }
+    let plan = match &store {
+        Some(store) => plan(&runtime, store, &src, &image).await,
+        None => Plan::Whole,
+    };
+    if *runtime.image_src.borrow() != src {
+        return; // another image was opened meanwhile
+    }
+    match plan {
+        Plan::Whole => super::image::show(runtime, &src, kind),
+        Plan::Tiled(source) => {
+            show_tiles(&runtime, &src, source).await;
+        }
+        Plan::Cut { whole_meanwhile } => {
+            if whole_meanwhile {
+                super::image::load_whole(Rc::clone(&runtime), &src);
+            }
+            let store_name = store.map(|s| s.name().to_string()).unwrap_or_default();
+            cut(runtime, src, image, store_name, whole_meanwhile).await;
+        }
+    }
 }
 
 /// Decides how local image `image`, at `src`, is shown from its first bytes (a TIFF from its

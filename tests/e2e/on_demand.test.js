@@ -7,7 +7,8 @@
 // the action works once the network is back.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appSuite, openApp, dragImage, artifact, eventually } from "./support.js";
+import path from "node:path";
+import { appSuite, openApp, dragImage, artifact, eventually, ROOT } from "./support.js";
 import { startServer, tempDataDir, s3Get, s3List, appUrl } from "./cloud.js";
 
 const app = appSuite();
@@ -84,7 +85,16 @@ test("the image codecs load on first use, and a failed download loses nothing", 
     await page.locator(".lasso").first().focus();
     await page.keyboard.press("Control+z");
     assert.equal((await page.evaluate(() => window.lasso.annotations())).length, 0, "the editor still works");
-    const unexpected = page.errors.filter((e) => !/split_pixels|Failed to fetch|net::ERR_FAILED|load|не вдалося завантажити/i.test(e));
+
+    // A picked image is opened by the tiles chunk (its stored pyramid, its cut); while that
+    // cannot be fetched, the image is still shown, whole.
+    assert.ok(!modules().includes("split_tiles.wasm"), `no tile code before a tiled or local image: ${modules()}`);
+    await context.route("**/split_tiles-*.wasm", (route) => route.abort());
+    await page.locator(".lasso-open-files input").setInputFiles(path.join(ROOT, "www/samples/coffee.png"));
+    await page.waitForFunction(() => JSON.parse(window.lasso.exportAs("lasso")).id.endsWith("/coffee.png") && window.lasso.viewport().imageReady);
+    assert.ok(modules().includes("split_tiles.wasm"), "the tiles chunk was asked for");
+    await context.unroute("**/split_tiles-*.wasm");
+    const unexpected = page.errors.filter((e) => !/split_pixels|split_tiles|Failed to fetch|net::ERR_FAILED|load|не вдалося завантажити/i.test(e));
     assert.deepEqual(unexpected, []);
   } finally {
     await context.close();

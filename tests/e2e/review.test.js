@@ -105,6 +105,12 @@ test("reject with a pinned issue, rework, correct and accept; the export holds t
     await rita.locator(".lasso-review-issue-add").click();
     assert.equal(await rita.locator(".lasso-review-issue-list li").count(), 1);
     await rita.locator(".lasso-review-comment").fill("one car short");
+    // A host's rejection whose issues lack a field is refused, naming it, and nothing is sent.
+    const refused = await rita.evaluate(() =>
+      window.lasso.rejectTask("no", { issues: [{ x: 1, text: "here" }] }).then(() => "sent", (e) => String(e)),
+    );
+    assert.match(refused, /rejectTask options: .*missing field `y`/);
+    assert.deepEqual(await rita.evaluate(() => (window.reviews || []).length), 0);
     await rita.locator(".lasso-review-reject").click();
     await rita.waitForSelector('.lasso-review-layer[data-user="ben"][data-status="rework"]');
     assert.deepEqual(await rita.evaluate(() => window.reviews.map((r) => [r.decision, r.user])), [["rejected", "ben"]]);
