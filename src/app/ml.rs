@@ -158,7 +158,7 @@ fn read_answer(
     Ok(predicted)
 }
 
-/// [`ask`] through the host's `predict` callback.
+/// [`ask_now`] through the host's `predict` callback.
 async fn ask_host(
     runtime: &Rc<Runtime>,
     predict: &js_sys::Function,
