@@ -167,9 +167,14 @@ test("a 50 MB image goes up in parts and resumes after a reload", async () => {
     });
     await page.reload();
     await page.waitForFunction(() => window.lasso && window.lasso.viewport().imageReady);
-    await eventually("an empty queue", async () =>
-      (await page.evaluate(() => window.lasso.pendingUploads())).length === 0,
-    60000);
+    // On a timeout, say what is still queued (attempts, error, parts done).
+    let left = [];
+    await eventually("an empty queue", async () => {
+      left = await page.evaluate(() => window.lasso.pendingUploads());
+      return left.length === 0;
+    }, 60000).catch((e) => {
+      throw new Error(`${e.message}; still queued: ${JSON.stringify(left)}`);
+    });
     assert.deepEqual(partPuts.sort((a, b) => a - b), [4, 5, 6, 7], "only the missing parts are sent again");
     const obj = s3Get(server, "src/images/ortho-scan.tif");
     assert.equal(obj.size, bytes.length);
