@@ -181,6 +181,21 @@ fn test() -> Result<()> {
     .run()?;
     util::step("native tests");
     cmd("cargo", &["test", "--workspace", "--exclude", "lasso"]).run()?;
+    // The web app loads the pixel tools on first use; the core's side of that, on its own (the
+    // table it fills is global).
+    cmd(
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "lasso-core",
+            "--features",
+            "pixel-tools-on-demand",
+            "--lib",
+            "edit::pixel_tools::",
+        ],
+    )
+    .run()?;
     // The consumer tests run beside the browser tests, the app's build and the end-to-end
     // tests: all of them spend much of their time waiting on servers and browsers, and the
     // machine has cores to spare meanwhile. Each test starts its own servers on free ports.

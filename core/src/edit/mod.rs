@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod keypoint_tool;
 pub mod list;
 pub mod mask_tool;
+mod pixel_tools;
 pub mod poly_tool;
 pub mod scissors_tool;
 pub mod segment_tool;
@@ -26,6 +27,7 @@ mod tool;
 pub use tool::{BoxDrawing, LineDrawing, Painting, Tool, ToolBehavior, ToolKey, ToolName, Wand};
 
 pub use keymap::{Action, Keymap};
+pub use pixel_tools::{install_pixel_tools, pixel_tools_ready, Loading};
 
 /// How far (in screen pixels) the pointer must move after a press before a click becomes a drag.
 pub const DRAG_THRESHOLD_PX: f64 = 3.0;

@@ -5,7 +5,7 @@ use crate::history;
 use crate::model::{Annotation, AnnotationId, AttributeKind, AttributeValue};
 use crate::model::{BoxShape, ImageRef, Label, LabelSet, RotatedBox};
 
-fn task() -> Task {
+pub(super) fn task() -> Task {
     Task {
         id: "t".into(),
         image: ImageRef {
@@ -23,7 +23,7 @@ fn task() -> Task {
     }
 }
 
-fn ev(kind: PointerKind, x: f64, y: f64) -> PointerEvent {
+pub(super) fn ev(kind: PointerKind, x: f64, y: f64) -> PointerEvent {
     PointerEvent {
         kind,
         pos: Point::new(x, y),
@@ -32,7 +32,7 @@ fn ev(kind: PointerKind, x: f64, y: f64) -> PointerEvent {
     }
 }
 
-fn drag(ed: &mut Editor, from: (f64, f64), to: (f64, f64)) -> Vec<Op> {
+pub(super) fn drag(ed: &mut Editor, from: (f64, f64), to: (f64, f64)) -> Vec<Op> {
     let mut ops = Vec::new();
     for e in [
         ev(PointerKind::Down, from.0, from.1),

@@ -69,6 +69,16 @@ impl ToolName {
         }
     }
 
+    /// Whether the tool paints masks or reads the image's pixels (brush, eraser, wand,
+    /// segmentation, scissors): the tools whose code an app may load on first use (see
+    /// [`super::pixel_tools_ready`]).
+    pub fn is_pixel_tool(&self) -> bool {
+        matches!(
+            self,
+            Self::Brush | Self::Eraser | Self::Wand | Self::Segment | Self::Scissors
+        )
+    }
+
     /// Whether the tool draws boxes (and so shows crosshair guides).
     pub fn draws_boxes(&self) -> bool {
         matches!(self, Self::Box | Self::RotatedBox)
@@ -490,10 +500,9 @@ impl Tool {
             Tool::Box(t) => t,
             Tool::Line(t) => t,
             Tool::Keypoints(t) => t,
-            Tool::Paint(t) => t,
-            Tool::Wand(t) => t,
-            Tool::Segment(t) => t,
-            Tool::Scissors(t) => t,
+            Tool::Paint(_) | Tool::Wand(_) | Tool::Segment(_) | Tool::Scissors(_) => {
+                super::pixel_tools::behavior(self)
+            }
         }
     }
 
@@ -504,10 +513,9 @@ impl Tool {
             Tool::Box(t) => t,
             Tool::Line(t) => t,
             Tool::Keypoints(t) => t,
-            Tool::Paint(t) => t,
-            Tool::Wand(t) => t,
-            Tool::Segment(t) => t,
-            Tool::Scissors(t) => t,
+            Tool::Paint(_) | Tool::Wand(_) | Tool::Segment(_) | Tool::Scissors(_) => {
+                super::pixel_tools::behavior_mut(self)
+            }
         }
     }
 
