@@ -64,9 +64,13 @@ pub async fn losses(
     }
 }
 
-/// The open task in `format` as text (`exportAs`): at once, since `mount` loaded the formats
-/// (an error says so if they are still loading).
+/// The open task in `format` as text (`exportAs`; `"lasso"`: the task as Lasso JSON): at once,
+/// since `mount` loaded the formats (an error says so if they are still loading).
 pub fn export_text(runtime: &Runtime, format: &str) -> Result<String, String> {
+    if format == "lasso" {
+        return on_demand::at_once(on_demand::formats::lasso_text(current_task(runtime)))
+            .ok_or_else(still_loading)??;
+    }
     let format = parse_format(format)?;
     on_demand::at_once(on_demand::formats::export_text(
         current_task(runtime),

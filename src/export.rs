@@ -5,9 +5,11 @@
 //! read from IndexedDB when it still answers. The file is `{"format": "lasso", "version": 1,
 //! "tasks": [Task, …]}` where each task is Lasso JSON as `exportAs("lasso")` gives it.
 
+use crate::on_demand::{split, Later, NotLoaded};
 use crate::state::Shared;
 use lasso_core::model::Task;
 use leptos::prelude::*;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 
 /// The file "Export everything" writes. Serialized straight from the tasks, as `exportAs("lasso")`
@@ -18,6 +20,22 @@ struct Everything<'a> {
     format: &'static str,
     version: u32,
     tasks: &'a [Task],
+}
+
+split! {
+    formats;
+    /// Starts [`everything`] in the formats chunk: `mount` preloads it, so the offer is ready
+    /// by the time storage can fail.
+    fn building(runtime: Rc<Shared>) -> Result<Later<(String, Vec<String>)>, NotLoaded> {
+        Ok(Box::pin(async move { everything(&runtime).await }))
+    }
+}
+
+/// [`everything`], made by the formats chunk (fetched first if it is not in).
+pub async fn everything_on_demand(
+    runtime: &Rc<Shared>,
+) -> Result<(String, Vec<String>), NotLoaded> {
+    Ok(building(Rc::clone(runtime)).await?.await)
 }
 
 /// Builds the export: the open task plus every stored task, each once, sorted by id. Stored
@@ -124,8 +142,14 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
 }
 
 /// Builds the export and offers it as a download; problems go to the banner.
-pub async fn offer(runtime: &Shared) {
-    let (text, problems) = everything(runtime).await;
+pub async fn offer(runtime: &Rc<Shared>) {
+    let (text, problems) = match everything_on_demand(runtime).await {
+        Ok(built) => built,
+        Err(NotLoaded) => {
+            runtime.fail_say("app.part_unavailable", &[]);
+            return;
+        }
+    };
     for p in &problems {
         runtime.fail_say("export.everything_failed", &[("error", p)]);
     }

@@ -1,6 +1,7 @@
 //! The catalogue's plural rules and number writing agree with the browser's `Intl` (run by
 //! wasm-bindgen-test in headless Chromium): the reference for both is CLDR, which `Intl` ships.
-//! And a language loaded on demand is spoken once its words are in.
+//! And a language loaded on demand is spoken once its words are in, as are the English words
+//! of the parts loaded on demand.
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Intl, Object, Reflect};
@@ -101,4 +102,22 @@ async fn a_language_loaded_on_demand_is_spoken_once_its_words_are_in() {
     shared.speak_soon(Locale::Uk);
     assert_eq!(shared.locale.get_untracked(), Locale::Uk);
     assert_eq!(shared.locale_asked.get(), Locale::Uk);
+}
+
+#[wasm_bindgen_test]
+async fn the_english_words_of_the_parts_loaded_on_demand_come_on_demand() {
+    use lasso_core::i18n::{english_panels_installed, text};
+    use leptos::prelude::{GetUntracked, RwSignal};
+    // Nothing else in this module loads them: a panel's word is its id until they are in,
+    // and the main module's own words are there from the start.
+    assert!(!english_panels_installed());
+    assert_eq!(text(Locale::En, "export.format"), "export.format");
+    assert_eq!(text(Locale::En, "toolbar.fit"), "Fit");
+    let locale = RwSignal::new(Locale::En);
+    lasso::on_demand::languages::load_panel_words(locale)
+        .await
+        .unwrap();
+    assert!(english_panels_installed());
+    assert_eq!(text(Locale::En, "export.format"), "Format");
+    assert_eq!(locale.get_untracked(), Locale::En);
 }

@@ -14,6 +14,7 @@ pub mod review;
 pub mod sources;
 pub mod strip;
 pub mod team;
+pub mod tool_input;
 
 use crate::cloud::{Cloud, UploadStatus};
 use crate::events::EventName;
@@ -114,6 +115,7 @@ pub struct Runtime {
     /// The colour theme (mount option `theme`, `setTheme`).
     pub theme: RwSignal<Theme>,
     journal: journal::JournalQueue,
+    waiting: tool_input::Waiting,
 }
 
 /// Starts uploads for `runtime` (mount option `cloud`): the queue opens and drains, and the
@@ -185,6 +187,7 @@ impl Runtime {
             help_open: RwSignal::new(false),
             theme: RwSignal::new(Theme::Dark),
             journal: journal::JournalQueue::default(),
+            waiting: tool_input::Waiting::default(),
         })
     }
 
@@ -203,29 +206,55 @@ impl Runtime {
         ml::follow_segment(self);
     }
 
+    /// Hands input to the active tool as [`Self::dispatch`] does, or, while the tool's code is
+    /// still on its way, holds it until it is in, fetching it ([`tool_input`]).
+    pub fn tool_input(self: &Rc<Self>, input: impl FnOnce(&mut Editor) -> Outcome + 'static) {
+        let tool = self.session.with_untracked(|s| s.editor.tool().name());
+        if self.waiting.must_wait(tool) {
+            tool_input::hold(self, tool, Box::new(input));
+        } else {
+            self.dispatch(input);
+        }
+    }
+
+    /// [`Self::tool_input`] for what only follows a deliberate input (a hover, the rest of a
+    /// drag, the pointer leaving or lost): while the tool's code is on its way it waits only
+    /// behind input that waits, and alone it is dropped (there is nothing to follow) without
+    /// fetching anything.
+    pub fn passive_tool_input(
+        self: &Rc<Self>,
+        input: impl FnOnce(&mut Editor) -> Outcome + 'static,
+    ) {
+        let tool = self.session.with_untracked(|s| s.editor.tool().name());
+        if !self.waiting.must_wait(tool) {
+            self.dispatch(input);
+        } else if self.waiting.has_input() {
+            tool_input::hold(self, tool, Box::new(input));
+        }
+    }
+
     /// Hands a pointer event in canvas CSS pixels to the active tool.
     pub fn pointer(self: &Rc<Self>, kind: PointerKind, x: f64, y: f64, mods: Modifiers) {
-        self.note_input();
         if kind == PointerKind::Down {
             self.load_pixels_for_tools();
         }
         let (pos, scale) = self
             .session
             .with_untracked(|s| (s.to_image(x, y), s.viewport.scale()));
-        let mut outcome = Outcome::default();
         if self.pointer.get_untracked() != Some(pos) {
             self.pointer.set(Some(pos));
         }
-        self.session.update(|s| {
-            outcome = s.editor.pointer(PointerEvent {
-                kind,
-                pos,
-                mods,
-                scale,
-            });
-        });
-        self.after(outcome);
-        ml::follow_segment(self);
+        let ev = PointerEvent {
+            kind,
+            pos,
+            mods,
+            scale,
+        };
+        if kind == PointerKind::Down {
+            self.tool_input(move |editor| editor.pointer(ev));
+        } else {
+            self.passive_tool_input(move |editor| editor.pointer(ev));
+        }
     }
 
     /// Opens the next (`delta` = 1) or previous (-1) image of the strip (a local dataset or

@@ -42,24 +42,10 @@ impl LassoEditor {
     /// The uploads still queued: `[{key, size, attempts, error, partsDone, partCount}]`.
     #[wasm_bindgen(js_name = pendingUploads)]
     pub async fn pending_uploads(&self) -> Result<JsValue, JsValue> {
-        // In the main module: a host sees what waits even while the cloud chunk, which sends
-        // it, cannot be fetched.
         let cloud = self.runtime.cloud().ok_or_else(no_cloud)?;
-        let jobs = cloud.pending().await.map_err(|e| JsValue::from_str(&e))?;
-        let list: Vec<serde_json::Value> = jobs
-            .iter()
-            .map(|j| {
-                serde_json::json!({
-                    "key": j.key,
-                    "size": j.size,
-                    "attempts": j.attempts,
-                    "error": j.error,
-                    "partsDone": j.plan.as_ref().map(|p| p.etags.len()),
-                    "partCount": j.plan.as_ref().map(|p| p.part_count),
-                })
-            })
-            .collect();
-        js_sys::JSON::parse(&serde_json::Value::Array(list).to_string())
+        // Its own small chunk, not the cloud chunk that sends the queue: a host sees what waits
+        // even while that one cannot be fetched.
+        json_answer(listing_pending(cloud).await).await
     }
 
     /// Replaces the bearer token sent to the presign endpoint (a host refreshing a sign-in
@@ -82,12 +68,7 @@ impl LassoEditor {
     #[wasm_bindgen(js_name = cloudTasks)]
     pub async fn cloud_tasks(&self) -> Result<JsValue, JsValue> {
         let cloud = self.runtime.cloud().ok_or_else(no_cloud)?;
-        let text = listing_tasks(cloud)
-            .await
-            .map_err(|e| JsValue::from_str(&e.to_string()))?
-            .await
-            .map_err(|e| JsValue::from_str(&e))?;
-        js_sys::JSON::parse(&text)
+        json_answer(listing_tasks(cloud).await).await
     }
 
     /// Opens the task whose manifest is at `key` in the bucket (the local copy, with its edits,
@@ -101,10 +82,47 @@ impl LassoEditor {
     }
 }
 
+/// The JSON text a chunk's work makes, as a JS value; the error names what failed (the chunk
+/// could not be fetched, or the work).
+async fn json_answer(
+    work: Result<Later<Result<String, String>>, NotLoaded>,
+) -> Result<JsValue, JsValue> {
+    let text = work
+        .map_err(|e| JsValue::from_str(&e.to_string()))?
+        .await
+        .map_err(|e| JsValue::from_str(&e))?;
+    js_sys::JSON::parse(&text)
+}
+
 split! {
     cloud;
     /// The bucket's task manifests, listed in the cloud chunk (`cloudTasks`).
     fn listing_tasks(cloud: Rc<Cloud>) -> Result<Later<Result<String, String>>, NotLoaded> {
         Ok(Box::pin(async move { cloud::list_tasks(&cloud).await }))
+    }
+}
+
+split! {
+    queue;
+    /// The queued uploads as `pendingUploads` answers them (a JSON array), read in the queue
+    /// chunk.
+    fn listing_pending(cloud: Rc<Cloud>) -> Result<Later<Result<String, String>>, NotLoaded> {
+        Ok(Box::pin(async move {
+            let jobs = cloud.pending().await?;
+            let list: Vec<serde_json::Value> = jobs
+                .iter()
+                .map(|j| {
+                    serde_json::json!({
+                        "key": j.key,
+                        "size": j.size,
+                        "attempts": j.attempts,
+                        "error": j.error,
+                        "partsDone": j.plan.as_ref().map(|p| p.etags.len()),
+                        "partCount": j.plan.as_ref().map(|p| p.part_count),
+                    })
+                })
+                .collect();
+            Ok(serde_json::Value::Array(list).to_string())
+        }))
     }
 }

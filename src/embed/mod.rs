@@ -75,25 +75,48 @@ enum HotkeySpec {
     Many(Vec<String>),
 }
 
-/// Applies a `hotkeys` map to the session's keymap; an unknown action name is an error.
-fn remap_hotkeys(
+crate::on_demand::split! {
+    keys, preload preload_keys;
+    /// `keymap` with a `hotkeys` map applied (an unknown action name is an error), in the keys
+    /// chunk: only a host that remaps keys needs it.
+    fn remapped(
+        keymap: lasso_core::edit::Keymap,
+        hotkeys: std::collections::BTreeMap<String, HotkeySpec>,
+    ) -> Result<Result<lasso_core::edit::Keymap, String>, crate::on_demand::NotLoaded> {
+        let bindings: Vec<(&str, Vec<String>)> = hotkeys
+            .iter()
+            .map(|(k, v)| {
+                let keys = match v {
+                    HotkeySpec::One(key) => vec![crate::ui::fold_key(key)],
+                    HotkeySpec::Many(keys) => keys.iter().map(|k| crate::ui::fold_key(k)).collect(),
+                };
+                (k.as_str(), keys)
+            })
+            .collect();
+        let mut keymap = keymap;
+        Ok(keymap.remap(bindings).map(|()| keymap))
+    }
+}
+
+/// Applies a `hotkeys` map to the session's keymap once `remap` has made the new one; nothing
+/// changes on an error (an unknown action name, or the keys chunk could not be fetched).
+fn apply_keymap(
     runtime: &Runtime,
-    hotkeys: &std::collections::BTreeMap<String, HotkeySpec>,
+    remap: Option<Result<Result<lasso_core::edit::Keymap, String>, crate::on_demand::NotLoaded>>,
 ) -> Result<(), JsValue> {
-    let bindings: Vec<(&str, Vec<String>)> = hotkeys
-        .iter()
-        .map(|(k, v)| {
-            let keys = match v {
-                HotkeySpec::One(key) => vec![crate::ui::fold_key(key)],
-                HotkeySpec::Many(keys) => keys.iter().map(|k| crate::ui::fold_key(k)).collect(),
-            };
-            (k.as_str(), keys)
-        })
-        .collect();
-    let mut keymap = runtime.session.with_untracked(|s| s.keymap.clone());
-    keymap.remap(bindings).map_err(|e| JsValue::from_str(&e))?;
-    runtime.session.update(|s| s.keymap = keymap);
-    Ok(())
+    match remap {
+        Some(Ok(Ok(keymap))) => {
+            runtime.session.update(|s| s.keymap = keymap);
+            Ok(())
+        }
+        Some(Ok(Err(e))) => Err(JsValue::from_str(&e)),
+        Some(Err(_)) | None => Err(JsValue::from_str(&runtime.part_unavailable())),
+    }
+}
+
+/// The session's keymap now.
+fn keymap(runtime: &Runtime) -> lasso_core::edit::Keymap {
+    runtime.session.with_untracked(|s| s.keymap.clone())
 }
 
 /// Mounts an editor into `element` and resolves to its handle once storage is open and the
@@ -135,7 +158,10 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
         labels: labels.clone(),
         id_prefix,
     };
-    remap_hotkeys(&runtime, &options.hotkeys)?;
+    if !options.hotkeys.is_empty() {
+        let remap = remapped(keymap(&runtime), options.hotkeys.clone()).await;
+        apply_keymap(&runtime, Some(remap))?;
+    }
     if let Some(theme) = &options.theme {
         let theme = crate::app::Theme::parse(theme)
             .map_err(|e| JsValue::from_str(&format!("options.{e}")))?;
@@ -152,17 +178,31 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
     crate::app::ml::set_options(&runtime, options.ml.clone(), host_predict)
         .map_err(|e| JsValue::from_str(&format!("options.{e}")))?;
     let unmount = crate::ui::mount_app(element, Rc::clone(&runtime));
-    // The dataset formats and the side bar load beside the rest (the first screen, the canvas
-    // and the tools, does not wait for them); `mount` resolves once they are in, so `exportAs`
-    // and `loadPredictions` answer at once and the side bar needs no further download.
-    let formats = futures::FutureExt::shared(Box::pin(async {
+    // The dataset formats, the side bar, the pixel tools and the panels' words load beside the
+    // rest (the first screen, the canvas and the shape tools, does not wait for them); `mount`
+    // resolves once they are in, so `exportAs` and `loadPredictions` answer at once, the side
+    // bar needs no further download and the brush takes its first stroke at once.
+    let locale = runtime.locale;
+    let formats = futures::FutureExt::shared(Box::pin(async move {
         let formats = async {
             crate::on_demand::formats::preload().await?;
             args::preload_bad_path()
                 .await
                 .map_err(crate::on_demand::NotLoaded::from)
         };
-        futures::join!(crate::ui::preload_side(), formats).1
+        let pixel_tools = async {
+            // A failure shows when one of them is used (`app/tool_input.rs`).
+            let _ = crate::on_demand::pixel_tools::load().await;
+        };
+        let words = async {
+            // A part that needs them fetches them again before it shows.
+            let _ = crate::on_demand::languages::load_panel_words(locale).await;
+        };
+        let keys = async {
+            // `setHotkeys` says so when they could not be fetched.
+            let _ = preload_keys().await;
+        };
+        futures::join!(crate::ui::preload_side(), pixel_tools, words, keys, formats).4
     }));
     wasm_bindgen_futures::spawn_local(futures::FutureExt::map(formats.clone(), |_| ()));
     let storage = options
@@ -182,7 +222,11 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
             }
             install_flush_on_hide(&runtime);
             runtime.resume_saving();
-            crate::local::refresh(&runtime.shared).await;
+            // The list only the side bar shows, read by the side bar's chunk.
+            if let Ok(listing) = crate::ui::listing_local_datasets(Rc::clone(&runtime.shared)).await
+            {
+                listing.await;
+            }
         }
         Err(e) => {
             let why = runtime.say("journal.no_idb", &[("error", &e)]);
@@ -200,6 +244,8 @@ pub async fn mount(element: HtmlElement, options: JsValue) -> Result<LassoEditor
                     if let Err(e) = remote::call(&runtime, remote::Call::Start(project)).await {
                         runtime.fail(e);
                     }
+                    // `project()` answers at once from the team chunk, which is in by now.
+                    let _ = team_api::preload_project_json().await;
                 }
             }
             Err(e) => runtime.fail_say("upload.unavailable", &[("error", &e)]),
@@ -251,15 +297,8 @@ impl LassoEditor {
     /// name of the CLI whose export is one text file for a task (`"label-studio"`, `"cvat"`, …).
     #[wasm_bindgen(js_name = exportAs)]
     pub fn export_as(&self, format: &str) -> Result<String, JsValue> {
-        match format {
-            "lasso" => self
-                .runtime
-                .session
-                .with_untracked(|s| serde_json::to_string_pretty(s.editor.task()))
-                .map_err(|e| JsValue::from_str(&e.to_string())),
-            other => datasets::export_text(&self.runtime, other)
-                .map_err(|e| JsValue::from_str(&format!("exportAs: {e}"))),
-        }
+        datasets::export_text(&self.runtime, format)
+            .map_err(|e| JsValue::from_str(&format!("exportAs: {e}")))
     }
 
     /// The task exported as a zip archive: `{format, images = true, split: [train, valid, test]?,
@@ -406,14 +445,17 @@ impl LassoEditor {
     /// Every task this browser holds (the open one from memory) as one Lasso JSON document
     /// `{format: "lasso", version: 1, tasks: [...]}`: the same file "Export everything" offers.
     #[wasm_bindgen(js_name = exportAll)]
-    pub async fn export_all(&self) -> String {
-        crate::export::everything(&self.runtime).await.0
+    pub async fn export_all(&self) -> Result<String, JsValue> {
+        crate::export::everything_on_demand(&self.runtime.shared)
+            .await
+            .map(|(text, _)| text)
+            .map_err(|_| JsValue::from_str(&self.runtime.part_unavailable()))
     }
 
     /// Offers "Export everything" as a download now.
     #[wasm_bindgen(js_name = downloadAll)]
     pub async fn download_all(&self) {
-        crate::export::offer(&self.runtime).await;
+        crate::export::offer(&self.runtime.shared).await;
     }
 
     /// Testing aid: the next `n` journal writes fail as if the disk were full
@@ -429,7 +471,9 @@ impl LassoEditor {
     #[wasm_bindgen(js_name = setHotkeys)]
     pub fn set_hotkeys(&self, hotkeys: JsValue) -> Result<(), JsValue> {
         let map = from_js("hotkeys", Arg::Hotkeys, &hotkeys)?;
-        remap_hotkeys(&self.runtime, &map)
+        // At once: `mount` loaded the keys chunk.
+        let remap = crate::on_demand::at_once(remapped(keymap(&self.runtime), map));
+        apply_keymap(&self.runtime, remap)
     }
 
     /// Zooms to 100 % about the middle of the view (`Shift+0`).

@@ -77,9 +77,14 @@ impl LassoEditor {
             .borrow()
             .as_ref()
             .and_then(|t| t.view.with_untracked(|v| v.project.clone()));
-        match view {
-            Some(p) => to_js(&p),
-            None => Ok(JsValue::NULL),
+        let Some(project) = view else {
+            return Ok(JsValue::NULL);
+        };
+        // The team chunk read the project, so it is in and this answers at once.
+        match crate::on_demand::at_once(project_json(project)) {
+            Some(Ok(Ok(text))) => js_sys::JSON::parse(&text),
+            Some(Ok(Err(e))) => Err(js_error(e)),
+            Some(Err(_)) | None => Err(js_error(self.runtime.part_unavailable())),
         }
     }
 
@@ -108,5 +113,16 @@ impl LassoEditor {
     /// The project's progress (managers): slots by status, per annotator figures.
     pub async fn progress(&self) -> Result<JsValue, JsValue> {
         self.call_json(Call::Progress).await
+    }
+}
+
+crate::on_demand::split! {
+    team, preload preload_project_json;
+    /// The project as `project()` answers it (JSON text), written by the team chunk's code
+    /// (`mount` loads it once the project's team starts).
+    pub(super) fn project_json(
+        project: lasso_core::team::wire::ProjectAnswer,
+    ) -> Result<Result<String, String>, crate::on_demand::NotLoaded> {
+        Ok(serde_json::to_string(&project).map_err(|e| e.to_string()))
     }
 }

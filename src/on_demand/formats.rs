@@ -19,6 +19,14 @@ split! {
 }
 
 split! {
+    formats, preload preload_lasso;
+    /// `task` as Lasso JSON, indented (`exportAs("lasso")`).
+    pub fn lasso_text(task: Task) -> Result<Result<String, String>, NotLoaded> {
+        Ok(serde_json::to_string_pretty(&task).map_err(|e| e.to_string()))
+    }
+}
+
+split! {
     formats, preload preload_predictions;
     /// The op adding what `text` (a file of `format`) holds for `task`'s image as predictions,
     /// with how many there are.
@@ -42,6 +50,7 @@ split! {
 /// once; `mount` waits for it.
 pub async fn preload() -> Result<(), NotLoaded> {
     preload_text().await?;
+    preload_lasso().await?;
     preload_predictions().await?;
     super::json::preload_bad_path().await?;
     Ok(())

@@ -5,19 +5,25 @@
 //! (image codecs: TIFF display, tiled TIFF tiles, tile pyramids, preprocessing and
 //! augmentation, pixel checks; and apart, `tiles`: opening and showing a tiled image, its Deep
 //! Zoom or IIIF descriptor or its TIFF directories, and its tiles each frame), [`languages`]
-//! (the catalogues other than English), and, declared with `split!` where they are used,
-//! `panels` (the toolbar's panels, the help, the team's screens), `side` (the side bar, the
-//! image strip, the minimap, the tool settings), `ml` (asking a model backend), `cloud` (sending
-//! the upload queue, `cloud/upload.rs`, the bucket's controls, the host's `cloudTasks`) and
-//! `team` (the team's controllers, `app/remote.rs`); `formats` also runs the host's
-//! `exportZip`, and `tiles` opens local images (`view/local_tiles.rs`). Async work is made in
-//! its chunk as a [`Later`] future, so its polling is fetched with the chunk too.
+//! (the catalogues other than English; and apart, `words`: the English words only the parts
+//! loaded on demand show), [`pixel_tools`] (the brush, eraser, wand, segmentation and
+//! scissors), and, declared with `split!` where they are used, `panels` (the toolbar's panels,
+//! the help, the team's screens), `side` (the side bar, the image strip, the minimap, the tool
+//! settings, the list of local datasets), `ml` (asking a model backend), `cloud` (sending the
+//! upload queue, `cloud/upload.rs`, the bucket's controls, the host's `cloudTasks`), `queue`
+//! (the host's `pendingUploads`, apart from `cloud` so that it answers while that cannot be
+//! fetched), `keys` (remapping hotkeys: the `hotkeys` option and `setHotkeys`) and `team` (the
+//! team's controllers, `app/remote.rs`, and the host's `project()`); `formats` also writes
+//! `exportAs("lasso")`, runs the host's `exportZip` and "Export everything", and `tiles` opens
+//! local images (`view/local_tiles.rs`). `mount` fetches `formats`, `side`, `pixel_tools`,
+//! `words` and `keys` beside the first screen and resolves once they are in. Async work is made
+//! in its chunk as a [`Later`] future, so its polling is fetched with the chunk too.
 //! [`json`] reads JSON without path tracking; the formats chunk places a bad value.
 //!
 //! Every entry point is `async` and fails with [`NotLoaded`] when its chunk cannot be fetched
 //! (offline before it was ever used): nothing is changed then, and the call can be repeated.
-//! Sync host methods (`exportAs`, `loadPredictions`) use chunks that `mount` loads before it
-//! resolves (see [`formats::preload`]).
+//! Sync host methods (`exportAs`, `loadPredictions`, `setHotkeys`) use chunks that `mount`
+//! loads before it resolves (see [`formats::preload`]).
 
 /// Declares a split point: `chunk[, preload name];` then the function, which returns
 /// `Result<_, NotLoaded>`. It becomes an `async fn` that loads its chunk and then runs; with the
@@ -58,6 +64,7 @@ pub(crate) use split;
 pub mod formats;
 pub mod json;
 pub mod languages;
+pub mod pixel_tools;
 pub mod pixels;
 
 use std::fmt;

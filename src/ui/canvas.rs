@@ -148,14 +148,14 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
         let runtime = Rc::clone(&runtime);
         move |_: PointerEvent| {
             runtime.pointer.set(None);
-            runtime.dispatch(|ed| ed.pointer_left());
+            runtime.passive_tool_input(|ed| ed.pointer_left());
         }
     };
     // The second click of a double-click already reached the tool (which finishes on a click
     // at the last vertex); this covers a double-click that moved a little between its clicks.
     let dblclick = {
         let runtime = Rc::clone(&runtime);
-        move |_: web_sys::MouseEvent| runtime.dispatch(|ed| ed.double_click())
+        move |_: web_sys::MouseEvent| runtime.tool_input(|ed| ed.double_click())
     };
     // A gesture whose pointer is gone (cancelled by the browser, capture lost, the window left)
     // ends without committing, and a pan stops.
@@ -164,7 +164,7 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
         let panning = Rc::clone(&panning);
         move |_: PointerEvent| {
             panning.set(None);
-            runtime.dispatch(|ed| ed.interrupt());
+            runtime.passive_tool_input(|ed| ed.interrupt());
         }
     };
     {
@@ -173,7 +173,7 @@ pub fn Stage(runtime: Rc<Runtime>, root: NodeRef<leptos::html::Div>) -> impl Int
         let on_blur = Closure::<dyn FnMut()>::new(move || {
             panning.set(None);
             if let Some(runtime) = weak.upgrade() {
-                runtime.dispatch(|ed| ed.interrupt());
+                runtime.passive_tool_input(|ed| ed.interrupt());
             }
         });
         if let Some(w) = web_sys::window() {

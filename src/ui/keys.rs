@@ -81,7 +81,7 @@ pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'sta
             Action::Label(n) => runtime.session.update(|s| {
                 s.editor.set_label_index(n);
             }),
-            Action::Delete => runtime.dispatch(|ed| ed.delete()),
+            Action::Delete => runtime.tool_input(|ed| ed.delete()),
             Action::Finish => {
                 // The visible part of the image: where a box placed from the keyboard goes.
                 let (x0, y0, x1, y1) = runtime.session.with_untracked(|s| {
@@ -91,12 +91,12 @@ pub fn keydown_handler(runtime: Rc<Runtime>) -> impl FnMut(KeyboardEvent) + 'sta
                     lasso_core::model::Point::new(x0, y0),
                     lasso_core::model::Point::new(x1, y1),
                 );
-                runtime.dispatch(|ed| ed.enter(view))
+                runtime.tool_input(move |ed| ed.enter(view))
             }
             Action::Resize { dw, dh } => {
                 runtime.dispatch(|ed| ed.resize(f64::from(dw), f64::from(dh)))
             }
-            Action::Cancel => runtime.dispatch(|ed| ed.cancel()),
+            Action::Cancel => runtime.tool_input(|ed| ed.cancel()),
             Action::Undo => runtime.undo(),
             Action::Redo => runtime.redo(),
             Action::Fit => runtime.session.update(|s| s.fit()),

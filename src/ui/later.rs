@@ -14,7 +14,7 @@
 
 use super::words::Words;
 use crate::app::Runtime;
-use crate::on_demand::{at_once, split, NotLoaded};
+use crate::on_demand::{at_once, languages, split, NotLoaded};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::future::Future;
@@ -68,23 +68,27 @@ pub fn when<F>(
 where
     F: Future<Output = Result<Make, NotLoaded>> + 'static,
 {
-    let words = Words(runtime.locale);
+    let locale = runtime.locale;
+    let words = Words(locale);
     let loaded: RwSignal<Option<Result<Make, NotLoaded>>> = RwSignal::new(None);
     let fetching = StoredValue::new(false);
     let start = move || {
         if fetching.get_value() {
             return;
         }
-        // Already in: at once, without a turn of the event loop.
-        if let Some(done) = at_once(load()) {
-            loaded.set(Some(done));
-            return;
+        // Already in, with the words it shows: at once, without a turn of the event loop.
+        if lasso_core::i18n::english_panels_installed() {
+            if let Some(done) = at_once(load()) {
+                loaded.set(Some(done));
+                return;
+            }
         }
         fetching.set_value(true);
         wasm_bindgen_futures::spawn_local(async move {
-            let done = load().await;
+            let (done, words) = futures::join!(load(), languages::load_panel_words(locale));
             fetching.set_value(false);
-            loaded.try_set(Some(done));
+            // Without its words the part would show ids: it waits as it would for its code.
+            loaded.try_set(Some(done.and_then(|make| words.map(|()| make))));
         });
     };
     if fetch == Fetch::Early {
@@ -96,7 +100,10 @@ where
     };
     let shown = Memo::new(move |_| shown());
     Effect::new(move |_| {
-        let wanted = shown.get() || intent.is_some_and(|i| i.get());
+        // Both read, so that heading for the button again retries a failed fetch even once
+        // the part has been shown.
+        let (shown, heading) = (shown.get(), intent.is_some_and(|i| i.get()));
+        let wanted = shown || heading;
         let retry = loaded.with_untracked(|l| !matches!(l, Some(Ok(_))));
         if wanted && retry {
             start();
@@ -218,6 +225,17 @@ split! {
     /// while a cloud is configured; from the chunk that sends uploads.
     pub fn bucket_controls() -> Result<Make, NotLoaded> {
         Ok(|runtime, _| view! { <super::uploads::Uploads runtime=runtime/> }.into_any())
+    }
+}
+
+split! {
+    side;
+    /// Reads the list of local datasets (`crate::local::refresh`), in the side bar's chunk:
+    /// only the side bar shows it.
+    pub fn listing_local_datasets(
+        shared: Rc<crate::state::Shared>,
+    ) -> Result<crate::on_demand::Later<()>, NotLoaded> {
+        Ok(Box::pin(async move { crate::local::refresh(&shared).await }))
     }
 }
 

@@ -29,7 +29,7 @@ mod uploads;
 pub mod words;
 
 pub use keys::fold_key;
-pub use later::preload_side;
+pub use later::{listing_local_datasets, preload_side};
 
 use crate::app::Runtime;
 use crate::state::{SaveState, Session};

@@ -21,7 +21,7 @@ pub fn StorageWarning(runtime: Rc<Runtime>) -> impl IntoView {
                     move |_| {
                         let runtime = Rc::clone(&runtime);
                         wasm_bindgen_futures::spawn_local(async move {
-                            crate::export::offer(&runtime).await;
+                            crate::export::offer(&runtime.shared).await;
                         });
                     }
                 }>{move || words.t("storage.export_all")}</button>

@@ -134,3 +134,92 @@ test("the upload code loads when a bucket is configured; until it can be fetched
     await server.stop();
   }
 });
+
+test("the pixel tools come after the first screen; a stroke given before they are in is painted once they are", async () => {
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 }, serviceWorkers: "block" });
+  const fetched = [];
+  context.on("request", (r) => fetched.push(new URL(r.url()).pathname.split("/").pop()));
+  const chunk = "**/split_pixel_tools-*.wasm";
+  const asked = () => fetched.filter((name) => name.startsWith("split_pixel_tools-")).length;
+  // Offline for that chunk from the start: `mount` still resolves, and the shape tools work.
+  await context.route(chunk, (route) => route.abort());
+  try {
+    const page = await openApp(context, app.server.url);
+    const shapes = () => page.evaluate(() => window.lasso.annotations().map((a) => a.shape.type));
+    await page.locator(".lasso-canvas").click({ position: { x: 5, y: 5 } });
+
+    // The brush cannot be fetched: the stroke is not drawn and the banner says why.
+    const before = asked();
+    await page.keyboard.press("m");
+    await dragImage(page, [50, 50], [150, 50]);
+    await page.waitForFunction(() => /Part of the editor could not be downloaded/.test(document.querySelector(".lasso-banner")?.textContent ?? ""));
+    assert.ok(asked() > before, "the stroke asked for the pixel tools again");
+    assert.deepEqual(await shapes(), []);
+    await page.locator(".lasso-banner button").click();
+    await page.locator(".lasso").first().focus();
+    await page.keyboard.press("b");
+    await dragImage(page, [40, 100], [120, 160]);
+    assert.deepEqual(await shapes(), ["box"], "the shape tools do not wait for the pixel tools");
+
+    // Slow instead of offline: a stroke, then a box drawn after it, wait for the chunk in order.
+    let release;
+    const released = new Promise((resolve) => (release = resolve));
+    await context.unroute(chunk);
+    await context.route(chunk, async (route) => {
+      await released;
+      await route.continue();
+    });
+    await page.keyboard.press("m");
+    await dragImage(page, [50, 50], [150, 50]);
+    await page.keyboard.press("b");
+    await dragImage(page, [200, 100], [260, 180]);
+    await eventually("the pixel tools asked for", () => asked() > before + 1);
+    assert.deepEqual(await shapes(), ["box"], "the stroke waits for the brush's code");
+    release();
+    await eventually("the waiting stroke and box drawn", async () => (await shapes()).length === 3);
+    assert.deepEqual(await shapes(), ["box", "mask", "box"]);
+    const mask = (await page.evaluate(() => window.lasso.annotations()))[1].shape;
+    assert.equal(mask.type, "mask");
+    assert.equal(await page.locator(".lasso-tool[data-tool='box']").getAttribute("aria-pressed"), "true", "the tool chosen last stays active");
+    // One undo takes the last box back: each waiting input became its own step.
+    await page.keyboard.press("Control+z");
+    assert.deepEqual(await shapes(), ["box", "mask"]);
+    const unexpected = page.errors.filter((e) => !/split_pixel_tools|Failed to fetch|net::ERR_FAILED|load/i.test(e));
+    assert.deepEqual(unexpected, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the panels' English words load beside the first screen; without them a panel waits as for its code", async () => {
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 }, serviceWorkers: "block" });
+  const words = "**/split_words-*.wasm";
+  await context.route(words, (route) => route.abort());
+  try {
+    // The first screen's own words are built in: the rail and the toolbar speak English.
+    const page = await openApp(context, app.server.url);
+    assert.equal(await page.locator('.lasso-tool[data-tool="box"]').getAttribute("aria-label"), "Box");
+    assert.equal((await page.locator(".lasso-export-toggle").innerText()).trim(), "Export");
+    // A panel whose words cannot be fetched says so instead of showing message ids.
+    await page.hover(".lasso-export-toggle");
+    await page.click(".lasso-export-toggle");
+    await page.waitForFunction(() => /Part of the editor could not be downloaded/.test(document.querySelector(".lasso-toolbar")?.textContent ?? ""));
+    assert.equal(await page.locator(".lasso-export").count(), 0);
+
+    // Back online: heading for the button again fetches them (attempts begun while offline
+    // may still be failing, so the pointer comes back until one succeeds), and the open panel
+    // shows, in English.
+    await context.unroute(words);
+    await eventually("the export panel with its words", async () => {
+      await page.mouse.move(1, 1);
+      await page.hover(".lasso-export-toggle");
+      return (await page.locator(".lasso-export").count()) > 0;
+    });
+    assert.match(await page.locator(".lasso-export").innerText(), /Format/);
+    assert.doesNotMatch(await page.locator(".lasso-export").innerText(), /export\.[a-z_]+/);
+    const unexpected = page.errors.filter((e) => !/split_words|Failed to fetch|net::ERR_FAILED|load/i.test(e));
+    assert.deepEqual(unexpected, []);
+  } finally {
+    await context.close();
+  }
+});

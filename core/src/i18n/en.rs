@@ -1,9 +1,15 @@
 //! English: the complete catalogue, and the fallback of every other language.
 //!
+//! In two parts. [`MESSAGES`] holds the words the main module shows: the tool rail, the
+//! toolbar, the status bar and the controller's banners. [`PANELS`] holds the words that only
+//! parts loaded on demand show (the side bar, the toolbar's panels, the team's screens, the
+//! dataset formats), so that a browser fetches them with those parts (`i18n::english_panels`);
+//! an id the main module's own code asks for must be in the first part.
+//!
 //! Ids are grouped by the part of the screen that shows them. A plural message lists its forms
 //! as `one|other`; `{n}` is the count.
 
-/// Every message, by id.
+/// The words the main module shows, by id (see the module's documentation).
 pub const MESSAGES: &[(&str, &str)] = &[
     // Tools (names on the rail; their tooltips are the `action.*` words with the keys).
     ("tool.select", "Select"),
@@ -49,19 +55,9 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("action.nudge_down", "Move the selection down (Shift: 10 px)"),
     ("action.help", "Show or hide this list"),
     // Fixed chords.
-    ("chord.resize", "Resize the selected boxes (Shift: 10 px)"),
-    ("chord.undo", "Undo"),
-    ("chord.redo", "Redo"),
-    ("chord.copy", "Copy the selection"),
-    ("chord.paste", "Paste (also onto another image)"),
-    ("chord.forward", "Bring forward"),
-    ("chord.back", "Send back"),
     ("keys.with", "{text} ({keys})"),
     // Help overlay.
     ("help.title", "Hotkeys"),
-    ("help.none", "none"),
-    ("help.close", "Close"),
-    ("help.label", "Label: {name}"),
     // Toolbar.
     ("toolbar.tools", "Tools"),
     ("toolbar.fill", "Fill"),
@@ -70,15 +66,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("toolbar.fit", "Fit"),
     ("toolbar.actual", "100 %"),
     ("toolbar.selection", "Selection"),
-    ("mask.size", "Size {size}"),
-    ("mask.size_title", "Brush size ([ and ])"),
-    ("mask.exclusive", "exclusive"),
-    ("mask.exclusive_title", "Painting removes the pixels from other masks"),
-    ("mask.tolerance", "Tolerance"),
-    ("mask.tolerance_title", "Magic wand colour tolerance"),
-    ("mask.as_polygons", "as polygons"),
-    ("mask.as_polygons_title", "Enter adds the model's mask as polygons tracing it"),
-    ("mask.segment_hint", "Click: object · Alt-click: not object · drag: box · Enter: add · Esc: drop"),
     ("image.load_failed", "Could not load the image {src}: check that the URL is reachable and, for another origin, that it allows CORS."),
     ("banner.dismiss", "Dismiss"),
     ("app.part_unavailable", "Part of the editor could not be downloaded (offline?): try again."),
@@ -96,6 +83,66 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("upload.active", "Uploading {name} {percent}%"),
     ("upload.done", "Uploaded"),
     ("upload.pending", "{n} upload pending|{n} uploads pending"),
+    ("storage.export_all", "Export everything"),
+    // Export.
+    ("export.button", "Export"),
+    // Dataset health.
+    ("health.toggle", "Health"),
+    ("health.toggle_title", "Dataset health: classes, splits, box sizes"),
+    // Project settings.
+    ("project.json", "Classes as JSON (shape kinds, attributes, keypoints, skeletons)"),
+    // Messages of the controller (banners, refusals).
+    ("open.skipped", "Skipped a journaled edit that no longer applies: {edit}"),
+    ("open.store_failed", "Could not store task {task}: {error}"),
+    ("open.read_failed", "Could not read task {task} from IndexedDB: {error}"),
+    ("open.manifest_failed", "Cannot read the task {key}: {error}"),
+    ("open.other_tab", "Another tab changed task {task} in a way this tab cannot follow: reload the page."),
+    ("journal.queue_failed", "Could not queue the upload of task {task}: {error}"),
+    ("journal.full", "the browser's storage is full"),
+    ("journal.refused", "IndexedDB refused the write"),
+    ("journal.not_saved", "Not saved: {why} ({error}). {n} edit is kept in memory only; export everything now, or free space (the next edit tries again).|Not saved: {why} ({error}). {n} edits are kept in memory only; export everything now, or free space (the next edit tries again)."),
+    ("tools.no_pixels", "The magic wand and the scissors cannot work on this image: {error}"),
+    ("history.undo_failed", "Could not undo: {error}"),
+    ("history.redo_failed", "Could not redo: {error}"),
+    ("image.read_failed", "Cannot read the image {src}: {error}"),
+    ("export.everything_failed", "Export everything: {error}"),
+    ("predictions.apply_failed", "Could not apply the review: {error}"),
+    ("sync.unreadable", "Another tab sent an edit of task {task} this version cannot read ({error}); reload to see it."),
+    ("local.no_idb_image", "The image {id} is kept in IndexedDB, which is unavailable here."),
+    ("local.image_gone", "The image {id} is no longer stored in this browser (its dataset was deleted): open its folder again."),
+    ("local.list_failed", "Could not list the local datasets: {error}"),
+    ("image.tiles_failed", "Could not open the tiled image {src}: {error}"),
+    ("image.no_element", "Could not create an image element"),
+    ("journal.no_idb", "IndexedDB is unavailable ({error}): edits are kept in memory only. Export everything before closing the page."),
+    ("sync.unavailable", "{error}: edits made in another tab on the same task appear here only after a reload."),
+    ("upload.unavailable", "Uploads are unavailable ({error}): your work is kept in this browser only."),
+];
+
+/// The words only parts loaded on demand show (see the module's documentation).
+pub const PANELS: &[(&str, &str)] = &[
+    // Fixed chords.
+    ("chord.resize", "Resize the selected boxes (Shift: 10 px)"),
+    ("chord.undo", "Undo"),
+    ("chord.redo", "Redo"),
+    ("chord.copy", "Copy the selection"),
+    ("chord.paste", "Paste (also onto another image)"),
+    ("chord.forward", "Bring forward"),
+    ("chord.back", "Send back"),
+    // Help overlay.
+    ("help.none", "none"),
+    ("help.close", "Close"),
+    ("help.label", "Label: {name}"),
+    // Toolbar.
+    ("mask.size", "Size {size}"),
+    ("mask.size_title", "Brush size ([ and ])"),
+    ("mask.exclusive", "exclusive"),
+    ("mask.exclusive_title", "Painting removes the pixels from other masks"),
+    ("mask.tolerance", "Tolerance"),
+    ("mask.tolerance_title", "Magic wand colour tolerance"),
+    ("mask.as_polygons", "as polygons"),
+    ("mask.as_polygons_title", "Enter adds the model's mask as polygons tracing it"),
+    ("mask.segment_hint", "Click: object · Alt-click: not object · drag: box · Enter: add · Esc: drop"),
+    // Status bar.
     ("upload.bucket_tasks", "Bucket tasks…"),
     ("upload.open_title", "Open a task from the bucket"),
     ("upload.tags_placeholder", "tags for uploads"),
@@ -106,7 +153,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("upload.list_failed", "Cannot list the bucket's tasks: {error}"),
     ("upload.no_cloud", "This editor was mounted without options.cloud."),
     ("upload.cannot_queue", "Cannot queue {name}: {error}"),
-    ("storage.export_all", "Export everything"),
     // Annotation list.
     ("list.title", "Annotations"),
     ("list.class_title", "Show one class"),
@@ -145,7 +191,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("attr.hidden", "hidden (H)"),
     ("attr.locked", "locked"),
     // Export.
-    ("export.button", "Export"),
     ("export.format", "Format"),
     ("export.losses", "Not kept by this format"),
     ("export.images", "Include the images"),
@@ -205,8 +250,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("role.uploader", "uploader"),
     ("number.percent", "{n}%"),
     // Dataset health.
-    ("health.toggle", "Health"),
-    ("health.toggle_title", "Dataset health: classes, splits, box sizes"),
     ("health.title", "Dataset health"),
     ("health.project", "The whole project"),
     ("health.project_title", "Every task: the accepted result, else the latest one, else the image alone"),
@@ -338,7 +381,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("project.remove_class", "Remove this class"),
     ("project.new_class", "new class"),
     ("project.add_class", "Add class"),
-    ("project.json", "Classes as JSON (shape kinds, attributes, keypoints, skeletons)"),
     ("project.tags", "Image tags (comma-separated)"),
     ("project.gold", "Gold tasks"),
     ("project.gold_rate", "share of tasks (0–1)"),
@@ -372,18 +414,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("strip.objects", "{n} object|{n} objects"),
     ("strip.unopened", "not opened"),
     // Messages of the controller (banners, refusals).
-    ("open.skipped", "Skipped a journaled edit that no longer applies: {edit}"),
-    ("open.store_failed", "Could not store task {task}: {error}"),
-    ("open.read_failed", "Could not read task {task} from IndexedDB: {error}"),
-    ("open.manifest_failed", "Cannot read the task {key}: {error}"),
-    ("open.other_tab", "Another tab changed task {task} in a way this tab cannot follow: reload the page."),
-    ("journal.queue_failed", "Could not queue the upload of task {task}: {error}"),
-    ("journal.full", "the browser's storage is full"),
-    ("journal.refused", "IndexedDB refused the write"),
-    ("journal.not_saved", "Not saved: {why} ({error}). {n} edit is kept in memory only; export everything now, or free space (the next edit tries again).|Not saved: {why} ({error}). {n} edits are kept in memory only; export everything now, or free space (the next edit tries again)."),
-    ("tools.no_pixels", "The magic wand and the scissors cannot work on this image: {error}"),
-    ("history.undo_failed", "Could not undo: {error}"),
-    ("history.redo_failed", "Could not redo: {error}"),
     ("team.open_failed", "Cannot open project {project}: {error}"),
     ("team.next_failed", "Cannot get the next task: {error}"),
     ("team.task_failed", "Cannot open task {task}: {error}"),
@@ -423,26 +453,14 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("model.failed", "Predict: {error}"),
     ("model.closed", "Predict: task {task} was closed before the model answered; nothing was added"),
     ("upload.paused", "Uploads are paused: {error}"),
-    ("image.read_failed", "Cannot read the image {src}: {error}"),
-    ("export.everything_failed", "Export everything: {error}"),
     ("export.image_failed", "Could not read the image of task {task}: {error}"),
     ("export.size_failed", "Could not read the size of the image of task {task}: {error}"),
-    ("predictions.apply_failed", "Could not apply the review: {error}"),
-    ("sync.unreadable", "Another tab sent an edit of task {task} this version cannot read ({error}); reload to see it."),
-    ("local.no_idb_image", "The image {id} is kept in IndexedDB, which is unavailable here."),
-    ("local.image_gone", "The image {id} is no longer stored in this browser (its dataset was deleted): open its folder again."),
-    ("local.list_failed", "Could not list the local datasets: {error}"),
     ("local.not_kept", "These images could not be kept in this browser ({error}): they stay open until the page is closed; after a reload, open the files again."),
     ("local.no_idb", "IndexedDB is unavailable, so these images cannot be kept in this browser: they stay open until the page is closed, and neither they nor their labels are kept after it."),
     ("local.dataset_failed", "Could not list dataset {id}: {error}"),
     ("local.full", "The browser's storage is full, so these images could not be kept ({error}): they stay open until the page is closed. Delete a local dataset or free space to keep them."),
-    ("image.tiles_failed", "Could not open the tiled image {src}: {error}"),
     ("image.cut_failed", "Could not cut {name} into tiles ({error}): it is shown whole, which takes more memory."),
-    ("image.no_element", "Could not create an image element"),
-    ("journal.no_idb", "IndexedDB is unavailable ({error}): edits are kept in memory only. Export everything before closing the page."),
     ("team.conflicts", "{n} shape was changed on another device too: both versions are kept and selected — delete the ones you do not want.|{n} shapes were changed on another device too: both versions are kept and selected — delete the ones you do not want."),
-    ("sync.unavailable", "{error}: edits made in another tab on the same task appear here only after a reload."),
-    ("upload.unavailable", "Uploads are unavailable ({error}): your work is kept in this browser only."),
     ("model.nothing_kept", "Predict: nothing of the model's answer was kept: {notes}"),
     ("model.not_added", "Predict: the predictions could not be added: {error}"),
     // What an export cannot keep, and the project's checks.

@@ -9,10 +9,13 @@
 //! an unknown id to the id itself, so a gap shows as a readable word rather than nothing (the
 //! catalogue tests and `xtask tidy` keep both from happening).
 //!
-//! In the browser only English is built in: the Ukrainian catalogue ([`ukrainian`]) is loaded
-//! by the web crate on demand and handed to [`install`], so a page in English never downloads
-//! it; until then its messages fall back to English (the web crate switches the language only
-//! once they are in). Elsewhere every catalogue is built in.
+//! In the browser only the English words of the main module are built in: the Ukrainian
+//! catalogue ([`ukrainian`]) and the English words of the parts loaded on demand
+//! ([`english_panels`]) are loaded by the web crate and handed to [`install`], so a page in
+//! English never downloads the Ukrainian words and the first screen never downloads the
+//! panels' words. Until then a Ukrainian message falls back to English (the web crate switches
+//! the language only once its words are in) and a panel's word is its id (the web crate shows
+//! a panel only once its words are in). Elsewhere every catalogue is built in.
 //!
 //! The plural rules and number separators of the two languages are written here rather than
 //! taken from an ICU crate: they are a few lines each, the browser's `Intl` checks them in the
@@ -117,21 +120,23 @@ impl Locale {
         }
     }
 
-    /// The catalogue of the language (empty while a catalogue loaded on demand is not in).
+    /// The catalogue of the language (for English, the main module's words; empty while a
+    /// catalogue loaded on demand is not in).
     fn messages(self) -> &'static HashMap<&'static str, &'static str> {
         static EN: OnceLock<HashMap<&str, &str>> = OnceLock::new();
         match self {
             Locale::En => EN.get_or_init(|| en::MESSAGES.iter().copied().collect()),
-            Locale::Uk => installed_ukrainian(),
+            Locale::Uk => installed(&UKRAINIAN, uk::MESSAGES),
         }
     }
 
-    /// Whether the language's words are in: always, except in a browser before [`install`]
-    /// was given them.
+    /// Whether the language can be spoken: always, except in a browser before [`install`] was
+    /// given its words (English's main words are built in; see [`english_panels_installed`]
+    /// for the rest).
     pub fn is_installed(self) -> bool {
         match self {
             Locale::En => true,
-            Locale::Uk => !installed_ukrainian().is_empty(),
+            Locale::Uk => !installed(&UKRAINIAN, uk::MESSAGES).is_empty(),
         }
     }
 
@@ -148,18 +153,27 @@ impl Locale {
 /// The Ukrainian words, as [`install`] made them.
 static UKRAINIAN: OnceLock<HashMap<&str, &str>> = OnceLock::new();
 
-/// The Ukrainian catalogue, built in outside the browser.
+/// The English words of the parts loaded on demand, as [`install`] made them.
+static ENGLISH_PANELS: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+
+/// A catalogue loaded on demand: built in outside the browser.
 #[cfg(not(target_arch = "wasm32"))]
-fn installed_ukrainian() -> &'static HashMap<&'static str, &'static str> {
-    UKRAINIAN.get_or_init(|| uk::MESSAGES.iter().copied().collect())
+fn installed(
+    catalogue: &'static OnceLock<HashMap<&'static str, &'static str>>,
+    built_in: &'static [(&'static str, &'static str)],
+) -> &'static HashMap<&'static str, &'static str> {
+    catalogue.get_or_init(|| built_in.iter().copied().collect())
 }
 
-/// The Ukrainian catalogue once the web crate has loaded it on demand (nothing here reaches
-/// [`ukrainian`], so a page in English never downloads its 46 KB of words); empty before.
+/// A catalogue loaded on demand, once the web crate has handed it to [`install`] (nothing
+/// here reaches `built_in`, so the first screen never downloads it); empty before.
 #[cfg(target_arch = "wasm32")]
-fn installed_ukrainian() -> &'static HashMap<&'static str, &'static str> {
+fn installed(
+    catalogue: &'static OnceLock<HashMap<&'static str, &'static str>>,
+    _built_in: &'static [(&'static str, &'static str)],
+) -> &'static HashMap<&'static str, &'static str> {
     static NONE: OnceLock<HashMap<&str, &str>> = OnceLock::new();
-    UKRAINIAN
+    catalogue
         .get()
         .unwrap_or_else(|| NONE.get_or_init(HashMap::new))
 }
@@ -170,20 +184,32 @@ pub fn ukrainian() -> &'static [(&'static str, &'static str)] {
     uk::MESSAGES
 }
 
-/// Makes `messages` the words of `locale` (only catalogues loaded on demand: English is built
-/// in). Outside the browser the catalogues are built in and this changes nothing.
+/// The English words of the parts loaded on demand, to hand to [`install`] for
+/// [`Locale::En`] (the web crate calls this from a wasm chunk of its own).
+pub fn english_panels() -> &'static [(&'static str, &'static str)] {
+    en::PANELS
+}
+
+/// Whether the English words of the parts loaded on demand are in: always, except in a
+/// browser before [`install`] was given them.
+pub fn english_panels_installed() -> bool {
+    !installed(&ENGLISH_PANELS, en::PANELS).is_empty()
+}
+
+/// Makes `messages` the words of `locale` loaded on demand: the Ukrainian catalogue, or the
+/// English words of the parts loaded on demand. Outside the browser they are built in and
+/// this changes nothing.
 pub fn install(locale: Locale, messages: &'static [(&'static str, &'static str)]) {
-    match locale {
-        Locale::En => {}
-        Locale::Uk => {
-            let _ = UKRAINIAN.set(messages.iter().copied().collect());
-        }
-    }
+    let catalogue = match locale {
+        Locale::En => &ENGLISH_PANELS,
+        Locale::Uk => &UKRAINIAN,
+    };
+    let _ = catalogue.set(messages.iter().copied().collect());
 }
 
 /// The ids of every message (the English catalogue is the complete one).
 pub fn message_ids() -> impl Iterator<Item = &'static str> {
-    en::MESSAGES.iter().map(|(id, _)| *id)
+    en::MESSAGES.iter().chain(en::PANELS).map(|(id, _)| *id)
 }
 
 /// The raw catalogue text of `id` in `locale` (English when the language lacks it, the id
@@ -195,10 +221,12 @@ pub fn text(locale: Locale, id: &'static str) -> &'static str {
 /// The catalogue text of an id made at run time (`"action.box"`), English when the language
 /// lacks it; `None` when no catalogue has it.
 pub fn lookup(locale: Locale, id: &str) -> Option<&'static str> {
+    let english_panels = || installed(&ENGLISH_PANELS, en::PANELS).get(id);
     locale
         .messages()
         .get(id)
         .or_else(|| Locale::En.messages().get(id))
+        .or_else(english_panels)
         .copied()
 }
 

@@ -16,19 +16,19 @@ fn placeholders(text: &str) -> BTreeSet<String> {
     out
 }
 
-fn catalogue(locale: Locale) -> &'static [(&'static str, &'static str)] {
+fn catalogue(locale: Locale) -> Vec<(&'static str, &'static str)> {
     match locale {
-        Locale::En => en::MESSAGES,
-        Locale::Uk => uk::MESSAGES,
+        Locale::En => en::MESSAGES.iter().chain(en::PANELS).copied().collect(),
+        Locale::Uk => uk::MESSAGES.to_vec(),
     }
 }
 
 #[test]
 fn every_language_has_every_message_once_with_the_same_placeholders_and_its_plural_forms() {
-    let english: BTreeSet<&str> = en::MESSAGES.iter().map(|(id, _)| *id).collect();
+    let english: BTreeSet<&str> = message_ids().collect();
     assert_eq!(
         english.len(),
-        en::MESSAGES.len(),
+        message_ids().count(),
         "an English id is listed twice"
     );
     for locale in Locale::ALL {
