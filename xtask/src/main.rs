@@ -135,6 +135,12 @@ fn wasm_for_trunk() -> Result<()> {
     let mut built = wasm::build(release, std::path::Path::new(&staging))?;
     wasm::stamp(&mut built, std::path::Path::new(&staging), &html)?;
     if release {
+        wasm::minify(&built)?;
+        // The standalone page's script, minified like the glue (a copied file: Trunk leaves it).
+        let page_script = std::path::Path::new(&staging).join("app.js");
+        if page_script.exists() {
+            wasm::minify_js(&page_script)?;
+        }
         wasm::report(&built)?;
     }
     Ok(())
@@ -365,8 +371,8 @@ fn build_release() -> Result<()> {
 }
 
 /// The files the page downloads before the editor shows: the page, what it links and
-/// preloads, its script, and the split loader the module's glue imports (the chunks come
-/// later, on first use).
+/// preloads, its script, and what the module's glue imports (the split loader and
+/// wasm-bindgen's snippets; the chunks come later, on first use).
 fn first_screen(dist: &std::path::Path) -> Result<Vec<String>> {
     let page = std::fs::read_to_string(dist.join("index.html"))?;
     let mut files = vec!["index.html".to_string()];
@@ -384,6 +390,20 @@ fn first_screen(dist: &std::path::Path) -> Result<Vec<String>> {
         let name = entry?.file_name().to_string_lossy().into_owned();
         if name.starts_with("__wasm_split") && name.ends_with(".js") {
             files.push(name);
+        }
+    }
+    let mut dirs = vec![std::path::PathBuf::from("snippets")];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(dist.join(&dir)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = dir.join(entry?.file_name());
+            if dist.join(&path).is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path.to_string_lossy().into_owned());
+            }
         }
     }
     Ok(files)
@@ -408,6 +428,9 @@ mod tests {
         ] {
             std::fs::write(dist.join(name), name).unwrap();
         }
+        let snippet = dist.join("snippets").join("lasso-1");
+        std::fs::create_dir_all(&snippet).unwrap();
+        std::fs::write(snippet.join("inline0.js"), "export {}").unwrap();
         std::fs::write(
             dist.join("index.html"),
             r#"<link rel="icon" href="data:,"><link rel="modulepreload" href="lasso-1.js">
@@ -426,7 +449,8 @@ mod tests {
                 "index.html",
                 "lasso-1.js",
                 "lasso-1_bg.wasm",
-                "lasso-2.css"
+                "lasso-2.css",
+                "snippets/lasso-1/inline0.js"
             ]
         );
         std::fs::remove_dir_all(&dist).unwrap();

@@ -46,6 +46,7 @@ pub fn run(dev: bool) -> Result<()> {
     }
     std::fs::write(out.join("package.json"), manifest(&version()?))?;
     if !dev {
+        crate::wasm::minify(&built)?;
         crate::wasm::report(&built)?;
         for file in ["lasso.js", "lasso.css"] {
             report(&out.join(file))?;

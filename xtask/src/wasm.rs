@@ -8,7 +8,8 @@
 //!    fetched the first time it is called, through `__wasm_split.js`;
 //! 3. `wasm-bindgen` binds the main module (`lasso.js`, `lasso_bg.wasm`), keeping the exports
 //!    the chunks link against;
-//! 4. in release builds `wasm-opt -Oz` shrinks every module.
+//! 4. in release builds `wasm-opt -Oz` shrinks every module (and, once named, esbuild minifies
+//!    the glue and the loader: [`minify`]).
 //!
 //! `wasm-files.json` lists the module's other files (the split loader, the chunks, wasm-bindgen's
 //! snippets) so the service worker can keep them for offline use.
@@ -153,6 +154,33 @@ pub fn build(release: bool, out: &Path) -> Result<Built> {
     };
     list_files(out, &built)?;
     Ok(built)
+}
+
+/// Minifies the glue and the chunk loader of a release build, once their references to each
+/// other are final ([`stamp`] rewrites them as wasm-bindgen writes them): a third of their
+/// gzip size. Export names and the import object's keys stay (they are the module's ABI); only
+/// whitespace and local names go.
+pub fn minify(built: &Built) -> Result<()> {
+    minify_js(&built.glue)?;
+    minify_js(&built.loader)
+}
+
+/// Minifies a JS module in place (esbuild, from the npm packages `cargo xtask setup` installs):
+/// whitespace and local names go, exports and property names stay.
+pub fn minify_js(path: &Path) -> Result<()> {
+    let path = path.to_string_lossy().to_string();
+    let outfile = format!("--outfile={path}");
+    cmd(
+        "esbuild",
+        &[
+            &path,
+            "--minify",
+            "--allow-overwrite",
+            "--log-level=warning",
+            &outfile,
+        ],
+    )
+    .run()
 }
 
 /// Writes `wasm-files.json`: the module's files besides the glue and the main module.
