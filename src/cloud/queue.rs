@@ -67,6 +67,14 @@ impl Queue {
         Ok(Queue { db })
     }
 
+    /// A transaction over the jobs and the jobs' store in it (keep the transaction until its
+    /// requests are done).
+    fn jobs(&self, mode: TransactionMode) -> Result<(rexie::Transaction, rexie::Store), String> {
+        let tx = self.db.transaction(&[JOBS], mode).map_err(err)?;
+        let store = tx.store(JOBS).map_err(err)?;
+        Ok((tx, store))
+    }
+
     fn record(meta: &JobMeta, body: &JsValue) -> Result<JsValue, String> {
         let obj = js_sys::Object::new();
         let meta_json = serde_json::to_string(meta).map_err(err)?;
@@ -83,15 +91,8 @@ impl Queue {
     /// Adds or replaces the upload of `meta.key`; returns once it is durable.
     pub async fn put(&self, meta: &JobMeta, body: &JsValue) -> Result<(), String> {
         let record = Self::record(meta, body)?;
-        let tx = self
-            .db
-            .transaction(&[JOBS], TransactionMode::ReadWrite)
-            .map_err(err)?;
-        tx.store(JOBS)
-            .map_err(err)?
-            .put(&record, None)
-            .await
-            .map_err(err)?;
+        let (tx, store) = self.jobs(TransactionMode::ReadWrite)?;
+        store.put(&record, None).await.map_err(err)?;
         tx.done().await.map_err(err)?;
         Ok(())
     }
@@ -99,31 +100,15 @@ impl Queue {
     /// How many uploads are queued (read without decoding them: the main module counts them
     /// while the cloud chunk, which decodes and sends them, cannot be fetched).
     pub async fn count(&self) -> Result<usize, String> {
-        let tx = self
-            .db
-            .transaction(&[JOBS], TransactionMode::ReadOnly)
-            .map_err(err)?;
-        let count = tx
-            .store(JOBS)
-            .map_err(err)?
-            .count(None)
-            .await
-            .map_err(err)?;
+        let (_tx, store) = self.jobs(TransactionMode::ReadOnly)?;
+        let count = store.count(None).await.map_err(err)?;
         Ok(count as usize)
     }
 
     /// Every queued upload, oldest key first.
     pub async fn all(&self) -> Result<Vec<Job>, String> {
-        let tx = self
-            .db
-            .transaction(&[JOBS], TransactionMode::ReadOnly)
-            .map_err(err)?;
-        let rows = tx
-            .store(JOBS)
-            .map_err(err)?
-            .get_all(None, None)
-            .await
-            .map_err(err)?;
+        let (_tx, store) = self.jobs(TransactionMode::ReadOnly)?;
+        let rows = store.get_all(None, None).await.map_err(err)?;
         let mut jobs = Vec::with_capacity(rows.len());
         for row in rows {
             let meta = js_sys::Reflect::get(&row, &"meta".into())
@@ -167,11 +152,7 @@ impl Queue {
         F: FnOnce(rexie::Store, JsValue) -> Fut,
         Fut: std::future::Future<Output = Result<(), String>> + 'a,
     {
-        let tx = self
-            .db
-            .transaction(&[JOBS], TransactionMode::ReadWrite)
-            .map_err(err)?;
-        let store = tx.store(JOBS).map_err(err)?;
+        let (tx, store) = self.jobs(TransactionMode::ReadWrite)?;
         let row = store.get(JsValue::from_str(&meta.key)).await.map_err(err)?;
         if let Some(row) = row {
             let current = js_sys::Reflect::get(&row, &"meta".into())
